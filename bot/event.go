@@ -1,0 +1,74 @@
+// Package bot is the intervision dialogue engine: it runs methods phase by phase,
+// keeps roles and rules, and asks reflective questions. It knows no chat platform;
+// adapters turn platform events into Events and deliver the Replies it returns.
+package bot
+
+import "time"
+
+// Conversation identifies the place where a session runs. A group session lives in one
+// thread of a channel; a solo session lives in a direct conversation with the bot.
+type Conversation struct {
+	Platform  string // "terminal", "slack", "discord"
+	Workspace string // Slack team id, Discord guild id, "local" for the terminal
+	Channel   string // channel, DM channel or Discord thread id
+	Thread    string // thread id inside Channel; empty at a channel's top level
+	Direct    bool   // a one-to-one conversation between one person and the bot
+}
+
+// InThread reports whether the conversation is a place where a session can live:
+// a thread, or a direct conversation.
+func (c Conversation) InThread() bool { return c.Thread != "" || c.Direct }
+
+// User is a person who sends events.
+type User struct {
+	ID   string // stable platform id
+	Name string // display name, used in summaries and replies
+}
+
+// Event is one inbound turn: a message in a session's thread, a command, or a click.
+type Event struct {
+	// ID is the platform's event id; the store applies an id at most once. Empty: no
+	// de-duplication.
+	ID      string
+	Conv    Conversation
+	User    User
+	Text    string
+	Command bool      // Text is a command (slash command, mention, button, "/cmd")
+	Lang    string    // the user's language when the platform knows it ("nl", "en")
+	Time    time.Time // when it happened; zero means now
+}
+
+// Action is a choice offered with a reply. Slack and Discord render it as a button; a
+// click comes back as an Event whose Text is Command and whose Command flag is set.
+type Action struct {
+	Label   string
+	Command string
+	Primary bool // the action most people will want
+}
+
+// Reply is one message from the bot.
+type Reply struct {
+	// To, when set, is the id of the one user who should see this reply (an ephemeral
+	// message on Slack and Discord). Empty: everyone in the conversation sees it.
+	To      string
+	Text    string // light Markdown: **bold**, _italic_, "- " lists, "> " quotes
+	Actions []Action
+	// Opens, when set, asks the adapter to post Text as the first message of a new
+	// thread and then hand Opens back to the engine as a command event from the same
+	// user in that thread. It is how a session gets a thread of its own.
+	Opens *Opening
+}
+
+// Opening is the command an adapter replays in a thread it has just opened.
+type Opening struct {
+	Command string
+}
+
+// Outcome is what the engine decided for one event.
+type Outcome struct {
+	Replies []Reply
+	// Phase is the session's phase id after the event; empty when no session is here.
+	Phase string
+	// Duplicate is true when the event id was seen before and nothing was applied.
+	Duplicate bool
+}

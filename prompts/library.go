@@ -1,0 +1,172 @@
+package prompts
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+//go:embed data
+var builtin embed.FS
+
+// Library is every method, question, closing phase and bot sentence the engine uses.
+type Library struct {
+	methods   map[string]*Method
+	order     []string
+	questions []Question
+	closing   []Phase
+	messages  map[string]Text
+}
+
+// document is one pack file. A file holds a method (id and phases), library
+// questions, the closing phases, or bot sentences.
+type document struct {
+	Method    `yaml:",inline"`
+	Questions []Question      `yaml:"questions"`
+	Closing   []Phase         `yaml:"closing"`
+	Messages  map[string]Text `yaml:"messages"`
+}
+
+// Builtin loads the embedded packs.
+func Builtin() (*Library, error) {
+	l := &Library{methods: map[string]*Method{}, messages: map[string]Text{}}
+	sub, err := fs.Sub(builtin, "data")
+	if err != nil {
+		return nil, fmt.Errorf("prompts: embedded data: %w", err)
+	}
+	if err := l.load(sub, "prompts/data"); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// MustBuiltin is Builtin for tests and for programs that cannot start without it.
+func MustBuiltin() *Library {
+	l, err := Builtin()
+	if err != nil {
+		panic(err)
+	}
+	return l
+}
+
+// LoadDir adds the packs in dir (every .yaml or .yml file below it). A method with the
+// id of an existing one replaces it. Run Lint on dir first for readable errors.
+func (l *Library) LoadDir(dir string) error {
+	return l.load(os.DirFS(dir), dir)
+}
+
+func (l *Library) load(fsys fs.FS, label string) error {
+	files, err := packFiles(fsys)
+	if err != nil {
+		return fmt.Errorf("prompts: list %s: %w", label, err)
+	}
+	for _, name := range files {
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return fmt.Errorf("prompts: read %s: %w", path.Join(label, name), err)
+		}
+		var doc document
+		if err := yaml.Unmarshal(b, &doc); err != nil {
+			return fmt.Errorf("prompts: %s: %w", path.Join(label, name), err)
+		}
+		if doc.ID != "" {
+			m := doc.Method
+			m.File = path.Join(label, name)
+			if _, seen := l.methods[m.ID]; !seen {
+				l.order = append(l.order, m.ID)
+			}
+			l.methods[m.ID] = &m
+		}
+		l.questions = append(l.questions, doc.Questions...)
+		l.closing = append(l.closing, doc.Closing...)
+		for k, v := range doc.Messages {
+			l.messages[k] = v
+		}
+	}
+	return nil
+}
+
+// packFiles lists the YAML files of a pack in a stable order.
+func packFiles(fsys fs.FS) ([]string, error) {
+	var files []string
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && (strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".yml")) {
+			files = append(files, p)
+		}
+		return nil
+	})
+	sort.Strings(files)
+	return files, err
+}
+
+// Method returns the method with id.
+func (l *Library) Method(id string) (*Method, bool) {
+	m, ok := l.methods[strings.ToLower(id)]
+	return m, ok
+}
+
+// Methods lists the methods in the order they were loaded.
+func (l *Library) Methods() []*Method {
+	out := make([]*Method, 0, len(l.order))
+	for _, id := range l.order {
+		out = append(out, l.methods[id])
+	}
+	return out
+}
+
+// Closing returns the closing phases that run in mode, in order.
+func (l *Library) Closing(mode string) []Phase {
+	var out []Phase
+	for _, p := range l.closing {
+		if p.RunsIn(mode) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Questions returns every library question (not the ones inside methods).
+func (l *Library) Questions() []Question { return l.questions }
+
+// Pool returns the reflective questions that fit a phase: its own questions, then the
+// library questions for its stage.
+func (l *Library) Pool(p *Phase) []Question {
+	out := append([]Question(nil), p.Questions...)
+	for _, q := range l.questions {
+		if contains(q.Stages, p.Stage) {
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+// Msg returns the bot sentence key in lang with {name} placeholders filled from
+// pairs of arguments ("name", value, ...). A missing key returns the key itself, so a
+// gap shows in tests instead of an empty message.
+func (l *Library) Msg(key, lang string, pairs ...string) string {
+	t, ok := l.messages[key]
+	if !ok {
+		return key
+	}
+	s := strings.TrimRight(t.In(lang), "\n")
+	if len(pairs) == 0 {
+		return s
+	}
+	r := make([]string, 0, len(pairs))
+	for i := 0; i+1 < len(pairs); i += 2 {
+		r = append(r, "{"+pairs[i]+"}", pairs[i+1])
+	}
+	return strings.NewReplacer(r...).Replace(s)
+}
+
+// HasMsg reports whether the library has a sentence key.
+func (l *Library) HasMsg(key string) bool { _, ok := l.messages[key]; return ok }
