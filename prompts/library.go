@@ -99,6 +99,9 @@ func packFiles(fsys fs.FS) ([]string, error) {
 		if err != nil {
 			return err
 		}
+		if d.IsDir() && d.Name() == "cues" {
+			return fs.SkipDir // theme cue lists, read by bot/followup through Cues
+		}
 		if !d.IsDir() && (strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".yml")) {
 			files = append(files, p)
 		}
@@ -106,6 +109,15 @@ func packFiles(fsys fs.FS) ([]string, error) {
 	})
 	sort.Strings(files)
 	return files, err
+}
+
+// Cues returns the embedded theme cue files (prompts/data/cues), which bot/followup reads.
+func Cues() fs.FS {
+	sub, err := fs.Sub(builtin, "data/cues")
+	if err != nil {
+		panic(err) // the directory is embedded at build time
+	}
+	return sub
 }
 
 // Method returns the method with id.

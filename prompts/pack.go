@@ -93,6 +93,7 @@ type Phase struct {
 	Stage       string     `yaml:"stage"`
 	Title       Text       `yaml:"title"`
 	Instruction Text       `yaml:"instruction"`
+	Solo        Text       `yaml:"solo"`     // instruction for a solo session; empty: Instruction
 	Speakers    []string   `yaml:"speakers"` // bringer, peers
 	Listener    string     `yaml:"listener"` // who only listens: bringer, peers or empty
 	Rule        string     `yaml:"rule"`     // free or questions
@@ -122,6 +123,14 @@ func (p *Phase) Speaks(role string) bool { return contains(p.Speakers, role) }
 
 // RunsIn reports whether a closing phase runs in mode.
 func (p *Phase) RunsIn(mode string) bool { return len(p.Modes) == 0 || contains(p.Modes, mode) }
+
+// InstructionFor returns the instruction for mode in lang.
+func (p *Phase) InstructionFor(mode, lang string) string {
+	if mode == ModeSolo && len(p.Solo) > 0 {
+		return p.Solo.In(lang)
+	}
+	return p.Instruction.In(lang)
+}
 
 // SoloAsks is how many reflective questions a solo session gets in this phase.
 func (p *Phase) SoloAsks() int {

@@ -1,0 +1,84 @@
+package bot
+
+import (
+	"strings"
+
+	"github.com/intervision-bot/intervision/prompts"
+)
+
+// Reader reads what people write: it recognises advice and picks follow-up questions.
+// The engine works with BasicReader; bot/followup has one that reads themes.
+type Reader interface {
+	// Advice reports whether text gives advice or a judgement, which peers must not
+	// do while they may only ask questions.
+	Advice(text, lang string) bool
+	// FollowUp picks the next reflective question after a contribution, or when a
+	// phase begins (Text empty). ok is false when nothing fits.
+	FollowUp(in Reading) (f FollowUp, ok bool)
+}
+
+// Reading is what a Reader gets to choose a follow-up.
+type Reading struct {
+	Lang   string
+	Text   string             // the contribution just made; empty when a phase begins
+	Role   string             // prompts.RoleBringer or prompts.RolePeers: who wrote Text
+	Solo   bool               // a solo reflection
+	Stage  string             // the phase's stage
+	Pool   []prompts.Question // the phase's questions, in order
+	Asked  map[string]bool    // question ids asked before in this session: never repeat
+	Themes map[string]int     // how often each theme came up in this session so far
+	// LastConcrete is true when the previous follow-up asked for a concrete detail.
+	LastConcrete bool
+}
+
+// FollowUp is a reflective question chosen for a contribution.
+type FollowUp struct {
+	Question prompts.Question
+	Why      string   // one short sentence in the reading's language: why this question
+	Themes   []string // theme ids recognised in the text, strongest first
+	Concrete bool     // it asks for a concrete detail because the text was vague
+	// Strong means the text calls for a follow-up even in a group: deficit language
+	// about parents, or a decision taken without them.
+	Strong bool
+}
+
+// BasicReader is the engine's default Reader: a short advice phrase list and the
+// phase's first unasked question.
+type BasicReader struct{}
+
+var basicAdvice = []string{
+	"you should", "you could", "you must", "you need to", "why don't you", "why not just",
+	"i would", "if i were you", "try to", "je moet", "je zou", "waarom niet gewoon",
+	"waarom doe je niet", "ik zou", "als ik jou was", "probeer eens",
+}
+
+// Advice reports whether text contains a common advice phrase.
+func (BasicReader) Advice(text, _ string) bool {
+	t := strings.ToLower(text)
+	for _, p := range basicAdvice {
+		if strings.Contains(t, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// FollowUp returns the first question of the pool not asked before.
+func (BasicReader) FollowUp(in Reading) (FollowUp, bool) {
+	for _, q := range in.Pool {
+		if !in.Asked[q.ID] {
+			return FollowUp{Question: q}, true
+		}
+	}
+	return FollowUp{}, false
+}
+
+// Guard finds personal data in case text and replaces it with pseudonyms. The package
+// privacy has the implementation; a nil Guard keeps text as it is.
+type Guard interface {
+	// Pseudonymise returns text with personal data replaced by pseudonyms and the kinds
+	// of data it found (e.g. "phone", "name"). table holds the session's pseudonyms
+	// (opaque keys, never the original values) so that the same person keeps the same
+	// pseudonym; Pseudonymise adds to it.
+	Pseudonymise(text, lang string, table map[string]string) (clean string, kinds []string)
+}
