@@ -1,0 +1,165 @@
+// Package memstore is the embedded state.Store: records live in the process's memory.
+// The terminal adapter and tests use it when no REDIS_URL is set.
+package memstore
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/intervision-bot/intervision/state"
+)
+
+// Store is an in-memory state.Store, safe for concurrent use.
+type Store struct {
+	mu        sync.Mutex
+	now       func() time.Time
+	retention time.Duration
+	records   map[state.Key]record
+	seen      map[string]time.Time // key|event id → expiry
+	index     map[state.Space]map[string]map[state.Key]bool
+}
+
+type record struct {
+	data    []byte
+	version int64
+	expires time.Time
+}
+
+// Option configures a Store.
+type Option func(*Store)
+
+// WithClock sets the clock used for expiry (tests move it forward).
+func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = now } }
+
+// WithRetention sets how long a record lives after its last change.
+func WithRetention(d time.Duration) Option { return func(s *Store) { s.retention = d } }
+
+// New returns an empty Store.
+func New(opts ...Option) *Store {
+	s := &Store{
+		now:       time.Now,
+		retention: state.DefaultRetention,
+		records:   map[state.Key]record{},
+		seen:      map[string]time.Time{},
+		index:     map[state.Space]map[string]map[state.Key]bool{},
+	}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// Update runs fn on the current record and commits its change. The store's lock is
+// not held while fn runs; a commit by someone else in between makes Update call fn
+// again with the newer record, as a shared store would.
+func (s *Store) Update(ctx context.Context, key state.Key, eventID string, fn state.UpdateFunc) error {
+	seenKey := key.String() + "|" + eventID
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		s.mu.Lock()
+		if eventID != "" && s.seen[seenKey].After(s.now()) {
+			s.mu.Unlock()
+			return state.ErrDuplicate
+		}
+		cur := s.live(key)
+		s.mu.Unlock()
+
+		ch, err := fn(clone(cur.data))
+		if err != nil {
+			return err
+		}
+
+		s.mu.Lock()
+		if now := s.live(key); now.version != cur.version {
+			s.mu.Unlock()
+			continue
+		}
+		if eventID != "" {
+			if s.seen[seenKey].After(s.now()) {
+				s.mu.Unlock()
+				return state.ErrDuplicate
+			}
+			s.seen[seenKey] = s.now().Add(state.DedupeWindow)
+		}
+		s.apply(key, cur, ch)
+		s.mu.Unlock()
+		return nil
+	}
+}
+
+// live returns the record if it has not expired. Caller holds mu.
+func (s *Store) live(key state.Key) record {
+	r, ok := s.records[key]
+	if !ok || !s.now().Before(r.expires) {
+		delete(s.records, key)
+		return record{}
+	}
+	return r
+}
+
+// apply commits a change. Caller holds mu.
+func (s *Store) apply(key state.Key, cur record, ch state.Change) {
+	ttl := ch.TTL
+	if ttl <= 0 {
+		ttl = s.retention
+	}
+	switch {
+	case ch.Delete:
+		delete(s.records, key)
+	case ch.Data != nil:
+		s.records[key] = record{data: clone(ch.Data), version: cur.version + 1, expires: s.now().Add(ttl)}
+	case cur.data != nil:
+		cur.expires = s.now().Add(ttl)
+		s.records[key] = cur
+	}
+	for _, u := range ch.Users {
+		users := s.index[key.Space()]
+		if users == nil {
+			users = map[string]map[state.Key]bool{}
+			s.index[key.Space()] = users
+		}
+		if users[u] == nil {
+			users[u] = map[state.Key]bool{}
+		}
+		users[u][key] = true
+	}
+}
+
+// Get returns the current record of key, or nil.
+func (s *Store) Get(_ context.Context, key state.Key) ([]byte, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return clone(s.live(key).data), nil
+}
+
+// Conversations lists the keys a user contributed to in a space.
+func (s *Store) Conversations(_ context.Context, space state.Space, userID string) ([]state.Key, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []state.Key
+	for k := range s.index[space][userID] {
+		out = append(out, k)
+	}
+	return out, nil
+}
+
+// Unindex forgets which conversations a user contributed to in a space.
+func (s *Store) Unindex(_ context.Context, space state.Space, userID string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.index[space], userID)
+	return nil
+}
+
+// Close does nothing.
+func (s *Store) Close() error { return nil }
+
+func clone(b []byte) []byte {
+	if b == nil {
+		return nil
+	}
+	return append([]byte(nil), b...)
+}
