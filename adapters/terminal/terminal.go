@@ -1,0 +1,175 @@
+// Package terminal runs the bot in a terminal: one person can play a whole group
+// session by switching who speaks with /as NAME. It also replays transcripts.
+package terminal
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/intervision-bot/intervision/bot"
+)
+
+// Conversation is the terminal's conversation in channel: one workspace, one thread.
+func Conversation(channel string) bot.Conversation {
+	if channel == "" {
+		channel = "main"
+	}
+	return bot.Conversation{Platform: "terminal", Workspace: "local", Channel: channel, Thread: "main"}
+}
+
+// Adapter is the interactive terminal chat.
+type Adapter struct {
+	In      io.Reader
+	Out     io.Writer
+	Channel string // conversation name; sessions in the same channel continue across runs
+	User    string // who speaks first
+	Lang    string // language hint for users ("nl", "en" or empty)
+}
+
+// Name is "terminal".
+func (a *Adapter) Name() string { return "terminal" }
+
+// Run reads lines until the input ends or ctx is done.
+func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
+	p := &player{h: h, conv: Conversation(a.Channel), lang: a.Lang, out: a.Out}
+	user := a.User
+	if user == "" {
+		user = "you"
+	}
+	fmt.Fprintf(a.Out, "Intervision in the terminal. You are %q; /as NAME switches who speaks, /help shows the commands, /quit stops.\n", user)
+	sc := bufio.NewScanner(a.In)
+	sc.Buffer(make([]byte, 64*1024), maxLine)
+	for {
+		fmt.Fprintf(a.Out, "%s> ", user)
+		if !sc.Scan() {
+			fmt.Fprintln(a.Out)
+			return sc.Err()
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		line := strings.TrimSpace(sc.Text())
+		switch {
+		case line == "/quit" || line == "/exit":
+			return nil
+		case strings.HasPrefix(line, "/as"):
+			if name := strings.TrimSpace(strings.TrimPrefix(line, "/as")); name != "" && !strings.ContainsAny(name, " \t") {
+				user = name
+				continue
+			}
+			fmt.Fprintln(a.Out, "usage: /as NAME (one word)")
+			continue
+		}
+		entries, err := p.say(ctx, user, line)
+		if err != nil {
+			return err
+		}
+		for _, e := range entries[1:] {
+			fmt.Fprintln(a.Out, e.plain())
+		}
+	}
+}
+
+// Entry is one message of a played conversation.
+type Entry struct {
+	Line  int    `json:"line,omitempty"`
+	From  string `json:"from"`
+	To    string `json:"to,omitempty"`
+	Text  string `json:"text"`
+	Phase string `json:"phase"`
+	// Actions are the commands offered as buttons.
+	Actions []string `json:"actions,omitempty"`
+}
+
+func (e Entry) plain() string {
+	text := bot.Unescape(e.Text)
+	if len(e.Actions) > 0 {
+		text += "\n  [" + strings.Join(e.Actions, "] [") + "]"
+	}
+	switch {
+	case e.From != "bot":
+		return e.From + ": " + text
+	case e.To != "":
+		return "bot → " + e.To + " (only you): " + text
+	}
+	return "bot: " + text
+}
+
+// player sends lines to the engine as users of one conversation.
+type player struct {
+	h    bot.Handler
+	conv bot.Conversation
+	lang string
+	out  io.Writer
+}
+
+var eventSeq atomic.Int64
+
+// say sends one line from user and returns the line itself followed by the replies.
+func (p *player) say(ctx context.Context, user, text string) ([]Entry, error) {
+	ev := bot.Event{
+		ID:   fmt.Sprintf("term-%d-%d", time.Now().UnixNano(), eventSeq.Add(1)),
+		Conv: p.conv, User: bot.User{ID: user, Name: user}, Text: text, Lang: p.lang,
+	}
+	if strings.HasPrefix(text, "/") {
+		ev.Command = true
+		ev.Text = strings.TrimPrefix(text, "/")
+	}
+	entries := []Entry{{From: user, Text: text}}
+	out, err := p.h.Handle(ctx, ev)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range out.Replies {
+		entries = append(entries, replyEntry(r, out.Phase))
+		if r.Opens != nil { // the terminal is one thread: replay the command here
+			more, err := p.say(ctx, user, "/"+r.Opens.Command)
+			if err != nil {
+				return nil, err
+			}
+			entries = append(entries, more[1:]...)
+		}
+	}
+	entries[0].Phase = out.Phase
+	return entries, nil
+}
+
+func replyEntry(r bot.Reply, phase string) Entry {
+	e := Entry{From: "bot", To: r.To, Text: r.Text, Phase: phase}
+	for _, a := range r.Actions {
+		e.Actions = append(e.Actions, a.Label+": /"+a.Command)
+	}
+	return e
+}
+
+// Replay plays a transcript and writes the conversation to w, as text or as one JSON
+// object per line.
+func Replay(ctx context.Context, h bot.Handler, channel, lang string, lines []Line, w io.Writer, asJSON bool) error {
+	p := &player{h: h, conv: Conversation(channel), lang: lang, out: w}
+	enc := json.NewEncoder(w)
+	for _, l := range lines {
+		entries, err := p.say(ctx, l.From, l.Text)
+		if err != nil {
+			return fmt.Errorf("line %d: %w", l.N, err)
+		}
+		for i := range entries {
+			entries[i].Line = l.N
+			if asJSON {
+				if err := enc.Encode(entries[i]); err != nil {
+					return fmt.Errorf("write: %w", err)
+				}
+				continue
+			}
+			if _, err := fmt.Fprintln(w, entries[i].plain()); err != nil {
+				return fmt.Errorf("write: %w", err)
+			}
+		}
+	}
+	return nil
+}

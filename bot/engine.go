@@ -1,0 +1,221 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/intervision-bot/intervision/prompts"
+	"github.com/intervision-bot/intervision/state"
+)
+
+// Config sets up an Engine. Store and Library are required.
+type Config struct {
+	Store   state.Store
+	Library *prompts.Library
+	// Reader recognises advice and chooses follow-up questions; nil: BasicReader.
+	Reader Reader
+	// Guard pseudonymises case text; nil keeps text as it is.
+	Guard Guard
+	// Lang is the language when neither the session nor the user's platform says
+	// ("en" when empty).
+	Lang string
+	// GroupMethod and SoloMethod are the methods `start` uses when none is named.
+	GroupMethod, SoloMethod string
+	// FinishedRetention is how long a finished session's case text is kept, unless
+	// the case bringer keeps the summary (then only the summary stays, for the store's
+	// retention). Default 7 days.
+	FinishedRetention time.Duration
+	Now               func() time.Time
+	Logger            *slog.Logger
+}
+
+// Engine runs intervision sessions. It is safe for concurrent use; all session state
+// lives in the Store, so several engines (replicas) can share one Store.
+type Engine struct {
+	cfg    Config
+	lib    *prompts.Library
+	store  state.Store
+	reader Reader
+	log    *slog.Logger
+}
+
+// New returns an Engine.
+func New(cfg Config) *Engine {
+	if cfg.Lang == "" {
+		cfg.Lang = "en"
+	}
+	if cfg.GroupMethod == "" {
+		cfg.GroupMethod = "incident"
+	}
+	if cfg.SoloMethod == "" {
+		cfg.SoloMethod = "wsn"
+	}
+	if cfg.FinishedRetention <= 0 {
+		cfg.FinishedRetention = 7 * 24 * time.Hour
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	r := cfg.Reader
+	if r == nil {
+		r = BasicReader{}
+	}
+	return &Engine{cfg: cfg, lib: cfg.Library, store: cfg.Store, reader: r, log: cfg.Logger}
+}
+
+// Library returns the engine's method library.
+func (e *Engine) Library() *prompts.Library { return e.lib }
+
+// Key returns the store key of a conversation.
+func Key(c Conversation) state.Key {
+	return state.Key{Platform: c.Platform, Workspace: c.Workspace, Channel: c.Channel, Thread: c.Thread}
+}
+
+// Handle decides what to do with one event and commits the session's new state. Bad
+// input and store failures become friendly replies; the error is non-nil only when ctx
+// ended.
+func (e *Engine) Handle(ctx context.Context, ev Event) (Outcome, error) {
+	if ev.Time.IsZero() {
+		ev.Time = e.cfg.Now()
+	}
+	lang := e.userLang(ev)
+	if ev.Command && strings.TrimSpace(ev.Text) == "" {
+		ev.Text = "help"
+	}
+	if key := inputProblem(ev.Text); key != "" {
+		return Outcome{Replies: []Reply{{To: ev.User.ID, Text: e.msg(key, lang,
+			"max", fmt.Sprint(MaxText))}}}, nil
+	}
+	var cmd *command
+	if ev.Command {
+		c := parseCommand(ev.Text)
+		cmd = &c
+		switch {
+		case c.word == "forget":
+			return e.forget(ctx, ev, lang)
+		case c.word == "export":
+			return e.export(ctx, ev, lang)
+		case (c.word == "start" || c.word == "solo") && !ev.Conv.InThread():
+			return e.open(ev, c, lang), nil
+		}
+	}
+	var out Outcome
+	err := e.store.Update(ctx, Key(ev.Conv), ev.ID, func(cur []byte) (state.Change, error) {
+		sess, err := decodeSession(cur)
+		if err != nil {
+			return state.Change{}, err
+		}
+		st := &step{e: e, ev: ev, sess: sess, lang: lang}
+		if sess != nil {
+			st.lang = sess.Lang
+		}
+		st.run(cmd)
+		out = Outcome{Replies: st.replies, Phase: st.phaseID()}
+		return st.change()
+	})
+	switch {
+	case err == nil:
+		return out, nil
+	case errors.Is(err, state.ErrDuplicate):
+		return Outcome{Duplicate: true}, nil
+	case ctx.Err() != nil:
+		return Outcome{}, ctx.Err()
+	case errors.Is(err, state.ErrUnavailable):
+		e.log.Warn("store unavailable", "conv", Key(ev.Conv).String(), "err", err)
+		return Outcome{Replies: []Reply{{To: ev.User.ID, Text: e.msg("error.unavailable", lang)}}}, nil
+	default:
+		e.log.Error("handle event", "conv", Key(ev.Conv).String(), "err", err)
+		return Outcome{Replies: []Reply{{To: ev.User.ID, Text: e.msg("error.internal", lang)}}}, nil
+	}
+}
+
+// userLang is the language for a user outside a session.
+func (e *Engine) userLang(ev Event) string {
+	if ev.Lang == "nl" || ev.Lang == "en" {
+		return ev.Lang
+	}
+	return e.cfg.Lang
+}
+
+func (e *Engine) msg(key, lang string, pairs ...string) string {
+	return e.lib.Msg(key, lang, pairs...)
+}
+
+// open answers `start` at a channel's top level: the adapter opens a thread for the
+// session and replays the start command there.
+func (e *Engine) open(ev Event, c command, lang string) Outcome {
+	o, problem := e.parseStart(c, ev, lang)
+	if problem != "" {
+		return Outcome{Replies: []Reply{{To: ev.User.ID, Text: problem}}}
+	}
+	m, _ := e.lib.Method(o.method)
+	args := []string{"start", o.method, o.lang}
+	if o.mode == prompts.ModeSolo {
+		args = append(args, "solo")
+	}
+	text := e.msg("start.opening", o.lang, "method", m.Title.In(o.lang), "name", Quote(ev.User.Name))
+	return Outcome{Replies: []Reply{{Text: text, Opens: &Opening{Command: strings.Join(args, " ")}}}}
+}
+
+// startOptions are the parsed arguments of `start`.
+type startOptions struct {
+	method, lang, mode string
+}
+
+// parseStart reads `start [method] [nl|en] [solo]`; problem is a message for the user.
+func (e *Engine) parseStart(c command, ev Event, lang string) (o startOptions, problem string) {
+	o.lang = lang
+	o.mode = prompts.ModeGroup
+	if ev.Conv.Direct || c.word == "solo" {
+		o.mode = prompts.ModeSolo
+	}
+	for _, a := range c.args {
+		switch {
+		case a == "nl" || a == "en":
+			o.lang = a
+		case a == "solo" || a == "alone" || a == "alleen":
+			o.mode = prompts.ModeSolo
+		case a == "group" || a == "groep":
+			if !ev.Conv.Direct {
+				o.mode = prompts.ModeGroup
+			}
+		default:
+			if _, ok := e.lib.Method(a); !ok {
+				return o, e.msg("start.unknown_method", o.lang, "method", Quote(a), "methods", e.methodIDs(o.mode))
+			}
+			o.method = a
+		}
+	}
+	if o.method == "" {
+		o.method = e.cfg.GroupMethod
+		if o.mode == prompts.ModeSolo {
+			o.method = e.cfg.SoloMethod
+		}
+	}
+	m, ok := e.lib.Method(o.method)
+	if !ok {
+		return o, e.msg("start.unknown_method", o.lang, "method", o.method, "methods", e.methodIDs(o.mode))
+	}
+	if !m.Supports(o.mode) {
+		return o, e.msg("start.wrong_mode."+o.mode, o.lang, "method", m.Title.In(o.lang), "methods", e.methodIDs(o.mode))
+	}
+	return o, ""
+}
+
+// methodIDs lists the ids of the methods that run in mode.
+func (e *Engine) methodIDs(mode string) string {
+	var ids []string
+	for _, m := range e.lib.Methods() {
+		if m.Supports(mode) {
+			ids = append(ids, m.ID)
+		}
+	}
+	return strings.Join(ids, ", ")
+}

@@ -1,0 +1,367 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/intervision-bot/intervision/prompts"
+)
+
+// steps are the session's method phases followed by the closing phases.
+func (st *step) steps() []prompts.Phase {
+	m, ok := st.e.lib.Method(st.sess.Method)
+	if !ok {
+		return nil
+	}
+	out := append([]prompts.Phase(nil), m.Phases...)
+	return append(out, st.e.lib.Closing(st.sess.Mode)...)
+}
+
+// phase is the current phase, or nil outside the running phases.
+func (st *step) phase() *prompts.Phase {
+	if st.sess == nil || st.sess.Status != statusRunning {
+		return nil
+	}
+	steps := st.steps()
+	if st.sess.Step < 0 || st.sess.Step >= len(steps) {
+		return nil
+	}
+	return &steps[st.sess.Step]
+}
+
+func (st *step) phaseTitle() string {
+	if ph := st.phase(); ph != nil {
+		return ph.Title.In(st.lang)
+	}
+	if st.sess != nil && st.sess.Status == statusLobby {
+		return st.msg("phase.lobby")
+	}
+	return "-"
+}
+
+func (st *step) solo() bool { return st.sess.Mode == prompts.ModeSolo }
+
+// enterPhase announces the current phase and what is asked of whom.
+func (st *step) enterPhase() {
+	ph := st.phase()
+	if ph == nil {
+		st.finish()
+		return
+	}
+	st.sess.PhaseStarted = st.ev.Time
+	st.sess.NudgedStep = false
+	st.sess.LastConcrete = false
+	st.dirty = true
+	total := len(st.steps())
+	head := st.msg("phase.header", "n", fmt.Sprint(st.sess.Step+1), "total", fmt.Sprint(total),
+		"title", ph.Title.In(st.lang), "minutes", fmt.Sprint(ph.Timebox.Minutes()))
+	lines := []string{head, ph.InstructionFor(st.sess.Mode, st.lang)}
+	if st.solo() {
+		st.sess.AsksLeft = ph.SoloAsks()
+		st.say(strings.Join(lines, "\n"))
+		return
+	}
+	lines = append(lines, st.msg("phase.speakers", "who", st.speakerNames(ph)))
+	if ph.Listener != "" {
+		lines = append(lines, st.msg("phase.listener", "who", st.roleNames(ph.Listener)))
+	}
+	if ph.Rule == prompts.RuleQuestions {
+		lines = append(lines, st.msg("phase.rule.questions"))
+	}
+	if !closingStage(ph.Stage) { // the closing phases speak for themselves
+		if f, ok := st.followUp("", prompts.RolePeers, ph); ok {
+			st.markAsked(f)
+			lines = append(lines, st.msg("phase.keep_in_mind", "question", f.Question.Text.In(st.lang)))
+		}
+	}
+	st.say(strings.Join(lines, "\n"), Action{Label: st.msg("button.next"), Command: "next", Primary: true})
+}
+
+// speakerNames renders who is expected to write in a phase.
+func (st *step) speakerNames(ph *prompts.Phase) string {
+	var parts []string
+	for _, r := range ph.Speakers {
+		parts = append(parts, st.roleNames(r))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// roleNames renders the people in a role.
+func (st *step) roleNames(role string) string {
+	if role == prompts.RoleBringer {
+		return st.bringerName() + " (" + st.msg("role.bringer") + ")"
+	}
+	var names []string
+	for _, m := range st.sess.peers() {
+		names = append(names, Quote(m.Name))
+	}
+	return strings.Join(names, ", ") + " (" + st.msg("role.peers") + ")"
+}
+
+// advance moves to the next phase, or closes the session after the last.
+func (st *step) advance() {
+	st.sess.Step++
+	st.dirty = true
+	if st.sess.Step >= len(st.steps()) {
+		st.finish()
+		return
+	}
+	st.enterPhase()
+}
+
+// contribution handles a message that is not a command.
+func (st *step) contribution() {
+	switch {
+	case st.sess == nil:
+		st.tell(st.msg("session.none"), Action{Label: st.msg("button.start"), Command: "start", Primary: true})
+	case st.sess.Status == statusDone:
+		st.tell(st.msg("session.ended"))
+	case !st.sess.isMember(st.user()):
+		st.tell(st.msg("member.not"), Action{Label: st.msg("button.join"), Command: "join", Primary: true})
+	case st.sess.Status == statusLobby:
+		st.tell(st.msg("lobby.wait"))
+	default:
+		st.contribute(st.ev.Text, true)
+	}
+}
+
+// contribute records a member's text in the current phase, keeping the phase's rules.
+// guard is false when the user confirmed the text should be kept as written.
+func (st *step) contribute(text string, guard bool) {
+	ph := st.phase()
+	role := st.sess.role(st.user())
+	if !st.solo() {
+		switch {
+		case ph.Listener == role:
+			st.tell(st.msg("rule.listen."+role, "phase", ph.Title.In(st.lang)))
+			return
+		case !ph.Speaks(role):
+			st.tell(st.msg("rule.wait", "phase", ph.Title.In(st.lang), "who", st.speakerNames(ph)))
+			return
+		case ph.Rule == prompts.RuleQuestions && role == prompts.RolePeers && st.e.reader.Advice(text, st.lang):
+			st.tell(st.msg("rule.questions_only"))
+			return
+		}
+	}
+	kinds := []string(nil)
+	if guard {
+		text, kinds = st.pseudonymise(text)
+	}
+	st.sess.Turns = append(st.sess.Turns, Turn{Phase: ph.ID, User: st.user(), Name: st.ev.User.Name,
+		Text: text, At: st.ev.Time})
+	st.dirty = true
+	st.privacyNotice(kinds, text)
+
+	if ph.Stage == "next-step" && role == prompts.RoleBringer && !st.sess.NudgedStep && vague(text) {
+		st.sess.NudgedStep = true
+		st.say(st.msg("step.concrete"))
+		return
+	}
+	if st.solo() {
+		st.soloFollowUp(ph, text)
+		return
+	}
+	if f, ok := st.followUp(text, role, ph); ok && f.Strong {
+		st.markAsked(f)
+		st.say(st.askText(f))
+	}
+	if st.complete(ph) {
+		st.advance()
+	}
+}
+
+// soloFollowUp asks the next question of a solo reflection, or moves on.
+func (st *step) soloFollowUp(ph *prompts.Phase, text string) {
+	if st.sess.AsksLeft > 0 {
+		if f, ok := st.followUp(text, prompts.RoleBringer, ph); ok {
+			st.markAsked(f)
+			if !f.Concrete {
+				st.sess.AsksLeft--
+			}
+			st.say(st.ack() + " " + st.askText(f))
+			return
+		}
+	}
+	st.advance()
+}
+
+// closingStage reports whether a stage belongs to the closing phases.
+func closingStage(stage string) bool {
+	return stage == "takeaway" || stage == "next-step" || stage == "evaluation"
+}
+
+// vague reports whether a short answer lacks detail.
+func vague(text string) bool { return len(strings.Fields(text)) < 5 }
+
+// ack is a short acknowledgement that varies with the number of turns.
+func (st *step) ack() string {
+	return st.msg(fmt.Sprintf("solo.ack.%d", len(st.sess.Turns)%3))
+}
+
+// askText renders a follow-up question with the reason, when the reader gave one.
+func (st *step) askText(f FollowUp) string {
+	s := "**" + f.Question.Text.In(st.lang) + "**"
+	if f.Why != "" {
+		s += "\n_" + st.msg("followup.why", "why", f.Why) + "_"
+	}
+	return s
+}
+
+// followUp asks the reader for a question and counts the themes it saw.
+func (st *step) followUp(text, role string, ph *prompts.Phase) (FollowUp, bool) {
+	f, ok := st.e.reader.FollowUp(Reading{
+		Lang: st.lang, Text: text, Role: role, Solo: st.solo(), Stage: ph.Stage,
+		Pool: st.e.lib.Pool(ph), Asked: st.sess.askedSet(), Themes: st.sess.Themes,
+		LastConcrete: st.sess.LastConcrete,
+	})
+	if len(f.Themes) > 0 {
+		if st.sess.Themes == nil {
+			st.sess.Themes = map[string]int{}
+		}
+		for _, t := range f.Themes {
+			st.sess.Themes[t]++
+		}
+		st.dirty = true
+	}
+	if ok && st.sess.asked(f.Question.ID) {
+		return f, false
+	}
+	return f, ok && f.Question.ID != ""
+}
+
+func (st *step) markAsked(f FollowUp) {
+	st.sess.Asked = append(st.sess.Asked, f.Question.ID)
+	st.sess.LastConcrete = f.Concrete
+	st.dirty = true
+}
+
+// complete reports whether every expected contribution of the phase is in.
+func (st *step) complete(ph *prompts.Phase) bool {
+	switch ph.Done {
+	case prompts.DoneBringer:
+		return st.sess.contributed(st.sess.Bringer, ph.ID)
+	case prompts.DoneEachPeer, prompts.DoneEachMember:
+		for _, m := range st.sess.Members {
+			if ph.Done == prompts.DoneEachPeer && m.ID == st.sess.Bringer {
+				continue
+			}
+			if !st.sess.contributed(m.ID, ph.ID) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// pseudonymise runs the Guard over text.
+func (st *step) pseudonymise(text string) (string, []string) {
+	if st.e.cfg.Guard == nil {
+		return text, nil
+	}
+	if st.sess.Pseudonyms == nil {
+		st.sess.Pseudonyms = map[string]string{}
+	}
+	return st.e.cfg.Guard.Pseudonymise(text, st.lang, st.sess.Pseudonyms)
+}
+
+// privacyNotice tells the writer privately what personal data was replaced.
+func (st *step) privacyNotice(kinds []string, stored string) {
+	if len(kinds) == 0 {
+		return
+	}
+	names := make([]string, 0, len(kinds))
+	for _, k := range kinds {
+		names = append(names, st.msg("privacy.kind."+k))
+	}
+	st.tell(st.msg("privacy.found", "kinds", strings.Join(names, ", "), "stored", blockquote(stored)))
+}
+
+// finish closes the session with a summary.
+func (st *step) finish() {
+	st.sess.Status = statusDone
+	st.sess.Summary = st.summary()
+	st.dirty = true
+	days := fmt.Sprint(int(st.e.cfg.FinishedRetention.Hours() / 24))
+	st.say(st.sess.Summary)
+	st.say(st.msg("finish.thanks", "days", days),
+		Action{Label: st.msg("button.keep"), Command: "keep"})
+}
+
+// status describes the session for the user who asked.
+func (st *step) status() string {
+	if st.sess == nil {
+		return st.msg("session.none")
+	}
+	lines := []string{st.msg("status.head", "method", st.methodTitle(), "phase", st.phaseTitle(),
+		"people", st.people())}
+	if ph := st.phase(); ph != nil && !st.solo() {
+		lines = append(lines, st.msg("phase.speakers", "who", st.speakerNames(ph)))
+		var waiting []string
+		if ph.Done == prompts.DoneEachPeer || ph.Done == prompts.DoneEachMember || ph.Done == prompts.DoneBringer {
+			for _, m := range st.sess.Members {
+				r := st.sess.role(m.ID)
+				if ph.Speaks(r) && !st.sess.contributed(m.ID, ph.ID) &&
+					(ph.Done != prompts.DoneBringer || r == prompts.RoleBringer) &&
+					(ph.Done != prompts.DoneEachPeer || r == prompts.RolePeers) {
+					waiting = append(waiting, Quote(m.Name))
+				}
+			}
+		}
+		if len(waiting) > 0 {
+			lines = append(lines, st.msg("status.waiting", "who", strings.Join(waiting, ", ")))
+		}
+	}
+	lines = append(lines, st.msg("status.now", "now", st.possible()))
+	return strings.Join(lines, "\n")
+}
+
+// possible lists the commands that make sense now.
+func (st *step) possible() string {
+	switch {
+	case st.sess == nil, st.sess.Status == statusDone:
+		return "`start`, `methods`, `help`"
+	case st.sess.Status == statusLobby:
+		return "`join`, `bring`, `next`, `status`, `leave`, `end`"
+	case st.solo():
+		return "`next`, `status`, `end`"
+	}
+	return "`next`, `status`, `join`, `leave`, `end`"
+}
+
+func (st *step) methods() string {
+	lines := []string{st.msg("methods.head")}
+	for _, m := range st.e.lib.Methods() {
+		lines = append(lines, st.msg("methods.line", "id", m.ID, "title", m.Title.In(st.lang),
+			"minutes", fmt.Sprint(m.Duration.Minutes()), "modes", strings.Join(m.Modes, ", "),
+			"summary", m.Summary.In(st.lang)))
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (st *step) help() string {
+	key := "help.none"
+	switch {
+	case st.sess == nil || st.sess.Status == statusDone:
+		if st.ev.Conv.Direct {
+			key = "help.direct"
+		}
+	case st.sess.Status == statusLobby:
+		key = "help.lobby"
+	case st.solo():
+		key = "help.solo"
+	default:
+		key = "help.running"
+	}
+	return st.msg(key, "phase", st.phaseTitle()) + "\n" + st.msg("privacy.reminder")
+}
+
+// clip shortens text for summaries.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n]) + "…"
+}

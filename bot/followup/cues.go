@@ -1,0 +1,193 @@
+package followup
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/intervision-bot/intervision/prompts"
+)
+
+// cueSpec is one cue as written in a cue file: a bare string, or a mapping with a
+// weight and, for deficit language, a label used in the reason.
+type cueSpec struct {
+	Cue   string  `yaml:"cue"`
+	W     float64 `yaml:"w"`
+	Label string  `yaml:"label"`
+	Who   string  `yaml:"who"`
+	Poss  string  `yaml:"poss"`
+}
+
+// UnmarshalYAML accepts "cue text" or {cue: ..., w: ..., label: ...}.
+func (c *cueSpec) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		c.Cue = n.Value
+		return nil
+	}
+	type plain cueSpec
+	return n.Decode((*plain)(c))
+}
+
+// adviceSpec lists the advice cues of one language.
+type adviceSpec struct {
+	Always     []cueSpec `yaml:"always"`     // advice wherever they occur, also in a question
+	Statement  []cueSpec `yaml:"statement"`  // advice in a sentence that is not an open question
+	Imperative []cueSpec `yaml:"imperative"` // advice when a statement begins with them
+	Open       []cueSpec `yaml:"open"`       // words that begin an open question
+}
+
+// themeName is how reasons name a theme and what its questions open up.
+type themeName struct {
+	Name  string `yaml:"name"`
+	Opens string `yaml:"opens"`
+}
+
+// cueFile is one file of prompts/data/cues. Several files may add to one language.
+type cueFile struct {
+	Lang          string               `yaml:"lang"`
+	FunctionWords []string             `yaml:"function_words"`
+	Themes        map[string][]cueSpec `yaml:"themes"`
+	Deficit       []cueSpec            `yaml:"deficit"`
+	Decision      []cueSpec            `yaml:"decision"`
+	WithParents   []cueSpec            `yaml:"with_parents"`
+	Parents       []cueSpec            `yaml:"parents"`
+	Advice        adviceSpec           `yaml:"advice"`
+	Vague         []cueSpec            `yaml:"vague"`
+	Concrete      []cueSpec            `yaml:"concrete"`
+	Why           map[string]string    `yaml:"why"`
+	ThemeNames    map[string]themeName `yaml:"theme_names"`
+}
+
+// cue is a compiled cue.
+type cue struct {
+	p     *pattern
+	w     float64
+	label string
+	who   string
+	poss  string
+}
+
+// langCues is everything the reader knows about one language.
+type langCues struct {
+	lang        string
+	function    map[string]bool
+	themes      map[string][]cue
+	deficit     []cue
+	decision    []cue
+	withParents []cue
+	parents     []cue
+	always      []cue
+	statement   []cue
+	imperative  []cue
+	open        []cue
+	vague       []cue
+	concrete    []cue
+	why         map[string]string
+	names       map[string]themeName
+}
+
+func compileAll(specs []cueSpec, defW float64) ([]cue, error) {
+	out := make([]cue, 0, len(specs))
+	for _, s := range specs {
+		p, err := compile(s.Cue)
+		if err != nil {
+			return nil, err
+		}
+		w := s.W
+		if w == 0 {
+			w = defW
+		}
+		out = append(out, cue{p: p, w: w, label: s.Label, who: s.Who, poss: s.Poss})
+	}
+	return out, nil
+}
+
+// loadCues reads every YAML file of fsys into per-language cue sets.
+func loadCues(fsys fs.FS, into map[string]*langCues) error {
+	var files []string
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && (strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".yml")) {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	sort.Strings(files)
+	for _, name := range files {
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return err
+		}
+		var f cueFile
+		if err := yaml.Unmarshal(b, &f); err != nil {
+			return fmt.Errorf("followup: %s: %w", name, err)
+		}
+		if f.Lang == "" {
+			return fmt.Errorf("followup: %s: no lang", name)
+		}
+		if err := add(into, f); err != nil {
+			return fmt.Errorf("followup: %s: %w", path.Base(name), err)
+		}
+	}
+	return nil
+}
+
+func add(into map[string]*langCues, f cueFile) error {
+	lc := into[f.Lang]
+	if lc == nil {
+		lc = &langCues{lang: f.Lang, function: map[string]bool{}, themes: map[string][]cue{},
+			why: map[string]string{}, names: map[string]themeName{}}
+		into[f.Lang] = lc
+	}
+	for _, w := range f.FunctionWords {
+		lc.function[strings.ToLower(w)] = true
+	}
+	known := map[string]bool{}
+	for _, id := range prompts.Themes {
+		known[id] = true
+	}
+	for id, specs := range f.Themes {
+		if !known[id] {
+			return fmt.Errorf("unknown theme %q", id)
+		}
+		cs, err := compileAll(specs, 1)
+		if err != nil {
+			return err
+		}
+		lc.themes[id] = append(lc.themes[id], cs...)
+	}
+	lists := []struct {
+		dst  *[]cue
+		src  []cueSpec
+		defW float64
+	}{
+		{&lc.deficit, f.Deficit, 3}, {&lc.decision, f.Decision, 2},
+		{&lc.withParents, f.WithParents, 1}, {&lc.parents, f.Parents, 1},
+		{&lc.always, f.Advice.Always, 1}, {&lc.statement, f.Advice.Statement, 1},
+		{&lc.imperative, f.Advice.Imperative, 1}, {&lc.open, f.Advice.Open, 1},
+		{&lc.vague, f.Vague, 1}, {&lc.concrete, f.Concrete, 1},
+	}
+	for _, l := range lists {
+		cs, err := compileAll(l.src, l.defW)
+		if err != nil {
+			return err
+		}
+		*l.dst = append(*l.dst, cs...)
+	}
+	for k, v := range f.Why {
+		lc.why[k] = strings.TrimSpace(v)
+	}
+	for k, v := range f.ThemeNames {
+		lc.names[k] = v
+	}
+	return nil
+}

@@ -1,0 +1,271 @@
+package followup
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode"
+)
+
+// token is one lower-cased word of a text and the sentence it belongs to.
+type token struct {
+	w    string
+	sent int
+}
+
+// sentence is one sentence of a text: its tokens [start, end) and whether it is a question.
+type sentence struct {
+	start, end int
+	question   bool
+}
+
+// doc is a text prepared for matching.
+type doc struct {
+	toks  []token
+	sents []sentence
+	flat  string // the tokens joined by single spaces, sentences separated by " | "
+}
+
+// normalise lower-cases text and unifies quotes and dashes.
+func normalise(s string) string {
+	s = strings.ToLower(s)
+	return strings.NewReplacer("’", "'", "‘", "'", "`", "'", "“", "\"", "”", "\"", "„", "\"",
+		"–", " ", "—", " ").Replace(s)
+}
+
+// tokenize splits text into words and sentences. Letters and digits make words; an
+// apostrophe inside a word stays ("won't", "zo'n"); hyphens split words ("no-show" is
+// "no show"), so cues and texts agree. A sentence ends at . ! ? ; or a line break.
+func tokenize(text string) doc {
+	var d doc
+	rs := []rune(normalise(text))
+	var cur []rune
+	sentStart := 0
+	flush := func() {
+		if len(cur) > 0 {
+			w := strings.Trim(string(cur), "'")
+			if w != "" {
+				d.toks = append(d.toks, token{w: w, sent: len(d.sents)})
+			}
+			cur = cur[:0]
+		}
+	}
+	endSentence := func(q bool) {
+		flush()
+		if len(d.toks) > sentStart {
+			d.sents = append(d.sents, sentence{start: sentStart, end: len(d.toks), question: q})
+			sentStart = len(d.toks)
+		} else if q && len(d.sents) > 0 && d.sents[len(d.sents)-1].end == len(d.toks) {
+			d.sents[len(d.sents)-1].question = true // "?!" or "? ?"
+		}
+	}
+	for i, r := range rs {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			cur = append(cur, r)
+		case r == '\'' && len(cur) > 0 && i+1 < len(rs) && unicode.IsLetter(rs[i+1]):
+			cur = append(cur, r)
+		case r == '?':
+			endSentence(true)
+		case r == '!' || r == ';' || r == '\n':
+			endSentence(false)
+		case r == '.':
+			// a full stop between digits (1.5) or inside an abbreviation keeps the sentence
+			if i+1 < len(rs) && (unicode.IsDigit(rs[i+1]) || unicode.IsLetter(rs[i+1])) {
+				flush()
+				continue
+			}
+			endSentence(false)
+		default:
+			flush()
+		}
+	}
+	endSentence(false)
+	parts := make([]string, 0, len(d.sents))
+	for _, s := range d.sents {
+		ws := make([]string, 0, s.end-s.start)
+		for _, t := range d.toks[s.start:s.end] {
+			ws = append(ws, t.w)
+		}
+		parts = append(parts, strings.Join(ws, " "))
+	}
+	d.flat = strings.Join(parts, " | ")
+	return d
+}
+
+// words returns the words of a sentence.
+func (d doc) words(s sentence) []string {
+	out := make([]string, 0, s.end-s.start)
+	for _, t := range d.toks[s.start:s.end] {
+		out = append(out, t.w)
+	}
+	return out
+}
+
+// span returns the words from token i to token j inclusive.
+func (d doc) span(i, j int) string {
+	ws := make([]string, 0, j-i+1)
+	for _, t := range d.toks[i : j+1] {
+		ws = append(ws, t.w)
+	}
+	return strings.Join(ws, " ")
+}
+
+// alt is one alternative of a word in a cue: exact, a prefix ("motiva*"), a suffix
+// ("*plan") or a part ("*besliss*").
+type alt struct {
+	s              string
+	prefix, suffix bool // s* and *s; both: *s*
+}
+
+func (a alt) match(w string) bool {
+	switch {
+	case a.prefix && a.suffix:
+		return strings.Contains(w, a.s)
+	case a.prefix:
+		return strings.HasPrefix(w, a.s)
+	case a.suffix:
+		return strings.HasSuffix(w, a.s)
+	}
+	return w == a.s
+}
+
+// step is one word of a phrase cue: its alternatives and how many other words may
+// stand between it and the previous word.
+type step struct {
+	alts []alt
+	gap  int
+}
+
+func (s step) match(w string) bool {
+	for _, a := range s.alts {
+		if a.match(w) {
+			return true
+		}
+	}
+	return false
+}
+
+// gapWords is how many words ".." lets stand between two words of a phrase.
+const gapWords = 4
+
+// pattern is a compiled cue: a phrase of steps, or a regular expression ("re:").
+type pattern struct {
+	src   string
+	steps []step
+	re    *regexp.Regexp
+}
+
+// compile parses a cue. Syntax:
+//
+//	word            the word itself
+//	word*  *word    a word starting or ending with it (inflections, Dutch compounds)
+//	*word*          a word containing it
+//	a|b|c           any of the alternatives
+//	a b             words next to each other, in order
+//	a .. b          up to four other words between a and b, in the same sentence
+//	re:EXPR         a Go regular expression on the lower-cased words joined by spaces
+//	                (sentences joined by " | ")
+func compile(src string) (*pattern, error) {
+	src = strings.TrimSpace(src)
+	if rest, ok := strings.CutPrefix(src, "re:"); ok {
+		re, err := regexp.Compile(strings.TrimSpace(rest))
+		if err != nil {
+			return nil, fmt.Errorf("cue %q: %w", src, err)
+		}
+		return &pattern{src: src, re: re}, nil
+	}
+	p := &pattern{src: src}
+	gap := 0
+	for _, f := range strings.Fields(strings.ReplaceAll(normalise(src), "-", " ")) {
+		if f == ".." {
+			gap += gapWords
+			continue
+		}
+		var st step
+		for _, a := range strings.Split(f, "|") {
+			x := alt{s: a}
+			if strings.HasPrefix(x.s, "*") {
+				x.suffix, x.s = true, x.s[1:]
+			}
+			if strings.HasSuffix(x.s, "*") {
+				x.prefix, x.s = true, x.s[:len(x.s)-1]
+			}
+			if x.s == "" || strings.ContainsAny(x.s, "*.") {
+				return nil, fmt.Errorf("cue %q: bad word %q", src, a)
+			}
+			st.alts = append(st.alts, x)
+		}
+		if len(p.steps) > 0 {
+			st.gap = gap
+		}
+		gap = 0
+		p.steps = append(p.steps, st)
+	}
+	if len(p.steps) == 0 {
+		return nil, fmt.Errorf("cue %q: empty", src)
+	}
+	if gap > 0 {
+		return nil, fmt.Errorf("cue %q: ends with a gap", src)
+	}
+	return p, nil
+}
+
+// find returns the matched words of the first match in d, or "" and false.
+func (p *pattern) find(d doc) (string, bool) {
+	if p.re != nil {
+		m := p.re.FindString(d.flat)
+		return strings.TrimSpace(m), m != ""
+	}
+	for i := range d.toks {
+		if end, ok := p.from(d, 0, i); ok {
+			return d.span(i, end), true
+		}
+	}
+	return "", false
+}
+
+// findIn is find limited to one sentence.
+func (p *pattern) findIn(d doc, s sentence) (string, bool) {
+	if p.re != nil {
+		m := p.re.FindString(strings.Join(d.words(s), " "))
+		return strings.TrimSpace(m), m != ""
+	}
+	for i := s.start; i < s.end; i++ {
+		if end, ok := p.from(d, 0, i); ok {
+			return d.span(i, end), true
+		}
+	}
+	return "", false
+}
+
+// from matches steps[k:] with steps[k] at token i; it returns the last matched token.
+func (p *pattern) from(d doc, k, i int) (int, bool) {
+	if !p.steps[k].match(d.toks[i].w) {
+		return 0, false
+	}
+	if k == len(p.steps)-1 {
+		return i, true
+	}
+	next := p.steps[k+1]
+	for j := i + 1; j <= i+1+next.gap && j < len(d.toks); j++ {
+		if d.toks[j].sent != d.toks[i].sent {
+			break
+		}
+		if end, ok := p.from(d, k+1, j); ok {
+			return end, true
+		}
+	}
+	return 0, false
+}
+
+// startsWith reports whether the sentence begins with the pattern (phrases only).
+func (p *pattern) startsWith(d doc, s sentence) (string, bool) {
+	if p.re != nil || s.start >= s.end {
+		return "", false
+	}
+	if end, ok := p.from(d, 0, s.start); ok {
+		return d.span(s.start, end), true
+	}
+	return "", false
+}

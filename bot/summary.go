@@ -1,0 +1,54 @@
+package bot
+
+import (
+	"strings"
+
+	"github.com/intervision-bot/intervision/prompts"
+)
+
+// summary renders the session's phases as Markdown: what was asked and said, the
+// takeaway and the next step.
+func (st *step) summary() string {
+	s := st.sess
+	var b strings.Builder
+	b.WriteString(st.msg("summary.head", "method", st.methodTitle(), "date", s.Started.Format("2006-01-02")))
+	b.WriteString("\n")
+	if s.Mode == prompts.ModeGroup {
+		var peers []string
+		for _, m := range s.peers() {
+			peers = append(peers, Quote(m.Name))
+		}
+		b.WriteString(st.msg("summary.people", "bringer", st.bringerName(), "peers", strings.Join(peers, ", ")))
+		b.WriteString("\n")
+	}
+	users := map[string]bool{}
+	s.SummaryUsers = nil
+	for _, ph := range st.steps() {
+		var lines []string
+		for _, t := range s.Turns {
+			if t.Phase != ph.ID {
+				continue
+			}
+			text := clip(strings.Join(strings.Fields(t.Text), " "), 600)
+			if s.Mode == prompts.ModeSolo {
+				lines = append(lines, "- "+Quote(text))
+			} else {
+				lines = append(lines, "- **"+Quote(t.Name)+":** "+Quote(text))
+			}
+			if !users[t.User] {
+				users[t.User] = true
+				s.SummaryUsers = append(s.SummaryUsers, t.User)
+			}
+		}
+		if len(lines) == 0 {
+			continue
+		}
+		b.WriteString("\n**" + ph.Title.In(st.lang) + "**\n")
+		b.WriteString(strings.Join(lines, "\n"))
+		b.WriteString("\n")
+	}
+	if len(s.Turns) == 0 {
+		b.WriteString("\n" + st.msg("summary.empty") + "\n")
+	}
+	return strings.TrimRight(b.String(), "\n")
+}

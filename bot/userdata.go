@@ -1,0 +1,164 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/intervision-bot/intervision/prompts"
+	"github.com/intervision-bot/intervision/state"
+)
+
+// forget deletes everything the user contributed in the event's workspace: their
+// turns, their membership, summaries that quote them, and solo sessions entirely.
+func (e *Engine) forget(ctx context.Context, ev Event, lang string) (Outcome, error) {
+	here := Key(ev.Conv)
+	keys, err := e.userKeys(ctx, here, ev.User.ID)
+	if err != nil {
+		return e.storeFailure(ctx, ev, lang, err)
+	}
+	turns, sessions := 0, 0
+	for _, k := range keys {
+		var n int
+		var touched bool
+		err := e.store.Update(ctx, k, "", func(cur []byte) (state.Change, error) {
+			n, touched = 0, false
+			sess, err := decodeSession(cur)
+			if err != nil || sess == nil {
+				return state.Change{}, err
+			}
+			n, touched = sess.forget(ev.User.ID)
+			switch {
+			case !touched:
+				return state.Change{}, nil
+			case len(sess.Members) == 0 && len(sess.Turns) == 0 || sess.Mode == prompts.ModeSolo && sess.Starter == ev.User.ID:
+				return state.Change{Delete: true}, nil
+			}
+			b, err := sess.encode()
+			return state.Change{Data: b}, err
+		})
+		if err != nil {
+			return e.storeFailure(ctx, ev, lang, err)
+		}
+		turns += n
+		if touched {
+			sessions++
+		}
+	}
+	if err := e.store.Unindex(ctx, here.Space(), ev.User.ID); err != nil {
+		return e.storeFailure(ctx, ev, lang, err)
+	}
+	e.log.Info("forget", "space", here.Platform+":"+here.Workspace, "sessions", sessions, "turns", turns)
+	return Outcome{Replies: []Reply{{To: ev.User.ID, Text: e.msg("forget.done", lang,
+		"turns", fmt.Sprint(turns), "sessions", fmt.Sprint(sessions))}}}, nil
+}
+
+// forget removes a user's traces from the session; it reports the number of turns
+// removed and whether anything changed.
+func (s *Session) forget(user string) (int, bool) {
+	n := 0
+	kept := s.Turns[:0]
+	for _, t := range s.Turns {
+		if t.User == user {
+			n++
+			continue
+		}
+		kept = append(kept, t)
+	}
+	s.Turns = kept
+	touched := n > 0
+	if s.isMember(user) {
+		s.removeMember(user)
+		touched = true
+	}
+	for _, u := range s.SummaryUsers {
+		if u == user {
+			s.Summary, s.SummaryUsers = "", nil
+			touched = true
+			break
+		}
+	}
+	if s.Bringer == user {
+		s.Bringer = ""
+		if s.Status == statusRunning {
+			s.Status = statusDone
+		}
+	}
+	if s.Starter == user {
+		s.Starter = ""
+	}
+	return n, touched
+}
+
+// export sends the user their own contributions in this workspace.
+func (e *Engine) export(ctx context.Context, ev Event, lang string) (Outcome, error) {
+	keys, err := e.userKeys(ctx, Key(ev.Conv), ev.User.ID)
+	if err != nil {
+		return e.storeFailure(ctx, ev, lang, err)
+	}
+	var parts []string
+	total := 0
+	for _, k := range keys {
+		b, err := e.store.Get(ctx, k)
+		if err != nil {
+			return e.storeFailure(ctx, ev, lang, err)
+		}
+		sess, err := decodeSession(b)
+		if err != nil || sess == nil {
+			continue
+		}
+		var lines []string
+		for _, t := range sess.Turns {
+			if t.User == ev.User.ID {
+				lines = append(lines, "- "+Quote(strings.Join(strings.Fields(t.Text), " ")))
+			}
+		}
+		if len(lines) == 0 {
+			continue
+		}
+		total += len(lines)
+		title := sess.Method
+		if m, ok := e.lib.Method(sess.Method); ok {
+			title = m.Title.In(lang)
+		}
+		parts = append(parts, "**"+title+"** · "+sess.Started.Format("2006-01-02")+"\n"+strings.Join(lines, "\n"))
+	}
+	if total == 0 {
+		return Outcome{Replies: []Reply{{To: ev.User.ID, Text: e.msg("export.none", lang)}}}, nil
+	}
+	text := e.msg("export.head", lang, "turns", fmt.Sprint(total)) + "\n\n" + strings.Join(parts, "\n\n")
+	return Outcome{Replies: []Reply{{To: ev.User.ID, Text: text}}}, nil
+}
+
+// userKeys lists the conversations a user is indexed in, plus the current one.
+func (e *Engine) userKeys(ctx context.Context, here state.Key, user string) ([]state.Key, error) {
+	keys, err := e.store.Conversations(ctx, here.Space(), user)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[state.Key]bool{}
+	out := []state.Key{}
+	for _, k := range append(keys, here) {
+		if k.Space() != here.Space() || seen[k] {
+			continue // never reach another workspace, whatever the index says
+		}
+		seen[k] = true
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].String() < out[j].String() })
+	return out, nil
+}
+
+func (e *Engine) storeFailure(ctx context.Context, ev Event, lang string, err error) (Outcome, error) {
+	if ctx.Err() != nil {
+		return Outcome{}, ctx.Err()
+	}
+	key := "error.internal"
+	if errors.Is(err, state.ErrUnavailable) {
+		key = "error.unavailable"
+	}
+	e.log.Warn("user data", "err", err)
+	return Outcome{Replies: []Reply{{To: ev.User.ID, Text: e.msg(key, lang)}}}, nil
+}

@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/intervision-bot/intervision/bot"
+	"github.com/intervision-bot/intervision/prompts"
+	"github.com/intervision-bot/intervision/state"
+	"github.com/intervision-bot/intervision/state/memstore"
+)
+
+// commonFlags are the settings the bot and replay share.
+type commonFlags struct {
+	prompts string
+	channel string
+	lang    string
+}
+
+func addCommonFlags(fs *flag.FlagSet, getenv func(string) string) *commonFlags {
+	c := &commonFlags{}
+	fs.StringVar(&c.prompts, "prompts", getenv("INTERVISION_PROMPTS"), "directory with extra method packs")
+	fs.StringVar(&c.channel, "channel", envOr(getenv, "INTERVISION_CHANNEL", "main"), "terminal: conversation name")
+	fs.StringVar(&c.lang, "lang", getenv("INTERVISION_LANG"), "default language: nl or en")
+	return c
+}
+
+// openStore opens the Redis store when REDIS_URL is set, else the embedded one.
+// It is replaced by redis.go once the Redis store is wired.
+var openStore = func(ctx context.Context, getenv func(string) string, log *slog.Logger) (state.Store, error) {
+	if getenv("REDIS_URL") != "" {
+		return nil, fmt.Errorf("REDIS_URL is set but this build has no Redis store")
+	}
+	return memstore.New(), nil
+}
+
+// engine builds the engine with its library and store.
+func (c *commonFlags) engine(ctx context.Context, getenv func(string) string, log *slog.Logger) (*bot.Engine, func(), error) {
+	lib, err := prompts.Builtin()
+	if err != nil {
+		return nil, nil, err
+	}
+	if c.prompts != "" {
+		if err := lib.LoadDir(c.prompts); err != nil {
+			return nil, nil, fmt.Errorf("load --prompts %s: %w", c.prompts, err)
+		}
+	}
+	st, err := openStore(ctx, getenv, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	lang := strings.ToLower(c.lang)
+	if lang != "" && lang != "nl" && lang != "en" {
+		return nil, nil, fmt.Errorf("language %q: use nl or en", c.lang)
+	}
+	eng := bot.New(bot.Config{Store: st, Library: lib, Lang: lang, Logger: log,
+		Reader: newReader(lib), Guard: newGuard()})
+	return eng, func() { st.Close() }, nil
+}
+
+// newReader and newGuard are replaced by the files that wire bot/followup and privacy.
+var (
+	newReader = func(*prompts.Library) bot.Reader { return nil }
+	newGuard  = func() bot.Guard { return nil }
+)
+
+func envOr(getenv func(string) string, key, def string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// newLogger writes text logs to w; INTERVISION_LOG_LEVEL=debug|info|warn|error overrides.
+func newLogger(w io.Writer, getenv func(string) string, level slog.Level) *slog.Logger {
+	switch strings.ToLower(getenv("INTERVISION_LOG_LEVEL")) {
+	case "debug":
+		level = slog.LevelDebug
+	case "info":
+		level = slog.LevelInfo
+	case "warn":
+		level = slog.LevelWarn
+	case "error":
+		level = slog.LevelError
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+}

@@ -1,0 +1,153 @@
+// Command intervision runs the intervision bot. With Slack or Discord tokens in the
+// environment it connects to those platforms; without, it chats in the terminal.
+// Subcommands: replay, prompts lint, explain, scan.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/intervision-bot/intervision/adapters/terminal"
+	"github.com/intervision-bot/intervision/bot"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv))
+}
+
+// run dispatches the subcommand and returns the exit code.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "replay":
+			return runReplay(ctx, args[1:], stdin, stdout, stderr, getenv)
+		case "help", "-h", "--help":
+			fmt.Fprint(stdout, usage)
+			return 0
+		}
+		if sub, ok := subcommands[args[0]]; ok {
+			return sub(args[1:], stdin, stdout, stderr)
+		}
+	}
+	return runBot(ctx, args, stdin, stdout, stderr, getenv)
+}
+
+// subcommands are added by the files that implement them (lint.go, explain.go, scan.go).
+var subcommands = map[string]func(args []string, stdin io.Reader, stdout, stderr io.Writer) int{}
+
+const usage = `usage:
+  intervision [--prompts DIR] [--channel NAME] [--user NAME]   run the bot (terminal when no tokens are set)
+  intervision replay [--json] [--channel NAME] FILE|-          play a transcript ("name: message" lines)
+  intervision prompts lint [DIR]                                check a method pack
+  intervision explain [--lang nl|en] [--json] < text            show themes and the follow-up question
+  intervision scan [--lang nl|en] [--json] < text               find personal data in a text
+Configuration comes from the environment: see docs/config.md.
+`
+
+// runBot starts every configured platform adapter, or the terminal when none is.
+func runBot(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	fs := flag.NewFlagSet("intervision", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	common := addCommonFlags(fs, getenv)
+	user := fs.String("user", "you", "terminal: who speaks first")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	var adapters []bot.Adapter
+	logger := newLogger(stderr, getenv, slog.LevelInfo)
+	for _, p := range platforms {
+		a, ok, err := p.fromEnv(getenv, logger)
+		if err != nil {
+			logger.Error("configure adapter", "platform", p.name, "err", err)
+			return 1
+		}
+		if ok {
+			adapters = append(adapters, a)
+		}
+	}
+	if len(adapters) == 0 {
+		// The terminal is a chat: keep the log quiet unless something goes wrong.
+		logger = newLogger(stderr, getenv, slog.LevelWarn)
+		adapters = append(adapters, &terminal.Adapter{In: stdin, Out: stdout, Channel: common.channel, User: *user, Lang: common.lang})
+	}
+	eng, closeStore, err := common.engine(ctx, getenv, logger)
+	if err != nil {
+		logger.Error("start", "err", err)
+		return 1
+	}
+	defer closeStore()
+	errc := make(chan error, len(adapters))
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	for _, a := range adapters {
+		logger.Info("adapter starting", "adapter", a.Name())
+		go func(a bot.Adapter) { errc <- runAdapter(ctx, a, eng) }(a)
+	}
+	// The first adapter to stop ends the process: the terminal at end of input, a
+	// platform adapter when its connection fails for good.
+	err = <-errc
+	cancel()
+	if err != nil && !errors.Is(err, context.Canceled) {
+		logger.Error("adapter stopped", "err", err)
+		return 1
+	}
+	return 0
+}
+
+func runAdapter(ctx context.Context, a bot.Adapter, h bot.Handler) error {
+	if err := a.Run(ctx, h); err != nil {
+		return fmt.Errorf("%s: %w", a.Name(), err)
+	}
+	return nil
+}
+
+// runReplay plays a transcript file.
+func runReplay(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	common := addCommonFlags(fs, getenv)
+	asJSON := fs.Bool("json", false, "print one JSON object per message")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintln(stderr, "usage: intervision replay [--json] [--channel NAME] FILE|-")
+		return 2
+	}
+	in := stdin
+	if name := fs.Arg(0); name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			fmt.Fprintf(stderr, "replay: %v\n", err)
+			return 1
+		}
+		defer f.Close()
+		in = f
+	}
+	lines, err := terminal.ParseTranscript(in)
+	if err != nil {
+		fmt.Fprintf(stderr, "replay: %s: %v\n", fs.Arg(0), err)
+		return 1
+	}
+	logger := newLogger(stderr, getenv, slog.LevelWarn)
+	eng, closeStore, err := common.engine(ctx, getenv, logger)
+	if err != nil {
+		fmt.Fprintf(stderr, "replay: %v\n", err)
+		return 1
+	}
+	defer closeStore()
+	if err := terminal.Replay(ctx, eng, common.channel, common.lang, lines, stdout, *asJSON); err != nil {
+		fmt.Fprintf(stderr, "replay: %v\n", err)
+		return 1
+	}
+	return 0
+}
