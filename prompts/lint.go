@@ -1,0 +1,634 @@
+package prompts
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Problem is one finding of Lint, with the file and line it is about.
+type Problem struct {
+	File string
+	Line int
+	Msg  string
+}
+
+// String formats the problem as file:line: msg.
+func (p Problem) String() string {
+	if p.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg)
+	}
+	return fmt.Sprintf("%s: %s", p.File, p.Msg)
+}
+
+var (
+	sourcePattern      = regexp.MustCompile(`^\d{3}_[0-9a-f]{16}\.txt(#\S+)?$`)
+	idPattern          = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	placeholderPattern = regexp.MustCompile(`\{[A-Za-z0-9_.-]+\}`)
+	yamlLinePattern    = regexp.MustCompile(`line (\d+)`)
+)
+
+// Keys each kind of mapping may hold.
+var (
+	topKeys      = keySet("id", "modes", "duration", "title", "summary", "phases", "questions", "closing", "messages")
+	phaseKeys    = keySet("id", "stage", "title", "instruction", "solo", "speakers", "listener", "rule", "done", "timebox", "asks", "modes", "questions")
+	questionKeys = keySet("id", "stages", "themes", "source", "text")
+)
+
+func keySet(keys ...string) map[string]bool {
+	m := map[string]bool{}
+	for _, k := range keys {
+		m[k] = true
+	}
+	return m
+}
+
+// Lint checks method packs and reports every problem with its file and line. With dir
+// empty it checks the embedded built-in packs; otherwise it checks the files below dir
+// together with the built-in packs, so that ids clashing with built-in ones are found.
+// Files under a cues directory are skipped. The error is for a directory that cannot be
+// read, not for problems in the packs.
+func Lint(dir string) ([]Problem, error) {
+	l := &linter{
+		methods:   map[string]pos{},
+		questions: map[string]pos{},
+		closing:   map[string]pos{},
+	}
+	sub, err := fs.Sub(builtin, "data")
+	if err != nil {
+		return nil, err
+	}
+	if err := l.addFS(sub, func(name string) string { return path.Join("prompts/data", name) }); err != nil {
+		return nil, err
+	}
+	if dir != "" {
+		st, err := os.Stat(dir)
+		if err != nil {
+			return nil, fmt.Errorf("prompts lint: %w", err)
+		}
+		if !st.IsDir() {
+			return nil, fmt.Errorf("prompts lint: %s is not a directory", dir)
+		}
+		if err := l.addFS(os.DirFS(dir), func(name string) string { return filepath.Join(dir, filepath.FromSlash(name)) }); err != nil {
+			return nil, err
+		}
+	}
+	l.checkPools()
+	order := map[string]int{}
+	for i, f := range l.files {
+		order[f] = i
+	}
+	sort.SliceStable(l.problems, func(i, j int) bool {
+		a, b := l.problems[i], l.problems[j]
+		if a.File != b.File {
+			return order[a.File] < order[b.File]
+		}
+		return a.Line < b.Line
+	})
+	return l.problems, nil
+}
+
+type pos struct {
+	file string
+	line int
+}
+
+func (p pos) String() string { return fmt.Sprintf("%s:%d", p.file, p.line) }
+
+// soloPhase is a phase that runs in solo sessions, kept to check its question pool once
+// every library question is known.
+type soloPhase struct {
+	file, method, id, stage string
+	line, asks, inline      int
+}
+
+type linter struct {
+	files     []string
+	problems  []Problem
+	methods   map[string]pos
+	questions map[string]pos
+	closing   map[string]pos // closing phase id + mode
+	stages    map[string]int // library questions per stage
+	solo      []soloPhase
+	file      string
+}
+
+func (l *linter) addFS(fsys fs.FS, label func(string) string) error {
+	files, err := packFiles(fsys)
+	if err != nil {
+		return fmt.Errorf("prompts lint: %w", err)
+	}
+	for _, name := range files {
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return fmt.Errorf("prompts lint: %w", err)
+		}
+		l.file = label(name)
+		l.files = append(l.files, l.file)
+		l.lintFile(b)
+	}
+	return nil
+}
+
+func (l *linter) report(line int, format string, args ...any) {
+	l.problems = append(l.problems, Problem{File: l.file, Line: line, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (l *linter) lintFile(b []byte) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		line := 0
+		if m := yamlLinePattern.FindStringSubmatch(err.Error()); m != nil {
+			line, _ = strconv.Atoi(m[1])
+		}
+		l.report(line, "invalid YAML: %s", strings.TrimPrefix(err.Error(), "yaml: "))
+		return
+	}
+	if len(doc.Content) == 0 {
+		l.report(0, "empty file")
+		return
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		l.report(root.Line, "a pack file must be a mapping (method, questions, closing or messages)")
+		return
+	}
+	keys := l.mapping(root, topKeys, "top level")
+	if len(keys) == 0 {
+		l.report(root.Line, "nothing to load: expected id and phases, questions, closing or messages")
+	}
+	_, hasID := keys["id"]
+	_, hasPhases := keys["phases"]
+	if hasID || hasPhases {
+		l.lintMethod(root, keys)
+	} else {
+		for _, k := range []string{"modes", "duration", "title", "summary"} {
+			if kv, ok := keys[k]; ok {
+				l.report(kv.key.Line, "%s belongs to a method, but this file has no method id", k)
+			}
+		}
+	}
+	if kv, ok := keys["questions"]; ok {
+		for _, q := range l.seq(kv.value, "questions") {
+			l.lintQuestion(q, true)
+		}
+	}
+	if kv, ok := keys["closing"]; ok {
+		for _, p := range l.seq(kv.value, "closing") {
+			l.lintPhase(p, nil, "closing", map[string]pos{})
+		}
+	}
+	if kv, ok := keys["messages"]; ok {
+		l.lintMessages(kv.value)
+	}
+}
+
+type keyValue struct{ key, value *yaml.Node }
+
+// mapping returns the pairs of a mapping node, reporting keys not in allowed.
+func (l *linter) mapping(n *yaml.Node, allowed map[string]bool, where string) map[string]keyValue {
+	out := map[string]keyValue{}
+	if n.Kind != yaml.MappingNode {
+		l.report(n.Line, "%s: expected a mapping", where)
+		return out
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if allowed != nil && !allowed[k.Value] {
+			l.report(k.Line, "unknown key %q in %s", k.Value, where)
+			continue
+		}
+		out[k.Value] = keyValue{k, v}
+	}
+	return out
+}
+
+func (l *linter) seq(n *yaml.Node, what string) []*yaml.Node {
+	if n.Kind != yaml.SequenceNode {
+		l.report(n.Line, "%s: expected a list", what)
+		return nil
+	}
+	return n.Content
+}
+
+// strings returns a list of scalars; a single scalar is reported.
+func (l *linter) strings(n *yaml.Node, what string) []string {
+	var out []string
+	for _, v := range l.seq(n, what) {
+		if v.Kind != yaml.ScalarNode {
+			l.report(v.Line, "%s: expected a word", what)
+			continue
+		}
+		out = append(out, v.Value)
+	}
+	return out
+}
+
+func (l *linter) scalar(n *yaml.Node, what string) string {
+	if n.Kind != yaml.ScalarNode {
+		l.report(n.Line, "%s: expected a single value", what)
+		return ""
+	}
+	return n.Value
+}
+
+// text checks a Text: both languages present and non-empty, no others.
+func (l *linter) text(keys map[string]keyValue, field, where string, line int, required bool) Text {
+	kv, ok := keys[field]
+	if !ok {
+		if required {
+			l.report(line, "%s: missing %s", where, field)
+		}
+		return nil
+	}
+	return l.textNode(kv.value, where+" "+field)
+}
+
+func (l *linter) textNode(n *yaml.Node, what string) Text {
+	if n.Kind != yaml.MappingNode {
+		l.report(n.Line, "%s: expected en and nl", what)
+		return nil
+	}
+	t := Text{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if !contains(Languages, k.Value) {
+			l.report(k.Line, "%s: unknown language %q (use %s)", what, k.Value, strings.Join(Languages, ", "))
+			continue
+		}
+		if v.Kind != yaml.ScalarNode {
+			l.report(v.Line, "%s %s: expected text", what, k.Value)
+			continue
+		}
+		if strings.TrimSpace(v.Value) == "" {
+			l.report(v.Line, "%s: %s is empty", what, k.Value)
+			continue
+		}
+		t[k.Value] = v.Value
+	}
+	for _, lang := range Languages {
+		if _, ok := t[lang]; !ok && !hasKey(n, lang) {
+			l.report(n.Line, "%s: missing %s", what, lang)
+		}
+	}
+	return t
+}
+
+func hasKey(n *yaml.Node, key string) bool {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return true
+		}
+	}
+	return false
+}
+
+func (l *linter) id(keys map[string]keyValue, where string, line int) (string, int) {
+	kv, ok := keys["id"]
+	if !ok {
+		l.report(line, "%s: missing id", where)
+		return "", line
+	}
+	id := l.scalar(kv.value, where+" id")
+	if id != "" && !idPattern.MatchString(id) {
+		l.report(kv.value.Line, "%s id %q: use lower-case words joined by hyphens", where, id)
+	}
+	if id == "" && kv.value.Kind == yaml.ScalarNode {
+		l.report(kv.value.Line, "%s: empty id", where)
+	}
+	return id, kv.value.Line
+}
+
+func (l *linter) duration(kv keyValue, what string) time.Duration {
+	s := l.scalar(kv.value, what)
+	if s == "" {
+		return 0
+	}
+	d, err := time.ParseDuration(strings.TrimSpace(s))
+	if err != nil {
+		l.report(kv.value.Line, "%s %q: not a duration (write e.g. 10m or 1h30m)", what, s)
+		return 0
+	}
+	if d <= 0 {
+		l.report(kv.value.Line, "%s %q: must be more than zero", what, s)
+	}
+	return d
+}
+
+func (l *linter) modes(kv keyValue, what string) []string {
+	modes := l.strings(kv.value, what)
+	for i, m := range modes {
+		if m != ModeGroup && m != ModeSolo {
+			l.report(kv.value.Content[i].Line, "%s: unknown mode %q (use group or solo)", what, m)
+		}
+	}
+	return modes
+}
+
+func (l *linter) lintMethod(root *yaml.Node, keys map[string]keyValue) {
+	id, line := l.id(keys, "method", root.Line)
+	if id != "" {
+		if prev, dup := l.methods[id]; dup {
+			l.report(line, "method id %q is already used in %s", id, prev)
+		} else {
+			l.methods[id] = pos{l.file, line}
+		}
+	}
+	var modes []string
+	if kv, ok := keys["modes"]; ok {
+		modes = l.modes(kv, "method modes")
+		if len(modes) == 0 {
+			l.report(kv.value.Line, "method modes: name at least one of group, solo")
+		}
+	} else {
+		l.report(root.Line, "method %s: missing modes (group, solo or both)", id)
+	}
+	if kv, ok := keys["duration"]; ok {
+		l.duration(kv, "method duration")
+	}
+	l.text(keys, "title", "method", root.Line, true)
+	l.text(keys, "summary", "method", root.Line, true)
+	kv, ok := keys["phases"]
+	if !ok {
+		l.report(root.Line, "method %s has no phases", id)
+		return
+	}
+	phases := l.seq(kv.value, "phases")
+	if len(phases) == 0 && kv.value.Kind == yaml.SequenceNode {
+		l.report(kv.value.Line, "method %s has no phases", id)
+	}
+	seen := map[string]pos{}
+	for _, p := range phases {
+		l.lintPhase(p, modes, id, seen)
+	}
+}
+
+// lintPhase checks a method phase (method is the method id, modes its modes) or a
+// closing phase (method "closing", modes nil: the phase's own modes apply).
+func (l *linter) lintPhase(n *yaml.Node, modes []string, method string, seen map[string]pos) {
+	keys := l.mapping(n, phaseKeys, "phase")
+	if n.Kind != yaml.MappingNode {
+		return
+	}
+	closing := method == "closing"
+	id, idLine := l.id(keys, "phase", n.Line)
+	where := "phase " + id
+	if kv, ok := keys["modes"]; ok {
+		if !closing {
+			l.report(kv.key.Line, "%s: modes belongs to closing phases; a method phase runs in the method's modes", where)
+		} else {
+			modes = l.modes(kv, where+" modes")
+		}
+	}
+	if closing && len(modes) == 0 {
+		modes = []string{ModeGroup, ModeSolo}
+	}
+	if id != "" {
+		if closing {
+			for _, m := range modes {
+				k := id + "/" + m
+				if prev, dup := l.closing[k]; dup {
+					l.report(idLine, "closing phase %q for %s is already defined in %s", id, m, prev)
+				} else {
+					l.closing[k] = pos{l.file, idLine}
+				}
+			}
+		} else if prev, dup := seen[id]; dup {
+			l.report(idLine, "phase id %q is used twice in method %s (first at line %d)", id, method, prev.line)
+		} else {
+			seen[id] = pos{l.file, idLine}
+		}
+	}
+	stage := ""
+	if kv, ok := keys["stage"]; ok {
+		stage = l.scalar(kv.value, where+" stage")
+		if stage != "" && !contains(Stages, stage) {
+			l.report(kv.value.Line, "%s: unknown stage %q (use one of %s)", where, stage, strings.Join(Stages, ", "))
+		}
+	} else {
+		l.report(n.Line, "%s: missing stage", where)
+	}
+	l.text(keys, "title", where, n.Line, true)
+	l.text(keys, "instruction", where, n.Line, true)
+	solo := contains(modes, ModeSolo)
+	if _, ok := keys["solo"]; ok {
+		l.text(keys, "solo", where, n.Line, false)
+	} else if solo && !closing && contains(modes, ModeGroup) {
+		l.report(n.Line, "%s: the method runs solo, so give the phase a solo instruction addressed to one person", where)
+	}
+
+	var speakers []string
+	if kv, ok := keys["speakers"]; ok {
+		speakers = l.strings(kv.value, where+" speakers")
+		twice := map[string]bool{}
+		for i, s := range speakers {
+			if s != RoleBringer && s != RolePeers {
+				l.report(kv.value.Content[i].Line, "%s: unknown speaker %q (use bringer or peers)", where, s)
+			}
+			if twice[s] {
+				l.report(kv.value.Content[i].Line, "%s: speaker %q named twice", where, s)
+			}
+			twice[s] = true
+		}
+		if len(speakers) == 0 && kv.value.Kind == yaml.SequenceNode {
+			l.report(kv.value.Line, "%s: name at least one speaker", where)
+		}
+	} else {
+		l.report(n.Line, "%s: missing speakers (bringer, peers or both)", where)
+	}
+	if kv, ok := keys["listener"]; ok {
+		ls := l.scalar(kv.value, where+" listener")
+		switch {
+		case ls != "" && ls != RoleBringer && ls != RolePeers:
+			l.report(kv.value.Line, "%s: unknown listener %q (use bringer, peers or leave it out)", where, ls)
+		case ls != "" && contains(speakers, ls):
+			l.report(kv.value.Line, "%s: %s cannot both speak and only listen", where, ls)
+		}
+	}
+	if kv, ok := keys["rule"]; ok {
+		r := l.scalar(kv.value, where+" rule")
+		switch {
+		case r != "" && r != RuleFree && r != RuleQuestions:
+			l.report(kv.value.Line, "%s: unknown rule %q (use free or questions)", where, r)
+		case r == RuleQuestions && len(speakers) > 0 && !contains(speakers, RolePeers):
+			l.report(kv.value.Line, "%s: rule questions limits peers, but peers do not speak in this phase", where)
+		}
+	}
+	doneLine := n.Line
+	done := DoneNext
+	if kv, ok := keys["done"]; ok {
+		done = l.scalar(kv.value, where+" done")
+		doneLine = kv.value.Line
+		switch done {
+		case DoneNext, DoneBringer, DoneEachPeer, DoneEachMember:
+		default:
+			l.report(doneLine, "%s: unknown done %q (use next, bringer, each-peer or each-member)", where, done)
+		}
+	}
+	if len(speakers) > 0 {
+		l.reachable(where, done, doneLine, speakers, modes)
+	}
+	if kv, ok := keys["timebox"]; ok {
+		l.duration(kv, where+" timebox")
+	} else {
+		l.report(n.Line, "%s: missing timebox (e.g. 10m)", where)
+	}
+	asks := 1
+	if kv, ok := keys["asks"]; ok {
+		s := l.scalar(kv.value, where+" asks")
+		v, err := strconv.Atoi(s)
+		if err != nil || v < 0 {
+			l.report(kv.value.Line, "%s: asks %q must be a whole number of 0 or more", where, s)
+		} else if v > 0 {
+			asks = v
+		}
+	}
+	inline := 0
+	if kv, ok := keys["questions"]; ok {
+		for _, q := range l.seq(kv.value, where+" questions") {
+			l.lintQuestion(q, false)
+			inline++
+		}
+	}
+	if solo && stage != "" {
+		l.solo = append(l.solo, soloPhase{file: l.file, method: method, id: id, stage: stage, line: n.Line, asks: asks, inline: inline})
+	}
+}
+
+// reachable reports a done rule that can never be met by the phase's speakers.
+func (l *linter) reachable(where, done string, line int, speakers, modes []string) {
+	group, solo := contains(modes, ModeGroup), contains(modes, ModeSolo)
+	peers, bringer := contains(speakers, RolePeers), contains(speakers, RoleBringer)
+	switch {
+	case done == DoneEachPeer && !peers:
+		l.report(line, "%s: done each-peer can never happen, because peers are not among the speakers", where)
+	case done == DoneBringer && !bringer:
+		l.report(line, "%s: done bringer can never happen, because the case bringer is not among the speakers", where)
+	case done == DoneEachMember && group && !(peers && bringer):
+		l.report(line, "%s: done each-member needs both bringer and peers among the speakers in a group", where)
+	case solo && done == DoneEachPeer:
+		l.report(line, "%s: done each-peer can never happen in a solo session, which has no peers", where)
+	}
+	if solo && !bringer {
+		l.report(line, "%s: only peers speak, but a solo session has only the case bringer", where)
+	}
+}
+
+func (l *linter) lintQuestion(n *yaml.Node, library bool) {
+	keys := l.mapping(n, questionKeys, "question")
+	if n.Kind != yaml.MappingNode {
+		return
+	}
+	id, line := l.id(keys, "question", n.Line)
+	where := "question " + id
+	if id != "" {
+		if prev, dup := l.questions[id]; dup {
+			l.report(line, "question id %q is already used in %s", id, prev)
+		} else {
+			l.questions[id] = pos{l.file, line}
+		}
+	}
+	if kv, ok := keys["stages"]; ok {
+		stages := l.strings(kv.value, where+" stages")
+		for i, s := range stages {
+			if !contains(Stages, s) {
+				l.report(kv.value.Content[i].Line, "%s: unknown stage %q (use one of %s)", where, s, strings.Join(Stages, ", "))
+			}
+		}
+		if library {
+			if l.stages == nil {
+				l.stages = map[string]int{}
+			}
+			for _, s := range stages {
+				l.stages[s]++
+			}
+		}
+	} else if library {
+		l.report(n.Line, "%s: missing stages (a library question needs the stages it fits)", where)
+	}
+	if kv, ok := keys["themes"]; ok {
+		themes := l.strings(kv.value, where+" themes")
+		for i, t := range themes {
+			if !contains(Themes, t) {
+				l.report(kv.value.Content[i].Line, "%s: unknown theme %q (use one of %s)", where, t, strings.Join(Themes, ", "))
+			}
+		}
+		if library && len(themes) == 0 && kv.value.Kind == yaml.SequenceNode {
+			l.report(kv.value.Line, "%s: name at least one theme", where)
+		}
+	} else if library {
+		l.report(n.Line, "%s: missing themes", where)
+	}
+	if kv, ok := keys["source"]; ok {
+		s := l.scalar(kv.value, where+" source")
+		if !sourcePattern.MatchString(s) {
+			l.report(kv.value.Line, "%s: source %q is not a seed file name such as 003_b63bd0ceb9c8c6ba.txt#6", where, s)
+		}
+	} else if library {
+		l.report(n.Line, "%s: missing source", where)
+	}
+	l.text(keys, "text", where, n.Line, true)
+}
+
+func (l *linter) lintMessages(n *yaml.Node) {
+	if n.Kind != yaml.MappingNode {
+		l.report(n.Line, "messages: expected a mapping of key to en and nl")
+		return
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		what := "message " + k.Value
+		t := l.textNode(v, what)
+		en, nl := t["en"], t["nl"]
+		if en == "" || nl == "" {
+			continue
+		}
+		a, b := placeholders(en), placeholders(nl)
+		if missing := minus(a, b); len(missing) > 0 {
+			l.report(k.Line, "%s: nl lacks placeholder %s that en has", what, strings.Join(missing, " "))
+		}
+		if extra := minus(b, a); len(extra) > 0 {
+			l.report(k.Line, "%s: nl has placeholder %s that en lacks", what, strings.Join(extra, " "))
+		}
+	}
+}
+
+func placeholders(s string) map[string]bool {
+	out := map[string]bool{}
+	for _, p := range placeholderPattern.FindAllString(s, -1) {
+		out[p] = true
+	}
+	return out
+}
+
+func minus(a, b map[string]bool) []string {
+	var out []string
+	for k := range a {
+		if !b[k] {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// checkPools reports solo phases whose question pool (inline questions plus library
+// questions for the phase's stage) is smaller than the number of questions it asks.
+func (l *linter) checkPools() {
+	for _, p := range l.solo {
+		if n := p.inline + l.stages[p.stage]; n < p.asks {
+			l.problems = append(l.problems, Problem{File: p.file, Line: p.line, Msg: fmt.Sprintf(
+				"phase %s of %s asks %d reflective question(s) in solo sessions, but its pool for stage %s has %d",
+				p.id, p.method, p.asks, p.stage, n)})
+		}
+	}
+}
