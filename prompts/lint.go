@@ -250,10 +250,10 @@ func (l *linter) text(keys map[string]keyValue, field, where string, line int, r
 		}
 		return nil
 	}
-	return l.textNode(kv.value, where+" "+field)
+	return l.textNode(kv.value, where+" "+field, kv.key.Line)
 }
 
-func (l *linter) textNode(n *yaml.Node, what string) Text {
+func (l *linter) textNode(n *yaml.Node, what string, keyLine int) Text {
 	if n.Kind != yaml.MappingNode {
 		l.report(n.Line, "%s: expected en and nl", what)
 		return nil
@@ -277,7 +277,7 @@ func (l *linter) textNode(n *yaml.Node, what string) Text {
 	}
 	for _, lang := range Languages {
 		if _, ok := t[lang]; !ok && !hasKey(n, lang) {
-			l.report(n.Line, "%s: missing %s", what, lang)
+			l.report(keyLine, "%s: missing %s", what, lang)
 		}
 	}
 	return t
@@ -587,7 +587,7 @@ func (l *linter) lintMessages(n *yaml.Node) {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		what := "message " + k.Value
-		t := l.textNode(v, what)
+		t := l.textNode(v, what, k.Line)
 		en, nl := t["en"], t["nl"]
 		if en == "" || nl == "" {
 			continue
