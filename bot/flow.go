@@ -52,6 +52,7 @@ func (st *step) enterPhase() {
 	st.sess.PhaseStarted = st.ev.Time
 	st.sess.NudgedStep = false
 	st.sess.LastConcrete = false
+	st.sess.Pending = ""
 	st.dirty = true
 	total := len(st.steps())
 	head := st.msg("phase.header", "n", fmt.Sprint(st.sess.Step+1), "total", fmt.Sprint(total),
@@ -149,7 +150,8 @@ func (st *step) contribute(text string, guard bool) {
 		text, kinds = st.pseudonymise(text)
 	}
 	st.sess.Turns = append(st.sess.Turns, Turn{Phase: ph.ID, User: st.user(), Name: st.ev.User.Name,
-		Text: text, At: st.ev.Time})
+		Text: text, At: st.ev.Time, Question: st.sess.Pending})
+	st.sess.Pending = ""
 	st.dirty = true
 	st.privacyNotice(kinds, text)
 
@@ -179,6 +181,7 @@ func (st *step) soloFollowUp(ph *prompts.Phase, text string) {
 			if !f.Concrete {
 				st.sess.AsksLeft--
 			}
+			st.sess.Pending = f.Question.Text.In(st.lang)
 			st.say(st.ack() + " " + st.askText(f))
 			return
 		}

@@ -37,8 +37,10 @@ type Session struct {
 	// Themes counts the themes recognised so far.
 	Themes map[string]int `json:"themes,omitempty"`
 	// AsksLeft is how many reflective questions a solo phase still asks.
-	AsksLeft     int  `json:"asks_left,omitempty"`
-	LastConcrete bool `json:"last_concrete,omitempty"`
+	AsksLeft int `json:"asks_left,omitempty"`
+	// Pending is the reflective question a solo session waits an answer to.
+	Pending      string `json:"pending,omitempty"`
+	LastConcrete bool   `json:"last_concrete,omitempty"`
 	// NudgedStep marks that the next step was already asked to be made concrete.
 	NudgedStep bool `json:"nudged_step,omitempty"`
 	// Pseudonyms is the Guard's table: opaque keys, never original values.

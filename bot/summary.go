@@ -31,6 +31,9 @@ func (st *step) summary() string {
 			}
 			text := clip(strings.Join(strings.Fields(t.Text), " "), 600)
 			if s.Mode == prompts.ModeSolo {
+				if t.Question != "" {
+					lines = append(lines, "- _"+t.Question+"_")
+				}
 				lines = append(lines, "- "+Quote(text))
 			} else {
 				lines = append(lines, "- **"+Quote(t.Name)+":** "+Quote(text))

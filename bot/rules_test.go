@@ -1,0 +1,243 @@
+package bot_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/intervision-bot/intervision/bot"
+	"github.com/intervision-bot/intervision/state"
+)
+
+// running returns a harness with a 3-person incident session in the given phase.
+func running(t *testing.T, phase string) *harness {
+	t.Helper()
+	h := newHarness(t, bot.Config{})
+	for _, l := range [][2]string{{"ann", "/start incident en"}, {"bob", "/join"}, {"cas", "/join"}, {"ann", "/bring"}, {"ann", "/next"}} {
+		h.say(l[0], l[1])
+	}
+	for h.phase != phase {
+		if h.phase == "done" {
+			t.Fatalf("phase %q never reached", phase)
+		}
+		h.say("ann", "/next")
+	}
+	return h
+}
+
+// TestBadInputKeepsState sends bad input in a running session: each gets one private,
+// friendly reply and the stored session does not change.
+func TestBadInputKeepsState(t *testing.T) {
+	cases := []struct {
+		name, user, text, phase, want string
+	}{
+		{"empty", "bob", "   ", "questions", "empty"},
+		{"100 KB", "bob", strings.Repeat("a", 100*1024), "questions", "longer than I can take"},
+		{"broken UTF-8", "bob", "what did \xff\xfe she say?", "questions", "broken"},
+		{"binary", "bob", "PK\x03\x04\x00\x00binary", "questions", "binary"},
+		{"advice while asking", "cas", "You should just call her before every meeting.", "questions", "sounds like advice"},
+		{"Dutch advice", "cas", "Waarom niet gewoon een huisbezoek doen?", "questions", "sounds like advice"},
+		{"bringer talks while listening", "ann", "But I did call her!", "analysis", "you listen"},
+		{"peer talks in bringer's phase", "bob", "I think it's about trust.", "incident", "who speaks"},
+		{"non-member writes", "dan", "Hello, what is this?", "questions", "not in this session"},
+		{"non-member types next", "dan", "/next", "questions", "not in this session"},
+		{"peer types next", "bob", "/next", "questions", "Only the case bringer"},
+		{"peer types end", "cas", "/end", "analysis", "Only the case bringer"},
+		{"unknown command", "bob", "/dance", "questions", "don't know the command"},
+		{"start again", "bob", "/start", "analysis", "already running"},
+		{"bring when taken", "bob", "/bring", "questions", "already the case bringer"},
+		{"bringer leaves", "ann", "/leave", "analysis", "case bringer"},
+		{"keep before end", "ann", "/keep", "analysis", "once a session has ended"},
+		{"rewrite with nothing to rewrite", "bob", "/rewrite better words", "analysis", "replaces your last message"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			h := running(t, c.phase)
+			before := h.record()
+			out := h.say(c.user, c.text)
+			if len(out.Replies) != 1 || out.Replies[0].To != c.user {
+				t.Fatalf("want one private reply to %s, got %+v", c.user, out.Replies)
+			}
+			if !strings.Contains(out.Replies[0].Text, c.want) {
+				t.Errorf("reply %q lacks %q", out.Replies[0].Text, c.want)
+			}
+			if after := h.record(); !bytes.Equal(before, after) {
+				t.Errorf("session changed:\nbefore %s\nafter  %s", before, after)
+			}
+			if c.phase != "" && out.Phase != "" && out.Phase != c.phase {
+				t.Errorf("phase moved to %q", out.Phase)
+			}
+		})
+	}
+}
+
+// TestNoSessionAnswers checks commands where no session runs.
+func TestNoSessionAnswers(t *testing.T) {
+	cases := []struct{ text, want string }{
+		{"/next", "no session here"},
+		{"/join", "no session here"},
+		{"just some text", "no session here"},
+		{"/help", "I facilitate intervision"},
+		{"/methods", "incident"},
+		{"/status", "no session here"},
+		{"/start nosuchmethod", "don't know the method"},
+		{"/start incident solo", "needs a group"},
+		{"/", "I facilitate intervision"},
+	}
+	for _, c := range cases {
+		t.Run(c.text, func(t *testing.T) {
+			h := newHarness(t, bot.Config{})
+			out := h.say("ann", c.text)
+			if len(out.Replies) != 1 || !strings.Contains(out.Replies[0].Text, c.want) {
+				t.Fatalf("got %+v, want a reply containing %q", out.Replies, c.want)
+			}
+			if h.record() != nil {
+				t.Errorf("a session was stored")
+			}
+		})
+	}
+}
+
+func TestMentionsAreNeutralised(t *testing.T) {
+	h := running(t, "incident")
+	h.say("ann", "<!channel> @everyone @here <@U123> look: *bold* _it_ `code`\n> quote")
+	h.say("ann", "/end")
+	summary := h.last.Replies[len(h.last.Replies)-2].Text
+	for _, bad := range []string{"<!channel>", "@everyone", "@here", "<@U123>", " *bold*", "\n> quote"} {
+		if strings.Contains(summary, bad) {
+			t.Errorf("summary contains %q:\n%s", bad, summary)
+		}
+	}
+	if !strings.Contains(bot.Unescape(summary), "*bold*") {
+		t.Errorf("escaped text lost its content:\n%s", summary)
+	}
+}
+
+func TestDuplicateEventAppliedOnce(t *testing.T) {
+	h := running(t, "questions")
+	ev := bot.Event{ID: "same", Conv: h.conv, User: bot.User{ID: "bob", Name: "bob"}, Text: "How old is the child?"}
+	var applied int
+	for i := 0; i < 3; i++ {
+		out, err := h.eng.Handle(context.Background(), ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !out.Duplicate {
+			applied++
+		}
+	}
+	if applied != 1 {
+		t.Fatalf("applied %d times, want 1", applied)
+	}
+	if n := strings.Count(string(h.record()), "How old is the child?"); n != 1 {
+		t.Fatalf("turn stored %d times", n)
+	}
+}
+
+func TestStartAtTopLevelOpensThread(t *testing.T) {
+	h := newHarness(t, bot.Config{})
+	h.conv.Thread = ""
+	out := h.say("ann", "/start wsn nl")
+	if len(out.Replies) != 1 || out.Replies[0].Opens == nil {
+		t.Fatalf("want one opening reply, got %+v", out.Replies)
+	}
+	if got := out.Replies[0].Opens.Command; got != "start wsn nl" {
+		t.Errorf("opening command %q", got)
+	}
+	if h.record() != nil {
+		t.Error("the top level got a session")
+	}
+	h.conv.Thread = "1700.1"
+	if out := h.say("ann", "/"+out.Replies[0].Opens.Command); out.Phase != "lobby" {
+		t.Errorf("session in thread: phase %q", out.Phase)
+	}
+}
+
+func TestNextStepNudgedOnce(t *testing.T) {
+	h := running(t, "next-step")
+	h.say("ann", "call her")
+	if h.phase != "next-step" || !strings.Contains(h.last.Replies[0].Text, "more concrete") {
+		t.Fatalf("vague step not nudged: %+v", h.last.Replies)
+	}
+	h.say("ann", "call")
+	if h.phase != "evaluation" {
+		t.Fatalf("second vague step nudged again; phase %q", h.phase)
+	}
+}
+
+func TestForgetAndExport(t *testing.T) {
+	h := running(t, "questions")
+	h.say("bob", "What did the mother say?")
+	h.say("cas", "Who else was there?")
+	out := h.say("bob", "/export")
+	if !strings.Contains(out.Replies[0].Text, "What did the mother say?") || strings.Contains(out.Replies[0].Text, "Who else") {
+		t.Fatalf("export: %s", out.Replies[0].Text)
+	}
+	out = h.say("bob", "/forget")
+	if !strings.Contains(out.Replies[0].Text, "deleted 1 of your messages in 1 sessions") {
+		t.Fatalf("forget: %s", out.Replies[0].Text)
+	}
+	rec := string(h.record())
+	if strings.Contains(rec, "What did the mother say?") || strings.Contains(rec, `"id":"bob"`) {
+		t.Fatalf("bob's traces remain: %s", rec)
+	}
+	if !strings.Contains(rec, "Who else was there?") {
+		t.Fatalf("cas's words were deleted too: %s", rec)
+	}
+	// Another workspace with the same channel names is untouched.
+	other := newHarness(t, bot.Config{Store: h.store})
+	other.conv.Workspace = "elsewhere"
+	other.say("bob", "/start wsn solo")
+	other.say("bob", "Something happened at school today with a parent.")
+	h.say("bob", "/forget")
+	if !strings.Contains(string(other.record()), "Something happened") {
+		t.Fatal("forget reached another workspace")
+	}
+}
+
+func TestKeepDropsCaseText(t *testing.T) {
+	h := running(t, "incident")
+	h.say("ann", "The mother said the plan was ours, not hers.")
+	h.say("ann", "/end")
+	if out := h.say("bob", "/keep"); !strings.Contains(out.Replies[0].Text, "Only the case bringer") {
+		t.Fatalf("peer kept: %+v", out.Replies)
+	}
+	h.say("ann", "/keep")
+	rec := string(h.record())
+	if strings.Contains(rec, `"turns"`) || !strings.Contains(rec, "the plan was ours") {
+		t.Fatalf("want summary only: %s", rec)
+	}
+}
+
+// failing is a store that cannot be reached.
+type failing struct{ state.Store }
+
+func (failing) Update(context.Context, state.Key, string, state.UpdateFunc) error {
+	return errors.Join(state.ErrUnavailable, errors.New("dial tcp: connection refused"))
+}
+
+func TestStoreDownGivesFriendlyReply(t *testing.T) {
+	h := newHarness(t, bot.Config{Store: failing{}})
+	out := h.say("ann", "/start")
+	if len(out.Replies) != 1 || !strings.Contains(out.Replies[0].Text, "could not save") {
+		t.Fatalf("got %+v", out.Replies)
+	}
+}
+
+func TestQuote(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"@everyone hi", "@\u200beveryone hi"},
+		{"<!channel>", "<\u200b!channel>"},
+		{"<@U1>", "<\u200b@U1>"},
+		{"*a* _b_ ~c~ `d`", `\*a\* \_b\_ \~c\~ ` + "\\`d\\`"},
+		{"> not a quote", `\> not a quote`},
+		{"plain words", "plain words"},
+	}
+	for _, c := range cases {
+		if got := bot.Quote(c.in); got != c.want {
+			t.Errorf("Quote(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
