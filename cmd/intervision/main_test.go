@@ -1,0 +1,108 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func noEnv(string) string { return "" }
+
+// TestReplayIncidentJSON plays the README's three-person session and checks that it
+// walks every phase in order and ends with a summary holding the takeaway.
+func TestReplayIncidentJSON(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"replay", "--json", "../../testdata/incident-en.txt"}, nil, &out, &errb, noEnv)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	var phases []string
+	var summary string
+	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		var e struct{ From, To, Text, Phase string }
+		if err := json.Unmarshal([]byte(line), &e); err != nil {
+			t.Fatalf("bad JSON line %q: %v", line, err)
+		}
+		if e.From == "" {
+			t.Fatalf("line without from: %s", line)
+		}
+		if len(phases) == 0 || phases[len(phases)-1] != e.Phase {
+			phases = append(phases, e.Phase)
+		}
+		if e.From == "bot" && strings.HasPrefix(e.Text, "**Summary") {
+			summary = e.Text
+		}
+	}
+	want := "lobby incident questions analysis what-would-you-do what-i-did discussion takeaway next-step evaluation done"
+	if got := strings.Join(phases, " "); got != want {
+		t.Fatalf("phases\n got %s\nwant %s", got, want)
+	}
+	if !strings.Contains(summary, "the plan was mine, not hers") {
+		t.Fatalf("summary lacks the takeaway:\n%s", summary)
+	}
+	if strings.Contains(summary, "You should just call her") {
+		t.Fatalf("advice during the questions phase reached the summary:\n%s", summary)
+	}
+}
+
+func TestReplayErrors(t *testing.T) {
+	cases := []struct {
+		name, input, want string
+		code             int
+	}{
+		{"malformed line", "ann: /start\nthis line has no speaker\n", "line 2", 1},
+		{"name with spaces", "# c\n\nann smith: hi\n", "line 3", 1},
+		{"comments and blanks only", "# nothing\n\n", "", 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			code := run(context.Background(), []string{"replay", "-"}, strings.NewReader(c.input), &out, &errb, noEnv)
+			if code != c.code || !strings.Contains(errb.String(), c.want) {
+				t.Fatalf("exit %d, stderr %q; want exit %d and %q", code, errb.String(), c.code, c.want)
+			}
+		})
+	}
+}
+
+// TestHelpLeadsToSoloReflection is a person who only reads the help: it says
+// `start solo`, and answering every question reaches the summary.
+func TestHelpLeadsToSoloReflection(t *testing.T) {
+	var in strings.Builder
+	in.WriteString("/help\n/start solo\n")
+	for i := 0; i < 20; i++ {
+		in.WriteString("I visited the family and the father did not want to talk about the plan at all.\n")
+	}
+	var out, errb bytes.Buffer
+	code := run(context.Background(), nil, strings.NewReader(in.String()), &out, &errb, noEnv)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	s := out.String()
+	if !strings.Contains(s, "start solo") {
+		t.Fatalf("help does not mention start solo:\n%s", s)
+	}
+	if !strings.Contains(s, "**Summary") && !strings.Contains(s, "Summary ·") {
+		t.Fatalf("the solo reflection did not reach its summary:\n%s", s)
+	}
+}
+
+// TestTerminalBadInput types bad lines; each gets a reply and the session goes on.
+func TestTerminalBadInput(t *testing.T) {
+	input := strings.Join([]string{
+		"/start incident", "/as bob", "/join", "/next", "", strings.Repeat("x", 100*1024),
+		"bad \xff utf8", "/as ann", "/bring", "/next", "/status",
+	}, "\n") + "\n"
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), nil, strings.NewReader(input), &out, &errb, noEnv); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	s := out.String()
+	for _, want := range []string{"Only the case bringer", "empty", "longer than I can take", "broken", "Phase 1/", "now in: The incident"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+}
