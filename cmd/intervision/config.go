@@ -45,6 +45,18 @@ func (c *commonFlags) engine(ctx context.Context, getenv func(string) string, lo
 		return nil, nil, err
 	}
 	if c.prompts != "" {
+		problems, err := prompts.Lint(c.prompts)
+		if err != nil {
+			return nil, nil, fmt.Errorf("check --prompts %s: %w", c.prompts, err)
+		}
+		if len(problems) > 0 {
+			lines := make([]string, 0, len(problems))
+			for _, p := range problems {
+				lines = append(lines, p.String())
+			}
+			return nil, nil, fmt.Errorf("--prompts %s has %d problems (intervision prompts lint %s):\n%s",
+				c.prompts, len(problems), c.prompts, strings.Join(lines, "\n"))
+		}
 		if err := lib.LoadDir(c.prompts); err != nil {
 			return nil, nil, fmt.Errorf("load --prompts %s: %w", c.prompts, err)
 		}
