@@ -1,0 +1,73 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/slack-go/slack"
+)
+
+// webAPI is the part of the Slack Web API the adapter uses, and nothing more: it keeps
+// the adapter honest about its scopes (see manifest.yml) and lets tests swap it.
+type webAPI interface {
+	AuthTestContext(ctx context.Context) (*slack.AuthTestResponse, error)
+	PostMessageContext(ctx context.Context, channelID string, options ...slack.MsgOption) (string, string, error)
+	PostEphemeralContext(ctx context.Context, channelID, userID string, options ...slack.MsgOption) (string, error)
+	GetUserInfoContext(ctx context.Context, user string, options ...slack.GetUserInfoOption) (*slack.User, error)
+}
+
+// retryingAPI retries a call that Slack answered with HTTP 429 after the Retry-After
+// delay it gave, at most max times.
+type retryingAPI struct {
+	api webAPI
+	max int
+	log *slog.Logger
+}
+
+// maxRetryAfter caps one wait, so a strange header cannot park a worker for long.
+const maxRetryAfter = 2 * time.Minute
+
+func retry[T any](ctx context.Context, r *retryingAPI, method string, call func() (T, error)) (T, error) {
+	for attempt := 0; ; attempt++ {
+		v, err := call()
+		var rl *slack.RateLimitedError
+		if err == nil || !errors.As(err, &rl) || attempt >= r.max {
+			return v, err
+		}
+		wait := min(max(rl.RetryAfter, 100*time.Millisecond), maxRetryAfter)
+		r.log.Warn("slack: rate limited, retrying", "method", method, "retry_after", wait, "attempt", attempt+1)
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			var zero T
+			return zero, ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+func (r *retryingAPI) AuthTestContext(ctx context.Context) (*slack.AuthTestResponse, error) {
+	return retry(ctx, r, "auth.test", func() (*slack.AuthTestResponse, error) { return r.api.AuthTestContext(ctx) })
+}
+
+func (r *retryingAPI) PostMessageContext(ctx context.Context, channelID string, options ...slack.MsgOption) (string, string, error) {
+	type res struct{ ch, ts string }
+	v, err := retry(ctx, r, "chat.postMessage", func() (res, error) {
+		ch, ts, err := r.api.PostMessageContext(ctx, channelID, options...)
+		return res{ch, ts}, err
+	})
+	return v.ch, v.ts, err
+}
+
+func (r *retryingAPI) PostEphemeralContext(ctx context.Context, channelID, userID string, options ...slack.MsgOption) (string, error) {
+	return retry(ctx, r, "chat.postEphemeral", func() (string, error) {
+		return r.api.PostEphemeralContext(ctx, channelID, userID, options...)
+	})
+}
+
+func (r *retryingAPI) GetUserInfoContext(ctx context.Context, user string, options ...slack.GetUserInfoOption) (*slack.User, error) {
+	return retry(ctx, r, "users.info", func() (*slack.User, error) { return r.api.GetUserInfoContext(ctx, user, options...) })
+}

@@ -1,0 +1,194 @@
+package slack
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/slack-go/slack"
+
+	"github.com/intervision-bot/intervision/bot"
+)
+
+// actionPrefix starts the action_id of every button the adapter makes; clicks on other
+// buttons are not ours.
+const actionPrefix = "iv:"
+
+// Slack's limits (Block Kit reference).
+const (
+	maxSectionText = 3000
+	maxButtonLabel = 75
+	maxButtonValue = 2000
+	maxButtons     = 25
+	maxMessageText = 39000
+)
+
+var (
+	slackMarkup = regexp.MustCompile(`<([^<>\n]*)>`)
+	mdBold      = regexp.MustCompile(`\*\*([^*\n]+?)\*\*`)
+	// mentionOf matches a mention of one user id: <@U123> or <@U123|name>.
+	mentionFmt = `<@%s(\|[^>]*)?>`
+)
+
+// decodeText turns Slack's message markup into the plain text people typed: user,
+// channel and group mentions become "@name", "#channel", "@here", links their label
+// and address, and the HTML entities Slack escapes become characters again. The
+// engine neutralises mentions in anything it echoes; the adapter escapes again.
+func decodeText(s string, names func(id string) (string, bool)) string {
+	s = slackMarkup.ReplaceAllStringFunc(s, func(m string) string {
+		inner := m[1 : len(m)-1]
+		body, label, hasLabel := strings.Cut(inner, "|")
+		switch {
+		case strings.HasPrefix(body, "@"):
+			if hasLabel && label != "" {
+				return "@" + strings.TrimPrefix(label, "@")
+			}
+			if names != nil {
+				if n, ok := names(body[1:]); ok {
+					return "@" + n
+				}
+			}
+			return body
+		case strings.HasPrefix(body, "#"):
+			if hasLabel && label != "" {
+				return "#" + label
+			}
+			return "#channel"
+		case strings.HasPrefix(body, "!"):
+			if hasLabel && label != "" {
+				return label
+			}
+			kw, _, _ := strings.Cut(body[1:], "^")
+			return "@" + kw
+		default:
+			if hasLabel && label != "" && label != body {
+				return label + " (" + body + ")"
+			}
+			return body
+		}
+	})
+	return unescape(s)
+}
+
+// stripMention removes every mention of the user id (the bot) from text.
+func stripMention(text, userID string) string {
+	if userID == "" {
+		return strings.TrimSpace(text)
+	}
+	re := regexp.MustCompile(fmt.Sprintf(mentionFmt, regexp.QuoteMeta(userID)))
+	return strings.TrimSpace(re.ReplaceAllString(text, " "))
+}
+
+// mentions reports whether text mentions the user id.
+func mentions(text, userID string) bool {
+	return userID != "" && (strings.Contains(text, "<@"+userID+">") || strings.Contains(text, "<@"+userID+"|"))
+}
+
+func unescape(s string) string {
+	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(s)
+}
+
+// escape makes text inert for Slack: with &, < and > escaped no mention (<!channel>,
+// <!here>, <@U123>), link or date markup can survive, whatever the engine let through.
+func escape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+}
+
+// mrkdwn converts the engine's light Markdown into escaped Slack mrkdwn: **bold**
+// becomes *bold*, "- " list items become bullets; _italic_ and "> " quotes are already
+// mrkdwn (Slack renders an escaped "&gt; " at a line's start as a quote).
+func mrkdwn(s string) string {
+	s = escape(s)
+	s = mdBold.ReplaceAllString(s, "*$1*")
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		trimmed := strings.TrimLeft(l, " ")
+		if strings.HasPrefix(trimmed, "- ") {
+			lines[i] = l[:len(l)-len(trimmed)] + "• " + trimmed[2:]
+		}
+	}
+	return truncate(strings.Join(lines, "\n"), maxMessageText)
+}
+
+// truncate cuts s to at most n bytes on a rune boundary.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n - len("…")
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+// chunks splits already converted text into pieces of at most n bytes, at line breaks
+// where it can.
+func chunks(s string, n int) []string {
+	var out []string
+	for len(s) > n {
+		cut := strings.LastIndex(s[:n], "\n")
+		if cut <= 0 {
+			cut = n
+			for cut > 0 && !utf8.RuneStart(s[cut]) {
+				cut--
+			}
+		}
+		out = append(out, s[:cut])
+		s = strings.TrimPrefix(s[cut:], "\n")
+	}
+	if s != "" || len(out) == 0 {
+		out = append(out, s)
+	}
+	return out
+}
+
+// messageOptions renders one reply: escaped mrkdwn text, and when it offers actions a
+// section with the text followed by an actions block with one button per action.
+// Link and media previews are off, and link_names is never set, so nothing pings.
+func messageOptions(r bot.Reply) []slack.MsgOption {
+	text := mrkdwn(r.Text)
+	opts := []slack.MsgOption{
+		slack.MsgOptionText(text, false),
+		slack.MsgOptionDisableLinkUnfurl(),
+		slack.MsgOptionDisableMediaUnfurl(),
+	}
+	if len(r.Actions) == 0 {
+		return opts
+	}
+	var blocks []slack.Block
+	for _, c := range chunks(text, maxSectionText) {
+		if strings.TrimSpace(c) == "" {
+			continue
+		}
+		blocks = append(blocks, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, c, false, false), nil, nil))
+	}
+	if len(blocks) > 45 {
+		blocks = blocks[:45]
+	}
+	blocks = append(blocks, actionsBlock(r.Actions))
+	return append(opts, slack.MsgOptionBlocks(blocks...))
+}
+
+// actionsBlock renders actions as buttons. Each action_id is unique in the message;
+// the value is the command the engine gets back when someone clicks.
+func actionsBlock(actions []bot.Action) *slack.ActionBlock {
+	var els []slack.BlockElement
+	for i, a := range actions {
+		if i == maxButtons {
+			break
+		}
+		label := truncate(strings.TrimSpace(a.Label), maxButtonLabel)
+		if label == "" {
+			label = truncate(a.Command, maxButtonLabel)
+		}
+		b := slack.NewButtonBlockElement(fmt.Sprintf("%s%d", actionPrefix, i), truncate(a.Command, maxButtonValue),
+			slack.NewTextBlockObject(slack.PlainTextType, label, false, false))
+		if a.Primary {
+			b = b.WithStyle(slack.StylePrimary)
+		}
+		els = append(els, b)
+	}
+	return slack.NewActionBlock("intervision-actions", els...)
+}

@@ -1,0 +1,241 @@
+package slack
+
+import (
+	"strings"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+
+	"github.com/intervision-bot/intervision/bot"
+)
+
+// inbound is one thing a person did in Slack, decoded from either transport (Socket
+// Mode or HTTP) and waiting to become a bot.Event.
+type inbound struct {
+	id       string // de-duplication id (Slack event_id, or a stable id for commands and clicks)
+	kind     string // "message", "mention", "slash", "action": for logs
+	team     string
+	channel  string
+	thread   string // the session thread's parent ts; "" at a channel's top level and in DMs
+	direct   bool
+	user     string
+	userName string // the name Slack sent along, used when users.info fails
+	text     string // decoded plain text
+	command  bool
+	// replyTS is where public replies to a top-level event go: the thread of the
+	// mention that asked, so the channel itself stays quiet. Empty: the channel.
+	replyTS string
+	// private makes replies without a recipient ephemeral to the user: a slash
+	// command at a channel's top level, which nobody else saw.
+	private bool
+}
+
+func (in inbound) conv() bot.Conversation {
+	return bot.Conversation{Platform: Platform, Workspace: in.team, Channel: in.channel, Thread: in.thread, Direct: in.direct}
+}
+
+// key orders the work: one conversation's events run one after another.
+func (in inbound) key() string { return in.team + ":" + in.channel + ":" + in.thread }
+
+// eventMeta is what the Events API envelope says about an inner event.
+type eventMeta struct {
+	team    string
+	eventID string
+}
+
+// router routes decoded Slack payloads by type, as slack-go's SocketmodeHandler does,
+// but synchronously: it only decodes and queues, so events reach the dispatcher in the
+// order Slack delivered them. Both transports feed it.
+type router struct {
+	a *Adapter
+	h bot.Handler
+	d *dispatcher
+
+	events       map[slackevents.EventsAPIType]func(eventMeta, any)
+	slash        map[string]func(slack.SlashCommand, string)
+	interactions map[slack.InteractionType]func(slack.InteractionCallback, string)
+}
+
+func (a *Adapter) newRouter(h bot.Handler, d *dispatcher) *router {
+	r := &router{a: a, h: h, d: d,
+		events:       map[slackevents.EventsAPIType]func(eventMeta, any){},
+		slash:        map[string]func(slack.SlashCommand, string){},
+		interactions: map[slack.InteractionType]func(slack.InteractionCallback, string){},
+	}
+	r.events[slackevents.Message] = r.onMessage
+	r.events[slackevents.AppMention] = r.onMention
+	r.slash[Command] = r.onSlash
+	r.interactions[slack.InteractionTypeBlockActions] = r.onBlockActions
+	return r
+}
+
+// eventsAPI routes one Events API callback by its inner event type.
+func (r *router) eventsAPI(ev slackevents.EventsAPIEvent) {
+	if ev.Type != slackevents.CallbackEvent {
+		return
+	}
+	meta := eventMeta{team: ev.TeamID}
+	if cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent); ok {
+		meta.eventID = cb.EventID
+		if meta.team == "" {
+			meta.team = cb.TeamID
+		}
+	}
+	if f, ok := r.events[slackevents.EventsAPIType(ev.InnerEvent.Type)]; ok {
+		f(meta, ev.InnerEvent.Data)
+	}
+}
+
+// slashCommand routes a slash command by its name.
+func (r *router) slashCommand(cmd slack.SlashCommand, envelopeID string) {
+	if f, ok := r.slash[cmd.Command]; ok {
+		f(cmd, envelopeID)
+	}
+}
+
+// interaction routes an interaction by its type.
+func (r *router) interaction(cb slack.InteractionCallback, envelopeID string) {
+	if f, ok := r.interactions[cb.Type]; ok {
+		f(cb, envelopeID)
+	}
+}
+
+func isDirect(channel, channelType string) bool {
+	return channelType == "im" || strings.HasPrefix(channel, "D")
+}
+
+// messageInbound decides what a message event means: a session turn in a thread, a DM
+// turn or command, or nothing (bots, edits, top-level chatter, mentions that arrive
+// again as app_mention).
+func (a *Adapter) messageInbound(meta eventMeta, m *slackevents.MessageEvent) (inbound, bool) {
+	switch m.SubType {
+	case "", "thread_broadcast", "file_share":
+	default:
+		return inbound{}, false // message_changed, message_deleted, channel_join, bot_message …
+	}
+	if m.BotID != "" || m.User == "" || m.User == a.botUserID {
+		return inbound{}, false
+	}
+	in := inbound{id: meta.eventID, kind: "message", team: meta.team, channel: m.Channel, user: m.User}
+	if in.team == "" {
+		in.team = m.UserTeam
+	}
+	if isDirect(m.Channel, m.ChannelType) {
+		in.direct = true
+		in.text = decodeText(stripMention(m.Text, a.botUserID), a.users.cachedName)
+		// In a DM every message is a turn, except a bare command word ("next").
+		in.command = bot.IsCommand(in.text)
+		return in, true
+	}
+	if m.ThreadTimeStamp == "" || m.ThreadTimeStamp == m.TimeStamp {
+		return inbound{}, false // the channel's top level: not ours unless mentioned
+	}
+	if mentions(m.Text, a.botUserID) {
+		return inbound{}, false // Slack delivers it as app_mention too
+	}
+	in.thread = m.ThreadTimeStamp
+	in.text = decodeText(m.Text, a.users.cachedName)
+	return in, true
+}
+
+// mentionInbound turns "@bot <command>" into a command event.
+func (a *Adapter) mentionInbound(meta eventMeta, m *slackevents.AppMentionEvent) (inbound, bool) {
+	if m.BotID != "" || m.User == "" || m.User == a.botUserID || m.Edited != nil {
+		return inbound{}, false
+	}
+	in := inbound{id: meta.eventID, kind: "mention", team: meta.team, channel: m.Channel, user: m.User, command: true}
+	if in.team == "" {
+		in.team = m.UserTeam
+	}
+	in.text = decodeText(stripMention(m.Text, a.botUserID), a.users.cachedName)
+	if in.text == "" {
+		in.text = "help"
+	}
+	switch {
+	case isDirect(m.Channel, ""):
+		in.direct = true
+	case m.ThreadTimeStamp != "" && m.ThreadTimeStamp != m.TimeStamp:
+		in.thread = m.ThreadTimeStamp
+	default:
+		in.replyTS = m.TimeStamp
+	}
+	return in, true
+}
+
+// slashInbound turns "/intervision <command>". Slack sends no thread with a slash
+// command: it is always at a channel's top level or in a DM.
+func (a *Adapter) slashInbound(cmd slack.SlashCommand, envelopeID string) inbound {
+	in := inbound{kind: "slash", team: cmd.TeamID, channel: cmd.ChannelID, user: cmd.UserID, userName: cmd.UserName, command: true}
+	// trigger_id is the same when Slack delivers the command again.
+	in.id = "slash:" + firstNonEmpty(cmd.TriggerID, envelopeID)
+	in.direct = isDirect(cmd.ChannelID, "") || cmd.ChannelName == "directmessage"
+	in.private = !in.direct
+	in.text = decodeText(strings.TrimSpace(cmd.Text), a.users.cachedName)
+	if in.text == "" {
+		in.text = "help"
+	}
+	return in
+}
+
+// actionInbounds turns clicks on the adapter's buttons into command events in the
+// conversation the button's message belongs to: its thread, or the thread that the
+// message starts (a session's opening message).
+func (a *Adapter) actionInbounds(cb slack.InteractionCallback, envelopeID string) []inbound {
+	var out []inbound
+	channel := firstNonEmpty(cb.Channel.ID, cb.Container.ChannelID)
+	for _, act := range cb.ActionCallback.BlockActions {
+		if act == nil || !strings.HasPrefix(act.ActionID, actionPrefix) || act.Value == "" {
+			continue
+		}
+		in := inbound{kind: "action", team: firstNonEmpty(cb.Team.ID, cb.User.TeamID), channel: channel,
+			user: cb.User.ID, userName: cb.User.Name, command: true, text: act.Value}
+		in.id = "action:" + firstNonEmpty(cb.TriggerID, envelopeID, act.ActionTs+cb.User.ID) + ":" + act.ActionID
+		if isDirect(channel, "") {
+			in.direct = true
+		} else {
+			in.thread = cb.Container.ThreadTs
+			if in.thread == "" {
+				in.thread = cb.Message.ThreadTimestamp
+			}
+			if in.thread == "" && !cb.Container.IsEphemeral {
+				in.thread = firstNonEmpty(cb.Container.MessageTs, cb.Message.Timestamp)
+			}
+		}
+		out = append(out, in)
+	}
+	return out
+}
+
+func (r *router) onMessage(meta eventMeta, data any) {
+	if m, ok := data.(*slackevents.MessageEvent); ok {
+		if in, ok := r.a.messageInbound(meta, m); ok {
+			r.enqueue(in)
+		}
+	}
+}
+
+func (r *router) onMention(meta eventMeta, data any) {
+	if m, ok := data.(*slackevents.AppMentionEvent); ok {
+		if in, ok := r.a.mentionInbound(meta, m); ok {
+			r.enqueue(in)
+		}
+	}
+}
+
+func (r *router) onSlash(cmd slack.SlashCommand, envelopeID string) {
+	r.enqueue(r.a.slashInbound(cmd, envelopeID))
+}
+
+func (r *router) onBlockActions(cb slack.InteractionCallback, envelopeID string) {
+	for _, in := range r.a.actionInbounds(cb, envelopeID) {
+		r.enqueue(in)
+	}
+}
+
+func (r *router) enqueue(in inbound) {
+	r.d.submit(in.key(), func() {
+		ctx, cancel := jobContext()
+		defer cancel()
+		r.a.handle(ctx, r.h, in)
+	})
+}

@@ -1,0 +1,164 @@
+package slack
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/intervision-bot/intervision/bot"
+)
+
+// A scripted session: the same steps run straight through the engine (the golden run)
+// and through Slack, and must pass through the same phases.
+type scriptStep struct {
+	who  string // user id
+	kind string // "slash", "click", "say"
+	text string // command, button command, or message
+}
+
+var names = map[string]string{"UALICE": "Alice", "UBOB": "Bob", "UCAROL": "Carol", "UDAN": "Dan"}
+
+// incidentScript: Alice starts, Bob joins, Carol brings a case; they walk every phase
+// of the incident method and the closing phases. Bob's question includes a channel
+// ping, which the summary echoes.
+var incidentScript = []scriptStep{
+	{"UALICE", "slash", "start incident en"},
+	{"UBOB", "click", "join"},
+	{"UCAROL", "click", "bring"},
+	{"UALICE", "click", "next"}, // begin
+	{"UCAROL", "say", "At a home visit the mother shouted at me at the door and I had to decide on the spot whether to go in."},
+	{"UBOB", "say", "<!channel> @here What did the mother say exactly, and were the children there?"},
+	{"UCAROL", "say", "She said I was taking her kids away. The two children stood behind her."},
+	{"UALICE", "say", "How long had you been working with this family?"},
+	{"UCAROL", "click", "next"},
+	{"UALICE", "say", "Maybe she felt threatened by the visit and expected bad news."},
+	{"UBOB", "say", "Earlier experiences with services might play a role for this mother."},
+	{"UALICE", "say", "I would stay at the door and name what I see: that she is scared."},
+	{"UBOB", "say", "I would ask whether a colleague she trusts could come along next time."},
+	{"UCAROL", "say", "I stayed outside, said I was not there to take anyone, and we made a new appointment."},
+	{"UBOB", "say", "It shows how much weight the first minute at the door carries."},
+	{"UCAROL", "click", "next"},
+	{"UCAROL", "say", "I take away that I can slow down at the door instead of pushing on."},
+	{"UCAROL", "say", "Next Tuesday I call the mother to plan the visit together with her."},
+	{"UALICE", "say", "Good session, clear structure."},
+	{"UBOB", "say", "Useful, I would keep the round of what would you do."},
+	{"UCAROL", "say", "It helped me a lot, thank you both."},
+}
+
+// goldenPhases runs script straight through a fresh engine in one thread.
+func goldenPhases(t *testing.T, script []scriptStep, conv bot.Conversation) []string {
+	t.Helper()
+	eng := newEngine()
+	var phases []string
+	for i, s := range script {
+		ev := bot.Event{ID: fmt.Sprintf("g%d", i), Conv: conv, User: bot.User{ID: s.who, Name: names[s.who]},
+			Text: s.text, Command: s.kind != "say"}
+		out, err := eng.Handle(context.Background(), ev)
+		if err != nil {
+			t.Fatalf("golden step %d: %v", i, err)
+		}
+		phases = append(phases, out.Phase)
+	}
+	return phases
+}
+
+func TestIncidentSessionOverSlack(t *testing.T) {
+	golden := goldenPhases(t, incidentScript, bot.Conversation{Platform: "golden", Workspace: "w", Channel: "c", Thread: "main"})
+	if golden[len(golden)-1] != phaseDone {
+		t.Fatalf("golden run did not finish: %v", golden)
+	}
+
+	h := start(t, newEngine(), "")
+	const channel = "C1"
+	var thread string
+	var phases []string
+	for i, s := range incidentScript {
+		var out bot.Outcome
+		switch s.kind {
+		case "slash":
+			out, thread = h.slash(s.who, channel, s.text)
+			if thread == "" {
+				t.Fatalf("step %d: /intervision %s opened no thread", i, s.text)
+			}
+		case "click":
+			out = h.click(s.who, s.text)
+		case "say":
+			out = h.say(s.who, channel, thread, s.text)
+		}
+		phases = append(phases, out.Phase)
+	}
+	if !slices.Equal(phases, golden) {
+		t.Errorf("phases over Slack differ from the engine's golden run\nslack:  %v\ngolden: %v", phases, golden)
+	}
+
+	posts := h.fake.allPosts()
+	// The opening message is top level; everything after it lives in its thread.
+	if posts[0].Thread != "" || posts[0].TS != thread {
+		t.Errorf("opening message: thread %q ts %q, session thread %q", posts[0].Thread, posts[0].TS, thread)
+	}
+	var summary bool
+	for _, p := range posts[1:] {
+		if p.Channel != channel || p.Thread != thread {
+			t.Errorf("post outside the session thread: %+v", p)
+		}
+		if p.Method == "chat.postMessage" && strings.Contains(p.Text, "What did the mother say") {
+			summary = true // the summary quotes the contributions
+		}
+	}
+	if !summary {
+		t.Error("no summary with the contributions was posted in the thread")
+	}
+	assertInert(t, posts)
+}
+
+// soloAnswers are what the person in the DM writes, one per turn.
+func soloAnswer(i int) string {
+	return fmt.Sprintf("Answer %d: I noticed that I spoke quickly with the father and wanted to fix things for him.", i)
+}
+
+// soloScript answers until the engine says the session is done (at most 40 turns).
+func runSolo(t *testing.T, turn func(i int, s scriptStep) bot.Outcome) []string {
+	t.Helper()
+	var phases []string
+	out := turn(0, scriptStep{"UDAN", "say", "start wsn solo"})
+	phases = append(phases, out.Phase)
+	for i := 1; out.Phase != phaseDone; i++ {
+		if i > 40 {
+			t.Fatalf("solo session did not end after 40 answers: %v", phases)
+		}
+		out = turn(i, scriptStep{"UDAN", "say", soloAnswer(i)})
+		phases = append(phases, out.Phase)
+	}
+	return phases
+}
+
+func TestSoloSessionInDM(t *testing.T) {
+	eng := newEngine()
+	conv := bot.Conversation{Platform: "golden", Workspace: "w", Channel: "D-golden", Direct: true}
+	golden := runSolo(t, func(i int, s scriptStep) bot.Outcome {
+		out, err := eng.Handle(context.Background(), bot.Event{ID: fmt.Sprint("g", i), Conv: conv,
+			User: bot.User{ID: s.who, Name: "Dan"}, Text: s.text, Command: bot.IsCommand(s.text)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	})
+
+	h := start(t, newEngine(), "")
+	const dm = "D42"
+	phases := runSolo(t, func(i int, s scriptStep) bot.Outcome { return h.say(s.who, dm, "", s.text) })
+	if !slices.Equal(phases, golden) {
+		t.Errorf("solo phases over Slack differ from the golden run\nslack:  %v\ngolden: %v", phases, golden)
+	}
+	if len(slices.Compact(slices.Clone(phases))) < 4 {
+		t.Errorf("solo session went through too few phases: %v", phases)
+	}
+	for _, p := range h.fake.allPosts() {
+		if p.Channel != dm || p.Thread != "" || p.Method != "chat.postMessage" {
+			t.Errorf("solo reply not a plain DM message: %+v", p)
+		}
+	}
+	assertInert(t, h.fake.allPosts())
+}

@@ -1,0 +1,152 @@
+// Package slack connects the intervision engine to Slack. It receives events over
+// Socket Mode (the default: no public URL needed) or over the HTTP Events API (with
+// every request's signature verified), turns them into bot.Events, passes them to the
+// engine and posts the replies: in the session's thread, in a direct message, or as
+// ephemeral messages for replies meant for one person.
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/intervision-bot/intervision/bot"
+)
+
+// Platform is the Conversation.Platform of every event this adapter produces.
+const Platform = "slack"
+
+// Command is the slash command the adapter answers (see manifest.yml).
+const Command = "/intervision"
+
+// Config says how to reach Slack. BotToken is always needed; AppToken selects Socket
+// Mode, otherwise SigningSecret and ListenAddr select the HTTP Events API.
+type Config struct {
+	BotToken      string // xoxb-…: posts messages, reads user names
+	AppToken      string // xapp-… with connections:write: Socket Mode
+	SigningSecret string // verifies HTTP requests from Slack
+	ListenAddr    string // HTTP Events API listen address, e.g. ":3000"
+
+	// Logger receives connection and error logs; never message text or tokens.
+	Logger *slog.Logger
+	// Workers bounds how many conversations are handled at once (default 8).
+	Workers int
+
+	// APIURL points the Web API client somewhere else than Slack (tests). It must end
+	// with a slash.
+	APIURL string
+	// PingInterval is how long the Socket Mode client waits for Slack's ping before it
+	// reconnects (default 30 s).
+	PingInterval time.Duration
+	// MaxRateLimitRetries bounds how often one call is retried after HTTP 429
+	// (default 5).
+	MaxRateLimitRetries int
+	// Now is the clock for signature timestamps and caches (tests); default time.Now.
+	Now func() time.Time
+}
+
+// Adapter is the Slack bot.Adapter.
+type Adapter struct {
+	cfg   Config
+	log   *slog.Logger
+	api   webAPI
+	raw   *slack.Client
+	users *userCache
+	// opened holds the ids of events that opened a session thread in this process, so
+	// a redelivered "start" does not open a second thread (the engine answers a
+	// top-level start without touching the store).
+	opened *seenSet
+
+	// Identity of the bot, from auth.test.
+	botUserID string
+	botID     string
+	teamID    string
+
+	// observe, when set, is called after each event was handled and its replies
+	// delivered (tests wait on it).
+	observe func(ev bot.Event, out bot.Outcome, err error)
+	// ready, when set, is called once the adapter is ready to receive (tests).
+	ready func(addr string)
+}
+
+// New checks cfg and builds an Adapter. It does not connect yet: Run does.
+func New(cfg Config) (*Adapter, error) {
+	if cfg.BotToken == "" {
+		return nil, errors.New("slack: bot token (SLACK_BOT_TOKEN) is required")
+	}
+	if cfg.AppToken == "" && cfg.SigningSecret == "" {
+		return nil, errors.New("slack: set an app token (SLACK_APP_TOKEN, Socket Mode) or a signing secret (SLACK_SIGNING_SECRET, HTTP Events API)")
+	}
+	if cfg.AppToken == "" && cfg.ListenAddr == "" {
+		cfg.ListenAddr = ":3000"
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = 8
+	}
+	if cfg.PingInterval <= 0 {
+		cfg.PingInterval = 30 * time.Second
+	}
+	if cfg.MaxRateLimitRetries <= 0 {
+		cfg.MaxRateLimitRetries = 5
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	opts := []slack.Option{slack.OptionHTTPClient(&http.Client{Timeout: 30 * time.Second})}
+	if cfg.AppToken != "" {
+		opts = append(opts, slack.OptionAppLevelToken(cfg.AppToken))
+	}
+	if cfg.APIURL != "" {
+		opts = append(opts, slack.OptionAPIURL(cfg.APIURL))
+	}
+	raw := slack.New(cfg.BotToken, opts...)
+	log := cfg.Logger.With("adapter", Platform)
+	a := &Adapter{cfg: cfg, log: log, raw: raw}
+	a.api = &retryingAPI{api: raw, max: cfg.MaxRateLimitRetries, log: log}
+	a.users = newUserCache(a.api, time.Hour, 10000, cfg.Now)
+	a.opened = newSeenSet(time.Hour, cfg.Now)
+	return a, nil
+}
+
+// Name returns "slack".
+func (a *Adapter) Name() string { return Platform }
+
+// Mode is "socket" or "http": how the adapter receives events.
+func (a *Adapter) Mode() string {
+	if a.cfg.AppToken != "" {
+		return "socket"
+	}
+	return "http"
+}
+
+// Run identifies the bot (auth.test), then receives events until ctx ends or the
+// credentials are refused. Events are handled by a bounded set of workers; the events
+// of one conversation are handled one after another, in the order they arrived.
+func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
+	if h == nil {
+		return errors.New("slack: nil handler")
+	}
+	auth, err := a.api.AuthTestContext(ctx)
+	if err != nil {
+		return fmt.Errorf("slack: auth.test with the bot token: %w", err)
+	}
+	a.botUserID, a.botID, a.teamID = auth.UserID, auth.BotID, auth.TeamID
+	a.log.Info("slack: connected as bot", "bot_user", a.botUserID, "team", a.teamID, "mode", a.Mode())
+
+	d := newDispatcher(a.cfg.Workers, 10000, a.log)
+	r := a.newRouter(h, d)
+	defer d.wait(10 * time.Second)
+
+	if a.cfg.AppToken != "" {
+		return a.runSocket(ctx, r)
+	}
+	return a.runHTTP(ctx, r)
+}

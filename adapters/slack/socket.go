@@ -1,0 +1,115 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+	"github.com/slack-go/slack/socketmode"
+)
+
+// Reconnect back-off for Socket Mode.
+const (
+	minBackoff = time.Second
+	maxBackoff = 2 * time.Minute
+)
+
+// runSocket receives events over Socket Mode until ctx ends. slack-go reconnects
+// after a dropped websocket by itself; when its run loop gives up (Slack unreachable
+// for long, refused connections) this loop starts it again with exponential back-off.
+// Refused credentials end Run: retrying them cannot help.
+func (a *Adapter) runSocket(ctx context.Context, r *router) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	smc := socketmode.New(a.raw, socketmode.OptionPingInterval(a.cfg.PingInterval))
+	go a.socketEvents(ctx, smc, r)
+	if a.ready != nil {
+		a.ready("")
+	}
+	backoff := minBackoff
+	for {
+		started := time.Now()
+		err := smc.RunContext(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if fatalAuth(err) {
+			return fmt.Errorf("slack: socket mode refused the app token: %w", err)
+		}
+		if time.Since(started) > time.Minute {
+			backoff = minBackoff
+		}
+		a.log.Warn("slack: socket mode stopped, reconnecting", "err", err, "in", backoff)
+		t := time.NewTimer(backoff)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-t.C:
+		}
+		backoff = min(backoff*2, maxBackoff)
+	}
+}
+
+// fatalAuth reports whether err means the token is wrong, revoked or lacks access.
+func fatalAuth(err error) bool {
+	if err == nil {
+		return false
+	}
+	switch err.Error() {
+	case "invalid_auth", "account_inactive", "not_authed", "token_revoked", "not_allowed_token_type", "missing_scope":
+		return true
+	}
+	var code slack.StatusCodeError
+	return errors.As(err, &code) && (code.Code == http.StatusNotFound || code.Code == http.StatusUnauthorized)
+}
+
+// socketEvents reads the Socket Mode client's events. Every envelope is acknowledged
+// at once, before it is handled, so Slack does not redeliver it after 3 seconds; the
+// router then only decodes and queues.
+func (a *Adapter) socketEvents(ctx context.Context, smc *socketmode.Client, r *router) {
+	for {
+		var evt socketmode.Event
+		select {
+		case <-ctx.Done():
+			return
+		case evt = <-smc.Events:
+		}
+		if evt.Request != nil && evt.Request.EnvelopeID != "" {
+			if err := smc.AckCtx(ctx, evt.Request.EnvelopeID, nil); err != nil {
+				a.log.Warn("slack: ack envelope", "err", err)
+			}
+			if evt.Request.RetryAttempt > 0 {
+				a.log.Info("slack: redelivered envelope", "type", evt.Type, "retry_attempt", evt.Request.RetryAttempt, "retry_reason", evt.Request.RetryReason)
+			}
+		}
+		switch evt.Type {
+		case socketmode.EventTypeEventsAPI:
+			if ev, ok := evt.Data.(slackevents.EventsAPIEvent); ok {
+				r.eventsAPI(ev)
+			}
+		case socketmode.EventTypeSlashCommand:
+			if cmd, ok := evt.Data.(slack.SlashCommand); ok {
+				r.slashCommand(cmd, evt.Request.EnvelopeID)
+			}
+		case socketmode.EventTypeInteractive:
+			if cb, ok := evt.Data.(slack.InteractionCallback); ok {
+				r.interaction(cb, evt.Request.EnvelopeID)
+			}
+		case socketmode.EventTypeConnected:
+			a.log.Info("slack: socket mode connected")
+		case socketmode.EventTypeConnectionError:
+			if e, ok := evt.Data.(*slack.ConnectionErrorEvent); ok {
+				a.log.Warn("slack: socket mode connection failed", "attempt", e.Attempt, "backoff", e.Backoff, "err", e.ErrorObj)
+			}
+		case socketmode.EventTypeInvalidAuth:
+			a.log.Error("slack: socket mode: invalid app token")
+		case socketmode.EventTypeIncomingError, socketmode.EventTypeErrorBadMessage, socketmode.EventTypeErrorWriteFailed:
+			a.log.Warn("slack: socket mode", "event", evt.Type)
+		}
+	}
+}

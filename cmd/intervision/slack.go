@@ -1,0 +1,60 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/intervision-bot/intervision/adapters/slack"
+	"github.com/intervision-bot/intervision/bot"
+)
+
+func init() { register(platform{name: "slack", fromEnv: slackFromEnv}) }
+
+// slackFromEnv starts the Slack adapter when SLACK_BOT_TOKEN (or SLACK_BOT_TOKEN_FILE)
+// is set: in Socket Mode with SLACK_APP_TOKEN, else over the HTTP Events API with
+// SLACK_SIGNING_SECRET on SLACK_LISTEN_ADDR (":3000" by default).
+func slackFromEnv(getenv func(string) string, log *slog.Logger) (bot.Adapter, bool, error) {
+	var cfg slack.Config
+	var err error
+	for _, v := range []struct {
+		name string
+		dst  *string
+	}{
+		{"SLACK_BOT_TOKEN", &cfg.BotToken},
+		{"SLACK_APP_TOKEN", &cfg.AppToken},
+		{"SLACK_SIGNING_SECRET", &cfg.SigningSecret},
+	} {
+		if *v.dst, err = slackSecret(getenv, v.name); err != nil {
+			return nil, false, err
+		}
+	}
+	if cfg.BotToken == "" {
+		return nil, false, nil
+	}
+	cfg.ListenAddr = getenv("SLACK_LISTEN_ADDR")
+	cfg.Logger = log
+	a, err := slack.New(cfg)
+	if err != nil {
+		return nil, false, err
+	}
+	return a, true, nil
+}
+
+// slackSecret reads name from the environment, or from the file named by name_FILE
+// (Docker and Kubernetes secrets), trimming the trailing newline.
+func slackSecret(getenv func(string) string, name string) (string, error) {
+	if v := strings.TrimSpace(getenv(name)); v != "" {
+		return v, nil
+	}
+	path := getenv(name + "_FILE")
+	if path == "" {
+		return "", nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("slack: read %s_FILE: %w", name, err)
+	}
+	return strings.TrimSpace(string(b)), nil
+}
