@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strings"
 
 	"github.com/intervision-bot/intervision/bot"
 	"github.com/intervision-bot/intervision/prompts"
 	"github.com/intervision-bot/intervision/state"
-	"github.com/intervision-bot/intervision/state/memstore"
 )
 
 // commonFlags are the settings the bot and replay share.
@@ -29,14 +29,8 @@ func addCommonFlags(fs *flag.FlagSet, getenv func(string) string) *commonFlags {
 	return c
 }
 
-// openStore opens the Redis store when REDIS_URL is set, else the embedded one.
-// It is replaced by redis.go once the Redis store is wired.
-var openStore = func(ctx context.Context, getenv func(string) string, log *slog.Logger) (state.Store, error) {
-	if getenv("REDIS_URL") != "" {
-		return nil, fmt.Errorf("REDIS_URL is set but this build has no Redis store")
-	}
-	return memstore.New(), nil
-}
+// openStore opens the state store (store.go).
+var openStore func(ctx context.Context, getenv func(string) string, log *slog.Logger) (state.Store, error)
 
 // engine builds the engine with its library and store.
 func (c *commonFlags) engine(ctx context.Context, getenv func(string) string, log *slog.Logger) (*bot.Engine, func(), error) {
@@ -100,4 +94,17 @@ func newLogger(w io.Writer, getenv func(string) string, level slog.Level) *slog.
 		level = slog.LevelError
 	}
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+// readSecret returns the variable key, or the contents of the file named by key_FILE.
+func readSecret(getenv func(string) string, key string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	if path := getenv(key + "_FILE"); path != "" {
+		if b, err := os.ReadFile(path); err == nil {
+			return strings.TrimSpace(string(b))
+		}
+	}
+	return ""
 }
