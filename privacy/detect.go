@@ -1,0 +1,557 @@
+package privacy
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// runeBefore and runeAfter return the rune just outside text[i:j] (0 at the edges).
+func runeBefore(text string, i int) rune {
+	if i <= 0 {
+		return 0
+	}
+	r, _ := utf8.DecodeLastRuneInString(text[:i])
+	return r
+}
+
+func runeAfter(text string, j int) rune {
+	if j >= len(text) {
+		return 0
+	}
+	r, _ := utf8.DecodeRuneInString(text[j:])
+	return r
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// numberBounded reports whether text[i:j] is not part of a longer number or word:
+// no letter or digit next to it, and no separator followed by another digit.
+func numberBounded(text string, i, j int) bool {
+	if isWordRune(runeBefore(text, i)) || isWordRune(runeAfter(text, j)) {
+		return false
+	}
+	if i >= 2 && strings.ContainsRune(".-/", rune(text[i-1])) && isDigit(text[i-2]) {
+		return false
+	}
+	if j+1 < len(text) && strings.ContainsRune(".-/", rune(text[j])) && isDigit(text[j+1]) {
+		return false
+	}
+	return true
+}
+
+// before returns up to n bytes of lower-cased text before i.
+func before(text string, i, n int) string {
+	s := i - n
+	if s < 0 {
+		s = 0
+	}
+	return strings.ToLower(text[s:i])
+}
+
+func containsAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+var reEmail = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}`)
+
+func findEmails(text string) []hit {
+	var out []hit
+	for _, m := range reEmail.FindAllStringIndex(text, -1) {
+		out = append(out, hit{Finding: Finding{KindEmail, m[0], m[1], 0.99}})
+	}
+	return out
+}
+
+var reIBAN = regexp.MustCompile(`(?i)[a-z]{2}[0-9]{2}(?: ?[a-z0-9]){11,30}`)
+
+func findIBANs(text string) []hit {
+	var out []hit
+	for _, m := range reIBAN.FindAllStringIndex(text, -1) {
+		if isWordRune(runeBefore(text, m[0])) {
+			continue
+		}
+		// positions of the alphanumerics; try the longest prefix that is valid and ends
+		// at a word boundary.
+		var pos []int
+		for k := m[0]; k < m[1]; k++ {
+			if text[k] != ' ' {
+				pos = append(pos, k)
+			}
+		}
+		for n := len(pos); n >= 15; n-- {
+			end := pos[n-1] + 1
+			if isWordRune(runeAfter(text, end)) {
+				continue
+			}
+			if ValidIBAN(text[m[0]:end]) {
+				out = append(out, hit{Finding: Finding{KindIBAN, m[0], end, 0.99}})
+				break
+			}
+		}
+	}
+	return out
+}
+
+var reBSN = regexp.MustCompile(`[0-9]{9}|[0-9]{3}[. ][0-9]{3}[. ][0-9]{3}|[0-9]{4}[. ][0-9]{2}[. ][0-9]{3}|[0-9]{2}[. ][0-9]{3}[. ][0-9]{2}[. ][0-9]{2}`)
+
+var bsnWords = []string{"bsn", "burgerservice", "sofinummer", "sofi-nummer", "citizen service"}
+
+func findBSNs(text string) []hit {
+	var out []hit
+	for _, m := range allIndex(reBSN, text) {
+		if !numberBounded(text, m[0], m[1]) || !ValidBSN(text[m[0]:m[1]]) {
+			continue
+		}
+		conf := 0.9
+		if containsAny(before(text, m[0], 40), bsnWords) {
+			conf = 0.99
+		}
+		out = append(out, hit{Finding: Finding{KindBSN, m[0], m[1], conf}})
+	}
+	return out
+}
+
+// allIndex returns every match of re, also those starting inside an earlier match.
+func allIndex(re *regexp.Regexp, text string) [][]int {
+	var out [][]int
+	for i := 0; i < len(text); {
+		loc := re.FindStringIndex(text[i:])
+		if loc == nil {
+			break
+		}
+		out = append(out, []int{i + loc[0], i + loc[1]})
+		// continue after the first byte of this match, at the next rune start
+		_, size := utf8.DecodeRuneInString(text[i+loc[0]:])
+		i += loc[0] + size
+	}
+	return out
+}
+
+var reRRN = regexp.MustCompile(`[0-9]{2}\.?[0-9]{2}\.?[0-9]{2}[-. ]?[0-9]{3}[-. ]?[0-9]{2}`)
+
+var rrnWords = []string{"rijksregister", "rrn", "insz", "national register", "nationaal nummer", "identificatienummer"}
+
+func findRRNs(text string) []hit {
+	var out []hit
+	for _, m := range allIndex(reRRN, text) {
+		if !numberBounded(text, m[0], m[1]) || !ValidRRN(text[m[0]:m[1]]) {
+			continue
+		}
+		conf := 0.95
+		if containsAny(before(text, m[0], 40), rrnWords) {
+			conf = 0.99
+		}
+		out = append(out, hit{Finding: Finding{KindRRN, m[0], m[1], conf}})
+	}
+	return out
+}
+
+var phoneWords = []string{"tel", "telefoon", "gsm", "mobiel", "bel", "nummer", "phone", "mobile", "call", "ring", "text", "sms", "whatsapp", "app"}
+
+// findPhones reads runs of digit groups starting with +, 00 or 0 and keeps the longest
+// run of groups that has the length of a Dutch or Belgian number.
+func findPhones(text string) []hit {
+	var out []hit
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if !(c == '+' || c == '0' || c == '(') {
+			continue
+		}
+		if r := runeBefore(text, i); isWordRune(r) || r == '.' || r == '-' || r == '/' || r == '+' || r == ',' {
+			continue
+		}
+		h, end, ok := readPhone(text, i)
+		if ok {
+			out = append(out, h)
+			i = end
+		}
+	}
+	return out
+}
+
+func readPhone(text string, start int) (hit, int, bool) {
+	i := start
+	intl := false
+	if text[i] == '+' {
+		intl = true
+		i++
+	} else if strings.HasPrefix(text[i:], "00") && i+2 < len(text) && text[i+2] != '0' {
+		intl = true
+	}
+	paren := false
+	if i < len(text) && text[i] == '(' {
+		paren = true
+		i++
+	}
+	if i >= len(text) || !isDigit(text[i]) {
+		return hit{}, start, false
+	}
+	type cut struct {
+		digits string
+		end    int
+		sep    bool // a space follows: the run may end here
+	}
+	var cuts []cut
+	var digits strings.Builder
+	seps := 0
+	for i < len(text) {
+		j := i
+		for j < len(text) && isDigit(text[j]) {
+			j++
+		}
+		if j == i {
+			break
+		}
+		digits.WriteString(text[i:j])
+		i = j
+		if digits.Len() > 15 {
+			return hit{}, start, false
+		}
+		// separator
+		k := i
+		if paren && k < len(text) && text[k] == ')' {
+			paren = false
+			k++
+			if k < len(text) && text[k] == ' ' {
+				k++
+			}
+		} else if strings.HasPrefix(text[k:], " (0) ") || strings.HasPrefix(text[k:], " (0)") {
+			k += 4
+			if k < len(text) && text[k] == ' ' {
+				k++
+			}
+		} else if strings.HasPrefix(text[k:], "(0)") {
+			k += 3
+		} else if strings.HasPrefix(text[k:], " - ") {
+			k += 3
+		} else if k < len(text) && strings.ContainsRune(" -./", rune(text[k])) {
+			k++
+		}
+		atSpace := k < len(text) && text[i] == ' ' || k >= len(text)
+		cuts = append(cuts, cut{digits.String(), i, atSpace || !(k < len(text) && isDigit(text[k]))})
+		if k == i || k >= len(text) || !isDigit(text[k]) {
+			break
+		}
+		seps++
+		i = k
+	}
+	for n := len(cuts) - 1; n >= 0; n-- {
+		ct := cuts[n]
+		if n < len(cuts)-1 && !ct.sep {
+			continue
+		}
+		if isWordRune(runeAfter(text, ct.end)) {
+			continue
+		}
+		conf := phoneConfidence(ct.digits, intl, n > 0)
+		if conf == 0 {
+			continue
+		}
+		if containsAny(before(text, start, 25), phoneWords) && conf < 0.95 {
+			conf += 0.05
+		}
+		return hit{Finding: Finding{KindPhone, start, ct.end, conf}}, ct.end, true
+	}
+	return hit{}, start, false
+}
+
+// phoneConfidence rates a digit string as a phone number; 0 means it is not one.
+func phoneConfidence(d string, intl, separated bool) float64 {
+	if intl {
+		d = strings.TrimPrefix(d, "00")
+		switch {
+		case strings.HasPrefix(d, "31"):
+			rest := strings.TrimPrefix(d[2:], "0")
+			if len(rest) == 9 {
+				return 0.95
+			}
+		case strings.HasPrefix(d, "32"):
+			rest := strings.TrimPrefix(d[2:], "0")
+			if len(rest) == 8 || len(rest) == 9 && rest[0] == '4' {
+				return 0.95
+			}
+		default:
+			if len(d) >= 9 && len(d) <= 14 && d[0] != '0' {
+				return 0.75
+			}
+		}
+		return 0
+	}
+	if len(d) < 2 || d[0] != '0' || d[1] == '0' {
+		return 0
+	}
+	switch len(d) {
+	case 10:
+		if strings.HasPrefix(d, "06") || strings.HasPrefix(d, "04") {
+			return 0.95
+		}
+		if strings.HasPrefix(d, "0800") || strings.HasPrefix(d, "0900") {
+			return 0.6
+		}
+		return 0.9
+	case 11:
+		// United Kingdom: 07… mobiles, 01…/02…/03… geographic numbers
+		if d[1] == '7' || d[1] == '1' || d[1] == '2' || d[1] == '3' {
+			return 0.85
+		}
+	case 9:
+		if separated {
+			return 0.8
+		}
+		return 0.6
+	}
+	return 0
+}
+
+var (
+	streetSuffix    = `(?:straat|laan|weg|plein|dreef|gracht|kade|singel|steenweg|lei|dijk|markt|baan|steeg|kaai|vest|plantsoen|boulevard|allee|wal|pad|hof|park)`
+	reStreetNL      = regexp.MustCompile(`(?:\p{Lu}[\p{L}'\-]*\s){0,2}\p{Lu}[\p{L}'\-]*` + streetSuffix + `\b(?:\s+([0-9]{1,4}(?:\s?[a-zA-Z]\b)?(?:\s?[-/]\s?[0-9]{1,4})?(?:,?\s?bus\s?[0-9]+)?))?`)
+	reStreetEN      = regexp.MustCompile(`\b[0-9]{1,4}[a-zA-Z]?,?\s+(?:\p{Lu}[\p{L}'\-]*\s){1,3}(?:Street|St\.|St|Road|Rd\.|Rd|Avenue|Ave\.|Ave|Lane|Close|Drive|Way|Court|Crescent|Place|Terrace|Gardens|Square|Grove|Row|Walk|Mews)\b`)
+	rePostcodeNL    = regexp.MustCompile(`\b[1-9][0-9]{3} ?[A-Z]{2}\b`)
+	rePostcodeBE    = regexp.MustCompile(`\b[1-9][0-9]{3} \p{Lu}[\p{L}\-]+`)
+	yearPrepositions = []string{"in ", "sinds ", "since ", "van ", "tot ", "uit ", "vanaf ", "jaar ", "year ", "from ", "until ", "en ", "and "}
+)
+
+// weakSuffix streets need a house number: the word alone is too often something else.
+var weakSuffix = []string{"pad", "hof", "park", "baan", "wal", "markt", "lei", "weg"}
+
+func findAddresses(text, lang string) []hit {
+	var streets, codes []hit
+	for _, m := range reStreetNL.FindAllStringSubmatchIndex(text, -1) {
+		s, e := m[0], m[1]
+		// drop leading stop words ("In Kerkstraat 12")
+		for {
+			sp := strings.IndexByte(text[s:e], ' ')
+			if sp < 0 || !stopCaps[strings.ToLower(text[s:s+sp])] {
+				break
+			}
+			s += sp + 1
+		}
+		word := text[s:e]
+		if m[2] >= 0 {
+			word = text[s:m[2]]
+		}
+		word = strings.TrimSpace(word)
+		lw := strings.ToLower(word)
+		if stopCaps[lw] || isWordRune(runeBefore(text, s)) {
+			continue
+		}
+		if m[2] < 0 {
+			weak := false
+			for _, w := range weakSuffix {
+				if strings.HasSuffix(lw, w) {
+					weak = true
+				}
+			}
+			if weak || strings.Contains(word, " ") && !strings.HasSuffix(lw, "straat") {
+				continue
+			}
+			streets = append(streets, hit{Finding: Finding{KindAddress, s, e, 0.55}})
+			continue
+		}
+		streets = append(streets, hit{Finding: Finding{KindAddress, s, e, 0.9}})
+	}
+	if useEN(lang) {
+		for _, m := range reStreetEN.FindAllStringIndex(text, -1) {
+			streets = append(streets, hit{Finding: Finding{KindAddress, m[0], m[1], 0.85}})
+		}
+	}
+	for _, m := range rePostcodeNL.FindAllStringIndex(text, -1) {
+		l := text[m[1]-2 : m[1]]
+		if l == "SA" || l == "SD" || l == "SS" {
+			continue
+		}
+		end := m[1]
+		conf := 0.85
+		if pm := rePlace.FindStringIndex(text[end:]); pm != nil && pm[0] == 0 {
+			end += pm[1]
+			conf = 0.9
+		}
+		codes = append(codes, hit{Finding: Finding{KindPostcode, m[0], end, conf}})
+	}
+	for _, m := range rePostcodeBE.FindAllStringIndex(text, -1) {
+		if isWordRune(runeBefore(text, m[0])) || (m[0] > 0 && strings.ContainsRune(".,-/", rune(text[m[0]-1])) && m[0] > 1 && isDigit(text[m[0]-2])) {
+			continue
+		}
+		n, _ := strconv.Atoi(text[m[0] : m[0]+4])
+		place := strings.ToLower(text[m[0]+5 : m[1]])
+		conf := 0.0
+		switch {
+		case places[place]:
+			conf = 0.85
+		case stopCaps[place] || monthWords[place] > 0:
+		case n < 1900 || n > 2099:
+			conf = 0.6
+		}
+		if n >= 1900 && n <= 2099 && containsAny(before(text, m[0], 7), yearPrepositions) {
+			conf = 0
+		}
+		if conf > 0 {
+			codes = append(codes, hit{Finding: Finding{KindPostcode, m[0], m[1], conf}})
+		}
+	}
+	// a postcode right after a street is one address
+	var out []hit
+	used := map[int]bool{}
+	for _, s := range streets {
+		for k, c := range codes {
+			gap := c.Start - s.End
+			if gap >= 0 && gap <= 3 && strings.Trim(text[s.End:c.Start], " ,") == "" {
+				s.End = c.End
+				s.Confidence = 0.95
+				used[k] = true
+			}
+		}
+		out = append(out, s)
+	}
+	for k, c := range codes {
+		if !used[k] {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+var rePlace = regexp.MustCompile(`^,?\s\p{Lu}[\p{L}\-]+(?:\s(?:aan|op|in|den|de)\s\p{Lu}[\p{L}\-]+)?`)
+
+var (
+	reDateNum  = regexp.MustCompile(`\b([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]((?:19|20)[0-9]{2}|[0-9]{2})\b`)
+	reDateISO  = regexp.MustCompile(`\b((?:19|20)[0-9]{2})-([0-9]{2})-([0-9]{2})\b`)
+	reDateText = regexp.MustCompile(`(?i)\b([0-9]{1,2})(?:e|ste|de|st|nd|rd|th)?\s+(januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|january|february|march|may|june|july|august|october|jan|feb|mrt|mar|apr|jun|jul|aug|sept|sep|okt|oct|nov|dec)\.?,?\s+((?:19|20)[0-9]{2})\b`)
+	reDateUS   = regexp.MustCompile(`(?i)\b(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?\s+([0-9]{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)[0-9]{2})\b`)
+)
+
+var birthWords = []string{"geboren", "geb.", "geb ", "geboortedatum", "geboorte", "born", "dob", "d.o.b", "birth", "birthday", "verjaardag", "°"}
+var eventWords = []string{"op ", "on ", "sinds ", "since ", "vanaf ", "from ", "tot ", "until ", "d.d.", "dd ", "per ", "dated ", "datum ", "gesprek", "zitting", "meeting", "hearing", "afspraak", "appointment", "week van", "deadline", "uitspraak"}
+
+func findDates(text, lang string) []hit {
+	type span struct{ s, e, d, m, y int }
+	var ds []span
+	add := func(s, e int, d, m, y string) {
+		di, _ := strconv.Atoi(d)
+		yi, _ := strconv.Atoi(y)
+		mi, err := strconv.Atoi(m)
+		if err != nil {
+			mi = monthWords[strings.ToLower(m)]
+		}
+		if len(y) == 2 {
+			yi = -1
+		}
+		if di < 1 || di > 31 || mi < 1 || mi > 12 {
+			return
+		}
+		ds = append(ds, span{s, e, di, mi, yi})
+	}
+	for _, m := range reDateNum.FindAllStringSubmatchIndex(text, -1) {
+		if !numberBounded(text, m[0], m[1]) {
+			continue
+		}
+		add(m[0], m[1], text[m[2]:m[3]], text[m[4]:m[5]], text[m[6]:m[7]])
+	}
+	for _, m := range reDateISO.FindAllStringSubmatchIndex(text, -1) {
+		add(m[0], m[1], text[m[6]:m[7]], text[m[4]:m[5]], text[m[2]:m[3]])
+	}
+	for _, m := range reDateText.FindAllStringSubmatchIndex(text, -1) {
+		add(m[0], m[1], text[m[2]:m[3]], text[m[4]:m[5]], text[m[6]:m[7]])
+	}
+	for _, m := range reDateUS.FindAllStringSubmatchIndex(text, -1) {
+		add(m[0], m[1], text[m[4]:m[5]], text[m[2]:m[3]], text[m[6]:m[7]])
+	}
+	var out []hit
+	for _, d := range ds {
+		b := before(text, d.s, 30)
+		conf := 0.0
+		switch {
+		case containsAny(b, birthWords):
+			conf = 0.95
+		case d.y < 0:
+			continue // a two-digit year only counts after "geboren"/"born"
+		case containsAny(before(text, d.s, 12), eventWords):
+			conf = 0.2
+		case strings.HasSuffix(strings.TrimRight(b, " "), "(") || strings.HasSuffix(strings.TrimRight(b, " "), ","):
+			conf = 0.7
+		default:
+			conf = 0.45
+		}
+		out = append(out, hit{Finding: Finding{KindBirthdate, d.s, d.e, conf}})
+	}
+	return out
+}
+
+var (
+	instTypesNL = `(?:basisschool|basisscholen|middelbare school|school|kinderopvang|kinderdagverblijf|crèche|creche|peuterspeelzaal|peuteropvang|bso|kdv|internaat|lyceum|college|atheneum|gymnasium|scholengemeenschap|academie|campus|voorziening|ziekenhuis|kliniek|leefgroep|gezinshuis|woongroep|behandelgroep|opvang|instelling|kinderziekenhuis)`
+	instName    = `(?:(?:De|Het|'t|Sint|St\.|OLV|Onze-Lieve-Vrouw)[\s\-])?\p{Lu}[\p{L}'’\-]+(?:\s(?:(?:van|de|der|het|den|voor|'s)\s)?\p{Lu}[\p{L}'’\-]+)*`
+	instPlace   = `(?:\s(?:in|te|at|uit|from)\s(\p{Lu}[\p{L}\-]+))?`
+	reInstNL    = regexp.MustCompile(`(?i:` + instTypesNL + `)\s["'“‘]?(` + instName + `)["'”’]?` + instPlace)
+	reInstNL2   = regexp.MustCompile(`\b(?:De|Het|'t)\s\p{Lu}[\p{L}\-]+(?:\s?(?:school|basisschool|kinderopvang|crèche|opvang))\b` + instPlace)
+	reInstEN    = regexp.MustCompile(`(?:St\.?\s|Saint\s)?\p{Lu}[\p{L}'’]+(?:\s\p{Lu}[\p{L}'’]+){0,3}\s(?:Primary|Secondary|Junior|Infant|Nursery|High|Grammar|Academy|College|School|Hospital|Children's Centre|Family Centre)(?:\s(?:School|Academy))?` + instPlace)
+)
+
+var schoolish = []string{"school", "scholen", "opvang", "crèche", "creche", "kinderdagverblijf", "peuter", "bso", "kdv", "lyceum", "college", "atheneum", "gymnasium", "academ", "primary", "secondary", "junior", "infant", "nursery", "high", "grammar", "campus"}
+
+func findInstitutions(text, lang string) []hit {
+	var out []hit
+	add := func(s, e int, conf float64) {
+		lw := strings.ToLower(text[s:e])
+		out = append(out, hit{Finding: Finding{KindInstitution, s, e, conf}, school: containsAny(lw, schoolish)})
+	}
+	for _, m := range reInstNL.FindAllStringSubmatchIndex(text, -1) {
+		if isWordRune(runeBefore(text, m[0])) {
+			continue
+		}
+		name := text[m[2]:m[3]]
+		first := strings.ToLower(strings.Fields(name)[0])
+		startsArticle := strings.HasPrefix(name, "De ") || strings.HasPrefix(name, "Het ") || strings.HasPrefix(name, "'t ") || strings.HasPrefix(name, "Sint") || strings.HasPrefix(name, "St.")
+		if !startsArticle && (stopCaps[first] || places[first]) && m[4] < 0 {
+			continue
+		}
+		if startsArticle && len(strings.Fields(name)) == 1 {
+			continue
+		}
+		conf := 0.6
+		if startsArticle {
+			conf = 0.85
+		}
+		if m[4] >= 0 {
+			conf = 0.9
+		}
+		add(m[0], m[1], conf)
+	}
+	for _, m := range reInstNL2.FindAllStringSubmatchIndex(text, -1) {
+		conf := 0.85
+		if m[2] >= 0 {
+			conf = 0.9
+		}
+		add(m[0], m[1], conf)
+	}
+	if useEN(lang) {
+		for _, m := range reInstEN.FindAllStringSubmatchIndex(text, -1) {
+			words := strings.Fields(text[m[0]:m[1]])
+			s := m[0]
+			// drop leading stop words ("The Oakwood Academy" keeps "Oakwood Academy")
+			for len(words) > 1 && stopCaps[strings.ToLower(words[0])] {
+				s += strings.Index(text[s:], words[0]) + len(words[0]) + 1
+				words = words[1:]
+			}
+			if len(words) < 2 || stopCaps[strings.ToLower(words[0])] {
+				continue
+			}
+			conf := 0.8
+			if m[2] >= 0 {
+				conf = 0.9
+			}
+			add(s, m[1], conf)
+		}
+	}
+	return out
+}
