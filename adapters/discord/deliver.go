@@ -1,0 +1,343 @@
+package discord
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/intervision-bot/intervision/bot"
+)
+
+// errAcknowledged means another gateway session (a replica on the same shard) answered
+// the interaction first.
+var errAcknowledged = errors.New("discord: interaction already acknowledged")
+
+// threadArchive is how long, in minutes, an idle session thread stays open (one day).
+const threadArchive = 1440
+
+// acker answers one interaction: it acknowledges it once and then knows whether the
+// "@original" response message is still waiting for content.
+type acker struct {
+	api api
+	i   *discordgo.Interaction
+
+	mu        sync.Mutex
+	done      bool // acknowledged, by us or by another replica
+	failed    bool // another replica acknowledged it first
+	deferred  bool // a deferred "thinking" message waits for content
+	ephemeral bool // that message is private to the user
+	used      bool // it has content
+	// inThread sends public replies as bot messages rather than interaction messages:
+	// set while the replies of a session's first command go into its new thread.
+	inThread bool
+}
+
+// deferReply acknowledges a slash command with a deferred message, private or public.
+// It does nothing when the interaction was already acknowledged.
+func (a *acker) deferReply(ephemeral bool) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.done {
+		return nil
+	}
+	resp := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource}
+	if ephemeral {
+		resp.Data = &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}
+	}
+	if err := a.respond(resp); err != nil {
+		return err
+	}
+	a.deferred, a.ephemeral = true, ephemeral
+	return nil
+}
+
+// deferUpdate acknowledges a button click without a message of its own.
+func (a *acker) deferUpdate() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.done {
+		return nil
+	}
+	return a.respond(&discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate})
+}
+
+func (a *acker) respond(resp *discordgo.InteractionResponse) error {
+	a.done = true
+	err := a.api.InteractionRespond(a.i, resp)
+	var rerr *discordgo.RESTError
+	if errors.As(err, &rerr) && rerr.Message != nil && rerr.Message.Code == discordgo.ErrCodeInteractionHasAlreadyBeenAcknowledged {
+		a.failed = true
+		return errAcknowledged
+	}
+	if err != nil {
+		return fmt.Errorf("discord: acknowledge interaction %s: %w", a.i.ID, err)
+	}
+	return nil
+}
+
+func (a *acker) lost() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.failed
+}
+
+// takeOriginal reports whether a reply of this visibility can fill the deferred message,
+// and marks it used when so.
+func (a *acker) takeOriginal(private bool) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.deferred && !a.used && a.ephemeral == private && !(a.inThread && !private) {
+		a.used = true
+		return true
+	}
+	return false
+}
+
+// publicFollowups reports whether public replies may be interaction followups. Not when
+// the deferred message is private and still empty: Discord would show the first
+// followup in its place, privately.
+func (a *acker) publicFollowups() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return !a.inThread && !(a.deferred && a.ephemeral && !a.used)
+}
+
+func (a *acker) setInThread(v bool) {
+	a.mu.Lock()
+	a.inThread = v
+	a.mu.Unlock()
+}
+
+// finish removes a deferred message that no reply filled.
+func (a *acker) finish() {
+	a.mu.Lock()
+	unused := a.deferred && !a.used
+	a.used = true
+	a.mu.Unlock()
+	if unused {
+		_ = a.api.InteractionResponseDelete(a.i)
+	}
+}
+
+// poster sends one piece of text with buttons somewhere and returns the message.
+type poster func(content string, rows []discordgo.MessageComponent) (*discordgo.Message, error)
+
+// post sends text in pieces Discord accepts; the buttons go with the last piece. first
+// sends the first piece and rest the others. It returns the first message.
+func post(first, rest poster, text string, rows []discordgo.MessageComponent) (*discordgo.Message, error) {
+	parts := chunks(escape(text))
+	var msg *discordgo.Message
+	for n, part := range parts {
+		var r []discordgo.MessageComponent
+		if n == len(parts)-1 {
+			r = rows
+		}
+		send := rest
+		if n == 0 {
+			send = first
+		}
+		m, err := send(part, r)
+		if err != nil {
+			return msg, err
+		}
+		if msg == nil {
+			msg = m
+		}
+	}
+	return msg, nil
+}
+
+// toChannel posts plain bot messages in a channel, thread or DM.
+func (r *router) toChannel(channelID string) poster {
+	return func(content string, rows []discordgo.MessageComponent) (*discordgo.Message, error) {
+		m, err := r.api.ChannelMessageSendComplex(channelID, &discordgo.MessageSend{
+			Content: content, Components: rows, AllowedMentions: noMentions(),
+		})
+		if err != nil {
+			return nil, fmt.Errorf("discord: send message to %s: %w", channelID, err)
+		}
+		return m, nil
+	}
+}
+
+// followup posts an interaction followup, private to the user or public.
+func (r *router) followup(a *acker, private bool) poster {
+	return func(content string, rows []discordgo.MessageComponent) (*discordgo.Message, error) {
+		p := &discordgo.WebhookParams{Content: content, Components: rows, AllowedMentions: noMentions()}
+		if private {
+			p.Flags = discordgo.MessageFlagsEphemeral
+		}
+		m, err := r.api.FollowupMessageCreate(a.i, true, p)
+		if err != nil {
+			return nil, fmt.Errorf("discord: followup to interaction %s: %w", a.i.ID, err)
+		}
+		return m, nil
+	}
+}
+
+// original fills the deferred response message.
+func (r *router) original(a *acker) poster {
+	return func(content string, rows []discordgo.MessageComponent) (*discordgo.Message, error) {
+		if rows == nil {
+			rows = []discordgo.MessageComponent{}
+		}
+		m, err := r.api.InteractionResponseEdit(a.i, &discordgo.WebhookEdit{
+			Content: &content, Components: &rows, AllowedMentions: noMentions(),
+		})
+		if err != nil {
+			return nil, fmt.Errorf("discord: answer interaction %s: %w", a.i.ID, err)
+		}
+		return m, nil
+	}
+}
+
+// dm posts in the user's direct-message channel with the bot.
+func (r *router) dm(userID string) (poster, error) {
+	r.mu.Lock()
+	id := r.dms[userID]
+	r.mu.Unlock()
+	if id == "" {
+		ch, err := r.api.UserChannelCreate(userID)
+		if err != nil {
+			return nil, fmt.Errorf("discord: open DM with %s: %w", userID, err)
+		}
+		id = ch.ID
+		r.mu.Lock()
+		if r.dms == nil || len(r.dms) >= maxCachedChannels {
+			r.dms = map[string]string{}
+		}
+		r.dms[userID] = id
+		r.mu.Unlock()
+	}
+	return r.toChannel(id), nil
+}
+
+// deliver sends an outcome's replies. ack is the interaction the event came from, or nil
+// for a message.
+//
+// Public replies go to the conversation: for an interaction as its response message or
+// followups, for a message as bot messages in the thread or DM. Private replies (To set)
+// are ephemeral interaction messages when the event was that user's interaction;
+// otherwise they go to the user's DMs, or when Discord refuses that (the user allows no
+// DMs from server members), into the conversation addressed by name, without a ping.
+func (r *router) deliver(ctx context.Context, ev bot.Event, out bot.Outcome, ack *acker) {
+	for _, rep := range out.Replies {
+		if ctx.Err() != nil {
+			r.log.Warn("discord: deliver cancelled", "event", ev.ID, "err", ctx.Err())
+			return
+		}
+		rows, dropped := components(rep.Actions)
+		if len(dropped) > 0 {
+			r.log.Warn("discord: actions dropped: custom_id too long or too many buttons", "commands", dropped)
+		}
+		var err error
+		switch {
+		case rep.Opens != nil:
+			err = r.open(ctx, ev, rep, rows, ack)
+		case rep.To != "":
+			err = r.private(ev, rep, rows, ack)
+		case ack != nil && ack.takeOriginal(false):
+			_, err = post(r.original(ack), r.followup(ack, false), rep.Text, rows)
+		case ack != nil && ack.publicFollowups():
+			_, err = post(r.followup(ack, false), r.followup(ack, false), rep.Text, rows)
+		default:
+			to := r.toChannel(where(ev.Conv))
+			_, err = post(to, to, rep.Text, rows)
+		}
+		if err != nil {
+			r.log.Error("discord: deliver reply", "event", ev.ID, "err", err)
+		}
+	}
+}
+
+// private delivers a reply meant for one user.
+func (r *router) private(ev bot.Event, rep bot.Reply, rows []discordgo.MessageComponent, ack *acker) error {
+	if ack != nil && rep.To == ev.User.ID {
+		if ack.takeOriginal(true) {
+			_, err := post(r.original(ack), r.followup(ack, true), rep.Text, rows)
+			return err
+		}
+		_, err := post(r.followup(ack, true), r.followup(ack, true), rep.Text, rows)
+		return err
+	}
+	if ev.Conv.Direct && rep.To == ev.User.ID {
+		to := r.toChannel(ev.Conv.Channel)
+		_, err := post(to, to, rep.Text, rows)
+		return err
+	}
+	to, err := r.dm(rep.To)
+	if err == nil {
+		if _, err = post(to, to, rep.Text, rows); err == nil {
+			return nil
+		}
+	}
+	r.log.Info("discord: private reply falls back to the conversation", "user", rep.To, "err", err)
+	name := rep.To
+	if rep.To == ev.User.ID && ev.User.Name != "" {
+		name = ev.User.Name
+	}
+	to2 := r.toChannel(where(ev.Conv))
+	_, err = post(to2, to2, "**"+bot.Quote(name)+"**, "+rep.Text, rows)
+	return err
+}
+
+// open gives a session a thread of its own: it posts the reply as the opening message
+// in the channel, starts a public thread on it and hands Opens.Command back to the
+// engine as a command from the same user inside the thread.
+func (r *router) open(ctx context.Context, ev bot.Event, rep bot.Reply, rows []discordgo.MessageComponent, ack *acker) error {
+	parent := ev.Conv.Channel
+	if ev.Conv.Direct || ev.Conv.Thread != "" {
+		return fmt.Errorf("discord: cannot open a thread from %s", where(ev.Conv))
+	}
+	var first poster = r.toChannel(parent)
+	rest := first
+	// The slash command's own public response can carry the opening message when the
+	// command was used in that channel (not in a thread of it).
+	if ack != nil && ack.i.ChannelID == parent && ack.takeOriginal(false) {
+		first, rest = r.original(ack), r.followup(ack, false)
+	}
+	msg, err := post(first, rest, rep.Text, rows)
+	if err != nil {
+		return err
+	}
+	if msg == nil || msg.ID == "" {
+		return fmt.Errorf("discord: opening message in %s has no id", parent)
+	}
+	th, err := r.api.MessageThreadStartComplex(parent, msg.ID, &discordgo.ThreadStart{
+		Name: threadName(rep.Text), AutoArchiveDuration: threadArchive,
+	})
+	if err != nil {
+		return fmt.Errorf("discord: start thread in %s: %w", parent, err)
+	}
+	r.remember(th.ID, channelInfo{thread: true, parent: parent, owner: r.selfID()})
+
+	oev := bot.Event{
+		ID:      ev.ID + "/open",
+		Conv:    bot.Conversation{Platform: platformName, Workspace: ev.Conv.Workspace, Channel: parent, Thread: th.ID},
+		User:    ev.User,
+		Text:    rep.Opens.Command,
+		Command: true,
+		Lang:    ev.Lang,
+	}
+	unlock := r.locks.lock(th.ID)
+	defer unlock()
+	out, err := r.h.Handle(ctx, oev)
+	if err != nil {
+		return fmt.Errorf("discord: start session in thread %s: %w", th.ID, err)
+	}
+	// Replies go into the thread; private ones still reach the user as ephemeral
+	// followups of the original interaction.
+	for i := range out.Replies {
+		if out.Replies[i].Opens != nil {
+			out.Replies[i].Opens = nil // a thread cannot open another
+		}
+	}
+	if ack != nil {
+		ack.setInThread(true)
+		defer ack.setInThread(false)
+	}
+	r.deliver(ctx, oev, out, ack)
+	return nil
+}

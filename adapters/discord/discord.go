@@ -1,0 +1,217 @@
+// Package discord connects the intervision engine to Discord with discordgo.
+//
+// The bot registers one slash command, /intervision, with subcommands (start, join,
+// bring, next, status, leave, end, help, forget, export) in English and Dutch. A group
+// session runs in a public thread the bot opens in the channel where /intervision
+// start was used; every message in that thread is a turn. A solo reflection runs in a
+// direct message with the bot, where every message is a turn. Buttons under the bot's
+// messages send the engine's actions (join, bring, next) as commands.
+//
+// Interactions are acknowledged within Discord's three seconds; private replies are
+// ephemeral. The bot never pings: every message it sends allows no mentions.
+//
+// Several replicas may connect with the same token. Every gateway session on a shard
+// receives every event of that shard, so replicas either run different shards
+// (DISCORD_SHARD_ID / DISCORD_SHARD_COUNT) or share a store (Redis): the store applies a
+// message or interaction id once, and Discord accepts only one acknowledgement of an
+// interaction. See docs/discord.md.
+package discord
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/gorilla/websocket"
+	"github.com/intervision-bot/intervision/bot"
+)
+
+// Intents are the gateway intents the bot asks for: guilds (channels and threads),
+// guild messages and direct messages (the turns), and the privileged message content,
+// without which Discord delivers messages without text.
+const Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages |
+	discordgo.IntentsDirectMessages | discordgo.IntentMessageContent
+
+// Config configures the Discord adapter.
+type Config struct {
+	// Token is the bot token from the Developer Portal (with or without "Bot ").
+	Token string
+	// GuildID, when set, registers the commands in that server only, where they are
+	// usable at once (handy while testing); otherwise they are registered globally.
+	GuildID string
+	// AppID is the application id; empty: taken from the gateway's READY event.
+	AppID string
+	// ShardID and ShardCount split the bot's servers over replicas; ShardCount 0 or 1
+	// means one shard. Only shard 0 registers the commands.
+	ShardID, ShardCount int
+	// Logger receives the adapter's logs; nil: slog.Default().
+	Logger *slog.Logger
+	// HTTPClient makes the REST calls; nil: discordgo's client. Tests point it at a fake.
+	HTTPClient *http.Client
+	// AckWait is how long a slash command may take before it is deferred privately
+	// (default 1.5 s; Discord allows 3 s from the event).
+	AckWait time.Duration
+	// Timeout bounds the handling of one event (default 30 s).
+	Timeout time.Duration
+}
+
+// Adapter is the Discord bot.Adapter.
+type Adapter struct {
+	cfg Config
+	log *slog.Logger
+}
+
+// New checks cfg and returns an Adapter. It does not connect yet.
+func New(cfg Config) (*Adapter, error) {
+	cfg.Token = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(cfg.Token), "Bot "))
+	if cfg.Token == "" {
+		return nil, errors.New("discord: no bot token")
+	}
+	if cfg.ShardCount < 0 || cfg.ShardID < 0 || (cfg.ShardCount > 0 && cfg.ShardID >= cfg.ShardCount) ||
+		(cfg.ShardCount <= 1 && cfg.ShardID > 0) {
+		return nil, fmt.Errorf("discord: shard %d of %d: the shard id must be below the shard count", cfg.ShardID, cfg.ShardCount)
+	}
+	if cfg.AckWait <= 0 {
+		cfg.AckWait = 1500 * time.Millisecond
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 30 * time.Second
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Adapter{cfg: cfg, log: log.With("adapter", platformName)}, nil
+}
+
+// Name returns "discord".
+func (a *Adapter) Name() string { return platformName }
+
+// Run connects to the gateway, registers the commands and serves events until ctx ends
+// (then it returns nil) or Discord refuses the connection for good (a *FatalCloseError:
+// bad token, Message Content intent not enabled, bad shard settings). Dropped
+// connections are resumed by discordgo.
+func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
+	s, err := discordgo.New("Bot " + a.cfg.Token)
+	if err != nil {
+		return fmt.Errorf("discord: new session: %w", err)
+	}
+	s.Identify.Intents = Intents
+	if a.cfg.ShardCount > 1 {
+		s.ShardID, s.ShardCount = a.cfg.ShardID, a.cfg.ShardCount
+	}
+	if a.cfg.HTTPClient != nil {
+		s.Client = a.cfg.HTTPClient
+	}
+	watch := newCloseWatcher()
+	s.Dialer = &websocket.Dialer{
+		NetDialContext:    watch.dial,
+		NetDialTLSContext: watch.dialTLS,
+		HandshakeTimeout:  45 * time.Second,
+	}
+	// The state caches channels and threads, so that the router rarely asks the REST
+	// API where a message was posted; nothing else is needed.
+	s.State.TrackEmojis, s.State.TrackStickers, s.State.TrackMembers = false, false, false
+	s.State.TrackRoles, s.State.TrackVoice, s.State.TrackPresences = false, false, false
+	s.State.TrackThreadMembers = false
+	s.State.MaxMessageCount = 0
+
+	r := &router{api: s, state: s.State, h: h, log: a.log, ackWait: a.cfg.AckWait, timeout: a.cfg.Timeout, ctx: ctx}
+	s.AddHandler(func(_ *discordgo.Session, e *discordgo.Ready) {
+		if e.User != nil {
+			r.setSelf(e.User.ID)
+		}
+		a.log.Info("discord: connected", "user", userName(e.User), "guilds", len(e.Guilds), "session", e.SessionID)
+	})
+	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) {
+		a.log.Info("discord: gateway session resumed")
+	})
+	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) {
+		a.log.Warn("discord: gateway disconnected; reconnecting")
+	})
+	s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageCreate) {
+		if m.Message != nil {
+			r.onMessage(m.Message)
+		}
+	})
+	s.AddHandler(func(_ *discordgo.Session, i *discordgo.InteractionCreate) {
+		if i.Interaction != nil {
+			r.onInteraction(i.Interaction)
+		}
+	})
+
+	if err := s.Open(); err != nil {
+		select {
+		case f := <-watch.fatal:
+			return f
+		default:
+		}
+		var ce *websocket.CloseError
+		if errors.As(err, &ce) {
+			if _, fatal := fatalCloseCodes[ce.Code]; fatal {
+				return &FatalCloseError{Code: ce.Code}
+			}
+		}
+		return fmt.Errorf("discord: connect to the gateway: %w", err)
+	}
+	if u := s.State.User; u != nil {
+		r.setSelf(u.ID)
+	}
+	if err := a.register(s); err != nil {
+		a.log.Error("discord: register slash commands (was the bot invited with the applications.commands scope?)", "err", err)
+	}
+
+	select {
+	case <-ctx.Done():
+		watch.stop()
+		if err := s.Close(); err != nil {
+			a.log.Warn("discord: close", "err", err)
+		}
+		return nil
+	case f := <-watch.fatal:
+		// discordgo's own reconnect loop may still be waiting to retry; the watcher
+		// refuses its dials from now on.
+		_ = s.Close()
+		a.log.Error(f.Error())
+		return f
+	}
+}
+
+// register installs the /intervision command (shard 0 only: one replica is enough).
+func (a *Adapter) register(s *discordgo.Session) error {
+	if a.cfg.ShardID != 0 {
+		return nil
+	}
+	appID := a.cfg.AppID
+	if appID == "" && s.State.Application != nil {
+		appID = s.State.Application.ID
+	}
+	if appID == "" && s.State.User != nil {
+		appID = s.State.User.ID
+	}
+	if appID == "" {
+		return errors.New("discord: no application id: set DISCORD_APP_ID")
+	}
+	cmds := applicationCommands()
+	if _, err := s.ApplicationCommandBulkOverwrite(appID, a.cfg.GuildID, cmds); err != nil {
+		return fmt.Errorf("discord: register commands for application %s: %w", appID, err)
+	}
+	where := "globally (may take a while to appear)"
+	if a.cfg.GuildID != "" {
+		where = "in guild " + a.cfg.GuildID
+	}
+	a.log.Info("discord: slash commands registered " + where)
+	return nil
+}
+
+func userName(u *discordgo.User) string {
+	if u == nil {
+		return ""
+	}
+	return u.Username
+}

@@ -1,0 +1,307 @@
+package discord
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/intervision-bot/intervision/bot"
+)
+
+// platformName is the Conversation.Platform of every Discord event.
+const platformName = "discord"
+
+// dmWorkspace is the Conversation.Workspace of direct messages, which belong to no guild.
+const dmWorkspace = "dm"
+
+// api is the part of Discord's REST API the adapter uses; *discordgo.Session has it.
+type api interface {
+	ApplicationCommandBulkOverwrite(appID, guildID string, cmds []*discordgo.ApplicationCommand, options ...discordgo.RequestOption) ([]*discordgo.ApplicationCommand, error)
+	Channel(channelID string, options ...discordgo.RequestOption) (*discordgo.Channel, error)
+	ChannelMessageSendComplex(channelID string, data *discordgo.MessageSend, options ...discordgo.RequestOption) (*discordgo.Message, error)
+	MessageThreadStartComplex(channelID, messageID string, data *discordgo.ThreadStart, options ...discordgo.RequestOption) (*discordgo.Channel, error)
+	UserChannelCreate(recipientID string, options ...discordgo.RequestOption) (*discordgo.Channel, error)
+	InteractionRespond(i *discordgo.Interaction, resp *discordgo.InteractionResponse, options ...discordgo.RequestOption) error
+	InteractionResponseEdit(i *discordgo.Interaction, edit *discordgo.WebhookEdit, options ...discordgo.RequestOption) (*discordgo.Message, error)
+	InteractionResponseDelete(i *discordgo.Interaction, options ...discordgo.RequestOption) error
+	FollowupMessageCreate(i *discordgo.Interaction, wait bool, data *discordgo.WebhookParams, options ...discordgo.RequestOption) (*discordgo.Message, error)
+}
+
+// channelInfo is what the router needs to know about a channel.
+type channelInfo struct {
+	thread bool
+	parent string // the thread's parent channel
+	owner  string // the user who created the thread
+}
+
+// maxCachedChannels bounds the channel cache; it is cleared when full.
+const maxCachedChannels = 20000
+
+// router turns gateway events into engine events, one conversation at a time, and
+// delivers the engine's replies.
+type router struct {
+	api     api
+	state   *discordgo.State // the gateway's cache; nil: look channels up over REST
+	h       bot.Handler
+	log     *slog.Logger
+	ackWait time.Duration // how long a slash command may take before it is deferred
+	timeout time.Duration // how long one event may take in all
+	ctx     context.Context
+
+	locks keyedLock
+
+	mu          sync.Mutex
+	self        string
+	channels    map[string]channelInfo
+	dms         map[string]string // user id → DM channel id
+	warnedEmpty bool
+}
+
+func (r *router) selfID() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.self
+}
+
+func (r *router) setSelf(id string) {
+	r.mu.Lock()
+	r.self = id
+	r.mu.Unlock()
+}
+
+// remember caches what is known about a channel.
+func (r *router) remember(id string, info channelInfo) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.channels == nil || len(r.channels) >= maxCachedChannels {
+		r.channels = map[string]channelInfo{}
+	}
+	r.channels[id] = info
+}
+
+// channel returns what is known about a channel: from the cache, the gateway state, or
+// Discord's REST API.
+func (r *router) channel(id string) (channelInfo, error) {
+	r.mu.Lock()
+	info, ok := r.channels[id]
+	r.mu.Unlock()
+	if ok {
+		return info, nil
+	}
+	var ch *discordgo.Channel
+	if r.state != nil {
+		ch, _ = r.state.Channel(id)
+	}
+	if ch == nil {
+		var err error
+		if ch, err = r.api.Channel(id); err != nil {
+			return channelInfo{}, fmt.Errorf("discord: look up channel %s: %w", id, err)
+		}
+	}
+	info = channelInfo{thread: ch.IsThread(), parent: ch.ParentID, owner: ch.OwnerID}
+	r.remember(id, info)
+	return info, nil
+}
+
+// sessionThread reports whether a channel is a thread the bot opened: only there do
+// plain messages count as turns.
+func (r *router) sessionThread(info channelInfo) bool {
+	return info.thread && info.owner != "" && info.owner == r.selfID()
+}
+
+// guildConv places an event that happened in a guild channel. A thread the bot opened
+// is a session's home; any other thread counts as the top level of its parent, since
+// sessions live only in threads of their own.
+func (r *router) guildConv(guildID, channelID string) (bot.Conversation, error) {
+	c := bot.Conversation{Platform: platformName, Workspace: guildID, Channel: channelID}
+	info, err := r.channel(channelID)
+	if err != nil {
+		return c, err
+	}
+	switch {
+	case r.sessionThread(info):
+		c.Channel, c.Thread = info.parent, channelID
+	case info.thread && info.parent != "":
+		c.Channel = info.parent
+	}
+	return c, nil
+}
+
+// where is the Discord channel (thread, channel or DM) a conversation's messages go to.
+func where(c bot.Conversation) string {
+	if c.Thread != "" {
+		return c.Thread
+	}
+	return c.Channel
+}
+
+// userOf names the author of a message or interaction: server nickname, then global
+// display name, then user name.
+func userOf(u *discordgo.User, m *discordgo.Member) bot.User {
+	if u == nil && m != nil {
+		u = m.User
+	}
+	if u == nil {
+		return bot.User{}
+	}
+	name := u.Username
+	if u.GlobalName != "" {
+		name = u.GlobalName
+	}
+	if m != nil && m.Nick != "" {
+		name = m.Nick
+	}
+	return bot.User{ID: u.ID, Name: name}
+}
+
+// onMessage handles MESSAGE_CREATE: a turn in a session thread or in a DM.
+func (r *router) onMessage(m *discordgo.Message) {
+	if m.Author == nil || m.Author.Bot || m.Author.System || m.WebhookID != "" || m.Author.ID == r.selfID() {
+		return
+	}
+	if m.Type != discordgo.MessageTypeDefault && m.Type != discordgo.MessageTypeReply {
+		return
+	}
+	ev := bot.Event{ID: m.ID, User: userOf(m.Author, m.Member), Text: m.Content, Time: m.Timestamp}
+	if m.GuildID == "" {
+		ev.Conv = bot.Conversation{Platform: platformName, Workspace: dmWorkspace, Channel: m.ChannelID, Direct: true}
+		// In a DM every message is a turn; a bare command word ("next") is a command.
+		ev.Command = bot.IsCommand(m.Content)
+	} else {
+		info, err := r.channel(m.ChannelID)
+		if err != nil {
+			r.log.Warn("discord: message in unknown channel", "channel", m.ChannelID, "err", err)
+			return
+		}
+		if !r.sessionThread(info) {
+			return
+		}
+		ev.Conv = bot.Conversation{Platform: platformName, Workspace: m.GuildID, Channel: info.parent, Thread: m.ChannelID}
+		t := strings.TrimSpace(m.Content)
+		ev.Command = (strings.HasPrefix(t, "!") || strings.HasPrefix(t, "/")) && bot.IsCommand(t)
+	}
+	if strings.TrimSpace(m.Content) == "" {
+		if len(m.Attachments) == 0 && len(m.StickerItems) == 0 {
+			r.warnEmptyContent()
+		}
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.ctx, r.timeout)
+	defer cancel()
+	unlock := r.locks.lock(where(ev.Conv))
+	defer unlock()
+	out, err := r.h.Handle(ctx, ev)
+	if err != nil {
+		r.log.Error("discord: handle message", "conv", where(ev.Conv), "event", ev.ID, "err", err)
+		return
+	}
+	if out.Duplicate {
+		return
+	}
+	r.deliver(ctx, ev, out, nil)
+}
+
+// warnEmptyContent logs once that messages arrive without text, which is what Discord
+// does when the Message Content intent is not enabled for the application.
+func (r *router) warnEmptyContent() {
+	r.mu.Lock()
+	warned := r.warnedEmpty
+	r.warnedEmpty = true
+	r.mu.Unlock()
+	if !warned {
+		r.log.Error("discord: a message in a session thread arrived without text. Enable the " +
+			"privileged Message Content Intent: Discord Developer Portal → your application → " +
+			"Bot → Privileged Gateway Intents → Message Content Intent, save, and restart the bot")
+	}
+}
+
+// onInteraction handles INTERACTION_CREATE: slash commands and button clicks.
+func (r *router) onInteraction(i *discordgo.Interaction) {
+	var text string
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand:
+		t, err := commandText(i.ApplicationCommandData())
+		if err != nil {
+			r.log.Warn("discord: interaction", "interaction", i.ID, "err", err)
+			return
+		}
+		text = t
+	case discordgo.InteractionMessageComponent:
+		text = i.MessageComponentData().CustomID
+	default:
+		return
+	}
+	ev := bot.Event{ID: i.ID, User: userOf(i.User, i.Member), Text: text, Command: true, Lang: lang(i.Locale)}
+	if ev.User.ID == "" {
+		return
+	}
+	ack := &acker{api: r.api, i: i}
+	if i.GuildID == "" {
+		ev.Conv = bot.Conversation{Platform: platformName, Workspace: dmWorkspace, Channel: i.ChannelID, Direct: true}
+	} else {
+		c, err := r.guildConv(i.GuildID, i.ChannelID)
+		if err != nil {
+			r.log.Warn("discord: interaction channel", "channel", i.ChannelID, "err", err)
+		}
+		ev.Conv = c
+	}
+	ctx, cancel := context.WithTimeout(r.ctx, r.timeout)
+	defer cancel()
+
+	if i.Type == discordgo.InteractionMessageComponent {
+		// A click needs no visible answer of its own: acknowledge it at once. Only one
+		// replica's acknowledgement succeeds; the others drop the event.
+		if err := ack.deferUpdate(); err != nil {
+			r.ackFailed(ev, err)
+			return
+		}
+	} else {
+		// A slash command's first answer decides whether the deferred message is private.
+		// The engine usually answers in milliseconds; if it does not within ackWait, the
+		// command is deferred privately so that Discord's 3 seconds are kept.
+		timer := time.AfterFunc(r.ackWait, func() {
+			if err := ack.deferReply(true); err != nil {
+				r.log.Warn("discord: defer interaction", "interaction", i.ID, "err", err)
+			}
+		})
+		defer timer.Stop()
+	}
+
+	unlock := r.locks.lock(where(ev.Conv))
+	defer unlock()
+	out, err := r.h.Handle(ctx, ev)
+	if err != nil {
+		r.log.Error("discord: handle interaction", "conv", where(ev.Conv), "event", ev.ID, "err", err)
+		return
+	}
+	if out.Duplicate {
+		return // another replica applied it and answers
+	}
+	if i.Type == discordgo.InteractionApplicationCommand {
+		private := len(out.Replies) > 0 && out.Replies[0].To != ""
+		if err := ack.deferReply(private); err != nil {
+			r.ackFailed(ev, err)
+			return
+		}
+	}
+	if ack.lost() {
+		return
+	}
+	r.deliver(ctx, ev, out, ack)
+	ack.finish()
+}
+
+// ackFailed logs a failed acknowledgement; "already acknowledged" means another replica
+// on the same shard answers this interaction, which is expected and quiet.
+func (r *router) ackFailed(ev bot.Event, err error) {
+	if errors.Is(err, errAcknowledged) {
+		r.log.Debug("discord: interaction answered by another replica", "interaction", ev.ID)
+		return
+	}
+	r.log.Error("discord: acknowledge interaction", "interaction", ev.ID, "err", err)
+}
