@@ -299,6 +299,10 @@ func (st *step) status() string {
 	}
 	lines := []string{st.msg("status.head", "method", st.methodTitle(), "phase", st.phaseTitle(),
 		"people", st.people())}
+	if ph := st.phase(); ph != nil {
+		lines = append(lines, st.msg("status.time", "minutes", fmt.Sprint(int(st.ev.Time.Sub(st.sess.PhaseStarted).Minutes())),
+			"planned", fmt.Sprint(ph.Timebox.Minutes())))
+	}
 	if ph := st.phase(); ph != nil && !st.solo() {
 		lines = append(lines, st.msg("phase.speakers", "who", st.speakerNames(ph)))
 		var waiting []string
