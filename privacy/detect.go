@@ -314,11 +314,11 @@ func phoneConfidence(d string, intl, separated bool) float64 {
 }
 
 var (
-	streetSuffix    = `(?:straat|laan|weg|plein|dreef|gracht|kade|singel|steenweg|lei|dijk|markt|baan|steeg|kaai|vest|plantsoen|boulevard|allee|wal|pad|hof|park)`
-	reStreetNL      = regexp.MustCompile(`(?:\p{Lu}[\p{L}'\-]*\s){0,2}\p{Lu}[\p{L}'\-]*` + streetSuffix + `\b(?:\s+([0-9]{1,4}(?:\s?[a-zA-Z]\b)?(?:\s?[-/]\s?[0-9]{1,4})?(?:,?\s?bus\s?[0-9]+)?))?`)
-	reStreetEN      = regexp.MustCompile(`\b[0-9]{1,4}[a-zA-Z]?,?\s+(?:\p{Lu}[\p{L}'\-]*\s){1,3}(?:Street|St\.|St|Road|Rd\.|Rd|Avenue|Ave\.|Ave|Lane|Close|Drive|Way|Court|Crescent|Place|Terrace|Gardens|Square|Grove|Row|Walk|Mews)\b`)
-	rePostcodeNL    = regexp.MustCompile(`\b[1-9][0-9]{3} ?[A-Z]{2}\b`)
-	rePostcodeBE    = regexp.MustCompile(`\b[1-9][0-9]{3} \p{Lu}[\p{L}\-]+`)
+	streetSuffix     = `(?:straat|laan|weg|plein|dreef|gracht|kade|singel|steenweg|lei|dijk|markt|baan|steeg|kaai|vest|plantsoen|boulevard|allee|wal|pad|hof|park)`
+	reStreetNL       = regexp.MustCompile(`(?:\p{Lu}[\p{L}'\-]*\s){0,2}\p{Lu}[\p{L}'\-]*` + streetSuffix + `\b(?:\s+([0-9]{1,4}(?:\s?[a-zA-Z]\b)?(?:\s?[-/]\s?[0-9]{1,4})?(?:,?\s?bus\s?[0-9]+)?))?`)
+	reStreetEN       = regexp.MustCompile(`\b[0-9]{1,4}[a-zA-Z]?,?\s+(?:\p{Lu}[\p{L}'\-]*\s){1,3}(?:Street|St\.|St|Road|Rd\.|Rd|Avenue|Ave\.|Ave|Lane|Close|Drive|Way|Court|Crescent|Place|Terrace|Gardens|Square|Grove|Row|Walk|Mews)\b`)
+	rePostcodeNL     = regexp.MustCompile(`\b[1-9][0-9]{3} ?[A-Z]{2}\b`)
+	rePostcodeBE     = regexp.MustCompile(`\b[1-9][0-9]{3} \p{Lu}[\p{L}\-]+`)
 	yearPrepositions = []string{"in ", "sinds ", "since ", "van ", "tot ", "uit ", "vanaf ", "jaar ", "year ", "from ", "until ", "en ", "and "}
 )
 
