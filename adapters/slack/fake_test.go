@@ -327,7 +327,7 @@ func clickPayload(user string, p fakePost, actionID, value, trigger string) map[
 		msg["thread_ts"] = p.Thread
 	}
 	return map[string]any{"type": "block_actions", "team": map[string]any{"id": fakeTeam},
-		"user": map[string]any{"id": user, "name": strings.ToLower(user), "team_id": fakeTeam},
+		"user":    map[string]any{"id": user, "name": strings.ToLower(user), "team_id": fakeTeam},
 		"channel": map[string]any{"id": p.Channel}, "trigger_id": trigger, "api_app_id": "A1",
 		"container": container, "message": msg,
 		"actions": []map[string]any{{"type": "button", "action_id": actionID, "block_id": "intervision-actions",

@@ -1,0 +1,310 @@
+package slack
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+
+	"github.com/intervision-bot/intervision/bot"
+)
+
+func TestDecodeText(t *testing.T) {
+	names := func(id string) (string, bool) { return map[string]string{"UBOB": "Bob"}[id], id == "UBOB" }
+	tests := []struct{ in, want string }{
+		{"plain", "plain"},
+		{"<!channel> hi <!here> <!everyone>", "@channel hi @here @everyone"},
+		{"ask <@UBOB> and <@UX|xavier>", "ask @Bob and @xavier"},
+		{"<@UNKNOWN>", "@UNKNOWN"},
+		{"see <#C1|general> <#C2>", "see #general #channel"},
+		{"<https://a.example|the site> <https://b.example>", "the site (https://a.example) https://b.example"},
+		{"<!subteam^S1|@team> <!date^1392734382^{date}|Feb 18>", "@team Feb 18"},
+		{"a &lt;b&gt; &amp;lt; c", "a <b> &lt; c"},
+	}
+	for _, tt := range tests {
+		if got := decodeText(tt.in, names); got != tt.want {
+			t.Errorf("decodeText(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestMrkdwn(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"**Phase 1** of _two_", "*Phase 1* of _two_"},
+		{"- one\n  - two\n> quote", "• one\n  • two\n&gt; quote"},
+		{"<!channel> <@U1> & <http://x>", "&lt;!channel&gt; &lt;@U1&gt; &amp; &lt;http://x&gt;"},
+		{"&lt; stays text", "&amp;lt; stays text"},
+	}
+	for _, tt := range tests {
+		if got := mrkdwn(tt.in); got != tt.want {
+			t.Errorf("mrkdwn(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	long := strings.Repeat("line of text\n", 600)
+	for _, c := range chunks(mrkdwn(long), maxSectionText) {
+		if len(c) > maxSectionText {
+			t.Errorf("chunk of %d bytes", len(c))
+		}
+	}
+}
+
+func TestStripMention(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"<@UBOT> start incident", "start incident"},
+		{"<@UBOT|intervision>   next ", "next"},
+		{"hey <@UBOT> status", "hey   status"},
+		{"<@UBOTX> next", "<@UBOTX> next"},
+	}
+	for _, tt := range tests {
+		if got := stripMention(tt.in, "UBOT"); got != tt.want {
+			t.Errorf("stripMention(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func testAdapter(t *testing.T) *Adapter {
+	t.Helper()
+	a, err := New(Config{BotToken: "xoxb", AppToken: "xapp", Logger: quietLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.botUserID = "UBOT"
+	return a
+}
+
+func TestMessageInbound(t *testing.T) {
+	a := testAdapter(t)
+	meta := eventMeta{team: "T1", eventID: "Ev1"}
+	tests := []struct {
+		name string
+		m    slackevents.MessageEvent
+		ok   bool
+		want inbound
+	}{
+		{"thread reply is a turn", slackevents.MessageEvent{User: "U1", Channel: "C1", ChannelType: "channel", TimeStamp: "2.0", ThreadTimeStamp: "1.0", Text: "hello &amp; bye"}, true,
+			inbound{id: "Ev1", kind: "message", team: "T1", channel: "C1", thread: "1.0", user: "U1", text: "hello & bye"}},
+		{"broadcast reply is a turn", slackevents.MessageEvent{SubType: "thread_broadcast", User: "U1", Channel: "C1", TimeStamp: "2.0", ThreadTimeStamp: "1.0", Text: "x"}, true,
+			inbound{id: "Ev1", kind: "message", team: "T1", channel: "C1", thread: "1.0", user: "U1", text: "x"}},
+		{"top level is ignored", slackevents.MessageEvent{User: "U1", Channel: "C1", TimeStamp: "2.0", Text: "x"}, false, inbound{}},
+		{"thread parent is ignored", slackevents.MessageEvent{User: "U1", Channel: "C1", TimeStamp: "1.0", ThreadTimeStamp: "1.0", Text: "x"}, false, inbound{}},
+		{"mention comes as app_mention", slackevents.MessageEvent{User: "U1", Channel: "C1", TimeStamp: "2.0", ThreadTimeStamp: "1.0", Text: "<@UBOT> next"}, false, inbound{}},
+		{"own message", slackevents.MessageEvent{User: "UBOT", Channel: "C1", TimeStamp: "2.0", ThreadTimeStamp: "1.0", Text: "x"}, false, inbound{}},
+		{"other bot", slackevents.MessageEvent{BotID: "B2", User: "U2", Channel: "C1", TimeStamp: "2.0", ThreadTimeStamp: "1.0", Text: "x"}, false, inbound{}},
+		{"edit", slackevents.MessageEvent{SubType: "message_changed", Channel: "C1", TimeStamp: "2.0", ThreadTimeStamp: "1.0"}, false, inbound{}},
+		{"delete", slackevents.MessageEvent{SubType: "message_deleted", Channel: "C1", TimeStamp: "2.0"}, false, inbound{}},
+		{"DM turn", slackevents.MessageEvent{User: "U1", Channel: "D1", ChannelType: "im", TimeStamp: "2.0", Text: "I felt stuck"}, true,
+			inbound{id: "Ev1", kind: "message", team: "T1", channel: "D1", direct: true, user: "U1", text: "I felt stuck"}},
+		{"DM command word", slackevents.MessageEvent{User: "U1", Channel: "D1", ChannelType: "im", TimeStamp: "2.0", Text: "next"}, true,
+			inbound{id: "Ev1", kind: "message", team: "T1", channel: "D1", direct: true, user: "U1", text: "next", command: true}},
+		{"DM mention", slackevents.MessageEvent{User: "U1", Channel: "D1", ChannelType: "im", TimeStamp: "2.0", Text: "<@UBOT> status"}, true,
+			inbound{id: "Ev1", kind: "message", team: "T1", channel: "D1", direct: true, user: "U1", text: "status", command: true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := a.messageInbound(meta, &tt.m)
+			if ok != tt.ok || got != tt.want {
+				t.Errorf("got %+v %v, want %+v %v", got, ok, tt.want, tt.ok)
+			}
+		})
+	}
+}
+
+func TestMentionAndSlashInbound(t *testing.T) {
+	a := testAdapter(t)
+	meta := eventMeta{team: "T1", eventID: "Ev2"}
+	tests := []struct {
+		name string
+		m    slackevents.AppMentionEvent
+		ok   bool
+		want inbound
+	}{
+		{"in a thread", slackevents.AppMentionEvent{User: "U1", Channel: "C1", TimeStamp: "2.0", ThreadTimeStamp: "1.0", Text: "<@UBOT> next"}, true,
+			inbound{id: "Ev2", kind: "mention", team: "T1", channel: "C1", thread: "1.0", user: "U1", text: "next", command: true}},
+		{"top level answers in its thread", slackevents.AppMentionEvent{User: "U1", Channel: "C1", TimeStamp: "2.0", Text: "<@UBOT> start incident"}, true,
+			inbound{id: "Ev2", kind: "mention", team: "T1", channel: "C1", replyTS: "2.0", user: "U1", text: "start incident", command: true}},
+		{"bare mention asks for help", slackevents.AppMentionEvent{User: "U1", Channel: "C1", TimeStamp: "2.0", ThreadTimeStamp: "1.0", Text: "<@UBOT>"}, true,
+			inbound{id: "Ev2", kind: "mention", team: "T1", channel: "C1", thread: "1.0", user: "U1", text: "help", command: true}},
+		{"edited mention is ignored", slackevents.AppMentionEvent{User: "U1", Channel: "C1", TimeStamp: "2.0", Text: "<@UBOT> next", Edited: &slackevents.Edited{User: "U1"}}, false, inbound{}},
+		{"bot mention is ignored", slackevents.AppMentionEvent{BotID: "B1", User: "U9", Channel: "C1", TimeStamp: "2.0", Text: "<@UBOT> next"}, false, inbound{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := a.mentionInbound(meta, &tt.m)
+			if ok != tt.ok || got != tt.want {
+				t.Errorf("got %+v %v, want %+v %v", got, ok, tt.want, tt.ok)
+			}
+		})
+	}
+
+	slashTests := []struct {
+		cmd  slack.SlashCommand
+		want inbound
+	}{
+		{slack.SlashCommand{TeamID: "T1", ChannelID: "C1", UserID: "U1", UserName: "u", Command: Command, Text: " start incident en ", TriggerID: "tr1"},
+			inbound{id: "slash:tr1", kind: "slash", team: "T1", channel: "C1", user: "U1", userName: "u", text: "start incident en", command: true, private: true}},
+		{slack.SlashCommand{TeamID: "T1", ChannelID: "D1", ChannelName: "directmessage", UserID: "U1", Command: Command, TriggerID: "tr2"},
+			inbound{id: "slash:tr2", kind: "slash", team: "T1", channel: "D1", direct: true, user: "U1", text: "help", command: true}},
+		{slack.SlashCommand{TeamID: "T1", ChannelID: "C1", UserID: "U1", Command: Command, Text: "status"},
+			inbound{id: "slash:env9", kind: "slash", team: "T1", channel: "C1", user: "U1", text: "status", command: true, private: true}},
+	}
+	for _, tt := range slashTests {
+		if got := a.slashInbound(tt.cmd, "env9"); got != tt.want {
+			t.Errorf("slashInbound(%+v) = %+v, want %+v", tt.cmd, got, tt.want)
+		}
+	}
+}
+
+func TestActionInbounds(t *testing.T) {
+	a := testAdapter(t)
+	parse := func(s string) slack.InteractionCallback {
+		var cb slack.InteractionCallback
+		if err := json.Unmarshal([]byte(s), &cb); err != nil {
+			t.Fatal(err)
+		}
+		return cb
+	}
+	tests := []struct {
+		name, payload string
+		want          []inbound
+	}{
+		{"opening message starts the thread", `{"type":"block_actions","team":{"id":"T1"},"user":{"id":"U1","name":"u"},"channel":{"id":"C1"},"trigger_id":"tr","container":{"type":"message","message_ts":"5.0","channel_id":"C1"},"message":{"ts":"5.0"},"actions":[{"type":"button","block_id":"b","action_id":"iv:0","value":"join"}]}`,
+			[]inbound{{id: "action:tr:iv:0", kind: "action", team: "T1", channel: "C1", thread: "5.0", user: "U1", userName: "u", text: "join", command: true}}},
+		{"message in a thread", `{"type":"block_actions","team":{"id":"T1"},"user":{"id":"U1"},"channel":{"id":"C1"},"trigger_id":"tr","container":{"type":"message","message_ts":"6.0","thread_ts":"5.0","channel_id":"C1"},"message":{"ts":"6.0","thread_ts":"5.0"},"actions":[{"type":"button","block_id":"b","action_id":"iv:2","value":"next"}]}`,
+			[]inbound{{id: "action:tr:iv:2", kind: "action", team: "T1", channel: "C1", thread: "5.0", user: "U1", text: "next", command: true}}},
+		{"DM", `{"type":"block_actions","team":{"id":"T1"},"user":{"id":"U1"},"channel":{"id":"D1"},"trigger_id":"tr","container":{"type":"message","message_ts":"6.0","channel_id":"D1"},"actions":[{"type":"button","block_id":"b","action_id":"iv:0","value":"next"}]}`,
+			[]inbound{{id: "action:tr:iv:0", kind: "action", team: "T1", channel: "D1", direct: true, user: "U1", text: "next", command: true}}},
+		{"someone else's button", `{"type":"block_actions","team":{"id":"T1"},"user":{"id":"U1"},"channel":{"id":"C1"},"trigger_id":"tr","actions":[{"type":"button","block_id":"b","action_id":"other","value":"next"}]}`, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := a.actionInbounds(parse(tt.payload), "env")
+			if len(got) != len(tt.want) {
+				t.Fatalf("got %+v, want %+v", got, tt.want)
+			}
+			for i := range got {
+				if got[i] != tt.want[i] {
+					t.Errorf("got %+v, want %+v", got[i], tt.want[i])
+				}
+			}
+		})
+	}
+}
+
+func TestMessageOptionsButtons(t *testing.T) {
+	r := bot.Reply{Text: "**Go** <!here>", Actions: []bot.Action{{Label: "Join", Command: "join"}, {Label: "Begin", Command: "next", Primary: true}}}
+	blocks := actionsBlock(r.Actions)
+	if len(blocks.Elements.ElementSet) != 2 {
+		t.Fatalf("buttons: %+v", blocks.Elements.ElementSet)
+	}
+	seen := map[string]bool{}
+	for i, el := range blocks.Elements.ElementSet {
+		b := el.(*slack.ButtonBlockElement)
+		if seen[b.ActionID] || !strings.HasPrefix(b.ActionID, actionPrefix) {
+			t.Errorf("action_id %q not unique or not ours", b.ActionID)
+		}
+		seen[b.ActionID] = true
+		if b.Value != r.Actions[i].Command || (b.Style == slack.StylePrimary) != r.Actions[i].Primary {
+			t.Errorf("button %d: %+v", i, b)
+		}
+	}
+}
+
+func TestFatalAuth(t *testing.T) {
+	tests := []struct {
+		err  error
+		want bool
+	}{
+		{nil, false},
+		{errors.New("invalid_auth"), true},
+		{errors.New("token_revoked"), true},
+		{slack.StatusCodeError{Code: 404}, true},
+		{slack.StatusCodeError{Code: 502}, false},
+		{errors.New("dial tcp: connection refused"), false},
+	}
+	for _, tt := range tests {
+		if got := fatalAuth(tt.err); got != tt.want {
+			t.Errorf("fatalAuth(%v) = %v, want %v", tt.err, got, tt.want)
+		}
+	}
+}
+
+func TestDispatcherBoundsWorkersAndKeepsOrder(t *testing.T) {
+	d := newDispatcher(2, 1000, quietLogger())
+	var running, peak atomic.Int32
+	var mu sync.Mutex
+	order := map[string][]int{}
+	for i := range 60 {
+		key := []string{"a", "b", "c", "d"}[i%4]
+		d.submit(key, func() {
+			n := running.Add(1)
+			for {
+				p := peak.Load()
+				if n <= p || peak.CompareAndSwap(p, n) {
+					break
+				}
+			}
+			time.Sleep(time.Millisecond)
+			mu.Lock()
+			order[key] = append(order[key], i)
+			mu.Unlock()
+			running.Add(-1)
+		})
+	}
+	d.wait(10 * time.Second)
+	if peak.Load() > 2 {
+		t.Errorf("%d jobs ran at once, want at most 2", peak.Load())
+	}
+	for key, got := range order {
+		for j := 1; j < len(got); j++ {
+			if got[j] < got[j-1] {
+				t.Errorf("key %s ran out of order: %v", key, got)
+				break
+			}
+		}
+		if len(got) != 15 {
+			t.Errorf("key %s ran %d jobs, want 15", key, len(got))
+		}
+	}
+	small := newDispatcher(1, 1, quietLogger())
+	block := make(chan struct{})
+	small.submit("k", func() { <-block })
+	time.Sleep(10 * time.Millisecond)
+	small.submit("k", func() {})
+	if small.submit("k", func() {}) {
+		t.Error("a full queue accepted another job")
+	}
+	close(block)
+	small.wait(time.Second)
+}
+
+func TestNewNeedsCredentials(t *testing.T) {
+	tests := []struct {
+		cfg  Config
+		ok   bool
+		mode string
+	}{
+		{Config{}, false, ""},
+		{Config{BotToken: "xoxb"}, false, ""},
+		{Config{BotToken: "xoxb", AppToken: "xapp"}, true, "socket"},
+		{Config{BotToken: "xoxb", SigningSecret: "s"}, true, "http"},
+	}
+	for _, tt := range tests {
+		a, err := New(tt.cfg)
+		if (err == nil) != tt.ok {
+			t.Errorf("New(%+v) error %v", tt.cfg, err)
+			continue
+		}
+		if a != nil && a.Mode() != tt.mode {
+			t.Errorf("mode %s, want %s", a.Mode(), tt.mode)
+		}
+		if a != nil && tt.mode == "http" && a.cfg.ListenAddr != ":3000" {
+			t.Errorf("default listen address %q", a.cfg.ListenAddr)
+		}
+	}
+}
