@@ -8,10 +8,15 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/intervision-bot/intervision/bot"
 	"github.com/intervision-bot/intervision/privacy"
 )
 
-func init() { subcommands["scan"] = runScan }
+func init() {
+	subcommands["scan"] = runScan
+	// the engine pseudonymises every contribution with the same detector
+	newGuard = func() bot.Guard { return privacy.NewGuard() }
+}
 
 // maxScanInput bounds what scan reads from stdin.
 const maxScanInput = 10 << 20

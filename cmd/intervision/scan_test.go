@@ -86,3 +86,14 @@ func TestScanCommandJSON(t *testing.T) {
 		t.Errorf("empty output %s", out.String())
 	}
 }
+
+func TestGuardWired(t *testing.T) {
+	g := newGuard()
+	if g == nil {
+		t.Fatal("the binary runs without a privacy guard")
+	}
+	clean, kinds := g.Pseudonymise("moeder Fatima, 06-12345678", "nl", map[string]string{})
+	if strings.Contains(clean, "Fatima") || strings.Contains(clean, "06-12345678") || len(kinds) != 2 {
+		t.Errorf("Pseudonymise = %q %v", clean, kinds)
+	}
+}
