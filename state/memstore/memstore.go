@@ -16,8 +16,15 @@ type Store struct {
 	now       func() time.Time
 	retention time.Duration
 	records   map[state.Key]record
-	seen      map[string]time.Time // key|event id → expiry
+	seen      map[seenKey]time.Time // key and event id → expiry
 	index     map[state.Space]map[string]map[state.Key]bool
+}
+
+// seenKey names an event id in one conversation. It is a struct, not a joined
+// string, so ids containing separators cannot collide.
+type seenKey struct {
+	key state.Key
+	id  string
 }
 
 type record struct {
@@ -41,7 +48,7 @@ func New(opts ...Option) *Store {
 		now:       time.Now,
 		retention: state.DefaultRetention,
 		records:   map[state.Key]record{},
-		seen:      map[string]time.Time{},
+		seen:      map[seenKey]time.Time{},
 		index:     map[state.Space]map[string]map[state.Key]bool{},
 	}
 	for _, o := range opts {
@@ -54,7 +61,7 @@ func New(opts ...Option) *Store {
 // not held while fn runs; a commit by someone else in between makes Update call fn
 // again with the newer record, as a shared store would.
 func (s *Store) Update(ctx context.Context, key state.Key, eventID string, fn state.UpdateFunc) error {
-	seenKey := key.String() + "|" + eventID
+	seenKey := seenKey{key, eventID}
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -161,5 +168,5 @@ func clone(b []byte) []byte {
 	if b == nil {
 		return nil
 	}
-	return append([]byte(nil), b...)
+	return append([]byte{}, b...)
 }

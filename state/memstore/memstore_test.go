@@ -1,0 +1,13 @@
+package memstore_test
+
+import (
+	"testing"
+
+	"github.com/intervision-bot/intervision/state"
+	"github.com/intervision-bot/intervision/state/memstore"
+	"github.com/intervision-bot/intervision/state/statetest"
+)
+
+func TestConformance(t *testing.T) {
+	statetest.Run(t, func(*testing.T) state.Store { return memstore.New() })
+}

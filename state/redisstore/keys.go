@@ -1,0 +1,68 @@
+package redisstore
+
+import (
+	"strings"
+
+	"github.com/intervision-bot/intervision/state"
+)
+
+// Key layout (see docs/redis.md):
+//
+//	<prefix>:{<platform>:<workspace>:<channel>:<thread>}:s        record: version header + data
+//	<prefix>:{<platform>:<workspace>:<channel>:<thread>}:e:<id>   event id seen (dedupe)
+//	<prefix>:u:{<platform>:<workspace>}:<user>                    set of "<channel>:<thread>"
+//
+// Every id is escaped so that it contains no ':', '{', '}' or '%': a crafted channel,
+// thread, user or event id can neither move into another workspace's key space nor
+// change the hash tag (the part between the first '{' and the next '}' that Redis
+// Cluster hashes). The record and its event ids share one hash tag, so one script can
+// touch them together on a cluster.
+
+var idEscaper = strings.NewReplacer("%", "%25", ":", "%3A", "{", "%7B", "}", "%7D")
+
+var idUnescaper = strings.NewReplacer("%25", "%", "%3A", ":", "%7B", "{", "%7D", "}")
+
+// prefixEscaper keeps ':' in a prefix (a prefix may name a namespace like "prod:iv")
+// but removes the characters that would change the hash tag.
+var prefixEscaper = strings.NewReplacer("{", "%7B", "}", "%7D")
+
+func esc(s string) string {
+	if !strings.ContainsAny(s, "%:{}") {
+		return s
+	}
+	return idEscaper.Replace(s)
+}
+
+func unesc(s string) string {
+	if !strings.Contains(s, "%") {
+		return s
+	}
+	return idUnescaper.Replace(s)
+}
+
+// convTag is the hash tag of a conversation, braces included.
+func convTag(k state.Key) string {
+	return "{" + esc(k.Platform) + ":" + esc(k.Workspace) + ":" + esc(k.Channel) + ":" + esc(k.Thread) + "}"
+}
+
+func (s *Store) recordKey(k state.Key) string { return s.prefix + ":" + convTag(k) + ":s" }
+
+func (s *Store) eventKey(k state.Key, eventID string) string {
+	return s.prefix + ":" + convTag(k) + ":e:" + esc(eventID)
+}
+
+func (s *Store) userKey(sp state.Space, user string) string {
+	return s.prefix + ":u:{" + esc(sp.Platform) + ":" + esc(sp.Workspace) + "}:" + esc(user)
+}
+
+// member is how a conversation is listed in a user's index of its space.
+func member(k state.Key) string { return esc(k.Channel) + ":" + esc(k.Thread) }
+
+// parseMember turns an index member back into a key of space sp.
+func parseMember(sp state.Space, m string) (state.Key, bool) {
+	ch, th, ok := strings.Cut(m, ":")
+	if !ok || strings.Contains(th, ":") {
+		return state.Key{}, false
+	}
+	return state.Key{Platform: sp.Platform, Workspace: sp.Workspace, Channel: unesc(ch), Thread: unesc(th)}, true
+}

@@ -1,0 +1,485 @@
+// Package redisstore is the state.Store on Redis (go-redis v9), shared by every bot
+// replica. Each conversation is one Redis string holding a version header and the
+// record; every step commits with one Lua script that checks the version, refuses an
+// event id seen before (and records it), and writes the record with its expiry, all
+// atomically. A small per-process cache of records lets the common step take a single
+// round trip: the update function runs on the cached record and the script verifies
+// that it is still current, returning the current record when it is not.
+//
+// Keys of one conversation share one hash tag, so the store works on Redis Cluster
+// through redis.UniversalClient. See docs/redis.md.
+package redisstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/intervision-bot/intervision/state"
+)
+
+// DefaultPrefix starts every key the store writes.
+const DefaultPrefix = "intervision"
+
+// DefaultCacheSize is how many records a Store caches when Options.CacheSize is 0.
+const DefaultCacheSize = 4096
+
+// DefaultMaxAttempts is how often Update calls the update function before giving up
+// when other replicas keep committing first.
+const DefaultMaxAttempts = 100
+
+// versionLen is the length of the version header in front of every record.
+const versionLen = 16
+
+// Options configures a Store. The zero value uses the defaults.
+type Options struct {
+	// Prefix starts every key ("intervision" when empty). '{' and '}' are escaped.
+	Prefix string
+	// Retention is how long a record lives after its last change when the change has
+	// no TTL of its own (state.DefaultRetention when 0).
+	Retention time.Duration
+	// DedupeWindow is how long an event id is remembered (state.DedupeWindow when 0).
+	DedupeWindow time.Duration
+	// CacheSize bounds the per-process record cache (DefaultCacheSize when 0; a
+	// negative size turns the cache off, so every step takes two round trips).
+	CacheSize int
+	// MaxAttempts bounds the calls of an update function under contention
+	// (DefaultMaxAttempts when 0).
+	MaxAttempts int
+}
+
+func (o Options) withDefaults() Options {
+	if o.Prefix == "" {
+		o.Prefix = DefaultPrefix
+	}
+	if o.Retention <= 0 {
+		o.Retention = state.DefaultRetention
+	}
+	if o.DedupeWindow <= 0 {
+		o.DedupeWindow = state.DedupeWindow
+	}
+	if o.CacheSize == 0 {
+		o.CacheSize = DefaultCacheSize
+	}
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = DefaultMaxAttempts
+	}
+	return o
+}
+
+// Store is a state.Store on Redis. It is safe for concurrent use; any number of Stores
+// in any number of processes may share one Redis.
+type Store struct {
+	rdb    redis.UniversalClient
+	opts   Options
+	prefix string
+	cache  *lru
+
+	updates, roundTrips, conflicts, duplicates atomic.Int64
+}
+
+var _ state.Store = (*Store)(nil)
+
+// New returns a Store using client. Close closes the client.
+func New(client redis.UniversalClient, opts Options) *Store {
+	opts = opts.withDefaults()
+	return &Store{
+		rdb:    client,
+		opts:   opts,
+		prefix: prefixEscaper.Replace(opts.Prefix),
+		cache:  newLRU(opts.CacheSize),
+	}
+}
+
+// Open connects to the Redis that url names and checks that it answers. Accepted forms:
+//
+//	redis://[user:password@]host:port[/db]            one server
+//	rediss://...                                      one server over TLS
+//	redis+cluster://host:port?addr=host2:port&...     Redis Cluster (also rediss+cluster)
+//	redis://host1:port,redis://host2:port,...         Redis Cluster, one URL per seed
+//
+// Query parameters are go-redis's (dial_timeout, pool_size, ...). An unreachable
+// server gives an error wrapping state.ErrUnavailable.
+func Open(ctx context.Context, url string, opts Options) (*Store, error) {
+	client, err := NewClient(url)
+	if err != nil {
+		return nil, err
+	}
+	if err := client.Ping(ctx).Err(); err != nil {
+		_ = client.Close()
+		return nil, fmt.Errorf("redisstore: ping %s: %w (%w)", redactURL(url), state.ErrUnavailable, err)
+	}
+	return New(client, opts), nil
+}
+
+// NewClient parses a Redis URL (see Open) into a client without connecting.
+func NewClient(url string) (redis.UniversalClient, error) {
+	url = strings.TrimSpace(url)
+	if url == "" {
+		return nil, errors.New("redisstore: empty Redis URL")
+	}
+	if strings.Contains(url, ",") {
+		parts := strings.Split(url, ",")
+		o, err := redis.ParseClusterURL(strings.TrimSpace(parts[0]))
+		if err != nil {
+			return nil, fmt.Errorf("redisstore: parse Redis URL %s: %w", redactURL(parts[0]), err)
+		}
+		for _, p := range parts[1:] {
+			po, err := redis.ParseURL(strings.TrimSpace(p))
+			if err != nil {
+				return nil, fmt.Errorf("redisstore: parse Redis URL %s: %w", redactURL(p), err)
+			}
+			o.Addrs = append(o.Addrs, po.Addr)
+		}
+		return redis.NewClusterClient(o), nil
+	}
+	if scheme, rest, ok := strings.Cut(url, "://"); ok && strings.HasSuffix(scheme, "+cluster") {
+		o, err := redis.ParseClusterURL(strings.TrimSuffix(scheme, "+cluster") + "://" + rest)
+		if err != nil {
+			return nil, fmt.Errorf("redisstore: parse Redis URL %s: %w", redactURL(url), err)
+		}
+		return redis.NewClusterClient(o), nil
+	}
+	o, err := redis.ParseURL(url)
+	if err != nil {
+		return nil, fmt.Errorf("redisstore: parse Redis URL %s: %w", redactURL(url), err)
+	}
+	return redis.NewClient(o), nil
+}
+
+// redactURL hides a password for error messages.
+func redactURL(u string) string {
+	scheme, rest, ok := strings.Cut(u, "://")
+	if !ok {
+		return "(invalid URL)"
+	}
+	if at := strings.LastIndex(rest, "@"); at >= 0 {
+		rest = "***@" + rest[at+1:]
+	}
+	return scheme + "://" + rest
+}
+
+// Client returns the Redis client, for tests and benchmarks.
+func (s *Store) Client() redis.UniversalClient { return s.rdb }
+
+// Stats counts what a Store did since it was made.
+type Stats struct {
+	// Updates is the number of Update calls.
+	Updates int64
+	// RoundTrips is the number of requests sent to Redis (every one a single command).
+	RoundTrips int64
+	// Conflicts is how often a commit found a newer record than the one fn saw.
+	Conflicts int64
+	// Duplicates is how often an event id was refused.
+	Duplicates int64
+}
+
+// Stats returns the store's counters.
+func (s *Store) Stats() Stats {
+	return Stats{
+		Updates:    s.updates.Load(),
+		RoundTrips: s.roundTrips.Load(),
+		Conflicts:  s.conflicts.Load(),
+		Duplicates: s.duplicates.Load(),
+	}
+}
+
+// stepScript loads or commits one conversation step atomically.
+//
+//	KEYS[1] record key; KEYS[2] event key (absent when the event has no id)
+//	ARGV[1] version the caller saw ("" = no record)
+//	ARGV[2] op: l load, w write, d delete, t keep data and refresh expiry
+//	ARGV[3] new record (version header + data) for w
+//	ARGV[4] record expiry in ms; ARGV[5] event id expiry in ms
+//	ARGV[6] this attempt's token, stored as the event key's value
+//
+// Replies {0, token} when the event id was seen, {1[, record]} with the current record
+// when the caller's version is stale (or op is l), {2} when committed.
+var stepScript = redis.NewScript(`
+if KEYS[2] then
+  local seen = redis.call('GET', KEYS[2])
+  if seen then return {0, seen} end
+end
+local cur = redis.call('GET', KEYS[1])
+local ver = ''
+if cur then ver = string.sub(cur, 1, 16) end
+local op = ARGV[2]
+if op == 'l' or ver ~= ARGV[1] then
+  if cur then return {1, cur} end
+  return {1}
+end
+if op == 'w' then
+  redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4])
+elseif op == 'd' then
+  if cur then redis.call('DEL', KEYS[1]) end
+elseif cur then
+  redis.call('PEXPIRE', KEYS[1], ARGV[4])
+end
+if KEYS[2] then redis.call('SET', KEYS[2], ARGV[6], 'PX', ARGV[5]) end
+return {2}
+`)
+
+// indexScript adds a member to a user's index and makes the index live at least
+// ARGV[2] ms.
+var indexScript = redis.NewScript(`
+redis.call('SADD', KEYS[1], ARGV[1])
+local t = redis.call('PTTL', KEYS[1])
+if t < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 1
+`)
+
+const (
+	replySeen     = 0
+	replyCurrent  = 1
+	replyCommited = 2
+)
+
+// Update loads the record of key (from the cache when it has one), calls fn and
+// commits its change with one script that checks the version and the event id. On a
+// version conflict the script returns the current record and fn runs again.
+func (s *Store) Update(ctx context.Context, key state.Key, eventID string, fn state.UpdateFunc) error {
+	s.updates.Add(1)
+	rk := s.recordKey(key)
+	keys := []string{rk}
+	if eventID != "" {
+		keys = append(keys, s.eventKey(key, eventID))
+	}
+	cur, ok := s.cache.get(rk)
+	if !ok {
+		reply, err := s.step(ctx, keys, "", "l", nil, 0, "")
+		if err != nil {
+			s.cache.drop(rk)
+			return s.unavailable("update", key, err)
+		}
+		if reply.code == replySeen {
+			s.duplicates.Add(1)
+			return state.ErrDuplicate
+		}
+		cur = reply.current
+		s.cache.put(rk, cur)
+	}
+	for attempt := 1; ; attempt++ {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("redisstore: update %s: %w", key, err)
+		}
+		ch, err := fn(clone(cur.data))
+		if err != nil {
+			return err
+		}
+		ttl := ch.TTL
+		if ttl <= 0 {
+			ttl = s.opts.Retention
+		}
+		if len(ch.Users) > 0 {
+			// The index is written before the commit: if the commit then fails, the
+			// index lists a conversation without this user's words, which forget
+			// handles; the reverse would hide words from forget.
+			if err := s.index(ctx, key, ch.Users, ttl+s.opts.Retention); err != nil {
+				s.cache.drop(rk)
+				return s.unavailable("update", key, err)
+			}
+		}
+		token := newVersion()
+		op, next := "t", cur
+		var val []byte
+		switch {
+		case ch.Delete:
+			op, next = "d", record{}
+		case ch.Data != nil:
+			val = make([]byte, 0, versionLen+len(ch.Data))
+			val = append(append(val, token...), ch.Data...)
+			op, next = "w", record{version: token, data: clone(ch.Data)}
+		case cur.version == "":
+			next = record{}
+		}
+		reply, err := s.step(ctx, keys, cur.version, op, val, ttl, token)
+		if err != nil {
+			s.cache.drop(rk)
+			return s.unavailable("update", key, err)
+		}
+		switch {
+		case reply.code == replyCommited,
+			// The client may resend a command after a lost reply: a reply naming
+			// this attempt's own token means the first send committed.
+			reply.code == replySeen && reply.token == token,
+			reply.code == replyCurrent && op == "w" && reply.current.version == token:
+			s.cache.put(rk, next)
+			return nil
+		case reply.code == replySeen:
+			s.duplicates.Add(1)
+			return state.ErrDuplicate
+		}
+		s.conflicts.Add(1)
+		cur = reply.current
+		s.cache.put(rk, cur)
+		if attempt >= s.opts.MaxAttempts {
+			return fmt.Errorf("redisstore: update %s: gave up after %d conflicting attempts: %w",
+				key, attempt, state.ErrUnavailable)
+		}
+	}
+}
+
+type stepReply struct {
+	code    int64
+	token   string // replySeen: the token stored with the event id
+	current record // replyCurrent: the record in Redis
+}
+
+// step runs stepScript: one round trip.
+func (s *Store) step(ctx context.Context, keys []string, version, op string, val []byte, ttl time.Duration, token string) (stepReply, error) {
+	s.roundTrips.Add(1)
+	res, err := stepScript.Run(ctx, s.rdb, keys, version, op, val,
+		ms(ttl), ms(s.opts.DedupeWindow), token).Slice()
+	if err != nil {
+		return stepReply{}, err
+	}
+	if len(res) == 0 {
+		return stepReply{}, errors.New("empty script reply")
+	}
+	code, ok := res[0].(int64)
+	if !ok {
+		return stepReply{}, fmt.Errorf("unexpected script reply %T", res[0])
+	}
+	r := stepReply{code: code}
+	if len(res) > 1 {
+		v, ok := res[1].(string)
+		if !ok {
+			return stepReply{}, fmt.Errorf("unexpected script reply element %T", res[1])
+		}
+		switch code {
+		case replySeen:
+			r.token = v
+		case replyCurrent:
+			if r.current, err = parseRecord(v); err != nil {
+				return stepReply{}, err
+			}
+		}
+	}
+	return r, nil
+}
+
+// index adds key to the index of every user, making each index live at least ttl.
+func (s *Store) index(ctx context.Context, key state.Key, users []string, ttl time.Duration) error {
+	m := member(key)
+	for _, u := range users {
+		s.roundTrips.Add(1)
+		if err := indexScript.Run(ctx, s.rdb, []string{s.userKey(key.Space(), u)}, m, ms(ttl)).Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Get returns the current record of key, or nil.
+func (s *Store) Get(ctx context.Context, key state.Key) ([]byte, error) {
+	rk := s.recordKey(key)
+	s.roundTrips.Add(1)
+	v, err := s.rdb.Get(ctx, rk).Result()
+	if errors.Is(err, redis.Nil) {
+		s.cache.put(rk, record{})
+		return nil, nil
+	}
+	if err != nil {
+		s.cache.drop(rk)
+		return nil, s.unavailable("get", key, err)
+	}
+	r, err := parseRecord(v)
+	if err != nil {
+		return nil, fmt.Errorf("redisstore: get %s: %w", key, err)
+	}
+	s.cache.put(rk, r)
+	return clone(r.data), nil
+}
+
+// Conversations lists the keys a user contributed to in a space. A listed
+// conversation may have expired since.
+func (s *Store) Conversations(ctx context.Context, space state.Space, userID string) ([]state.Key, error) {
+	s.roundTrips.Add(1)
+	ms, err := s.rdb.SMembers(ctx, s.userKey(space, userID)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("redisstore: conversations of a user in %s:%s: %w (%w)",
+			space.Platform, space.Workspace, state.ErrUnavailable, err)
+	}
+	out := make([]state.Key, 0, len(ms))
+	for _, m := range ms {
+		if k, ok := parseMember(space, m); ok {
+			out = append(out, k)
+		}
+	}
+	return out, nil
+}
+
+// Unindex forgets which conversations a user contributed to in a space.
+func (s *Store) Unindex(ctx context.Context, space state.Space, userID string) error {
+	s.roundTrips.Add(1)
+	if err := s.rdb.Del(ctx, s.userKey(space, userID)).Err(); err != nil {
+		return fmt.Errorf("redisstore: unindex a user in %s:%s: %w (%w)",
+			space.Platform, space.Workspace, state.ErrUnavailable, err)
+	}
+	return nil
+}
+
+// Close closes the Redis client.
+func (s *Store) Close() error { return s.rdb.Close() }
+
+// unavailable wraps a Redis failure. A context error stays recognisable with errors.Is.
+func (s *Store) unavailable(op string, key state.Key, err error) error {
+	return fmt.Errorf("redisstore: %s %s: %w (%w)", op, key, state.ErrUnavailable, err)
+}
+
+// record is a conversation record with the version it was read at ("" = none).
+type record struct {
+	version string
+	data    []byte
+}
+
+func parseRecord(v string) (record, error) {
+	if len(v) < versionLen {
+		return record{}, fmt.Errorf("redisstore: corrupt record of %d bytes", len(v))
+	}
+	return record{version: v[:versionLen], data: []byte(v[versionLen:])}, nil
+}
+
+// newVersion returns a random version token. Versions are random rather than counted
+// so that a record deleted or expired and then created again never repeats a version
+// a stale cache holds.
+func newVersion() string {
+	const hex = "0123456789abcdef"
+	var b [versionLen]byte
+	x := rand.Uint64()
+	for i := range b {
+		b[i] = hex[x&0xf]
+		x >>= 4
+	}
+	return string(b[:])
+}
+
+func ms(d time.Duration) string { return strconv.FormatInt(d.Milliseconds(), 10) }
+
+func clone(b []byte) []byte {
+	if b == nil {
+		return nil
+	}
+	return append([]byte{}, b...)
+}
+
+// TTL returns how long key's record has left to live, or a negative duration when
+// there is no record (statetest.TTLReader).
+func (s *Store) TTL(ctx context.Context, key state.Key) (time.Duration, error) {
+	d, err := s.rdb.PTTL(ctx, s.recordKey(key)).Result()
+	if err != nil {
+		return 0, s.unavailable("ttl", key, err)
+	}
+	return d, nil
+}
+
+// Retention is the lifetime of a record after a change without TTL
+// (statetest.RetentionReporter).
+func (s *Store) Retention() time.Duration { return s.opts.Retention }
