@@ -1,0 +1,69 @@
+package slack
+
+import (
+	"os"
+	"slices"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+)
+
+// TestManifest keeps manifest.yml in step with what the adapter uses: the Web API
+// methods behind webAPI need chat:write (chat.postMessage, chat.postEphemeral) and
+// users:read (users.info); the routed events need their history scopes.
+func TestManifest(t *testing.T) {
+	b, err := os.ReadFile("manifest.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		Features struct {
+			AppHome struct {
+				MessagesTab         bool `yaml:"messages_tab_enabled"`
+				MessagesTabReadOnly bool `yaml:"messages_tab_read_only_enabled"`
+			} `yaml:"app_home"`
+			SlashCommands []struct {
+				Command      string `yaml:"command"`
+				ShouldEscape bool   `yaml:"should_escape"`
+			} `yaml:"slash_commands"`
+		} `yaml:"features"`
+		OAuth struct {
+			Scopes struct {
+				Bot  []string `yaml:"bot"`
+				User []string `yaml:"user"`
+			} `yaml:"scopes"`
+		} `yaml:"oauth_config"`
+		Settings struct {
+			Events struct {
+				Bot []string `yaml:"bot_events"`
+			} `yaml:"event_subscriptions"`
+			Interactivity struct {
+				Enabled bool `yaml:"is_enabled"`
+			} `yaml:"interactivity"`
+			SocketMode bool `yaml:"socket_mode_enabled"`
+		} `yaml:"settings"`
+	}
+	if err := yaml.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	wantScopes := []string{"app_mentions:read", "channels:history", "chat:write", "commands", "groups:history", "im:history", "users:read"}
+	if got := slices.Sorted(slices.Values(m.OAuth.Scopes.Bot)); !slices.Equal(got, wantScopes) {
+		t.Errorf("bot scopes %v, want exactly %v", got, wantScopes)
+	}
+	if len(m.OAuth.Scopes.User) != 0 {
+		t.Errorf("user scopes %v, want none", m.OAuth.Scopes.User)
+	}
+	wantEvents := []string{"app_mention", "message.channels", "message.groups", "message.im"}
+	if got := slices.Sorted(slices.Values(m.Settings.Events.Bot)); !slices.Equal(got, wantEvents) {
+		t.Errorf("bot events %v, want exactly %v", got, wantEvents)
+	}
+	if len(m.Features.SlashCommands) != 1 || m.Features.SlashCommands[0].Command != Command || m.Features.SlashCommands[0].ShouldEscape {
+		t.Errorf("slash commands %+v, want one unescaped %s", m.Features.SlashCommands, Command)
+	}
+	if !m.Settings.Interactivity.Enabled || !m.Settings.SocketMode {
+		t.Errorf("interactivity %v, socket mode %v: want both on", m.Settings.Interactivity.Enabled, m.Settings.SocketMode)
+	}
+	if !m.Features.AppHome.MessagesTab || m.Features.AppHome.MessagesTabReadOnly {
+		t.Error("people must be able to write to the bot in its Messages tab (solo sessions)")
+	}
+}
