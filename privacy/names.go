@@ -90,7 +90,17 @@ huis samen thuis kinderen jongeren gezinshuis pleegzorg pleeggezin jeugdarts wij
 zorgcoördinator zorgcoordinator intern begeleider ib'er ib-er directeur directie leerkracht
 groep klas klas mentor docent zorgteam mdo overleg gesprek verslag dossier rapport
 signalen veiligheid zorgen krachten doelen doel afspraken afspraak plan hulpverlening
-head headteacher deputy manager supervisor colleague team leader`)
+head headteacher deputy manager supervisor colleague team leader
+centrum stichting vereniging dienst afdeling instituut hogeschool universiteit ministerie
+university foundation trust association ministry
+een twee drie vier vijf zes zeven acht negen tien one two three four five six seven eight
+nine ten
+is zijn was waren heeft hebben had hadden kan kon kunnen wil wilde willen moet moest
+moeten gaat ging gaan komt kwam komen zegt zei zeggen vindt vond weet wist doet deed
+wordt werd blijft bleef krijgt kreeg staat stond ligt lag zit zat loopt liep belt belde
+are were has have can could would should must might does did says
+goes went comes came gets got wants wanted thinks thought knows knew feels felt
+tells told asks asked keeps kept lives lived works worked`)
 
 // nameSpan trims a matched name to the words that are names; ok is false when nothing
 // is left. It returns the byte span and the lower-case keys of its name words.

@@ -152,3 +152,21 @@ func TestScanIdempotentOnPseudonyms(t *testing.T) {
 		}
 	}
 }
+
+func TestNoNameFromCapitalisedVerbsOrServices(t *testing.T) {
+	for _, text := range []string{
+		"Moeder Zegt dat ze moe is. Zoon Kan niet slapen.",
+		"We werken met De Drie Huizen. De Drie Huizen helpt ons.",
+		"Het Centrum voor Jeugd en Gezin belde. Het Centrum voor Jeugd en Gezin wil praten.",
+		"Our Team Around the Family meets Thursday. The Team Around the Family plan is old.",
+		"Early Help closed the case. Early Help reopened it later.",
+	} {
+		if got := only(text, "", KindName); len(got) != 0 {
+			t.Errorf("%q: names %q, want none", text, got)
+		}
+	}
+	// a name that is also an English verb still counts after a role
+	if got := only("Vader Said belt niet terug.", "nl", KindName); len(got) != 1 {
+		t.Errorf("vader Said: names %q", got)
+	}
+}

@@ -19,7 +19,7 @@ func init() {
 }
 
 // maxScanInput bounds what scan reads from stdin.
-const maxScanInput = 10 << 20
+const maxScanInput = 1 << 20
 
 // scanFinding is one finding in `scan --json` output: byte offsets into the input.
 type scanFinding struct {
