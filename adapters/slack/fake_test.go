@@ -266,10 +266,17 @@ func (f *fakeSlack) callCount(method string) int {
 // and returns what Slack would send when it is clicked.
 func (f *fakeSlack) button(user, command string) (post fakePost, actionID string) {
 	f.t.Helper()
+	return f.buttonIn(user, "", command)
+}
+
+// buttonIn is button limited to one session thread (its opening message included);
+// thread "" means anywhere.
+func (f *fakeSlack) buttonIn(user, thread, command string) (post fakePost, actionID string) {
+	f.t.Helper()
 	posts := f.allPosts()
 	for i := len(posts) - 1; i >= 0; i-- {
 		p := posts[i]
-		if p.Method == "chat.postEphemeral" && p.To != user {
+		if (p.Method == "chat.postEphemeral" && p.To != user) || (thread != "" && p.Thread != thread && p.TS != thread) {
 			continue
 		}
 		for _, b := range p.Blocks {
@@ -332,4 +339,24 @@ func clickPayload(user string, p fakePost, actionID, value, trigger string) map[
 		"container": container, "message": msg,
 		"actions": []map[string]any{{"type": "button", "action_id": actionID, "block_id": "intervision-actions",
 			"value": value, "action_ts": "1700000001.000001"}}}
+}
+
+// hasButton reports whether the newest message in thread visible to user that offers
+// buttons offers one with command.
+func (f *fakeSlack) hasButton(user, thread, command string) bool {
+	posts := f.allPosts()
+	for i := len(posts) - 1; i >= 0; i-- {
+		p := posts[i]
+		if (p.Method == "chat.postEphemeral" && p.To != user) || (p.Thread != thread && p.TS != thread) {
+			continue
+		}
+		for _, b := range p.Blocks {
+			for _, e := range b.Elements {
+				if e.Type == "button" && e.Value == command {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

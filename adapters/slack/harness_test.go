@@ -146,10 +146,10 @@ func (h *harness) slash(user, channel, text string) (bot.Outcome, string) {
 	return r.out, ""
 }
 
-// click clicks the newest button with command visible to user.
-func (h *harness) click(user, command string) bot.Outcome {
+// click clicks the newest button with command visible to user in thread ("" anywhere).
+func (h *harness) click(user, thread, command string) bot.Outcome {
 	h.t.Helper()
-	p, action := h.fake.button(user, command)
+	p, action := h.fake.buttonIn(user, thread, command)
 	trig := h.trigger()
 	h.fake.send("interactive", clickPayload(user, p, action, command, trig), 0, "")
 	return h.wait("action:" + trig + ":" + action).out

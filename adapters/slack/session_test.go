@@ -83,7 +83,7 @@ func TestIncidentSessionOverSlack(t *testing.T) {
 				t.Fatalf("step %d: /intervision %s opened no thread", i, s.text)
 			}
 		case "click":
-			out = h.click(s.who, s.text)
+			out = h.click(s.who, thread, s.text)
 		case "say":
 			out = h.say(s.who, channel, thread, s.text)
 		}
