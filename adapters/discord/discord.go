@@ -64,6 +64,8 @@ type Config struct {
 type Adapter struct {
 	cfg Config
 	log *slog.Logger
+
+	observe func(eventID string) // tests: called when an event was handled and answered
 }
 
 // New checks cfg and returns an Adapter. It does not connect yet.
@@ -121,7 +123,7 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	s.State.TrackThreadMembers = false
 	s.State.MaxMessageCount = 0
 
-	r := &router{api: s, state: s.State, h: h, log: a.log, ackWait: a.cfg.AckWait, timeout: a.cfg.Timeout, ctx: ctx}
+	r := &router{api: s, state: s.State, h: h, log: a.log, ackWait: a.cfg.AckWait, timeout: a.cfg.Timeout, ctx: ctx, observe: a.observe}
 	s.AddHandler(func(_ *discordgo.Session, e *discordgo.Ready) {
 		if e.User != nil {
 			r.setSelf(e.User.ID)

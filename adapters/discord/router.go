@@ -60,6 +60,15 @@ type router struct {
 	channels    map[string]channelInfo
 	dms         map[string]string // user id → DM channel id
 	warnedEmpty bool
+
+	// observe, when set (tests), is called when an event has been handled and answered.
+	observe func(eventID string)
+}
+
+func (r *router) done(id string) {
+	if r.observe != nil {
+		r.observe(id)
+	}
 }
 
 func (r *router) selfID() string {
@@ -161,31 +170,46 @@ func userOf(u *discordgo.User, m *discordgo.Member) bot.User {
 
 // onMessage handles MESSAGE_CREATE: a turn in a session thread or in a DM.
 func (r *router) onMessage(m *discordgo.Message) {
+	defer r.done(m.ID)
 	if m.Author == nil || m.Author.Bot || m.Author.System || m.WebhookID != "" || m.Author.ID == r.selfID() {
 		return
 	}
 	if m.Type != discordgo.MessageTypeDefault && m.Type != discordgo.MessageTypeReply {
 		return
 	}
-	ev := bot.Event{ID: m.ID, User: userOf(m.Author, m.Member), Text: m.Content, Time: m.Timestamp}
-	if m.GuildID == "" {
+	text, mentioned := stripMention(m.Content, r.selfID())
+	ev := bot.Event{ID: m.ID, User: userOf(m.Author, m.Member), Text: text, Time: m.Timestamp}
+	switch {
+	case m.GuildID == "":
 		ev.Conv = bot.Conversation{Platform: platformName, Workspace: dmWorkspace, Channel: m.ChannelID, Direct: true}
-		// In a DM every message is a turn; a bare command word ("next") is a command.
-		ev.Command = bot.IsCommand(m.Content)
-	} else {
+		// In a DM every message is a turn, except a bare command word ("next").
+		ev.Command = mentioned || bot.IsCommand(text)
+	case mentioned:
+		// "@intervision next" is a command wherever it is written.
+		c, err := r.guildConv(m.GuildID, m.ChannelID)
+		if err != nil {
+			r.log.Warn("discord: mention in unknown channel", "channel", m.ChannelID, "err", err)
+			return
+		}
+		ev.Conv, ev.Command = c, true
+		if strings.TrimSpace(text) == "" {
+			ev.Text = "help"
+		}
+	default:
 		info, err := r.channel(m.ChannelID)
 		if err != nil {
 			r.log.Warn("discord: message in unknown channel", "channel", m.ChannelID, "err", err)
 			return
 		}
 		if !r.sessionThread(info) {
-			return
+			return // chatter outside the bot's threads
 		}
 		ev.Conv = bot.Conversation{Platform: platformName, Workspace: m.GuildID, Channel: info.parent, Thread: m.ChannelID}
-		t := strings.TrimSpace(m.Content)
-		ev.Command = (strings.HasPrefix(t, "!") || strings.HasPrefix(t, "/")) && bot.IsCommand(t)
+		// In a session thread every message is a turn; "!next" is a command.
+		t := strings.TrimSpace(text)
+		ev.Command = strings.HasPrefix(t, "!") && bot.IsCommand(t)
 	}
-	if strings.TrimSpace(m.Content) == "" {
+	if strings.TrimSpace(ev.Text) == "" {
 		if len(m.Attachments) == 0 && len(m.StickerItems) == 0 {
 			r.warnEmptyContent()
 		}
@@ -206,6 +230,21 @@ func (r *router) onMessage(m *discordgo.Message) {
 	r.deliver(ctx, ev, out, nil)
 }
 
+// stripMention removes a leading mention of the bot ("<@id>" or "<@!id>") and reports
+// whether there was one.
+func stripMention(text, self string) (string, bool) {
+	if self == "" {
+		return text, false
+	}
+	t := strings.TrimSpace(text)
+	for _, p := range []string{"<@" + self + ">", "<@!" + self + ">"} {
+		if strings.HasPrefix(t, p) {
+			return strings.TrimSpace(strings.TrimPrefix(t, p)), true
+		}
+	}
+	return text, false
+}
+
 // warnEmptyContent logs once that messages arrive without text, which is what Discord
 // does when the Message Content intent is not enabled for the application.
 func (r *router) warnEmptyContent() {
@@ -222,6 +261,7 @@ func (r *router) warnEmptyContent() {
 
 // onInteraction handles INTERACTION_CREATE: slash commands and button clicks.
 func (r *router) onInteraction(i *discordgo.Interaction) {
+	defer r.done(i.ID)
 	var text string
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand:
