@@ -149,11 +149,11 @@ func (s step) match(w string) bool {
 // gapWords is how many words ".." lets stand between two words of a phrase.
 const gapWords = 4
 
-// pattern is a compiled cue: a phrase of steps, or a regular expression ("re:").
+// pattern is a compiled cue: one or more phrases of steps, or a regular expression ("re:").
 type pattern struct {
-	src   string
-	steps []step
-	re    *regexp.Regexp
+	src     string
+	phrases [][]step
+	re      *regexp.Regexp
 }
 
 // compile parses a cue. Syntax:
@@ -164,6 +164,7 @@ type pattern struct {
 //	a|b|c           any of the alternatives
 //	a b             words next to each other, in order
 //	a .. b          up to four other words between a and b, in the same sentence
+//	p / q           phrase p or phrase q ("hard to reach / out of reach")
 //	re:EXPR         a Go regular expression on the lower-cased words joined by spaces
 //	                (sentences joined by " | ")
 func compile(src string) (*pattern, error) {
@@ -176,6 +177,18 @@ func compile(src string) (*pattern, error) {
 		return &pattern{src: src, re: re}, nil
 	}
 	p := &pattern{src: src}
+	for _, ph := range strings.Split(src, " / ") {
+		steps, err := compilePhrase(ph)
+		if err != nil {
+			return nil, fmt.Errorf("cue %q: %w", src, err)
+		}
+		p.phrases = append(p.phrases, steps)
+	}
+	return p, nil
+}
+
+func compilePhrase(src string) ([]step, error) {
+	var steps []step
 	gap := 0
 	for _, f := range strings.Fields(strings.ReplaceAll(normalise(src), "-", " ")) {
 		if f == ".." {
@@ -191,24 +204,24 @@ func compile(src string) (*pattern, error) {
 			if strings.HasSuffix(x.s, "*") {
 				x.prefix, x.s = true, x.s[:len(x.s)-1]
 			}
-			if x.s == "" || strings.ContainsAny(x.s, "*.") {
-				return nil, fmt.Errorf("cue %q: bad word %q", src, a)
+			if x.s == "" || strings.ContainsAny(x.s, "*") {
+				return nil, fmt.Errorf("bad word %q", a)
 			}
 			st.alts = append(st.alts, x)
 		}
-		if len(p.steps) > 0 {
+		if len(steps) > 0 {
 			st.gap = gap
 		}
 		gap = 0
-		p.steps = append(p.steps, st)
+		steps = append(steps, st)
 	}
-	if len(p.steps) == 0 {
-		return nil, fmt.Errorf("cue %q: empty", src)
+	if len(steps) == 0 {
+		return nil, fmt.Errorf("empty phrase")
 	}
 	if gap > 0 {
-		return nil, fmt.Errorf("cue %q: ends with a gap", src)
+		return nil, fmt.Errorf("phrase ends with a gap")
 	}
-	return p, nil
+	return steps, nil
 }
 
 // find returns the matched words of the first match in d, or "" and false.
@@ -217,9 +230,11 @@ func (p *pattern) find(d doc) (string, bool) {
 		m := p.re.FindString(d.flat)
 		return strings.TrimSpace(m), m != ""
 	}
-	for i := range d.toks {
-		if end, ok := p.from(d, 0, i); ok {
-			return d.span(i, end), true
+	for _, ph := range p.phrases {
+		for i := range d.toks {
+			if end, ok := from(ph, d, 0, i); ok {
+				return d.span(i, end), true
+			}
 		}
 	}
 	return "", false
@@ -231,28 +246,30 @@ func (p *pattern) findIn(d doc, s sentence) (string, bool) {
 		m := p.re.FindString(strings.Join(d.words(s), " "))
 		return strings.TrimSpace(m), m != ""
 	}
-	for i := s.start; i < s.end; i++ {
-		if end, ok := p.from(d, 0, i); ok {
-			return d.span(i, end), true
+	for _, ph := range p.phrases {
+		for i := s.start; i < s.end; i++ {
+			if end, ok := from(ph, d, 0, i); ok {
+				return d.span(i, end), true
+			}
 		}
 	}
 	return "", false
 }
 
 // from matches steps[k:] with steps[k] at token i; it returns the last matched token.
-func (p *pattern) from(d doc, k, i int) (int, bool) {
-	if !p.steps[k].match(d.toks[i].w) {
+func from(steps []step, d doc, k, i int) (int, bool) {
+	if !steps[k].match(d.toks[i].w) {
 		return 0, false
 	}
-	if k == len(p.steps)-1 {
+	if k == len(steps)-1 {
 		return i, true
 	}
-	next := p.steps[k+1]
+	next := steps[k+1]
 	for j := i + 1; j <= i+1+next.gap && j < len(d.toks); j++ {
 		if d.toks[j].sent != d.toks[i].sent {
 			break
 		}
-		if end, ok := p.from(d, k+1, j); ok {
+		if end, ok := from(steps, d, k+1, j); ok {
 			return end, true
 		}
 	}
@@ -264,8 +281,10 @@ func (p *pattern) startsWith(d doc, s sentence) (string, bool) {
 	if p.re != nil || s.start >= s.end {
 		return "", false
 	}
-	if end, ok := p.from(d, 0, s.start); ok {
-		return d.span(s.start, end), true
+	for _, ph := range p.phrases {
+		if end, ok := from(ph, d, 0, s.start); ok {
+			return d.span(s.start, end), true
+		}
 	}
 	return "", false
 }

@@ -254,8 +254,10 @@ func adviceIn(d doc, lc *langCues) (string, bool) {
 func opensQuestion(d doc, s sentence, lc *langCues) bool {
 	for i := s.start; i < s.end && i < s.start+3; i++ {
 		for _, c := range lc.open {
-			if c.p.steps != nil && c.p.steps[0].match(d.toks[i].w) {
-				return true
+			for _, ph := range c.p.phrases {
+				if ph[0].match(d.toks[i].w) {
+					return true
+				}
 			}
 		}
 	}
