@@ -135,6 +135,9 @@ func (a *Adapter) messageInbound(meta eventMeta, m *slackevents.MessageEvent) (i
 	}
 	in.thread = m.ThreadTimeStamp
 	in.text = decodeText(m.Text, a.users.cachedName)
+	// The bot tells people to "type `next`": a reply that is one bare command word is
+	// that command, not a contribution. Longer text stays a turn ("end of story").
+	in.command = len(strings.Fields(in.text)) == 1 && bot.IsCommand(in.text)
 	return in, true
 }
 
