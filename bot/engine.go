@@ -31,6 +31,9 @@ type Config struct {
 	FinishedRetention time.Duration
 	Now               func() time.Time
 	Logger            *slog.Logger
+	// LogText logs every message's text at debug level. Off by default: case text is
+	// about real families and does not belong in logs.
+	LogText bool
 }
 
 // Engine runs intervision sessions. It is safe for concurrent use; all session state
@@ -86,6 +89,9 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (Outcome, error) {
 		ev.Time = e.cfg.Now()
 	}
 	lang := e.userLang(ev)
+	if e.cfg.LogText {
+		e.log.Debug("event", "conv", Key(ev.Conv).String(), "user", ev.User.ID, "command", ev.Command, "text", ev.Text)
+	}
 	if ev.Command && strings.TrimSpace(ev.Text) == "" {
 		ev.Text = "help"
 	}

@@ -63,7 +63,11 @@ func (c *commonFlags) engine(ctx context.Context, getenv func(string) string, lo
 	if lang != "" && lang != "nl" && lang != "en" {
 		return nil, nil, fmt.Errorf("language %q: use nl or en", c.lang)
 	}
-	eng := bot.New(bot.Config{Store: st, Library: lib, Lang: lang, Logger: log,
+	logText := getenv("INTERVISION_LOG_TEXT") == "1"
+	if logText {
+		log.Warn("INTERVISION_LOG_TEXT=1: message text is logged at debug level; it may hold personal data about families. Turn it off outside debugging.")
+	}
+	eng := bot.New(bot.Config{Store: st, Library: lib, Lang: lang, Logger: log, LogText: logText,
 		Reader: newReader(lib), Guard: newGuard()})
 	return eng, func() { st.Close() }, nil
 }
