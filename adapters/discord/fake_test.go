@@ -40,6 +40,7 @@ type fakeDiscord struct {
 	disallow     bool   // close with 4014 on IDENTIFY asking for message content
 	closeOnReady int    // close code sent right after READY (0: none)
 	lastIdentify map[string]any
+	noDMs        map[string]bool // users who accept no DMs from the bot
 }
 
 // sent is one message the bot created or filled.
@@ -85,7 +86,7 @@ func newFakeDiscord(t *testing.T) *fakeDiscord {
 	f := &fakeDiscord{
 		t: t, botID: "9000", appID: "9001", token: "Bot test-token", next: 1000,
 		channels: map[string]map[string]any{}, acks: map[string][]ack{}, tokens: map[string]*ixn{},
-		commands: map[string][]map[string]any{}, limits: map[string]int{},
+		commands: map[string][]map[string]any{}, limits: map[string]int{}, noDMs: map[string]bool{},
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/v9/", f.rest)
@@ -188,6 +189,10 @@ func (f *fakeDiscord) route(w http.ResponseWriter, method, path string, q map[st
 		if !ok {
 			f.writeJSON(w, 404, map[string]any{"message": "Unknown Channel", "code": 10003})
 			return 404
+		}
+		if user := strings.TrimPrefix(p[1], "dm-"); user != p[1] && f.noDMs[user] {
+			f.writeJSON(w, 403, map[string]any{"message": "Cannot send messages to this user", "code": 50007})
+			return 403
 		}
 		m := f.record("message", p[1], "", in)
 		guild, _ := c["guild_id"].(string)

@@ -3,6 +3,7 @@ package discord
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/intervision-bot/intervision/state"
 )
@@ -106,4 +107,235 @@ func TestGroupSessionWithButtons(t *testing.T) {
 	}
 	checkSafe(t, h.f.messages())
 	t.Logf("\n%s", dump(h.f.messages()))
+}
+
+func TestDirectMessageSoloSession(t *testing.T) {
+	t.Parallel()
+	h := start(t, 1)
+	dm := "dm-" + ann.id
+	h.f.addChannel(dm, "", 1)
+	id := h.slash(ann, "", dm, "start", "method=wsn", "language=en")
+	if acks := h.f.acksOf(id); len(acks) != 1 || acks[0].Type != 5 {
+		t.Fatalf("acks = %+v", acks)
+	}
+	key := state.Key{Platform: "discord", Workspace: "dm", Channel: dm}
+	if s := h.session(key); s == nil || s["mode"] != "solo" || s["method"] != "wsn" {
+		t.Fatalf("session = %v\n%s", s, dump(h.in(dm)))
+	}
+	answers := []string{
+		"The father stood in the doorway and said he had no time for another meeting.",
+		"I had planned the meeting without asking him which time suited him.",
+		"I relied on habit: we always plan the meetings ourselves.",
+		"He may have felt that his time did not count.",
+		"I decided for them without asking what they wanted.",
+		"On Monday I will call the father and ask which time suits him.",
+	}
+	for i := 0; i < 40; i++ {
+		if s := h.session(key); s["status"] == "done" {
+			break
+		}
+		h.say(ann, "", dm, answers[i%len(answers)])
+	}
+	if s := h.session(key); s["status"] != "done" {
+		t.Fatalf("solo session not done:\n%s", dump(h.in(dm)))
+	}
+	var summary bool
+	for _, m := range h.in(dm) {
+		summary = summary || strings.Contains(m.Content, "**Summary")
+		if m.Ephemeral {
+			t.Errorf("ephemeral message in a DM session: %q", m.Content)
+		}
+	}
+	if !summary {
+		t.Fatalf("no summary in the DM:\n%s", dump(h.in(dm)))
+	}
+	checkSafe(t, h.f.messages())
+}
+
+func TestMessageCommandsInDM(t *testing.T) {
+	t.Parallel()
+	h := start(t, 1)
+	dm := "dm-" + bob.id
+	h.f.addChannel(dm, "", 1)
+	h.say(bob, "", dm, "start wsn en") // a bare command word in a DM is a command
+	key := state.Key{Platform: "discord", Workspace: "dm", Channel: dm}
+	if s := h.session(key); s == nil || s["status"] != "running" {
+		t.Fatalf("session = %v\n%s", s, dump(h.in(dm)))
+	}
+	h.say(bob, "", dm, "end")
+	if s := h.session(key); s["status"] != "done" {
+		t.Fatalf("after end: %v\n%s", s["status"], dump(h.in(dm)))
+	}
+}
+
+func TestEveryoneEchoedHarmlessly(t *testing.T) {
+	t.Parallel()
+	h := start(t, 1)
+	loud := person{id: "666", name: "loud", nick: "@everyone", locale: "en-US"}
+	h.slash(loud, guildID, channelID, "start", "method=incident")
+	th := h.thread()
+	h.click(bob, th, "join")
+	h.click(loud, th, "bring")
+	h.click(loud, th, "next")
+	h.say(loud, guildID, th, "@everyone @here <@&42> <@502> the father said no")
+	h.slash(loud, guildID, th, "end")
+	key := state.Key{Platform: "discord", Workspace: guildID, Channel: channelID, Thread: th}
+	if s := h.session(key); s["status"] != "done" {
+		t.Fatalf("status %v\n%s", s["status"], dump(h.f.messages()))
+	}
+	echoed := 0
+	for _, m := range h.f.messages() {
+		if strings.Contains(m.Content, "everyone") {
+			echoed++
+		}
+	}
+	if echoed < 2 { // the opening names the starter; the summary quotes the turn
+		t.Fatalf("expected the name and the turn echoed:\n%s", dump(h.f.messages()))
+	}
+	checkSafe(t, h.f.messages())
+}
+
+func TestRateLimitHonoured(t *testing.T) {
+	t.Parallel()
+	h := start(t, 1)
+	h.slash(ann, guildID, channelID, "start", "method=incident")
+	th := h.thread()
+	h.click(bob, th, "join")
+	h.click(ann, th, "bring")
+	h.click(ann, th, "next")
+	path := "/channels/" + th + "/messages"
+	h.f.rateLimit("POST", path, 1)
+	seen := len(h.f.restCalls())
+	h.say(ann, guildID, th, "The father stood in the doorway and said he had no time.")
+
+	var tries []call
+	for _, c := range h.f.restCalls()[seen:] {
+		if c.Method == "POST" && c.Path == path {
+			tries = append(tries, c)
+		}
+	}
+	if len(tries) < 2 || tries[0].Status != 429 || tries[1].Status != 200 {
+		t.Fatalf("calls to %s: %+v, want 429 then 200", path, tries)
+	}
+	if gap := tries[1].At.Sub(tries[0].At); gap < 250*time.Millisecond {
+		t.Errorf("retried after %v, before retry_after (300ms)", gap)
+	}
+	phase2 := 0
+	for _, m := range h.in(th) {
+		if strings.Contains(m.Content, "Phase 2/9") {
+			phase2++
+		}
+	}
+	if phase2 != 1 {
+		t.Fatalf("phase 2 announced %d times, want once:\n%s", phase2, dump(h.in(th)))
+	}
+}
+
+func TestGatewayDropResumes(t *testing.T) {
+	t.Parallel()
+	h := start(t, 1)
+	h.slash(ann, guildID, channelID, "start", "method=incident")
+	th := h.thread()
+	h.click(bob, th, "join")
+
+	h.f.drop()
+	// An event Discord dispatches while the connection is down is replayed on RESUME.
+	h.click(cas, th, "join")
+	h.until("resume", func() bool { _, r := h.f.counts(); return r == 1 })
+	h.click(ann, th, "bring")
+	h.click(ann, th, "next")
+	h.say(ann, guildID, th, "The father stood in the doorway.")
+
+	if ids, res := h.f.counts(); ids != 1 || res != 1 {
+		t.Fatalf("identifies=%d resumes=%d, want 1 and 1", ids, res)
+	}
+	key := state.Key{Platform: "discord", Workspace: guildID, Channel: channelID, Thread: th}
+	s := h.session(key)
+	members := s["members"].([]any)
+	if len(members) != 3 || s["bringer"] != ann.id || s["status"] != "running" {
+		t.Fatalf("session after resume: %v", s)
+	}
+	if n := len(s["turns"].([]any)); n != 1 {
+		t.Fatalf("turns = %d, want 1", n)
+	}
+}
+
+func TestReplicasOnOneShardAnswerOnce(t *testing.T) {
+	t.Parallel()
+	h := start(t, 2) // two gateway sessions: every event reaches both
+	h.slash(ann, guildID, channelID, "start", "method=incident")
+	th := h.thread() // fails unless exactly one thread was opened
+	h.click(bob, th, "join")
+	h.click(ann, th, "bring")
+	h.click(ann, th, "next")
+	h.say(ann, guildID, th, "The father stood in the doorway.")
+	h.slash(bob, guildID, th, "status")
+
+	count := func(sub string) int {
+		n := 0
+		for _, m := range h.f.messages() {
+			if strings.Contains(m.Content, sub) {
+				n++
+			}
+		}
+		return n
+	}
+	for _, sub := range []string{"The session runs in this thread", "(about 75 min), started by Ann", "Bob joined", "Ann brings a case", "Phase 1/9", "Phase 2/9"} {
+		if n := count(sub); n != 1 {
+			t.Errorf("%q sent %d times, want once:\n%s", sub, n, dump(h.f.messages()))
+		}
+	}
+	key := state.Key{Platform: "discord", Workspace: guildID, Channel: channelID, Thread: th}
+	if n := len(h.session(key)["turns"].([]any)); n != 1 {
+		t.Errorf("turns = %d, want 1", n)
+	}
+}
+
+func TestPrivateRepliesToMessages(t *testing.T) {
+	t.Parallel()
+	h := start(t, 1)
+	h.slash(ann, guildID, channelID, "start", "method=incident")
+	th := h.thread()
+	h.click(bob, th, "join")
+	h.click(ann, th, "bring")
+	h.click(ann, th, "next")
+
+	dan := person{"504", "dan", "Danny", "en-US"}
+	eve := person{"505", "eve", "", "en-US"}
+	h.f.mu.Lock()
+	h.f.noDMs[eve.id] = true
+	h.f.mu.Unlock()
+	before := len(h.in(th))
+	h.say(dan, guildID, th, "Can I say something?") // not a member: told privately, by DM
+	h.say(eve, guildID, th, "Me too?")              // accepts no DMs: addressed by name in the thread
+
+	dm := h.in("dm-" + dan.id)
+	if len(dm) != 1 || !contains(dm[0].Buttons, "join") {
+		t.Fatalf("DM to dan:\n%s", dump(dm))
+	}
+	after := h.in(th)[before:]
+	if len(after) != 1 || !strings.HasPrefix(after[0].Content, "**Eve**, ") {
+		t.Fatalf("thread after eve:\n%s", dump(after))
+	}
+	checkSafe(t, h.f.messages())
+}
+
+func TestIgnoredMessages(t *testing.T) {
+	t.Parallel()
+	h := start(t, 1)
+	h.f.addThread("777", guildID, channelID, bob.id) // a thread a person opened
+	h.say(ann, guildID, channelID, "just chatting at the top level")
+	h.say(ann, guildID, "777", "chatting in someone's thread")
+	if msgs := h.f.messages(); len(msgs) != 0 {
+		t.Fatalf("bot answered chatter:\n%s", dump(msgs))
+	}
+	// A slash command in someone else's thread opens a session thread in the parent.
+	h.slash(ann, guildID, "777", "start", "method=incident")
+	th := h.thread()
+	h.f.mu.Lock()
+	parent := h.f.channels[th]["parent_id"]
+	h.f.mu.Unlock()
+	if parent != channelID {
+		t.Fatalf("thread parent = %v, want %s", parent, channelID)
+	}
 }
