@@ -20,6 +20,9 @@ type cueSpec struct {
 	Label string  `yaml:"label"`
 	Who   string  `yaml:"who"`
 	Poss  string  `yaml:"poss"`
+	// Question is the id of the question a deficit cue calls for first (e.g.
+	// reframe-unmotivated), when the pool or the library has it.
+	Question string `yaml:"question"`
 }
 
 // UnmarshalYAML accepts "cue text" or {cue: ..., w: ..., label: ...}.
@@ -69,6 +72,7 @@ type cue struct {
 	label string
 	who   string
 	poss  string
+	q     string
 }
 
 // langCues is everything the reader knows about one language.
@@ -101,7 +105,7 @@ func compileAll(specs []cueSpec, defW float64) ([]cue, error) {
 		if w == 0 {
 			w = defW
 		}
-		out = append(out, cue{p: p, w: w, label: s.Label, who: s.Who, poss: s.Poss})
+		out = append(out, cue{p: p, w: w, label: s.Label, who: s.Who, poss: s.Poss, q: s.Question})
 	}
 	return out, nil
 }

@@ -270,6 +270,7 @@ type analysis struct {
 	themes   []ThemeScore
 	deficit  string // the deficit words, e.g. "not motivated"
 	label    string // how the reason names them, e.g. "unmotivated"
+	reframe  string // the question id the deficit cue prefers
 	decision string // a decision taken without parents, e.g. "decided in the team"
 	who      string // "the mother"
 	poss     string // "her"
@@ -283,7 +284,7 @@ func (r *Reader) analyse(text, lang string) analysis {
 	a := analysis{lc: lc, themes: r.read(d, lc), words: len(d.toks)}
 	for _, c := range lc.deficit {
 		if m, ok := c.p.find(d); ok {
-			a.deficit, a.label = m, c.label
+			a.deficit, a.label, a.reframe = m, c.label, c.q
 			if a.label == "" {
 				a.label = m
 			}
@@ -404,7 +405,7 @@ func (r *Reader) FollowUp(in bot.Reading) (bot.FollowUp, bool) {
 		return bot.FollowUp{Question: q, Why: why, Themes: ids, Concrete: concrete, Strong: strong}, true
 	}
 	if a.deficit != "" {
-		if q, ok := r.reframing(in); ok {
+		if q, ok := r.reframing(in, a.reframe); ok {
 			label := a.label
 			if a.lc != msgs {
 				label = a.deficit
@@ -515,11 +516,20 @@ func (r *Reader) byPrefix(in bot.Reading, prefix string) (prompts.Question, bool
 	return prompts.Question{}, false
 }
 
-// reframing is a "reframe-" question, else a non-participation question, from the pool,
-// else from the library.
-func (r *Reader) reframing(in bot.Reading) (prompts.Question, bool) {
-	if q, ok := r.byPrefix(in, "reframe-"); ok {
-		return q, true
+// reframing is the preferred question, else a "reframe-" question, else a
+// non-participation question; each from the pool first, then from the library.
+func (r *Reader) reframing(in bot.Reading, prefer string) (prompts.Question, bool) {
+	for _, qs := range [][]prompts.Question{in.Pool, r.library()} {
+		for _, q := range qs {
+			if prefer != "" && q.ID == prefer && !in.Asked[q.ID] {
+				return q, true
+			}
+		}
+		for _, q := range qs {
+			if !in.Asked[q.ID] && strings.HasPrefix(q.ID, "reframe-") {
+				return q, true
+			}
+		}
 	}
 	for _, qs := range [][]prompts.Question{in.Pool, r.library()} {
 		for _, q := range qs {

@@ -1,0 +1,190 @@
+package followup_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/intervision-bot/intervision/bot"
+	"github.com/intervision-bot/intervision/prompts"
+)
+
+func q(id string, themes ...string) prompts.Question {
+	return prompts.Question{ID: id, Themes: themes, Text: prompts.Text{"en": "Q " + id + "?", "nl": "V " + id + "?"}}
+}
+
+// pool is a phase pool with questions for every rule.
+var pool = []prompts.Question{
+	q("goal-whose", "goal-setting"),
+	q("nonpart-meaning", "non-participation"),
+	q("reframe-unmotivated", "non-participation", "motivating"),
+	q("reframe-resistant", "non-participation"),
+	q("decide-other", "decision-making", "context"),
+	q("decide-parents", "decision-making"),
+	q("inform-what", "informing"),
+	q("instruct-know", "instructing"),
+	q("motivate-whose", "motivating"),
+	q("file-misses", "front-back-stage"),
+	q("context-money", "context"),
+	q("safety-signs", "strengths-safety"),
+	q("concrete-one-situation", "strengths-safety"),
+	q("concrete-what-was-said"),
+}
+
+func TestFollowUp(t *testing.T) {
+	r := newReader(t)
+	tests := []struct {
+		name     string
+		in       bot.Reading
+		want     string // question id
+		strong   bool
+		concrete bool
+		why      string // part of the reason
+		theme    string // a theme that must be among FollowUp.Themes
+	}{
+		{name: "deficit en reframes", in: bot.Reading{Lang: "en", Text: "The mother is just not motivated."},
+			want: "reframe-unmotivated", strong: true, why: "the mother as unmotivated", theme: "non-participation"},
+		{name: "deficit nl reframes", in: bot.Reading{Lang: "nl", Text: "Vader werkt gewoon niet mee, al maanden."},
+			want: "reframe-unmotivated", strong: true, why: "de vader als niet meewerkend"},
+		{name: "deficit prefers matching reframe", in: bot.Reading{Lang: "en", Text: "They are very resistant to any help we offer."},
+			want: "reframe-resistant", strong: true, why: "as resistant"},
+		{name: "deficit skips asked", in: bot.Reading{Lang: "en", Text: "The mother is unmotivated.", Asked: map[string]bool{"reframe-unmotivated": true}},
+			want: "reframe-resistant", strong: true},
+		{name: "deficit zorgmijdend", in: bot.Reading{Lang: "nl", Text: "Het is een zorgmijdend gezin."},
+			want: "reframe-unmotivated", strong: true, why: "zorgmijdend"},
+		{name: "decision en", in: bot.Reading{Lang: "en", Text: "We decided in the team that the children go to respite care every other weekend."},
+			want: "decide-parents", strong: true, why: "without the parents", theme: "decision-making"},
+		{name: "decision nl", in: bot.Reading{Lang: "nl", Text: "In het teamoverleg hebben we besloten dat de begeleiding stopt."},
+			want: "decide-parents", strong: true, why: "zonder de ouders"},
+		{name: "decision with parents is no decision rule", in: bot.Reading{Lang: "en", Text: "Together with the parents we decided that the children go to their aunt at weekends."},
+			want: "decide-other", strong: false},
+		{name: "vague asks concrete", in: bot.Reading{Lang: "en", Text: "It was difficult."},
+			want: "concrete-one-situation", concrete: true, why: "general"},
+		{name: "vague nl asks concrete", in: bot.Reading{Lang: "nl", Text: "Lastig allemaal."},
+			want: "concrete-one-situation", concrete: true},
+		{name: "vague not twice in a row", in: bot.Reading{Lang: "en", Text: "It was difficult.", LastConcrete: true},
+			want: "goal-whose", concrete: false, why: "No theme"},
+		{name: "short question is not vague", in: bot.Reading{Lang: "en", Text: "How old is he?"},
+			want: "goal-whose", concrete: false},
+		{name: "concrete detail is not vague", in: bot.Reading{Lang: "en", Text: "She said: leave."},
+			want: "goal-whose", concrete: false},
+		{name: "theme picks its question", in: bot.Reading{Lang: "en", Text: "They have debts and the landlord wants them out by the end of the month."},
+			want: "context-money", why: "circumstances outside parenting", theme: "context"},
+		{name: "theme nl", in: bot.Reading{Lang: "nl", Text: "In het dossier staat iets heel anders dan wat er aan de keukentafel gebeurde."},
+			want: "file-misses", why: "dossier", theme: "front-back-stage"},
+		{name: "theme falls to next theme when asked", in: bot.Reading{Lang: "en", Text: "They have debts and the landlord wants them out by the end of the month.", Asked: map[string]bool{"context-money": true}},
+			want: "decide-other", theme: "context"},
+		{name: "neutral prefers least covered", in: bot.Reading{Lang: "en", Text: "Right, so that is where we were with the family then, more or less, as far as I remember it.",
+			Themes: map[string]int{"goal-setting": 2, "non-participation": 1, "decision-making": 1, "informing": 1, "instructing": 0, "motivating": 3, "front-back-stage": 1, "context": 1, "strengths-safety": 1}},
+			want: "instruct-know", why: "looked at least"},
+		{name: "phase start opens least covered", in: bot.Reading{Lang: "nl", Text: "",
+			Themes: map[string]int{"goal-setting": 1, "non-participation": 1}},
+			want: "decide-other", why: "Om deze fase te openen"},
+		{name: "empty language detected", in: bot.Reading{Text: "Moeder is echt ongemotiveerd, ze doet niets met de adviezen."},
+			want: "reframe-unmotivated", strong: true, why: "Je beschreef de moeder als ongemotiveerd"},
+		{name: "english text in a dutch session", in: bot.Reading{Lang: "nl", Text: "Honestly the father is in denial about the drinking."},
+			want: "reframe-unmotivated", strong: true, why: "Je beschreef"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			in := tc.in
+			if in.Pool == nil {
+				in.Pool = pool
+			}
+			f, ok := r.FollowUp(in)
+			if !ok {
+				t.Fatalf("no follow-up")
+			}
+			if f.Question.ID != tc.want || f.Strong != tc.strong || f.Concrete != tc.concrete {
+				t.Errorf("got %s strong=%v concrete=%v (why %q, themes %v), want %s strong=%v concrete=%v",
+					f.Question.ID, f.Strong, f.Concrete, f.Why, f.Themes, tc.want, tc.strong, tc.concrete)
+			}
+			if !strings.Contains(f.Why, tc.why) {
+				t.Errorf("why = %q, want it to contain %q", f.Why, tc.why)
+			}
+			if tc.theme != "" && !contains(f.Themes, tc.theme) {
+				t.Errorf("themes = %v, want %s among them", f.Themes, tc.theme)
+			}
+		})
+	}
+}
+
+// TestFollowUpNeverRepeats asks follow-ups until the pool is used up: no id comes twice,
+// and concrete questions never come twice in a row.
+func TestFollowUpNeverRepeats(t *testing.T) {
+	r := newReader(t)
+	texts := []string{"It was hard.", "Hmm.", "The mother is not motivated.", "We decided in the team to stop.",
+		"Not sure.", "Whatever.", "They are in debt.", "I explained the rules."}
+	asked := map[string]bool{}
+	last := false
+	for i := 0; i < 200; i++ {
+		f, ok := r.FollowUp(bot.Reading{Lang: "en", Text: texts[i%len(texts)], Pool: pool, Asked: asked, LastConcrete: last})
+		if !ok {
+			for _, p := range pool {
+				if !asked[p.ID] {
+					t.Fatalf("stopped before asking %s", p.ID)
+				}
+			}
+			return
+		}
+		if asked[f.Question.ID] {
+			t.Fatalf("question %s repeated", f.Question.ID)
+		}
+		if last && f.Concrete {
+			t.Fatalf("concrete question twice in a row: %s", f.Question.ID)
+		}
+		asked[f.Question.ID] = true
+		last = f.Concrete
+	}
+	t.Fatalf("pool never used up")
+}
+
+// TestFollowUpLibraryFallback takes reframing and decision questions from the library when
+// the phase's pool has none.
+func TestFollowUpLibraryFallback(t *testing.T) {
+	r := newReader(t)
+	tests := []struct{ text, prefix string }{
+		{"The mother is just not motivated.", "reframe-"},
+		{"We decided in the team that he moves to a group home.", "decide-"},
+	}
+	for _, tc := range tests {
+		f, ok := r.FollowUp(bot.Reading{Lang: "en", Text: tc.text, Pool: []prompts.Question{q("x", "informing")}})
+		if !ok || !strings.HasPrefix(f.Question.ID, tc.prefix) || !f.Strong {
+			t.Errorf("%q: got %s strong=%v ok=%v, want a %s question", tc.text, f.Question.ID, f.Strong, ok, tc.prefix)
+		}
+	}
+}
+
+func TestRead(t *testing.T) {
+	r := newReader(t)
+	tests := []struct {
+		text, lang, top, cue string
+	}{
+		{"Ze komt al weken niet opdagen op de afspraken.", "nl", "non-participation", "komt al weken niet opdagen"},
+		{"Moeder zegt steeds op het laatste moment af.", "", "non-participation", "zegt steeds op het laatste moment af"},
+		{"Another no-show this morning.", "en", "non-participation", "no show"},
+		{"He won't engage with the family coach at all.", "en", "non-participation", "won't engage"},
+		{"In het hulpverleningsplan staan drie doelen.", "nl", "goal-setting", "hulpverleningsplan"},
+		{"Het team heeft besloten om de begeleiding te stoppen.", "nl", "decision-making", "team heeft besloten"},
+	}
+	for _, tc := range tests {
+		got := r.Read(tc.text, tc.lang)
+		if len(got) == 0 || got[0].ID != tc.top || !contains(got[0].Cues, tc.cue) {
+			t.Errorf("Read(%q) = %v, want %s first with cue %q", tc.text, got, tc.top, tc.cue)
+		}
+	}
+}
+
+func TestLang(t *testing.T) {
+	r := newReader(t)
+	for text, want := range map[string]string{
+		"Wat zei de moeder toen?":                  "nl",
+		"What did the mother say then?":            "en",
+		"De vader is er nooit bij als we komen.":   "nl",
+		"The father is never there when we visit.": "en",
+		"":                                         "en",
+	} {
+		if got := r.Lang(text); got != want {
+			t.Errorf("Lang(%q) = %s, want %s", text, got, want)
+		}
+	}
+}

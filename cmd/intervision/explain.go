@@ -1,0 +1,155 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/intervision-bot/intervision/bot"
+	"github.com/intervision-bot/intervision/bot/followup"
+	"github.com/intervision-bot/intervision/prompts"
+)
+
+func init() {
+	subcommands["explain"] = runExplain
+	// the engine reads contributions with the same reader explain shows
+	newReader = func(lib *prompts.Library) bot.Reader {
+		r, err := followup.New(lib)
+		if err != nil {
+			return nil // the embedded cues are checked by tests; BasicReader takes over
+		}
+		return r
+	}
+}
+
+// maxExplainInput bounds what explain reads from stdin.
+const maxExplainInput = 1 << 20
+
+// explainOutput is `explain --json`.
+type explainOutput struct {
+	Lang     string                `json:"lang"`
+	Themes   []followup.ThemeScore `json:"themes"`
+	Question *explainQuestion      `json:"question"`
+	Why      string                `json:"why"`
+}
+
+// explainQuestion is the follow-up question explain would ask.
+type explainQuestion struct {
+	ID    string `json:"id"`
+	Theme string `json:"theme"`
+	Text  string `json:"text"`
+}
+
+// runExplain is `intervision explain [--lang nl|en] [--json]`: it reads a text on stdin
+// and prints the themes the follow-up reader finds (scores and the words that matched)
+// and the follow-up question it would ask with the reason. The pool is the whole
+// question library, as in a fresh session (nothing asked, no themes yet). Without
+// --lang the language is detected. Exit code: 0 done, 2 usage or read error.
+func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	lang := fs.String("lang", "", "language of the text: nl or en (default: detect)")
+	asJSON := fs.Bool("json", false, "print JSON")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: intervision explain [--lang nl|en] [--json] < text")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return 2
+	}
+	*lang = strings.ToLower(*lang)
+	if *lang != "" && *lang != "nl" && *lang != "en" {
+		fmt.Fprintf(stderr, "explain: language %q: use nl or en\n", *lang)
+		return 2
+	}
+	b, err := io.ReadAll(io.LimitReader(stdin, maxExplainInput+1))
+	if err != nil {
+		fmt.Fprintf(stderr, "explain: read: %v\n", err)
+		return 2
+	}
+	if len(b) > maxExplainInput {
+		fmt.Fprintf(stderr, "explain: input longer than %d bytes\n", maxExplainInput)
+		return 2
+	}
+	text := strings.TrimSpace(string(b))
+	if text == "" {
+		fmt.Fprintln(stderr, "explain: no text on stdin")
+		return 2
+	}
+	lib, err := prompts.Builtin()
+	if err != nil {
+		fmt.Fprintf(stderr, "explain: %v\n", err)
+		return 2
+	}
+	r, err := followup.New(lib)
+	if err != nil {
+		fmt.Fprintf(stderr, "explain: %v\n", err)
+		return 2
+	}
+	if *lang == "" {
+		*lang = r.Lang(text)
+	}
+	out := explainOutput{Lang: *lang, Themes: r.Read(text, *lang)}
+	f, ok := r.FollowUp(bot.Reading{Lang: *lang, Text: text, Pool: lib.Questions(),
+		Asked: map[string]bool{}, Themes: map[string]int{}})
+	if ok {
+		q := &explainQuestion{ID: f.Question.ID, Text: f.Question.Text.In(*lang)}
+		if len(f.Question.Themes) > 0 {
+			q.Theme = f.Question.Themes[0]
+		}
+		out.Question, out.Why = q, f.Why
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(out); err != nil {
+			fmt.Fprintf(stderr, "explain: %v\n", err)
+			return 2
+		}
+		return 0
+	}
+	fmt.Fprintf(stdout, "language: %s\n", out.Lang)
+	if len(out.Themes) == 0 {
+		fmt.Fprintln(stdout, "themes: none found")
+	} else {
+		fmt.Fprintln(stdout, "themes:")
+		for _, t := range out.Themes {
+			fmt.Fprintf(stdout, "  %-18s %5.2f  %s\n", t.ID, t.Score, strings.Join(quoteAll(t.Cues), ", "))
+		}
+	}
+	if out.Question == nil {
+		fmt.Fprintln(stdout, "question: none fits")
+	} else {
+		fmt.Fprintf(stdout, "question: %s (%s)\n  %s\nwhy: %s\n", out.Question.ID, out.Question.Theme, out.Question.Text, out.Why)
+		var notes []string
+		if f.Strong {
+			notes = append(notes, "strong: asked in a group session too")
+		}
+		if f.Concrete {
+			notes = append(notes, "asks for a concrete detail")
+		}
+		if len(notes) > 0 {
+			fmt.Fprintf(stdout, "note: %s\n", strings.Join(notes, "; "))
+		}
+	}
+	if cue, adv := r.AdviceCue(text, *lang); adv {
+		fmt.Fprintf(stdout, "advice: yes (%q): a peer would get the questions-only reminder\n", cue)
+	} else {
+		fmt.Fprintln(stdout, "advice: no")
+	}
+	return 0
+}
+
+func quoteAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = fmt.Sprintf("%q", s)
+	}
+	return out
+}
