@@ -109,7 +109,7 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (Outcome, error) {
 		case c.word == "export":
 			return e.export(ctx, ev, lang)
 		case (c.word == "start" || c.word == "solo") && !ev.Conv.InThread():
-			return e.open(ev, c, lang), nil
+			return e.open(ctx, ev, c, lang)
 		}
 	}
 	var out Outcome
@@ -117,6 +117,9 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (Outcome, error) {
 		sess, err := decodeSession(cur)
 		if err != nil {
 			return state.Change{}, err
+		}
+		if ev.Ambient && (sess == nil || sess.Status == statusDone) && (cmd == nil || cmd.word != "start") {
+			return state.Change{}, errIgnore // chatter in a thread that is not (or no longer) a session
 		}
 		st := &step{e: e, ev: ev, sess: sess, lang: lang}
 		if sess != nil {
@@ -129,6 +132,8 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (Outcome, error) {
 	switch {
 	case err == nil:
 		return out, nil
+	case errors.Is(err, errIgnore):
+		return Outcome{}, nil
 	case errors.Is(err, state.ErrDuplicate):
 		return Outcome{Duplicate: true}, nil
 	case ctx.Err() != nil:
@@ -154,12 +159,25 @@ func (e *Engine) msg(key, lang string, pairs ...string) string {
 	return e.lib.Msg(key, lang, pairs...)
 }
 
+// errIgnore aborts an update that should leave no trace.
+var errIgnore = errors.New("ignored")
+
 // open answers `start` at a channel's top level: the adapter opens a thread for the
-// session and replays the start command there.
-func (e *Engine) open(ev Event, c command, lang string) Outcome {
+// session and replays the start command there. The event id is recorded on the
+// channel's key, so a redelivered start opens no second thread.
+func (e *Engine) open(ctx context.Context, ev Event, c command, lang string) (Outcome, error) {
 	o, problem := e.parseStart(c, ev, lang)
 	if problem != "" {
-		return Outcome{Replies: []Reply{{To: ev.User.ID, Text: problem}}}
+		return Outcome{Replies: []Reply{{To: ev.User.ID, Text: problem}}}, nil
+	}
+	if ev.ID != "" {
+		err := e.store.Update(ctx, Key(ev.Conv), ev.ID, func([]byte) (state.Change, error) { return state.Change{}, nil })
+		switch {
+		case errors.Is(err, state.ErrDuplicate):
+			return Outcome{Duplicate: true}, nil
+		case err != nil:
+			return e.storeFailure(ctx, ev, lang, err)
+		}
 	}
 	m, _ := e.lib.Method(o.method)
 	args := []string{"start", o.method, o.lang}
@@ -167,7 +185,7 @@ func (e *Engine) open(ev Event, c command, lang string) Outcome {
 		args = append(args, "solo")
 	}
 	text := e.msg("start.opening", o.lang, "method", m.Title.In(o.lang), "name", Quote(ev.User.Name))
-	return Outcome{Replies: []Reply{{Text: text, Opens: &Opening{Command: strings.Join(args, " ")}}}}
+	return Outcome{Replies: []Reply{{Text: text, Opens: &Opening{Command: strings.Join(args, " ")}}}}, nil
 }
 
 // startOptions are the parsed arguments of `start`.

@@ -241,3 +241,28 @@ func TestQuote(t *testing.T) {
 		}
 	}
 }
+
+func TestAmbientMessageWithoutSessionLeavesNoTrace(t *testing.T) {
+	h := newHarness(t, bot.Config{})
+	h.conv.Thread = "1700.2"
+	out, err := h.eng.Handle(context.Background(), bot.Event{ID: "a1", Conv: h.conv, User: bot.User{ID: "x"}, Text: "lunch?", Ambient: true})
+	if err != nil || len(out.Replies) != 0 {
+		t.Fatalf("want silence, got %+v %v", out, err)
+	}
+	// The id was not recorded: the same id is still new to the store.
+	err = h.store.Update(context.Background(), bot.Key(h.conv), "a1", func([]byte) (state.Change, error) { return state.Change{}, nil })
+	if err != nil {
+		t.Fatalf("event id was recorded: %v", err)
+	}
+}
+
+func TestRedeliveredTopLevelStartOpensOnce(t *testing.T) {
+	h := newHarness(t, bot.Config{})
+	h.conv.Thread = ""
+	ev := bot.Event{ID: "s1", Conv: h.conv, User: bot.User{ID: "ann", Name: "ann"}, Text: "start", Command: true}
+	first, _ := h.eng.Handle(context.Background(), ev)
+	again, _ := h.eng.Handle(context.Background(), ev)
+	if len(first.Replies) != 1 || first.Replies[0].Opens == nil || !again.Duplicate || len(again.Replies) != 0 {
+		t.Fatalf("first %+v, again %+v", first, again)
+	}
+}

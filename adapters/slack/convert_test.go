@@ -88,13 +88,13 @@ func TestMessageInbound(t *testing.T) {
 		want inbound
 	}{
 		{"thread reply is a turn", slackevents.MessageEvent{User: "U1", Channel: "C1", ChannelType: "channel", TimeStamp: "2.0", ThreadTimeStamp: "1.0", Text: "hello &amp; bye"}, true,
-			inbound{id: "Ev1", kind: "message", team: "T1", channel: "C1", thread: "1.0", user: "U1", text: "hello & bye"}},
+			inbound{id: "Ev1", kind: "message", team: "T1", channel: "C1", thread: "1.0", user: "U1", text: "hello & bye", ambient: true}},
 		{"broadcast reply is a turn", slackevents.MessageEvent{SubType: "thread_broadcast", User: "U1", Channel: "C1", TimeStamp: "2.0", ThreadTimeStamp: "1.0", Text: "x"}, true,
-			inbound{id: "Ev1", kind: "message", team: "T1", channel: "C1", thread: "1.0", user: "U1", text: "x"}},
+			inbound{id: "Ev1", kind: "message", team: "T1", channel: "C1", thread: "1.0", user: "U1", text: "x", ambient: true}},
 		{"bare command word in a thread", slackevents.MessageEvent{User: "U1", Channel: "C1", TimeStamp: "2.0", ThreadTimeStamp: "1.0", Text: " next "}, true,
-			inbound{id: "Ev1", kind: "message", team: "T1", channel: "C1", thread: "1.0", user: "U1", text: " next ", command: true}},
+			inbound{id: "Ev1", kind: "message", team: "T1", channel: "C1", thread: "1.0", user: "U1", text: " next ", command: true, ambient: true}},
 		{"command word inside a sentence is a turn", slackevents.MessageEvent{User: "U1", Channel: "C1", TimeStamp: "2.0", ThreadTimeStamp: "1.0", Text: "end of story"}, true,
-			inbound{id: "Ev1", kind: "message", team: "T1", channel: "C1", thread: "1.0", user: "U1", text: "end of story"}},
+			inbound{id: "Ev1", kind: "message", team: "T1", channel: "C1", thread: "1.0", user: "U1", text: "end of story", ambient: true}},
 		{"top level is ignored", slackevents.MessageEvent{User: "U1", Channel: "C1", TimeStamp: "2.0", Text: "x"}, false, inbound{}},
 		{"thread parent is ignored", slackevents.MessageEvent{User: "U1", Channel: "C1", TimeStamp: "1.0", ThreadTimeStamp: "1.0", Text: "x"}, false, inbound{}},
 		{"mention comes as app_mention", slackevents.MessageEvent{User: "U1", Channel: "C1", TimeStamp: "2.0", ThreadTimeStamp: "1.0", Text: "<@UBOT> next"}, false, inbound{}},
@@ -309,6 +309,20 @@ func TestNewNeedsCredentials(t *testing.T) {
 		}
 		if a != nil && tt.mode == "http" && a.cfg.ListenAddr != ":3000" {
 			t.Errorf("default listen address %q", a.cfg.ListenAddr)
+		}
+	}
+}
+
+func TestMrkdwnEchoedTextCannotFormat(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{bot.Quote("*bold* _it_ ~s~ `c`"), "∗bold∗ ˍitˍ ∼s∼ ˋcˋ"},
+		{bot.Quote("> not a quote"), "› not a quote"},
+		{"**Phase 1** " + bot.Quote("a\\b"), "*Phase 1* a\\b"},
+		{bot.Quote("<!channel> @here"), "&lt;\u200b!channel&gt; @\u200bhere"},
+	}
+	for _, tt := range tests {
+		if got := mrkdwn(tt.in); got != tt.want {
+			t.Errorf("mrkdwn(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }

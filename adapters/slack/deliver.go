@@ -8,8 +8,6 @@ import (
 	"github.com/intervision-bot/intervision/bot"
 )
 
-// phaseDone is the Outcome.Phase of a finished session.
-const phaseDone = "done"
 
 // sorry is said privately when the engine failed on someone's event.
 const sorry = "Sorry, something went wrong on my side. Please try again in a moment."
@@ -23,6 +21,7 @@ func (a *Adapter) handle(ctx context.Context, h bot.Handler, in inbound) {
 		User:    bot.User{ID: in.user, Name: name},
 		Text:    in.text,
 		Command: in.command,
+		Ambient: in.ambient,
 		Lang:    lang,
 		Time:    a.cfg.Now(),
 	}
@@ -44,19 +43,11 @@ func (a *Adapter) finish(ctx context.Context, h bot.Handler, in inbound, ev bot.
 		a.log.Debug("slack: event applied before, ignored", "kind", in.kind, "event", in.id)
 		return
 	}
-	// People talk in many threads: a message in a thread without a running session
-	// gets no private "there is no session here" nag. Public replies (the summary after
-	// the last turn) still go out.
-	quiet := !in.command && !in.direct && (out.Phase == "" || out.Phase == phaseDone)
+	// Thread chatter where no session runs is marked Ambient, and the engine stays
+	// silent about it; a redelivered top-level start is a Duplicate, so it opens one
+	// thread even across replicas.
 	for _, r := range out.Replies {
-		if quiet && r.To != "" {
-			continue
-		}
 		if r.Opens != nil && depth == 0 {
-			if in.id != "" && !a.opened.first(in.id) {
-				a.log.Info("slack: event opened a thread before, not again", "kind", in.kind)
-				continue
-			}
 			a.open(ctx, h, in, ev, r)
 			continue
 		}

@@ -99,7 +99,7 @@ func escape(s string) string {
 // becomes *bold*, "- " list items become bullets; _italic_ and "> " quotes are already
 // mrkdwn (Slack renders an escaped "&gt; " at a line's start as a quote).
 func mrkdwn(s string) string {
-	s = escape(s)
+	s = escape(literal(s))
 	s = mdBold.ReplaceAllString(s, "*$1*")
 	lines := strings.Split(s, "\n")
 	for i, l := range lines {
@@ -109,6 +109,32 @@ func mrkdwn(s string) string {
 		}
 	}
 	return truncate(strings.Join(lines, "\n"), maxMessageText)
+}
+
+// lookalikes stand in for characters the engine escaped with a backslash: mrkdwn has
+// no escape, so an echoed "*word*" or "> line" would format; these cannot.
+var lookalikes = map[rune]rune{'*': '∗', '_': 'ˍ', '~': '∼', '`': 'ˋ', '>': '›'}
+
+// literal resolves the engine's backslash escapes for mrkdwn.
+func literal(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	esc := false
+	for _, r := range s {
+		switch {
+		case esc:
+			if l, ok := lookalikes[r]; ok {
+				r = l
+			}
+			b.WriteRune(r)
+			esc = false
+		case r == '\\':
+			esc = true
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // truncate cuts s to at most n bytes on a rune boundary.

@@ -22,6 +22,7 @@ type inbound struct {
 	userName string // the name Slack sent along, used when users.info fails
 	text     string // decoded plain text
 	command  bool
+	ambient  bool // a thread reply not addressed to the bot
 	// replyTS is where public replies to a top-level event go: the thread of the
 	// mention that asked, so the channel itself stays quiet. Empty: the channel.
 	replyTS string
@@ -134,6 +135,7 @@ func (a *Adapter) messageInbound(meta eventMeta, m *slackevents.MessageEvent) (i
 		return inbound{}, false // Slack delivers it as app_mention too
 	}
 	in.thread = m.ThreadTimeStamp
+	in.ambient = true
 	in.text = decodeText(m.Text, a.users.cachedName)
 	// The bot tells people to "type `next`": a reply that is one bare command word is
 	// that command, not a contribution. Longer text stays a turn ("end of story").

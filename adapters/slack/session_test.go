@@ -66,7 +66,7 @@ func goldenPhases(t *testing.T, script []scriptStep, conv bot.Conversation) []st
 
 func TestIncidentSessionOverSlack(t *testing.T) {
 	golden := goldenPhases(t, incidentScript, bot.Conversation{Platform: "golden", Workspace: "w", Channel: "c", Thread: "main"})
-	if golden[len(golden)-1] != phaseDone {
+	if golden[len(golden)-1] != "done" {
 		t.Fatalf("golden run did not finish: %v", golden)
 	}
 
@@ -124,7 +124,7 @@ func runSolo(t *testing.T, turn func(i int, s scriptStep) bot.Outcome) []string 
 	var phases []string
 	out := turn(0, scriptStep{"UDAN", "say", "start wsn solo"})
 	phases = append(phases, out.Phase)
-	for i := 1; out.Phase != phaseDone; i++ {
+	for i := 1; out.Phase != "done"; i++ {
 		if i > 40 {
 			t.Fatalf("solo session did not end after 40 answers: %v", phases)
 		}

@@ -57,10 +57,6 @@ type Adapter struct {
 	api   webAPI
 	raw   *slack.Client
 	users *userCache
-	// opened holds the ids of events that opened a session thread in this process, so
-	// a redelivered "start" does not open a second thread (the engine answers a
-	// top-level start without touching the store).
-	opened *seenSet
 
 	// Identity of the bot, from auth.test.
 	botUserID string
@@ -112,7 +108,6 @@ func New(cfg Config) (*Adapter, error) {
 	a := &Adapter{cfg: cfg, log: log, raw: raw}
 	a.api = &retryingAPI{api: raw, max: cfg.MaxRateLimitRetries, log: log}
 	a.users = newUserCache(a.api, time.Hour, 10000, cfg.Now)
-	a.opened = newSeenSet(time.Hour, cfg.Now)
 	return a, nil
 }
 

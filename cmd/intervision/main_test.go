@@ -50,7 +50,7 @@ func TestReplayIncidentJSON(t *testing.T) {
 func TestReplayErrors(t *testing.T) {
 	cases := []struct {
 		name, input, want string
-		code             int
+		code              int
 	}{
 		{"malformed line", "ann: /start\nthis line has no speaker\n", "line 2", 1},
 		{"name with spaces", "# c\n\nann smith: hi\n", "line 3", 1},
