@@ -33,8 +33,8 @@ type Event struct {
 	Conv    Conversation
 	User    User
 	Text    string
-	Command bool      // Text is a command (slash command, mention, button, "/cmd")
-	Lang    string    // the user's language when the platform knows it ("nl", "en")
+	Command bool   // Text is a command (slash command, mention, button, "/cmd")
+	Lang    string // the user's language when the platform knows it ("nl", "en")
 	// Ambient marks an ordinary message that was not addressed to the bot, such as a
 	// reply in any thread of a channel the bot is in. Where no session runs (none, or
 	// finished), the engine ignores it silently and stores nothing; only `start` works.

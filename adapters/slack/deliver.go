@@ -8,7 +8,6 @@ import (
 	"github.com/intervision-bot/intervision/bot"
 )
 
-
 // sorry is said privately when the engine failed on someone's event.
 const sorry = "Sorry, something went wrong on my side. Please try again in a moment."
 
