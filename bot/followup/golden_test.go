@@ -1,0 +1,206 @@
+package followup_test
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/intervision-bot/intervision/bot"
+	"github.com/intervision-bot/intervision/bot/followup"
+	"github.com/intervision-bot/intervision/prompts"
+	"github.com/intervision-bot/intervision/state/memstore"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden transcripts in testdata/golden")
+
+// session drives the engine with the followup reader as a chat would.
+type session struct {
+	t    *testing.T
+	eng  *bot.Engine
+	lib  *prompts.Library
+	conv bot.Conversation
+	out  strings.Builder
+	seq  int
+}
+
+func newSession(t *testing.T) *session {
+	t.Helper()
+	lib := prompts.MustBuiltin()
+	r, err := followup.New(lib)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	eng := bot.New(bot.Config{Store: memstore.New(memstore.WithClock(func() time.Time { return clock })),
+		Library: lib, Reader: r, Now: func() time.Time { return clock }})
+	return &session{t: t, eng: eng, lib: lib,
+		conv: bot.Conversation{Platform: "terminal", Workspace: "local", Channel: "c1", Thread: "main"}}
+}
+
+// say sends text from user ("/" makes it a command) and returns the public replies.
+func (s *session) say(user, text string) string {
+	s.t.Helper()
+	s.seq++
+	ev := bot.Event{ID: fmt.Sprintf("ev-%d", s.seq), Conv: s.conv, User: bot.User{ID: user, Name: user}, Text: text}
+	if strings.HasPrefix(text, "/") {
+		ev.Command, ev.Text = true, text[1:]
+	}
+	out, err := s.eng.Handle(context.Background(), ev)
+	if err != nil {
+		s.t.Fatalf("%s: %q: %v", user, text, err)
+	}
+	fmt.Fprintf(&s.out, "%s: %s\n", user, text)
+	var public []string
+	for _, r := range out.Replies {
+		to := ""
+		if r.To != "" {
+			to = " → " + r.To
+		} else {
+			public = append(public, r.Text)
+		}
+		fmt.Fprintf(&s.out, "bot%s: %s\n", to, r.Text)
+	}
+	fmt.Fprintf(&s.out, "   [phase %s]\n", out.Phase)
+	return strings.Join(public, "\n")
+}
+
+// question returns the library question text in lang for id.
+func (s *session) question(id, lang string) string {
+	for _, q := range s.lib.Questions() {
+		if q.ID == id {
+			return q.Text.In(lang)
+		}
+	}
+	for _, m := range s.lib.Methods() {
+		for _, p := range m.Phases {
+			for _, q := range p.Questions {
+				if q.ID == id {
+					return q.Text.In(lang)
+				}
+			}
+		}
+	}
+	s.t.Fatalf("no question %s", id)
+	return ""
+}
+
+// questionsWith returns the texts in lang of the library questions whose id has prefix.
+func (s *session) questionsWith(prefix, lang string) []string {
+	var out []string
+	for _, q := range s.lib.Questions() {
+		if strings.HasPrefix(q.ID, prefix) {
+			out = append(out, q.Text.In(lang))
+		}
+	}
+	if len(out) == 0 {
+		s.t.Fatalf("no %s questions in the library", prefix)
+	}
+	return out
+}
+
+func containsAny(s string, subs []string) bool {
+	for _, x := range subs {
+		if strings.Contains(s, x) {
+			return true
+		}
+	}
+	return false
+}
+
+// golden compares the transcript with testdata/golden/name.txt (-update rewrites it).
+func (s *session) golden(name string) {
+	s.t.Helper()
+	path := filepath.Join("testdata", "golden", name+".txt")
+	got := s.out.String()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			s.t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			s.t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		s.t.Fatalf("%v (go test ./bot/followup -update creates it)", err)
+	}
+	if got != string(want) {
+		s.t.Errorf("transcript differs from %s (go test ./bot/followup -update rewrites it)\n--- got:\n%s", path, got)
+	}
+}
+
+// TestGoldenIncident: a three-person incident session. The case bringer's account of a
+// team decision gets a question about the parents' part in it; a peer's advice in the
+// questions-only phase gets the rule reminder while an ordinary question does not; and in
+// the analysis a peer's "the mother is just not motivated" gets a reframing question.
+func TestGoldenIncident(t *testing.T) {
+	s := newSession(t)
+	s.say("ann", "/start incident en")
+	s.say("bob", "/join")
+	s.say("cas", "/join")
+	s.say("ann", "/bring")
+	s.say("ann", "/next")
+
+	got := s.say("ann", "We decided in the team that Sam goes to a foster family for the weekends. "+
+		"On Thursday I had to tell his mother, and she stood up and walked out of the room.")
+	if !containsAny(got, s.questionsWith("decide-", "en")) || !strings.Contains(got, "without the parents") {
+		t.Errorf("a team decision should get a decision-making question about the parents' part:\n%s", got)
+	}
+
+	got = s.say("bob", "How old is Sam?")
+	if strings.Contains(s.out.String(), "bob: How old is Sam?\nbot →") {
+		t.Errorf("an ordinary question drew a private rule reminder:\n%s", s.out.String())
+	}
+	_ = got
+	before := s.out.Len()
+	s.say("cas", "You should have told her together with a colleague.")
+	if !strings.Contains(s.out.String()[before:], "bot → cas") {
+		t.Errorf("advice in the questions-only phase should get a private reminder:\n%s", s.out.String()[before:])
+	}
+	s.say("ann", "He is seven.")
+	s.say("ann", "/next")
+
+	got = s.say("bob", "I think the mother is just not motivated.")
+	if !containsAny(got, s.questionsWith("reframe-", "en")) {
+		t.Errorf("deficit language should get a reframing question:\n%s", got)
+	}
+	if !strings.Contains(got, s.question("reframe-unmotivated", "en")) || !strings.Contains(got, "unmotivated") {
+		t.Errorf("\"not motivated\" should get reframe-unmotivated with its reason:\n%s", got)
+	}
+	if strings.Contains(strings.ToLower(got), "agree") {
+		t.Errorf("the bot must not agree with deficit language:\n%s", got)
+	}
+	s.say("cas", "Maybe the placement felt like a verdict on her as a mother.")
+	s.say("ann", "/status")
+	s.golden("incident-en")
+}
+
+// TestGoldenIncidentNL is the same in Dutch: "ongemotiveerd" and "in het teamoverleg
+// besloten".
+func TestGoldenIncidentNL(t *testing.T) {
+	s := newSession(t)
+	s.say("ann", "/start incident nl")
+	s.say("bob", "/join")
+	s.say("cas", "/join")
+	s.say("ann", "/bring")
+	s.say("ann", "/next")
+	got := s.say("ann", "In het teamoverleg hebben we besloten dat Sam in de weekends naar een pleeggezin gaat. "+
+		"Donderdag moest ik het zijn moeder vertellen en ze liep boos de kamer uit.")
+	if !containsAny(got, s.questionsWith("decide-", "nl")) || !strings.Contains(got, "zonder de ouders") {
+		t.Errorf("een teambesluit hoort een vraag over het aandeel van de ouders te krijgen:\n%s", got)
+	}
+	s.say("bob", "Hoe oud is Sam?")
+	s.say("ann", "Zeven.")
+	s.say("ann", "/next")
+	got = s.say("bob", "Ik vind moeder eerlijk gezegd gewoon ongemotiveerd.")
+	if !strings.Contains(got, s.question("reframe-unmotivated", "nl")) || !strings.Contains(got, "de moeder als ongemotiveerd") {
+		t.Errorf("tekortentaal hoort een herkaderende vraag te krijgen:\n%s", got)
+	}
+	s.golden("incident-nl")
+}
