@@ -37,8 +37,8 @@ type fakeDiscord struct {
 	sessions     []*gwSession
 	identifies   int
 	resumes      int
-	disallow     bool   // close with 4014 on IDENTIFY asking for message content
-	closeOnReady int    // close code sent right after READY (0: none)
+	disallow     bool // close with 4014 on IDENTIFY asking for message content
+	closeOnReady int  // close code sent right after READY (0: none)
 	lastIdentify map[string]any
 	noDMs        map[string]bool // users who accept no DMs from the bot
 }
@@ -139,7 +139,7 @@ func (f *fakeDiscord) writeJSON(w http.ResponseWriter, status int, v any) {
 func (f *fakeDiscord) rest(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimPrefix(r.URL.Path, "/api/v9")
 	body, _ := io.ReadAll(r.Body)
-	if r.Header.Get("Authorization") != f.token {
+	if r.Header.Get("Authorization") != f.token && path != "/gateway" { // GET /gateway needs no token
 		f.writeJSON(w, 401, map[string]any{"message": "401: Unauthorized", "code": 0})
 		return
 	}
@@ -302,7 +302,7 @@ func (f *fakeDiscord) record(kind, channel, interaction string, in map[string]an
 func (f *fakeDiscord) botMessage(m sent, guild string) map[string]any {
 	msg := map[string]any{"id": m.ID, "channel_id": m.Channel, "content": m.Content, "type": 0,
 		"timestamp": time.Now().UTC().Format(time.RFC3339),
-		"author": map[string]any{"id": f.botID, "username": "intervision", "bot": true}}
+		"author":    map[string]any{"id": f.botID, "username": "intervision", "bot": true}}
 	if guild != "" {
 		msg["guild_id"] = guild
 	}

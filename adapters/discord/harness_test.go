@@ -3,7 +3,6 @@ package discord
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -50,14 +49,24 @@ type harness struct {
 
 func start(t *testing.T, replicas int) *harness {
 	t.Helper()
+	return startWith(t, replicas, nil, 0)
+}
+
+// startWith runs replicas of the adapter with handler (nil: the real engine) and the
+// given AckWait (0: the default).
+func startWith(t *testing.T, replicas int, handler bot.Handler, ackWait time.Duration) *harness {
+	t.Helper()
 	f := newFakeDiscord(t)
 	f.addChannel(channelID, guildID, 0)
 	st := memstore.New()
 	h := &harness{t: t, f: f, store: st, n: replicas, observed: map[string]int{},
 		eng: bot.New(bot.Config{Store: st, Library: prompts.MustBuiltin(), Logger: quiet()})}
+	if handler == nil {
+		handler = h.eng
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	for i := 0; i < replicas; i++ {
-		a, err := New(Config{Token: "test-token", GuildID: guildID, HTTPClient: f.client(), Logger: quiet()})
+		a, err := New(Config{Token: "test-token", GuildID: guildID, HTTPClient: f.client(), Logger: quiet(), AckWait: ackWait})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -68,7 +77,7 @@ func start(t *testing.T, replicas int) *harness {
 		}
 		done := make(chan error, 1)
 		h.runErr = append(h.runErr, done)
-		go func() { done <- a.Run(ctx, h.eng) }()
+		go func() { done <- a.Run(ctx, handler) }()
 	}
 	t.Cleanup(func() {
 		cancel()
@@ -279,5 +288,3 @@ func dump(msgs []sent) string {
 	}
 	return b.String()
 }
-
-var errNoRun = errors.New("not run")

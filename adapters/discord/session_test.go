@@ -56,14 +56,14 @@ func TestGroupSessionWithButtons(t *testing.T) {
 		{who: bob, click: "join"}, {who: cas, click: "join"}, {who: ann, click: "bring"}, {who: ann, click: "next"},
 		{who: ann, text: incident}, // 1 the incident: done when the bringer wrote
 		{who: bob, text: question}, {who: cas, text: "Who else was in the room?"}, {who: ann, text: "Only the father."},
-		{who: ann, click: "next"}, // 2 questions: done by next
+		{who: ann, click: "next"},                                          // 2 questions: done by next
 		{who: bob, text: analysis}, {who: cas, text: analysis + " Again."}, // 3 analysis: each peer
 		{who: bob, text: "I would sit down with him."}, {who: cas, text: "I would ask when suits him."}, // 4
-		{who: ann, text: "I told him the meeting was required."},                                       // 5
+		{who: ann, text: "I told him the meeting was required."}, // 5
 		{who: bob, text: "Partnership starts at the door."}, {who: cas, text: "Time is a resource."}, {who: ann, text: "Yes."},
-		{who: ann, click: "next"},                                      // 6 open discussion: done by next
-		{who: ann, text: "I decided for them without asking."},       // 7 takeaway
-		{who: ann, text: "On Monday I will call the father at nine."}, // 8 next step
+		{who: ann, click: "next"},                                                                          // 6 open discussion: done by next
+		{who: ann, text: "I decided for them without asking."},                                             // 7 takeaway
+		{who: ann, text: "On Monday I will call the father at nine."},                                      // 8 next step
 		{who: bob, text: "Good session."}, {who: cas, text: "Clear phases."}, {who: ann, text: "Helpful."}, // 9
 	}
 	for i, s := range script {

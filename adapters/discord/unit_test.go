@@ -1,0 +1,250 @@
+package discord
+
+import (
+	"encoding/binary"
+	"regexp"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+func TestCommandText(t *testing.T) {
+	sub := func(name string, opts ...*discordgo.ApplicationCommandInteractionDataOption) discordgo.ApplicationCommandInteractionData {
+		return discordgo.ApplicationCommandInteractionData{Name: "intervision", Options: []*discordgo.ApplicationCommandInteractionDataOption{
+			{Name: name, Type: discordgo.ApplicationCommandOptionSubCommand, Options: opts}}}
+	}
+	str := func(name, v string) *discordgo.ApplicationCommandInteractionDataOption {
+		return &discordgo.ApplicationCommandInteractionDataOption{Name: name, Type: discordgo.ApplicationCommandOptionString, Value: v}
+	}
+	tests := []struct {
+		name    string
+		data    discordgo.ApplicationCommandInteractionData
+		want    string
+		wantErr bool
+	}{
+		{"bare start", sub("start"), "start", false},
+		{"options in declared order", sub("start", str("mode", "solo"), str("language", "nl"), str("method", "WSN")), "start wsn nl solo", false},
+		{"one word per option", sub("start", str("method", "incident please")), "start incident", false},
+		{"next", sub("next"), "next", false},
+		{"no subcommand", discordgo.ApplicationCommandInteractionData{Name: "intervision"}, "help", false},
+		{"unknown subcommand", sub("dance"), "", true},
+		{"other command", discordgo.ApplicationCommandInteractionData{Name: "other"}, "", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := commandText(tc.data)
+			if (err != nil) != tc.wantErr || got != tc.want {
+				t.Fatalf("commandText = %q, %v; want %q (error %v)", got, err, tc.want, tc.wantErr)
+			}
+		})
+	}
+}
+
+func TestApplicationCommandsValid(t *testing.T) {
+	name := regexp.MustCompile(`^[-_\p{Ll}\p{N}]{1,32}$`)
+	cmds := applicationCommands()
+	if len(cmds) != 1 || len(cmds[0].Options) > 25 {
+		t.Fatalf("commands: %d, subcommands %d", len(cmds), len(cmds[0].Options))
+	}
+	check := func(what, n string, nl map[discordgo.Locale]string, desc string, descNL map[discordgo.Locale]string) {
+		t.Helper()
+		for _, s := range []string{n, nl[discordgo.Dutch]} {
+			if !name.MatchString(s) {
+				t.Errorf("%s: name %q is not a valid command name", what, s)
+			}
+		}
+		for _, d := range []string{desc, descNL[discordgo.Dutch]} {
+			if n := utf8.RuneCountInString(d); n < 1 || n > 100 {
+				t.Errorf("%s: description %q has %d characters (1..100)", what, d, n)
+			}
+		}
+	}
+	c := cmds[0]
+	check("command", c.Name, *c.NameLocalizations, c.Description, *c.DescriptionLocalizations)
+	want := []string{"start", "join", "bring", "next", "status", "end", "help", "forget", "export"}
+	have := map[string]bool{}
+	for _, o := range c.Options {
+		have[o.Name] = true
+		check(o.Name, o.Name, o.NameLocalizations, o.Description, o.DescriptionLocalizations)
+		for _, so := range o.Options {
+			check(o.Name+"/"+so.Name, so.Name, so.NameLocalizations, so.Description, so.DescriptionLocalizations)
+		}
+	}
+	for _, w := range want {
+		if !have[w] {
+			t.Errorf("subcommand %q missing", w)
+		}
+	}
+}
+
+func TestLang(t *testing.T) {
+	for in, want := range map[discordgo.Locale]string{"nl": "nl", "nl-BE": "nl", "en-US": "en", "de": "en", "": ""} {
+		if got := lang(in); got != want {
+			t.Errorf("lang(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestEscapeAndStripMention(t *testing.T) {
+	if got := escape("hi @everyone and @here"); strings.Contains(got, "@everyone") || strings.Contains(got, "@here") {
+		t.Errorf("escape left a broadcast: %q", got)
+	}
+	tests := []struct {
+		in, want string
+		ok       bool
+	}{
+		{"<@9000> next", "next", true},
+		{"  <@!9000>   start incident", "start incident", true},
+		{"<@9001> next", "<@9001> next", false},
+		{"hello <@9000>", "hello <@9000>", false},
+	}
+	for _, tc := range tests {
+		got, ok := stripMention(tc.in, "9000")
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("stripMention(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+func TestChunks(t *testing.T) {
+	lines := strings.Repeat("- **Ann:** a line of a summary\n", 200) // about 6000 characters
+	tests := []struct {
+		name  string
+		text  string
+		parts int
+	}{
+		{"short", "hello", 1},
+		{"exactly the limit", strings.Repeat("x", maxContent), 1},
+		{"lines", lines, 4},
+		{"one long word", strings.Repeat("é", 4001), 3},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := chunks(tc.text)
+			if len(got) != tc.parts {
+				t.Fatalf("%d parts, want %d", len(got), tc.parts)
+			}
+			total := 0
+			for _, p := range got {
+				n := utf8.RuneCountInString(p)
+				if n > maxContent || !utf8.ValidString(p) {
+					t.Errorf("part of %d characters (valid %v)", n, utf8.ValidString(p))
+				}
+				total += len(strings.ReplaceAll(p, "\n", ""))
+			}
+			if want := len(strings.ReplaceAll(tc.text, "\n", "")); total != want {
+				t.Errorf("lost text: %d bytes of %d", total, want)
+			}
+		})
+	}
+}
+
+func TestThreadName(t *testing.T) {
+	tests := map[string]string{
+		"**Incident method**, started by Ann. The session runs in this thread.\nmore": "Incident method, started by Ann. The session runs in this thread.",
+		"":                                      "intervision",
+		"@everyone " + strings.Repeat("a", 200): "",
+	}
+	for in, want := range tests {
+		got := threadName(in)
+		if utf8.RuneCountInString(got) > 100 || strings.Contains(got, "@everyone") {
+			t.Errorf("threadName(%q) = %q", in, got)
+		}
+		if want != "" && got != want {
+			t.Errorf("threadName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestFrameParser(t *testing.T) {
+	frame := func(op byte, payload []byte, masked bool) []byte {
+		b := []byte{0x80 | op}
+		switch n := len(payload); {
+		case n < 126:
+			b = append(b, byte(n))
+		case n < 65536:
+			b = append(b, 126, byte(n>>8), byte(n))
+		default:
+			b = append(b, 127)
+			b = binary.BigEndian.AppendUint64(b, uint64(n))
+		}
+		if masked {
+			b[1] |= 0x80
+			key := []byte{1, 2, 3, 4}
+			b = append(b, key...)
+			p := make([]byte, len(payload))
+			for i := range payload {
+				p[i] = payload[i] ^ key[i%4]
+			}
+			payload = p
+		}
+		return append(b, payload...)
+	}
+	closeFrame := func(code int, masked bool) []byte {
+		return frame(0x8, append(binary.BigEndian.AppendUint16(nil, uint16(code)), "bye"...), masked)
+	}
+	http := []byte("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n")
+	big := []byte(strings.Repeat(`{"op":0}`, 10000))
+	tests := []struct {
+		name   string
+		stream []byte
+		code   int
+		ok     bool
+	}{
+		{"text then close", concat(http, frame(0x1, []byte(`{"op":10}`), false), closeFrame(4014, false)), 4014, true},
+		{"long frames", concat(http, frame(0x1, big[:300], false), frame(0x1, big, false), closeFrame(4004, false)), 4004, true},
+		{"masked close", concat(http, closeFrame(4013, true)), 4013, true},
+		{"close without code", concat(http, frame(0x8, nil, false)), 0, false},
+		{"close-like bytes inside a text frame", concat(http, frame(0x1, []byte{0x88, 0x02, 0x0f, 0xa6}, false)), 0, false},
+	}
+	for _, tc := range tests {
+		for _, step := range []int{1, 3, 7, 1 << 20} { // byte by byte, small reads, all at once
+			var p frameParser
+			code, ok := 0, false
+			for s := tc.stream; len(s) > 0; {
+				n := min(step, len(s))
+				if c, o := p.feed(s[:n]); o {
+					code, ok = c, o
+				}
+				s = s[n:]
+			}
+			if code != tc.code || ok != tc.ok {
+				t.Errorf("%s (reads of %d): code %d, %v; want %d, %v", tc.name, step, code, ok, tc.code, tc.ok)
+			}
+		}
+	}
+}
+
+func concat(parts ...[]byte) []byte {
+	var out []byte
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out
+}
+
+func TestNewConfig(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  Config
+		ok   bool
+	}{
+		{"token", Config{Token: "abc"}, true},
+		{"token with prefix", Config{Token: "Bot abc"}, true},
+		{"no token", Config{}, false},
+		{"shard 1 of 2", Config{Token: "abc", ShardID: 1, ShardCount: 2}, true},
+		{"shard 2 of 2", Config{Token: "abc", ShardID: 2, ShardCount: 2}, false},
+		{"shard without count", Config{Token: "abc", ShardID: 1}, false},
+	}
+	for _, tc := range tests {
+		a, err := New(tc.cfg)
+		if (err == nil) != tc.ok {
+			t.Errorf("%s: New = %v", tc.name, err)
+		}
+		if err == nil && (a.cfg.Token != "abc" || a.Name() != "discord") {
+			t.Errorf("%s: token %q", tc.name, a.cfg.Token)
+		}
+	}
+}
