@@ -181,7 +181,7 @@ func TestLang(t *testing.T) {
 		"What did the mother say then?":            "en",
 		"De vader is er nooit bij als we komen.":   "nl",
 		"The father is never there when we visit.": "en",
-		"":                                         "en",
+		"": "en",
 	} {
 		if got := r.Lang(text); got != want {
 			t.Errorf("Lang(%q) = %s, want %s", text, got, want)
