@@ -71,12 +71,31 @@ func (st *step) enterPhase() {
 		lines = append(lines, st.msg("phase.rule.questions"))
 	}
 	if !closingStage(ph.Stage) { // the closing phases speak for themselves
-		if f, ok := st.followUp("", prompts.RolePeers, ph); ok {
+		// The question reads what the group wrote in the phase before.
+		if f, ok := st.followUp(st.phaseText(st.sess.Step-1), prompts.RolePeers, ph, false); ok {
 			st.markAsked(f)
 			lines = append(lines, st.msg("phase.keep_in_mind", "question", f.Question.Text.In(st.lang)))
+			if f.Why != "" {
+				lines = append(lines, "_"+st.msg("followup.why", "why", f.Why)+"_")
+			}
 		}
 	}
 	st.say(strings.Join(lines, "\n"), Action{Label: st.msg("button.next"), Command: "next", Primary: true})
+}
+
+// phaseText joins what was written in step i, for the reader.
+func (st *step) phaseText(i int) string {
+	steps := st.steps()
+	if i < 0 || i >= len(steps) {
+		return ""
+	}
+	var parts []string
+	for _, t := range st.sess.Turns {
+		if t.Phase == steps[i].ID {
+			parts = append(parts, t.Text)
+		}
+	}
+	return strings.Join(parts, "\n")
 }
 
 // speakerNames renders who is expected to write in a phase.
@@ -164,7 +183,7 @@ func (st *step) contribute(text string, guard bool) {
 		st.soloFollowUp(ph, text)
 		return
 	}
-	if f, ok := st.followUp(text, role, ph); ok && f.Strong {
+	if f, ok := st.followUp(text, role, ph, true); ok && f.Strong {
 		st.markAsked(f)
 		st.say(st.askText(f))
 	}
@@ -176,7 +195,7 @@ func (st *step) contribute(text string, guard bool) {
 // soloFollowUp asks the next question of a solo reflection, or moves on.
 func (st *step) soloFollowUp(ph *prompts.Phase, text string) {
 	if st.sess.AsksLeft > 0 {
-		if f, ok := st.followUp(text, prompts.RoleBringer, ph); ok {
+		if f, ok := st.followUp(text, prompts.RoleBringer, ph, true); ok {
 			st.markAsked(f)
 			if !f.Concrete {
 				st.sess.AsksLeft--
@@ -212,13 +231,16 @@ func (st *step) askText(f FollowUp) string {
 }
 
 // followUp asks the reader for a question and counts the themes it saw.
-func (st *step) followUp(text, role string, ph *prompts.Phase) (FollowUp, bool) {
+// count adds the themes it recognised to the session's tally (not when it rereads
+// text that was counted before).
+func (st *step) followUp(text, role string, ph *prompts.Phase, count bool) (FollowUp, bool) {
 	f, ok := st.e.reader.FollowUp(Reading{
 		Lang: st.lang, Text: text, Role: role, Solo: st.solo(), Stage: ph.Stage,
 		Pool: st.e.lib.Pool(ph), Asked: st.sess.askedSet(), Themes: st.sess.Themes,
-		LastConcrete: st.sess.LastConcrete,
+		// Rereading a finished phase is no moment to ask for a concrete detail.
+		LastConcrete: st.sess.LastConcrete || !count,
 	})
-	if len(f.Themes) > 0 {
+	if count && len(f.Themes) > 0 {
 		if st.sess.Themes == nil {
 			st.sess.Themes = map[string]int{}
 		}
