@@ -25,6 +25,9 @@ type option struct {
 	name, nl       string
 	descEN, descNL string
 	choices        []choice
+	// free text is passed on as typed; other options are one lower-case word.
+	free     bool
+	required bool
 }
 
 type choice struct{ value, en, nl string }
@@ -50,7 +53,12 @@ var subcommands = []subcommand{
 	{name: "next", nl: "volgende", descEN: "Go to the next phase", descNL: "Ga naar de volgende fase"},
 	{name: "status", nl: "status", descEN: "Show the phase, roles and who has spoken", descNL: "Toon de fase, rollen en wie er sprak"},
 	{name: "leave", nl: "verlaten", descEN: "Leave the session", descNL: "Verlaat de sessie"},
+	{name: "rewrite", nl: "herschrijf", descEN: "Replace your last message in this phase", descNL: "Vervang je laatste bericht in deze fase",
+		options: []option{{name: "text", nl: "tekst", descEN: "The new text", descNL: "De nieuwe tekst", free: true, required: true}}},
 	{name: "end", nl: "einde", descEN: "End the session and post the summary", descNL: "Beëindig de sessie en plaats de samenvatting"},
+	{name: "keep", nl: "bewaren", descEN: "After the end: keep only the summary (case bringer)", descNL: "Na afloop: bewaar alleen de samenvatting (inbrenger)",
+		options: []option{{name: "text", nl: "tekst", descEN: "Optional: a message to keep as written", descNL: "Optioneel: een bericht om letterlijk te bewaren", free: true}}},
+	{name: "methods", nl: "methodes", descEN: "The methods and how long they take", descNL: "De methodes en hoe lang ze duren"},
 	{name: "help", nl: "hulp", descEN: "How the bot works", descNL: "Hoe de bot werkt"},
 	{name: "forget", nl: "vergeet", descEN: "Delete what you wrote in this server", descNL: "Wis wat je in deze server schreef"},
 	{name: "export", nl: "export", descEN: "Get a copy of what you wrote", descNL: "Krijg een kopie van wat je schreef"},
@@ -83,7 +91,11 @@ func applicationCommands() []*discordgo.ApplicationCommand {
 				NameLocalizations:        map[discordgo.Locale]string{discordgo.Dutch: op.nl},
 				Description:              op.descEN,
 				DescriptionLocalizations: map[discordgo.Locale]string{discordgo.Dutch: op.descNL},
+				Required:                 op.required,
 				MaxLength:                40,
+			}
+			if op.free {
+				so.MaxLength = 4000
 			}
 			for _, c := range op.choices {
 				so.Choices = append(so.Choices, &discordgo.ApplicationCommandOptionChoice{
@@ -99,7 +111,8 @@ func applicationCommands() []*discordgo.ApplicationCommand {
 
 // commandText turns a slash command's data into the engine's command text, e.g.
 // "start incident en solo": the subcommand followed by its option values in declared
-// order. Values are single words; anything else is cut at the first space.
+// order. Values are single lower-case words (anything after the first space is dropped),
+// except free text (rewrite, keep), which is passed on as typed.
 func commandText(d discordgo.ApplicationCommandInteractionData) (string, error) {
 	if d.Name != commandName {
 		return "", fmt.Errorf("unknown command %q", d.Name)
@@ -126,7 +139,11 @@ func commandText(d discordgo.ApplicationCommandInteractionData) (string, error) 
 	words := []string{def.name}
 	for _, op := range def.options {
 		v := strings.Fields(given[op.name])
-		if len(v) > 0 {
+		switch {
+		case len(v) == 0:
+		case op.free:
+			words = append(words, strings.TrimSpace(given[op.name]))
+		default:
 			words = append(words, strings.ToLower(v[0]))
 		}
 	}

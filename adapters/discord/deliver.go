@@ -228,7 +228,7 @@ func (r *router) deliver(ctx context.Context, ev bot.Event, out bot.Outcome, ack
 			r.log.Warn("discord: deliver cancelled", "event", ev.ID, "err", ctx.Err())
 			return
 		}
-		rows, dropped := components(rep.Actions)
+		rows, dropped := components(rep.Actions, "")
 		if len(dropped) > 0 {
 			r.log.Warn("discord: actions dropped: custom_id too long or too many buttons", "commands", dropped)
 		}
@@ -269,7 +269,9 @@ func (r *router) private(ev bot.Event, rep bot.Reply, rows []discordgo.MessageCo
 	}
 	to, err := r.dm(rep.To)
 	if err == nil {
-		if _, err = post(to, to, rep.Text, rows); err == nil {
+		// Buttons in the DM act on the thread's session.
+		dmRows, _ := components(rep.Actions, ev.Conv.Thread)
+		if _, err = post(to, to, rep.Text, dmRows); err == nil {
 			return nil
 		}
 	}
@@ -279,7 +281,7 @@ func (r *router) private(ev bot.Event, rep bot.Reply, rows []discordgo.MessageCo
 		name = ev.User.Name
 	}
 	to2 := r.toChannel(where(ev.Conv))
-	_, err = post(to2, to2, "**"+bot.Quote(name)+"**, "+rep.Text, rows)
+	_, err = post(to2, to2, "**"+bot.Quote(name)+"**: "+rep.Text, rows)
 	return err
 }
 
@@ -311,7 +313,7 @@ func (r *router) open(ctx context.Context, ev bot.Event, rep bot.Reply, rows []d
 	if err != nil {
 		return fmt.Errorf("discord: start thread in %s: %w", parent, err)
 	}
-	r.remember(th.ID, channelInfo{thread: true, parent: parent, owner: r.selfID()})
+	r.remember(th.ID, channelInfo{thread: true, parent: parent, owner: r.selfID(), guild: ev.Conv.Workspace})
 
 	oev := bot.Event{
 		ID:      ev.ID + "/open",

@@ -1,7 +1,8 @@
 // Package discord connects the intervision engine to Discord with discordgo.
 //
 // The bot registers one slash command, /intervision, with subcommands (start, join,
-// bring, next, status, leave, end, help, forget, export) in English and Dutch. A group
+// bring, next, status, leave, rewrite, end, keep, methods, help, forget, export) in
+// English and Dutch. A group
 // session runs in a public thread the bot opens in the channel where /intervision
 // start was used; every message in that thread is a turn. A solo reflection runs in a
 // direct message with the bot, where every message is a turn. Buttons under the bot's

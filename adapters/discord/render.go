@@ -66,12 +66,42 @@ func byteIndexOfRune(s string, n int) int {
 	return len(s)
 }
 
+// remotePrefix marks a custom_id that carries its session thread: "t:<thread>:<command>".
+// Buttons sent to a user's DMs on behalf of a thread use it, so that a click in the DM
+// reaches the thread's session.
+const remotePrefix = "t:"
+
+// customID is the custom_id of an action's button; thread is set for buttons sent
+// outside the session's thread.
+func customID(command, thread string) string {
+	if thread == "" {
+		return command
+	}
+	return remotePrefix + thread + ":" + command
+}
+
+// parseCustomID splits a custom_id into the session thread (empty: the conversation the
+// click happened in) and the command.
+func parseCustomID(id string) (thread, command string) {
+	rest, ok := strings.CutPrefix(id, remotePrefix)
+	if !ok {
+		return "", id
+	}
+	thread, command, ok = strings.Cut(rest, ":")
+	if !ok || thread == "" || strings.Trim(thread, "0123456789") != "" {
+		return "", id
+	}
+	return thread, command
+}
+
 // components renders actions as rows of buttons: at most five per row and five rows.
 // An action whose command does not fit in a custom_id is dropped (and reported).
-func components(actions []bot.Action) (rows []discordgo.MessageComponent, dropped []string) {
+// thread is set when the buttons go elsewhere than the session's thread (a DM).
+func components(actions []bot.Action, thread string) (rows []discordgo.MessageComponent, dropped []string) {
 	var row discordgo.ActionsRow
 	for _, a := range actions {
-		if a.Command == "" || len(a.Command) > maxCustomID {
+		id := customID(a.Command, thread)
+		if a.Command == "" || len(id) > maxCustomID {
 			dropped = append(dropped, a.Command)
 			continue
 		}
@@ -86,7 +116,7 @@ func components(actions []bot.Action) (rows []discordgo.MessageComponent, droppe
 		if utf8.RuneCountInString(label) > maxLabel {
 			label = string([]rune(label)[:maxLabel-1]) + "…"
 		}
-		row.Components = append(row.Components, discordgo.Button{Label: label, Style: style, CustomID: a.Command})
+		row.Components = append(row.Components, discordgo.Button{Label: label, Style: style, CustomID: id})
 		if len(row.Components) == buttonsPerRow {
 			rows = append(rows, row)
 			row = discordgo.ActionsRow{}

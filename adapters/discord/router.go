@@ -37,6 +37,7 @@ type channelInfo struct {
 	thread bool
 	parent string // the thread's parent channel
 	owner  string // the user who created the thread
+	guild  string
 }
 
 // maxCachedChannels bounds the channel cache; it is cleared when full.
@@ -112,7 +113,7 @@ func (r *router) channel(id string) (channelInfo, error) {
 			return channelInfo{}, fmt.Errorf("discord: look up channel %s: %w", id, err)
 		}
 	}
-	info = channelInfo{thread: ch.IsThread(), parent: ch.ParentID, owner: ch.OwnerID}
+	info = channelInfo{thread: ch.IsThread(), parent: ch.ParentID, owner: ch.OwnerID, guild: ch.GuildID}
 	r.remember(id, info)
 	return info, nil
 }
@@ -262,7 +263,7 @@ func (r *router) warnEmptyContent() {
 // onInteraction handles INTERACTION_CREATE: slash commands and button clicks.
 func (r *router) onInteraction(i *discordgo.Interaction) {
 	defer r.done(i.ID)
-	var text string
+	var text, remote string
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand:
 		t, err := commandText(i.ApplicationCommandData())
@@ -272,7 +273,7 @@ func (r *router) onInteraction(i *discordgo.Interaction) {
 		}
 		text = t
 	case discordgo.InteractionMessageComponent:
-		text = i.MessageComponentData().CustomID
+		remote, text = parseCustomID(i.MessageComponentData().CustomID)
 	default:
 		return
 	}
@@ -281,9 +282,19 @@ func (r *router) onInteraction(i *discordgo.Interaction) {
 		return
 	}
 	ack := &acker{api: r.api, i: i}
-	if i.GuildID == "" {
+	switch {
+	case remote != "":
+		// A button the bot sent to this user's DMs on behalf of a session thread.
+		info, err := r.channel(remote)
+		if err != nil || !r.sessionThread(info) {
+			r.log.Warn("discord: button for an unknown session thread", "thread", remote, "err", err)
+			return
+		}
+		ev.Conv = bot.Conversation{Platform: platformName, Workspace: info.guild, Channel: info.parent, Thread: remote}
+		ack.inThread = true // public replies belong in the thread, not in the DM
+	case i.GuildID == "":
 		ev.Conv = bot.Conversation{Platform: platformName, Workspace: dmWorkspace, Channel: i.ChannelID, Direct: true}
-	} else {
+	default:
 		c, err := r.guildConv(i.GuildID, i.ChannelID)
 		if err != nil {
 			r.log.Warn("discord: interaction channel", "channel", i.ChannelID, "err", err)
@@ -317,6 +328,7 @@ func (r *router) onInteraction(i *discordgo.Interaction) {
 	out, err := r.h.Handle(ctx, ev)
 	if err != nil {
 		r.log.Error("discord: handle interaction", "conv", where(ev.Conv), "event", ev.ID, "err", err)
+		ack.finish()
 		return
 	}
 	if out.Duplicate {

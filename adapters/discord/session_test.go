@@ -310,12 +310,22 @@ func TestPrivateRepliesToMessages(t *testing.T) {
 	h.say(eve, guildID, th, "Me too?")              // accepts no DMs: addressed by name in the thread
 
 	dm := h.in("dm-" + dan.id)
-	if len(dm) != 1 || !contains(dm[0].Buttons, "join") {
+	if len(dm) != 1 || !contains(dm[0].Buttons, "t:"+th+":join") {
 		t.Fatalf("DM to dan:\n%s", dump(dm))
 	}
 	after := h.in(th)[before:]
-	if len(after) != 1 || !strings.HasPrefix(after[0].Content, "**Eve**, ") {
+	if len(after) != 1 || !strings.HasPrefix(after[0].Content, "**Eve**: ") {
 		t.Fatalf("thread after eve:\n%s", dump(after))
+	}
+	// Dan's Join button in the DM joins the thread's session; the news goes to the thread.
+	h.click(dan, "dm-"+dan.id, "t:"+th+":join")
+	key := state.Key{Platform: "discord", Workspace: guildID, Channel: channelID, Thread: th}
+	if n := len(h.session(key)["members"].([]any)); n != 3 {
+		t.Fatalf("members = %d after dan's click in the DM, want 3", n)
+	}
+	joined := h.in(th)[len(h.in(th))-1]
+	if !strings.Contains(joined.Content, "Dan joined") || joined.Ephemeral || joined.Kind != "message" {
+		t.Fatalf("thread after dan's click:\n%s", dump(h.in(th)))
 	}
 	checkSafe(t, h.f.messages())
 }

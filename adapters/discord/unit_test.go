@@ -28,6 +28,7 @@ func TestCommandText(t *testing.T) {
 		{"options in declared order", sub("start", str("mode", "solo"), str("language", "nl"), str("method", "WSN")), "start wsn nl solo", false},
 		{"one word per option", sub("start", str("method", "incident please")), "start incident", false},
 		{"next", sub("next"), "next", false},
+		{"free text kept as typed", sub("rewrite", str("text", "  What did the Mother say?  ")), "rewrite What did the Mother say?", false},
 		{"no subcommand", discordgo.ApplicationCommandInteractionData{Name: "intervision"}, "help", false},
 		{"unknown subcommand", sub("dance"), "", true},
 		{"other command", discordgo.ApplicationCommandInteractionData{Name: "other"}, "", true},
@@ -246,5 +247,24 @@ func TestNewConfig(t *testing.T) {
 		if err == nil && (a.cfg.Token != "abc" || a.Name() != "discord") {
 			t.Errorf("%s: token %q", tc.name, a.cfg.Token)
 		}
+	}
+}
+
+func TestCustomID(t *testing.T) {
+	tests := []struct{ id, thread, command string }{
+		{"next", "", "next"},
+		{"t:123:join", "123", "join"},
+		{"t:123:keep this: text", "123", "keep this: text"},
+		{"t:abc:join", "", "t:abc:join"}, // not a thread id
+		{"t::join", "", "t::join"},
+	}
+	for _, tc := range tests {
+		th, cmd := parseCustomID(tc.id)
+		if th != tc.thread || cmd != tc.command {
+			t.Errorf("parseCustomID(%q) = %q, %q; want %q, %q", tc.id, th, cmd, tc.thread, tc.command)
+		}
+	}
+	if got := customID("join", "123"); got != "t:123:join" {
+		t.Errorf("customID = %q", got)
 	}
 }
