@@ -100,15 +100,19 @@ func newLogger(w io.Writer, getenv func(string) string, level slog.Level) *slog.
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
 }
 
-// readSecret returns the variable key, or the contents of the file named by key_FILE.
-func readSecret(getenv func(string) string, key string) string {
-	if v := getenv(key); v != "" {
-		return v
+// readSecret returns the variable name, or the contents of the file named by
+// name_FILE (Docker and Kubernetes secrets), trimmed.
+func readSecret(getenv func(string) string, name string) (string, error) {
+	if v := strings.TrimSpace(getenv(name)); v != "" {
+		return v, nil
 	}
-	if path := getenv(key + "_FILE"); path != "" {
-		if b, err := os.ReadFile(path); err == nil {
-			return strings.TrimSpace(string(b))
-		}
+	path := getenv(name + "_FILE")
+	if path == "" {
+		return "", nil
 	}
-	return ""
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("read %s_FILE: %w", name, err)
+	}
+	return strings.TrimSpace(string(b)), nil
 }

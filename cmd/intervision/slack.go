@@ -1,10 +1,7 @@
 package main
 
 import (
-	"fmt"
 	"log/slog"
-	"os"
-	"strings"
 
 	"github.com/intervision-bot/intervision/adapters/slack"
 	"github.com/intervision-bot/intervision/bot"
@@ -26,7 +23,7 @@ func slackFromEnv(getenv func(string) string, log *slog.Logger) (bot.Adapter, bo
 		{"SLACK_APP_TOKEN", &cfg.AppToken},
 		{"SLACK_SIGNING_SECRET", &cfg.SigningSecret},
 	} {
-		if *v.dst, err = slackSecret(getenv, v.name); err != nil {
+		if *v.dst, err = readSecret(getenv, v.name); err != nil {
 			return nil, false, err
 		}
 	}
@@ -40,21 +37,4 @@ func slackFromEnv(getenv func(string) string, log *slog.Logger) (bot.Adapter, bo
 		return nil, false, err
 	}
 	return a, true, nil
-}
-
-// slackSecret reads name from the environment, or from the file named by name_FILE
-// (Docker and Kubernetes secrets), trimming the trailing newline.
-func slackSecret(getenv func(string) string, name string) (string, error) {
-	if v := strings.TrimSpace(getenv(name)); v != "" {
-		return v, nil
-	}
-	path := getenv(name + "_FILE")
-	if path == "" {
-		return "", nil
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return "", fmt.Errorf("slack: read %s_FILE: %w", name, err)
-	}
-	return strings.TrimSpace(string(b)), nil
 }

@@ -19,7 +19,10 @@ func storeFromEnv(ctx context.Context, getenv func(string) string, log *slog.Log
 	if err != nil {
 		return nil, err
 	}
-	url := readSecret(getenv, "REDIS_URL")
+	url, err := readSecret(getenv, "REDIS_URL")
+	if err != nil {
+		return nil, err
+	}
 	if url == "" {
 		return memstore.New(memstore.WithRetention(retention)), nil
 	}
