@@ -77,6 +77,13 @@ func (a *acker) respond(resp *discordgo.InteractionResponse) error {
 	return nil
 }
 
+// adoptSibling records that another replica deferred this slash command privately.
+func (a *acker) adoptSibling() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.failed, a.deferred, a.ephemeral = false, true, true
+}
+
 func (a *acker) lost() bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()

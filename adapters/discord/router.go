@@ -332,13 +332,23 @@ func (r *router) onInteraction(i *discordgo.Interaction) {
 		return
 	}
 	if out.Duplicate {
-		return // another replica applied it and answers
+		// Another replica applied it and answers, also into a response this replica may
+		// have deferred: the interaction token is the same for every replica.
+		return
 	}
 	if i.Type == discordgo.InteractionApplicationCommand {
 		private := len(out.Replies) > 0 && out.Replies[0].To != ""
 		if err := ack.deferReply(private); err != nil {
-			r.ackFailed(ev, err)
-			return
+			opens := len(out.Replies) > 0 && out.Replies[0].Opens != nil
+			if !errors.Is(err, errAcknowledged) || opens {
+				// Opening a thread is not recorded in the store: the replica whose
+				// acknowledgement won opens it.
+				r.ackFailed(ev, err)
+				return
+			}
+			// This replica applied the event, but another one deferred it first (which
+			// it does privately, when the engine was slow): answer into that response.
+			ack.adoptSibling()
 		}
 	}
 	if ack.lost() {
