@@ -44,9 +44,9 @@ func TestInteractionDelivery(t *testing.T) {
 			wantAck: ack{Type: 5}, wantKinds: []string{"original"}},
 		{name: "slash private first", out: bot.Outcome{Replies: []bot.Reply{{To: ann.id, Text: "psst"}, {Text: "all"}}},
 			wantAck: ack{Type: 5, Ephemeral: true}, wantKinds: []string{"original/private", "followup"}},
-		{name: "slash slow public", delay: 120 * time.Millisecond, out: bot.Outcome{Replies: []bot.Reply{{Text: "late"}}},
+		{name: "slash slow public", delay: 250 * time.Millisecond, out: bot.Outcome{Replies: []bot.Reply{{Text: "late"}}},
 			wantAck: ack{Type: 5, Ephemeral: true}, wantKinds: []string{"message"}, wantDel: true},
-		{name: "slash slow private", delay: 120 * time.Millisecond, out: bot.Outcome{Replies: []bot.Reply{{To: ann.id, Text: "late psst"}}},
+		{name: "slash slow private", delay: 250 * time.Millisecond, out: bot.Outcome{Replies: []bot.Reply{{To: ann.id, Text: "late psst"}}},
 			wantAck: ack{Type: 5, Ephemeral: true}, wantKinds: []string{"original/private"}},
 		{name: "slash nothing", out: bot.Outcome{}, wantAck: ack{Type: 5}, wantDel: true},
 		{name: "click private", click: true, out: bot.Outcome{Replies: []bot.Reply{{To: ann.id, Text: "only you"}}},
@@ -57,7 +57,11 @@ func TestInteractionDelivery(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			h := startWith(t, 1, canned{out: tc.out, delay: tc.delay}, 40*time.Millisecond)
+			ackWait := 2 * time.Second // fast handlers answer well within it
+			if tc.delay > 0 {
+				ackWait = 30 * time.Millisecond
+			}
+			h := startWith(t, 1, canned{out: tc.out, delay: tc.delay}, ackWait)
 			h.f.addChannel("999", guildID, 0)
 			h.f.mu.Lock()
 			h.f.sent = append(h.f.sent, sent{Kind: "message", Channel: "999", ID: "1", Buttons: []string{"x"}})
