@@ -318,7 +318,7 @@ func (r *router) open(ctx context.Context, ev bot.Event, rep bot.Reply, rows []d
 		Name: threadName(rep.Text), AutoArchiveDuration: threadArchive,
 	})
 	if err != nil {
-		return fmt.Errorf("discord: start thread in %s: %w", parent, err)
+		return fmt.Errorf("discord: start thread in %s (does the bot have Create Public Threads and Send Messages in Threads there?): %w", parent, err)
 	}
 	r.remember(th.ID, channelInfo{thread: true, parent: parent, owner: r.selfID(), guild: ev.Conv.Workspace})
 
