@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"log/slog"
-	"os"
 	"strconv"
 	"strings"
 
@@ -18,9 +17,9 @@ func init() { register(platform{name: "discord", fromEnv: discordFromEnv}) }
 // server (instantly, for testing); DISCORD_APP_ID overrides the application id;
 // DISCORD_SHARD_ID and DISCORD_SHARD_COUNT split servers over replicas.
 func discordFromEnv(getenv func(string) string, log *slog.Logger) (bot.Adapter, bool, error) {
-	token, err := discordSecret(getenv, "DISCORD_BOT_TOKEN")
+	token, err := readSecret(getenv, "DISCORD_BOT_TOKEN")
 	if err != nil {
-		return nil, false, err
+		return nil, false, fmt.Errorf("discord: %w", err)
 	}
 	if token == "" {
 		return nil, false, nil
@@ -55,20 +54,4 @@ func envInt(getenv func(string) string, name string) (int, error) {
 		return 0, fmt.Errorf("discord: %s=%q is not a non-negative number", name, v)
 	}
 	return n, nil
-}
-
-// discordSecret reads name from the environment, or from the file named by name_FILE.
-func discordSecret(getenv func(string) string, name string) (string, error) {
-	if v := strings.TrimSpace(getenv(name)); v != "" {
-		return v, nil
-	}
-	path := getenv(name + "_FILE")
-	if path == "" {
-		return "", nil
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return "", fmt.Errorf("discord: read %s_FILE: %w", name, err)
-	}
-	return strings.TrimSpace(string(b)), nil
 }
