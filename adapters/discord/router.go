@@ -206,9 +206,11 @@ func (r *router) onMessage(m *discordgo.Message) {
 			return // chatter outside the bot's threads
 		}
 		ev.Conv = bot.Conversation{Platform: platformName, Workspace: m.GuildID, Channel: info.parent, Thread: m.ChannelID}
-		// In a session thread every message is a turn; "!next" is a command.
+		// In a session thread every message is a turn, except "!next" and one bare
+		// command word ("next"), as the engine's texts say; "end of story" is a turn.
 		t := strings.TrimSpace(text)
-		ev.Command = strings.HasPrefix(t, "!") && bot.IsCommand(t)
+		ev.Command = strings.HasPrefix(t, "!") && bot.IsCommand(t) || len(strings.Fields(t)) == 1 && bot.IsCommand(t)
+		ev.Ambient = true
 	}
 	if strings.TrimSpace(ev.Text) == "" {
 		if len(m.Attachments) == 0 && len(m.StickerItems) == 0 {

@@ -61,7 +61,7 @@ func TestGroupSessionWithButtons(t *testing.T) {
 		{who: bob, text: "I would sit down with him."}, {who: cas, text: "I would ask when suits him."}, // 4
 		{who: ann, text: "I told him the meeting was required."}, // 5
 		{who: bob, text: "Partnership starts at the door."}, {who: cas, text: "Time is a resource."}, {who: ann, text: "Yes."},
-		{who: ann, click: "next"},                                                                          // 6 open discussion: done by next
+		{who: ann, text: "next"},                                                                           // 6 open discussion: a bare command word typed in the thread
 		{who: ann, text: "I decided for them without asking."},                                             // 7 takeaway
 		{who: ann, text: "On Monday I will call the father at nine."},                                      // 8 next step
 		{who: bob, text: "Good session."}, {who: cas, text: "Clear phases."}, {who: ann, text: "Helpful."}, // 9
