@@ -195,13 +195,13 @@ func (s *Store) Stats() Stats {
 //
 //	KEYS[1] record key; KEYS[2] event key (absent when the event has no id)
 //	ARGV[1] version the caller saw ("" = no record)
-//	ARGV[2] op: l load, w write, d delete, t keep data and refresh expiry
+//	ARGV[2] op: w write, d delete, t keep data and refresh expiry
 //	ARGV[3] new record (version header + data) for w
 //	ARGV[4] record expiry in ms; ARGV[5] event id expiry in ms
 //	ARGV[6] this attempt's token, stored as the event key's value
 //
 // Replies {0, token} when the event id was seen, {1[, record]} with the current record
-// when the caller's version is stale (or op is l), {2} when committed.
+// when the caller's version is stale, {2} when committed.
 var stepScript = redis.NewScript(`
 if KEYS[2] then
   local seen = redis.call('GET', KEYS[2])
@@ -210,11 +210,11 @@ end
 local cur = redis.call('GET', KEYS[1])
 local ver = ''
 if cur then ver = string.sub(cur, 1, 16) end
-local op = ARGV[2]
-if op == 'l' or ver ~= ARGV[1] then
+if ver ~= ARGV[1] then
   if cur then return {1, cur} end
   return {1}
 end
+local op = ARGV[2]
 if op == 'w' then
   redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4])
 elseif op == 'd' then
@@ -241,9 +241,12 @@ const (
 	replyCommited = 2
 )
 
-// Update loads the record of key (from the cache when it has one), calls fn and
-// commits its change with one script that checks the version and the event id. On a
-// version conflict the script returns the current record and fn runs again.
+// Update calls fn on the record of key as this process last saw it (from the cache; no
+// record when it has none) and commits its change with one script that checks the
+// version and the event id. On a version conflict the script returns the current record
+// and fn runs again, so a step costs one round trip when the cache is current and two
+// when it is not. A duplicate event id is refused with state.ErrDuplicate; fn may have
+// run, but its change is dropped.
 func (s *Store) Update(ctx context.Context, key state.Key, eventID string, fn state.UpdateFunc) error {
 	s.updates.Add(1)
 	rk := s.recordKey(key)
@@ -251,27 +254,32 @@ func (s *Store) Update(ctx context.Context, key state.Key, eventID string, fn st
 	if eventID != "" {
 		keys = append(keys, s.eventKey(key, eventID))
 	}
-	cur, ok := s.cache.get(rk)
-	if !ok {
-		reply, err := s.step(ctx, keys, "", "l", nil, 0, "")
-		if err != nil {
-			s.cache.drop(rk)
-			return s.unavailable("update", key, err)
-		}
-		if reply.code == replySeen {
-			s.duplicates.Add(1)
-			return state.ErrDuplicate
-		}
-		cur = reply.current
-		s.cache.put(rk, cur)
-	}
+	// Without a cache entry, guess that there is no record: when there is one, the
+	// commit fails its version check and returns the record, which costs the same
+	// round trip a load would have, and a new conversation costs none.
+	cur, _ := s.cache.get(rk)
+	verified := false // cur was read from Redis during this call
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("redisstore: update %s: %w", key, err)
 		}
 		ch, err := fn(clone(cur.data))
 		if err != nil {
-			return err
+			if verified {
+				return err
+			}
+			// fn may have judged a stale view: show it the current record first.
+			fresh, gerr := s.load(ctx, rk)
+			if gerr != nil {
+				s.cache.drop(rk)
+				return s.unavailable("update", key, gerr)
+			}
+			verified = true
+			if fresh.version == cur.version {
+				return err
+			}
+			cur = fresh
+			continue
 		}
 		ttl := ch.TTL
 		if ttl <= 0 {
@@ -317,7 +325,7 @@ func (s *Store) Update(ctx context.Context, key state.Key, eventID string, fn st
 			return state.ErrDuplicate
 		}
 		s.conflicts.Add(1)
-		cur = reply.current
+		cur, verified = reply.current, true
 		s.cache.put(rk, cur)
 		if attempt >= s.opts.MaxAttempts {
 			return fmt.Errorf("redisstore: update %s: gave up after %d conflicting attempts: %w",
@@ -379,23 +387,31 @@ func (s *Store) index(ctx context.Context, key state.Key, users []string, ttl ti
 
 // Get returns the current record of key, or nil.
 func (s *Store) Get(ctx context.Context, key state.Key) ([]byte, error) {
-	rk := s.recordKey(key)
+	r, err := s.load(ctx, s.recordKey(key))
+	if err != nil {
+		return nil, s.unavailable("get", key, err)
+	}
+	return clone(r.data), nil
+}
+
+// load reads a record with GET and caches it.
+func (s *Store) load(ctx context.Context, rk string) (record, error) {
 	s.roundTrips.Add(1)
 	v, err := s.rdb.Get(ctx, rk).Result()
 	if errors.Is(err, redis.Nil) {
 		s.cache.put(rk, record{})
-		return nil, nil
+		return record{}, nil
 	}
 	if err != nil {
 		s.cache.drop(rk)
-		return nil, s.unavailable("get", key, err)
+		return record{}, err
 	}
 	r, err := parseRecord(v)
 	if err != nil {
-		return nil, fmt.Errorf("redisstore: get %s: %w", key, err)
+		return record{}, err
 	}
 	s.cache.put(rk, r)
-	return clone(r.data), nil
+	return r, nil
 }
 
 // Conversations lists the keys a user contributed to in a space. A listed

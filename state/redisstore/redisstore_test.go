@@ -214,9 +214,23 @@ func TestOneRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	step("warm") // load + commit: two
-	if got := s.Stats().RoundTrips; got != 2 {
-		t.Fatalf("first step took %d round trips, want 2", got)
+	step("warm") // a new conversation: one
+	if got := s.Stats().RoundTrips; got != 1 {
+		t.Fatalf("first step took %d round trips, want 1", got)
+	}
+	// Another replica, without a cache entry: two (the first commit returns the record).
+	other := redisstore.New(newClient(t, srv.URL()), redisstore.Options{})
+	if err := other.Update(ctx, k, "other", func(cur []byte) (state.Change, error) {
+		return state.Change{Data: append(cur, 'x')}, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got := other.Stats().RoundTrips; got != 2 {
+		t.Fatalf("first step on another replica took %d round trips, want 2", got)
+	}
+	step("stale") // s's cache is behind: two
+	if got := s.Stats().RoundTrips; got != 3 {
+		t.Fatalf("stale step: %d round trips in all, want 3", got)
 	}
 	if err := rdb.ConfigResetStat(ctx).Err(); err != nil {
 		t.Fatal(err)
@@ -225,7 +239,7 @@ func TestOneRoundTrip(t *testing.T) {
 	for i := range n {
 		step("e" + strconv.Itoa(i))
 	}
-	if got := s.Stats().RoundTrips - 2; got != n {
+	if got := s.Stats().RoundTrips - 3; got != n {
 		t.Fatalf("%d cached steps took %d round trips", n, got)
 	}
 	calls := commandCalls(t, rdb)
@@ -371,7 +385,9 @@ func TestUnavailable(t *testing.T) {
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("failing calls took %v", d)
 	}
-	srv.Restart() // an empty Redis on the same port
+	if err := srv.Restart(); err != nil { // an empty Redis on the same port
+		t.Fatal(err)
+	}
 	if err := write("e2", "two"); err != nil {
 		t.Fatalf("after Redis came back: %v", err)
 	}
@@ -430,6 +446,35 @@ func TestOpen(t *testing.T) {
 	}
 	if _, err := redisstore.Open(ctx, "redis://127.0.0.1:1", redisstore.Options{}); !errors.Is(err, state.ErrUnavailable) {
 		t.Fatalf("Open of a closed port: %v, want ErrUnavailable", err)
+	}
+}
+
+// TestFuncErrorOnStaleView: an update function that fails on what it was shown is
+// shown the current record before its error is believed.
+func TestFuncErrorOnStaleView(t *testing.T) {
+	srv := redistest.Start(t)
+	a := redisstore.New(newClient(t, srv.URL()), redisstore.Options{})
+	b := redisstore.New(newClient(t, srv.URL()), redisstore.Options{})
+	k := state.Key{Platform: "slack", Workspace: "T1", Channel: "C1", Thread: "1"}
+	need := func(want string) state.UpdateFunc {
+		return func(cur []byte) (state.Change, error) {
+			if string(cur) != want {
+				return state.Change{}, fmt.Errorf("cur = %q, want %q", cur, want)
+			}
+			return state.Change{Data: append(cur, 'x')}, nil
+		}
+	}
+	if err := a.Update(ctx, k, "", need("")); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Update(ctx, k, "", need("x")); err != nil { // b has no cache entry
+		t.Fatal(err)
+	}
+	if err := a.Update(ctx, k, "", need("xx")); err != nil { // a's cache is stale
+		t.Fatal(err)
+	}
+	if err := a.Update(ctx, k, "", need("nope")); err == nil || !strings.Contains(err.Error(), "nope") {
+		t.Fatalf("error on the current record: %v", err)
 	}
 }
 

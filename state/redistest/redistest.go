@@ -7,6 +7,7 @@ package redistest
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -27,7 +28,6 @@ type Server struct {
 	Port int
 	dir  string
 	args []string
-	tb   testing.TB
 
 	mu  sync.Mutex
 	cmd *exec.Cmd
@@ -41,10 +41,28 @@ func (s *Server) URL() string { return "redis://" + s.Addr }
 // "yes").
 func Start(tb testing.TB, extra ...string) *Server {
 	tb.Helper()
-	bin := mustBinary(tb, "redis-server")
-	dir := tb.TempDir()
-	port := freePort(tb)
-	s := &Server{Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), Port: port, dir: dir, tb: tb}
+	mustBinary(tb, "redis-server")
+	s, err := Launch(tb.TempDir(), freePort(tb), extra...)
+	if err != nil {
+		tb.Fatalf("redistest: %v", err)
+	}
+	tb.Cleanup(s.Stop)
+	return s
+}
+
+// Launch runs a redis-server on port with its files in dir, for programs that are not
+// tests (the bench). The caller stops it with Stop. Port 0 picks a free port.
+func Launch(dir string, port int, extra ...string) (*Server, error) {
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		return nil, fmt.Errorf("redis-server not found on PATH (apt-get install -y redis-server redis-tools): %w", err)
+	}
+	if port == 0 {
+		if port, err = pickPort(); err != nil {
+			return nil, err
+		}
+	}
+	s := &Server{Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), Port: port, dir: dir}
 	s.args = append([]string{
 		"--port", strconv.Itoa(port),
 		"--bind", "127.0.0.1",
@@ -56,10 +74,9 @@ func Start(tb testing.TB, extra ...string) *Server {
 		"--logfile", filepath.Join(dir, "redis.log"),
 	}, extra...)
 	if err := s.start(bin); err != nil {
-		tb.Fatalf("redistest: %v", err)
+		return nil, err
 	}
-	tb.Cleanup(s.Stop)
-	return s
+	return s, nil
 }
 
 func (s *Server) start(bin string) error {
@@ -116,12 +133,16 @@ func (s *Server) Stop() {
 }
 
 // Restart starts the server again on the same port (after Stop). Data is not kept.
-func (s *Server) Restart() {
-	s.tb.Helper()
+func (s *Server) Restart() error {
 	s.Stop()
-	if err := s.start(mustBinary(s.tb, "redis-server")); err != nil {
-		s.tb.Fatalf("redistest: restart: %v", err)
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		return fmt.Errorf("restart: %w", err)
 	}
+	if err := s.start(bin); err != nil {
+		return fmt.Errorf("restart: %w", err)
+	}
+	return nil
 }
 
 // Cluster is a Redis Cluster of masters started by StartCluster.
@@ -204,26 +225,34 @@ func mustBinary(tb testing.TB, name string) string {
 	return p
 }
 
-// freePort asks the kernel for a free loopback port. Redis cluster also uses port+10000
-// for its bus, so ports above 55535 are avoided.
+// freePort asks the kernel for a free loopback port, or fails tb.
 func freePort(tb testing.TB) int {
 	tb.Helper()
+	p, err := pickPort()
+	if err != nil {
+		tb.Fatalf("redistest: %v", err)
+	}
+	return p
+}
+
+// pickPort asks the kernel for a free loopback port. Redis Cluster also listens on
+// port+10000 for its bus, so that port must be free too.
+func pickPort() (int, error) {
 	for range 100 {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
-			tb.Fatalf("redistest: find a free port: %v", err)
+			return 0, fmt.Errorf("find a free port: %w", err)
 		}
 		port := l.Addr().(*net.TCPAddr).Port
 		_ = l.Close()
 		if port <= 55535 {
 			if bus, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port+10000))); err == nil {
 				_ = bus.Close()
-				return port
+				return port, nil
 			}
 		}
 	}
-	tb.Fatalf("redistest: no free port below 55536")
-	return 0
+	return 0, errors.New("no free port below 55536")
 }
 
 // ping sends an inline PING and expects +PONG.

@@ -1,0 +1,356 @@
+// Command bench drives concurrent intervision sessions through the engine and the Redis
+// store for a while and reports throughput, latency, Redis commands per step and memory
+// per session:
+//
+//	go run ./bench --redis redis://127.0.0.1:6379 --sessions 50 --duration 5s
+//
+// Without --redis it starts a redis-server of its own on a free port. Each session is
+// one goroutine that plays a group session step by step (start, bring, two joins, next,
+// the incident, then clarifying questions) and moves to a new thread after --steps
+// steps, so records keep a realistic size. After the run it runs redis-benchmark (when
+// installed) for a one-key EVAL of GET+SET with as many clients as sessions, against
+// the same server, and prints the ratio. The last line is:
+//
+//	steps_per_s=.. p50_us=.. p99_us=.. cmds_per_step=.. bytes_per_session=..
+//
+// cmds_per_step counts the commands clients sent (INFO commandstats, leaving out the
+// commands scripts run inside Redis); bytes_per_session is the growth of used_memory
+// per finished session (record, event ids and user index). It resets no statistics:
+// it works on differences, so it can run against a shared server, which it only adds
+// keys to under a fresh prefix.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"regexp"
+	"runtime/pprof"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/intervision-bot/intervision/bot"
+	"github.com/intervision-bot/intervision/prompts"
+	"github.com/intervision-bot/intervision/state/redisstore"
+	"github.com/intervision-bot/intervision/state/redistest"
+)
+
+func main() {
+	url := flag.String("redis", "", "Redis URL; empty starts a redis-server on a free port")
+	sessions := flag.Int("sessions", 50, "concurrent sessions")
+	duration := flag.Duration("duration", 5*time.Second, "how long to drive the sessions")
+	steps := flag.Int("steps", 30, "steps per session before it moves to a new thread")
+	compare := flag.Bool("compare", true, "run redis-benchmark against the same server afterwards")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
+	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	if err := run(*url, *sessions, *duration, *steps, *compare); err != nil {
+		pprof.StopCPUProfile()
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(url string, sessions int, duration time.Duration, steps int, compare bool) error {
+	if sessions < 1 || steps < 7 {
+		return errors.New("need --sessions >= 1 and --steps >= 7")
+	}
+	ctx := context.Background()
+	if url == "" {
+		dir, err := os.MkdirTemp("", "intervision-bench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		srv, err := redistest.Launch(dir, 0)
+		if err != nil {
+			return err
+		}
+		defer srv.Stop()
+		url = srv.URL()
+		fmt.Printf("started redis-server at %s\n", srv.Addr)
+	}
+	// One connection per session, as a replica under this load would be configured.
+	if !strings.Contains(url, "pool_size=") && !strings.Contains(url, ",") {
+		sep := "?"
+		if strings.Contains(url, "?") {
+			sep = "&"
+		}
+		url += sep + "pool_size=" + strconv.Itoa(sessions+4)
+	}
+	prefix := fmt.Sprintf("bench%d", time.Now().UnixNano())
+	st, err := redisstore.Open(ctx, url, redisstore.Options{Prefix: prefix})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	rdb := st.Client()
+	eng := bot.New(bot.Config{Store: st, Library: prompts.MustBuiltin(),
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+
+	// Warm up: the script is loaded and the connection pool filled.
+	if err := drive(ctx, eng, prefix+"warm", sessions, steps, 500*time.Millisecond, nil); err != nil {
+		return err
+	}
+
+	memBefore, err := usedMemory(ctx, rdb)
+	if err != nil {
+		return err
+	}
+	statsBefore, err := commandStats(ctx, rdb)
+	if err != nil {
+		return err
+	}
+	cpuBefore, _ := redisCPU(ctx, rdb)
+	selfBefore := selfCPU()
+	storeBefore := st.Stats()
+	var res result
+	start := time.Now()
+	if err := drive(ctx, eng, prefix, sessions, steps, duration, &res); err != nil {
+		return err
+	}
+	elapsed := time.Since(start)
+	statsAfter, err := commandStats(ctx, rdb)
+	if err != nil {
+		return err
+	}
+	memAfter, err := usedMemory(ctx, rdb)
+	if err != nil {
+		return err
+	}
+	cpuAfter, _ := redisCPU(ctx, rdb)
+	selfAfter := selfCPU()
+	storeAfter := st.Stats()
+
+	n := len(res.latencies)
+	if n == 0 {
+		return errors.New("no steps completed")
+	}
+	slices.Sort(res.latencies)
+	stepsPerS := float64(n) / elapsed.Seconds()
+	p50 := res.latencies[n*50/100]
+	p99 := res.latencies[min(n-1, n*99/100)]
+	var clientCmds int64
+	for name, calls := range statsAfter {
+		if !scriptInner[name] && !benchOwn[name] {
+			clientCmds += calls - statsBefore[name]
+		}
+	}
+	cmdsPerStep := float64(clientCmds) / float64(n)
+	bytesPerSession := float64(memAfter-memBefore) / float64(max(res.threads.Load(), 1))
+	rtPerStep := float64(storeAfter.RoundTrips-storeBefore.RoundTrips) / float64(n)
+	fmt.Printf("sessions=%d duration=%s steps=%d threads=%d conflicts=%d store_round_trips_per_step=%.3f\n",
+		sessions, elapsed.Round(time.Millisecond), n, res.threads.Load(),
+		storeAfter.Conflicts-storeBefore.Conflicts, rtPerStep)
+	fmt.Printf("cpu_us_per_step: bench_process=%.1f redis_server=%.1f (cores used: %.2f, %.2f)\n",
+		(selfAfter-selfBefore).Seconds()*1e6/float64(n), (cpuAfter-cpuBefore).Seconds()*1e6/float64(n),
+		(selfAfter-selfBefore).Seconds()/elapsed.Seconds(), (cpuAfter-cpuBefore).Seconds()/elapsed.Seconds())
+
+	if compare {
+		rps, err := redisBenchmark(url, sessions)
+		if err != nil {
+			fmt.Printf("redis-benchmark: %v\n", err)
+		} else {
+			fmt.Printf("redis_benchmark_eval_rps=%.0f clients=%d ratio=%.2f\n", rps, sessions, stepsPerS/rps)
+		}
+	}
+	fmt.Printf("steps_per_s=%.0f p50_us=%d p99_us=%d cmds_per_step=%.2f bytes_per_session=%.0f\n",
+		stepsPerS, p50.Microseconds(), p99.Microseconds(), cmdsPerStep, bytesPerSession)
+	return nil
+}
+
+// scriptInner are the commands the store's scripts run inside Redis; INFO commandstats
+// counts them too, but no client sent them. (The bench path sends none of them itself.)
+var scriptInner = map[string]bool{"get": true, "set": true, "del": true, "pexpire": true, "sadd": true, "pttl": true}
+
+// benchOwn are the commands the bench sends to measure.
+var benchOwn = map[string]bool{"info": true, "memory|usage": true, "ping": true, "hello": true,
+	"client|setinfo": true, "client|setname": true}
+
+type result struct {
+	mu        sync.Mutex
+	latencies []time.Duration
+	threads   atomic.Int64
+}
+
+// drive runs sessions goroutines, each playing sessions in new threads, until d has
+// passed. Every step must succeed; latencies go to res when it is not nil.
+func drive(ctx context.Context, eng *bot.Engine, prefix string, sessions, steps int, d time.Duration, res *result) error {
+	deadline := time.Now().Add(d)
+	errs := make(chan error, sessions)
+	var wg sync.WaitGroup
+	for s := range sessions {
+		wg.Go(func() {
+			var lat []time.Duration
+			defer func() {
+				if res != nil {
+					res.mu.Lock()
+					res.latencies = append(res.latencies, lat...)
+					res.mu.Unlock()
+				}
+			}()
+			for thread := 0; time.Now().Before(deadline); thread++ {
+				conv := bot.Conversation{Platform: "slack", Workspace: "T" + strconv.Itoa(s%4),
+					Channel: "C" + strconv.Itoa(s), Thread: fmt.Sprintf("%s.%d", prefix, thread)}
+				for i := 0; i < steps && time.Now().Before(deadline); i++ {
+					ev := script(conv, thread, i)
+					t0 := time.Now()
+					out, err := eng.Handle(ctx, ev)
+					lat = append(lat, time.Since(t0))
+					if err == nil && (out.Duplicate || out.Phase == "") {
+						err = fmt.Errorf("step %d of %v: duplicate=%v phase=%q replies=%v", i, conv, out.Duplicate, out.Phase, out.Replies)
+					}
+					if err != nil {
+						errs <- err
+						return
+					}
+				}
+				if res != nil {
+					res.threads.Add(1)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	return <-errs
+}
+
+// script is step i of a group session: setup, the incident, then questions.
+func script(conv bot.Conversation, thread, i int) bot.Event {
+	ev := bot.Event{ID: fmt.Sprintf("%s:%s:%d:%d", conv.Channel, conv.Thread, thread, i), Conv: conv}
+	ann, bob, cas := bot.User{ID: "UANN", Name: "ann"}, bot.User{ID: "UBOB", Name: "bob"}, bot.User{ID: "UCAS", Name: "cas"}
+	switch i {
+	case 0:
+		ev.User, ev.Text, ev.Command = ann, "start incident en", true
+	case 1:
+		ev.User, ev.Text, ev.Command = ann, "bring", true
+	case 2:
+		ev.User, ev.Text, ev.Command = bob, "join", true
+	case 3:
+		ev.User, ev.Text, ev.Command = cas, "join", true
+	case 4:
+		ev.User, ev.Text, ev.Command = ann, "next", true
+	case 5:
+		ev.User, ev.Text = ann, "The father stood in the doorway and said he had no time for another meeting."
+	default:
+		switch i % 3 {
+		case 0:
+			ev.User, ev.Text = bob, fmt.Sprintf("What did the mother say when you arrived the %d. time?", i)
+		case 1:
+			ev.User, ev.Text = cas, "How long had you known the family by then?"
+		default:
+			ev.User, ev.Text = ann, "About a year; she said nothing and went inside."
+		}
+	}
+	return ev
+}
+
+// redisCPU is the CPU time redis-server has used (INFO cpu, user + system).
+func redisCPU(ctx context.Context, rdb redis.UniversalClient) (time.Duration, error) {
+	info, err := rdb.Info(ctx, "cpu").Result()
+	if err != nil {
+		return 0, fmt.Errorf("INFO cpu: %w", err)
+	}
+	var total float64
+	for _, m := range regexp.MustCompile(`(?m)^used_cpu_(?:sys|user):([\d.]+)`).FindAllStringSubmatch(info, -1) {
+		f, _ := strconv.ParseFloat(m[1], 64)
+		total += f
+	}
+	return time.Duration(total * float64(time.Second)), nil
+}
+
+// selfCPU is the CPU time this process has used.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func usedMemory(ctx context.Context, rdb redis.UniversalClient) (int64, error) {
+	info, err := rdb.Info(ctx, "memory").Result()
+	if err != nil {
+		return 0, fmt.Errorf("INFO memory: %w", err)
+	}
+	m := regexp.MustCompile(`(?m)^used_memory:(\d+)`).FindStringSubmatch(info)
+	if m == nil {
+		return 0, errors.New("INFO memory has no used_memory")
+	}
+	return strconv.ParseInt(m[1], 10, 64)
+}
+
+// commandStats returns calls per command from INFO commandstats.
+func commandStats(ctx context.Context, rdb redis.UniversalClient) (map[string]int64, error) {
+	info, err := rdb.Info(ctx, "commandstats").Result()
+	if err != nil {
+		return nil, fmt.Errorf("INFO commandstats: %w", err)
+	}
+	out := map[string]int64{}
+	for _, m := range regexp.MustCompile(`(?m)^cmdstat_([^:]+):calls=(\d+)`).FindAllStringSubmatch(info, -1) {
+		n, _ := strconv.ParseInt(m[2], 10, 64)
+		out[m[1]] = n
+	}
+	return out, nil
+}
+
+// redisBenchmark runs redis-benchmark for a one-key EVAL of GET+SET and returns its
+// requests per second.
+func redisBenchmark(url string, clients int) (float64, error) {
+	o, err := redis.ParseURL(url)
+	if err != nil {
+		return 0, fmt.Errorf("only a single-server redis:// URL can be compared: %w", err)
+	}
+	host, port, _ := strings.Cut(o.Addr, ":")
+	args := []string{"-h", host, "-p", port, "-c", strconv.Itoa(clients), "-n", "100000", "-q"}
+	if o.Password != "" {
+		args = append(args, "-a", o.Password, "--no-auth-warning")
+		if o.Username != "" {
+			args = append(args, "--user", o.Username)
+		}
+	}
+	if o.DB != 0 {
+		args = append(args, "--dbnum", strconv.Itoa(o.DB))
+	}
+	if o.TLSConfig != nil {
+		args = append(args, "--tls")
+	}
+	args = append(args, "EVAL", "redis.call('GET',KEYS[1]); return redis.call('SET',KEYS[1],ARGV[1])", "1",
+		"intervision-bench-k", "v")
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "redis-benchmark", args...).Output()
+	if err != nil {
+		return 0, fmt.Errorf("run: %w", err)
+	}
+	// -q prints progress lines separated by '\r', then "...: N requests per second".
+	m := regexp.MustCompile(`([\d.]+) requests per second`).FindAllSubmatch(out, -1)
+	if m == nil {
+		return 0, fmt.Errorf("no result in %q", out)
+	}
+	return strconv.ParseFloat(string(m[len(m)-1][1]), 64)
+}
