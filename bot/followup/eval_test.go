@@ -20,8 +20,23 @@ type evalSet struct {
 		Themes []string `yaml:"themes"`
 		Text   string   `yaml:"text"`
 	} `yaml:"cases"`
-	Questions []string `yaml:"questions"`
-	Advice    []string `yaml:"advice"`
+	Questions []snippet `yaml:"questions"`
+	Advice    []snippet `yaml:"advice"`
+}
+
+// snippet is a question or an advice text: a bare string, or {lang, text}.
+type snippet struct {
+	Lang string `yaml:"lang"`
+	Text string `yaml:"text"`
+}
+
+func (s *snippet) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		s.Text = n.Value
+		return nil
+	}
+	type plain snippet
+	return n.Decode((*plain)(s))
 }
 
 func loadEval(t *testing.T, name string) evalSet {
@@ -68,7 +83,7 @@ const (
 
 type themeCount struct{ tp, fp, fn int }
 
-func evalThemes(t *testing.T, r *followup.Reader, s evalSet) (map[string]*themeCount, map[string][2]int) {
+func evalThemes(t *testing.T, r *followup.Reader, s evalSet, quiet bool) (map[string]*themeCount, map[string][2]int) {
 	counts := map[string]*themeCount{}
 	for _, id := range prompts.Themes {
 		counts[id] = &themeCount{}
@@ -90,7 +105,7 @@ func evalThemes(t *testing.T, r *followup.Reader, s evalSet) (map[string]*themeC
 		v[1]++
 		if hit {
 			v[0]++
-		} else if testing.Verbose() {
+		} else if testing.Verbose() && !quiet {
 			t.Logf("top-2 miss [%s] %v: %q → %v", c.Lang, c.Themes, c.Text, scores)
 		}
 		top2[c.Lang] = v
@@ -119,8 +134,12 @@ func ratio(a, b int) float64 {
 	return float64(a) / float64(b)
 }
 
-// bars are the minimum results a set must reach.
-type bars struct{ top2, adviceRecall, falseAlarms float64 }
+// bars are the minimum results a set must reach. quiet sets (the unseen ones) log only
+// aggregate numbers, never a missed case, so nobody tunes cues on them by accident.
+type bars struct {
+	top2, adviceRecall, falseAlarms float64
+	quiet                           bool
+}
 
 // TestEvaluation measures theme recognition and the advice detector on testdata/eval.yaml
 // (the development set the cues were tuned on) and fails below the bars set from it.
@@ -133,24 +152,61 @@ func TestEvaluation(t *testing.T) {
 	if langs["nl"] < 40 || langs["en"] < 40 || len(s.Questions) < 30 || len(s.Advice) < 30 {
 		t.Fatalf("evaluation set too small: %v cases, %d questions, %d advice", langs, len(s.Questions), len(s.Advice))
 	}
-	measure(t, s, bars{barTop2, barAdviceRecall, barFalseAlarms})
+	measure(t, s, bars{top2: barTop2, adviceRecall: barAdviceRecall, falseAlarms: barFalseAlarms})
 }
 
 // TestHoldout measures the same on testdata/holdout.yaml, written after tuning and never
 // tuned on; it must reach the issue's bars.
 func TestHoldout(t *testing.T) {
-	measure(t, loadEval(t, "testdata/holdout.yaml"), bars{0.85, 0.90, 0.05})
+	measure(t, loadEval(t, "testdata/holdout.yaml"), bars{top2: 0.85, adviceRecall: 0.90, falseAlarms: 0.05})
 }
 
 // TestFresh measures a second held-out set, written after the fixes holdout.yaml
-// prompted and never tuned on. It is the honest estimate for unseen wording, and it is
-// far below the development set (docs/followups.md): the floor only guards against
-// regressions. Do not tune cues on it; write a new fresh set instead.
+// prompted and never tuned on (aggregate numbers only). Its floor, set under the result
+// after the cues were broadened (docs/followups.md), guards against regressions. Do not
+// tune cues on it; write a new fresh set instead.
 func TestFresh(t *testing.T) {
-	measure(t, loadEval(t, "testdata/fresh.yaml"), bars{0.40, 0.90, 0.05})
+	measure(t, loadEval(t, "testdata/fresh.yaml"), bars{top2: 0.80, adviceRecall: 0.90, falseAlarms: 0.05, quiet: true})
 }
 
-func measure(t *testing.T, s evalSet, bar bars) {
+// Bars for testdata/blind.yaml, set once just under its single measurement after the cues
+// were broadened (docs/followups.md). Nobody tuned cues on it and nobody read its misses.
+var blindBars = bars{top2: 0.80, adviceRecall: 0.60, falseAlarms: 0.05, quiet: true}
+
+// TestBlind measures testdata/blind.yaml, written by someone else while the cues were being
+// broadened and never seen by whoever tuned them. It logs aggregate numbers only. Do not
+// tune cues on it; write a new blind set instead.
+func TestBlind(t *testing.T) {
+	s := loadEval(t, "testdata/blind.yaml")
+	if len(s.Cases) == 0 {
+		t.Fatal("blind set has no cases")
+	}
+	res := measure(t, s, blindBars)
+	var b strings.Builder
+	b.WriteString("\n| set | measure | value | n |\n|---|---|---|---|\n")
+	langs := make([]string, 0, len(res.top2))
+	for l := range res.top2 {
+		langs = append(langs, l)
+	}
+	sort.Strings(langs)
+	for _, l := range langs {
+		v := res.top2[l]
+		fmt.Fprintf(&b, "| blind %s | top-2 accuracy | %.3f | %d/%d |\n", l, ratio(v[0], v[1]), v[0], v[1])
+	}
+	fmt.Fprintf(&b, "| blind | advice recall | %.3f | %d/%d |\n", ratio(res.adviceHit, res.adviceN), res.adviceHit, res.adviceN)
+	fmt.Fprintf(&b, "| blind | advice false alarms | %.3f | %d/%d |\n", ratio(res.falseAlarm, res.questsN), res.falseAlarm, res.questsN)
+	t.Log(b.String())
+}
+
+// result is what measure found: top-2 hits and totals per language, advice recall and
+// false alarms.
+type result struct {
+	top2                map[string][2]int
+	adviceHit, adviceN  int
+	falseAlarm, questsN int
+}
+
+func measure(t *testing.T, s evalSet, bar bars) result {
 	r := newReader(t)
 	for _, c := range s.Cases {
 		for _, id := range c.Themes {
@@ -159,7 +215,7 @@ func measure(t *testing.T, s evalSet, bar bars) {
 			}
 		}
 	}
-	counts, top2 := evalThemes(t, r, s)
+	counts, top2 := evalThemes(t, r, s, bar.quiet)
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n| theme | precision | recall | TP | FP | FN |\n|---|---|---|---|---|---|\n")
 	for _, id := range prompts.Themes {
@@ -177,17 +233,19 @@ func measure(t *testing.T, s evalSet, bar bars) {
 	}
 	adv, fa := 0, 0
 	for _, a := range s.Advice {
-		if r.Advice(a, "") {
+		if r.Advice(a.Text, a.Lang) {
 			adv++
-		} else {
-			t.Logf("advice missed: %q", a)
+		} else if !bar.quiet {
+			t.Logf("advice missed: %q", a.Text)
 		}
 	}
 	for _, q := range s.Questions {
-		if r.Advice(q, "") {
+		if r.Advice(q.Text, q.Lang) {
 			fa++
-			cue, _ := r.AdviceCue(q, "")
-			t.Logf("false alarm: %q (%q)", q, cue)
+			if !bar.quiet {
+				cue, _ := r.AdviceCue(q.Text, q.Lang)
+				t.Logf("false alarm: %q (%q)", q.Text, cue)
+			}
 		}
 	}
 	fmt.Fprintf(&b, "advice recall: %.3f (%d/%d); false alarms on questions: %.3f (%d/%d)\n",
@@ -204,6 +262,7 @@ func measure(t *testing.T, s evalSet, bar bars) {
 	if f := ratio(fa, len(s.Questions)); f > bar.falseAlarms {
 		t.Errorf("advice false alarms = %.3f, want ≤ %.2f", f, bar.falseAlarms)
 	}
+	return result{top2: top2, adviceHit: adv, adviceN: len(s.Advice), falseAlarm: fa, questsN: len(s.Questions)}
 }
 
 func contains(list []string, s string) bool {
