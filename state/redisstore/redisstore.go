@@ -138,6 +138,7 @@ func NewClient(url string) (redis.UniversalClient, error) {
 			}
 			o.Addrs = append(o.Addrs, po.Addr)
 		}
+		clusterDefaults(o)
 		return redis.NewClusterClient(o), nil
 	}
 	if scheme, rest, ok := strings.Cut(url, "://"); ok && strings.HasSuffix(scheme, "+cluster") {
@@ -145,13 +146,37 @@ func NewClient(url string) (redis.UniversalClient, error) {
 		if err != nil {
 			return nil, fmt.Errorf("redisstore: parse Redis URL %s: %w", redactURL(url), err)
 		}
+		clusterDefaults(o)
 		return redis.NewClusterClient(o), nil
 	}
 	o, err := redis.ParseURL(url)
 	if err != nil {
 		return nil, fmt.Errorf("redisstore: parse Redis URL %s: %w", redactURL(url), err)
 	}
+	if o.DialTimeout == 0 {
+		o.DialTimeout = DefaultDialTimeout
+	}
+	if o.DialerRetries == 0 {
+		o.DialerRetries = DefaultDialerRetries
+	}
 	return redis.NewClient(o), nil
+}
+
+// DefaultDialTimeout and DefaultDialerRetries bound how long a user waits for "could not
+// save" when Redis is down (go-redis alone dials 5 times with a 5 s timeout). A
+// dial_timeout in the URL overrides the timeout (dialer_retries too, for clusters).
+const (
+	DefaultDialTimeout   = 2 * time.Second
+	DefaultDialerRetries = 2
+)
+
+func clusterDefaults(o *redis.ClusterOptions) {
+	if o.DialTimeout == 0 {
+		o.DialTimeout = DefaultDialTimeout
+	}
+	if o.DialerRetries == 0 {
+		o.DialerRetries = DefaultDialerRetries
+	}
 }
 
 // redactURL hides a password for error messages.
