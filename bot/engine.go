@@ -31,6 +31,10 @@ type Config struct {
 	FinishedRetention time.Duration
 	Now               func() time.Time
 	Logger            *slog.Logger
+	// CacheSize bounds the decoded sessions kept between steps (default 512; negative:
+	// none). It saves CPU, not correctness: a session is only reused while the store
+	// still holds exactly what this engine committed.
+	CacheSize int
 	// LogText logs every message's text at debug level. Off by default: case text is
 	// about real families and does not belong in logs.
 	LogText bool
@@ -44,6 +48,7 @@ type Engine struct {
 	store  state.Store
 	reader Reader
 	log    *slog.Logger
+	cache  *sessionCache
 }
 
 // New returns an Engine.
@@ -70,7 +75,11 @@ func New(cfg Config) *Engine {
 	if r == nil {
 		r = BasicReader{}
 	}
-	return &Engine{cfg: cfg, lib: cfg.Library, store: cfg.Store, reader: r, log: cfg.Logger}
+	if cfg.CacheSize == 0 {
+		cfg.CacheSize = 512
+	}
+	return &Engine{cfg: cfg, lib: cfg.Library, store: cfg.Store, reader: r, log: cfg.Logger,
+		cache: newSessionCache(cfg.CacheSize)}
 }
 
 // Library returns the engine's method library.
@@ -112,11 +121,20 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (Outcome, error) {
 			return e.open(ctx, ev, c, lang)
 		}
 	}
-	var out Outcome
-	err := e.store.Update(ctx, Key(ev.Conv), ev.ID, func(cur []byte) (state.Change, error) {
-		sess, err := decodeSession(cur)
-		if err != nil {
-			return state.Change{}, err
+	var (
+		out      Outcome
+		key      = Key(ev.Conv)
+		kept     *Session // the session as committed, for the cache
+		keptData []byte
+	)
+	err := e.store.Update(ctx, key, ev.ID, func(cur []byte) (state.Change, error) {
+		kept, keptData = nil, nil
+		sess := e.cache.take(key, cur)
+		if sess == nil {
+			var err error
+			if sess, err = decodeSession(cur); err != nil {
+				return state.Change{}, err
+			}
 		}
 		if ev.Ambient && (sess == nil || sess.Status == statusDone) && (cmd == nil || cmd.word != "start") {
 			return state.Change{}, errIgnore // chatter in a thread that is not (or no longer) a session
@@ -127,10 +145,21 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (Outcome, error) {
 		}
 		st.run(cmd)
 		out = Outcome{Replies: st.replies, Phase: st.phaseID()}
-		return st.change()
+		ch, err := st.change()
+		switch {
+		case err != nil || st.deleted || st.sess == nil:
+		case ch.Data != nil:
+			kept, keptData = st.sess, ch.Data
+		case cur != nil:
+			kept, keptData = st.sess, cur
+		}
+		return ch, err
 	})
 	switch {
 	case err == nil:
+		if kept != nil {
+			e.cache.put(key, keptData, kept)
+		}
 		return out, nil
 	case errors.Is(err, errIgnore):
 		return Outcome{}, nil

@@ -8,15 +8,16 @@ import (
 	"github.com/intervision-bot/intervision/prompts"
 )
 
-// steps are the session's method phases followed by the closing phases.
-func (st *step) steps() []prompts.Phase {
-	m, ok := st.e.lib.Method(st.sess.Method)
-	if !ok {
-		return nil
+// plan is the session's method phases followed by the closing phases.
+func (st *step) plan() *prompts.Plan {
+	if p := st.e.lib.Plan(st.sess.Method, st.sess.Mode); p != nil {
+		return p
 	}
-	out := append([]prompts.Phase(nil), m.Phases...)
-	return append(out, st.e.lib.Closing(st.sess.Mode)...)
+	return &prompts.Plan{}
 }
+
+// steps are the session's phases, in order.
+func (st *step) steps() []prompts.Phase { return st.plan().Phases }
 
 // phase is the current phase, or nil outside the running phases.
 func (st *step) phase() *prompts.Phase {
@@ -28,6 +29,15 @@ func (st *step) phase() *prompts.Phase {
 		return nil
 	}
 	return &steps[st.sess.Step]
+}
+
+// pool is the current phase's reflective questions.
+func (st *step) pool() []prompts.Question {
+	p := st.plan()
+	if st.sess.Step < 0 || st.sess.Step >= len(p.Pools) {
+		return nil
+	}
+	return p.Pools[st.sess.Step]
 }
 
 func (st *step) phaseTitle() string {
@@ -49,7 +59,7 @@ func (st *step) enterPhase() {
 		st.finish()
 		return
 	}
-	st.sess.PhaseStarted = st.ev.Time
+	st.sess.PhaseStarted = stamp(st.ev.Time)
 	st.sess.NudgedStep = false
 	st.sess.LastConcrete = false
 	st.sess.Pending = ""
@@ -169,7 +179,7 @@ func (st *step) contribute(text string, guard bool) {
 		text, kinds = st.pseudonymise(text)
 	}
 	st.sess.Turns = append(st.sess.Turns, Turn{Phase: ph.ID, User: st.user(), Name: st.ev.User.Name,
-		Text: text, At: st.ev.Time, Question: st.sess.Pending})
+		Text: text, At: stamp(st.ev.Time), Question: st.sess.Pending})
 	st.sess.Pending = ""
 	st.dirty = true
 	st.privacyNotice(kinds, text)
@@ -236,7 +246,7 @@ func (st *step) askText(f FollowUp) string {
 func (st *step) followUp(text, role string, ph *prompts.Phase, count bool) (FollowUp, bool) {
 	f, ok := st.e.reader.FollowUp(Reading{
 		Lang: st.lang, Text: text, Role: role, Solo: st.solo(), Stage: ph.Stage,
-		Pool: st.e.lib.Pool(ph), Asked: st.sess.askedSet(), Themes: st.sess.Themes,
+		Pool: st.pool(), Asked: st.sess.askedSet(), Themes: st.sess.Themes,
 		// Rereading a finished phase is no moment to ask for a concrete detail.
 		LastConcrete: st.sess.LastConcrete || !count,
 	})
@@ -322,7 +332,7 @@ func (st *step) status() string {
 	lines := []string{st.msg("status.head", "method", st.methodTitle(), "phase", st.phaseTitle(),
 		"people", st.people())}
 	if ph := st.phase(); ph != nil {
-		lines = append(lines, st.msg("status.time", "minutes", fmt.Sprint(int(st.ev.Time.Sub(st.sess.PhaseStarted).Minutes())),
+		lines = append(lines, st.msg("status.time", "minutes", fmt.Sprint(int(st.ev.Time.Sub(st.sess.PhaseStarted.Time()).Minutes())),
 			"planned", fmt.Sprint(ph.Timebox.Minutes())))
 	}
 	if ph := st.phase(); ph != nil && !st.solo() {

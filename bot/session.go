@@ -49,29 +49,40 @@ type Session struct {
 	Summary string `json:"summary,omitempty"`
 	Kept    bool   `json:"kept,omitempty"`
 	// SummaryUsers are the ids whose words the summary quotes, for forget.
-	SummaryUsers []string  `json:"summary_users,omitempty"`
-	Started      time.Time `json:"started"`
-	Updated      time.Time `json:"updated"`
+	SummaryUsers []string `json:"summary_users,omitempty"`
+	Started      Stamp    `json:"started"`
+	Updated      Stamp    `json:"updated"`
 	// PhaseStarted is when the current phase began.
-	PhaseStarted time.Time `json:"phase_started"`
+	PhaseStarted Stamp `json:"phase_started"`
+
+	encoded []encodedTurn // JSON of Turns, reused by encode; never stored
 }
 
 // Member is a participant.
 type Member struct {
-	ID     string    `json:"id"`
-	Name   string    `json:"name"`
-	Joined time.Time `json:"joined"`
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Joined Stamp  `json:"joined"`
 }
 
 // Turn is one contribution.
 type Turn struct {
-	Phase    string    `json:"phase"`
-	User     string    `json:"user"`
-	Name     string    `json:"name"`
-	Text     string    `json:"text"`
-	At       time.Time `json:"at"`
-	Question string    `json:"question,omitempty"` // the bot's question this answers (solo)
+	Phase    string `json:"phase"`
+	User     string `json:"user"`
+	Name     string `json:"name"`
+	Text     string `json:"text"`
+	At       Stamp  `json:"at"`
+	Question string `json:"question,omitempty"` // the bot's question this answers (solo)
 }
+
+// Stamp is a time in Unix seconds: compact, and cheap to encode on every step.
+type Stamp int64
+
+// stamp converts a time.
+func stamp(t time.Time) Stamp { return Stamp(t.Unix()) }
+
+// Time converts back, in UTC.
+func (s Stamp) Time() time.Time { return time.Unix(int64(s), 0).UTC() }
 
 func decodeSession(b []byte) (*Session, error) {
 	if len(b) == 0 {
@@ -84,12 +95,52 @@ func decodeSession(b []byte) (*Session, error) {
 	return &s, nil
 }
 
+// encode renders the session as JSON. Turns are the bulk of a session and rarely
+// change once written, so each turn's JSON is kept (in memory only) and reused while
+// the turn is unchanged; the rest is encoded afresh.
 func (s *Session) encode() ([]byte, error) {
-	b, err := json.Marshal(s)
+	head := *s
+	head.Turns = nil
+	head.encoded = nil
+	b, err := json.Marshal(&head)
 	if err != nil {
 		return nil, fmt.Errorf("encode session: %w", err)
 	}
-	return b, nil
+	if len(s.Turns) == 0 {
+		return b, nil
+	}
+	if len(s.encoded) > len(s.Turns) {
+		s.encoded = s.encoded[:len(s.Turns)]
+	}
+	size := len(b) + len(`,"turns":[]`)
+	for i := range s.Turns {
+		if i >= len(s.encoded) {
+			s.encoded = append(s.encoded, encodedTurn{})
+		}
+		if e := &s.encoded[i]; e.json == nil || e.turn != s.Turns[i] {
+			if e.json, err = json.Marshal(&s.Turns[i]); err != nil {
+				return nil, fmt.Errorf("encode turn: %w", err)
+			}
+			e.turn = s.Turns[i]
+		}
+		size += len(s.encoded[i].json) + 1
+	}
+	out := make([]byte, 0, size)
+	out = append(out, b[:len(b)-1]...) // drop the closing brace
+	out = append(out, `,"turns":[`...)
+	for i := range s.Turns {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, s.encoded[i].json...)
+	}
+	return append(out, "]}"...), nil
+}
+
+// encodedTurn is a turn with its JSON.
+type encodedTurn struct {
+	turn Turn
+	json []byte
 }
 
 func (s *Session) member(id string) *Member {

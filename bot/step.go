@@ -43,7 +43,7 @@ func (st *step) change() (state.Change, error) {
 	if !st.dirty || st.sess == nil {
 		return state.Change{}, nil
 	}
-	st.sess.Updated = st.ev.Time
+	st.sess.Updated = stamp(st.ev.Time)
 	b, err := st.sess.encode()
 	if err != nil {
 		return state.Change{}, err
@@ -158,8 +158,8 @@ func (st *step) start(c command) {
 	st.lang = o.lang
 	st.sess = &Session{
 		V: schemaVersion, Method: m.ID, Lang: o.lang, Mode: o.mode, Status: statusLobby,
-		Starter: st.user(), Members: []Member{{ID: st.user(), Name: st.ev.User.Name, Joined: now}},
-		Started: now, PhaseStarted: now,
+		Starter: st.user(), Members: []Member{{ID: st.user(), Name: st.ev.User.Name, Joined: stamp(now)}},
+		Started: stamp(now), PhaseStarted: stamp(now),
 	}
 	st.dirty, st.joined = true, true
 	if o.mode == prompts.ModeSolo {
@@ -189,7 +189,7 @@ func (st *step) join() {
 		st.tell(st.msg("join.solo"))
 		return
 	}
-	st.sess.Members = append(st.sess.Members, Member{ID: st.user(), Name: st.ev.User.Name, Joined: st.ev.Time})
+	st.sess.Members = append(st.sess.Members, Member{ID: st.user(), Name: st.ev.User.Name, Joined: stamp(st.ev.Time)})
 	st.dirty, st.joined = true, true
 	st.say(st.msg("join.done", "name", Quote(st.ev.User.Name), "people", st.people()))
 }
@@ -226,7 +226,7 @@ func (st *step) bring() {
 		return
 	}
 	if !st.sess.isMember(st.user()) {
-		st.sess.Members = append(st.sess.Members, Member{ID: st.user(), Name: st.ev.User.Name, Joined: st.ev.Time})
+		st.sess.Members = append(st.sess.Members, Member{ID: st.user(), Name: st.ev.User.Name, Joined: stamp(st.ev.Time)})
 		st.joined = true
 	}
 	st.sess.Bringer = st.user()

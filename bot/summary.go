@@ -11,7 +11,7 @@ import (
 func (st *step) summary() string {
 	s := st.sess
 	var b strings.Builder
-	b.WriteString(st.msg("summary.head", "method", st.methodTitle(), "date", s.Started.Format("2006-01-02")))
+	b.WriteString(st.msg("summary.head", "method", st.methodTitle(), "date", s.Started.Time().Format("2006-01-02")))
 	b.WriteString("\n")
 	if s.Mode == prompts.ModeGroup {
 		var peers []string

@@ -123,7 +123,7 @@ func (e *Engine) export(ctx context.Context, ev Event, lang string) (Outcome, er
 		if m, ok := e.lib.Method(sess.Method); ok {
 			title = m.Title.In(lang)
 		}
-		parts = append(parts, "**"+title+"** · "+sess.Started.Format("2006-01-02")+"\n"+strings.Join(lines, "\n"))
+		parts = append(parts, "**"+title+"** · "+sess.Started.Time().Format("2006-01-02")+"\n"+strings.Join(lines, "\n"))
 	}
 	if total == 0 {
 		return Outcome{Replies: []Reply{{To: ev.User.ID, Text: e.msg("export.none", lang)}}}, nil

@@ -8,6 +8,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 )
@@ -17,6 +18,9 @@ var builtin embed.FS
 
 // Library is every method, question, closing phase and bot sentence the engine uses.
 type Library struct {
+	mu    sync.Mutex
+	plans map[[2]string]*Plan // method id and mode → its phases, built on first use
+
 	methods   map[string]*Method
 	order     []string
 	questions []Question
@@ -62,6 +66,9 @@ func (l *Library) LoadDir(dir string) error {
 }
 
 func (l *Library) load(fsys fs.FS, label string) error {
+	l.mu.Lock()
+	l.plans = nil
+	l.mu.Unlock()
 	files, err := packFiles(fsys)
 	if err != nil {
 		return fmt.Errorf("prompts: list %s: %w", label, err)
@@ -159,6 +166,37 @@ func (l *Library) Pool(p *Phase) []Question {
 		}
 	}
 	return out
+}
+
+// Plan is what a session walks: a method's phases followed by the closing phases of
+// its mode, each with its reflective question pool.
+type Plan struct {
+	Phases []Phase
+	Pools  [][]Question // Pools[i] is Pool(&Phases[i])
+}
+
+// Plan returns the plan of a method in a mode, or nil for an unknown method. Plans are
+// built once and shared: callers must not change them.
+func (l *Library) Plan(methodID, mode string) *Plan {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	key := [2]string{methodID, mode}
+	if p, ok := l.plans[key]; ok {
+		return p
+	}
+	m, ok := l.methods[methodID]
+	if !ok {
+		return nil
+	}
+	p := &Plan{Phases: append(append([]Phase(nil), m.Phases...), l.Closing(mode)...)}
+	for i := range p.Phases {
+		p.Pools = append(p.Pools, l.Pool(&p.Phases[i]))
+	}
+	if l.plans == nil {
+		l.plans = map[[2]string]*Plan{}
+	}
+	l.plans[key] = p
+	return p
 }
 
 // Msg returns the bot sentence key in lang with {name} placeholders filled from

@@ -41,6 +41,30 @@ type adviceSpec struct {
 	Statement  []cueSpec `yaml:"statement"`  // advice in a sentence that is not an open question
 	Imperative []cueSpec `yaml:"imperative"` // advice when a statement begins with them
 	Open       []cueSpec `yaml:"open"`       // words that begin an open question
+	// Assert cues count only in a statement or a tag question ("That's neglect, isn't it?"):
+	// judgements and inverted modals that are ordinary in a question.
+	Assert []cueSpec `yaml:"assert"`
+	// Lead words may stand before an imperative ("Honestly, just call her", "Dan bel je").
+	Lead []cueSpec `yaml:"lead"`
+	// SoftLead words turn a question that continues with an imperative into a suggestion
+	// ("Maybe ask the father?").
+	SoftLead []cueSpec `yaml:"soft_lead"`
+	// NotAfter words right after an imperative make it something else: a question with
+	// inversion ("Bel je haar?") or an invitation to the speaker ("Tell us more").
+	NotAfter []cueSpec `yaml:"not_after"`
+	// Tag cues end a question that is really a statement ("…, isn't it?", "…, toch?").
+	Tag []cueSpec `yaml:"tag"`
+	// Reported words (say, think, zei, vindt) before a cue in a question make it reported
+	// speech: "Did the school say you should…?" is not advice.
+	Reported []cueSpec `yaml:"reported"`
+	// Infinitive is the Dutch infinitive instruction ("Eerst even met school bellen."):
+	// a sentence that begins with a start word, has an infinitive (verb) and no stop word.
+	Infinitive struct {
+		Start   []cueSpec `yaml:"start"`
+		Stop    []cueSpec `yaml:"stop"`
+		Verb    []cueSpec `yaml:"verb"`
+		NotVerb []cueSpec `yaml:"not_verb"`
+	} `yaml:"infinitive"`
 }
 
 // themeName is how reasons name a theme and what its questions open up.
@@ -88,6 +112,16 @@ type langCues struct {
 	statement   []cue
 	imperative  []cue
 	open        []cue
+	assert      []cue
+	lead        []cue
+	softLead    []cue
+	notAfter    []cue
+	tag         []cue
+	reported    []cue
+	infStart    []cue
+	infStop     []cue
+	infVerb     []cue
+	infNotVerb  []cue
 	vague       []cue
 	concrete    []cue
 	why         map[string]string
@@ -178,6 +212,10 @@ func add(into map[string]*langCues, f cueFile) error {
 		{&lc.withParents, f.WithParents, 1}, {&lc.parents, f.Parents, 1},
 		{&lc.always, f.Advice.Always, 1}, {&lc.statement, f.Advice.Statement, 1},
 		{&lc.imperative, f.Advice.Imperative, 1}, {&lc.open, f.Advice.Open, 1},
+		{&lc.assert, f.Advice.Assert, 1}, {&lc.lead, f.Advice.Lead, 1}, {&lc.softLead, f.Advice.SoftLead, 1},
+		{&lc.notAfter, f.Advice.NotAfter, 1}, {&lc.tag, f.Advice.Tag, 1}, {&lc.reported, f.Advice.Reported, 1},
+		{&lc.infStart, f.Advice.Infinitive.Start, 1}, {&lc.infStop, f.Advice.Infinitive.Stop, 1},
+		{&lc.infVerb, f.Advice.Infinitive.Verb, 1}, {&lc.infNotVerb, f.Advice.Infinitive.NotVerb, 1},
 		{&lc.vague, f.Vague, 1}, {&lc.concrete, f.Concrete, 1},
 	}
 	for _, l := range lists {

@@ -11,6 +11,8 @@ import (
 type token struct {
 	w    string
 	sent int
+	// clause is true for the first word after a comma or colon inside a sentence.
+	clause bool
 }
 
 // sentence is one sentence of a text: its tokens [start, end) and whether it is a question.
@@ -41,11 +43,13 @@ func tokenize(text string) doc {
 	rs := []rune(normalise(text))
 	var cur []rune
 	sentStart := 0
+	clause := false
 	flush := func() {
 		if len(cur) > 0 {
 			w := strings.Trim(string(cur), "'")
 			if w != "" {
-				d.toks = append(d.toks, token{w: w, sent: len(d.sents)})
+				d.toks = append(d.toks, token{w: w, sent: len(d.sents), clause: clause && len(d.toks) > sentStart})
+				clause = false
 			}
 			cur = cur[:0]
 		}
@@ -69,6 +73,10 @@ func tokenize(text string) doc {
 			endSentence(true)
 		case r == '!' || r == ';' || r == '\n':
 			endSentence(false)
+			clause = false
+		case r == ',' || r == ':':
+			flush()
+			clause = true
 		case r == '.':
 			// a full stop between digits (1.5) or inside an abbreviation keeps the sentence
 			if i+1 < len(rs) && (unicode.IsDigit(rs[i+1]) || unicode.IsLetter(rs[i+1])) {
@@ -76,11 +84,17 @@ func tokenize(text string) doc {
 				continue
 			}
 			endSentence(false)
+			clause = false
 		default:
 			flush()
 		}
 	}
 	endSentence(false)
+	for i := range d.toks { // a clause never begins a sentence
+		if i > 0 && d.toks[i].sent != d.toks[i-1].sent {
+			d.toks[i].clause = false
+		}
+	}
 	parts := make([]string, 0, len(d.sents))
 	for _, s := range d.sents {
 		ws := make([]string, 0, s.end-s.start)
@@ -254,6 +268,58 @@ func (p *pattern) findIn(d doc, s sentence) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// locIn is findIn that also returns the index of the first matched token.
+func (p *pattern) locIn(d doc, s sentence) (string, int, bool) {
+	if p.re != nil {
+		ws := strings.Join(d.words(s), " ")
+		loc := p.re.FindStringIndex(ws)
+		if loc == nil {
+			return "", 0, false
+		}
+		m := strings.TrimSpace(ws[loc[0]:loc[1]])
+		if m == "" {
+			return "", 0, false
+		}
+		off := loc[0]
+		for off < len(ws) && ws[off] == ' ' {
+			off++
+		}
+		return m, s.start + strings.Count(ws[:off], " "), true
+	}
+	for _, ph := range p.phrases {
+		for i := s.start; i < s.end; i++ {
+			if end, ok := from(ph, d, 0, i); ok {
+				return d.span(i, end), i, true
+			}
+		}
+	}
+	return "", 0, false
+}
+
+// at reports whether the pattern (phrases only) matches from token i within sentence s;
+// it returns the matched words and the last matched token.
+func (p *pattern) at(d doc, s sentence, i int) (string, int, bool) {
+	if p.re != nil || i < s.start || i >= s.end {
+		return "", 0, false
+	}
+	for _, ph := range p.phrases {
+		if end, ok := from(ph, d, 0, i); ok && end < s.end {
+			return d.span(i, end), end, true
+		}
+	}
+	return "", 0, false
+}
+
+// word reports whether a single word matches the pattern's first step of any phrase.
+func (p *pattern) word(w string) bool {
+	for _, ph := range p.phrases {
+		if len(ph) == 1 && ph[0].match(w) {
+			return true
+		}
+	}
+	return false
 }
 
 // from matches steps[k:] with steps[k] at token i; it returns the last matched token.
