@@ -114,7 +114,10 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (Outcome, error) {
 		cmd = &c
 		switch {
 		case c.word == "forget":
-			return e.forget(ctx, ev, lang)
+			if len(c.args) == 1 && (c.args[0] == "yes" || c.args[0] == "ja") {
+				return e.forget(ctx, ev, lang)
+			}
+			return e.forgetAsk(ctx, ev, lang)
 		case c.word == "export":
 			return e.export(ctx, ev, lang)
 		case (c.word == "start" || c.word == "solo") && !ev.Conv.InThread():

@@ -142,6 +142,13 @@ func (st *step) advance() {
 
 // contribution handles a message that is not a command.
 func (st *step) contribution() {
+	if !st.active() && !st.ev.Ambient {
+		// Where no session runs, "start gibbs" or "help" typed as plain text means it.
+		if c := parseCommand(st.ev.Text); c.word == "start" || c.word == "solo" || c.word == "help" || c.word == "methods" {
+			st.run(&c)
+			return
+		}
+	}
 	switch {
 	case st.sess == nil:
 		st.tell(st.msg("session.none"), Action{Label: st.msg("button.start"), Command: "start", Primary: true})

@@ -176,6 +176,13 @@ func TestForgetAndExport(t *testing.T) {
 		t.Fatalf("export: %s", out.Replies[0].Text)
 	}
 	out = h.say("bob", "/forget")
+	if !strings.Contains(out.Replies[0].Text, "1 messages in 1 sessions") || out.Replies[0].Actions[0].Command != "forget yes" {
+		t.Fatalf("forget asks no confirmation: %+v", out.Replies)
+	}
+	if !strings.Contains(string(h.record()), "What did the mother say?") {
+		t.Fatal("forget deleted before it was confirmed")
+	}
+	out = h.say("bob", "/forget yes")
 	if !strings.Contains(out.Replies[0].Text, "deleted 1 of your messages in 1 sessions") {
 		t.Fatalf("forget: %s", out.Replies[0].Text)
 	}
@@ -191,7 +198,7 @@ func TestForgetAndExport(t *testing.T) {
 	other.conv.Workspace = "elsewhere"
 	other.say("bob", "/start wsn solo")
 	other.say("bob", "Something happened at school today with a parent.")
-	h.say("bob", "/forget")
+	h.say("bob", "/forget yes")
 	if !strings.Contains(string(other.record()), "Something happened") {
 		t.Fatal("forget reached another workspace")
 	}
@@ -264,5 +271,31 @@ func TestRedeliveredTopLevelStartOpensOnce(t *testing.T) {
 	again, _ := h.eng.Handle(context.Background(), ev)
 	if len(first.Replies) != 1 || first.Replies[0].Opens == nil || !again.Duplicate || len(again.Replies) != 0 {
 		t.Fatalf("first %+v, again %+v", first, again)
+	}
+}
+
+func TestIsCommand(t *testing.T) {
+	cases := map[string]bool{
+		"next": true, " Volgende ": true, "!join": true, "/start gibbs nl": true, "help": true,
+		"forget about it": false, "Vergeet het maar": false, "Stop met werken": false,
+		"keep going": false, "next time I will call": false, "?": false, "": false, "hello": false,
+	}
+	for in, want := range cases {
+		if got := bot.IsCommand(in); got != want {
+			t.Errorf("IsCommand(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
+
+func TestPlainStartInDirectMessage(t *testing.T) {
+	h := newHarness(t, bot.Config{})
+	h.conv = bot.Conversation{Platform: "slack", Workspace: "T1", Channel: "D1", Direct: true}
+	if out := h.say("ann", "start gibbs"); out.Phase != "description" {
+		t.Fatalf("plain start in a DM: phase %q, replies %+v", out.Phase, out.Replies)
+	}
+	// Once a session runs, the same words are an answer.
+	h.say("ann", "start gibbs")
+	if n := strings.Count(string(h.record()), `"text":"start gibbs"`); n != 1 {
+		t.Fatalf("answer stored %d times", n)
 	}
 }

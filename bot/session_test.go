@@ -16,7 +16,9 @@ func TestEncodeReusesTurnsCorrectly(t *testing.T) {
 	}{
 		{"empty", func() {}},
 		{"append", func() { s.Turns = append(s.Turns, Turn{Phase: "a", User: "u1", Text: `say "hi" <@x> ✓`, At: 5}) }},
-		{"append more", func() { s.Turns = append(s.Turns, Turn{Phase: "b", User: "u2", Text: "two"}, Turn{Phase: "b", User: "u1", Text: "three"}) }},
+		{"append more", func() {
+			s.Turns = append(s.Turns, Turn{Phase: "b", User: "u2", Text: "two"}, Turn{Phase: "b", User: "u1", Text: "three"})
+		}},
 		{"rewrite a turn", func() { s.Turns[1].Text = "rewritten" }},
 		{"forget the first", func() { s.Turns = s.Turns[1:] }},
 		{"drop all", func() { s.Turns = nil }},

@@ -142,11 +142,15 @@ func parseCommand(text string) command {
 	return command{word: canon, args: args, rest: rest}
 }
 
-// IsCommand reports whether a message is exactly a known command word with its
-// arguments, so adapters can treat a bare "next" in a DM as a command.
+// IsCommand reports whether a message typed in a conversation is meant as a command:
+// one bare command word ("next", "volgende"), or a command after "/" or "!" ("!join",
+// "/start gibbs"). Anything longer without a prefix is a contribution, so that an
+// answer such as "forget about it" or "stop met werken" is never taken for a command.
 func IsCommand(text string) bool {
-	f := strings.Fields(strings.TrimLeft(strings.TrimSpace(text), "/!"))
-	if len(f) == 0 || len(f) > 4 {
+	t := strings.TrimSpace(text)
+	prefixed := strings.HasPrefix(t, "/") || strings.HasPrefix(t, "!")
+	f := strings.Fields(strings.TrimLeft(t, "/!"))
+	if len(f) == 0 || (!prefixed && len(f) > 1) {
 		return false
 	}
 	_, ok := commandWords[strings.ToLower(f[0])]

@@ -55,6 +55,38 @@ func (e *Engine) forget(ctx context.Context, ev Event, lang string) (Outcome, er
 		"turns", fmt.Sprint(turns), "sessions", fmt.Sprint(sessions))}}}, nil
 }
 
+// forgetAsk says what forget would delete and asks to confirm.
+func (e *Engine) forgetAsk(ctx context.Context, ev Event, lang string) (Outcome, error) {
+	keys, err := e.userKeys(ctx, Key(ev.Conv), ev.User.ID)
+	if err != nil {
+		return e.storeFailure(ctx, ev, lang, err)
+	}
+	turns, sessions := 0, 0
+	for _, k := range keys {
+		b, err := e.store.Get(ctx, k)
+		if err != nil {
+			return e.storeFailure(ctx, ev, lang, err)
+		}
+		sess, err := decodeSession(b)
+		if err != nil || sess == nil {
+			continue
+		}
+		n := 0
+		for _, t := range sess.Turns {
+			if t.User == ev.User.ID {
+				n++
+			}
+		}
+		if n > 0 || sess.isMember(ev.User.ID) {
+			turns += n
+			sessions++
+		}
+	}
+	return Outcome{Replies: []Reply{{To: ev.User.ID,
+		Text: e.msg("forget.ask", lang, "turns", fmt.Sprint(turns), "sessions", fmt.Sprint(sessions)),
+		Actions: []Action{{Label: e.msg("button.forget", lang), Command: "forget yes"}}}}}, nil
+}
+
 // forget removes a user's traces from the session; it reports the number of turns
 // removed and whether anything changed.
 func (s *Session) forget(user string) (int, bool) {
