@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -93,7 +94,15 @@ func Key(c Conversation) state.Key {
 // Handle decides what to do with one event and commits the session's new state. Bad
 // input and store failures become friendly replies; the error is non-nil only when ctx
 // ended.
-func (e *Engine) Handle(ctx context.Context, ev Event) (Outcome, error) {
+func (e *Engine) Handle(ctx context.Context, ev Event) (out Outcome, err error) {
+	defer func() {
+		// A bug must not take every conversation down: the panic aborted before the
+		// store committed anything, so the user can simply try again.
+		if r := recover(); r != nil {
+			e.log.Error("panic in engine", "conv", Key(ev.Conv).String(), "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			out, err = Outcome{Replies: []Reply{{To: ev.User.ID, Text: e.msg("error.internal", e.userLang(ev))}}}, nil
+		}
+	}()
 	if ev.Time.IsZero() {
 		ev.Time = e.cfg.Now()
 	}
@@ -125,12 +134,11 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (Outcome, error) {
 		}
 	}
 	var (
-		out      Outcome
 		key      = Key(ev.Conv)
 		kept     *Session // the session as committed, for the cache
 		keptData []byte
 	)
-	err := e.store.Update(ctx, key, ev.ID, func(cur []byte) (state.Change, error) {
+	err = e.store.Update(ctx, key, ev.ID, func(cur []byte) (state.Change, error) {
 		kept, keptData = nil, nil
 		sess := e.cache.take(key, cur)
 		if sess == nil {

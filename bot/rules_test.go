@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/intervision-bot/intervision/bot"
+	"github.com/intervision-bot/intervision/prompts"
 	"github.com/intervision-bot/intervision/state"
 )
 
@@ -298,4 +301,38 @@ func TestPlainStartInDirectMessage(t *testing.T) {
 	if n := strings.Count(string(h.record()), `"text":"start gibbs"`); n != 1 {
 		t.Fatalf("answer stored %d times", n)
 	}
+}
+
+// TestMissingMethodDoesNotCrash runs a session whose method pack disappears.
+func TestMissingMethodDoesNotCrash(t *testing.T) {
+	dir := t.TempDir()
+	pack := strings.Replace(mustRead(t, "../prompts/data/methods/incident.yaml"), "id: incident", "id: myincident", 1)
+	if err := os.WriteFile(filepath.Join(dir, "m.yaml"), []byte(pack), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	withPack := prompts.MustBuiltin()
+	if err := withPack.LoadDir(dir); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, bot.Config{Library: withPack})
+	for _, l := range [][2]string{{"ann", "/start myincident"}, {"bob", "/join"}, {"ann", "/bring"}, {"ann", "/next"}} {
+		h.say(l[0], l[1])
+	}
+	// The bot restarts without the pack, on the same store.
+	h.eng = bot.New(bot.Config{Store: h.store, Library: prompts.MustBuiltin()})
+	if out := h.say("ann", "It happened on Tuesday."); !strings.Contains(out.Replies[0].Text, "no longer installed") {
+		t.Fatalf("got %+v", out.Replies)
+	}
+	if out := h.say("ann", "/end"); out.Phase != "done" {
+		t.Fatalf("end: phase %q", out.Phase)
+	}
+}
+
+func mustRead(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

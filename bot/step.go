@@ -75,6 +75,15 @@ func (st *step) phaseID() string {
 
 // run dispatches the event.
 func (st *step) run(cmd *command) {
+	if st.running() && st.phase() == nil {
+		// The session's method or phase is gone: a pack was removed or edited since.
+		if cmd != nil && cmd.word == "end" {
+			st.end()
+			return
+		}
+		st.tell(st.msg("session.broken"))
+		return
+	}
 	if cmd == nil {
 		st.contribution()
 		return
