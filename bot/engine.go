@@ -187,6 +187,17 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (out Outcome, err error) 
 	}
 }
 
+// ttl is how long a session's record lives after a step: the store's retention while
+// it runs or after its summary was kept; after it closed, only what is left of
+// FinishedRetention, however often people look at it.
+func (e *Engine) ttl(s *Session, now time.Time) time.Duration {
+	if s == nil || s.Status != statusDone || s.Kept {
+		return 0
+	}
+	left := s.Finished.Time().Add(e.cfg.FinishedRetention).Sub(now)
+	return max(left, time.Second)
+}
+
 // userLang is the language for a user outside a session.
 func (e *Engine) userLang(ev Event) string {
 	if ev.Lang == "nl" || ev.Lang == "en" {

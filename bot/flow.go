@@ -323,6 +323,7 @@ func (st *step) privacyNotice(kinds []string, stored string) {
 // finish closes the session with a summary.
 func (st *step) finish() {
 	st.sess.Status = statusDone
+	st.sess.Finished = stamp(st.ev.Time)
 	st.sess.Summary = st.summary()
 	st.dirty = true
 	days := fmt.Sprint(int(st.e.cfg.FinishedRetention.Hours() / 24))

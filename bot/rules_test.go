@@ -8,10 +8,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/intervision-bot/intervision/bot"
 	"github.com/intervision-bot/intervision/prompts"
 	"github.com/intervision-bot/intervision/state"
+	"github.com/intervision-bot/intervision/state/memstore"
 )
 
 // running returns a harness with a 3-person incident session in the given phase.
@@ -335,4 +337,49 @@ func mustRead(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// clockStore records the TTL of every change.
+type clockStore struct {
+	state.Store
+	ttls []time.Duration
+}
+
+func (c *clockStore) Update(ctx context.Context, k state.Key, id string, fn state.UpdateFunc) error {
+	return c.Store.Update(ctx, k, id, func(cur []byte) (state.Change, error) {
+		ch, err := fn(cur)
+		c.ttls = append(c.ttls, ch.TTL)
+		return ch, err
+	})
+}
+
+// TestFinishedSessionIsNotKeptAlive looks at a finished session on day 6: the record
+// must still expire 7 days after the end, not 30 days after the last look.
+func TestFinishedSessionIsNotKeptAlive(t *testing.T) {
+	cs := &clockStore{Store: memstore.New()}
+	h := newHarness(t, bot.Config{Store: cs})
+	for _, l := range [][2]string{{"ann", "/start incident"}, {"bob", "/join"}, {"ann", "/bring"}, {"ann", "/next"}, {"ann", "Mother did not come."}, {"ann", "/end"}} {
+		h.say(l[0], l[1])
+	}
+	if got := cs.ttls[len(cs.ttls)-1]; got != 7*24*time.Hour {
+		t.Fatalf("ttl at the end %v", got)
+	}
+	clock = clock.Add(6 * 24 * time.Hour)
+	defer func() { clock = clock.Add(-6 * 24 * time.Hour) }()
+	h.eng = bot.New(bot.Config{Store: cs, Library: h.lib, Now: func() time.Time { return clock }})
+	h.say("bob", "/status")
+	if got := cs.ttls[len(cs.ttls)-1]; got != 24*time.Hour {
+		t.Fatalf("a look on day 6 set the ttl to %v, want the 1 day that is left", got)
+	}
+}
+
+func TestForgetDropsSummaryThatNamesYou(t *testing.T) {
+	h := running(t, "incident")
+	h.say("ann", "Mother did not come.")
+	h.say("ann", "/end")
+	h.say("ann", "/keep")
+	h.say("cas", "/forget yes")
+	if rec := string(h.record()); strings.Contains(rec, "cas") {
+		t.Fatalf("cas is still named: %s", rec)
+	}
 }

@@ -54,6 +54,8 @@ type Session struct {
 	Updated      Stamp    `json:"updated"`
 	// PhaseStarted is when the current phase began.
 	PhaseStarted Stamp `json:"phase_started"`
+	// Finished is when the session closed.
+	Finished Stamp `json:"finished,omitempty"`
 
 	encoded []encodedTurn // JSON of Turns, reused by encode; never stored
 }

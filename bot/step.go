@@ -41,17 +41,14 @@ func (st *step) change() (state.Change, error) {
 		return state.Change{Delete: true}, nil
 	}
 	if !st.dirty || st.sess == nil {
-		return state.Change{}, nil
+		return state.Change{TTL: st.e.ttl(st.sess, st.ev.Time)}, nil
 	}
 	st.sess.Updated = stamp(st.ev.Time)
 	b, err := st.sess.encode()
 	if err != nil {
 		return state.Change{}, err
 	}
-	ch := state.Change{Data: b}
-	if st.sess.Status == statusDone && !st.sess.Kept {
-		ch.TTL = st.e.cfg.FinishedRetention
-	}
+	ch := state.Change{Data: b, TTL: st.e.ttl(st.sess, st.ev.Time)}
 	if st.joined {
 		ch.Users = []string{st.user()}
 	}

@@ -21,8 +21,13 @@ func (st *step) summary() string {
 		b.WriteString(st.msg("summary.people", "bringer", st.bringerName(), "peers", strings.Join(peers, ", ")))
 		b.WriteString("\n")
 	}
+	// Everyone the summary names or quotes, so that forget can drop it.
 	users := map[string]bool{}
 	s.SummaryUsers = nil
+	for _, m := range s.Members {
+		users[m.ID] = true
+		s.SummaryUsers = append(s.SummaryUsers, m.ID)
+	}
 	for _, ph := range st.steps() {
 		var lines []string
 		for _, t := range s.Turns {

@@ -20,6 +20,7 @@ func (e *Engine) forget(ctx context.Context, ev Event, lang string) (Outcome, er
 		return e.storeFailure(ctx, ev, lang, err)
 	}
 	turns, sessions := 0, 0
+	now := e.cfg.Now()
 	for _, k := range keys {
 		var n int
 		var touched bool
@@ -29,15 +30,15 @@ func (e *Engine) forget(ctx context.Context, ev Event, lang string) (Outcome, er
 			if err != nil || sess == nil {
 				return state.Change{}, err
 			}
-			n, touched = sess.forget(ev.User.ID)
+			n, touched = sess.forget(ev.User.ID, stamp(now))
 			switch {
 			case !touched:
-				return state.Change{}, nil
+				return state.Change{TTL: e.ttl(sess, now)}, nil
 			case len(sess.Members) == 0 && len(sess.Turns) == 0 || sess.Mode == prompts.ModeSolo && sess.Starter == ev.User.ID:
 				return state.Change{Delete: true}, nil
 			}
 			b, err := sess.encode()
-			return state.Change{Data: b}, err
+			return state.Change{Data: b, TTL: e.ttl(sess, now)}, err
 		})
 		if err != nil {
 			return e.storeFailure(ctx, ev, lang, err)
@@ -89,7 +90,7 @@ func (e *Engine) forgetAsk(ctx context.Context, ev Event, lang string) (Outcome,
 
 // forget removes a user's traces from the session; it reports the number of turns
 // removed and whether anything changed.
-func (s *Session) forget(user string) (int, bool) {
+func (s *Session) forget(user string, now Stamp) (int, bool) {
 	n := 0
 	kept := s.Turns[:0]
 	for _, t := range s.Turns {
@@ -113,9 +114,11 @@ func (s *Session) forget(user string) (int, bool) {
 		}
 	}
 	if s.Bringer == user {
+		// Without its case the session cannot go on: it closes, and what the others
+		// wrote stays for them to export or forget until it expires.
 		s.Bringer = ""
-		if s.Status == statusRunning {
-			s.Status = statusDone
+		if s.Status != statusDone {
+			s.Status, s.Finished = statusDone, now
 		}
 	}
 	if s.Starter == user {
