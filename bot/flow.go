@@ -206,7 +206,25 @@ func (st *step) contribute(text string, guard bool) {
 	}
 	if st.complete(ph) {
 		st.advance()
+		return
 	}
+	// A case is often told in several messages: the case bringer says when it is
+	// complete. Say so once, after the first message.
+	if ph.Done == prompts.DoneNext && role == prompts.RoleBringer && len(ph.Speakers) == 1 && st.turnsIn(st.user(), ph.ID) == 1 {
+		st.say(st.msg("phase.bringer_more", "name", Quote(st.ev.User.Name)),
+			Action{Label: st.msg("button.next"), Command: "next", Primary: true})
+	}
+}
+
+// turnsIn counts a user's turns in a phase.
+func (st *step) turnsIn(user, phase string) int {
+	n := 0
+	for _, t := range st.sess.Turns {
+		if t.User == user && t.Phase == phase {
+			n++
+		}
+	}
+	return n
 }
 
 // soloFollowUp asks the next question of a solo reflection, or moves on.

@@ -29,6 +29,7 @@ var incidentScript = []scriptStep{
 	{"UCAROL", "click", "bring"},
 	{"UALICE", "click", "next"}, // begin
 	{"UCAROL", "say", "At a home visit the mother shouted at me at the door and I had to decide on the spot whether to go in."},
+	{"UCAROL", "click", "next"},
 	{"UBOB", "say", "<!channel> @here What did the mother say exactly, and were the children there?"},
 	{"UCAROL", "say", "She said I was taking her kids away. The two children stood behind her."},
 	{"UALICE", "say", "How long had you been working with this family?"},

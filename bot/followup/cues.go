@@ -54,6 +54,9 @@ type adviceSpec struct {
 	NotAfter []cueSpec `yaml:"not_after"`
 	// Tag cues end a question that is really a statement ("…, isn't it?", "…, toch?").
 	Tag []cueSpec `yaml:"tag"`
+	// Invite cues make a sentence an invitation to tell more, never advice ("Misschien
+	// kun je vertellen hoe het begon?", "Maybe you could describe the room?").
+	Invite []cueSpec `yaml:"invite"`
 	// Reported words (say, think, zei, vindt) before a cue in a question make it reported
 	// speech: "Did the school say you should…?" is not advice.
 	Reported []cueSpec `yaml:"reported"`
@@ -117,6 +120,7 @@ type langCues struct {
 	softLead    []cue
 	notAfter    []cue
 	tag         []cue
+	invite      []cue
 	reported    []cue
 	infStart    []cue
 	infStop     []cue
@@ -213,7 +217,7 @@ func add(into map[string]*langCues, f cueFile) error {
 		{&lc.always, f.Advice.Always, 1}, {&lc.statement, f.Advice.Statement, 1},
 		{&lc.imperative, f.Advice.Imperative, 1}, {&lc.open, f.Advice.Open, 1},
 		{&lc.assert, f.Advice.Assert, 1}, {&lc.lead, f.Advice.Lead, 1}, {&lc.softLead, f.Advice.SoftLead, 1},
-		{&lc.notAfter, f.Advice.NotAfter, 1}, {&lc.tag, f.Advice.Tag, 1}, {&lc.reported, f.Advice.Reported, 1},
+		{&lc.notAfter, f.Advice.NotAfter, 1}, {&lc.tag, f.Advice.Tag, 1}, {&lc.invite, f.Advice.Invite, 1}, {&lc.reported, f.Advice.Reported, 1},
 		{&lc.infStart, f.Advice.Infinitive.Start, 1}, {&lc.infStop, f.Advice.Infinitive.Stop, 1},
 		{&lc.infVerb, f.Advice.Infinitive.Verb, 1}, {&lc.infNotVerb, f.Advice.Infinitive.NotVerb, 1},
 		{&lc.vague, f.Vague, 1}, {&lc.concrete, f.Concrete, 1},

@@ -171,7 +171,7 @@ func TestFresh(t *testing.T) {
 
 // Bars for testdata/blind.yaml, set once just under its single measurement after the cues
 // were broadened (docs/followups.md). Nobody tuned cues on it and nobody read its misses.
-var blindBars = bars{top2: 0.80, adviceRecall: 0.60, falseAlarms: 0.05, quiet: true}
+var blindBars = bars{top2: 0.80, adviceRecall: 0.80, falseAlarms: 0.05, quiet: true}
 
 // TestBlind measures testdata/blind.yaml, written by someone else while the cues were being
 // broadened and never seen by whoever tuned them. It logs aggregate numbers only. Do not
@@ -371,8 +371,25 @@ func TestAdviceDev(t *testing.T) {
 	checkAdvice(t, rec, fa, barDevRecall, barDevFalseAlarms)
 }
 
-// Bars for advice_dev.yaml, set from the measured results (docs/followups.md).
+// Bars for advice_dev.yaml, set from the measured results (1.00 / 0.00 per language,
+// docs/followups.md), with room for one or two cases.
 const (
-	barDevRecall      = 0.0
-	barDevFalseAlarms = 1.0
+	barDevRecall      = 0.95
+	barDevFalseAlarms = 0.03
 )
+
+// Bars for testdata/advice_blind.yaml, set once just under its single measurement after
+// tuning on advice_dev.yaml had finished (docs/followups.md).
+var adviceBlindBars = struct{ recall, falseAlarms float64 }{recall: 0.85, falseAlarms: 0.10}
+
+// TestAdviceBlind measures the advice detector on testdata/advice_blind.yaml, written by
+// someone else while the detector was tuned, and never seen by whoever tuned it. It logs
+// aggregate numbers per language only. Do not tune cues on it; write a new set instead.
+func TestAdviceBlind(t *testing.T) {
+	s := loadAdvice(t, "testdata/advice_blind.yaml")
+	if len(s.Advice) == 0 || len(s.Questions) == 0 {
+		t.Fatal("advice blind set is empty")
+	}
+	rec, fa := adviceRates(t, "advice_blind", s, true)
+	checkAdvice(t, rec, fa, adviceBlindBars.recall, adviceBlindBars.falseAlarms)
+}

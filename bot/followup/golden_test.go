@@ -152,6 +152,7 @@ func TestGoldenIncident(t *testing.T) {
 	if !containsAny(got, s.questionsWith("decide-", "en")) || !strings.Contains(got, "without the parents") {
 		t.Errorf("a team decision should get a decision-making question about the parents' part:\n%s", got)
 	}
+	s.say("ann", "/next")
 
 	got = s.say("bob", "How old is Sam?")
 	if strings.Contains(s.out.String(), "bob: How old is Sam?\nbot →") {
@@ -195,6 +196,7 @@ func TestGoldenIncidentNL(t *testing.T) {
 	if !containsAny(got, s.questionsWith("decide-", "nl")) || !strings.Contains(got, "zonder de ouders") {
 		t.Errorf("een teambesluit hoort een vraag over het aandeel van de ouders te krijgen:\n%s", got)
 	}
+	s.say("ann", "/next")
 	s.say("bob", "Hoe oud is Sam?")
 	s.say("ann", "Zeven.")
 	s.say("ann", "/next")

@@ -224,6 +224,9 @@ func (r *Reader) AdviceCue(text, lang string) (string, bool) {
 
 func adviceIn(d doc, lc *langCues) (string, bool) {
 	for _, s := range d.sents {
+		if anyIn(d, s, lc.invite) {
+			continue // an invitation to tell more: "Misschien kun je vertellen hoe het begon?"
+		}
 		question := s.question && !anyEnds(d, s, lc.tag) // "…, isn't it?" is a statement
 		for _, c := range lc.always {
 			if m, ok := cueIn(d, s, c, question, lc); ok {
@@ -274,6 +277,16 @@ func cueIn(d doc, s sentence, c cue, question bool, lc *langCues) (string, bool)
 		}
 	}
 	return m, true
+}
+
+// anyIn reports whether one of the cues occurs in the sentence.
+func anyIn(d doc, s sentence, cs []cue) bool {
+	for _, c := range cs {
+		if _, ok := c.p.findIn(d, s); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // anyWord reports whether w is one of the single-word cues.

@@ -27,6 +27,7 @@ bob: /join
 ann: /bring
 ann: /next
 ann: Moeder Fatima (BSN 111222333) belde me op 06-12345678 en zei dat ze niet naar het gesprek kwam. Fatima was boos.
+ann: /next
 bob: Wat zei Fatima nog meer?
 ann: /end
 `

@@ -99,7 +99,7 @@ func TestRestartContinuesSession(t *testing.T) {
 	first := startBot(t, bin, env)
 	first.send("/as ann", "/start incident en", "/as bob", "/join", "/as cas", "/join",
 		"/as ann", "/bring", "/next",
-		"The father said he would not come to the school meeting again.",
+		"The father said he would not come to the school meeting again.", "/next",
 		"/as bob", "What did the teacher say to him before?",
 		"/as ann", "She told him his son was falling behind.",
 		"/status")
