@@ -383,3 +383,40 @@ func TestForgetDropsSummaryThatNamesYou(t *testing.T) {
 		t.Fatalf("cas is still named: %s", rec)
 	}
 }
+
+// verbatim is a Guard that replaces one name, to drive the privacy flow.
+type verbatim struct{}
+
+func (verbatim) Pseudonymise(text, _ string, _ map[string]string) (string, []string) {
+	if strings.Contains(text, "Jansen") {
+		return strings.ReplaceAll(text, "Jansen", "B"), []string{"name"}
+	}
+	return text, nil
+}
+
+func TestKeepAndRewriteAfterPrivacyNotice(t *testing.T) {
+	h := newHarness(t, bot.Config{Guard: verbatim{}})
+	for _, l := range [][2]string{{"ann", "/start incident"}, {"bob", "/join"}, {"ann", "/bring"}, {"ann", "/next"}} {
+		h.say(l[0], l[1])
+	}
+	out := h.say("ann", "Mrs Jansen did not come.")
+	if out.Replies[0].To != "ann" || !strings.Contains(out.Replies[0].Text, "Mrs B did not come.") {
+		t.Fatalf("no private notice with the pseudonymised text: %+v", out.Replies)
+	}
+	h.say("ann", "/next")
+	// The phase moved on; keep still replaces the flagged message, not adds one.
+	h.say("ann", "/keep Jansen is the street we met in, not a name.")
+	rec := string(h.record())
+	if strings.Count(rec, `"user":"ann"`) != 1 || !strings.Contains(rec, "Jansen is the street") || strings.Contains(rec, "Mrs B") {
+		t.Fatalf("keep did not replace the last message: %s", rec)
+	}
+	// rewrite keeps the questions-only rule.
+	h.say("bob", "How old is the child?")
+	if out := h.say("bob", "/rewrite You should just call her."); !strings.Contains(out.Replies[0].Text, "sounds like advice") {
+		t.Fatalf("rewrite let advice in: %+v", out.Replies)
+	}
+	h.say("bob", "/rewrite How old are the children?")
+	if rec := string(h.record()); !strings.Contains(rec, "How old are the children?") || strings.Contains(rec, "How old is the child?") {
+		t.Fatalf("rewrite: %s", rec)
+	}
+}

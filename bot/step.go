@@ -281,17 +281,28 @@ func (st *step) end() {
 }
 
 // keep either keeps the summary of a finished session (case bringer) or, with text,
-// records a contribution exactly as written after a privacy warning.
+// replaces the user's last message with that text exactly as written: the explicit
+// confirmation after a privacy notice.
 func (st *step) keep(c command) {
-	if strings.TrimSpace(c.rest) != "" {
-		if !st.running() || !st.sess.isMember(st.user()) {
-			st.needMember()
-			if st.sess != nil && st.sess.Status == statusLobby {
-				st.tell(st.msg("lobby.wait"))
-			}
+	if text := strings.TrimSpace(c.rest); text != "" {
+		if !st.needMember() {
 			return
 		}
-		st.contribute(c.rest, false)
+		if !st.running() {
+			st.tell(st.msg("lobby.wait"))
+			return
+		}
+		i := st.lastTurn(st.user())
+		if i < 0 {
+			st.contribute(text, false)
+			return
+		}
+		if !st.allowedText(i, text) {
+			return
+		}
+		st.sess.Turns[i].Text = text
+		st.dirty = true
+		st.tell(st.msg("keep.text_done"))
 		return
 	}
 	if st.sess == nil || st.sess.Status != statusDone {
@@ -313,7 +324,7 @@ func (st *step) keep(c command) {
 	st.say(st.msg("keep.done"))
 }
 
-// rewrite replaces the user's last contribution in the current phase.
+// rewrite replaces the user's last message, in whichever phase it was written.
 func (st *step) rewrite(c command) {
 	if !st.needMember() {
 		return
@@ -323,22 +334,42 @@ func (st *step) rewrite(c command) {
 		return
 	}
 	text := strings.TrimSpace(c.rest)
-	ph := st.phase()
-	last := -1
-	for i, t := range st.sess.Turns {
-		if t.User == st.user() && t.Phase == ph.ID {
-			last = i
-		}
-	}
-	if text == "" || last < 0 {
+	i := st.lastTurn(st.user())
+	if text == "" || i < 0 {
 		st.tell(st.msg("rewrite.how"))
 		return
 	}
+	if !st.allowedText(i, text) {
+		return
+	}
 	clean, kinds := st.pseudonymise(text)
-	st.sess.Turns[last].Text = clean
+	st.sess.Turns[i].Text = clean
 	st.dirty = true
 	st.tell(st.msg("rewrite.done"))
 	st.privacyNotice(kinds, clean)
+}
+
+// lastTurn is the index of the user's last message, or -1.
+func (st *step) lastTurn(user string) int {
+	for i := len(st.sess.Turns) - 1; i >= 0; i-- {
+		if st.sess.Turns[i].User == user {
+			return i
+		}
+	}
+	return -1
+}
+
+// allowedText keeps the rule of the phase turn i was written in: no advice from peers
+// while only questions may be asked.
+func (st *step) allowedText(i int, text string) bool {
+	for _, ph := range st.steps() {
+		if ph.ID == st.sess.Turns[i].Phase && ph.Rule == prompts.RuleQuestions &&
+			st.sess.role(st.user()) == prompts.RolePeers && st.e.reader.Advice(text, st.lang) {
+			st.tell(st.msg("rule.questions_only"))
+			return false
+		}
+	}
+	return true
 }
 
 func (st *step) methodTitle() string {
