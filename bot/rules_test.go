@@ -420,3 +420,35 @@ func TestKeepAndRewriteAfterPrivacyNotice(t *testing.T) {
 		t.Fatalf("rewrite: %s", rec)
 	}
 }
+
+func TestLobbyNeverWedges(t *testing.T) {
+	h := newHarness(t, bot.Config{})
+	h.say("ann", "/start incident")
+	h.say("bob", "/join")
+	h.say("ann", "/leave")
+	if out := h.say("bob", "/end"); out.Phase != "done" {
+		t.Fatalf("bob cannot end after the starter left: %+v", out.Replies)
+	}
+	h2 := newHarness(t, bot.Config{})
+	h2.say("ann", "/start incident")
+	h2.say("ann", "/leave")
+	if h2.record() != nil {
+		t.Fatal("an empty lobby stays")
+	}
+	if out := h2.say("bob", "/start wsn"); out.Phase != "lobby" {
+		t.Fatalf("cannot start again: %+v", out.Replies)
+	}
+}
+
+func TestStartDoesNotReplaceKeptSummary(t *testing.T) {
+	h := running(t, "incident")
+	h.say("ann", "Mother did not come.")
+	h.say("ann", "/end")
+	h.say("ann", "/keep")
+	if out := h.say("cas", "/start gossip"); !strings.Contains(out.Replies[0].Text, "keeps the summary") {
+		t.Fatalf("got %+v", out.Replies)
+	}
+	if !strings.Contains(string(h.record()), "Mother did not come.") {
+		t.Fatal("kept summary lost")
+	}
+}

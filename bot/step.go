@@ -154,6 +154,10 @@ func (st *step) start(c command) {
 		st.tell(st.msg("start.already", "method", st.methodTitle(), "phase", st.phaseTitle()))
 		return
 	}
+	if st.sess != nil && st.sess.Kept {
+		st.tell(st.msg("start.kept"))
+		return
+	}
 	o, problem := st.e.parseStart(c, st.ev, st.lang)
 	if problem != "" {
 		st.tell(problem)
@@ -213,6 +217,18 @@ func (st *step) leave() {
 	}
 	st.sess.removeMember(st.user())
 	st.dirty = true
+	if len(st.sess.Members) == 0 {
+		st.deleted = true // nobody left in a session that never began
+		st.say(st.msg("leave.last", "name", Quote(st.ev.User.Name)))
+		return
+	}
+	if st.user() == st.sess.Starter {
+		// Someone must be able to begin or end: the case bringer, else the first to join.
+		st.sess.Starter = st.sess.Members[0].ID
+		if st.sess.Bringer != "" {
+			st.sess.Starter = st.sess.Bringer
+		}
+	}
 	st.say(st.msg("leave.done", "name", Quote(st.ev.User.Name), "people", st.people()))
 }
 
