@@ -114,6 +114,13 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (out Outcome, err error) 
 		ev.Text = "help"
 	}
 	if key := inputProblem(ev.Text); key != "" {
+		sessLang, active := e.sessionLang(ctx, ev.Conv)
+		if ev.Ambient && !active {
+			return Outcome{}, nil // not said to the bot, in a thread that is no session
+		}
+		if sessLang != "" {
+			lang = sessLang
+		}
 		return Outcome{Replies: []Reply{{To: ev.User.ID, Text: e.msg(key, lang,
 			"max", fmt.Sprint(MaxText))}}}, nil
 	}
@@ -121,6 +128,11 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (out Outcome, err error) 
 	if ev.Command {
 		c := parseCommand(ev.Text)
 		cmd = &c
+		if c.word == "forget" || c.word == "export" {
+			if sessLang, _ := e.sessionLang(ctx, ev.Conv); sessLang != "" {
+				lang = sessLang
+			}
+		}
 		switch {
 		case c.word == "forget":
 			if len(c.args) == 1 && (c.args[0] == "yes" || c.args[0] == "ja") {
@@ -196,6 +208,20 @@ func (e *Engine) ttl(s *Session, now time.Time) time.Duration {
 	}
 	left := s.Finished.Time().Add(e.cfg.FinishedRetention).Sub(now)
 	return max(left, time.Second)
+}
+
+// sessionLang reads the language of the session in a conversation, for the few
+// answers given outside a session's own step; active reports a running session.
+func (e *Engine) sessionLang(ctx context.Context, c Conversation) (lang string, active bool) {
+	b, err := e.store.Get(ctx, Key(c))
+	if err != nil {
+		return "", false
+	}
+	sess, err := decodeSession(b)
+	if err != nil || sess == nil {
+		return "", false
+	}
+	return sess.Lang, sess.Status != statusDone
 }
 
 // userLang is the language for a user outside a session.

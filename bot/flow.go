@@ -399,10 +399,19 @@ func (st *step) methods() string {
 	lines := []string{st.msg("methods.head")}
 	for _, m := range st.e.lib.Methods() {
 		lines = append(lines, st.msg("methods.line", "id", m.ID, "title", m.Title.In(st.lang),
-			"minutes", fmt.Sprint(m.Duration.Minutes()), "modes", strings.Join(m.Modes, ", "),
+			"minutes", fmt.Sprint(m.Duration.Minutes()), "modes", st.modeNames(m.Modes),
 			"summary", m.Summary.In(st.lang)))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// modeNames renders modes in the session's language.
+func (st *step) modeNames(modes []string) string {
+	names := make([]string, 0, len(modes))
+	for _, m := range modes {
+		names = append(names, st.msg("mode."+m))
+	}
+	return strings.Join(names, ", ")
 }
 
 func (st *step) help() string {

@@ -452,3 +452,21 @@ func TestStartDoesNotReplaceKeptSummary(t *testing.T) {
 		t.Fatal("kept summary lost")
 	}
 }
+
+func TestDutchSessionAnswersInDutch(t *testing.T) {
+	h := newHarness(t, bot.Config{})
+	for _, l := range [][2]string{{"ann", "/start incident nl"}, {"bob", "/join"}, {"ann", "/bring"}, {"ann", "/next"}} {
+		h.say(l[0], l[1])
+	}
+	for _, c := range []struct{ text, want string }{
+		{"  ", "leeg"},
+		{"/export", "niets van jou"},
+		{"/forget", "Dit wist alles"},
+		{"/methods", "alleen"},
+		{"/dance", "ken ik niet"},
+	} {
+		if out := h.say("bob", c.text); !strings.Contains(out.Replies[0].Text, c.want) {
+			t.Errorf("%q: got %q, want Dutch with %q", c.text, out.Replies[0].Text, c.want)
+		}
+	}
+}
