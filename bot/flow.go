@@ -155,7 +155,7 @@ func (st *step) contribution() {
 	case st.sess.Status == statusDone:
 		st.tell(st.msg("session.ended"))
 	case !st.sess.isMember(st.user()):
-		st.tell(st.msg("member.not"), Action{Label: st.msg("button.join"), Command: "join", Primary: true})
+		st.notMember()
 	case st.sess.Status == statusLobby:
 		st.tell(st.msg("lobby.wait"))
 	default:
@@ -342,11 +342,17 @@ func (st *step) privacyNotice(kinds []string, stored string) {
 func (st *step) finish() {
 	st.sess.Status = statusDone
 	st.sess.Finished = stamp(st.ev.Time)
-	st.sess.Summary = st.summary()
 	st.dirty = true
+	if len(st.sess.Turns) == 0 {
+		// Nothing was written: nothing to summarise or keep.
+		st.deleted, st.closed = true, true
+		st.say(st.msg("finish.empty"))
+		return
+	}
+	st.sess.Summary = st.summary()
 	days := fmt.Sprint(int(st.e.cfg.FinishedRetention.Hours() / 24))
 	st.say(st.sess.Summary)
-	st.say(st.msg("finish.thanks", "days", days),
+	st.say(st.msg("finish.thanks."+st.sess.Mode, "days", days),
 		Action{Label: st.msg("button.keep"), Command: "keep"})
 }
 

@@ -246,6 +246,7 @@ func TestQuote(t *testing.T) {
 		{"*a* _b_ ~c~ `d`", `\*a\* \_b\_ \~c\~ ` + "\\`d\\`"},
 		{"> not a quote", `\> not a quote`},
 		{"plain words", "plain words"},
+		{"[click](https://evil.example)", `\[click\](https://evil.example)`},
 	}
 	for _, c := range cases {
 		if got := bot.Quote(c.in); got != c.want {
@@ -468,5 +469,29 @@ func TestDutchSessionAnswersInDutch(t *testing.T) {
 		if out := h.say("bob", c.text); !strings.Contains(out.Replies[0].Text, c.want) {
 			t.Errorf("%q: got %q, want Dutch with %q", c.text, out.Replies[0].Text, c.want)
 		}
+	}
+}
+
+func TestSoloTexts(t *testing.T) {
+	h := newHarness(t, bot.Config{})
+	h.conv = bot.Conversation{Platform: "slack", Workspace: "T1", Channel: "D1", Direct: true}
+	h.say("ann", "/start")
+	if out := h.say("ann", "/leave"); !strings.Contains(out.Replies[0].Text, "your own reflection") {
+		t.Errorf("leave in solo: %q", out.Replies[0].Text)
+	}
+	if out := h.say("bob", "hello"); !strings.Contains(out.Replies[0].Text, "own reflection") || len(out.Replies[0].Actions) != 0 {
+		t.Errorf("a stranger is offered to join a solo reflection: %+v", out.Replies)
+	}
+	h.say("ann", "We met the parents at school and it went badly.")
+	out := h.say("ann", "/end")
+	last := out.Replies[len(out.Replies)-1].Text
+	if strings.Contains(last, "Thank you all") || !strings.Contains(last, "reflect") {
+		t.Errorf("solo close: %q", last)
+	}
+	// Ending a session in which nothing was written keeps nothing.
+	g := newHarness(t, bot.Config{})
+	g.say("ann", "/start")
+	if out := g.say("ann", "/end"); out.Phase != "done" || len(out.Replies[len(out.Replies)-1].Actions) != 0 || g.record() != nil {
+		t.Errorf("empty end: phase %q, replies %+v", out.Phase, out.Replies)
 	}
 }

@@ -18,6 +18,7 @@ type step struct {
 	replies []Reply
 	dirty   bool
 	deleted bool
+	closed  bool // the session closed and its record was deleted
 	joined  bool // the user became a member: index them for forget and export
 }
 
@@ -59,6 +60,8 @@ func (st *step) change() (state.Change, error) {
 func (st *step) phaseID() string {
 	s := st.sess
 	switch {
+	case st.closed:
+		return statusDone
 	case s == nil || st.deleted:
 		return ""
 	case s.Status == statusLobby, s.Status == statusDone:
@@ -138,10 +141,19 @@ func (st *step) needMember() bool {
 		return false
 	}
 	if !st.sess.isMember(st.user()) {
-		st.tell(st.msg("member.not"), Action{Label: st.msg("button.join"), Command: "join", Primary: true})
+		st.notMember()
 		return false
 	}
 	return true
+}
+
+// notMember tells a stranger how to take part, or that a solo reflection is private.
+func (st *step) notMember() {
+	if st.sess.Mode == prompts.ModeSolo {
+		st.tell(st.msg("join.solo"))
+		return
+	}
+	st.tell(st.msg("member.not"), Action{Label: st.msg("button.join"), Command: "join", Primary: true})
 }
 
 // leads reports whether the user may steer the session: the case bringer or starter.
@@ -209,7 +221,7 @@ func (st *step) leave() {
 		return
 	}
 	if st.user() == st.sess.Bringer && st.running() {
-		st.tell(st.msg("leave.bringer"))
+		st.tell(st.msg("leave.bringer." + st.sess.Mode))
 		return
 	}
 	if st.user() == st.sess.Bringer {
@@ -292,7 +304,7 @@ func (st *step) end() {
 		st.tell(st.msg("end.not_lead", "bringer", st.bringerName(), "starter", Quote(st.sess.name(st.sess.Starter))))
 		return
 	}
-	st.say(st.msg("end.early", "name", Quote(st.ev.User.Name)))
+	st.say(st.msg("end.early."+st.sess.Mode, "name", Quote(st.ev.User.Name)))
 	st.finish()
 }
 

@@ -47,7 +47,7 @@ var mentionBreaker = strings.NewReplacer(
 
 // markdownEscaper escapes the light Markdown the engine writes.
 var markdownEscaper = strings.NewReplacer(
-	`\`, `\\`, "*", `\*`, "_", `\_`, "~", `\~`, "`", "\\`", "|", `\|`,
+	`\`, `\\`, "*", `\*`, "_", `\_`, "~", `\~`, "`", "\\`", "|", `\|`, "[", `\[`, "]", `\]`,
 )
 
 // Quote makes user text safe to echo: it cannot ping anyone or change formatting.

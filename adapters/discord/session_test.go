@@ -162,6 +162,7 @@ func TestMessageCommandsInDM(t *testing.T) {
 	if s := h.session(key); s == nil || s["status"] != "running" {
 		t.Fatalf("session = %v\n%s", s, dump(h.in(dm)))
 	}
+	h.say(bob, "", dm, "The mother did not come to the meeting we planned.")
 	h.say(bob, "", dm, "end")
 	if s := h.session(key); s["status"] != "done" {
 		t.Fatalf("after end: %v\n%s", s["status"], dump(h.in(dm)))
