@@ -84,7 +84,7 @@ func (e *Engine) forgetAsk(ctx context.Context, ev Event, lang string) (Outcome,
 		}
 	}
 	return Outcome{Replies: []Reply{{To: ev.User.ID,
-		Text: e.msg("forget.ask", lang, "turns", fmt.Sprint(turns), "sessions", fmt.Sprint(sessions)),
+		Text:    e.msg("forget.ask", lang, "turns", fmt.Sprint(turns), "sessions", fmt.Sprint(sessions)),
 		Actions: []Action{{Label: e.msg("button.forget", lang), Command: "forget yes"}}}}}, nil
 }
 
