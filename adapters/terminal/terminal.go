@@ -43,18 +43,22 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 		user = "you"
 	}
 	fmt.Fprintf(a.Out, "Intervision in the terminal. You are %q; /as NAME switches who speaks, /help shows the commands, /quit stops.\n", user)
-	sc := bufio.NewScanner(a.In)
-	sc.Buffer(make([]byte, 64*1024), maxLine)
+	lines, errc := readLines(a.In)
 	for {
 		fmt.Fprintf(a.Out, "%s> ", user)
-		if !sc.Scan() {
+		var raw string
+		select {
+		case <-ctx.Done(): // Ctrl-C: stop at once, even while waiting for input
 			fmt.Fprintln(a.Out)
-			return sc.Err()
-		}
-		if ctx.Err() != nil {
 			return nil
+		case l, ok := <-lines:
+			if !ok {
+				fmt.Fprintln(a.Out)
+				return <-errc
+			}
+			raw = l
 		}
-		line := strings.TrimSpace(sc.Text())
+		line := strings.TrimSpace(raw)
 		switch {
 		case line == "/quit" || line == "/exit":
 			return nil
@@ -74,6 +78,22 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 			fmt.Fprintln(a.Out, e.plain())
 		}
 	}
+}
+
+// readLines reads lines in the background, so that waiting for input can be
+// interrupted. The error channel gets the scanner's error once lines is closed.
+func readLines(r io.Reader) (<-chan string, <-chan error) {
+	lines, errc := make(chan string), make(chan error, 1)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(r)
+		sc.Buffer(make([]byte, 64*1024), maxLine)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		errc <- sc.Err()
+	}()
+	return lines, errc
 }
 
 // Entry is one message of a played conversation.
