@@ -18,7 +18,15 @@ type Store struct {
 	records   map[state.Key]record
 	seen      map[seenKey]time.Time // key and event id → expiry
 	index     map[state.Space]map[string]map[state.Key]bool
+	// versions count store-wide, so a record deleted and made again never gets a
+	// version an update in flight saw before.
+	versions int64
+	// writes counts commits; every sweepEvery commits, expired entries are dropped.
+	writes int
 }
+
+// sweepEvery is how many commits pass between sweeps of expired records and ids.
+const sweepEvery = 1024
 
 // seenKey names an event id in one conversation. It is a struct, not a joined
 // string, so ids containing separators cannot collide.
@@ -117,10 +125,14 @@ func (s *Store) apply(key state.Key, cur record, ch state.Change) {
 	case ch.Delete:
 		delete(s.records, key)
 	case ch.Data != nil:
-		s.records[key] = record{data: clone(ch.Data), version: cur.version + 1, expires: s.now().Add(ttl)}
+		s.versions++
+		s.records[key] = record{data: clone(ch.Data), version: s.versions, expires: s.now().Add(ttl)}
 	case cur.data != nil:
 		cur.expires = s.now().Add(ttl)
 		s.records[key] = cur
+	}
+	if s.writes++; s.writes%sweepEvery == 0 {
+		s.sweep()
 	}
 	for _, u := range ch.Users {
 		users := s.index[key.Space()]
@@ -132,6 +144,22 @@ func (s *Store) apply(key state.Key, cur record, ch state.Change) {
 			users[u] = map[state.Key]bool{}
 		}
 		users[u][key] = true
+	}
+}
+
+// sweep drops expired records and event ids, so memory does not grow without end and
+// expired case text does not linger. Caller holds mu.
+func (s *Store) sweep() {
+	now := s.now()
+	for k, r := range s.records {
+		if !now.Before(r.expires) {
+			delete(s.records, k)
+		}
+	}
+	for k, exp := range s.seen {
+		if !now.Before(exp) {
+			delete(s.seen, k)
+		}
 	}
 }
 
