@@ -404,6 +404,8 @@ func (l *linter) lintPhase(n *yaml.Node, modes []string, method string, seen map
 			}
 		} else if prev, dup := seen[id]; dup {
 			l.report(idLine, "phase id %q is used twice in method %s (first at line %d)", id, method, prev.line)
+		} else if id == "takeaway" || id == "next-step" || id == "evaluation" || id == "lobby" || id == "done" {
+			l.report(idLine, "phase id %q is reserved: the closing phases and session states use it", id)
 		} else {
 			seen[id] = pos{l.file, idLine}
 		}

@@ -229,6 +229,7 @@ func TestLintBrokenPacks(t *testing.T) {
 		{"bad source", "q.yaml", strings.Replace(goodQuestion, "003_b63bd0ceb9c8c6ba.txt#6", "seed3.txt", 1), 5, `source "seed3.txt"`},
 		{"unknown key", "m.yaml", strings.Replace(goodMethod, "    speakers:", "    speaker: [bringer]\n    speakers:", 1), 21, `unknown key "speaker"`},
 		{"unknown top key", "m.yaml", "titel: x\n" + goodMethod, 1, `unknown key "titel"`},
+		{"reserved phase id", "m.yaml", strings.Replace(goodMethod, "  - id: tell", "  - id: takeaway", 1), 10, `phase id "takeaway" is reserved`},
 		{"bad done", "m.yaml", strings.Replace(goodMethod, "done: bringer", "done: everyone", 1), 22, `unknown done "everyone"`},
 		{"missing solo", "m.yaml", strings.Replace(goodMethod, "    solo:\n      en: Tell it.\n      nl: Vertel het.\n", "", 1), 10, "give the phase a solo instruction"},
 		{"no phases", "m.yaml", strings.Split(goodMethod, "phases:")[0], 1, "has no phases"},
