@@ -184,7 +184,7 @@ func run(url string, sessions int, duration time.Duration, steps int, compare bo
 
 // scriptInner are the commands the store's scripts run inside Redis; INFO commandstats
 // counts them too, but no client sent them. (The bench path sends none of them itself.)
-var scriptInner = map[string]bool{"get": true, "set": true, "del": true, "pexpire": true, "sadd": true, "pttl": true}
+var scriptInner = map[string]bool{"get": true, "getrange": true, "set": true, "del": true, "pexpire": true, "sadd": true, "pttl": true}
 
 // benchOwn are the commands the bench sends to measure.
 var benchOwn = map[string]bool{"info": true, "memory|usage": true, "ping": true, "hello": true,
@@ -220,7 +220,13 @@ func drive(ctx context.Context, eng *bot.Engine, prefix string, sessions, steps 
 					t0 := time.Now()
 					out, err := eng.Handle(ctx, ev)
 					lat = append(lat, time.Since(t0))
-					if err == nil && (out.Duplicate || out.Phase == "") {
+					private := false
+					for _, r := range out.Replies {
+						private = private || r.To != ""
+					}
+					// From step 7 on every step is a recorded question or answer: a
+					// private reply would mean the engine refused it.
+					if err == nil && (out.Duplicate || out.Phase == "" || i >= 7 && (out.Phase != "questions" || private)) {
 						err = fmt.Errorf("step %d of %v: duplicate=%v phase=%q replies=%v", i, conv, out.Duplicate, out.Phase, out.Replies)
 					}
 					if err != nil {
@@ -239,7 +245,8 @@ func drive(ctx context.Context, eng *bot.Engine, prefix string, sessions, steps 
 	return <-errs
 }
 
-// script is step i of a group session: setup, the incident, then questions.
+// script is step i of a group session: setup, the incident, then questions. Every
+// step after the setup is recorded (the bench checks the phase stays "questions").
 func script(conv bot.Conversation, thread, i int) bot.Event {
 	ev := bot.Event{ID: fmt.Sprintf("%s:%s:%d:%d", conv.Channel, conv.Thread, thread, i), Conv: conv}
 	ann, bob, cas := bot.User{ID: "UANN", Name: "ann"}, bot.User{ID: "UBOB", Name: "bob"}, bot.User{ID: "UCAS", Name: "cas"}
@@ -256,6 +263,8 @@ func script(conv bot.Conversation, thread, i int) bot.Event {
 		ev.User, ev.Text, ev.Command = ann, "next", true
 	case 5:
 		ev.User, ev.Text = ann, "The father stood in the doorway and said he had no time for another meeting."
+	case 6:
+		ev.User, ev.Text, ev.Command = ann, "next", true
 	default:
 		switch i % 3 {
 		case 0:

@@ -232,10 +232,10 @@ if KEYS[2] then
   local seen = redis.call('GET', KEYS[2])
   if seen then return {0, seen} end
 end
-local cur = redis.call('GET', KEYS[1])
-local ver = ''
-if cur then ver = string.sub(cur, 1, 16) end
+-- Only the version header is read: the record itself can be many kilobytes.
+local ver = redis.call('GETRANGE', KEYS[1], 0, 15)
 if ver ~= ARGV[1] then
+  local cur = redis.call('GET', KEYS[1])
   if cur then return {1, cur} end
   return {1}
 end
@@ -243,8 +243,8 @@ local op = ARGV[2]
 if op == 'w' then
   redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4])
 elseif op == 'd' then
-  if cur then redis.call('DEL', KEYS[1]) end
-elseif cur then
+  if ver ~= '' then redis.call('DEL', KEYS[1]) end
+elseif ver ~= '' then
   redis.call('PEXPIRE', KEYS[1], ARGV[4])
 end
 if KEYS[2] then redis.call('SET', KEYS[2], ARGV[6], 'PX', ARGV[5]) end

@@ -86,7 +86,8 @@ func TestReplicas(t *testing.T) {
 	wg.Wait()
 	for s := range sessions {
 		say(s, fmt.Sprintf("s%d-next", s), "ann", "next", true, 3)
-		out := say(s, fmt.Sprintf("s%d-incident", s), "ann", "The father stood in the doorway and said he had no time.", false, 3)
+		say(s, fmt.Sprintf("s%d-incident", s), "ann", "The father stood in the doorway and said he had no time.", false, 3)
+		out := say(s, fmt.Sprintf("s%d-told", s), "ann", "next", true, 3)
 		if out.Phase != "questions" {
 			t.Fatalf("session %d: phase after the incident = %q, want questions", s, out.Phase)
 		}
