@@ -10,10 +10,20 @@ import (
 
 // plan is the session's method phases followed by the closing phases.
 func (st *step) plan() *prompts.Plan {
-	if p := st.e.lib.Plan(st.sess.Method, st.sess.Mode); p != nil {
-		return p
+	if st.planned == nil || st.planned.key != [2]string{st.sess.Method, st.sess.Mode} {
+		p := st.e.lib.Plan(st.sess.Method, st.sess.Mode)
+		if p == nil {
+			p = &prompts.Plan{}
+		}
+		st.planned = &plannedFor{key: [2]string{st.sess.Method, st.sess.Mode}, plan: p}
 	}
-	return &prompts.Plan{}
+	return st.planned.plan
+}
+
+// plannedFor remembers the plan a step looked up, for the session it belongs to.
+type plannedFor struct {
+	key  [2]string
+	plan *prompts.Plan
 }
 
 // steps are the session's phases, in order.

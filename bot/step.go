@@ -19,6 +19,7 @@ type step struct {
 	dirty   bool
 	deleted bool
 	closed  bool // the session closed and its record was deleted
+	planned *plannedFor
 	joined  bool // the user became a member: index them for forget and export
 }
 

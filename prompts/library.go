@@ -18,7 +18,7 @@ var builtin embed.FS
 
 // Library is every method, question, closing phase and bot sentence the engine uses.
 type Library struct {
-	mu    sync.Mutex
+	mu    sync.RWMutex
 	plans map[[2]string]*Plan // method id and mode → its phases, built on first use
 
 	methods   map[string]*Method
@@ -178,17 +178,20 @@ type Plan struct {
 // Plan returns the plan of a method in a mode, or nil for an unknown method. Plans are
 // built once and shared: callers must not change them.
 func (l *Library) Plan(methodID, mode string) *Plan {
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	key := [2]string{methodID, mode}
-	if p, ok := l.plans[key]; ok {
+	l.mu.RLock()
+	p, ok := l.plans[key]
+	l.mu.RUnlock()
+	if ok {
 		return p
 	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	m, ok := l.methods[methodID]
 	if !ok {
 		return nil
 	}
-	p := &Plan{Phases: append(append([]Phase(nil), m.Phases...), l.Closing(mode)...)}
+	p = &Plan{Phases: append(append([]Phase(nil), m.Phases...), l.Closing(mode)...)}
 	for i := range p.Phases {
 		p.Pools = append(p.Pools, l.Pool(&p.Phases[i]))
 	}
