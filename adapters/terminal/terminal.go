@@ -107,8 +107,11 @@ type Entry struct {
 	Actions []string `json:"actions,omitempty"`
 }
 
+// markup is the light Markdown the terminal shows as plain text.
+var markup = strings.NewReplacer("**", "")
+
 func (e Entry) plain() string {
-	text := bot.Unescape(e.Text)
+	text := bot.Unescape(markup.Replace(e.Text))
 	if len(e.Actions) > 0 {
 		text += "\n  [" + strings.Join(e.Actions, "] [") + "]"
 	}
@@ -137,9 +140,12 @@ func (p *player) say(ctx context.Context, user, text string) ([]Entry, error) {
 		ID:   fmt.Sprintf("term-%d-%d", time.Now().UnixNano(), eventSeq.Add(1)),
 		Conv: p.conv, User: bot.User{ID: user, Name: user}, Text: text, Lang: p.lang,
 	}
-	if strings.HasPrefix(text, "/") {
+	switch {
+	case strings.HasPrefix(text, "/"):
 		ev.Command = true
 		ev.Text = strings.TrimPrefix(text, "/")
+	case bot.IsCommand(text): // a bare "next", as on Slack and Discord
+		ev.Command = true
 	}
 	entries := []Entry{{From: user, Text: text}}
 	out, err := p.h.Handle(ctx, ev)

@@ -154,7 +154,7 @@ func TestReplayHalvesOnRedis(t *testing.T) {
 		if code := run(t.Context(), []string{"replay", "--channel", "halves", path}, nil, &out, &errb, env); code != 0 {
 			t.Fatalf("part %d: exit %d: %s", i+1, code, errb.String())
 		}
-		if i == 1 && (!strings.Contains(out.String(), "**Summary") || !strings.Contains(out.String(), "Last week a mother did not come")) {
+		if i == 1 && (!strings.Contains(out.String(), "Summary ·") || !strings.Contains(out.String(), "Last week a mother did not come")) {
 			t.Fatalf("second half did not continue the session:\n%s", out.String())
 		}
 	}
