@@ -75,7 +75,7 @@ func TestFollowUp(t *testing.T) {
 			want: "decide-other", theme: "context"},
 		{name: "neutral prefers least covered", in: bot.Reading{Lang: "en", Text: "Right, so that is where we were with the family then, more or less, as far as I remember it.",
 			Themes: map[string]int{"goal-setting": 2, "non-participation": 1, "decision-making": 1, "informing": 1, "instructing": 0, "motivating": 3, "front-back-stage": 1, "context": 1, "strengths-safety": 1}},
-			want: "instruct-know", why: "looked at least"},
+			want: "instruct-know", why: "least attention"},
 		{name: "phase start opens least covered", in: bot.Reading{Lang: "nl", Text: "",
 			Themes: map[string]int{"goal-setting": 1, "non-participation": 1}},
 			want: "decide-other", why: "Om deze fase te openen"},
