@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/intervision-bot/intervision/bot"
+	"github.com/intervision-bot/intervision/bot/bottest"
 	"github.com/intervision-bot/intervision/prompts"
 	"github.com/intervision-bot/intervision/state"
 	"github.com/intervision-bot/intervision/state/memstore"
@@ -23,8 +24,8 @@ func running(t *testing.T, phase string) *harness {
 	for _, l := range [][2]string{{"ann", "/start incident en"}, {"bob", "/join"}, {"cas", "/join"}, {"ann", "/bring"}, {"ann", "/next"}} {
 		h.say(l[0], l[1])
 	}
-	for h.phase != phase {
-		if h.phase == "done" {
+	for h.Phase != phase {
+		if h.Phase == "done" {
 			t.Fatalf("phase %q never reached", phase)
 		}
 		h.say("ann", "/next")
@@ -109,7 +110,7 @@ func TestMentionsAreNeutralised(t *testing.T) {
 	h := running(t, "incident")
 	h.say("ann", "<!channel> @everyone @here <@U123> look: *bold* _it_ `code`\n> quote")
 	h.say("ann", "/end")
-	summary := h.last.Replies[len(h.last.Replies)-2].Text
+	summary := h.Last.Replies[len(h.Last.Replies)-2].Text
 	for _, bad := range []string{"<!channel>", "@everyone", "@here", "<@U123>", " *bold*", "\n> quote"} {
 		if strings.Contains(summary, bad) {
 			t.Errorf("summary contains %q:\n%s", bad, summary)
@@ -122,10 +123,10 @@ func TestMentionsAreNeutralised(t *testing.T) {
 
 func TestDuplicateEventAppliedOnce(t *testing.T) {
 	h := running(t, "questions")
-	ev := bot.Event{ID: "same", Conv: h.conv, User: bot.User{ID: "bob", Name: "bob"}, Text: "How old is the child?"}
+	ev := bot.Event{ID: "same", Conv: h.Conv, User: bot.User{ID: "bob", Name: "bob"}, Text: "How old is the child?"}
 	var applied int
 	for i := 0; i < 3; i++ {
-		out, err := h.eng.Handle(context.Background(), ev)
+		out, err := h.Engine.Handle(context.Background(), ev)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -143,7 +144,7 @@ func TestDuplicateEventAppliedOnce(t *testing.T) {
 
 func TestStartAtTopLevelOpensThread(t *testing.T) {
 	h := newHarness(t, bot.Config{})
-	h.conv.Thread = ""
+	h.Conv.Thread = ""
 	out := h.say("ann", "/start wsn nl")
 	if len(out.Replies) != 1 || out.Replies[0].Opens == nil {
 		t.Fatalf("want one opening reply, got %+v", out.Replies)
@@ -154,7 +155,7 @@ func TestStartAtTopLevelOpensThread(t *testing.T) {
 	if h.record() != nil {
 		t.Error("the top level got a session")
 	}
-	h.conv.Thread = "1700.1"
+	h.Conv.Thread = "1700.1"
 	if out := h.say("ann", "/"+out.Replies[0].Opens.Command); out.Phase != "lobby" {
 		t.Errorf("session in thread: phase %q", out.Phase)
 	}
@@ -163,12 +164,12 @@ func TestStartAtTopLevelOpensThread(t *testing.T) {
 func TestNextStepNudgedOnce(t *testing.T) {
 	h := running(t, "next-step")
 	h.say("ann", "call her")
-	if h.phase != "next-step" || !strings.Contains(h.last.Replies[0].Text, "more concrete") {
-		t.Fatalf("vague step not nudged: %+v", h.last.Replies)
+	if h.Phase != "next-step" || !strings.Contains(h.Last.Replies[0].Text, "more concrete") {
+		t.Fatalf("vague step not nudged: %+v", h.Last.Replies)
 	}
 	h.say("ann", "call")
-	if h.phase != "evaluation" {
-		t.Fatalf("second vague step nudged again; phase %q", h.phase)
+	if h.Phase != "evaluation" {
+		t.Fatalf("second vague step nudged again; phase %q", h.Phase)
 	}
 }
 
@@ -199,8 +200,8 @@ func TestForgetAndExport(t *testing.T) {
 		t.Fatalf("cas's words were deleted too: %s", rec)
 	}
 	// Another workspace with the same channel names is untouched.
-	other := newHarness(t, bot.Config{Store: h.store})
-	other.conv.Workspace = "elsewhere"
+	other := newHarness(t, bot.Config{Store: h.Store})
+	other.Conv.Workspace = "elsewhere"
 	other.say("bob", "/start wsn solo")
 	other.say("bob", "Something happened at school today with a parent.")
 	h.say("bob", "/forget yes")
@@ -257,13 +258,13 @@ func TestQuote(t *testing.T) {
 
 func TestAmbientMessageWithoutSessionLeavesNoTrace(t *testing.T) {
 	h := newHarness(t, bot.Config{})
-	h.conv.Thread = "1700.2"
-	out, err := h.eng.Handle(context.Background(), bot.Event{ID: "a1", Conv: h.conv, User: bot.User{ID: "x"}, Text: "lunch?", Ambient: true})
+	h.Conv.Thread = "1700.2"
+	out, err := h.Engine.Handle(context.Background(), bot.Event{ID: "a1", Conv: h.Conv, User: bot.User{ID: "x"}, Text: "lunch?", Ambient: true})
 	if err != nil || len(out.Replies) != 0 {
 		t.Fatalf("want silence, got %+v %v", out, err)
 	}
 	// The id was not recorded: the same id is still new to the store.
-	err = h.store.Update(context.Background(), bot.Key(h.conv), "a1", func([]byte) (state.Change, error) { return state.Change{}, nil })
+	err = h.Store.Update(context.Background(), bot.Key(h.Conv), "a1", func([]byte) (state.Change, error) { return state.Change{}, nil })
 	if err != nil {
 		t.Fatalf("event id was recorded: %v", err)
 	}
@@ -271,10 +272,10 @@ func TestAmbientMessageWithoutSessionLeavesNoTrace(t *testing.T) {
 
 func TestRedeliveredTopLevelStartOpensOnce(t *testing.T) {
 	h := newHarness(t, bot.Config{})
-	h.conv.Thread = ""
-	ev := bot.Event{ID: "s1", Conv: h.conv, User: bot.User{ID: "ann", Name: "ann"}, Text: "start", Command: true}
-	first, _ := h.eng.Handle(context.Background(), ev)
-	again, _ := h.eng.Handle(context.Background(), ev)
+	h.Conv.Thread = ""
+	ev := bot.Event{ID: "s1", Conv: h.Conv, User: bot.User{ID: "ann", Name: "ann"}, Text: "start", Command: true}
+	first, _ := h.Engine.Handle(context.Background(), ev)
+	again, _ := h.Engine.Handle(context.Background(), ev)
 	if len(first.Replies) != 1 || first.Replies[0].Opens == nil || !again.Duplicate || len(again.Replies) != 0 {
 		t.Fatalf("first %+v, again %+v", first, again)
 	}
@@ -295,7 +296,7 @@ func TestIsCommand(t *testing.T) {
 
 func TestPlainStartInDirectMessage(t *testing.T) {
 	h := newHarness(t, bot.Config{})
-	h.conv = bot.Conversation{Platform: "slack", Workspace: "T1", Channel: "D1", Direct: true}
+	h.Conv = bot.Conversation{Platform: "slack", Workspace: "T1", Channel: "D1", Direct: true}
 	if out := h.say("ann", "start gibbs"); out.Phase != "description" {
 		t.Fatalf("plain start in a DM: phase %q, replies %+v", out.Phase, out.Replies)
 	}
@@ -322,7 +323,7 @@ func TestMissingMethodDoesNotCrash(t *testing.T) {
 		h.say(l[0], l[1])
 	}
 	// The bot restarts without the pack, on the same store.
-	h.eng = bot.New(bot.Config{Store: h.store, Library: prompts.MustBuiltin()})
+	h.Engine = bot.New(bot.Config{Store: h.Store, Library: prompts.MustBuiltin()})
 	if out := h.say("ann", "It happened on Tuesday."); !strings.Contains(out.Replies[0].Text, "no longer installed") {
 		t.Fatalf("got %+v", out.Replies)
 	}
@@ -365,9 +366,9 @@ func TestFinishedSessionIsNotKeptAlive(t *testing.T) {
 	if got := cs.ttls[len(cs.ttls)-1]; got != 7*24*time.Hour {
 		t.Fatalf("ttl at the end %v", got)
 	}
-	clock = clock.Add(6 * 24 * time.Hour)
-	defer func() { clock = clock.Add(-6 * 24 * time.Hour) }()
-	h.eng = bot.New(bot.Config{Store: cs, Library: h.lib, Now: func() time.Time { return clock }})
+	bottest.Clock = bottest.Clock.Add(6 * 24 * time.Hour)
+	defer func() { bottest.Clock = bottest.Clock.Add(-6 * 24 * time.Hour) }()
+	h.Engine = bot.New(bot.Config{Store: cs, Library: h.Library, Now: func() time.Time { return bottest.Clock }})
 	h.say("bob", "/status")
 	if got := cs.ttls[len(cs.ttls)-1]; got != 24*time.Hour {
 		t.Fatalf("a look on day 6 set the ttl to %v, want the 1 day that is left", got)
@@ -474,7 +475,7 @@ func TestDutchSessionAnswersInDutch(t *testing.T) {
 
 func TestSoloTexts(t *testing.T) {
 	h := newHarness(t, bot.Config{})
-	h.conv = bot.Conversation{Platform: "slack", Workspace: "T1", Channel: "D1", Direct: true}
+	h.Conv = bot.Conversation{Platform: "slack", Workspace: "T1", Channel: "D1", Direct: true}
 	h.say("ann", "/start")
 	if out := h.say("ann", "/leave"); !strings.Contains(out.Replies[0].Text, "your own reflection") {
 		t.Errorf("leave in solo: %q", out.Replies[0].Text)

@@ -1,31 +1,22 @@
 package followup_test
 
 import (
-	"context"
 	"flag"
-	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/intervision-bot/intervision/bot"
+	"github.com/intervision-bot/intervision/bot/bottest"
 	"github.com/intervision-bot/intervision/bot/followup"
 	"github.com/intervision-bot/intervision/prompts"
-	"github.com/intervision-bot/intervision/state/memstore"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden transcripts in testdata/golden")
 
-// session drives the engine with the followup reader as a chat would.
+// session is a chat with the engine using the followup reader.
 type session struct {
-	t    *testing.T
-	eng  *bot.Engine
-	lib  *prompts.Library
-	conv bot.Conversation
-	out  strings.Builder
-	seq  int
+	*bottest.Chat
+	t *testing.T
 }
 
 func newSession(t *testing.T) *session {
@@ -35,48 +26,23 @@ func newSession(t *testing.T) *session {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
-	eng := bot.New(bot.Config{Store: memstore.New(memstore.WithClock(func() time.Time { return clock })),
-		Library: lib, Reader: r, Now: func() time.Time { return clock }})
-	return &session{t: t, eng: eng, lib: lib,
-		conv: bot.Conversation{Platform: "terminal", Workspace: "local", Channel: "c1", Thread: "main"}}
+	return &session{Chat: bottest.New(t, bot.Config{Library: lib, Reader: r}), t: t}
 }
 
 // say sends text from user ("/" makes it a command) and returns the public replies.
 func (s *session) say(user, text string) string {
 	s.t.Helper()
-	s.seq++
-	ev := bot.Event{ID: fmt.Sprintf("ev-%d", s.seq), Conv: s.conv, User: bot.User{ID: user, Name: user}, Text: text}
-	if strings.HasPrefix(text, "/") {
-		ev.Command, ev.Text = true, text[1:]
-	}
-	out, err := s.eng.Handle(context.Background(), ev)
-	if err != nil {
-		s.t.Fatalf("%s: %q: %v", user, text, err)
-	}
-	fmt.Fprintf(&s.out, "%s: %s\n", user, text)
-	var public []string
-	for _, r := range out.Replies {
-		to := ""
-		if r.To != "" {
-			to = " → " + r.To
-		} else {
-			public = append(public, r.Text)
-		}
-		fmt.Fprintf(&s.out, "bot%s: %s\n", to, r.Text)
-	}
-	fmt.Fprintf(&s.out, "   [phase %s]\n", out.Phase)
-	return strings.Join(public, "\n")
+	return bottest.Public(s.Say(user, text))
 }
 
 // question returns the library question text in lang for id.
 func (s *session) question(id, lang string) string {
-	for _, q := range s.lib.Questions() {
+	for _, q := range s.Library.Questions() {
 		if q.ID == id {
 			return q.Text.In(lang)
 		}
 	}
-	for _, m := range s.lib.Methods() {
+	for _, m := range s.Library.Methods() {
 		for _, p := range m.Phases {
 			for _, q := range p.Questions {
 				if q.ID == id {
@@ -92,7 +58,7 @@ func (s *session) question(id, lang string) string {
 // questionsWith returns the texts in lang of the library questions whose id has prefix.
 func (s *session) questionsWith(prefix, lang string) []string {
 	var out []string
-	for _, q := range s.lib.Questions() {
+	for _, q := range s.Library.Questions() {
 		if strings.HasPrefix(q.ID, prefix) {
 			out = append(out, q.Text.In(lang))
 		}
@@ -113,27 +79,7 @@ func containsAny(s string, subs []string) bool {
 }
 
 // golden compares the transcript with testdata/golden/name.txt (-update rewrites it).
-func (s *session) golden(name string) {
-	s.t.Helper()
-	path := filepath.Join("testdata", "golden", name+".txt")
-	got := s.out.String()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			s.t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			s.t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		s.t.Fatalf("%v (go test ./bot/followup -update creates it)", err)
-	}
-	if got != string(want) {
-		s.t.Errorf("transcript differs from %s (go test ./bot/followup -update rewrites it)\n--- got:\n%s", path, got)
-	}
-}
+func (s *session) golden(name string) { s.t.Helper(); s.Golden(name, *update) }
 
 // TestGoldenIncident: a three-person incident session. The case bringer's account of a
 // team decision gets a question about the parents' part in it; a peer's advice in the
@@ -155,14 +101,14 @@ func TestGoldenIncident(t *testing.T) {
 	s.say("ann", "/next")
 
 	got = s.say("bob", "How old is Sam?")
-	if strings.Contains(s.out.String(), "bob: How old is Sam?\nbot →") {
-		t.Errorf("an ordinary question drew a private rule reminder:\n%s", s.out.String())
+	if strings.Contains(s.Transcript(), "bob: How old is Sam?\nbot →") {
+		t.Errorf("an ordinary question drew a private rule reminder:\n%s", s.Transcript())
 	}
 	_ = got
-	before := s.out.Len()
+	before := len(s.Transcript())
 	s.say("cas", "You should have told her together with a colleague.")
-	if !strings.Contains(s.out.String()[before:], "bot → cas") {
-		t.Errorf("advice in the questions-only phase should get a private reminder:\n%s", s.out.String()[before:])
+	if !strings.Contains(s.Transcript()[before:], "bot → cas") {
+		t.Errorf("advice in the questions-only phase should get a private reminder:\n%s", s.Transcript()[before:])
 	}
 	s.say("ann", "He is seven.")
 	s.say("ann", "/next")
