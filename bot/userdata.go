@@ -63,15 +63,11 @@ func (e *Engine) forgetAsk(ctx context.Context, ev Event, lang string) (Outcome,
 		return e.storeFailure(ctx, ev, lang, err)
 	}
 	turns, sessions := 0, 0
-	for _, k := range keys {
-		b, err := e.store.Get(ctx, k)
-		if err != nil {
-			return e.storeFailure(ctx, ev, lang, err)
-		}
-		sess, err := decodeSession(b)
-		if err != nil || sess == nil {
-			continue
-		}
+	found, err := e.sessions(ctx, keys)
+	if err != nil {
+		return e.storeFailure(ctx, ev, lang, err)
+	}
+	for _, sess := range found {
 		n := 0
 		for _, t := range sess.Turns {
 			if t.User == ev.User.ID {
@@ -135,15 +131,11 @@ func (e *Engine) export(ctx context.Context, ev Event, lang string) (Outcome, er
 	}
 	var parts []string
 	total := 0
-	for _, k := range keys {
-		b, err := e.store.Get(ctx, k)
-		if err != nil {
-			return e.storeFailure(ctx, ev, lang, err)
-		}
-		sess, err := decodeSession(b)
-		if err != nil || sess == nil {
-			continue
-		}
+	found, err := e.sessions(ctx, keys)
+	if err != nil {
+		return e.storeFailure(ctx, ev, lang, err)
+	}
+	for _, sess := range found {
 		var lines []string
 		for _, t := range sess.Turns {
 			if t.User == ev.User.ID {
@@ -165,6 +157,21 @@ func (e *Engine) export(ctx context.Context, ev Event, lang string) (Outcome, er
 	}
 	text := e.msg("export.head", lang, "turns", fmt.Sprint(total)) + "\n\n" + strings.Join(parts, "\n\n")
 	return Outcome{Replies: []Reply{{To: ev.User.ID, Text: text}}}, nil
+}
+
+// sessions reads the sessions stored under keys; keys without one are skipped.
+func (e *Engine) sessions(ctx context.Context, keys []state.Key) ([]*Session, error) {
+	var out []*Session
+	for _, k := range keys {
+		b, err := e.store.Get(ctx, k)
+		if err != nil {
+			return nil, err
+		}
+		if sess, err := decodeSession(b); err == nil && sess != nil {
+			out = append(out, sess)
+		}
+	}
+	return out, nil
 }
 
 // userKeys lists the conversations a user is indexed in, plus the current one.
