@@ -162,7 +162,7 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (out Outcome, err error) 
 		if ev.Ambient && (sess == nil || sess.Status == statusDone) && (cmd == nil || cmd.word != "start") {
 			return state.Change{}, errIgnore // chatter in a thread that is not (or no longer) a session
 		}
-		st := &step{e: e, ev: ev, sess: sess, lang: lang}
+		st := &step{ctx: ctx, e: e, ev: ev, sess: sess, lang: lang}
 		if sess != nil {
 			st.lang = sess.Lang
 		}

@@ -496,3 +496,50 @@ func TestSoloTexts(t *testing.T) {
 		t.Errorf("empty end: phase %q, replies %+v", out.Phase, out.Replies)
 	}
 }
+
+// TestLookBackAtLastNextStep: a case bringer who starts again is reminded of the next
+// step they named last time, in a DM and in another group thread.
+func TestLookBackAtLastNextStep(t *testing.T) {
+	h := newHarness(t, bot.Config{})
+	h.Conv = bot.Conversation{Platform: "slack", Workspace: "T1", Channel: "D1", Direct: true}
+	h.say("ann", "/start wsn")
+	for h.Phase != "next-step" {
+		h.say("ann", "/next")
+	}
+	h.say("ann", "On Monday I will call the father and ask which time suits him.")
+	h.say("ann", "/end")
+	h.say("ann", "/keep")
+	out := h.say("ann", "/start gibbs")
+	if !strings.Contains(bottest.Public(out)+privateTo(out, "ann"), "call the father") {
+		t.Fatalf("no look back in the DM: %+v", out.Replies)
+	}
+	// In a group thread of the same workspace, when ann brings a case.
+	g := newHarness(t, bot.Config{Store: h.Store})
+	g.Conv = bot.Conversation{Platform: "slack", Workspace: "T1", Channel: "C1", Thread: "1.1"}
+	g.say("bob", "/start incident")
+	if out := g.say("ann", "/bring"); !strings.Contains(privateTo(out, "ann"), "call the father") || strings.Contains(bottest.Public(out), "call the father") {
+		t.Fatalf("look back in the group must be private to ann: %+v", out.Replies)
+	}
+	// Not for another workspace, and not after forget.
+	g.Conv.Workspace = "T2"
+	g.say("bob", "/start incident")
+	if out := g.say("ann", "/bring"); strings.Contains(privateTo(out, "ann"), "call the father") {
+		t.Fatal("look back crossed workspaces")
+	}
+	h.say("ann", "/forget yes")
+	g.Conv = bot.Conversation{Platform: "slack", Workspace: "T1", Channel: "C1", Thread: "1.2"}
+	g.say("bob", "/start incident")
+	if out := g.say("ann", "/bring"); strings.Contains(privateTo(out, "ann"), "call the father") {
+		t.Fatal("look back after forget")
+	}
+}
+
+func privateTo(out bot.Outcome, user string) string {
+	var b strings.Builder
+	for _, r := range out.Replies {
+		if r.To == user {
+			b.WriteString(r.Text)
+		}
+	}
+	return b.String()
+}

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -11,6 +12,7 @@ import (
 // step decides one event for one session. It only changes its own copy of the session;
 // the store commits the result, or calls the update function again on a conflict.
 type step struct {
+	ctx     context.Context
 	e       *Engine
 	ev      Event
 	sess    *Session // nil when the conversation has no session
@@ -167,9 +169,15 @@ func (st *step) start(c command) {
 		st.tell(st.msg("start.already", "method", st.methodTitle(), "phase", st.phaseTitle()))
 		return
 	}
+	var earlier []Earlier
 	if st.sess != nil && st.sess.Kept {
-		st.tell(st.msg("start.kept"))
-		return
+		if !st.ev.Conv.Direct {
+			st.tell(st.msg("start.kept"))
+			return
+		}
+		// A DM holds one session at a time: the kept summary travels along.
+		earlier = append(st.sess.Earlier, Earlier{Finished: st.sess.Finished, Summary: st.sess.Summary, NextStep: st.sess.NextStep})
+		earlier = earlier[max(0, len(earlier)-maxEarlier):]
 	}
 	o, problem := st.e.parseStart(c, st.ev, st.lang)
 	if problem != "" {
@@ -182,7 +190,7 @@ func (st *step) start(c command) {
 	st.sess = &Session{
 		V: schemaVersion, Method: m.ID, Lang: o.lang, Mode: o.mode, Status: statusLobby,
 		Starter: st.user(), Members: []Member{{ID: st.user(), Name: st.ev.User.Name, Joined: stamp(now)}},
-		Started: stamp(now), PhaseStarted: stamp(now),
+		Started: stamp(now), PhaseStarted: stamp(now), Earlier: earlier,
 	}
 	st.dirty, st.joined = true, true
 	if o.mode == prompts.ModeSolo {
@@ -190,6 +198,7 @@ func (st *step) start(c command) {
 		st.sess.Status = statusRunning
 		st.say(st.msg("start.solo", "method", m.Title.In(o.lang), "summary", m.Summary.In(o.lang),
 			"minutes", fmt.Sprint(m.Duration.Minutes())) + "\n" + st.msg("privacy.reminder"))
+		st.lookBack()
 		st.enterPhase()
 		return
 	}
@@ -269,6 +278,7 @@ func (st *step) bring() {
 	st.say(st.msg("bring.done", "name", Quote(st.ev.User.Name), "people", st.people()),
 		Action{Label: st.msg("button.join"), Command: "join"},
 		Action{Label: st.msg("button.begin"), Command: "next", Primary: true})
+	st.lookBack()
 }
 
 func (st *step) next() {

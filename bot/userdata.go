@@ -110,6 +110,7 @@ func (s *Session) forget(user string, now Stamp) (int, bool) {
 		}
 	}
 	if s.Bringer == user {
+		s.NextStep = ""
 		// Without its case the session cannot go on: it closes, and what the others
 		// wrote stays for them to export or forget until it expires.
 		s.Bringer = ""
@@ -203,4 +204,41 @@ func (e *Engine) storeFailure(ctx context.Context, ev Event, lang string, err er
 	}
 	e.log.Warn("user data", "err", err)
 	return Outcome{Replies: []Reply{{To: ev.User.ID, Text: e.msg(key, lang)}}}, nil
+}
+
+// lookBack reminds a case bringer of the next step they named in their last finished
+// session in this workspace, so that the new session can start from what came of it.
+// It only reads: the update function may run again, and that is harmless.
+func (st *step) lookBack() {
+	here := Key(st.ev.Conv)
+	keys, err := st.e.userKeys(st.ctx, here, st.user())
+	if err != nil {
+		return // a reminder is no reason to fail the step
+	}
+	var last *Earlier
+	// The keys include this conversation: before this step commits, its record may
+	// still hold the previous session (a solo reflection in the same DM).
+	for _, k := range keys {
+		b, err := st.e.store.Get(st.ctx, k)
+		if err != nil {
+			return
+		}
+		s, err := decodeSession(b)
+		if err != nil || s == nil || s.Bringer != st.user() {
+			continue
+		}
+		candidates := append([]Earlier(nil), s.Earlier...)
+		if s.Status == statusDone {
+			candidates = append(candidates, Earlier{Finished: s.Finished, NextStep: s.NextStep})
+		}
+		for _, c := range candidates {
+			if c.NextStep != "" && (last == nil || c.Finished > last.Finished) {
+				last = &c
+			}
+		}
+	}
+	if last == nil {
+		return
+	}
+	st.tell(st.msg("lookback", "date", last.Finished.Time().Format("2006-01-02"), "step", blockquote(last.NextStep)))
 }
