@@ -13,6 +13,8 @@
 //
 //	steps_per_s=.. p50_us=.. p99_us=.. cmds_per_step=.. bytes_per_session=..
 //
+// Before it the bench prints pipelines=.. mean_batch=.. (the store's batching of
+// concurrent steps; --batch=false turns it off, --batch-conns and --batch-size tune it).
 // cmds_per_step counts the commands clients sent (INFO commandstats, leaving out the
 // commands scripts run inside Redis); bytes_per_session is the growth of used_memory
 // per finished session (record, event ids and user index). It resets no statistics:
@@ -54,7 +56,11 @@ func main() {
 	steps := flag.Int("steps", 30, "steps per session before it moves to a new thread")
 	compare := flag.Bool("compare", true, "run redis-benchmark against the same server afterwards")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
+	batch := flag.Bool("batch", true, "let concurrent steps share pipelines (false: redisstore.Options.NoBatch)")
+	batchConns := flag.Int("batch-conns", 0, "pipelines in flight at most (0: redisstore.DefaultBatchConns)")
+	batchSize := flag.Int("batch-size", 0, "step commands per pipeline at most (0: redisstore.DefaultBatchSize)")
 	flag.Parse()
+	storeOpts := redisstore.Options{NoBatch: !*batch, BatchConns: *batchConns, BatchSize: *batchSize}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
 		if err != nil {
@@ -67,14 +73,14 @@ func main() {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	if err := run(*url, *sessions, *duration, *steps, *compare); err != nil {
+	if err := run(*url, *sessions, *duration, *steps, *compare, storeOpts); err != nil {
 		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(url string, sessions int, duration time.Duration, steps int, compare bool) error {
+func run(url string, sessions int, duration time.Duration, steps int, compare bool, opts redisstore.Options) error {
 	if sessions < 1 || steps < 7 {
 		return errors.New("need --sessions >= 1 and --steps >= 7")
 	}
@@ -102,7 +108,8 @@ func run(url string, sessions int, duration time.Duration, steps int, compare bo
 		url += sep + "pool_size=" + strconv.Itoa(sessions+4)
 	}
 	prefix := fmt.Sprintf("bench%d", time.Now().UnixNano())
-	st, err := redisstore.Open(ctx, url, redisstore.Options{Prefix: prefix})
+	opts.Prefix = prefix
+	st, err := redisstore.Open(ctx, url, opts)
 	if err != nil {
 		return err
 	}
@@ -165,6 +172,11 @@ func run(url string, sessions int, duration time.Duration, steps int, compare bo
 	fmt.Printf("sessions=%d duration=%s steps=%d threads=%d conflicts=%d store_round_trips_per_step=%.3f\n",
 		sessions, elapsed.Round(time.Millisecond), n, res.threads.Load(),
 		storeAfter.Conflicts-storeBefore.Conflicts, rtPerStep)
+	if p := storeAfter.Pipelines - storeBefore.Pipelines; p > 0 {
+		fmt.Printf("pipelines=%d mean_batch=%.1f\n", p, float64(storeAfter.Batched-storeBefore.Batched)/float64(p))
+	} else {
+		fmt.Println("pipelines=0 (batching off)")
+	}
 	fmt.Printf("cpu_us_per_step: bench_process=%.1f redis_server=%.1f (cores used: %.2f, %.2f)\n",
 		(selfAfter-selfBefore).Seconds()*1e6/float64(n), (cpuAfter-cpuBefore).Seconds()*1e6/float64(n),
 		(selfAfter-selfBefore).Seconds()/elapsed.Seconds(), (cpuAfter-cpuBefore).Seconds()/elapsed.Seconds())

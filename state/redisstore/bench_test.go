@@ -13,9 +13,11 @@ import (
 // BenchmarkStep measures Update on a 4 KB record: every goroutine owns a conversation
 // and appends to it, with an event id per step, as the engine does. It reports Redis
 // round trips per step.
-func BenchmarkStep(b *testing.B) {
+func BenchmarkStep(b *testing.B) { benchStep(b, redisstore.Options{}) }
+
+func benchStep(b *testing.B, opts redisstore.Options) {
 	srv := redistest.Start(b)
-	s := redisstore.New(newClient(b, srv.URL()+"?pool_size=64"), redisstore.Options{})
+	s := redisstore.New(newClient(b, srv.URL()+"?pool_size=64"), opts)
 	defer s.Close()
 	var conv atomic.Int64
 	b.SetParallelism(8)
@@ -36,4 +38,10 @@ func BenchmarkStep(b *testing.B) {
 	})
 	st := s.Stats()
 	b.ReportMetric(float64(st.RoundTrips)/float64(st.Updates), "roundtrips/step")
+	if st.Pipelines > 0 {
+		b.ReportMetric(float64(st.Batched)/float64(st.Pipelines), "steps/pipeline")
+	}
 }
+
+// BenchmarkStepNoBatch is BenchmarkStep with Options.NoBatch.
+func BenchmarkStepNoBatch(b *testing.B) { benchStep(b, redisstore.Options{NoBatch: true}) }

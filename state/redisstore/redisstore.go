@@ -4,7 +4,8 @@
 // event id seen before (and records it), and writes the record with its expiry, all
 // atomically. A small per-process cache of records lets the common step take a single
 // round trip: the update function runs on the cached record and the script verifies
-// that it is still current, returning the current record when it is not.
+// that it is still current, returning the current record when it is not. Step
+// commands of concurrent Updates share pipelines (batch.go; Options.NoBatch).
 //
 // Keys of one conversation share one hash tag, so the store works on Redis Cluster
 // through redis.UniversalClient. See docs/redis.md.
@@ -53,6 +54,15 @@ type Options struct {
 	// MaxAttempts bounds the calls of an update function under contention
 	// (DefaultMaxAttempts when 0).
 	MaxAttempts int
+	// NoBatch sends every step command on its own. By default step commands of
+	// concurrent Updates that are ready at the same moment share one pipeline (one
+	// write and one read), without waiting for one another: see batch.go and
+	// docs/redis.md. Each step is still its own EVALSHA.
+	NoBatch bool
+	// BatchSize bounds the step commands in one pipeline (DefaultBatchSize when 0).
+	BatchSize int
+	// BatchConns bounds the pipelines in flight at once (DefaultBatchConns when 0).
+	BatchConns int
 }
 
 func (o Options) withDefaults() Options {
@@ -71,6 +81,12 @@ func (o Options) withDefaults() Options {
 	if o.MaxAttempts <= 0 {
 		o.MaxAttempts = DefaultMaxAttempts
 	}
+	if o.BatchSize <= 0 {
+		o.BatchSize = DefaultBatchSize
+	}
+	if o.BatchConns <= 0 {
+		o.BatchConns = DefaultBatchConns
+	}
 	return o
 }
 
@@ -81,8 +97,9 @@ type Store struct {
 	opts   Options
 	prefix string
 	cache  *lru
+	batch  *batcher // nil with Options.NoBatch
 
-	updates, roundTrips, conflicts, duplicates atomic.Int64
+	updates, roundTrips, conflicts, duplicates, pipelines, batched atomic.Int64
 }
 
 var _ state.Store = (*Store)(nil)
@@ -90,12 +107,19 @@ var _ state.Store = (*Store)(nil)
 // New returns a Store using client. Close closes the client.
 func New(client redis.UniversalClient, opts Options) *Store {
 	opts = opts.withDefaults()
-	return &Store{
+	s := &Store{
 		rdb:    client,
 		opts:   opts,
 		prefix: prefixEscaper.Replace(opts.Prefix),
 		cache:  newLRU(opts.CacheSize),
 	}
+	if !opts.NoBatch {
+		s.batch = newBatcher(client, opts.BatchSize, opts.BatchConns, func(n int) {
+			s.pipelines.Add(1)
+			s.batched.Add(int64(n))
+		})
+	}
+	return s
 }
 
 // Open connects to the Redis that url names and checks that it answers. Accepted forms:
@@ -198,8 +222,14 @@ func (s *Store) Client() redis.UniversalClient { return s.rdb }
 type Stats struct {
 	// Updates is the number of Update calls.
 	Updates int64
-	// RoundTrips is the number of requests sent to Redis (every one a single command).
+	// RoundTrips is the number of commands sent to Redis (loading the script after a
+	// NOSCRIPT not counted). With batching several step commands share one network
+	// round trip: see Pipelines.
 	RoundTrips int64
+	// Pipelines is the number of pipelines the batcher sent, and Batched the step
+	// commands they carried (Batched/Pipelines is the mean batch size). Both stay 0
+	// with Options.NoBatch.
+	Pipelines, Batched int64
 	// Conflicts is how often a commit found a newer record than the one fn saw.
 	Conflicts int64
 	// Duplicates is how often an event id was refused.
@@ -213,6 +243,8 @@ func (s *Store) Stats() Stats {
 		RoundTrips: s.roundTrips.Load(),
 		Conflicts:  s.conflicts.Load(),
 		Duplicates: s.duplicates.Load(),
+		Pipelines:  s.pipelines.Load(),
+		Batched:    s.batched.Load(),
 	}
 }
 
@@ -365,11 +397,25 @@ type stepReply struct {
 	current record // replyCurrent: the record in Redis
 }
 
-// step runs stepScript: one round trip.
+// step runs stepScript: one command, through the batcher unless batching is off.
 func (s *Store) step(ctx context.Context, keys []string, version, op string, val []byte, ttl time.Duration, token string) (stepReply, error) {
 	s.roundTrips.Add(1)
-	res, err := stepScript.Run(ctx, s.rdb, keys, version, op, val,
-		ms(ttl), ms(s.opts.DedupeWindow), token).Slice()
+	args := []any{version, op, val, ms(ttl), ms(s.opts.DedupeWindow), token}
+	var res []any
+	var err error
+	if s.batch != nil {
+		r := s.batch.do(ctx, keys, args)
+		if r.noScript {
+			// The server lost its scripts (restart, SCRIPT FLUSH). Load the script
+			// again for the pipelines to come and run this command on its own;
+			// Run still falls back to EVAL should the load have been undone already.
+			_ = stepScript.Load(ctx, s.rdb).Err()
+			r.res, r.err = stepScript.Run(ctx, s.rdb, keys, args...).Slice()
+		}
+		res, err = r.res, r.err
+	} else {
+		res, err = stepScript.Run(ctx, s.rdb, keys, args...).Slice()
+	}
 	if err != nil {
 		return stepReply{}, err
 	}

@@ -43,6 +43,7 @@ func TestConformance(t *testing.T) {
 		{"cache", redisstore.Options{}},
 		{"nocache", redisstore.Options{CacheSize: -1}},
 		{"tinycache", redisstore.Options{CacheSize: 2, Retention: 90 * time.Minute}},
+		{"nobatch", redisstore.Options{NoBatch: true}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			statetest.Run(t, func(t *testing.T) state.Store {
@@ -318,7 +319,12 @@ type resend struct{}
 
 func (resend) DialHook(next redis.DialHook) redis.DialHook { return next }
 func (resend) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return next
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		if err := next(ctx, cmds); err != nil {
+			return err
+		}
+		return next(ctx, cmds)
+	}
 }
 func (resend) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 	return func(ctx context.Context, cmd redis.Cmder) error {
@@ -332,23 +338,29 @@ func (resend) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 	}
 }
 
-// TestResentCommand: a commit that reaches Redis twice is applied once.
+// TestResentCommand: a commit that reaches Redis twice is applied once, whether it
+// went alone or in a pipeline (batching), which the hook then sends twice.
 func TestResentCommand(t *testing.T) {
 	srv := redistest.Start(t)
-	c := redis.NewClient(&redis.Options{Addr: srv.Addr})
-	c.AddHook(resend{})
-	s := redisstore.New(c, redisstore.Options{})
-	k := state.Key{Platform: "slack", Workspace: "T1", Channel: "C1", Thread: "1"}
-	for i, id := range []string{"e1", "", "e2", ""} {
-		if err := s.Update(ctx, k, id, func(cur []byte) (state.Change, error) {
-			return state.Change{Data: append(cur, byte('a'+i))}, nil
-		}); err != nil {
-			t.Fatalf("step %d: %v", i, err)
+	for _, noBatch := range []bool{true, false} {
+		c := redis.NewClient(&redis.Options{Addr: srv.Addr})
+		c.AddHook(resend{})
+		s := redisstore.New(c, redisstore.Options{NoBatch: noBatch, Prefix: uniquePrefix()})
+		k := state.Key{Platform: "slack", Workspace: "T1", Channel: "C1", Thread: "1"}
+		for i, id := range []string{"e1", "", "e2", ""} {
+			if err := s.Update(ctx, k, id, func(cur []byte) (state.Change, error) {
+				return state.Change{Data: append(cur, byte('a'+i))}, nil
+			}); err != nil {
+				t.Fatalf("NoBatch=%v step %d: %v", noBatch, i, err)
+			}
 		}
-	}
-	got, err := s.Get(ctx, k)
-	if err != nil || string(got) != "abcd" {
-		t.Fatalf("record = %q, %v; want abcd", got, err)
+		got, err := s.Get(ctx, k)
+		if err != nil || string(got) != "abcd" {
+			t.Fatalf("NoBatch=%v: record = %q, %v; want abcd", noBatch, got, err)
+		}
+		if st := s.Stats(); noBatch == (st.Pipelines > 0) {
+			t.Fatalf("NoBatch=%v: %d pipelines", noBatch, st.Pipelines)
+		}
 	}
 }
 

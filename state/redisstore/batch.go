@@ -1,0 +1,148 @@
+package redisstore
+
+import (
+	"context"
+	"sync"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Natural batching ("auto-pipelining") of step commands. Update hands its EVALSHA to
+// the batcher and waits for the reply. A dispatcher goroutine takes every request
+// queued at that moment (at most BatchSize), sends them as one pipeline and hands each
+// caller its own reply; while it waits for Redis, new requests queue up and go out
+// together in the next pipeline. Nothing ever waits for a batch to fill: a request that
+// finds no idle dispatcher starts one at once (up to BatchConns of them), so a lone
+// request goes out alone immediately, and under load the pipelines grow by themselves.
+// There are no timers.
+//
+// Every request is still exactly one EVALSHA with its own reply; only the write and
+// read system calls are shared. A pipeline does not fall back from EVALSHA to EVAL
+// as Script.Run does, so a request that meets NOSCRIPT (a restarted or flushed
+// server) is handed back to its caller, which loads the script and runs the command
+// on its own.
+
+// DefaultBatchSize is the most step commands one pipeline carries when
+// Options.BatchSize is 0.
+const DefaultBatchSize = 64
+
+// DefaultBatchConns is how many pipelines may be in flight at once when
+// Options.BatchConns is 0.
+const DefaultBatchConns = 2
+
+type stepReq struct {
+	ctx  context.Context
+	keys []string
+	args []any
+	done chan stepRes // buffered: the dispatcher never blocks on a caller that left
+}
+
+type stepRes struct {
+	res      []any
+	err      error
+	noScript bool
+}
+
+type batcher struct {
+	rdb     redis.UniversalClient
+	max     int // requests per pipeline
+	conns   int // dispatchers at most
+	onFlush func(n int)
+
+	mu      sync.Mutex
+	queue   []*stepReq
+	running int // dispatchers alive
+	idle    int // dispatchers about to take from the queue (not waiting for Redis)
+}
+
+func newBatcher(rdb redis.UniversalClient, max, conns int, onFlush func(int)) *batcher {
+	return &batcher{rdb: rdb, max: max, conns: conns, onFlush: onFlush}
+}
+
+// do queues one EVALSHA of stepScript and waits for its reply or the end of ctx. When
+// ctx ends first the command may still be sent; the step's token makes a late commit
+// recognisable, so that is harmless.
+func (b *batcher) do(ctx context.Context, keys []string, args []any) stepRes {
+	r := &stepReq{ctx: ctx, keys: keys, args: args, done: make(chan stepRes, 1)}
+	b.mu.Lock()
+	b.queue = append(b.queue, r)
+	start := b.idle == 0 && b.running < b.conns
+	if start {
+		b.running++
+		b.idle++
+	}
+	b.mu.Unlock()
+	if start {
+		go b.dispatch()
+	}
+	select {
+	case res := <-r.done:
+		return res
+	case <-ctx.Done():
+		return stepRes{err: ctx.Err()}
+	}
+}
+
+// dispatch sends queued requests as pipelines until the queue is empty.
+func (b *batcher) dispatch() {
+	var batch []*stepReq
+	for {
+		b.mu.Lock()
+		if len(b.queue) == 0 {
+			b.running--
+			b.idle--
+			b.mu.Unlock()
+			return
+		}
+		n := min(len(b.queue), b.max)
+		batch = append(batch[:0], b.queue[:n]...)
+		rest := copy(b.queue, b.queue[n:])
+		clear(b.queue[rest:])
+		b.queue = b.queue[:rest]
+		b.idle--
+		b.mu.Unlock()
+
+		b.send(batch)
+		clear(batch)
+
+		b.mu.Lock()
+		b.idle++
+		b.mu.Unlock()
+	}
+}
+
+// send runs one pipeline of the live requests in batch and delivers every reply.
+func (b *batcher) send(batch []*stepReq) {
+	live := batch[:0]
+	for _, r := range batch {
+		if err := r.ctx.Err(); err != nil {
+			r.done <- stepRes{err: err} // its caller has left or is leaving
+			continue
+		}
+		live = append(live, r)
+	}
+	if len(live) == 0 {
+		return
+	}
+	b.onFlush(len(live))
+	// The pipeline serves many callers, so it runs on a context of none of them: a
+	// caller whose context ends stops waiting (see do); the others still get replies.
+	ctx := context.Background()
+	cmds := make([]*redis.Cmd, len(live))
+	pipeErr := func() error {
+		_, err := b.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+			for i, r := range live {
+				cmds[i] = stepScript.EvalSha(ctx, p, r.keys, r.args...)
+			}
+			return nil
+		})
+		return err
+	}()
+	for i, r := range live {
+		res, err := cmds[i].Slice()
+		if err == nil && res == nil && pipeErr != nil {
+			err = pipeErr
+		}
+		r.done <- stepRes{res: res, err: err, noScript: err != nil && redis.HasErrorPrefix(err, "NOSCRIPT")}
+	}
+}
