@@ -149,6 +149,7 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (out Outcome, err error) 
 		key      = Key(ev.Conv)
 		kept     *Session // the session as committed, for the cache
 		keptData []byte
+		noted    string // a next step to remember for the case bringer
 	)
 	err = e.store.Update(ctx, key, ev.ID, func(cur []byte) (state.Change, error) {
 		kept, keptData = nil, nil
@@ -167,6 +168,7 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (out Outcome, err error) 
 			st.lang = sess.Lang
 		}
 		st.run(cmd)
+		noted = st.noted
 		out = Outcome{Replies: st.replies, Phase: st.phaseID()}
 		ch, err := st.change()
 		switch {
@@ -182,6 +184,9 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (out Outcome, err error) 
 	case err == nil:
 		if kept != nil {
 			e.cache.put(key, keptData, kept)
+		}
+		if noted != "" {
+			e.writeNote(ctx, key.Space(), ev.User.ID, noted, stamp(ev.Time))
 		}
 		return out, nil
 	case errors.Is(err, errIgnore):

@@ -198,7 +198,7 @@ func (st *step) contribute(text string, guard bool) {
 	st.sess.Turns = append(st.sess.Turns, Turn{Phase: ph.ID, User: st.user(), Name: st.ev.User.Name,
 		Text: text, At: stamp(st.ev.Time), Question: st.sess.Pending})
 	if ph.Stage == "next-step" && role == prompts.RoleBringer {
-		st.sess.NextStep = text
+		st.noted = text
 	}
 	st.sess.Pending = ""
 	st.dirty = true

@@ -45,12 +45,6 @@ type Session struct {
 	NudgedStep bool `json:"nudged_step,omitempty"`
 	// Pseudonyms is the Guard's table: opaque keys, never original values.
 	Pseudonyms map[string]string `json:"pseudonyms,omitempty"`
-	// NextStep is the case bringer's one small next step, kept with the summary so the
-	// bot can ask, next time, what came of it.
-	NextStep string `json:"next_step,omitempty"`
-	// Earlier are the kept summaries of earlier sessions in the same direct
-	// conversation, newest last (a DM holds one session at a time).
-	Earlier []Earlier `json:"earlier,omitempty"`
 	// Summary is the closing summary, kept after the case text is dropped.
 	Summary string `json:"summary,omitempty"`
 	Kept    bool   `json:"kept,omitempty"`
@@ -65,16 +59,6 @@ type Session struct {
 
 	encoded []encodedTurn // JSON of Turns, reused by encode; never stored
 }
-
-// Earlier is a kept summary of an earlier session in the same conversation.
-type Earlier struct {
-	Finished Stamp  `json:"finished"`
-	Summary  string `json:"summary"`
-	NextStep string `json:"next_step,omitempty"`
-}
-
-// maxEarlier bounds the summaries a direct conversation carries along.
-const maxEarlier = 5
 
 // Member is a participant.
 type Member struct {

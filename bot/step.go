@@ -22,7 +22,8 @@ type step struct {
 	deleted bool
 	closed  bool // the session closed and its record was deleted
 	planned *plannedFor
-	joined  bool // the user became a member: index them for forget and export
+	noted   string // a next step the case bringer named in this step
+	joined  bool   // the user became a member: index them for forget and export
 }
 
 func (st *step) msg(key string, pairs ...string) string { return st.e.msg(key, st.lang, pairs...) }
@@ -169,15 +170,11 @@ func (st *step) start(c command) {
 		st.tell(st.msg("start.already", "method", st.methodTitle(), "phase", st.phaseTitle()))
 		return
 	}
-	var earlier []Earlier
-	if st.sess != nil && st.sess.Kept {
-		if !st.ev.Conv.Direct {
-			st.tell(st.msg("start.kept"))
-			return
-		}
-		// A DM holds one session at a time: the kept summary travels along.
-		earlier = append(st.sess.Earlier, Earlier{Finished: st.sess.Finished, Summary: st.sess.Summary, NextStep: st.sess.NextStep})
-		earlier = earlier[max(0, len(earlier)-maxEarlier):]
+	if st.sess != nil && st.sess.Kept && !st.ev.Conv.Direct {
+		// A thread keeps its summary; a DM holds one session at a time, and its kept
+		// summary was posted there already.
+		st.tell(st.msg("start.kept"))
+		return
 	}
 	o, problem := st.e.parseStart(c, st.ev, st.lang)
 	if problem != "" {
@@ -190,7 +187,7 @@ func (st *step) start(c command) {
 	st.sess = &Session{
 		V: schemaVersion, Method: m.ID, Lang: o.lang, Mode: o.mode, Status: statusLobby,
 		Starter: st.user(), Members: []Member{{ID: st.user(), Name: st.ev.User.Name, Joined: stamp(now)}},
-		Started: stamp(now), PhaseStarted: stamp(now), Earlier: earlier,
+		Started: stamp(now), PhaseStarted: stamp(now),
 	}
 	st.dirty, st.joined = true, true
 	if o.mode == prompts.ModeSolo {

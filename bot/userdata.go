@@ -48,6 +48,16 @@ func (e *Engine) forget(ctx context.Context, ev Event, lang string) (Outcome, er
 			sessions++
 		}
 	}
+	noteGone := false
+	if err := e.store.Update(ctx, noteKey(here.Space(), ev.User.ID), "", func(cur []byte) (state.Change, error) {
+		noteGone = cur != nil
+		return state.Change{Delete: true}, nil
+	}); err != nil {
+		return e.storeFailure(ctx, ev, lang, err)
+	}
+	if noteGone && sessions == 0 {
+		sessions = 1 // the note is all that was left of an earlier session
+	}
 	if err := e.store.Unindex(ctx, here.Space(), ev.User.ID); err != nil {
 		return e.storeFailure(ctx, ev, lang, err)
 	}
@@ -110,7 +120,6 @@ func (s *Session) forget(user string, now Stamp) (int, bool) {
 		}
 	}
 	if s.Bringer == user {
-		s.NextStep = ""
 		// Without its case the session cannot go on: it closes, and what the others
 		// wrote stays for them to export or forget until it expires.
 		s.Bringer = ""
@@ -152,6 +161,10 @@ func (e *Engine) export(ctx context.Context, ev Event, lang string) (Outcome, er
 			title = m.Title.In(lang)
 		}
 		parts = append(parts, "**"+title+"** · "+sess.Started.Time().Format("2006-01-02")+"\n"+strings.Join(lines, "\n"))
+	}
+	if n := e.readNote(ctx, Key(ev.Conv).Space(), ev.User.ID); n != nil {
+		total++
+		parts = append(parts, e.msg("export.note", lang, "date", n.At.Time().Format("2006-01-02"))+"\n- "+Quote(n.NextStep))
 	}
 	if total == 0 {
 		return Outcome{Replies: []Reply{{To: ev.User.ID, Text: e.msg("export.none", lang)}}}, nil
@@ -204,41 +217,4 @@ func (e *Engine) storeFailure(ctx context.Context, ev Event, lang string, err er
 	}
 	e.log.Warn("user data", "err", err)
 	return Outcome{Replies: []Reply{{To: ev.User.ID, Text: e.msg(key, lang)}}}, nil
-}
-
-// lookBack reminds a case bringer of the next step they named in their last finished
-// session in this workspace, so that the new session can start from what came of it.
-// It only reads: the update function may run again, and that is harmless.
-func (st *step) lookBack() {
-	here := Key(st.ev.Conv)
-	keys, err := st.e.userKeys(st.ctx, here, st.user())
-	if err != nil {
-		return // a reminder is no reason to fail the step
-	}
-	var last *Earlier
-	// The keys include this conversation: before this step commits, its record may
-	// still hold the previous session (a solo reflection in the same DM).
-	for _, k := range keys {
-		b, err := st.e.store.Get(st.ctx, k)
-		if err != nil {
-			return
-		}
-		s, err := decodeSession(b)
-		if err != nil || s == nil || s.Bringer != st.user() {
-			continue
-		}
-		candidates := append([]Earlier(nil), s.Earlier...)
-		if s.Status == statusDone {
-			candidates = append(candidates, Earlier{Finished: s.Finished, NextStep: s.NextStep})
-		}
-		for _, c := range candidates {
-			if c.NextStep != "" && (last == nil || c.Finished > last.Finished) {
-				last = &c
-			}
-		}
-	}
-	if last == nil {
-		return
-	}
-	st.tell(st.msg("lookback", "date", last.Finished.Time().Format("2006-01-02"), "step", blockquote(last.NextStep)))
 }
