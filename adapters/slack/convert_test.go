@@ -4,10 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
@@ -236,55 +233,6 @@ func TestFatalAuth(t *testing.T) {
 			t.Errorf("fatalAuth(%v) = %v, want %v", tt.err, got, tt.want)
 		}
 	}
-}
-
-func TestDispatcherBoundsWorkersAndKeepsOrder(t *testing.T) {
-	d := newDispatcher(2, 1000, quietLogger())
-	var running, peak atomic.Int32
-	var mu sync.Mutex
-	order := map[string][]int{}
-	for i := range 60 {
-		key := []string{"a", "b", "c", "d"}[i%4]
-		d.submit(key, func() {
-			n := running.Add(1)
-			for {
-				p := peak.Load()
-				if n <= p || peak.CompareAndSwap(p, n) {
-					break
-				}
-			}
-			time.Sleep(time.Millisecond)
-			mu.Lock()
-			order[key] = append(order[key], i)
-			mu.Unlock()
-			running.Add(-1)
-		})
-	}
-	d.wait(10 * time.Second)
-	if peak.Load() > 2 {
-		t.Errorf("%d jobs ran at once, want at most 2", peak.Load())
-	}
-	for key, got := range order {
-		for j := 1; j < len(got); j++ {
-			if got[j] < got[j-1] {
-				t.Errorf("key %s ran out of order: %v", key, got)
-				break
-			}
-		}
-		if len(got) != 15 {
-			t.Errorf("key %s ran %d jobs, want 15", key, len(got))
-		}
-	}
-	small := newDispatcher(1, 1, quietLogger())
-	block := make(chan struct{})
-	small.submit("k", func() { <-block })
-	time.Sleep(10 * time.Millisecond)
-	small.submit("k", func() {})
-	if small.submit("k", func() {}) {
-		t.Error("a full queue accepted another job")
-	}
-	close(block)
-	small.wait(time.Second)
 }
 
 func TestNewNeedsCredentials(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 
+	"github.com/intervision-bot/intervision/adapters/queue"
 	"github.com/intervision-bot/intervision/bot"
 )
 
@@ -50,14 +51,14 @@ type eventMeta struct {
 type router struct {
 	a *Adapter
 	h bot.Handler
-	d *dispatcher
+	d *queue.Queue
 
 	events       map[slackevents.EventsAPIType]func(eventMeta, any)
 	slash        map[string]func(slack.SlashCommand, string)
 	interactions map[slack.InteractionType]func(slack.InteractionCallback, string)
 }
 
-func (a *Adapter) newRouter(h bot.Handler, d *dispatcher) *router {
+func (a *Adapter) newRouter(h bot.Handler, d *queue.Queue) *router {
 	r := &router{a: a, h: h, d: d,
 		events:       map[slackevents.EventsAPIType]func(eventMeta, any){},
 		slash:        map[string]func(slack.SlashCommand, string){},
@@ -238,8 +239,8 @@ func (r *router) onBlockActions(cb slack.InteractionCallback, envelopeID string)
 }
 
 func (r *router) enqueue(in inbound) {
-	r.d.submit(in.key(), func() {
-		ctx, cancel := jobContext()
+	r.d.Submit(in.key(), func() {
+		ctx, cancel := queue.JobContext()
 		defer cancel()
 		r.a.handle(ctx, r.h, in)
 	})

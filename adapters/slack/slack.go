@@ -15,6 +15,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/intervision-bot/intervision/adapters/queue"
 	"github.com/intervision-bot/intervision/bot"
 )
 
@@ -136,9 +137,9 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	a.botUserID, a.botID, a.teamID = auth.UserID, auth.BotID, auth.TeamID
 	a.log.Info("slack: connected as bot", "bot_user", a.botUserID, "team", a.teamID, "mode", a.Mode())
 
-	d := newDispatcher(a.cfg.Workers, 10000, a.log)
+	d := queue.New(a.cfg.Workers, 10000, a.log)
 	r := a.newRouter(h, d)
-	defer d.wait(10 * time.Second)
+	defer d.Wait(10 * time.Second)
 
 	if a.cfg.AppToken != "" {
 		return a.runSocket(ctx, r)

@@ -1,0 +1,59 @@
+package queue
+
+import (
+	"io"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func TestBoundsWorkersAndKeepsOrder(t *testing.T) {
+	d := New(2, 1000, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	var running, peak atomic.Int32
+	var mu sync.Mutex
+	order := map[string][]int{}
+	for i := range 60 {
+		key := []string{"a", "b", "c", "d"}[i%4]
+		d.Submit(key, func() {
+			n := running.Add(1)
+			for {
+				p := peak.Load()
+				if n <= p || peak.CompareAndSwap(p, n) {
+					break
+				}
+			}
+			time.Sleep(time.Millisecond)
+			mu.Lock()
+			order[key] = append(order[key], i)
+			mu.Unlock()
+			running.Add(-1)
+		})
+	}
+	d.Wait(10 * time.Second)
+	if peak.Load() > 2 {
+		t.Errorf("%d jobs ran at once, want at most 2", peak.Load())
+	}
+	for key, got := range order {
+		for j := 1; j < len(got); j++ {
+			if got[j] < got[j-1] {
+				t.Errorf("key %s ran out of order: %v", key, got)
+				break
+			}
+		}
+		if len(got) != 15 {
+			t.Errorf("key %s ran %d jobs, want 15", key, len(got))
+		}
+	}
+	small := New(1, 1, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	block := make(chan struct{})
+	small.Submit("k", func() { <-block })
+	time.Sleep(10 * time.Millisecond)
+	small.Submit("k", func() {})
+	if small.Submit("k", func() {}) {
+		t.Error("a full queue accepted another job")
+	}
+	close(block)
+	small.Wait(time.Second)
+}
