@@ -654,8 +654,10 @@ func (r *Reader) byPrefix(in bot.Reading, prefix string) (prompts.Question, bool
 	return prompts.Question{}, false
 }
 
-// reframing is the preferred question, else a "reframe-" question, else a
-// non-participation question; each from the pool first, then from the library.
+// reframing is the question the deficit cue prefers, else a non-participation question
+// about meaning; each from the pool first, then from the library. Other "reframe-"
+// questions are not used as a fallback: each quotes its own label ("You call the parent
+// unmotivated"), which the person may not have used.
 func (r *Reader) reframing(in bot.Reading, prefer string) (prompts.Question, bool) {
 	for _, qs := range [][]prompts.Question{in.Pool, r.library()} {
 		for _, q := range qs {
@@ -663,15 +665,10 @@ func (r *Reader) reframing(in bot.Reading, prefer string) (prompts.Question, boo
 				return q, true
 			}
 		}
-		for _, q := range qs {
-			if !in.Asked[q.ID] && strings.HasPrefix(q.ID, "reframe-") {
-				return q, true
-			}
-		}
 	}
 	for _, qs := range [][]prompts.Question{in.Pool, r.library()} {
 		for _, q := range qs {
-			if !in.Asked[q.ID] && hasTheme(q, "non-participation") && !strings.HasPrefix(q.ID, "concrete-") {
+			if !in.Asked[q.ID] && hasTheme(q, "non-participation") && !special(q) {
 				return q, true
 			}
 		}

@@ -44,13 +44,15 @@ func TestFollowUp(t *testing.T) {
 		{name: "deficit en reframes", in: bot.Reading{Lang: "en", Text: "The mother is just not motivated."},
 			want: "reframe-unmotivated", strong: true, why: "the mother as unmotivated", theme: "non-participation"},
 		{name: "deficit nl reframes", in: bot.Reading{Lang: "nl", Text: "Vader werkt gewoon niet mee, al maanden."},
-			want: "reframe-unmotivated", strong: true, why: "de vader als niet meewerkend"},
+			want: "reframe-does-not-cooperate", strong: true, why: "de vader als niet meewerkend"},
 		{name: "deficit prefers matching reframe", in: bot.Reading{Lang: "en", Text: "They are very resistant to any help we offer."},
 			want: "reframe-resistant", strong: true, why: "as resistant"},
+		// Another reframe- question would quote a label the person did not use
+		// ("You call the parent resistant"): a question about meaning follows instead.
 		{name: "deficit skips asked", in: bot.Reading{Lang: "en", Text: "The mother is unmotivated.", Asked: map[string]bool{"reframe-unmotivated": true}},
-			want: "reframe-resistant", strong: true},
+			want: "nonpart-meaning", strong: true},
 		{name: "deficit zorgmijdend", in: bot.Reading{Lang: "nl", Text: "Het is een zorgmijdend gezin."},
-			want: "reframe-unmotivated", strong: true, why: "zorgmijdend"},
+			want: "reframe-avoids-care", strong: true, why: "zorgmijdend"},
 		{name: "decision en", in: bot.Reading{Lang: "en", Text: "We decided in the team that the children go to respite care every other weekend."},
 			want: "decide-parents", strong: true, why: "without the parents", theme: "decision-making"},
 		{name: "decision nl", in: bot.Reading{Lang: "nl", Text: "In het teamoverleg hebben we besloten dat de begeleiding stopt."},
@@ -82,7 +84,7 @@ func TestFollowUp(t *testing.T) {
 		{name: "empty language detected", in: bot.Reading{Text: "Moeder is echt ongemotiveerd, ze doet niets met de adviezen."},
 			want: "reframe-unmotivated", strong: true, why: "Je beschreef de moeder als ongemotiveerd"},
 		{name: "english text in a dutch session", in: bot.Reading{Lang: "nl", Text: "Honestly the father is in denial about the drinking."},
-			want: "reframe-unmotivated", strong: true, why: "Je beschreef"},
+			want: "reframe-does-not-open-up", strong: true, why: "Je beschreef"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
