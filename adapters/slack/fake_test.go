@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -27,6 +28,9 @@ type fakeSlack struct {
 	posts   []fakePost
 	seq     int
 	limited map[string]int // method → how many 429 answers come first
+	after   map[string]string        // method → Retry-After of its 429s (default "1")
+	delay   map[string]time.Duration // method → how long it takes to answer
+	fail    map[string]string        // method → error code it answers with ({"ok":false})
 	users   map[string]fakeUser
 	opens   int // apps.connections.open calls
 
@@ -76,6 +80,7 @@ const (
 
 func newFakeSlack(t *testing.T) *fakeSlack {
 	f := &fakeSlack{t: t, limited: map[string]int{}, users: map[string]fakeUser{},
+		after: map[string]string{}, delay: map[string]time.Duration{}, fail: map[string]string{},
 		connected: make(chan struct{}, 10), acks: make(chan string, 100), seq: 100}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/ws", f.serveWS)
@@ -101,6 +106,28 @@ func (f *fakeSlack) limit(method string, n int) {
 	f.limited[method] = n
 }
 
+// limitFor makes method answer 429 with Retry-After retryAfter (seconds) n times.
+func (f *fakeSlack) limitFor(method string, n int, retryAfter string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.limited[method] = n
+	f.after[method] = retryAfter
+}
+
+// slow makes method take d to answer (or until the caller gives up).
+func (f *fakeSlack) slow(method string, d time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.delay[method] = d
+}
+
+// failWith makes method answer {"ok":false,"error":code}; "" undoes it.
+func (f *fakeSlack) failWith(method, code string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.fail[method] = code
+}
+
 func (f *fakeSlack) addUser(id, display, locale string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -117,17 +144,31 @@ func (f *fakeSlack) serveAPI(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	form, _ := url.ParseQuery(string(body))
 	f.mu.Lock()
-	defer f.mu.Unlock()
 	f.calls = append(f.calls, apiCall{Method: method, Form: form})
+	d := f.delay[method]
+	f.mu.Unlock()
+	if d > 0 {
+		select {
+		case <-time.After(d):
+		case <-r.Context().Done():
+			return
+		}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	if f.limited[method] > 0 {
 		f.limited[method]--
-		w.Header().Set("Retry-After", "1")
+		w.Header().Set("Retry-After", cmp.Or(f.after[method], "1"))
 		w.WriteHeader(http.StatusTooManyRequests)
 		return
 	}
 	reply := func(v any) {
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(v)
+	}
+	if code := f.fail[method]; code != "" {
+		reply(map[string]any{"ok": false, "error": code})
+		return
 	}
 	switch method {
 	case "auth.test":

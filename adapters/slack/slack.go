@@ -108,7 +108,7 @@ func New(cfg Config) (*Adapter, error) {
 	log := cfg.Logger.With("adapter", Platform)
 	a := &Adapter{cfg: cfg, log: log, raw: raw}
 	a.api = &retryingAPI{api: raw, max: cfg.MaxRateLimitRetries, log: log}
-	a.users = newUserCache(a.api, time.Hour, 10000, cfg.Now)
+	a.users = newUserCache(raw, time.Hour, 10000, cfg.Now) // no 429 retries: see userCache
 	return a, nil
 }
 

@@ -2,21 +2,32 @@ package slack
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/slack-go/slack"
 )
 
+// lookupTimeout bounds one users.info call. A name is a nicety: the turn it belongs to
+// must not wait for it, and the turns behind it in the conversation's queue even less.
+const lookupTimeout = 2 * time.Second
+
 // userCache remembers display names and languages from users.info, so a busy session
-// does not call users.info for every turn.
+// does not call users.info for every turn. It calls Slack without retries: when Slack
+// answers 429, no lookup calls it again until the Retry-After passed (one gate for all
+// users, so a rate limit cannot turn into a storm of calls), and turns go on with the
+// name cached before or the user id.
 type userCache struct {
-	api   webAPI
+	api   webAPI // not retrying: a 429 is answered with the fallback at once
 	ttl   time.Duration
 	limit int
 	now   func() time.Time
 
 	mu      sync.Mutex
 	entries map[string]userEntry
+	gate    time.Time // no users.info calls before this (Slack said 429)
 }
 
 type userEntry struct {
@@ -28,9 +39,10 @@ func newUserCache(api webAPI, ttl time.Duration, limit int, now func() time.Time
 	return &userCache{api: api, ttl: ttl, limit: limit, now: now, entries: map[string]userEntry{}}
 }
 
-// lookup returns the user's display name and language ("" when unknown). When
-// users.info fails it returns fallback (a name Slack sent with the event, or the id)
-// and does not cache the failure.
+// lookup returns the user's display name and language ("" when unknown). It waits at
+// most lookupTimeout. When users.info fails, is rate limited or slow, it returns the
+// expired cached name when there is one, else fallback (a name Slack sent with the
+// event, or the id), and does not cache the failure.
 func (c *userCache) lookup(ctx context.Context, id, fallback string) (name, lang string) {
 	if fallback == "" {
 		fallback = id
@@ -40,13 +52,27 @@ func (c *userCache) lookup(ctx context.Context, id, fallback string) (name, lang
 	}
 	c.mu.Lock()
 	e, ok := c.entries[id]
+	gated := c.now().Before(c.gate)
 	c.mu.Unlock()
 	if ok && c.now().Before(e.expires) {
 		return e.name, e.lang
 	}
+	if ok {
+		fallback = e.name // stale beats none
+	}
+	if gated {
+		return fallback, e.lang
+	}
+	ctx, cancel := context.WithTimeout(ctx, lookupTimeout)
+	defer cancel()
 	u, err := c.api.GetUserInfoContext(ctx, id)
+	if rl, limited := errors.AsType[*slack.RateLimitedError](err); limited {
+		c.mu.Lock()
+		c.gate = c.now().Add(max(rl.RetryAfter, time.Second))
+		c.mu.Unlock()
+	}
 	if err != nil || u == nil {
-		return fallback, ""
+		return fallback, e.lang
 	}
 	name = firstNonEmpty(u.Profile.DisplayName, u.Profile.RealName, u.RealName, u.Name, fallback)
 	lang = localeLang(u.Locale)
