@@ -1,12 +1,19 @@
 package discord
 
 import (
+	"bufio"
 	"context"
 	"crypto/tls"
+	"encoding/base64"
 	"encoding/binary"
 	"fmt"
 	"net"
+	"net/http"
+	"net/url"
 	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
 )
 
 // fatalCloseCodes are gateway close codes after which reconnecting cannot help.
@@ -34,10 +41,15 @@ func (e *FatalCloseError) Error() string {
 // them, reporting fatal close codes. It sees the bytes the websocket library reads, so
 // it parses the HTTP upgrade response and then websocket frame headers.
 type closeWatcher struct {
-	fatal   chan *FatalCloseError // buffered; the first fatal code
-	once    sync.Once
-	mu      sync.Mutex
-	stopped bool
+	fatal chan *FatalCloseError // buffered; the first fatal code
+	// proxy picks the proxy for a gateway URL (http.ProxyFromEnvironment in Run: the
+	// HTTPS_PROXY, HTTP_PROXY and NO_PROXY variables); nil: connect directly.
+	proxy func(*http.Request) (*url.URL, error)
+	// tlsConfig, when set (tests), is the TLS configuration for the gateway.
+	tlsConfig *tls.Config
+	once      sync.Once
+	mu        sync.Mutex
+	stopped   bool
 }
 
 func newCloseWatcher() *closeWatcher {
@@ -71,13 +83,25 @@ func (w *closeWatcher) check() error {
 	return nil
 }
 
-// dial opens a plain TCP connection (ws://, used by tests).
+// dialer is the websocket dialer for discordgo. The watcher dials, through the proxy
+// when one is configured, and does the TLS handshake itself, so that it sees the
+// gateway's decrypted frames. (The websocket library's own Proxy option cannot be used
+// with a TLS dial function: it would speak TLS to the proxy and plain text through
+// the tunnel.)
+func (w *closeWatcher) dialer() *websocket.Dialer {
+	return &websocket.Dialer{
+		NetDialContext:    w.dial,
+		NetDialTLSContext: w.dialTLS,
+		HandshakeTimeout:  45 * time.Second,
+	}
+}
+
+// dial opens a plain connection (ws://, used by tests).
 func (w *closeWatcher) dial(ctx context.Context, network, addr string) (net.Conn, error) {
 	if err := w.check(); err != nil {
 		return nil, err
 	}
-	var d net.Dialer
-	c, err := d.DialContext(ctx, network, addr)
+	c, err := w.connect(ctx, network, "http", addr)
 	if err != nil {
 		return nil, err
 	}
@@ -93,12 +117,88 @@ func (w *closeWatcher) dialTLS(ctx context.Context, network, addr string) (net.C
 	if err != nil {
 		return nil, err
 	}
-	d := tls.Dialer{Config: &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12}}
-	c, err := d.DialContext(ctx, network, addr)
+	c, err := w.connect(ctx, network, "https", addr)
 	if err != nil {
 		return nil, err
 	}
-	return &watchedConn{Conn: c, w: w}, nil
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12}
+	if w.tlsConfig != nil {
+		cfg = w.tlsConfig.Clone()
+	}
+	if cfg.ServerName == "" {
+		cfg.ServerName = host
+	}
+	tc := tls.Client(c, cfg)
+	if err := tc.HandshakeContext(ctx); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return &watchedConn{Conn: tc, w: w}, nil
+}
+
+// connect opens a TCP connection to addr, directly or through an HTTP(S) proxy with
+// CONNECT.
+func (w *closeWatcher) connect(ctx context.Context, network, scheme, addr string) (net.Conn, error) {
+	var d net.Dialer
+	var pu *url.URL
+	if w.proxy != nil {
+		var err error
+		if pu, err = w.proxy(&http.Request{URL: &url.URL{Scheme: scheme, Host: addr}}); err != nil {
+			return nil, fmt.Errorf("discord: gateway proxy: %w", err)
+		}
+	}
+	if pu == nil {
+		return d.DialContext(ctx, network, addr)
+	}
+	if pu.Scheme != "http" && pu.Scheme != "https" {
+		return nil, fmt.Errorf("discord: gateway proxy %s: only http:// and https:// proxies are supported", pu.Redacted())
+	}
+	paddr := pu.Host
+	if pu.Port() == "" {
+		port := "80"
+		if pu.Scheme == "https" {
+			port = "443"
+		}
+		paddr = net.JoinHostPort(pu.Hostname(), port)
+	}
+	c, err := d.DialContext(ctx, "tcp", paddr)
+	if err != nil {
+		return nil, fmt.Errorf("discord: gateway proxy %s: %w", pu.Redacted(), err)
+	}
+	if pu.Scheme == "https" {
+		tc := tls.Client(c, &tls.Config{ServerName: pu.Hostname(), MinVersion: tls.VersionTLS12})
+		if err := tc.HandshakeContext(ctx); err != nil {
+			c.Close()
+			return nil, fmt.Errorf("discord: gateway proxy %s: %w", pu.Redacted(), err)
+		}
+		c = tc
+	}
+	if dl, ok := ctx.Deadline(); ok {
+		_ = c.SetDeadline(dl)
+	}
+	req := &http.Request{Method: http.MethodConnect, URL: &url.URL{Opaque: addr}, Host: addr, Header: http.Header{}}
+	if u := pu.User; u != nil {
+		pass, _ := u.Password()
+		req.Header.Set("Proxy-Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(u.Username()+":"+pass)))
+	}
+	if err := req.Write(c); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("discord: gateway proxy %s: %w", pu.Redacted(), err)
+	}
+	// The proxy says nothing after its answer until the tunnel is used, so reading the
+	// answer through a buffer loses no bytes of the tunnel.
+	resp, err := http.ReadResponse(bufio.NewReader(c), req)
+	if err != nil {
+		c.Close()
+		return nil, fmt.Errorf("discord: gateway proxy %s: %w", pu.Redacted(), err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		c.Close()
+		return nil, fmt.Errorf("discord: gateway proxy %s refused CONNECT %s: %s", pu.Redacted(), addr, resp.Status)
+	}
+	_ = c.SetDeadline(time.Time{})
+	return c, nil
 }
 
 // watchedConn passes reads through and feeds them to a frame parser.

@@ -227,8 +227,10 @@ func (r *router) dm(userID string) (poster, error) {
 // Public replies go to the conversation: for an interaction as its response message or
 // followups, for a message as bot messages in the thread or DM. Private replies (To set)
 // are ephemeral interaction messages when the event was that user's interaction;
-// otherwise they go to the user's DMs, or when Discord refuses that (the user allows no
-// DMs from server members), into the conversation addressed by name, without a ping.
+// otherwise they go to the user's DMs. When Discord refuses the DM because the user
+// accepts none (50007), a fixed note in the conversation tells them so, by name and
+// without a ping; the private text itself is never posted publicly. Other DM failures
+// are logged and the reply is dropped.
 func (r *router) deliver(ctx context.Context, ev bot.Event, out bot.Outcome, ack *acker) {
 	for _, rep := range out.Replies {
 		if ctx.Err() != nil {
@@ -282,14 +284,44 @@ func (r *router) private(ev bot.Event, rep bot.Reply, rows []discordgo.MessageCo
 			return nil
 		}
 	}
-	r.log.Info("discord: private reply falls back to the conversation", "user", rep.To, "err", err)
-	name := rep.To
-	if rep.To == ev.User.ID && ev.User.Name != "" {
-		name = ev.User.Name
+	// The private text never goes anywhere public: it may be an export of everything
+	// the user wrote. The log names the user and the error, never the text.
+	if !cannotDM(err) || rep.To != ev.User.ID || ev.Conv.Direct {
+		r.log.Warn("discord: private reply not delivered: direct message failed", "user", rep.To,
+			"conv", where(ev.Conv), "event", ev.ID, "err", err)
+		return nil
+	}
+	r.log.Warn("discord: private reply not delivered: the user accepts no direct messages; told them so in the conversation",
+		"user", rep.To, "conv", where(ev.Conv), "event", ev.ID)
+	name := ev.User.Name
+	if name == "" {
+		name = ev.User.ID
 	}
 	to2 := r.toChannel(where(ev.Conv))
-	_, err = post(to2, to2, "**"+bot.Quote(name)+"**: "+rep.Text, rows)
+	_, err = post(to2, to2, noDMNote(r.langOf(ev), name), nil)
 	return err
+}
+
+// cannotDM reports whether Discord refused a direct message because the user does not
+// accept them (error 50007: they allow no DMs from server members, or blocked the bot).
+func cannotDM(err error) bool {
+	var rerr *discordgo.RESTError
+	return errors.As(err, &rerr) && rerr.Message != nil && rerr.Message.Code == discordgo.ErrCodeCannotSendMessagesToThisUser
+}
+
+// noDMNote is the neutral note posted in the conversation when a private reply cannot
+// reach the user by DM. It names the user in plain text (no mention, no ping) and says
+// nothing of the reply itself.
+func noDMNote(lang, name string) string {
+	name = bot.Quote(name)
+	if lang == "nl" {
+		return name + ", ik heb een persoonlijk antwoord voor je, maar kan je geen privébericht sturen. " +
+			"Sta privéberichten van serverleden toe (servermenu → Privacyinstellingen), of gebruik " +
+			"/intervisie hier: de antwoorden daarop ziet alleen jij."
+	}
+	return name + ", I have a private reply for you but cannot send you a direct message. " +
+		"Please allow direct messages from server members (server menu → Privacy Settings), or use " +
+		"/intervision here: only you can see its answers."
 }
 
 // open gives a session a thread of its own: it posts the reply as the opening message
@@ -330,8 +362,13 @@ func (r *router) open(ctx context.Context, ev bot.Event, rep bot.Reply, rows []d
 		Command: true,
 		Lang:    ev.Lang,
 	}
-	unlock := r.locks.lock(th.ID)
-	defer unlock()
+	if l := startLang(rep.Opens.Command); l != "" {
+		r.noteLang(th.ID, l)
+	} else {
+		r.noteLang(th.ID, ev.Lang)
+	}
+	// The opening event runs inside the job of the channel the start came from: the
+	// thread is seconds old and nobody has written in it yet.
 	out, err := r.h.Handle(ctx, oev)
 	if err != nil {
 		return fmt.Errorf("discord: start session in thread %s: %w", th.ID, err)

@@ -29,6 +29,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/gorilla/websocket"
+	"github.com/intervision-bot/intervision/adapters/queue"
 	"github.com/intervision-bot/intervision/bot"
 )
 
@@ -59,6 +60,8 @@ type Config struct {
 	AckWait time.Duration
 	// Timeout bounds the handling of one event (default 30 s).
 	Timeout time.Duration
+	// Workers bounds how many conversations are handled at once (default 16).
+	Workers int
 }
 
 // Adapter is the Discord bot.Adapter.
@@ -84,6 +87,9 @@ func New(cfg Config) (*Adapter, error) {
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 30 * time.Second
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = 16
 	}
 	log := cfg.Logger
 	if log == nil {
@@ -111,12 +117,12 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	if a.cfg.HTTPClient != nil {
 		s.Client = a.cfg.HTTPClient
 	}
+	// Handlers run one after another on the gateway's goroutine, in the order Discord
+	// sent the events; they only queue work (see router), so they return at once.
+	s.SyncEvents = true
 	watch := newCloseWatcher()
-	s.Dialer = &websocket.Dialer{
-		NetDialContext:    watch.dial,
-		NetDialTLSContext: watch.dialTLS,
-		HandshakeTimeout:  45 * time.Second,
-	}
+	watch.proxy = http.ProxyFromEnvironment
+	s.Dialer = watch.dialer()
 	// The state caches channels and threads, so that the router rarely asks the REST
 	// API where a message was posted; nothing else is needed.
 	s.State.TrackEmojis, s.State.TrackStickers, s.State.TrackMembers = false, false, false
@@ -124,7 +130,8 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	s.State.TrackThreadMembers = false
 	s.State.MaxMessageCount = 0
 
-	r := &router{api: s, state: s.State, h: h, log: a.log, ackWait: a.cfg.AckWait, timeout: a.cfg.Timeout, ctx: ctx, observe: a.observe}
+	q := queue.New(a.cfg.Workers, 10000, a.log)
+	r := &router{api: s, state: s.State, h: h, log: a.log, ackWait: a.cfg.AckWait, timeout: a.cfg.Timeout, q: q, observe: a.observe}
 	s.AddHandler(func(_ *discordgo.Session, e *discordgo.Ready) {
 		if e.User != nil {
 			r.setSelf(e.User.ID)
@@ -149,6 +156,7 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	})
 
 	if err := s.Open(); err != nil {
+		q.Wait(10 * time.Second)
 		select {
 		case f := <-watch.fatal:
 			return f
@@ -175,11 +183,14 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 		if err := s.Close(); err != nil {
 			a.log.Warn("discord: close", "err", err)
 		}
+		// Events already queued are handled and answered: the engine may have saved them.
+		q.Wait(10 * time.Second)
 		return nil
 	case f := <-watch.fatal:
 		// discordgo's own reconnect loop may still be waiting to retry; the watcher
 		// refuses its dials from now on.
 		_ = s.Close()
+		q.Wait(10 * time.Second)
 		a.log.Error(f.Error())
 		return f
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/intervision-bot/intervision/adapters/queue"
 	"github.com/intervision-bot/intervision/bot"
 )
 
@@ -43,8 +44,10 @@ type channelInfo struct {
 // maxCachedChannels bounds the channel cache; it is cleared when full.
 const maxCachedChannels = 20000
 
-// router turns gateway events into engine events, one conversation at a time, and
-// delivers the engine's replies.
+// router turns gateway events into engine events and delivers the engine's replies.
+// Its event handlers only decode and queue (adapters/queue, keyed by channel); the
+// REST calls and the engine run in the queued jobs, one conversation at a time, in
+// arrival order.
 type router struct {
 	api     api
 	state   *discordgo.State // the gateway's cache; nil: look channels up over REST
@@ -52,14 +55,13 @@ type router struct {
 	log     *slog.Logger
 	ackWait time.Duration // how long a slash command may take before it is deferred
 	timeout time.Duration // how long one event may take in all
-	ctx     context.Context
-
-	locks keyedLock
+	q       *queue.Queue  // the ordered per-conversation job queue; nil: run at once (tests)
 
 	mu          sync.Mutex
 	self        string
 	channels    map[string]channelInfo
 	dms         map[string]string // user id → DM channel id
+	langs       map[string]string // Discord channel → language last seen there ("nl", "en")
 	warnedEmpty bool
 
 	// observe, when set (tests), is called when an event has been handled and answered.
@@ -169,15 +171,45 @@ func userOf(u *discordgo.User, m *discordgo.Member) bot.User {
 	return bot.User{ID: u.ID, Name: name}
 }
 
-// onMessage handles MESSAGE_CREATE: a turn in a session thread or in a DM.
+// submit queues job under key: the events of one conversation run one after another,
+// in the order the gateway delivered them. Without a queue (unit tests) job runs now.
+func (r *router) submit(key string, job func()) bool {
+	if r.q == nil {
+		job()
+		return true
+	}
+	return r.q.Submit(key, job)
+}
+
+// jobContext bounds one queued job: it does not end with Run's context, so a reply
+// being posted at shutdown is not cut in half.
+func (r *router) jobContext() (context.Context, context.CancelFunc) {
+	ctx, cancel := queue.JobContext()
+	if r.timeout <= 0 {
+		return ctx, cancel
+	}
+	ctx2, cancel2 := context.WithTimeout(ctx, r.timeout)
+	return ctx2, func() { cancel2(); cancel() }
+}
+
+// onMessage handles MESSAGE_CREATE: it drops what is not a turn and queues the rest
+// under the message's channel. It runs on the gateway's event goroutine and must not
+// block: channel look-ups and the engine run in the job.
 func (r *router) onMessage(m *discordgo.Message) {
+	if m.Author == nil || m.Author.Bot || m.Author.System || m.WebhookID != "" || m.Author.ID == r.selfID() ||
+		m.Type != discordgo.MessageTypeDefault && m.Type != discordgo.MessageTypeReply {
+		r.done(m.ID)
+		return
+	}
+	if !r.submit(m.ChannelID, func() { r.handleMessage(m) }) {
+		r.log.Warn("discord: message dropped: too many queued events", "channel", m.ChannelID)
+		r.done(m.ID)
+	}
+}
+
+// handleMessage is the queued work for a message: a turn in a session thread or a DM.
+func (r *router) handleMessage(m *discordgo.Message) {
 	defer r.done(m.ID)
-	if m.Author == nil || m.Author.Bot || m.Author.System || m.WebhookID != "" || m.Author.ID == r.selfID() {
-		return
-	}
-	if m.Type != discordgo.MessageTypeDefault && m.Type != discordgo.MessageTypeReply {
-		return
-	}
 	text, mentioned := stripMention(m.Content, r.selfID())
 	ev := bot.Event{ID: m.ID, User: userOf(m.Author, m.Member), Text: text, Time: m.Timestamp}
 	switch {
@@ -218,10 +250,8 @@ func (r *router) onMessage(m *discordgo.Message) {
 		}
 		return
 	}
-	ctx, cancel := context.WithTimeout(r.ctx, r.timeout)
+	ctx, cancel := r.jobContext()
 	defer cancel()
-	unlock := r.locks.lock(where(ev.Conv))
-	defer unlock()
 	out, err := r.h.Handle(ctx, ev)
 	if err != nil {
 		r.log.Error("discord: handle message", "conv", where(ev.Conv), "event", ev.ID, "err", err)
@@ -262,28 +292,81 @@ func (r *router) warnEmptyContent() {
 	}
 }
 
-// onInteraction handles INTERACTION_CREATE: slash commands and button clicks.
+// onInteraction handles INTERACTION_CREATE: slash commands and button clicks. It runs on
+// the gateway's event goroutine: it starts the acknowledgement clock (Discord allows 3
+// seconds from the event, however long the conversation's queue is) and queues the
+// rest under the conversation's channel.
 func (r *router) onInteraction(i *discordgo.Interaction) {
-	defer r.done(i.ID)
 	var text, remote string
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand:
 		t, err := commandText(i.ApplicationCommandData())
 		if err != nil {
 			r.log.Warn("discord: interaction", "interaction", i.ID, "err", err)
+			r.done(i.ID)
 			return
 		}
 		text = t
 	case discordgo.InteractionMessageComponent:
 		remote, text = parseCustomID(i.MessageComponentData().CustomID)
 	default:
+		r.done(i.ID)
 		return
 	}
 	ev := bot.Event{ID: i.ID, User: userOf(i.User, i.Member), Text: text, Command: true, Lang: lang(i.Locale)}
 	if ev.User.ID == "" {
+		r.done(i.ID)
 		return
 	}
 	ack := &acker{api: r.api, i: i}
+	var acked chan error // a click's acknowledgement, sent at once
+	var timer *time.Timer
+	if i.Type == discordgo.InteractionMessageComponent {
+		// A click needs no visible answer of its own: acknowledge it at once, outside
+		// the queue (without blocking the gateway). Only one replica's acknowledgement
+		// succeeds; the others drop the event.
+		acked = make(chan error, 1)
+		go func() { acked <- ack.deferUpdate() }()
+	} else {
+		// A slash command's first answer decides whether the deferred message is private.
+		// The engine usually answers in milliseconds; if the answer is not there within
+		// ackWait of the event's arrival (also while it waits behind other events of
+		// the conversation), the command is deferred privately so that Discord's 3
+		// seconds are kept.
+		timer = time.AfterFunc(r.ackWait, func() {
+			if err := ack.deferReply(true); err != nil && !errors.Is(err, errAcknowledged) {
+				r.log.Warn("discord: defer interaction", "interaction", i.ID, "err", err)
+			}
+		})
+	}
+	key := i.ChannelID
+	if remote != "" {
+		key = remote // a DM button acts on its thread: keep it in the thread's order
+	}
+	job := func() {
+		if timer != nil {
+			defer timer.Stop()
+		}
+		r.handleInteraction(i, ev, remote, ack, acked)
+	}
+	if !r.submit(key, job) {
+		r.log.Warn("discord: interaction dropped: too many queued events", "interaction", i.ID)
+		if timer != nil {
+			timer.Stop()
+		}
+		r.done(i.ID)
+	}
+}
+
+// handleInteraction is the queued work for an interaction.
+func (r *router) handleInteraction(i *discordgo.Interaction, ev bot.Event, remote string, ack *acker, acked chan error) {
+	defer r.done(i.ID)
+	if acked != nil {
+		if err := <-acked; err != nil {
+			r.ackFailed(ev, err)
+			return
+		}
+	}
 	switch {
 	case remote != "":
 		// A button the bot sent to this user's DMs on behalf of a session thread.
@@ -303,30 +386,10 @@ func (r *router) onInteraction(i *discordgo.Interaction) {
 		}
 		ev.Conv = c
 	}
-	ctx, cancel := context.WithTimeout(r.ctx, r.timeout)
+	r.noteLang(where(ev.Conv), ev.Lang)
+	ctx, cancel := r.jobContext()
 	defer cancel()
 
-	if i.Type == discordgo.InteractionMessageComponent {
-		// A click needs no visible answer of its own: acknowledge it at once. Only one
-		// replica's acknowledgement succeeds; the others drop the event.
-		if err := ack.deferUpdate(); err != nil {
-			r.ackFailed(ev, err)
-			return
-		}
-	} else {
-		// A slash command's first answer decides whether the deferred message is private.
-		// The engine usually answers in milliseconds; if it does not within ackWait, the
-		// command is deferred privately so that Discord's 3 seconds are kept.
-		timer := time.AfterFunc(r.ackWait, func() {
-			if err := ack.deferReply(true); err != nil {
-				r.log.Warn("discord: defer interaction", "interaction", i.ID, "err", err)
-			}
-		})
-		defer timer.Stop()
-	}
-
-	unlock := r.locks.lock(where(ev.Conv))
-	defer unlock()
 	out, err := r.h.Handle(ctx, ev)
 	if err != nil {
 		r.log.Error("discord: handle interaction", "conv", where(ev.Conv), "event", ev.ID, "err", err)
@@ -340,20 +403,32 @@ func (r *router) onInteraction(i *discordgo.Interaction) {
 	}
 	if i.Type == discordgo.InteractionApplicationCommand {
 		private := len(out.Replies) > 0 && out.Replies[0].To != ""
+		opens := len(out.Replies) > 0 && out.Replies[0].Opens != nil
 		if err := ack.deferReply(private); err != nil {
-			opens := len(out.Replies) > 0 && out.Replies[0].Opens != nil
-			if !errors.Is(err, errAcknowledged) || opens {
-				// Opening a thread is not recorded in the store: the replica whose
-				// acknowledgement won opens it.
+			switch {
+			case errors.Is(err, errAcknowledged):
+				// This replica applied the event (for a top-level start: the engine
+				// recorded the start's id, and the other replica sees a duplicate), but
+				// another one deferred it first (which it does privately, when it waited
+				// too long): answer into that response. A thread is then opened with
+				// plain messages in the channel.
+				ack.adoptSibling()
+			case opens:
+				// The engine saved the start: the thread must be opened anyway, with
+				// plain messages; private replies go by DM.
+				r.ackFailed(ev, err)
+				ack = nil
+			default:
 				r.ackFailed(ev, err)
 				return
 			}
-			// This replica applied the event, but another one deferred it first (which
-			// it does privately, when the engine was slow): answer into that response.
-			ack.adoptSibling()
 		}
 	}
-	if ack.lost() {
+	if ack != nil && ack.lost() {
+		return
+	}
+	if ack == nil {
+		r.deliver(ctx, ev, out, nil)
 		return
 	}
 	r.deliver(ctx, ev, out, ack)
@@ -368,4 +443,48 @@ func (r *router) ackFailed(ev bot.Event, err error) {
 		return
 	}
 	r.log.Error("discord: acknowledge interaction", "interaction", ev.ID, "err", err)
+}
+
+// noteLang remembers the language last seen in a Discord channel (an interaction's
+// locale, or the language a session was started with), for the few texts the adapter
+// writes itself.
+func (r *router) noteLang(channel, lang string) {
+	if lang != "nl" && lang != "en" {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.langs == nil || len(r.langs) >= maxCachedChannels {
+		r.langs = map[string]string{}
+	}
+	r.langs[channel] = lang
+}
+
+// langOf is the language for an adapter text in ev's conversation: the one noted
+// there, else the user's, else English.
+func (r *router) langOf(ev bot.Event) string {
+	r.mu.Lock()
+	l := r.langs[where(ev.Conv)]
+	r.mu.Unlock()
+	switch {
+	case l != "":
+		return l
+	case ev.Lang == "nl":
+		return "nl"
+	}
+	return "en"
+}
+
+// startLang is the language a start command asks for ("start wsn nl"), or "".
+func startLang(command string) string {
+	f := strings.Fields(strings.ToLower(command))
+	if len(f) == 0 || f[0] != "start" {
+		return ""
+	}
+	for _, w := range f[1:] {
+		if w == "nl" || w == "en" {
+			return w
+		}
+	}
+	return ""
 }
