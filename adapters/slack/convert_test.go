@@ -51,16 +51,21 @@ func TestMrkdwn(t *testing.T) {
 	}
 }
 
-func TestStripMention(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"<@UBOT> start incident", "start incident"},
-		{"<@UBOT|intervision>   next ", "next"},
-		{"hey <@UBOT> status", "hey   status"},
-		{"<@UBOTX> next", "<@UBOTX> next"},
+func TestAfterMention(t *testing.T) {
+	tests := []struct {
+		in, want string
+		ok       bool
+	}{
+		{"<@UBOT> start incident", "start incident", true},
+		{"  <@UBOT|intervision>   next ", "next", true},
+		{"<@UBOT>", "", true},
+		{"hey <@UBOT> status", "", false},
+		{"<@UBOTX> next", "", false},
+		{"<@UBOB> <@UBOT> next", "", false},
 	}
 	for _, tt := range tests {
-		if got := stripMention(tt.in, "UBOT"); got != tt.want {
-			t.Errorf("stripMention(%q) = %q, want %q", tt.in, got, tt.want)
+		if got, ok := afterMention(tt.in, "UBOT"); got != tt.want || ok != tt.ok {
+			t.Errorf("afterMention(%q) = %q %v, want %q %v", tt.in, got, ok, tt.want, tt.ok)
 		}
 	}
 }
@@ -71,7 +76,7 @@ func testAdapter(t *testing.T) *Adapter {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.botUserID = "UBOT"
+	a.botUserID, a.botName = "UBOT", "intervision"
 	return a
 }
 
@@ -94,7 +99,15 @@ func TestMessageInbound(t *testing.T) {
 			inbound{id: "Ev1", kind: "message", team: "T1", channel: "C1", thread: "1.0", user: "U1", text: "end of story", ambient: true}},
 		{"top level is ignored", slackevents.MessageEvent{User: "U1", Channel: "C1", TimeStamp: "2.0", Text: "x"}, false, inbound{}},
 		{"thread parent is ignored", slackevents.MessageEvent{User: "U1", Channel: "C1", TimeStamp: "1.0", ThreadTimeStamp: "1.0", Text: "x"}, false, inbound{}},
-		{"mention comes as app_mention", slackevents.MessageEvent{User: "U1", Channel: "C1", TimeStamp: "2.0", ThreadTimeStamp: "1.0", Text: "<@UBOT> next"}, false, inbound{}},
+		{"command by mention comes as app_mention", slackevents.MessageEvent{User: "U1", Channel: "C1", TimeStamp: "2.0", ThreadTimeStamp: "1.0", Text: "<@UBOT> next"}, false, inbound{}},
+		{"bare mention comes as app_mention", slackevents.MessageEvent{User: "U1", Channel: "C1", TimeStamp: "2.0", ThreadTimeStamp: "1.0", Text: "<@UBOT>"}, false, inbound{}},
+		{"command with arguments by mention comes as app_mention", slackevents.MessageEvent{User: "U1", Channel: "C1", TimeStamp: "2.0", ThreadTimeStamp: "1.0", Text: "<@UBOT|intervision> start incident en"}, false, inbound{}},
+		{"mention inside a sentence is a turn", slackevents.MessageEvent{User: "U1", Channel: "C1", TimeStamp: "2.0", ThreadTimeStamp: "1.0", Text: "Good point, <@UBOT> I agree"}, true,
+			inbound{id: "Ev1", kind: "message", team: "T1", channel: "C1", thread: "1.0", user: "U1", text: "Good point, @intervision I agree", ambient: true}},
+		{"mention before a sentence is a turn", slackevents.MessageEvent{User: "U1", Channel: "C1", TimeStamp: "2.0", ThreadTimeStamp: "1.0", Text: "<@UBOT> I think the mother was scared"}, true,
+			inbound{id: "Ev1", kind: "message", team: "T1", channel: "C1", thread: "1.0", user: "U1", text: "@intervision I think the mother was scared", ambient: true}},
+		{"command word after a mention of someone else is a turn", slackevents.MessageEvent{User: "U1", Channel: "C1", TimeStamp: "2.0", ThreadTimeStamp: "1.0", Text: "<@UX|bob> next <@UBOT>"}, true,
+			inbound{id: "Ev1", kind: "message", team: "T1", channel: "C1", thread: "1.0", user: "U1", text: "@bob next @intervision", ambient: true}},
 		{"own message", slackevents.MessageEvent{User: "UBOT", Channel: "C1", TimeStamp: "2.0", ThreadTimeStamp: "1.0", Text: "x"}, false, inbound{}},
 		{"other bot", slackevents.MessageEvent{BotID: "B2", User: "U2", Channel: "C1", TimeStamp: "2.0", ThreadTimeStamp: "1.0", Text: "x"}, false, inbound{}},
 		{"edit", slackevents.MessageEvent{SubType: "message_changed", Channel: "C1", TimeStamp: "2.0", ThreadTimeStamp: "1.0"}, false, inbound{}},
@@ -105,6 +118,8 @@ func TestMessageInbound(t *testing.T) {
 			inbound{id: "Ev1", kind: "message", team: "T1", channel: "D1", direct: true, user: "U1", text: "next", command: true}},
 		{"DM mention", slackevents.MessageEvent{User: "U1", Channel: "D1", ChannelType: "im", TimeStamp: "2.0", Text: "<@UBOT> status"}, true,
 			inbound{id: "Ev1", kind: "message", team: "T1", channel: "D1", direct: true, user: "U1", text: "status", command: true}},
+		{"DM mention inside a sentence", slackevents.MessageEvent{User: "U1", Channel: "D1", ChannelType: "im", TimeStamp: "2.0", Text: "thanks <@UBOT> that helped"}, true,
+			inbound{id: "Ev1", kind: "message", team: "T1", channel: "D1", direct: true, user: "U1", text: "thanks @intervision that helped"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -131,6 +146,14 @@ func TestMentionAndSlashInbound(t *testing.T) {
 			inbound{id: "Ev2", kind: "mention", team: "T1", channel: "C1", replyTS: "2.0", user: "U1", text: "start incident", command: true}},
 		{"bare mention asks for help", slackevents.AppMentionEvent{User: "U1", Channel: "C1", TimeStamp: "2.0", ThreadTimeStamp: "1.0", Text: "<@UBOT>"}, true,
 			inbound{id: "Ev2", kind: "mention", team: "T1", channel: "C1", thread: "1.0", user: "U1", text: "help", command: true}},
+		{"command with a slash", slackevents.AppMentionEvent{User: "U1", Channel: "C1", TimeStamp: "2.0", ThreadTimeStamp: "1.0", Text: "<@UBOT> !status"}, true,
+			inbound{id: "Ev2", kind: "mention", team: "T1", channel: "C1", thread: "1.0", user: "U1", text: "!status", command: true}},
+		{"mention inside a sentence in a thread is the message's", slackevents.AppMentionEvent{User: "U1", Channel: "C1", TimeStamp: "2.0", ThreadTimeStamp: "1.0", Text: "Good point, <@UBOT> I agree"}, false, inbound{}},
+		{"mention before a sentence in a thread is the message's", slackevents.AppMentionEvent{User: "U1", Channel: "C1", TimeStamp: "2.0", ThreadTimeStamp: "1.0", Text: "<@UBOT> I agree with Bob"}, false, inbound{}},
+		{"mention inside a sentence at top level gets help", slackevents.AppMentionEvent{User: "U1", Channel: "C1", TimeStamp: "2.0", Text: "what does <@UBOT> do?"}, true,
+			inbound{id: "Ev2", kind: "mention", team: "T1", channel: "C1", replyTS: "2.0", user: "U1", text: "help", command: true}},
+		{"non-command mention at top level gets help", slackevents.AppMentionEvent{User: "U1", Channel: "C1", TimeStamp: "2.0", Text: "<@UBOT> hello there"}, true,
+			inbound{id: "Ev2", kind: "mention", team: "T1", channel: "C1", replyTS: "2.0", user: "U1", text: "help", command: true}},
 		{"edited mention is ignored", slackevents.AppMentionEvent{User: "U1", Channel: "C1", TimeStamp: "2.0", Text: "<@UBOT> next", Edited: &slackevents.Edited{User: "U1"}}, false, inbound{}},
 		{"bot mention is ignored", slackevents.AppMentionEvent{BotID: "B1", User: "U9", Channel: "C1", TimeStamp: "2.0", Text: "<@UBOT> next"}, false, inbound{}},
 	}

@@ -71,18 +71,18 @@ func decodeText(s string, names func(id string) (string, bool)) string {
 	return unescape(s)
 }
 
-// stripMention removes every mention of the user id (the bot) from text.
-func stripMention(text, userID string) string {
+// afterMention reports whether text starts with a mention of the user id (the bot),
+// and returns what follows it, trimmed.
+func afterMention(text, userID string) (string, bool) {
 	if userID == "" {
-		return strings.TrimSpace(text)
+		return "", false
 	}
-	re := regexp.MustCompile(fmt.Sprintf(mentionFmt, regexp.QuoteMeta(userID)))
-	return strings.TrimSpace(re.ReplaceAllString(text, " "))
-}
-
-// mentions reports whether text mentions the user id.
-func mentions(text, userID string) bool {
-	return userID != "" && (strings.Contains(text, "<@"+userID+">") || strings.Contains(text, "<@"+userID+"|"))
+	re := regexp.MustCompile(fmt.Sprintf(`^\s*`+mentionFmt, regexp.QuoteMeta(userID)))
+	loc := re.FindStringIndex(text)
+	if loc == nil {
+		return "", false
+	}
+	return strings.TrimSpace(text[loc[1]:]), true
 }
 
 func unescape(s string) string {

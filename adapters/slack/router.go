@@ -124,7 +124,11 @@ func (a *Adapter) messageInbound(meta eventMeta, m *slackevents.MessageEvent) (i
 	}
 	if isDirect(m.Channel, m.ChannelType) {
 		in.direct = true
-		in.text = decodeText(stripMention(m.Text, a.botUserID), a.users.cachedName)
+		if cmd, ok := a.mentionCommand(m.Text); ok {
+			in.text, in.command = cmd, true // "@intervision status"
+			return in, true
+		}
+		in.text = decodeText(m.Text, a.name)
 		// In a DM every message is a turn, except a bare command word ("next").
 		in.command = bot.IsCommand(in.text)
 		return in, true
@@ -132,19 +136,23 @@ func (a *Adapter) messageInbound(meta eventMeta, m *slackevents.MessageEvent) (i
 	if m.ThreadTimeStamp == "" || m.ThreadTimeStamp == m.TimeStamp {
 		return inbound{}, false // the channel's top level: not ours unless mentioned
 	}
-	if mentions(m.Text, a.botUserID) {
-		return inbound{}, false // Slack delivers it as app_mention too
+	if _, ok := a.mentionCommand(m.Text); ok {
+		return inbound{}, false // a command by mention: it comes as app_mention too
 	}
+	// Anything else is a turn, even when it mentions the bot along the way ("good
+	// point, @intervision, I agree"); its app_mention twin is ignored.
 	in.thread = m.ThreadTimeStamp
 	in.ambient = true
-	in.text = decodeText(m.Text, a.users.cachedName)
+	in.text = decodeText(m.Text, a.name)
 	// The bot tells people to "type `next`": a reply that is one bare command word is
 	// that command, not a contribution. Longer text stays a turn ("end of story").
 	in.command = len(strings.Fields(in.text)) == 1 && bot.IsCommand(in.text)
 	return in, true
 }
 
-// mentionInbound turns "@bot <command>" into a command event.
+// mentionInbound turns "@bot <command>" into a command event. A mention that is not a
+// command is a turn in a thread or DM, which the message event carries, so it is
+// ignored here; at a channel's top level it gets help.
 func (a *Adapter) mentionInbound(meta eventMeta, m *slackevents.AppMentionEvent) (inbound, bool) {
 	if m.BotID != "" || m.User == "" || m.User == a.botUserID || m.Edited != nil {
 		return inbound{}, false
@@ -153,10 +161,7 @@ func (a *Adapter) mentionInbound(meta eventMeta, m *slackevents.AppMentionEvent)
 	if in.team == "" {
 		in.team = m.UserTeam
 	}
-	in.text = decodeText(stripMention(m.Text, a.botUserID), a.users.cachedName)
-	if in.text == "" {
-		in.text = "help"
-	}
+	cmd, isCmd := a.mentionCommand(m.Text)
 	switch {
 	case isDirect(m.Channel, ""):
 		in.direct = true
@@ -164,8 +169,47 @@ func (a *Adapter) mentionInbound(meta eventMeta, m *slackevents.AppMentionEvent)
 		in.thread = m.ThreadTimeStamp
 	default:
 		in.replyTS = m.TimeStamp
+		if !isCmd {
+			cmd, isCmd = "help", true
+		}
 	}
+	if !isCmd {
+		return inbound{}, false // a turn: the message event brings it
+	}
+	in.text = cmd
 	return in, true
+}
+
+// mentionCommand reports whether text addresses the bot with a command: it starts
+// with a mention of the bot, and what follows is empty ("help") or starts with a
+// command word ("@intervision next", "@intervision start incident en"). The mention
+// stands for the "/" of a typed command. It returns the command's decoded text.
+func (a *Adapter) mentionCommand(text string) (string, bool) {
+	rest, ok := afterMention(text, a.botUserID)
+	if !ok {
+		return "", false
+	}
+	rest = decodeText(rest, a.name)
+	word := strings.TrimLeft(rest, "/!")
+	if f := strings.Fields(word); len(f) > 0 && strings.EqualFold(f[0], "intervision") {
+		word = strings.TrimSpace(word[strings.Index(word, f[0])+len(f[0]):])
+	}
+	switch {
+	case strings.TrimSpace(word) == "":
+		return "help", true
+	case bot.IsCommand("/" + word):
+		return rest, true
+	}
+	return "", false
+}
+
+// name is the names function for decodeText: the bot by its name, people by the
+// names users.info gave before.
+func (a *Adapter) name(id string) (string, bool) {
+	if id != "" && id == a.botUserID && a.botName != "" {
+		return a.botName, true
+	}
+	return a.users.cachedName(id)
 }
 
 // slashInbound turns "/intervision <command>". Slack sends no thread with a slash
@@ -176,7 +220,7 @@ func (a *Adapter) slashInbound(cmd slack.SlashCommand, envelopeID string) inboun
 	in.id = "slash:" + firstNonEmpty(cmd.TriggerID, envelopeID)
 	in.direct = isDirect(cmd.ChannelID, "") || cmd.ChannelName == "directmessage"
 	in.private = !in.direct
-	in.text = decodeText(strings.TrimSpace(cmd.Text), a.users.cachedName)
+	in.text = decodeText(strings.TrimSpace(cmd.Text), a.name)
 	if in.text == "" {
 		in.text = "help"
 	}

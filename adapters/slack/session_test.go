@@ -163,3 +163,60 @@ func TestSoloSessionInDM(t *testing.T) {
 	}
 	assertInert(t, h.fake.allPosts())
 }
+
+// A reply in a session thread that mentions the bot along the way is a contribution,
+// not a command: Slack sends it as a message and as an app_mention, and it is applied
+// once, as a turn, with no "unknown command" answer. A reply that starts with the
+// mention and a command is that command, once.
+func TestMentionInsideTurn(t *testing.T) {
+	h := start(t, newEngine(), "")
+	out, thread := h.slash("UALICE", "C6", "start incident en")
+	if out.Phase != "lobby" {
+		t.Fatalf("start: %+v", out)
+	}
+	tests := []struct {
+		name, text  string
+		handled     string // "message", "mention"
+		wantText    string
+		wantCommand bool
+	}{
+		{"mention inside a sentence", "Good point, <@" + fakeBotUser + "> I agree", "message", "Good point, @intervision I agree", false},
+		{"mention before a sentence", "<@" + fakeBotUser + "> I think she was scared", "message", "@intervision I think she was scared", false},
+		{"command by mention", "<@" + fakeBotUser + "> status", "mention", "status", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := len(h.fake.allPosts())
+			ts := h.ts()
+			mentionID, messageID := h.eventID(), h.eventID()
+			mention := mentionEvent("UBOB", "C6", thread, ts, "")
+			mention["text"] = tt.text
+			// Slack sends both; the order between them is not guaranteed: send the
+			// app_mention first, so that a handled one would show before the message.
+			h.fake.send("events_api", eventPayload(mentionID, mention), 0, "")
+			h.fake.send("events_api", eventPayload(messageID, messageEvent("UBOB", "C6", thread, ts, tt.text)), 0, "")
+			got, other := messageID, mentionID
+			if tt.handled == "mention" {
+				got, other = mentionID, messageID
+			}
+			r := h.wait(got)
+			if r.ev.Text != tt.wantText || r.ev.Command != tt.wantCommand || r.err != nil || r.out.Duplicate {
+				t.Errorf("handled %q command %v err %v dup %v; want %q command %v", r.ev.Text, r.ev.Command, r.err, r.out.Duplicate, tt.wantText, tt.wantCommand)
+			}
+			// Both events share the thread's queue; a sentinel behind them proves the
+			// other one was never handled.
+			h.say("UCAROL", "C6", thread, "status")
+			h.mu.Lock()
+			n := len(h.results[other])
+			h.mu.Unlock()
+			if n != 0 {
+				t.Errorf("the %s twin was handled too", map[bool]string{true: "message", false: "app_mention"}[tt.handled == "mention"])
+			}
+			for _, p := range h.fake.allPosts()[before:] {
+				if p.To == "UBOB" && strings.Contains(strings.ToLower(p.Text), "command") {
+					t.Errorf("answered as a command: %q", p.Text)
+				}
+			}
+		})
+	}
+}

@@ -61,6 +61,7 @@ type Adapter struct {
 
 	// Identity of the bot, from auth.test.
 	botUserID string
+	botName   string // the bot's user name, for mentions of it inside a turn
 	botID     string
 	teamID    string
 
@@ -134,7 +135,7 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	if err != nil {
 		return fmt.Errorf("slack: auth.test with the bot token: %w", err)
 	}
-	a.botUserID, a.botID, a.teamID = auth.UserID, auth.BotID, auth.TeamID
+	a.botUserID, a.botName, a.botID, a.teamID = auth.UserID, auth.User, auth.BotID, auth.TeamID
 	a.log.Info("slack: connected as bot", "bot_user", a.botUserID, "team", a.teamID, "mode", a.Mode())
 
 	d := queue.New(a.cfg.Workers, 10000, a.log)
