@@ -27,7 +27,7 @@ type fakeSlack struct {
 	calls   []apiCall
 	posts   []fakePost
 	seq     int
-	limited map[string]int // method → how many 429 answers come first
+	limited map[string]int           // method → how many 429 answers come first
 	after   map[string]string        // method → Retry-After of its 429s (default "1")
 	delay   map[string]time.Duration // method → how long it takes to answer
 	fail    map[string]string        // method → error code it answers with ({"ok":false})

@@ -93,7 +93,9 @@ func TestChannelPingEchoedHarmlessly(t *testing.T) {
 		t.Errorf("user from users.info: name %q lang %q", r.ev.User.Name, r.ev.Lang)
 	}
 	// An unknown command echoes what was typed.
-	h.mention("UALICE", "C2", thread, "<!channel> <!everyone> <@UBOB> &lt;b&gt; <https://evil.example|click>")
+	h.slash("UALICE", "C2", "<!channel> <!everyone> <@UBOB> &lt;b&gt; <https://evil.example|click>")
+	// A turn that mentions the bot is quoted in the summary later; it must not ping.
+	h.say("UALICE", "C2", thread, "<!channel> <@"+fakeBotUser+"> <@UBOB> &lt;b&gt; <https://evil.example|click>")
 	posts := h.fake.allPosts()
 	assertInert(t, posts)
 	var sawName, sawEcho bool
