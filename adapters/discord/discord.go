@@ -120,8 +120,7 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	// Handlers run one after another on the gateway's goroutine, in the order Discord
 	// sent the events; they only queue work (see router), so they return at once.
 	s.SyncEvents = true
-	watch := newCloseWatcher()
-	watch.proxy = http.ProxyFromEnvironment
+	watch := gatewayWatcher()
 	s.Dialer = watch.dialer()
 	// The state caches channels and threads, so that the router rarely asks the REST
 	// API where a message was posted; nothing else is needed.
@@ -194,6 +193,14 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 		a.log.Error(f.Error())
 		return f
 	}
+}
+
+// gatewayWatcher is the close watcher Run dials the gateway with: through the proxy the
+// environment names (HTTPS_PROXY, NO_PROXY), as discordgo's default dialer would.
+func gatewayWatcher() *closeWatcher {
+	w := newCloseWatcher()
+	w.proxy = http.ProxyFromEnvironment
+	return w
 }
 
 // register installs the /intervision command (shard 0 only: one replica is enough).
