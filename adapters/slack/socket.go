@@ -21,24 +21,47 @@ const (
 // runSocket receives events over Socket Mode until ctx ends. slack-go reconnects
 // after a dropped websocket by itself; when its run loop gives up (Slack unreachable
 // for long, refused connections) this loop starts it again with exponential back-off.
-// Refused credentials end Run: retrying them cannot help.
+// Refused credentials end Run: retrying them cannot help. slack-go itself stops only
+// for some of them and retries the others (not_allowed_token_type, missing_scope)
+// forever, so the adapter opens one connection itself first, and watches the
+// connection errors slack-go reports on later reconnects.
 func (a *Adapter) runSocket(ctx context.Context, r *router) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	smc := socketmode.New(a.raw, socketmode.OptionPingInterval(a.cfg.PingInterval))
-	go a.socketEvents(ctx, smc, r)
+	if _, _, err := smc.OpenContext(ctx); fatalAuth(err) {
+		return refusedAppToken(err)
+	} else if err != nil {
+		a.log.Warn("slack: apps.connections.open failed, retrying", "err", err)
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	fatal := make(chan error, 1)
+	refused := func(err error) {
+		select {
+		case fatal <- err:
+		default:
+		}
+		stop()
+	}
+	go a.socketEvents(ctx, smc, r, refused)
 	if a.ready != nil {
 		a.ready("")
 	}
 	backoff := minBackoff
 	for {
 		started := time.Now()
-		err := smc.RunContext(ctx)
+		err := smc.RunContext(runCtx)
+		select {
+		case err := <-fatal:
+			return refusedAppToken(err)
+		default:
+		}
 		if ctx.Err() != nil {
 			return nil
 		}
 		if fatalAuth(err) {
-			return fmt.Errorf("slack: socket mode refused the app token: %w", err)
+			return refusedAppToken(err)
 		}
 		if time.Since(started) > time.Minute {
 			backoff = minBackoff
@@ -49,10 +72,27 @@ func (a *Adapter) runSocket(ctx context.Context, r *router) error {
 		case <-ctx.Done():
 			t.Stop()
 			return nil
+		case err := <-fatal:
+			t.Stop()
+			return refusedAppToken(err)
 		case <-t.C:
 		}
 		backoff = min(backoff*2, maxBackoff)
 	}
+}
+
+// refusedAppToken explains a refused Socket Mode connection.
+func refusedAppToken(err error) error {
+	hint := "check SLACK_APP_TOKEN and that Socket Mode is on in the app"
+	switch err.Error() {
+	case "not_allowed_token_type":
+		hint = "SLACK_APP_TOKEN must be an app-level token (xapp-…), not the bot token (xoxb-…)"
+	case "missing_scope":
+		hint = "the app-level token (SLACK_APP_TOKEN) needs the connections:write scope"
+	case "invalid_auth", "not_authed", "token_revoked", "account_inactive":
+		hint = "SLACK_APP_TOKEN is wrong or was revoked: generate a new app-level token"
+	}
+	return fmt.Errorf("slack: socket mode refused the app token: %w (%s)", err, hint)
 }
 
 // fatalAuth reports whether err means the token is wrong, revoked or lacks access.
@@ -71,7 +111,8 @@ func fatalAuth(err error) bool {
 // socketEvents reads the Socket Mode client's events. Every envelope is acknowledged
 // at once, before it is handled, so Slack does not redeliver it after 3 seconds; the
 // router then only decodes and queues.
-func (a *Adapter) socketEvents(ctx context.Context, smc *socketmode.Client, r *router) {
+// refused is called when a connection error means the app token is refused for good.
+func (a *Adapter) socketEvents(ctx context.Context, smc *socketmode.Client, r *router, refused func(error)) {
 	for {
 		var evt socketmode.Event
 		select {
@@ -105,6 +146,9 @@ func (a *Adapter) socketEvents(ctx context.Context, smc *socketmode.Client, r *r
 		case socketmode.EventTypeConnectionError:
 			if e, ok := evt.Data.(*slack.ConnectionErrorEvent); ok {
 				a.log.Warn("slack: socket mode connection failed", "attempt", e.Attempt, "backoff", e.Backoff, "err", e.ErrorObj)
+				if fatalAuth(e.ErrorObj) {
+					refused(e.ErrorObj)
+				}
 			}
 		case socketmode.EventTypeInvalidAuth:
 			a.log.Error("slack: socket mode: invalid app token")

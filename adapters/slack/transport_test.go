@@ -146,13 +146,12 @@ func TestAckBeforeWorkAndOrderPerThread(t *testing.T) {
 
 func TestReconnectAfterDrop(t *testing.T) {
 	h := start(t, newEngine(), "")
+	opens := func() int { h.fake.mu.Lock(); defer h.fake.mu.Unlock(); return h.fake.opens }
+	before := opens()
 	h.fake.drop()
 	h.fake.waitConnected()
-	h.fake.mu.Lock()
-	opens := h.fake.opens
-	h.fake.mu.Unlock()
-	if opens < 2 {
-		t.Errorf("apps.connections.open called %d times, want a second connection", opens)
+	if after := opens(); after <= before {
+		t.Errorf("apps.connections.open called %d times before the drop and %d after, want a new connection", before, after)
 	}
 	if out := h.say("UDAN", "D9", "", "start wsn solo"); out.Phase == "" {
 		t.Errorf("no session after reconnecting: %+v", out)
