@@ -363,9 +363,9 @@ func (r *router) open(ctx context.Context, ev bot.Event, rep bot.Reply, rows []d
 		Lang:    ev.Lang,
 	}
 	if l := startLang(rep.Opens.Command); l != "" {
-		r.noteLang(th.ID, l)
+		r.noteLang(th.ID, l, true)
 	} else {
-		r.noteLang(th.ID, ev.Lang)
+		r.noteLang(th.ID, ev.Lang, false)
 	}
 	// The opening event runs inside the job of the channel the start came from: the
 	// thread is seconds old and nobody has written in it yet.

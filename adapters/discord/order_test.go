@@ -201,4 +201,6 @@ func TestShutdownFinishesQueuedEvents(t *testing.T) {
 
 type handlerFunc func(context.Context, bot.Event) (bot.Outcome, error)
 
-func (f handlerFunc) Handle(ctx context.Context, ev bot.Event) (bot.Outcome, error) { return f(ctx, ev) }
+func (f handlerFunc) Handle(ctx context.Context, ev bot.Event) (bot.Outcome, error) {
+	return f(ctx, ev)
+}

@@ -376,7 +376,7 @@ func (r *router) handleInteraction(i *discordgo.Interaction, ev bot.Event, remot
 			return
 		}
 		ev.Conv = bot.Conversation{Platform: platformName, Workspace: info.guild, Channel: info.parent, Thread: remote}
-		ack.inThread = true // public replies belong in the thread, not in the DM
+		ack.setInThread(true) // public replies belong in the thread, not in the DM
 	case i.GuildID == "":
 		ev.Conv = bot.Conversation{Platform: platformName, Workspace: dmWorkspace, Channel: i.ChannelID, Direct: true}
 	default:
@@ -386,7 +386,7 @@ func (r *router) handleInteraction(i *discordgo.Interaction, ev bot.Event, remot
 		}
 		ev.Conv = c
 	}
-	r.noteLang(where(ev.Conv), ev.Lang)
+	r.noteLang(where(ev.Conv), ev.Lang, false)
 	ctx, cancel := r.jobContext()
 	defer cancel()
 
@@ -445,10 +445,10 @@ func (r *router) ackFailed(ev bot.Event, err error) {
 	r.log.Error("discord: acknowledge interaction", "interaction", ev.ID, "err", err)
 }
 
-// noteLang remembers the language last seen in a Discord channel (an interaction's
-// locale, or the language a session was started with), for the few texts the adapter
-// writes itself.
-func (r *router) noteLang(channel, lang string) {
+// noteLang remembers the language of a Discord channel, for the few texts the adapter
+// writes itself: the language a session was started with (override), else the Discord
+// language of the first person seen using an interaction there.
+func (r *router) noteLang(channel, lang string, override bool) {
 	if lang != "nl" && lang != "en" {
 		return
 	}
@@ -457,7 +457,9 @@ func (r *router) noteLang(channel, lang string) {
 	if r.langs == nil || len(r.langs) >= maxCachedChannels {
 		r.langs = map[string]string{}
 	}
-	r.langs[channel] = lang
+	if _, known := r.langs[channel]; override || !known {
+		r.langs[channel] = lang
+	}
 }
 
 // langOf is the language for an adapter text in ev's conversation: the one noted

@@ -139,8 +139,9 @@ func TestPrivateReplyWhenDMFails(t *testing.T) {
 		name    string
 		dmErr   error
 		sendErr error
-		to      string // the reply's recipient; "": the author
-		lang    string
+		to      string   // the reply's recipient; "": the author
+		lang    string   // the user's Discord language
+		noted   string   // the thread's session language, noted when the thread was opened
 		want    []string // texts posted in the thread
 		wantDM  bool
 	}{
@@ -149,6 +150,11 @@ func TestPrivateReplyWhenDMFails(t *testing.T) {
 			want: []string{"Ann, I have a private reply for you but cannot send you a direct message"}},
 		{name: "user accepts no DMs, Dutch user", lang: "nl", sendErr: restErr(403, discordgo.ErrCodeCannotSendMessagesToThisUser),
 			want: []string{"Ann, ik heb een persoonlijk antwoord voor je"}},
+		{name: "user accepts no DMs, Dutch session", noted: "nl", sendErr: restErr(403, discordgo.ErrCodeCannotSendMessagesToThisUser),
+			want: []string{"Ann, ik heb een persoonlijk antwoord voor je"}},
+		{name: "user accepts no DMs, English session, Dutch user", noted: "en", lang: "nl",
+			sendErr: restErr(403, discordgo.ErrCodeCannotSendMessagesToThisUser),
+			want:    []string{"Ann, I have a private reply for you but cannot send you a direct message"}},
 		{name: "missing access", sendErr: restErr(403, discordgo.ErrCodeMissingAccess)},
 		{name: "server error", sendErr: restErr(500, 0)},
 		{name: "network error", sendErr: errors.New("connection reset")},
@@ -159,6 +165,7 @@ func TestPrivateReplyWhenDMFails(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			api := &stubAPI{dmErr: tc.dmErr, sendErr: map[string]error{"dm1": tc.sendErr}}
 			r := &router{api: api, log: quiet(), self: "9000"}
+			r.noteLang("300", tc.noted, true)
 			to := tc.to
 			if to == "" {
 				to = "u1"
