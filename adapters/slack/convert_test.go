@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
@@ -43,13 +44,52 @@ func TestMrkdwn(t *testing.T) {
 			t.Errorf("mrkdwn(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
-	long := strings.Repeat("line of text\n", 600)
-	for _, c := range chunks(mrkdwn(long), maxSectionText) {
-		if len(c) > maxSectionText {
-			t.Errorf("chunk of %d bytes", len(c))
+}
+
+// split cuts unescaped text so that every piece fits after escaping: no entity or
+// character is cut in half, *bold* stays whole where a space allows, nothing is lost.
+func TestSplit(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		n    int
+		want []string
+	}{
+		{"fits", "a & b", 9, []string{"a & b"}},
+		{"entity not cut", "ab&c", 6, []string{"ab", "&c"}},
+		{"at a line break", "one & two\nfour five", 20, []string{"one & two", "four five"}},
+		{"at a space", "one two three", 9, []string{"one two", "three"}},
+		{"not inside bold", "say *very bold* now", 14, []string{"say", "*very bold*", "now"}},
+		{"no space: between characters", "ééé<", 7, []string{"ééé", "<"}},
+		{"empty", "", 5, []string{""}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := split(tt.in, tt.n)
+			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("split(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
+			}
+			for _, p := range got {
+				if escapedLen(p) > tt.n || len(escape(p)) != escapedLen(p) {
+					t.Errorf("piece %q is %d bytes escaped, limit %d", p, len(escape(p)), tt.n)
+				}
+			}
+		})
+	}
+	long := strings.Repeat("line <of> text & more\n", 3000) + strings.Repeat("wörd&", 20000)
+	got := split(long, maxSectionText)
+	for _, p := range got {
+		if len(escape(p)) > maxSectionText || !utf8.ValidString(p) {
+			t.Fatalf("piece of %d bytes escaped (valid UTF-8 %v)", len(escape(p)), utf8.ValidString(p))
 		}
 	}
+	if strip(strings.Join(got, "")) != strip(long) {
+		t.Error("split lost or changed text")
+	}
 }
+
+// strip drops all white space, which split may drop at a cut.
+func strip(s string) string { return strings.Join(strings.Fields(s), "") }
 
 func TestAfterMention(t *testing.T) {
 	tests := []struct {

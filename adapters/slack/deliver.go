@@ -57,11 +57,18 @@ func (a *Adapter) finish(ctx context.Context, h bot.Handler, in inbound, ev bot.
 // open posts r as a new top-level message, then hands r.Opens back to the engine as a
 // command from the same user in that message's thread, and delivers what it says there.
 func (a *Adapter) open(ctx context.Context, h bot.Handler, in inbound, ev bot.Event, r bot.Reply) {
-	_, ts, err := a.api.PostMessageContext(ctx, in.channel, messageOptions(r)...)
+	parts := messages(r)
+	_, ts, err := a.api.PostMessageContext(ctx, in.channel, parts[0]...)
 	if err != nil {
 		a.log.Error("slack: post a session's opening message", "channel", in.channel, "err", err)
 		a.post(ctx, in, bot.Reply{To: in.user, Text: sorry})
 		return
+	}
+	for _, opts := range parts[1:] { // a very long opening goes on in its thread
+		if _, _, err := a.api.PostMessageContext(ctx, in.channel, append(opts, slack.MsgOptionTS(ts))...); err != nil {
+			a.log.Error("slack: post a session's opening message", "channel", in.channel, "err", err)
+			break
+		}
 	}
 	thread := in
 	thread.thread, thread.replyTS, thread.private = ts, "", false
@@ -76,15 +83,13 @@ func (a *Adapter) open(ctx context.Context, h bot.Handler, in inbound, ev bot.Ev
 }
 
 // post delivers one reply in the conversation of in: ephemeral when it is for one
-// person (or answers a slash command nobody else saw), in the thread otherwise.
+// person (or answers a slash command nobody else saw), in the thread otherwise. A
+// reply too long for one message goes out as several, one after another, in the same
+// place.
 func (a *Adapter) post(ctx context.Context, in inbound, r bot.Reply) {
-	opts := messageOptions(r)
 	ts := in.thread
 	if ts == "" {
 		ts = in.replyTS
-	}
-	if ts != "" {
-		opts = append(opts, slack.MsgOptionTS(ts))
 	}
 	to := r.To
 	if to == "" && in.private {
@@ -93,13 +98,19 @@ func (a *Adapter) post(ctx context.Context, in inbound, r bot.Reply) {
 	if in.direct && to == in.user {
 		to = "" // a DM is private already, and a normal message stays after a reload
 	}
-	var err error
-	if to != "" {
-		_, err = a.api.PostEphemeralContext(ctx, in.channel, to, opts...)
-	} else {
-		_, _, err = a.api.PostMessageContext(ctx, in.channel, opts...)
-	}
-	if err != nil {
-		a.log.Error("slack: post a reply", "channel", in.channel, "thread", ts, "ephemeral", to != "", "err", err)
+	for _, opts := range messages(r) {
+		if ts != "" {
+			opts = append(opts, slack.MsgOptionTS(ts))
+		}
+		var err error
+		if to != "" {
+			_, err = a.api.PostEphemeralContext(ctx, in.channel, to, opts...)
+		} else {
+			_, _, err = a.api.PostMessageContext(ctx, in.channel, opts...)
+		}
+		if err != nil {
+			a.log.Error("slack: post a reply", "channel", in.channel, "thread", ts, "ephemeral", to != "", "err", err)
+			return
+		}
 	}
 }

@@ -95,12 +95,15 @@ func escape(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
 }
 
-// mrkdwn converts the engine's light Markdown into escaped Slack mrkdwn: **bold**
+// mrkdwn converts the engine's light Markdown into escaped Slack mrkdwn (see convert).
+func mrkdwn(s string) string { return escape(convert(s)) }
+
+// convert turns the engine's light Markdown into Slack mrkdwn, not yet escaped: **bold**
 // becomes *bold*, "- " list items become bullets; _italic_ and "> " quotes are already
-// mrkdwn (Slack renders an escaped "&gt; " at a line's start as a quote).
-func mrkdwn(s string) string {
-	s = escape(literal(s))
-	s = mdBold.ReplaceAllString(s, "*$1*")
+// mrkdwn (Slack renders an escaped "&gt; " at a line's start as a quote). Text is split
+// into messages and sections before it is escaped, so no cut falls inside an entity.
+func convert(s string) string {
+	s = mdBold.ReplaceAllString(literal(s), "*$1*")
 	lines := strings.Split(s, "\n")
 	for i, l := range lines {
 		trimmed := strings.TrimLeft(l, " ")
@@ -108,7 +111,7 @@ func mrkdwn(s string) string {
 			lines[i] = l[:len(l)-len(trimmed)] + "• " + trimmed[2:]
 		}
 	}
-	return truncate(strings.Join(lines, "\n"), maxMessageText)
+	return strings.Join(lines, "\n")
 }
 
 // lookalikes stand in for characters the engine escaped with a backslash: mrkdwn has
@@ -149,20 +152,46 @@ func truncate(s string, n int) string {
 	return s[:cut] + "…"
 }
 
-// chunks splits already converted text into pieces of at most n bytes, at line breaks
-// where it can.
-func chunks(s string, n int) []string {
+// escapedLen is len(escape(s)).
+func escapedLen(s string) int {
+	return len(s) + 4*strings.Count(s, "&") + 3*strings.Count(s, "<") + 3*strings.Count(s, ">")
+}
+
+// split cuts unescaped text into pieces whose escaped form is at most n bytes (n ≥ 5):
+// at a line break where it can, else at a space outside *bold* and _italic_, else at
+// any space, else between two characters. The line break or space at a cut is dropped.
+func split(s string, n int) []string {
 	var out []string
-	for len(s) > n {
-		cut := strings.LastIndex(s[:n], "\n")
-		if cut <= 0 {
-			cut = n
-			for cut > 0 && !utf8.RuneStart(s[cut]) {
-				cut--
+	for escapedLen(s) > n {
+		end, size := 0, 0 // the longest prefix that fits, on a rune boundary
+		for ; size <= n; end++ {
+			switch s[end] {
+			case '&':
+				size += len("&amp;")
+			case '<', '>':
+				size += len("&lt;")
+			default:
+				size++
 			}
 		}
+		for end--; end > 0 && !utf8.RuneStart(s[end]); end-- {
+		}
+		cut, skip := end, 0
+		nl, sp, anySp := strings.LastIndexByte(s[:end], '\n'), spaceCut(s[:end]), strings.LastIndexByte(s[:end], ' ')
+		switch {
+		case nl > end/2:
+			cut, skip = nl, 1
+		case sp > end/2:
+			cut, skip = sp, 1
+		case nl > 0:
+			cut, skip = nl, 1
+		case sp > 0:
+			cut, skip = sp, 1
+		case anySp > 0:
+			cut, skip = anySp, 1
+		}
 		out = append(out, s[:cut])
-		s = strings.TrimPrefix(s[cut:], "\n")
+		s = s[cut+skip:]
 	}
 	if s != "" || len(out) == 0 {
 		out = append(out, s)
@@ -170,31 +199,55 @@ func chunks(s string, n int) []string {
 	return out
 }
 
-// messageOptions renders one reply: escaped mrkdwn text, and when it offers actions a
-// section with the text followed by an actions block with one button per action.
-// Link and media previews are off, and link_names is never set, so nothing pings.
-func messageOptions(r bot.Reply) []slack.MsgOption {
-	text := mrkdwn(r.Text)
-	opts := []slack.MsgOption{
-		slack.MsgOptionText(text, false),
-		slack.MsgOptionDisableLinkUnfurl(),
-		slack.MsgOptionDisableMediaUnfurl(),
-	}
-	if len(r.Actions) == 0 {
-		return opts
-	}
-	var blocks []slack.Block
-	for _, c := range chunks(text, maxSectionText) {
-		if strings.TrimSpace(c) == "" {
-			continue
+// spaceCut returns the index of the last space in s that is outside *bold* and
+// _italic_ (an even number of markers before it on its line), or -1.
+func spaceCut(s string) int {
+	last, stars, unders := -1, 0, 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\n':
+			stars, unders = 0, 0
+		case '*':
+			stars++
+		case '_':
+			unders++
+		case ' ':
+			if stars%2 == 0 && unders%2 == 0 {
+				last = i
+			}
 		}
-		blocks = append(blocks, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, c, false, false), nil, nil))
 	}
-	if len(blocks) > 45 {
-		blocks = blocks[:45]
+	return last
+}
+
+// messages renders one reply as one Slack message, or several when its text is longer
+// than one message may be: escaped mrkdwn text, and when the reply offers actions,
+// sections with the text followed by an actions block with one button per action, on
+// the last message only. Link and media previews are off, and link_names is never set,
+// so nothing pings.
+func messages(r bot.Reply) [][]slack.MsgOption {
+	parts := split(convert(r.Text), maxMessageText)
+	out := make([][]slack.MsgOption, 0, len(parts))
+	for i, p := range parts {
+		opts := []slack.MsgOption{
+			slack.MsgOptionText(escape(p), false),
+			slack.MsgOptionDisableLinkUnfurl(),
+			slack.MsgOptionDisableMediaUnfurl(),
+		}
+		if i == len(parts)-1 && len(r.Actions) > 0 {
+			var blocks []slack.Block
+			for _, c := range split(p, maxSectionText) {
+				if strings.TrimSpace(c) == "" {
+					continue
+				}
+				blocks = append(blocks, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, escape(c), false, false), nil, nil))
+			}
+			blocks = append(blocks, actionsBlock(r.Actions))
+			opts = append(opts, slack.MsgOptionBlocks(blocks...))
+		}
+		out = append(out, opts)
 	}
-	blocks = append(blocks, actionsBlock(r.Actions))
-	return append(opts, slack.MsgOptionBlocks(blocks...))
+	return out
 }
 
 // actionsBlock renders actions as buttons. Each action_id is unique in the message;
