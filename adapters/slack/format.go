@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/slack-go/slack"
@@ -27,8 +28,6 @@ const (
 var (
 	slackMarkup = regexp.MustCompile(`<([^<>\n]*)>`)
 	mdBold      = regexp.MustCompile(`\*\*([^*\n]+?)\*\*`)
-	// mentionOf matches a mention of one user id: <@U123> or <@U123|name>.
-	mentionFmt = `<@%s(\|[^>]*)?>`
 )
 
 // decodeText turns Slack's message markup into the plain text people typed: user,
@@ -77,12 +76,16 @@ func afterMention(text, userID string) (string, bool) {
 	if userID == "" {
 		return "", false
 	}
-	re := regexp.MustCompile(fmt.Sprintf(`^\s*`+mentionFmt, regexp.QuoteMeta(userID)))
-	loc := re.FindStringIndex(text)
-	if loc == nil {
+	t := strings.TrimLeftFunc(text, unicode.IsSpace)
+	rest, ok := strings.CutPrefix(t, "<@"+userID)
+	if !ok || rest == "" || (rest[0] != '>' && rest[0] != '|') {
 		return "", false
 	}
-	return strings.TrimSpace(text[loc[1]:]), true
+	end := strings.IndexByte(rest, '>')
+	if end < 0 {
+		return "", false
+	}
+	return strings.TrimSpace(rest[end+1:]), true
 }
 
 func unescape(s string) string {
