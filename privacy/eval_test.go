@@ -69,70 +69,7 @@ func TestEvaluation(t *testing.T) {
 	if len(set.Planted) < 60 || nl < 30 || len(set.Clean) < 60 {
 		t.Fatalf("evaluation set too small: %d planted (%d nl, %d en), %d clean", len(set.Planted), nl, en, len(set.Clean))
 	}
-	type count struct{ want, found int }
-	per := map[string]*count{}
-	spurious := 0
-	for _, s := range set.Planted {
-		fs := reported(Scan(s.Text, s.Lang))
-		matched := make([]bool, len(fs))
-		for _, e := range s.Expect {
-			if len(e) != 2 {
-				t.Fatalf("%s: expect entries are [kind, value]: %v", s.ID, e)
-			}
-			kind, val := e[0], e[1]
-			at := strings.Index(s.Text, val)
-			if at < 0 {
-				t.Fatalf("%s: value %q not in text", s.ID, val)
-			}
-			c := per[kind]
-			if c == nil {
-				c = &count{}
-				per[kind] = c
-			}
-			c.want++
-			ok := false
-			for i, f := range fs {
-				if compatible(kind, f.Kind) && f.Start < at+len(val) && at < f.End {
-					ok = true
-					matched[i] = true
-				}
-			}
-			if ok {
-				c.found++
-			} else {
-				t.Logf("missed %s %s %q", s.ID, kind, val)
-			}
-		}
-		for i, f := range fs {
-			if !matched[i] {
-				// a later mention of a name found elsewhere is not spurious
-				v := s.Text[f.Start:f.End]
-				expected := false
-				for _, e := range s.Expect {
-					if strings.Contains(e[1], v) || strings.Contains(v, e[1]) {
-						expected = true
-					}
-				}
-				if !expected {
-					spurious++
-					t.Logf("extra %s %s %q %.2f", s.ID, f.Kind, v, f.Confidence)
-				}
-			}
-		}
-	}
-	alarms, weak := 0, 0
-	for _, s := range set.Clean {
-		all := Scan(s.Text, s.Lang)
-		if len(all) > 0 {
-			weak++
-		}
-		if fs := reported(all); len(fs) > 0 {
-			alarms++
-			for _, f := range fs {
-				t.Logf("false alarm %s %s %q %.2f", s.ID, f.Kind, s.Text[f.Start:f.End], f.Confidence)
-			}
-		}
-	}
+	per, alarms, weak, spurious := score(t, set, true)
 	var kinds []string
 	for k := range per {
 		kinds = append(kinds, k)
@@ -177,4 +114,83 @@ func kindOrder(k string) int {
 		}
 	}
 	return len(Kinds)
+}
+
+// count is how many identifiers of one kind were planted and found.
+type count struct{ want, found int }
+
+// score runs the detector over a set: recall counts per kind, clean snippets with a
+// reported finding (alarms) or any hint (weak), and unexpected findings in planted
+// snippets. logCases logs every miss; blind sets keep it off, so that nobody tunes on
+// their cases.
+func score(t *testing.T, set evalSet, logCases bool) (per map[string]*count, alarms, weak, spurious int) {
+	t.Helper()
+	per = map[string]*count{}
+	for _, s := range set.Planted {
+		fs := reported(Scan(s.Text, s.Lang))
+		matched := make([]bool, len(fs))
+		for _, e := range s.Expect {
+			if len(e) != 2 {
+				t.Fatalf("%s: expect entries are [kind, value]: %v", s.ID, e)
+			}
+			kind, val := e[0], e[1]
+			at := strings.Index(s.Text, val)
+			if at < 0 {
+				t.Fatalf("%s: value %q not in text", s.ID, val)
+			}
+			c := per[kind]
+			if c == nil {
+				c = &count{}
+				per[kind] = c
+			}
+			c.want++
+			ok := false
+			for i, f := range fs {
+				if compatible(kind, f.Kind) && f.Start < at+len(val) && at < f.End {
+					ok = true
+					matched[i] = true
+				}
+			}
+			if ok {
+				c.found++
+			} else {
+				if logCases {
+					t.Logf("missed %s %s %q", s.ID, kind, val)
+				}
+			}
+		}
+		for i, f := range fs {
+			if !matched[i] {
+				// a later mention of a name found elsewhere is not spurious
+				v := s.Text[f.Start:f.End]
+				expected := false
+				for _, e := range s.Expect {
+					if strings.Contains(e[1], v) || strings.Contains(v, e[1]) {
+						expected = true
+					}
+				}
+				if !expected {
+					spurious++
+					if logCases {
+						t.Logf("extra %s %s %q %.2f", s.ID, f.Kind, v, f.Confidence)
+					}
+				}
+			}
+		}
+	}
+	for _, s := range set.Clean {
+		all := Scan(s.Text, s.Lang)
+		if len(all) > 0 {
+			weak++
+		}
+		if fs := reported(all); len(fs) > 0 {
+			alarms++
+			for _, f := range fs {
+				if logCases {
+					t.Logf("false alarm %s %s %q %.2f", s.ID, f.Kind, s.Text[f.Start:f.End], f.Confidence)
+				}
+			}
+		}
+	}
+	return per, alarms, weak, spurious
 }
