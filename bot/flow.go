@@ -71,6 +71,7 @@ func (st *step) enterPhase() {
 	}
 	st.sess.PhaseStarted = stamp(st.ev.Time)
 	st.sess.NudgedStep = false
+	st.sess.Nudged = false
 	st.sess.LastConcrete = false
 	st.sess.Pending = ""
 	st.dirty = true
@@ -221,12 +222,40 @@ func (st *step) contribute(text string, guard bool) {
 		st.advance()
 		return
 	}
+	st.nudgeLast(ph)
 	// A case is often told in several messages: the case bringer says when it is
 	// complete. Say so once, after the first message.
 	if ph.Done == prompts.DoneNext && role == prompts.RoleBringer && len(ph.Speakers) == 1 && st.turnsIn(st.user(), ph.ID) == 1 {
 		st.say(st.msg("phase.bringer_more", "name", Quote(st.ev.User.Name)),
 			Action{Label: st.msg("button.next"), Command: "next", Primary: true})
 	}
+}
+
+// nudgeLast invites, privately and by name, the one person the phase still waits for:
+// quiet members respond best to a personal invitation. Once per phase.
+func (st *step) nudgeLast(ph *prompts.Phase) {
+	if st.sess.Nudged || (ph.Done != prompts.DoneEachPeer && ph.Done != prompts.DoneEachMember) {
+		return
+	}
+	var waiting []Member
+	spoke := 0
+	for _, m := range st.sess.Members {
+		if ph.Done == prompts.DoneEachPeer && m.ID == st.sess.Bringer {
+			continue
+		}
+		if st.sess.contributed(m.ID, ph.ID) {
+			spoke++
+		} else {
+			waiting = append(waiting, m)
+		}
+	}
+	// Only when at least two others have spoken: one quiet person among several.
+	if len(waiting) != 1 || spoke < 2 {
+		return
+	}
+	st.sess.Nudged = true
+	st.replies = append(st.replies, Reply{To: waiting[0].ID,
+		Text: st.msg("nudge", "name", Quote(waiting[0].Name), "phase", ph.Title.In(st.lang))})
 }
 
 // turnsIn counts a user's turns in a phase.

@@ -543,3 +543,23 @@ func privateTo(out bot.Outcome, user string) string {
 	}
 	return b.String()
 }
+
+func TestQuietPeerNudgedOnce(t *testing.T) {
+	h := newHarness(t, bot.Config{})
+	for _, l := range [][2]string{{"ann", "/start incident"}, {"bob", "/join"}, {"cas", "/join"}, {"dan", "/join"}, {"ann", "/bring"}, {"ann", "/next"}} {
+		h.say(l[0], l[1])
+	}
+	for h.Phase != "analysis" {
+		h.say("ann", "/next")
+	}
+	if out := h.say("bob", "Maybe the times did not fit her work."); privateTo(out, "cas")+privateTo(out, "dan") != "" {
+		t.Fatalf("nudged while two are still quiet: %+v", out.Replies)
+	}
+	out := h.say("cas", "Perhaps the plan felt like ours, not hers.")
+	if !strings.Contains(privateTo(out, "dan"), "dan, the others have shared") {
+		t.Fatalf("the last quiet peer was not invited: %+v", out.Replies)
+	}
+	if out := h.say("bob", "And the meeting place was far from her home."); privateTo(out, "dan") != "" {
+		t.Fatal("nudged twice in one phase")
+	}
+}

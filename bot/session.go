@@ -41,6 +41,8 @@ type Session struct {
 	// Pending is the reflective question a solo session waits an answer to.
 	Pending      string `json:"pending,omitempty"`
 	LastConcrete bool   `json:"last_concrete,omitempty"`
+	// Nudged marks that the last quiet member of this phase was invited.
+	Nudged bool `json:"nudged,omitempty"`
 	// NudgedStep marks that the next step was already asked to be made concrete.
 	NudgedStep bool `json:"nudged_step,omitempty"`
 	// Pseudonyms is the Guard's table: opaque keys, never original values.
