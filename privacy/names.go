@@ -229,6 +229,13 @@ func findNames(text, lang string, others []hit) []hit {
 	for _, m := range reCalled.FindAllStringSubmatchIndex(text, -1) {
 		add(m[2], m[3], 0.8, "", "", false)
 	}
+	for _, g := range gazetteerNames(text, roles, titles) {
+		n := len(out)
+		add(g.s, g.e, g.conf, g.role, g.label, g.child)
+		if len(out) > n && g.role == "" {
+			out[n].intro = false
+		}
+	}
 
 	inOther := func(s, e int) bool {
 		for _, o := range others {
