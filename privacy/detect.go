@@ -489,12 +489,12 @@ func findDates(text, lang string) []hit {
 }
 
 var (
-	instTypesNL = `(?:basisschool|basisscholen|middelbare school|school|kinderopvang|kinderdagverblijf|crèche|creche|peuterspeelzaal|peuteropvang|bso|kdv|internaat|lyceum|college|atheneum|gymnasium|scholengemeenschap|academie|campus|voorziening|ziekenhuis|kliniek|leefgroep|gezinshuis|woongroep|behandelgroep|opvang|instelling|kinderziekenhuis)`
-	instName    = `(?:(?:De|Het|'t|Sint|St\.|OLV|Onze-Lieve-Vrouw)[\s\-])?\p{Lu}[\p{L}'’\-]+(?:\s(?:(?:van|de|der|het|den|voor|'s)\s)?\p{Lu}[\p{L}'’\-]+)*`
+	instTypesNL = `(?:(?:OBS|CBS|PCBS|RKBS|KBS|SBO|SO|VSO|IKC|ROC|GBS|VBS|SBS|BuSO|BuBaO|BuBO|KA|MPI|GO!|CLB|GGZ)|(?i:obs|cbs|pcbs|rkbs|kbs|sbo|vso|ikc|vmbo|havo|vwo|mavo|mbo|roc|gbs|vbs|sbs|integraal kindcentrum|kindcentrum|montessorischool|jenaplanschool|daltonschool|freinetschool|vrije school|islamitische basisschool|praktijkschool|mytylschool|speciaal onderwijs|stichting|gastouderbureau|kribbe|ggz|jeugdzorg|jeugdhulp|jeugdhulpaanbieder|zorgaanbieder|zorgboerderij|woonvoorziening|huisartsenpraktijk|kinderpraktijk|buurthuis|jongerencentrum|basisschool|basisscholen|middelbare school|school|kinderopvang|kinderdagverblijf|crèche|creche|peuterspeelzaal|peuteropvang|bso|kdv|internaat|lyceum|college|atheneum|gymnasium|scholengemeenschap|academie|campus|voorziening|ziekenhuis|kliniek|leefgroep|gezinshuis|woongroep|behandelgroep|opvang|instelling|kinderziekenhuis))`
+	instName    = `(?:(?:De|Het|de|het|'t|Sint|St\.|OLV|Onze-Lieve-Vrouw)[\s\-])?\p{Lu}[\p{L}'’\-]+(?:\s(?:(?:van|de|der|het|den|voor|'s)\s)?\p{Lu}[\p{L}'’\-]+)*`
 	instPlace   = `(?:\s(?:in|te|at|uit|from)\s(\p{Lu}[\p{L}\-]+))?`
-	reInstNL    = regexp.MustCompile(`(?i:` + instTypesNL + `)\s["'“‘]?(` + instName + `)["'”’]?` + instPlace)
+	reInstNL    = regexp.MustCompile(instTypesNL + `\s["'“‘]?(` + instName + `)["'”’]?` + instPlace)
 	reInstNL2   = regexp.MustCompile(`\b(?:De|Het|'t)\s\p{Lu}[\p{L}\-]+(?:\s?(?:school|basisschool|kinderopvang|crèche|opvang))\b` + instPlace)
-	reInstEN    = regexp.MustCompile(`(?:St\.?\s|Saint\s)?\p{Lu}[\p{L}'’]+(?:\s\p{Lu}[\p{L}'’]+){0,3}\s(?:Primary|Secondary|Junior|Infant|Nursery|High|Grammar|Academy|College|School|Hospital|Children's Centre|Family Centre)(?:\s(?:School|Academy))?` + instPlace)
+	reInstEN    = regexp.MustCompile(`(?:St\.?\s|Saint\s)?\p{Lu}[\p{L}'’]+(?:\s\p{Lu}[\p{L}'’]+){0,3}\s(?:Primary|Secondary|Junior|Infant|Infants|Nursery|High|Grammar|Academy|College|School|Hospital|Children's Centre|Children’s Centre|Family Centre|Family Hub|Pre-School|Preschool|Playgroup|Day Nursery|Kindergarten|Surgery|Medical Centre|Health Centre|Children's Home|Youth Centre|Sixth Form|Free School|Community School|Prep School|Middle School|Elementary)(?:\s(?:School|Academy|College|Centre))?` + instPlace)
 )
 
 var schoolish = []string{"school", "scholen", "opvang", "crèche", "creche", "kinderdagverblijf", "peuter", "bso", "kdv", "lyceum", "college", "atheneum", "gymnasium", "academ", "primary", "secondary", "junior", "infant", "nursery", "high", "grammar", "campus"}
@@ -511,9 +511,14 @@ func findInstitutions(text, lang string) []hit {
 		}
 		name := text[m[2]:m[3]]
 		first := strings.ToLower(strings.Fields(name)[0])
-		startsArticle := strings.HasPrefix(name, "De ") || strings.HasPrefix(name, "Het ") || strings.HasPrefix(name, "'t ") || strings.HasPrefix(name, "Sint") || strings.HasPrefix(name, "St.")
-		if !startsArticle && (stopCaps[first] || places[first]) && m[4] < 0 {
-			continue
+		startsArticle := strings.HasPrefix(name, "De ") || strings.HasPrefix(name, "Het ") || strings.HasPrefix(name, "de ") || strings.HasPrefix(name, "het ") || strings.HasPrefix(name, "'t ") || strings.HasPrefix(name, "Sint") || strings.HasPrefix(name, "St.")
+		typ := strings.ToLower(strings.TrimSpace(text[m[0]:m[2]]))
+		placeOnly := places[first] && len(strings.Fields(name)) == 1
+		if !startsArticle && (stopCaps[first] || places[first] || genericInst[first]) && m[4] < 0 {
+			// a school named after its town ("Atheneum Mechelen") still identifies it
+			if !(placeOnly && namedByPlace[typ]) {
+				continue
+			}
 		}
 		if startsArticle && len(strings.Fields(name)) == 1 {
 			continue
@@ -534,7 +539,45 @@ func findInstitutions(text, lang string) []hit {
 		}
 		add(m[0], m[1], conf)
 	}
+	for _, m := range reInstCap.FindAllStringSubmatchIndex(text, -1) {
+		s, words := trimStopWords(text, m[0], m[1])
+		if len(words) < 2 || genericInst[strings.ToLower(words[0])] {
+			continue
+		}
+		conf := 0.8
+		if m[2] >= 0 {
+			conf = 0.9
+		}
+		add(s, m[1], conf)
+	}
+	for _, m := range reInstCompound.FindAllStringIndex(text, -1) {
+		w := strings.ToLower(text[m[0]:m[1]])
+		if isWordRune(runeBefore(text, m[0])) || orgTypes[w] || genericInst[w] || compoundTypes[w] {
+			continue
+		}
+		add(m[0], m[1], 0.75)
+	}
 	if useEN(lang) {
+		for _, m := range reInstENLower.FindAllStringSubmatchIndex(text, -1) {
+			s, words := trimStopWords(text, m[0], m[3])
+			if len(words) < 1 || genericInst[strings.ToLower(words[0])] || isWordRune(runeBefore(text, m[0])) {
+				continue
+			}
+			allCaps := true
+			for _, w := range words {
+				if strings.ToUpper(w) != w {
+					allCaps = false
+				}
+				if genericInst[strings.ToLower(w)] || stopCaps[strings.ToLower(w)] {
+					allCaps = true // a generic word: not a proper name
+					break
+				}
+			}
+			if allCaps {
+				continue
+			}
+			add(s, m[1], 0.7)
+		}
 		for _, m := range reInstEN.FindAllStringSubmatchIndex(text, -1) {
 			words := strings.Fields(text[m[0]:m[1]])
 			s := m[0]
@@ -543,7 +586,7 @@ func findInstitutions(text, lang string) []hit {
 				s += strings.Index(text[s:], words[0]) + len(words[0]) + 1
 				words = words[1:]
 			}
-			if len(words) < 2 || stopCaps[strings.ToLower(words[0])] {
+			if len(words) < 2 || stopCaps[strings.ToLower(words[0])] || genericInst[strings.ToLower(words[0])] {
 				continue
 			}
 			conf := 0.8
@@ -554,4 +597,42 @@ func findInstitutions(text, lang string) []hit {
 		}
 	}
 	return out
+}
+
+var (
+	reInstCap      = regexp.MustCompile(`(?:(?:Sint|St\.?)[\s\-])?\p{Lu}[\p{L}'’\-]+(?:\s(?:(?:van|de|der|voor)\s)?\p{Lu}[\p{L}'’\-]+){0,2}\s(?:College|Lyceum|Gymnasium|Atheneum|Instituut|Scholengemeenschap|Kindcentrum|Campus)\b` + instPlace)
+	reInstCompound = regexp.MustCompile(`\b(?:(?:Sint|St)[\-\s.]*\p{Lu}\p{L}*(?:college|instituut|school|atheneum|lyceum|ziekenhuis|scholen|gasthuis)|\p{Lu}\p{Ll}+(?:college|lyceum|gymnasium))\b`)
+	reInstENLower  = regexp.MustCompile(`(?:St\.?\s|Saint\s)?(\p{Lu}[\p{L}'’]+(?:\s\p{Lu}[\p{L}'’]+){0,2})\s(?:primary school|primary|nursery|pre-school|preschool|academy|high school|secondary school|children's centre|children’s centre|family centre|playgroup)\b`)
+)
+
+// genericInst are words that make an institution's kind, not its name ("a Catholic
+// school", "Montessori College"? no: "the Special School").
+var genericInst = set(`katholieke katholiek christelijke christelijk openbare openbaar islamitische
+islamitisch protestantse montessori jenaplan dalton vrije speciale speciaal reguliere
+middelbare nieuwe andere grote kleine eigen lokale zwarte witte internationale
+catholic christian islamic muslim jewish special secondary primary grammar comprehensive
+independent private state public local village church faith new old other big small
+mainstream specialist international boarding steiner montessori residential nearby
+hogeschool universiteit university`)
+
+// namedByPlace are school types whose name is often only their town.
+var namedByPlace = set(`atheneum ka lyceum college gymnasium go!`)
+
+// compoundTypes are compound words ending like an institution that are a type, not a name.
+var compoundTypes = set(`basisschool middelbareschool hogeschool zomerschool avondschool
+dagschool kostschool vakschool praktijkschool mytylschool ziekenhuis kinderziekenhuis
+tienercollege`)
+
+// trimStopWords drops leading stop words ("The Oakwood Academy" keeps "Oakwood
+// Academy") and returns the new start and the words of text[s:e].
+func trimStopWords(text string, s, e int) (int, []string) {
+	words := strings.Fields(text[s:e])
+	for len(words) > 1 && stopCaps[strings.ToLower(words[0])] {
+		s += strings.Index(text[s:], words[0]) + len(words[0]) + 1
+		words = words[1:]
+	}
+	if len(words) > 0 && stopCaps[strings.ToLower(words[0])] {
+		return s, nil
+	}
+	return s, words
 }

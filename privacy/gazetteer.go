@@ -62,7 +62,7 @@ var reWordTok = regexp.MustCompile(`\p{L}[\p{L}\-]*`)
 // noNameBefore are words after which a given name is part of something else: a saint,
 // a royal, a hospital or a street ("Sint Jan", "Prinses Beatrix", "het Emma").
 var noNameBefore = set(`sint st saint heilige koning koningin prins prinses king queen prince
-princess profeet prophet de het 't the een a an dit deze this that`)
+princess profeet prophet de het 't the een a an`)
 
 // noNameAfter are words after which a given name is a brand or an institution
 // ("Albert Heijn", "Sophia Kinderziekenhuis").
