@@ -32,8 +32,10 @@ type blindSet struct {
 var blindBars = map[string]float64{
 	KindEmail: 0.95, KindPhone: 0.95, KindBSN: 0.95, KindRRN: 0.95, KindIBAN: 0.95,
 	KindPostcode: 0.95, KindBirthdate: 0.95, KindAddress: 0.90,
-	// First measurement: names 0.60, institutions 0.56 (below the 0.80 the issue asks).
-	KindName: 0.55, KindInstitution: 0.50,
+	// First measurement: names 0.60, institutions 0.56. After the first-name gazetteer
+	// and the institution type words (measured once, not tuned on): names 0.97 (76 of
+	// 78), institutions 1.00 (9 of 9), no false alarms in 48 clean snippets.
+	KindName: 0.95, KindInstitution: 0.95,
 }
 
 const blindMaxFalseAlarm = 0.05
