@@ -3,8 +3,6 @@ package privacy
 import (
 	"fmt"
 	"os"
-	"sort"
-	"strings"
 	"testing"
 
 	"gopkg.in/yaml.v3"
@@ -60,25 +58,5 @@ func TestBlind(t *testing.T) {
 	for i, c := range bs.Clean {
 		set.Clean = append(set.Clean, evalSnippet{ID: fmt.Sprintf("blind-clean-%d", i), Lang: c.Lang, Text: c.Text})
 	}
-	per, alarms, _, _ := score(t, set, false)
-	var kinds []string
-	for k := range per {
-		kinds = append(kinds, k)
-	}
-	sort.Slice(kinds, func(i, j int) bool { return kindOrder(kinds[i]) < kindOrder(kinds[j]) })
-	var tb strings.Builder
-	fmt.Fprintf(&tb, "\nblind: %d planted snippets, %d clean\n| kind | planted | found | recall | bar |\n|---|---|---|---|---|\n", len(set.Planted), len(set.Clean))
-	failed := false
-	for _, k := range kinds {
-		c := per[k]
-		r := float64(c.found) / float64(c.want)
-		fmt.Fprintf(&tb, "| %s | %d | %d | %.2f | %.2f |\n", k, c.want, c.found, r, blindBars[k])
-		failed = failed || r < blindBars[k]
-	}
-	far := float64(alarms) / float64(len(set.Clean))
-	fmt.Fprintf(&tb, "| false alarms | %d of %d | | %.2f | ≤ %.2f |\n", alarms, len(set.Clean), far, blindMaxFalseAlarm)
-	t.Log(tb.String())
-	if failed || far > blindMaxFalseAlarm {
-		t.Errorf("blind set below the bars")
-	}
+	judge(t, fmt.Sprintf("blind: %d planted snippets", len(set.Planted)), set, false, blindBars, blindMaxFalseAlarm)
 }

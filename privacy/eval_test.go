@@ -22,9 +22,12 @@ type evalSet struct {
 	Clean   []evalSnippet `yaml:"clean"`
 }
 
-func loadEval(t *testing.T) evalSet {
+func loadEval(t *testing.T) evalSet { return loadSet(t, "testdata/eval.yaml") }
+
+// loadSet reads a set in the format of eval.yaml.
+func loadSet(t *testing.T, path string) evalSet {
 	t.Helper()
-	b, err := os.ReadFile("testdata/eval.yaml")
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,32 +72,7 @@ func TestEvaluation(t *testing.T) {
 	if len(set.Planted) < 60 || nl < 30 || len(set.Clean) < 60 {
 		t.Fatalf("evaluation set too small: %d planted (%d nl, %d en), %d clean", len(set.Planted), nl, en, len(set.Clean))
 	}
-	per, alarms, weak, spurious := score(t, set, true)
-	var kinds []string
-	for k := range per {
-		kinds = append(kinds, k)
-	}
-	sort.Slice(kinds, func(i, j int) bool { return kindOrder(kinds[i]) < kindOrder(kinds[j]) })
-	var tb strings.Builder
-	fmt.Fprintf(&tb, "\n%d planted snippets (%d nl, %d en), %d clean snippets\n", len(set.Planted), nl, en, len(set.Clean))
-	fmt.Fprintf(&tb, "| kind | planted | found | recall | bar |\n|---|---|---|---|---|\n")
-	failed := false
-	for _, k := range kinds {
-		c := per[k]
-		r := float64(c.found) / float64(c.want)
-		fmt.Fprintf(&tb, "| %s | %d | %d | %.2f | %.2f |\n", k, c.want, c.found, r, evalBars[k])
-		if r < evalBars[k] {
-			failed = true
-		}
-	}
-	far := float64(alarms) / float64(len(set.Clean))
-	fmt.Fprintf(&tb, "| false alarms (clean snippets with a finding ≥ %.1f) | %d | | %.2f | ≤ %.2f |\n", Threshold, alarms, far, maxFalseAlarm)
-	fmt.Fprintf(&tb, "| clean snippets with any hint, also below %.1f (information) | %d | | %.2f | |\n", Threshold, weak, float64(weak)/float64(len(set.Clean)))
-	fmt.Fprintf(&tb, "| extra findings in planted snippets (information) | %d | | | |\n", spurious)
-	t.Log(tb.String())
-	if failed || far > maxFalseAlarm {
-		t.Errorf("evaluation below the bars")
-	}
+	judge(t, fmt.Sprintf("evaluation: %d planted snippets (%d nl, %d en)", len(set.Planted), nl, en), set, true, evalBars, maxFalseAlarm)
 }
 
 func reported(fs []Finding) []Finding {
@@ -193,4 +171,33 @@ func score(t *testing.T, set evalSet, logCases bool) (per map[string]*count, ala
 		}
 	}
 	return per, alarms, weak, spurious
+}
+
+// judge scores a set, logs its recall table and fails the test below the bars.
+// logCases logs every miss and false alarm too; blind sets keep it off.
+func judge(t *testing.T, title string, set evalSet, logCases bool, bars map[string]float64, maxFA float64) {
+	t.Helper()
+	per, alarms, weak, spurious := score(t, set, logCases)
+	var kinds []string
+	for k := range per {
+		kinds = append(kinds, k)
+	}
+	sort.Slice(kinds, func(i, j int) bool { return kindOrder(kinds[i]) < kindOrder(kinds[j]) })
+	var tb strings.Builder
+	fmt.Fprintf(&tb, "\n%s, %d clean snippets\n| kind | planted | found | recall | bar |\n|---|---|---|---|---|\n", title, len(set.Clean))
+	failed := false
+	for _, k := range kinds {
+		c := per[k]
+		r := float64(c.found) / float64(c.want)
+		fmt.Fprintf(&tb, "| %s | %d | %d | %.2f | %.2f |\n", k, c.want, c.found, r, bars[k])
+		failed = failed || r < bars[k]
+	}
+	far := float64(alarms) / float64(len(set.Clean))
+	fmt.Fprintf(&tb, "| false alarms (clean snippets with a finding ≥ %.1f) | %d | | %.2f | ≤ %.2f |\n", Threshold, alarms, far, maxFA)
+	fmt.Fprintf(&tb, "| clean snippets with any hint, also below %.1f (information) | %d | | %.2f | |\n", Threshold, weak, float64(weak)/float64(len(set.Clean)))
+	fmt.Fprintf(&tb, "| extra findings in planted snippets (information) | %d | | | |\n", spurious)
+	t.Log(tb.String())
+	if failed || far > maxFA {
+		t.Errorf("%s: below the bars", title)
+	}
 }
