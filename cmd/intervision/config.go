@@ -116,3 +116,21 @@ func readSecret(getenv func(string) string, name string) (string, error) {
 	}
 	return strings.TrimSpace(string(b)), nil
 }
+
+// maxInput bounds what explain and scan read from stdin.
+const maxInput = 1 << 20
+
+// readInput reads stdin for a text subcommand, at most maxInput bytes; it reports
+// problems on stderr under the subcommand's name.
+func readInput(name string, stdin io.Reader, stderr io.Writer) (string, bool) {
+	b, err := io.ReadAll(io.LimitReader(stdin, maxInput+1))
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: read input: %v\n", name, err)
+		return "", false
+	}
+	if len(b) > maxInput {
+		fmt.Fprintf(stderr, "%s: input larger than %d bytes\n", name, maxInput)
+		return "", false
+	}
+	return string(b), true
+}

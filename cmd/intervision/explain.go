@@ -24,9 +24,6 @@ func init() {
 	}
 }
 
-// maxExplainInput bounds what explain reads from stdin.
-const maxExplainInput = 1 << 20
-
 // explainOutput is `explain --json`.
 type explainOutput struct {
 	Lang     string                `json:"lang"`
@@ -68,16 +65,11 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "explain: language %q: use nl or en\n", *lang)
 		return 2
 	}
-	b, err := io.ReadAll(io.LimitReader(stdin, maxExplainInput+1))
-	if err != nil {
-		fmt.Fprintf(stderr, "explain: read: %v\n", err)
+	raw, ok := readInput("explain", stdin, stderr)
+	if !ok {
 		return 2
 	}
-	if len(b) > maxExplainInput {
-		fmt.Fprintf(stderr, "explain: input longer than %d bytes\n", maxExplainInput)
-		return 2
-	}
-	text := strings.TrimSpace(string(b))
+	text := strings.TrimSpace(raw)
 	if text == "" {
 		fmt.Fprintln(stderr, "explain: no text on stdin")
 		return 2

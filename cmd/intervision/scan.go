@@ -18,9 +18,6 @@ func init() {
 	newGuard = func() bot.Guard { return privacy.NewGuard() }
 }
 
-// maxScanInput bounds what scan reads from stdin.
-const maxScanInput = 1 << 20
-
 // scanFinding is one finding in `scan --json` output: byte offsets into the input.
 type scanFinding struct {
 	Kind       string  `json:"kind"`
@@ -57,16 +54,10 @@ func runScan(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
-	b, err := io.ReadAll(io.LimitReader(stdin, maxScanInput+1))
-	if err != nil {
-		fmt.Fprintln(stderr, "scan: read input:", err)
+	text, ok := readInput("scan", stdin, stderr)
+	if !ok {
 		return 2
 	}
-	if len(b) > maxScanInput {
-		fmt.Fprintf(stderr, "scan: input larger than %d bytes\n", maxScanInput)
-		return 2
-	}
-	text := string(b)
 	var found []privacy.Finding
 	reported := 0
 	for _, f := range privacy.Scan(text, *lang) {
