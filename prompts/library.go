@@ -220,6 +220,3 @@ func (l *Library) Msg(key, lang string, pairs ...string) string {
 	}
 	return strings.NewReplacer(r...).Replace(s)
 }
-
-// HasMsg reports whether the library has a sentence key.
-func (l *Library) HasMsg(key string) bool { _, ok := l.messages[key]; return ok }

@@ -456,18 +456,6 @@ func (f *fakeDiscord) drop() {
 	}
 }
 
-// closeAll closes every gateway connection with a close code.
-func (f *fakeDiscord) closeAll(code int) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	for _, s := range f.sessions {
-		if s.conn != nil {
-			closeWith(s.conn, &s.wmu, code, "closed by test")
-			s.conn = nil
-		}
-	}
-}
-
 // messages returns a copy of what the bot sent.
 func (f *fakeDiscord) messages() []sent {
 	f.mu.Lock()

@@ -341,16 +341,3 @@ func from(steps []step, d doc, k, i int) (int, bool) {
 	}
 	return 0, false
 }
-
-// startsWith reports whether the sentence begins with the pattern (phrases only).
-func (p *pattern) startsWith(d doc, s sentence) (string, bool) {
-	if p.re != nil || s.start >= s.end {
-		return "", false
-	}
-	for _, ph := range p.phrases {
-		if end, ok := from(ph, d, 0, s.start); ok {
-			return d.span(s.start, end), true
-		}
-	}
-	return "", false
-}
