@@ -1,17 +1,12 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"strings"
-
-	"github.com/intervision-bot/intervision/bot"
-	"github.com/intervision-bot/intervision/prompts"
-	"github.com/intervision-bot/intervision/state"
 )
 
 // commonFlags are the settings the bot and replay share.
@@ -29,54 +24,14 @@ func addCommonFlags(fs *flag.FlagSet, getenv func(string) string) *commonFlags {
 	return c
 }
 
-// openStore opens the state store (store.go).
-var openStore func(ctx context.Context, getenv func(string) string, log *slog.Logger) (state.Store, error)
-
-// engine builds the engine with its library and store.
-func (c *commonFlags) engine(ctx context.Context, getenv func(string) string, log *slog.Logger) (*bot.Engine, func(), error) {
-	lib, err := prompts.Builtin()
-	if err != nil {
-		return nil, nil, err
-	}
-	if c.prompts != "" {
-		problems, err := prompts.Lint(c.prompts)
-		if err != nil {
-			return nil, nil, fmt.Errorf("check --prompts %s: %w", c.prompts, err)
-		}
-		if len(problems) > 0 {
-			lines := make([]string, 0, len(problems))
-			for _, p := range problems {
-				lines = append(lines, p.String())
-			}
-			return nil, nil, fmt.Errorf("--prompts %s has %d problems (intervision prompts lint %s):\n%s",
-				c.prompts, len(problems), c.prompts, strings.Join(lines, "\n"))
-		}
-		if err := lib.LoadDir(c.prompts); err != nil {
-			return nil, nil, fmt.Errorf("load --prompts %s: %w", c.prompts, err)
-		}
-	}
-	st, err := openStore(ctx, getenv, log)
-	if err != nil {
-		return nil, nil, err
-	}
+// language is the --lang flag checked: "", "nl" or "en".
+func (c *commonFlags) language() (string, error) {
 	lang := strings.ToLower(c.lang)
 	if lang != "" && lang != "nl" && lang != "en" {
-		return nil, nil, fmt.Errorf("language %q: use nl or en", c.lang)
+		return "", fmt.Errorf("language %q: use nl or en", c.lang)
 	}
-	logText := getenv("INTERVISION_LOG_TEXT") == "1"
-	if logText {
-		log.Warn("INTERVISION_LOG_TEXT=1: message text is logged at debug level; it may hold personal data about families. Turn it off outside debugging.")
-	}
-	eng := bot.New(bot.Config{Store: st, Library: lib, Lang: lang, Logger: log, LogText: logText,
-		Reader: newReader(lib), Guard: newGuard()})
-	return eng, func() { st.Close() }, nil
+	return lang, nil
 }
-
-// newReader and newGuard are replaced by the files that wire bot/followup and privacy.
-var (
-	newReader = func(*prompts.Library) bot.Reader { return nil }
-	newGuard  = func() bot.Guard { return nil }
-)
 
 func envOr(getenv func(string) string, key, def string) string {
 	if v := getenv(key); v != "" {

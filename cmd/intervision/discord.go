@@ -10,8 +10,6 @@ import (
 	"github.com/intervision-bot/intervision/bot"
 )
 
-func init() { register(platform{name: "discord", fromEnv: discordFromEnv}) }
-
 // discordFromEnv starts the Discord adapter when DISCORD_BOT_TOKEN (or
 // DISCORD_BOT_TOKEN_FILE) is set. DISCORD_GUILD_ID registers the slash commands in one
 // server (instantly, for testing); DISCORD_APP_ID overrides the application id;

@@ -1,28 +1,16 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/intervision-bot/intervision/bot"
 	"github.com/intervision-bot/intervision/bot/followup"
 	"github.com/intervision-bot/intervision/prompts"
 )
-
-func init() {
-	subcommands["explain"] = runExplain
-	// the engine reads contributions with the same reader explain shows
-	newReader = func(lib *prompts.Library) bot.Reader {
-		r, err := followup.New(lib)
-		if err != nil {
-			return nil // the embedded cues are checked by tests; BasicReader takes over
-		}
-		return r
-	}
-}
 
 // explainOutput is `explain --json`.
 type explainOutput struct {
@@ -44,7 +32,8 @@ type explainQuestion struct {
 // and the follow-up question it would ask with the reason. The pool is the whole
 // question library, as in a fresh session (nothing asked, no themes yet). Without
 // --lang the language is detected. Exit code: 0 done, 2 usage or read error.
-func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func runExplain(_ context.Context, c cli, args []string) int {
+	stdin, stdout, stderr := c.stdin, c.stdout, c.stderr
 	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	lang := fs.String("lang", "", "language of the text: nl or en (default: detect)")

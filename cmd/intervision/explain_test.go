@@ -27,7 +27,7 @@ func TestExplainJSON(t *testing.T) {
 				args = append(args, "--lang", tc.lang)
 			}
 			var out, errb bytes.Buffer
-			if code := runExplain(args, strings.NewReader(tc.text), &out, &errb); code != 0 {
+			if code := runSub("explain", args, strings.NewReader(tc.text), &out, &errb); code != 0 {
 				t.Fatalf("exit %d: %s", code, errb.String())
 			}
 			var got struct {
@@ -69,7 +69,7 @@ func TestExplainJSON(t *testing.T) {
 
 func TestExplainText(t *testing.T) {
 	var out, errb bytes.Buffer
-	code := runExplain([]string{"--lang", "en"}, strings.NewReader("You should just call her tomorrow, the mother is resistant."), &out, &errb)
+	code := runSub("explain", []string{"--lang", "en"}, strings.NewReader("You should just call her tomorrow, the mother is resistant."), &out, &errb)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
@@ -92,7 +92,7 @@ func TestExplainUsage(t *testing.T) {
 	}
 	for _, tc := range tests {
 		var out, errb bytes.Buffer
-		if code := runExplain(tc.args, strings.NewReader(tc.input), &out, &errb); code != 2 {
+		if code := runSub("explain", tc.args, strings.NewReader(tc.input), &out, &errb); code != 2 {
 			t.Errorf("explain %v < %q: exit %d, want 2", tc.args, tc.input, code)
 		}
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -8,14 +9,13 @@ import (
 	"github.com/intervision-bot/intervision/prompts"
 )
 
-func init() {
-	subcommands["prompts"] = func(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-		if len(args) == 0 || args[0] != "lint" {
-			fmt.Fprintln(stderr, "usage: intervision prompts lint [DIR]")
-			return 2
-		}
-		return runPromptsLint(args[1:], stdout, stderr)
+// runPrompts is `intervision prompts lint [DIR]`.
+func runPrompts(_ context.Context, c cli, args []string) int {
+	if len(args) == 0 || args[0] != "lint" {
+		fmt.Fprintln(c.stderr, "usage: intervision prompts lint [DIR]")
+		return 2
 	}
+	return runPromptsLint(args[1:], c.stdout, c.stderr)
 }
 
 // runPromptsLint is `intervision prompts lint [DIR]`: it checks the built-in packs and,

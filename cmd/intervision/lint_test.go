@@ -42,10 +42,10 @@ func TestRunPromptsLint(t *testing.T) {
 		})
 	}
 	var stdout, stderr bytes.Buffer
-	if code := subcommands["prompts"]([]string{"lint"}, nil, &stdout, &stderr); code != 0 {
+	if code := runSub("prompts", []string{"lint"}, nil, &stdout, &stderr); code != 0 {
 		t.Errorf("prompts lint via subcommands: exit %d, %s", code, stderr.String())
 	}
-	if code := subcommands["prompts"]([]string{"lnt"}, nil, &stdout, &stderr); code != 2 {
+	if code := runSub("prompts", []string{"lnt"}, nil, &stdout, &stderr); code != 2 {
 		t.Errorf("prompts lnt: exit %d, want 2", code)
 	}
 }

@@ -26,23 +26,40 @@ func main() {
 
 // run dispatches the subcommand and returns the exit code.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	c := cli{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
 	if len(args) > 0 {
-		switch args[0] {
-		case "replay":
-			return runReplay(ctx, args[1:], stdin, stdout, stderr, getenv)
-		case "help", "-h", "--help":
-			fmt.Fprint(stdout, usage)
-			return 0
-		}
 		if sub, ok := subcommands[args[0]]; ok {
-			return sub(args[1:], stdin, stdout, stderr)
+			return sub(ctx, c, args[1:])
 		}
 	}
-	return runBot(ctx, args, stdin, stdout, stderr, getenv)
+	return runBot(ctx, c, args)
 }
 
-// subcommands are added by the files that implement them (lint.go, explain.go, scan.go).
-var subcommands = map[string]func(args []string, stdin io.Reader, stdout, stderr io.Writer) int{}
+// cli is what a subcommand reads and writes.
+type cli struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+// subcommand runs one command line and returns the exit code.
+type subcommand func(ctx context.Context, c cli, args []string) int
+
+// subcommands are every subcommand of the binary; any other first argument runs the bot.
+var subcommands = map[string]subcommand{
+	"replay":  runReplay,
+	"prompts": runPrompts,
+	"explain": runExplain,
+	"scan":    runScan,
+	"help":    runHelp,
+	"-h":      runHelp,
+	"--help":  runHelp,
+}
+
+func runHelp(_ context.Context, c cli, _ []string) int {
+	fmt.Fprint(c.stdout, usage)
+	return 0
+}
 
 const usage = `usage:
   intervision [--prompts DIR] [--channel NAME] [--user NAME]   run the bot (terminal when no tokens are set)
@@ -54,7 +71,8 @@ Configuration comes from the environment: see docs/config.md.
 `
 
 // runBot starts every configured platform adapter, or the terminal when none is.
-func runBot(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+func runBot(ctx context.Context, c cli, args []string) int {
+	stdin, stdout, stderr, getenv := c.stdin, c.stdout, c.stderr, c.getenv
 	fs := flag.NewFlagSet("intervision", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	common := addCommonFlags(fs, getenv)
@@ -62,24 +80,18 @@ func runBot(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	var adapters []bot.Adapter
 	logger := newLogger(stderr, getenv, slog.LevelInfo)
-	for _, p := range platforms {
-		a, ok, err := p.fromEnv(getenv, logger)
-		if err != nil {
-			logger.Error("configure adapter", "platform", p.name, "err", err)
-			return 1
-		}
-		if ok {
-			adapters = append(adapters, a)
-		}
+	adapters, err := platformAdapters(getenv, logger)
+	if err != nil {
+		logger.Error("configure adapter", "err", err)
+		return 1
 	}
 	if len(adapters) == 0 {
 		// The terminal is a chat: keep the log quiet unless something goes wrong.
 		logger = newLogger(stderr, getenv, slog.LevelWarn)
 		adapters = append(adapters, &terminal.Adapter{In: stdin, Out: stdout, Channel: common.channel, User: *user, Lang: common.lang})
 	}
-	eng, closeStore, err := common.engine(ctx, getenv, logger)
+	eng, closeStore, err := newEngine(ctx, common, getenv, logger)
 	if err != nil {
 		logger.Error("start", "err", err)
 		return 1
@@ -111,7 +123,8 @@ func runAdapter(ctx context.Context, a bot.Adapter, h bot.Handler) error {
 }
 
 // runReplay plays a transcript file.
-func runReplay(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+func runReplay(ctx context.Context, c cli, args []string) int {
+	stdin, stdout, stderr, getenv := c.stdin, c.stdout, c.stderr, c.getenv
 	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	common := addCommonFlags(fs, getenv)
@@ -139,7 +152,7 @@ func runReplay(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return 1
 	}
 	logger := newLogger(stderr, getenv, slog.LevelWarn)
-	eng, closeStore, err := common.engine(ctx, getenv, logger)
+	eng, closeStore, err := newEngine(ctx, common, getenv, logger)
 	if err != nil {
 		fmt.Fprintf(stderr, "replay: %v\n", err)
 		return 1

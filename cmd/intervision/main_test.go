@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"strings"
 	"testing"
 )
@@ -105,4 +106,9 @@ func TestTerminalBadInput(t *testing.T) {
 			t.Errorf("output lacks %q", want)
 		}
 	}
+}
+
+// runSub runs one subcommand through the binary's subcommand table.
+func runSub(name string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return run(context.Background(), append([]string{name}, args...), stdin, stdout, stderr, noEnv)
 }

@@ -1,22 +1,15 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 	"strings"
 	"unicode/utf8"
 
-	"github.com/intervision-bot/intervision/bot"
 	"github.com/intervision-bot/intervision/privacy"
 )
-
-func init() {
-	subcommands["scan"] = runScan
-	// the engine pseudonymises every contribution with the same detector
-	newGuard = func() bot.Guard { return privacy.NewGuard() }
-}
 
 // scanFinding is one finding in `scan --json` output: byte offsets into the input.
 type scanFinding struct {
@@ -33,7 +26,8 @@ type scanFinding struct {
 // {"findings":[{"kind":…,"start":…,"end":…,"confidence":…}]} with byte offsets and no
 // values. Exit code: 0 nothing at or above the threshold, 1 findings, 2 usage or read
 // error.
-func runScan(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func runScan(_ context.Context, c cli, args []string) int {
+	stdin, stdout, stderr := c.stdin, c.stdout, c.stderr
 	fs := flag.NewFlagSet("scan", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	lang := fs.String("lang", "", "language of the text: nl, en, or empty for both")

@@ -7,8 +7,6 @@ import (
 	"github.com/intervision-bot/intervision/bot"
 )
 
-func init() { register(platform{name: "slack", fromEnv: slackFromEnv}) }
-
 // slackFromEnv starts the Slack adapter when SLACK_BOT_TOKEN (or SLACK_BOT_TOKEN_FILE)
 // is set: in Socket Mode with SLACK_APP_TOKEN, else over the HTTP Events API with
 // SLACK_SIGNING_SECRET on SLACK_LISTEN_ADDR (":3000" by default).

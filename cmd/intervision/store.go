@@ -38,8 +38,6 @@ func storeFromEnv(ctx context.Context, getenv func(string) string, log *slog.Log
 	return redisstore.New(client, redisstore.Options{Prefix: getenv("REDIS_PREFIX"), Retention: retention}), nil
 }
 
-func init() { openStore = storeFromEnv }
-
 // durationEnv reads a Go duration ("720h") from the environment.
 func durationEnv(getenv func(string) string, key string, def time.Duration) (time.Duration, error) {
 	v := getenv(key)

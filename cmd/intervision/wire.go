@@ -1,0 +1,100 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/intervision-bot/intervision/bot"
+	"github.com/intervision-bot/intervision/bot/followup"
+	"github.com/intervision-bot/intervision/privacy"
+	"github.com/intervision-bot/intervision/prompts"
+)
+
+// This file builds the bot from its parts, in order: the method library, the store,
+// the follow-up reader, the pseudonymiser, the engine, and the platform adapters.
+
+// platform builds one chat adapter from the environment. ok is false when the
+// platform's tokens are absent, so the adapter is not started.
+type platform struct {
+	name    string
+	fromEnv func(getenv func(string) string, log *slog.Logger) (a bot.Adapter, ok bool, err error)
+}
+
+// platforms are the chat platforms the binary can connect to, in start order.
+var platforms = []platform{
+	{name: "slack", fromEnv: slackFromEnv},
+	{name: "discord", fromEnv: discordFromEnv},
+}
+
+// platformAdapters builds the adapter of every platform whose tokens are set.
+func platformAdapters(getenv func(string) string, log *slog.Logger) ([]bot.Adapter, error) {
+	var adapters []bot.Adapter
+	for _, p := range platforms {
+		a, ok, err := p.fromEnv(getenv, log)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p.name, err)
+		}
+		if ok {
+			adapters = append(adapters, a)
+		}
+	}
+	return adapters, nil
+}
+
+// newEngine builds the engine: library, store, reader, pseudonymiser. The returned
+// func closes the store.
+func newEngine(ctx context.Context, c *commonFlags, getenv func(string) string, log *slog.Logger) (*bot.Engine, func(), error) {
+	lang, err := c.language()
+	if err != nil {
+		return nil, nil, err
+	}
+	lib, err := loadLibrary(c.prompts)
+	if err != nil {
+		return nil, nil, err
+	}
+	reader, err := followup.New(lib)
+	if err != nil {
+		return nil, nil, fmt.Errorf("follow-up reader: %w", err)
+	}
+	st, err := storeFromEnv(ctx, getenv, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	logText := getenv("INTERVISION_LOG_TEXT") == "1"
+	if logText {
+		log.Warn("INTERVISION_LOG_TEXT=1: message text is logged at debug level; it may hold personal data about families. Turn it off outside debugging.")
+	}
+	eng := bot.New(bot.Config{Store: st, Library: lib, Lang: lang, Logger: log, LogText: logText,
+		Reader: reader, Guard: privacy.NewGuard()})
+	return eng, func() { st.Close() }, nil
+}
+
+// loadLibrary is the built-in method packs plus, with dir, the packs in dir, which
+// must pass `prompts lint` first.
+func loadLibrary(dir string) (*prompts.Library, error) {
+	lib, err := prompts.Builtin()
+	if err != nil {
+		return nil, err
+	}
+	if dir == "" {
+		return lib, nil
+	}
+	problems, err := prompts.Lint(dir)
+	if err != nil {
+		return nil, fmt.Errorf("check --prompts %s: %w", dir, err)
+	}
+	if len(problems) > 0 {
+		lines := make([]string, 0, len(problems))
+		for _, p := range problems {
+			lines = append(lines, p.String())
+		}
+		return nil, fmt.Errorf("--prompts %s has %d problems (intervision prompts lint %s):\n%s",
+			dir, len(problems), dir, strings.Join(lines, "\n"))
+	}
+	if err := lib.LoadDir(dir); err != nil {
+		return nil, fmt.Errorf("load --prompts %s: %w", dir, err)
+	}
+	return lib, nil
+}
