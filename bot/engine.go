@@ -267,7 +267,7 @@ func (e *Engine) open(ctx context.Context, ev Event, c command, lang string) (Ou
 		args = append(args, "solo")
 	}
 	text := e.msg("start.opening", o.lang, "method", m.Title.In(o.lang), "name", Quote(ev.User.Name))
-	return Outcome{Replies: []Reply{{Text: text, Opens: &Opening{Command: strings.Join(args, " ")}}}}, nil
+	return Outcome{Replies: []Reply{{Text: text, Opens: &Opening{Command: strings.Join(args, " "), Lang: o.lang}}}}, nil
 }
 
 // startOptions are the parsed arguments of `start`.

@@ -66,6 +66,7 @@ type Reply struct {
 // Opening is the command an adapter replays in a thread it has just opened.
 type Opening struct {
 	Command string
+	Lang    string // the language of the session it starts ("nl", "en")
 }
 
 // Outcome is what the engine decided for one event.

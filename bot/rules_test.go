@@ -281,15 +281,34 @@ func TestRedeliveredTopLevelStartOpensOnce(t *testing.T) {
 	}
 }
 
-func TestIsCommand(t *testing.T) {
-	cases := map[string]bool{
-		"next": true, " Volgende ": true, "!join": true, "/start gibbs nl": true, "help": true,
-		"forget about it": false, "Vergeet het maar": false, "Stop met werken": false,
-		"keep going": false, "next time I will call": false, "?": false, "": false, "hello": false,
+func TestClassifyTyped(t *testing.T) {
+	for _, c := range bottest.ClassifyCases {
+		got, cmd := bot.Classify(c.Text, bot.Typed)
+		if cmd != c.Command || (cmd && got != c.Want) {
+			t.Errorf("Classify(%q, Typed) = %q, %v; want %q, %v", c.Text, got, cmd, c.Want, c.Command)
+		}
 	}
-	for in, want := range cases {
-		if got := bot.IsCommand(in); got != want {
-			t.Errorf("IsCommand(%q) = %v, want %v", in, got, want)
+}
+
+func TestClassifyAddressedAndInvoked(t *testing.T) {
+	cases := []struct {
+		text string
+		via  bot.Via
+		want string
+		cmd  bool
+	}{
+		{"", bot.Addressed, "help", true},
+		{"next", bot.Addressed, "next", true},
+		{"start incident en", bot.Addressed, "start incident en", true},
+		{"good point, I agree", bot.Addressed, "good point, I agree", false},
+		{"", bot.Invoked, "help", true},
+		{"frobnicate", bot.Invoked, "frobnicate", true},
+		{"/intervision status", bot.Invoked, "status", true},
+	}
+	for _, c := range cases {
+		got, cmd := bot.Classify(c.text, c.via)
+		if got != c.want || cmd != c.cmd {
+			t.Errorf("Classify(%q, %v) = %q, %v; want %q, %v", c.text, c.via, got, cmd, c.want, c.cmd)
 		}
 	}
 }

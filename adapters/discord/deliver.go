@@ -362,8 +362,8 @@ func (r *router) open(ctx context.Context, ev bot.Event, rep bot.Reply, rows []d
 		Command: true,
 		Lang:    ev.Lang,
 	}
-	if l := startLang(rep.Opens.Command); l != "" {
-		r.noteLang(th.ID, l, true)
+	if rep.Opens.Lang != "" {
+		r.noteLang(th.ID, rep.Opens.Lang, true)
 	} else {
 		r.noteLang(th.ID, ev.Lang, false)
 	}

@@ -210,39 +210,9 @@ func (r *router) onMessage(m *discordgo.Message) {
 // handleMessage is the queued work for a message: a turn in a session thread or a DM.
 func (r *router) handleMessage(m *discordgo.Message) {
 	defer r.done(m.ID)
-	text, mentioned := stripMention(m.Content, r.selfID())
-	ev := bot.Event{ID: m.ID, User: userOf(m.Author, m.Member), Text: text, Time: m.Timestamp}
-	switch {
-	case m.GuildID == "":
-		ev.Conv = bot.Conversation{Platform: platformName, Workspace: dmWorkspace, Channel: m.ChannelID, Direct: true}
-		// In a DM every message is a turn, except a bare command word ("next").
-		ev.Command = mentioned || bot.IsCommand(text)
-	case mentioned:
-		// "@intervision next" is a command wherever it is written.
-		c, err := r.guildConv(m.GuildID, m.ChannelID)
-		if err != nil {
-			r.log.Warn("discord: mention in unknown channel", "channel", m.ChannelID, "err", err)
-			return
-		}
-		ev.Conv, ev.Command = c, true
-		if strings.TrimSpace(text) == "" {
-			ev.Text = "help"
-		}
-	default:
-		info, err := r.channel(m.ChannelID)
-		if err != nil {
-			r.log.Warn("discord: message in unknown channel", "channel", m.ChannelID, "err", err)
-			return
-		}
-		if !r.sessionThread(info) {
-			return // chatter outside the bot's threads
-		}
-		ev.Conv = bot.Conversation{Platform: platformName, Workspace: m.GuildID, Channel: info.parent, Thread: m.ChannelID}
-		// In a session thread every message is a turn, except "!next" and one bare
-		// command word ("next"), as the engine's texts say; "end of story" is a turn.
-		t := strings.TrimSpace(text)
-		ev.Command = strings.HasPrefix(t, "!") && bot.IsCommand(t) || len(strings.Fields(t)) == 1 && bot.IsCommand(t)
-		ev.Ambient = true
+	ev, ok := r.messageEvent(m)
+	if !ok {
+		return
 	}
 	if strings.TrimSpace(ev.Text) == "" {
 		if len(m.Attachments) == 0 && len(m.StickerItems) == 0 {
@@ -261,6 +231,47 @@ func (r *router) handleMessage(m *discordgo.Message) {
 		return
 	}
 	r.deliver(ctx, ev, out, nil)
+}
+
+// messageEvent turns a message into an engine event; ok is false for messages that
+// are not the bot's business (chatter outside its threads, unknown channels). Whether
+// it is a command is bot.Classify's decision: after a leading mention as Addressed,
+// else as Typed.
+func (r *router) messageEvent(m *discordgo.Message) (bot.Event, bool) {
+	text, mentioned := stripMention(m.Content, r.selfID())
+	ev := bot.Event{ID: m.ID, User: userOf(m.Author, m.Member), Time: m.Timestamp}
+	via := bot.Typed
+	if mentioned {
+		via = bot.Addressed
+	}
+	ev.Text, ev.Command = bot.Classify(text, via)
+	if m.GuildID == "" {
+		ev.Conv = bot.Conversation{Platform: platformName, Workspace: dmWorkspace, Channel: m.ChannelID, Direct: true}
+		return ev, true
+	}
+	info, err := r.channel(m.ChannelID)
+	if err != nil {
+		r.log.Warn("discord: message in unknown channel", "channel", m.ChannelID, "err", err)
+		return ev, false
+	}
+	if !r.sessionThread(info) {
+		if !mentioned {
+			return ev, false // chatter outside the bot's threads
+		}
+		// "@intervision next" outside a session thread; a mention that is no command
+		// gets help there.
+		if ev.Conv, err = r.guildConv(m.GuildID, m.ChannelID); err != nil {
+			r.log.Warn("discord: mention in unknown channel", "channel", m.ChannelID, "err", err)
+			return ev, false
+		}
+		if !ev.Command {
+			ev.Text, ev.Command = "help", true
+		}
+		return ev, true
+	}
+	ev.Conv = bot.Conversation{Platform: platformName, Workspace: m.GuildID, Channel: info.parent, Thread: m.ChannelID}
+	ev.Ambient = !ev.Command || !mentioned
+	return ev, true
 }
 
 // stripMention removes a leading mention of the bot ("<@id>" or "<@!id>") and reports
@@ -313,7 +324,8 @@ func (r *router) onInteraction(i *discordgo.Interaction) {
 		r.done(i.ID)
 		return
 	}
-	ev := bot.Event{ID: i.ID, User: userOf(i.User, i.Member), Text: text, Command: true, Lang: lang(i.Locale)}
+	ev := bot.Event{ID: i.ID, User: userOf(i.User, i.Member), Lang: lang(i.Locale)}
+	ev.Text, ev.Command = bot.Classify(text, bot.Invoked)
 	if ev.User.ID == "" {
 		r.done(i.ID)
 		return
@@ -475,18 +487,4 @@ func (r *router) langOf(ev bot.Event) string {
 		return "nl"
 	}
 	return "en"
-}
-
-// startLang is the language a start command asks for ("start wsn nl"), or "".
-func startLang(command string) string {
-	f := strings.Fields(strings.ToLower(command))
-	if len(f) == 0 || f[0] != "start" {
-		return ""
-	}
-	for _, w := range f[1:] {
-		if w == "nl" || w == "en" {
-			return w
-		}
-	}
-	return ""
 }

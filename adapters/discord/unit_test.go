@@ -1,13 +1,17 @@
 package discord
 
 import (
+	"context"
 	"encoding/binary"
+	"log/slog"
 	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/intervision-bot/intervision/bot"
+	"github.com/intervision-bot/intervision/bot/bottest"
 )
 
 func TestCommandText(t *testing.T) {
@@ -64,18 +68,10 @@ func TestApplicationCommandsValid(t *testing.T) {
 	}
 	c := cmds[0]
 	check("command", c.Name, *c.NameLocalizations, c.Description, *c.DescriptionLocalizations)
-	want := []string{"start", "join", "bring", "next", "status", "end", "help", "forget", "export"}
-	have := map[string]bool{}
 	for _, o := range c.Options {
-		have[o.Name] = true
 		check(o.Name, o.Name, o.NameLocalizations, o.Description, o.DescriptionLocalizations)
 		for _, so := range o.Options {
 			check(o.Name+"/"+so.Name, so.Name, so.NameLocalizations, so.Description, so.DescriptionLocalizations)
-		}
-	}
-	for _, w := range want {
-		if !have[w] {
-			t.Errorf("subcommand %q missing", w)
 		}
 	}
 }
@@ -266,5 +262,69 @@ func TestCustomID(t *testing.T) {
 	}
 	if got := customID("join", "123"); got != "t:123:join" {
 		t.Errorf("customID = %q", got)
+	}
+}
+
+// eventRecorder is a bot.Handler that keeps the events it got.
+type eventRecorder struct{ events []bot.Event }
+
+func (e *eventRecorder) Handle(_ context.Context, ev bot.Event) (bot.Outcome, error) {
+	e.events = append(e.events, ev)
+	return bot.Outcome{}, nil
+}
+
+// TestCommandGrammar runs the cross-platform table through the Discord adapter: a
+// message in a session thread and in a DM is classified exactly as bot.Classify says
+// (the Slack adapter runs the same table).
+func TestCommandGrammar(t *testing.T) {
+	rec := &eventRecorder{}
+	r := &router{api: &stubAPI{}, h: rec, log: slog.New(slog.DiscardHandler)}
+	r.setSelf("bot1")
+	r.remember("thread1", channelInfo{thread: true, parent: "chan1", owner: "bot1", guild: "g1"})
+	author := &discordgo.User{ID: "u1", Username: "ann"}
+	for _, c := range bottest.ClassifyCases {
+		for _, m := range []*discordgo.Message{
+			{ID: "m", GuildID: "g1", ChannelID: "thread1", Author: author, Content: c.Text},
+			{ID: "m", ChannelID: "dm1", Author: author, Content: c.Text},
+		} {
+			rec.events = nil
+			r.handleMessage(m)
+			if len(rec.events) != 1 {
+				t.Errorf("%q in %s: %d events", c.Text, m.ChannelID, len(rec.events))
+				continue
+			}
+			ev := rec.events[0]
+			if ev.Command != c.Command || (c.Command && ev.Text != c.Want) {
+				t.Errorf("%q in %s: command %v text %q; want command %v text %q", c.Text, m.ChannelID, ev.Command, ev.Text, c.Command, c.Want)
+			}
+		}
+	}
+}
+
+// TestSubcommandsAreTheEngineCommands ties the registered /intervision subcommands to
+// the engine's one command list: each canonical command is registered (solo is the
+// start subcommand's mode option), under its own name, with a Dutch name that the
+// engine takes as the same command.
+func TestSubcommandsAreTheEngineCommands(t *testing.T) {
+	registered := map[string]subcommand{}
+	for _, sc := range subcommands {
+		registered[sc.name] = sc
+	}
+	for _, c := range bot.Commands() {
+		if c == "solo" {
+			continue
+		}
+		sc, ok := registered[c]
+		if !ok {
+			t.Errorf("command %q is not a Discord subcommand", c)
+			continue
+		}
+		if nl, ok := bot.CommandOf(sc.nl); !ok || nl != c {
+			t.Errorf("subcommand %q: Dutch name %q is not the engine's word for it", c, sc.nl)
+		}
+		delete(registered, c)
+	}
+	for name := range registered {
+		t.Errorf("subcommand %q is no engine command", name)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/slack-go/slack/slackevents"
 
 	"github.com/intervision-bot/intervision/bot"
+	"github.com/intervision-bot/intervision/bot/bottest"
 )
 
 func TestDecodeText(t *testing.T) {
@@ -134,7 +135,7 @@ func TestMessageInbound(t *testing.T) {
 		{"broadcast reply is a turn", slackevents.MessageEvent{SubType: "thread_broadcast", User: "U1", Channel: "C1", TimeStamp: "2.0", ThreadTimeStamp: "1.0", Text: "x"}, true,
 			inbound{id: "Ev1", kind: "message", team: "T1", channel: "C1", thread: "1.0", user: "U1", text: "x", ambient: true}},
 		{"bare command word in a thread", slackevents.MessageEvent{User: "U1", Channel: "C1", TimeStamp: "2.0", ThreadTimeStamp: "1.0", Text: " next "}, true,
-			inbound{id: "Ev1", kind: "message", team: "T1", channel: "C1", thread: "1.0", user: "U1", text: " next ", command: true, ambient: true}},
+			inbound{id: "Ev1", kind: "message", team: "T1", channel: "C1", thread: "1.0", user: "U1", text: "next", command: true, ambient: true}},
 		{"command word inside a sentence is a turn", slackevents.MessageEvent{User: "U1", Channel: "C1", TimeStamp: "2.0", ThreadTimeStamp: "1.0", Text: "end of story"}, true,
 			inbound{id: "Ev1", kind: "message", team: "T1", channel: "C1", thread: "1.0", user: "U1", text: "end of story", ambient: true}},
 		{"top level is ignored", slackevents.MessageEvent{User: "U1", Channel: "C1", TimeStamp: "2.0", Text: "x"}, false, inbound{}},
@@ -187,7 +188,7 @@ func TestMentionAndSlashInbound(t *testing.T) {
 		{"bare mention asks for help", slackevents.AppMentionEvent{User: "U1", Channel: "C1", TimeStamp: "2.0", ThreadTimeStamp: "1.0", Text: "<@UBOT>"}, true,
 			inbound{id: "Ev2", kind: "mention", team: "T1", channel: "C1", thread: "1.0", user: "U1", text: "help", command: true}},
 		{"command with a slash", slackevents.AppMentionEvent{User: "U1", Channel: "C1", TimeStamp: "2.0", ThreadTimeStamp: "1.0", Text: "<@UBOT> !status"}, true,
-			inbound{id: "Ev2", kind: "mention", team: "T1", channel: "C1", thread: "1.0", user: "U1", text: "!status", command: true}},
+			inbound{id: "Ev2", kind: "mention", team: "T1", channel: "C1", thread: "1.0", user: "U1", text: "status", command: true}},
 		{"mention inside a sentence in a thread is the message's", slackevents.AppMentionEvent{User: "U1", Channel: "C1", TimeStamp: "2.0", ThreadTimeStamp: "1.0", Text: "Good point, <@UBOT> I agree"}, false, inbound{}},
 		{"mention before a sentence in a thread is the message's", slackevents.AppMentionEvent{User: "U1", Channel: "C1", TimeStamp: "2.0", ThreadTimeStamp: "1.0", Text: "<@UBOT> I agree with Bob"}, false, inbound{}},
 		{"mention inside a sentence at top level gets help", slackevents.AppMentionEvent{User: "U1", Channel: "C1", TimeStamp: "2.0", Text: "what does <@UBOT> do?"}, true,
@@ -334,6 +335,29 @@ func TestMrkdwnEchoedTextCannotFormat(t *testing.T) {
 	for _, tt := range tests {
 		if got := mrkdwn(tt.in); got != tt.want {
 			t.Errorf("mrkdwn(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestCommandGrammar runs the cross-platform table through the Slack adapter: a
+// message in a session's thread and in a DM is classified exactly as bot.Classify
+// says (the Discord adapter runs the same table).
+func TestCommandGrammar(t *testing.T) {
+	a := testAdapter(t)
+	meta := eventMeta{team: "T1", eventID: "Ev1"}
+	for _, c := range bottest.ClassifyCases {
+		for _, m := range []slackevents.MessageEvent{
+			{User: "U1", Channel: "C1", ChannelType: "channel", TimeStamp: "2.0", ThreadTimeStamp: "1.0", Text: c.Text},
+			{User: "U1", Channel: "D1", ChannelType: "im", TimeStamp: "2.0", Text: c.Text},
+		} {
+			got, ok := a.messageInbound(meta, &m)
+			if !ok {
+				t.Errorf("%q in %s: dropped", c.Text, m.Channel)
+				continue
+			}
+			if got.command != c.Command || (c.Command && got.text != c.Want) {
+				t.Errorf("%q in %s: command %v text %q; want command %v text %q", c.Text, m.Channel, got.command, got.text, c.Command, c.Want)
+			}
 		}
 	}
 }

@@ -2,9 +2,12 @@ package slack
 
 import (
 	"os"
+	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
+	"github.com/intervision-bot/intervision/bot"
 	"gopkg.in/yaml.v3"
 )
 
@@ -65,5 +68,55 @@ func TestManifest(t *testing.T) {
 	}
 	if !m.Features.AppHome.MessagesTab || m.Features.AppHome.MessagesTabReadOnly {
 		t.Error("people must be able to write to the bot in its Messages tab (solo sessions)")
+	}
+}
+
+// TestDocumentedCommandsAreTheEngineCommands ties the words Slack users are shown to
+// the engine's one command list: every word of the slash command's usage hint is a
+// command, and the README's commands table (which docs/slack.md points to) lists every
+// canonical command.
+func TestDocumentedCommandsAreTheEngineCommands(t *testing.T) {
+	b, err := os.ReadFile("manifest.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		Features struct {
+			SlashCommands []struct {
+				UsageHint string `yaml:"usage_hint"`
+			} `yaml:"slash_commands"`
+		} `yaml:"features"`
+	}
+	if err := yaml.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, part := range strings.Split(m.Features.SlashCommands[0].UsageHint, "|") {
+		f := strings.Fields(part)
+		if _, ok := bot.CommandOf(f[0]); !ok {
+			t.Errorf("usage hint shows %q, which is no command", f[0])
+		}
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	documented := map[string]bool{}
+	for _, line := range strings.Split(string(readme), "\n") {
+		cells := strings.Split(line, "|")
+		if !strings.HasPrefix(line, "| `") || len(cells) < 3 {
+			continue
+		}
+		for _, w := range regexp.MustCompile("`([a-z-]+)").FindAllStringSubmatch(cells[1], -1) {
+			c, ok := bot.CommandOf(w[1])
+			if !ok {
+				t.Errorf("README documents %q, which is no command", w[1])
+			}
+			documented[c] = true
+		}
+	}
+	for _, c := range bot.Commands() {
+		if !documented[c] && c != "solo" {
+			t.Errorf("command %q is missing from the README's commands table", c)
+		}
 	}
 }

@@ -128,9 +128,7 @@ func (a *Adapter) messageInbound(meta eventMeta, m *slackevents.MessageEvent) (i
 			in.text, in.command = cmd, true // "@intervision status"
 			return in, true
 		}
-		in.text = decodeText(m.Text, a.name)
-		// In a DM every message is a turn, except a bare command word ("next").
-		in.command = bot.IsCommand(in.text)
+		in.text, in.command = bot.Classify(decodeText(m.Text, a.name), bot.Typed)
 		return in, true
 	}
 	if m.ThreadTimeStamp == "" || m.ThreadTimeStamp == m.TimeStamp {
@@ -143,10 +141,7 @@ func (a *Adapter) messageInbound(meta eventMeta, m *slackevents.MessageEvent) (i
 	// point, @intervision, I agree"); its app_mention twin is ignored.
 	in.thread = m.ThreadTimeStamp
 	in.ambient = true
-	in.text = decodeText(m.Text, a.name)
-	// The bot tells people to "type `next`": a reply that is one bare command word is
-	// that command, not a contribution. Longer text stays a turn ("end of story").
-	in.command = len(strings.Fields(in.text)) == 1 && bot.IsCommand(in.text)
+	in.text, in.command = bot.Classify(decodeText(m.Text, a.name), bot.Typed)
 	return in, true
 }
 
@@ -181,26 +176,15 @@ func (a *Adapter) mentionInbound(meta eventMeta, m *slackevents.AppMentionEvent)
 }
 
 // mentionCommand reports whether text addresses the bot with a command: it starts
-// with a mention of the bot, and what follows is empty ("help") or starts with a
-// command word ("@intervision next", "@intervision start incident en"). The mention
-// stands for the "/" of a typed command. It returns the command's decoded text.
+// with a mention of the bot, and what follows is a command by bot.Classify
+// ("@intervision next", "@intervision start incident en", a bare mention: help). It
+// returns the command's text.
 func (a *Adapter) mentionCommand(text string) (string, bool) {
 	rest, ok := afterMention(text, a.botUserID)
 	if !ok {
 		return "", false
 	}
-	rest = decodeText(rest, a.name)
-	word := strings.TrimLeft(rest, "/!")
-	if f := strings.Fields(word); len(f) > 0 && strings.EqualFold(f[0], "intervision") {
-		word = strings.TrimSpace(word[strings.Index(word, f[0])+len(f[0]):])
-	}
-	switch {
-	case strings.TrimSpace(word) == "":
-		return "help", true
-	case bot.IsCommand("/" + word):
-		return rest, true
-	}
-	return "", false
+	return bot.Classify(decodeText(rest, a.name), bot.Addressed)
 }
 
 // name is the names function for decodeText: the bot by its name, people by the
@@ -220,10 +204,7 @@ func (a *Adapter) slashInbound(cmd slack.SlashCommand, envelopeID string) inboun
 	in.id = "slash:" + firstNonEmpty(cmd.TriggerID, envelopeID)
 	in.direct = isDirect(cmd.ChannelID, "") || cmd.ChannelName == "directmessage"
 	in.private = !in.direct
-	in.text = decodeText(strings.TrimSpace(cmd.Text), a.name)
-	if in.text == "" {
-		in.text = "help"
-	}
+	in.text, _ = bot.Classify(decodeText(cmd.Text, a.name), bot.Invoked)
 	return in
 }
 
@@ -238,7 +219,8 @@ func (a *Adapter) actionInbounds(cb slack.InteractionCallback, envelopeID string
 			continue
 		}
 		in := inbound{kind: "action", team: firstNonEmpty(cb.Team.ID, cb.User.TeamID), channel: channel,
-			user: cb.User.ID, userName: cb.User.Name, command: true, text: act.Value}
+			user: cb.User.ID, userName: cb.User.Name}
+		in.text, in.command = bot.Classify(act.Value, bot.Invoked)
 		in.id = "action:" + firstNonEmpty(cb.TriggerID, envelopeID, act.ActionTs+cb.User.ID) + ":" + act.ActionID
 		if isDirect(channel, "") {
 			in.direct = true

@@ -139,8 +139,9 @@ func TestSoloSessionInDM(t *testing.T) {
 	eng := newEngine()
 	conv := bot.Conversation{Platform: "golden", Workspace: "w", Channel: "D-golden", Direct: true}
 	golden := runSolo(t, func(i int, s scriptStep) bot.Outcome {
+		text, cmd := bot.Classify(s.text, bot.Typed)
 		out, err := eng.Handle(context.Background(), bot.Event{ID: fmt.Sprint("g", i), Conv: conv,
-			User: bot.User{ID: s.who, Name: "Dan"}, Text: s.text, Command: bot.IsCommand(s.text)})
+			User: bot.User{ID: s.who, Name: "Dan"}, Text: text, Command: cmd})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -140,13 +140,13 @@ func (p *player) say(ctx context.Context, user, text string) ([]Entry, error) {
 		ID:   fmt.Sprintf("term-%d-%d", time.Now().UnixNano(), eventSeq.Add(1)),
 		Conv: p.conv, User: bot.User{ID: user, Name: user}, Text: text, Lang: p.lang,
 	}
-	switch {
-	case strings.HasPrefix(text, "/"):
-		ev.Command = true
-		ev.Text = strings.TrimPrefix(text, "/")
-	case bot.IsCommand(text): // a bare "next", as on Slack and Discord
-		ev.Command = true
+	// "/" is the terminal's own command prefix, as a slash command is on Slack and
+	// Discord; anything else is typed in the session's thread.
+	via := bot.Typed
+	if strings.HasPrefix(text, "/") {
+		via = bot.Invoked
 	}
+	ev.Text, ev.Command = bot.Classify(text, via)
 	entries := []Entry{{From: user, Text: text}}
 	out, err := p.h.Handle(ctx, ev)
 	if err != nil {

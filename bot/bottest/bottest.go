@@ -148,3 +148,33 @@ func firstDiff(want, got string) string {
 	}
 	return ""
 }
+
+// ClassifyCase is one message and how every platform must classify it when it is
+// typed in a session's thread: as a command with the given text, or as a turn.
+type ClassifyCase struct {
+	Text    string
+	Command bool
+	Want    string // the engine's text for a command
+}
+
+// ClassifyCases is the one table the Slack and Discord adapters (and bot.Classify)
+// are tested against, so the two platforms agree on what is a command.
+var ClassifyCases = []ClassifyCase{
+	{Text: "next", Command: true, Want: "next"},
+	{Text: " Volgende ", Command: true, Want: "Volgende"},
+	{Text: "volgende", Command: true, Want: "volgende"},
+	{Text: "!start gibbs", Command: true, Want: "start gibbs"},
+	{Text: "!join", Command: true, Want: "join"},
+	{Text: "/intervision next", Command: true, Want: "next"},
+	{Text: "!intervision", Command: true, Want: "help"},
+	{Text: "start gibbs nl"},
+	{Text: "forget about it"},
+	{Text: "Vergeet het maar"},
+	{Text: "Stop met werken"},
+	{Text: "next time I will call"},
+	{Text: "keep going"},
+	{Text: "?"},
+	{Text: "!"},
+	{Text: "hello"},
+	{Text: "!hello there"},
+}
