@@ -106,7 +106,6 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (out Outcome, err error) 
 	if ev.Time.IsZero() {
 		ev.Time = e.cfg.Now()
 	}
-	lang := e.userLang(ev)
 	if e.cfg.LogText {
 		e.log.Debug("event", "conv", Key(ev.Conv).String(), "user", ev.User.ID, "command", ev.Command, "text", ev.Text)
 	}
@@ -114,44 +113,70 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (out Outcome, err error) 
 		ev.Text = "help"
 	}
 	if key := inputProblem(ev.Text); key != "" {
-		sessLang, active := e.sessionLang(ctx, ev.Conv)
-		if ev.Ambient && !active {
-			return Outcome{}, nil // not said to the bot, in a thread that is no session
-		}
-		if sessLang != "" {
-			lang = sessLang
-		}
-		return Outcome{Replies: []Reply{{To: ev.User.ID, Text: e.msg(key, lang,
-			"max", fmt.Sprint(MaxText))}}}, nil
+		return e.refuseInput(ctx, ev, key), nil
 	}
 	var cmd *command
 	if ev.Command {
 		c := parseCommand(ev.Text)
 		cmd = &c
-		if c.word == "forget" || c.word == "export" {
-			if sessLang, _ := e.sessionLang(ctx, ev.Conv); sessLang != "" {
-				lang = sessLang
-			}
-		}
-		switch {
-		case c.word == "forget":
-			if len(c.args) == 1 && (c.args[0] == "yes" || c.args[0] == "ja") {
-				return e.forget(ctx, ev, lang)
-			}
-			return e.forgetAsk(ctx, ev, lang)
-		case c.word == "export":
-			return e.export(ctx, ev, lang)
-		case (c.word == "start" || c.word == "solo") && !ev.Conv.InThread():
-			return e.open(ctx, ev, c, lang)
+		if out, done, err := e.outsideSession(ctx, ev, c); done {
+			return out, err
 		}
 	}
+	return e.apply(ctx, ev, cmd)
+}
+
+// refuseInput answers a message that cannot be used (key says why), privately and in
+// the session's language; chatter in a thread that is no session gets no answer.
+func (e *Engine) refuseInput(ctx context.Context, ev Event, key string) Outcome {
+	lang := e.userLang(ev)
+	sessLang, active := e.sessionLang(ctx, ev.Conv)
+	if ev.Ambient && !active {
+		return Outcome{} // not said to the bot, in a thread that is no session
+	}
+	if sessLang != "" {
+		lang = sessLang
+	}
+	return Outcome{Replies: []Reply{{To: ev.User.ID, Text: e.msg(key, lang, "max", fmt.Sprint(MaxText))}}}
+}
+
+// outsideSession runs the commands that do not change one session: forget and export
+// (about a person, across sessions) and start at a channel's top level (it opens a
+// thread). done is false for every other command.
+func (e *Engine) outsideSession(ctx context.Context, ev Event, c command) (out Outcome, done bool, err error) {
+	lang := e.userLang(ev)
+	if c.word == "forget" || c.word == "export" {
+		if sessLang, _ := e.sessionLang(ctx, ev.Conv); sessLang != "" {
+			lang = sessLang
+		}
+	}
+	switch {
+	case c.word == "forget" && len(c.args) == 1 && (c.args[0] == "yes" || c.args[0] == "ja"):
+		out, err = e.forget(ctx, ev, lang)
+	case c.word == "forget":
+		out, err = e.forgetAsk(ctx, ev, lang)
+	case c.word == "export":
+		out, err = e.export(ctx, ev, lang)
+	case (c.word == "start" || c.word == "solo") && !ev.Conv.InThread():
+		out, err = e.open(ctx, ev, c, lang)
+	default:
+		return Outcome{}, false, nil
+	}
+	return out, true, err
+}
+
+// apply decides the event for its conversation's session inside one store update, so
+// that the decision and the commit are one atomic step, and keeps the committed session
+// in the cache.
+func (e *Engine) apply(ctx context.Context, ev Event, cmd *command) (Outcome, error) {
 	var (
+		out      Outcome
 		key      = Key(ev.Conv)
 		kept     *Session // the session as committed, for the cache
 		keptData []byte
 		noted    string // a next step to remember for the case bringer
 	)
-	err = e.store.Update(ctx, key, ev.ID, func(cur []byte) (state.Change, error) {
+	err := e.store.Update(ctx, key, ev.ID, func(cur []byte) (state.Change, error) {
 		kept, keptData = nil, nil
 		sess := e.cache.take(key, cur)
 		if sess == nil {
@@ -163,7 +188,7 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (out Outcome, err error) 
 		if ev.Ambient && (sess == nil || sess.Status == statusDone) && (cmd == nil || cmd.word != "start") {
 			return state.Change{}, errIgnore // chatter in a thread that is not (or no longer) a session
 		}
-		st := &step{ctx: ctx, e: e, ev: ev, sess: sess, lang: lang}
+		st := &step{ctx: ctx, e: e, ev: ev, sess: sess, lang: e.userLang(ev)}
 		if sess != nil {
 			st.lang = sess.Lang
 		}
@@ -180,28 +205,44 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (out Outcome, err error) 
 		}
 		return ch, err
 	})
+	if err != nil {
+		return e.failure(ctx, ev, err)
+	}
+	if kept != nil {
+		e.cache.put(key, keptData, kept)
+	}
+	if noted != "" {
+		e.writeNote(ctx, key.Space(), ev.User.ID, noted, stamp(ev.Time))
+	}
+	return out, nil
+}
+
+// failure turns an update that did not commit into its outcome: nothing for an ignored
+// or repeated event, else what storeFailure says.
+func (e *Engine) failure(ctx context.Context, ev Event, err error) (Outcome, error) {
 	switch {
-	case err == nil:
-		if kept != nil {
-			e.cache.put(key, keptData, kept)
-		}
-		if noted != "" {
-			e.writeNote(ctx, key.Space(), ev.User.ID, noted, stamp(ev.Time))
-		}
-		return out, nil
 	case errors.Is(err, errIgnore):
 		return Outcome{}, nil
 	case errors.Is(err, state.ErrDuplicate):
 		return Outcome{Duplicate: true}, nil
-	case ctx.Err() != nil:
-		return Outcome{}, ctx.Err()
-	case errors.Is(err, state.ErrUnavailable):
-		e.log.Warn("store unavailable", "conv", Key(ev.Conv).String(), "err", err)
-		return Outcome{Replies: []Reply{{To: ev.User.ID, Text: e.msg("error.unavailable", lang)}}}, nil
-	default:
-		e.log.Error("handle event", "conv", Key(ev.Conv).String(), "err", err)
-		return Outcome{Replies: []Reply{{To: ev.User.ID, Text: e.msg("error.internal", lang)}}}, nil
 	}
+	return e.storeFailure(ctx, ev, e.userLang(ev), err)
+}
+
+// storeFailure answers a store error: ctx's error when it ended, else a friendly
+// private reply in lang ("try again" when the store is unavailable).
+func (e *Engine) storeFailure(ctx context.Context, ev Event, lang string, err error) (Outcome, error) {
+	if ctx.Err() != nil {
+		return Outcome{}, ctx.Err()
+	}
+	key := "error.internal"
+	if errors.Is(err, state.ErrUnavailable) {
+		key = "error.unavailable"
+		e.log.Warn("store unavailable", "conv", Key(ev.Conv).String(), "err", err)
+	} else {
+		e.log.Error("handle event", "conv", Key(ev.Conv).String(), "err", err)
+	}
+	return Outcome{Replies: []Reply{{To: ev.User.ID, Text: e.msg(key, lang)}}}, nil
 }
 
 // ttl is how long a session's record lives after a step: the store's retention while

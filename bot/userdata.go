@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -205,16 +204,4 @@ func (e *Engine) userKeys(ctx context.Context, here state.Key, user string) ([]s
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].String() < out[j].String() })
 	return out, nil
-}
-
-func (e *Engine) storeFailure(ctx context.Context, ev Event, lang string, err error) (Outcome, error) {
-	if ctx.Err() != nil {
-		return Outcome{}, ctx.Err()
-	}
-	key := "error.internal"
-	if errors.Is(err, state.ErrUnavailable) {
-		key = "error.unavailable"
-	}
-	e.log.Warn("user data", "err", err)
-	return Outcome{Replies: []Reply{{To: ev.User.ID, Text: e.msg(key, lang)}}}, nil
 }
