@@ -22,6 +22,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/intervision-bot/intervision/internal/lru"
 	"github.com/intervision-bot/intervision/state"
 )
 
@@ -95,8 +96,12 @@ type Store struct {
 	rdb    redis.UniversalClient
 	opts   Options
 	prefix string
-	cache  *lru
-	batch  *batcher // nil with Options.NoBatch
+	// cache holds records by record key. A cached record may be stale (another
+	// replica committed since): stepScript detects that and returns the current
+	// record, so the cache only saves round trips, never decides. Callers must not
+	// modify a cached record's data.
+	cache *lru.Cache[string, record]
+	batch *batcher // nil with Options.NoBatch
 
 	updates, roundTrips, conflicts, duplicates, pipelines, batched atomic.Int64
 }
@@ -110,7 +115,7 @@ func New(client redis.UniversalClient, opts Options) *Store {
 		rdb:    client,
 		opts:   opts,
 		prefix: prefixEscaper.Replace(opts.Prefix),
-		cache:  newLRU(opts.CacheSize),
+		cache:  lru.New[string, record](opts.CacheSize),
 	}
 	if !opts.NoBatch {
 		s.batch = newBatcher(client, opts.BatchSize, opts.BatchConns, func(n int) {
@@ -235,7 +240,7 @@ func (s *Store) Update(ctx context.Context, key state.Key, eventID string, fn st
 	// Without a cache entry, guess that there is no record: when there is one, the
 	// commit fails its version check and returns the record, which costs the same
 	// round trip a load would have, and a new conversation costs none.
-	cur, _ := s.cache.get(rk)
+	cur, _ := s.cache.Get(rk)
 	verified := false // cur was read from Redis during this call
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {
@@ -249,7 +254,7 @@ func (s *Store) Update(ctx context.Context, key state.Key, eventID string, fn st
 			// fn may have judged a stale view: show it the current record first.
 			fresh, gerr := s.load(ctx, rk)
 			if gerr != nil {
-				s.cache.drop(rk)
+				s.cache.Take(rk)
 				return s.unavailable("update", key, gerr)
 			}
 			verified = true
@@ -268,7 +273,7 @@ func (s *Store) Update(ctx context.Context, key state.Key, eventID string, fn st
 			// index lists a conversation without this user's words, which forget
 			// handles; the reverse would hide words from forget.
 			if err := s.index(ctx, key, ch.Users, ttl+s.opts.Retention); err != nil {
-				s.cache.drop(rk)
+				s.cache.Take(rk)
 				return s.unavailable("update", key, err)
 			}
 		}
@@ -287,7 +292,7 @@ func (s *Store) Update(ctx context.Context, key state.Key, eventID string, fn st
 		}
 		reply, err := s.step(ctx, keys, cur.version, op, val, ttl, token)
 		if err != nil {
-			s.cache.drop(rk)
+			s.cache.Take(rk)
 			return s.unavailable("update", key, err)
 		}
 		switch {
@@ -296,7 +301,7 @@ func (s *Store) Update(ctx context.Context, key state.Key, eventID string, fn st
 			// this attempt's own token means the first send committed.
 			reply.code == replySeen && reply.token == token,
 			reply.code == replyCurrent && op == "w" && reply.current.version == token:
-			s.cache.put(rk, next)
+			s.cache.Put(rk, next)
 			return nil
 		case reply.code == replySeen:
 			s.duplicates.Add(1)
@@ -304,7 +309,7 @@ func (s *Store) Update(ctx context.Context, key state.Key, eventID string, fn st
 		}
 		s.conflicts.Add(1)
 		cur, verified = reply.current, true
-		s.cache.put(rk, cur)
+		s.cache.Put(rk, cur)
 		if attempt >= s.opts.MaxAttempts {
 			return fmt.Errorf("redisstore: update %s: gave up after %d conflicting attempts: %w",
 				key, attempt, state.ErrUnavailable)
@@ -391,18 +396,18 @@ func (s *Store) load(ctx context.Context, rk string) (record, error) {
 	s.roundTrips.Add(1)
 	v, err := s.rdb.Get(ctx, rk).Result()
 	if errors.Is(err, redis.Nil) {
-		s.cache.put(rk, record{})
+		s.cache.Put(rk, record{})
 		return record{}, nil
 	}
 	if err != nil {
-		s.cache.drop(rk)
+		s.cache.Take(rk)
 		return record{}, err
 	}
 	r, err := parseRecord(v)
 	if err != nil {
 		return record{}, err
 	}
-	s.cache.put(rk, r)
+	s.cache.Put(rk, r)
 	return r, nil
 }
 
