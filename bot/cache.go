@@ -2,9 +2,8 @@ package bot
 
 import (
 	"bytes"
-	"container/list"
-	"sync"
 
+	"github.com/intervision-bot/intervision/internal/lru"
 	"github.com/intervision-bot/intervision/state"
 )
 
@@ -13,20 +12,16 @@ import (
 // session from here instead of decoding JSON; any other record (another replica
 // committed in between) is decoded as usual, so the cache can never be stale.
 type sessionCache struct {
-	mu    sync.Mutex
-	max   int
-	items map[state.Key]*list.Element
-	order *list.List // front: most recently used
+	items *lru.Cache[state.Key, cachedSession]
 }
 
 type cachedSession struct {
-	key  state.Key
 	data []byte
 	sess *Session
 }
 
 func newSessionCache(max int) *sessionCache {
-	return &sessionCache{max: max, items: map[state.Key]*list.Element{}, order: list.New()}
+	return &sessionCache{items: lru.New[state.Key, cachedSession](max)}
 }
 
 // take removes and returns the session cached for key when its bytes equal data. The
@@ -35,15 +30,7 @@ func (c *sessionCache) take(key state.Key, data []byte) *Session {
 	if c == nil || len(data) == 0 {
 		return nil
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	el, ok := c.items[key]
-	if !ok {
-		return nil
-	}
-	c.order.Remove(el)
-	delete(c.items, key)
-	if it := el.Value.(*cachedSession); bytes.Equal(it.data, data) {
+	if it, ok := c.items.Take(key); ok && bytes.Equal(it.data, data) {
 		return it.sess
 	}
 	return nil
@@ -51,18 +38,8 @@ func (c *sessionCache) take(key state.Key, data []byte) *Session {
 
 // put remembers a committed session; the cache owns it from now on.
 func (c *sessionCache) put(key state.Key, data []byte, sess *Session) {
-	if c == nil || c.max <= 0 {
+	if c == nil {
 		return
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if el, ok := c.items[key]; ok {
-		c.order.Remove(el)
-	}
-	c.items[key] = c.order.PushFront(&cachedSession{key: key, data: data, sess: sess})
-	for c.order.Len() > c.max {
-		last := c.order.Back()
-		c.order.Remove(last)
-		delete(c.items, last.Value.(*cachedSession).key)
-	}
+	c.items.Put(key, cachedSession{data: data, sess: sess})
 }

@@ -7,7 +7,7 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// Natural batching ("auto-pipelining") of step commands. Update hands its EVALSHA to
+// Natural batching ("auto-pipelining") of update commands. Update hands its EVALSHA to
 // the batcher and waits for the reply. A dispatcher goroutine takes every request
 // queued at that moment (at most BatchSize), sends them as one pipeline and hands each
 // caller its own reply; while it waits for Redis, new requests queue up and go out
@@ -22,7 +22,7 @@ import (
 // server) is handed back to its caller, which loads the script and runs the command
 // on its own.
 
-// DefaultBatchSize is the most step commands one pipeline carries when
+// DefaultBatchSize is the most update commands one pipeline carries when
 // Options.BatchSize is 0.
 const DefaultBatchSize = 64
 
@@ -30,14 +30,14 @@ const DefaultBatchSize = 64
 // Options.BatchConns is 0.
 const DefaultBatchConns = 2
 
-type stepReq struct {
+type updateReq struct {
 	ctx  context.Context
 	keys []string
 	args []any
-	done chan stepRes // buffered: the dispatcher never blocks on a caller that left
+	done chan updateRes // buffered: the dispatcher never blocks on a caller that left
 }
 
-type stepRes struct {
+type updateRes struct {
 	res      []any
 	err      error
 	noScript bool
@@ -50,7 +50,7 @@ type batcher struct {
 	onFlush func(n int)
 
 	mu      sync.Mutex
-	queue   []*stepReq
+	queue   []*updateReq
 	running int // dispatchers alive
 	idle    int // dispatchers about to take from the queue (not waiting for Redis)
 }
@@ -59,11 +59,11 @@ func newBatcher(rdb redis.UniversalClient, max, conns int, onFlush func(int)) *b
 	return &batcher{rdb: rdb, max: max, conns: conns, onFlush: onFlush}
 }
 
-// do queues one EVALSHA of stepScript and waits for its reply or the end of ctx. When
-// ctx ends first the command may still be sent; the step's token makes a late commit
+// do queues one EVALSHA of updateScript and waits for its reply or the end of ctx. When
+// ctx ends first the command may still be sent; the update's token makes a late commit
 // recognisable, so that is harmless.
-func (b *batcher) do(ctx context.Context, keys []string, args []any) stepRes {
-	r := &stepReq{ctx: ctx, keys: keys, args: args, done: make(chan stepRes, 1)}
+func (b *batcher) do(ctx context.Context, keys []string, args []any) updateRes {
+	r := &updateReq{ctx: ctx, keys: keys, args: args, done: make(chan updateRes, 1)}
 	b.mu.Lock()
 	b.queue = append(b.queue, r)
 	start := b.idle == 0 && b.running < b.conns
@@ -79,13 +79,13 @@ func (b *batcher) do(ctx context.Context, keys []string, args []any) stepRes {
 	case res := <-r.done:
 		return res
 	case <-ctx.Done():
-		return stepRes{err: ctx.Err()}
+		return updateRes{err: ctx.Err()}
 	}
 }
 
 // dispatch sends queued requests as pipelines until the queue is empty.
 func (b *batcher) dispatch() {
-	var batch []*stepReq
+	var batch []*updateReq
 	for {
 		b.mu.Lock()
 		if len(b.queue) == 0 {
@@ -112,11 +112,11 @@ func (b *batcher) dispatch() {
 }
 
 // send runs one pipeline of the live requests in batch and delivers every reply.
-func (b *batcher) send(batch []*stepReq) {
+func (b *batcher) send(batch []*updateReq) {
 	live := batch[:0]
 	for _, r := range batch {
 		if err := r.ctx.Err(); err != nil {
-			r.done <- stepRes{err: err} // its caller has left or is leaving
+			r.done <- updateRes{err: err} // its caller has left or is leaving
 			continue
 		}
 		live = append(live, r)
@@ -132,7 +132,7 @@ func (b *batcher) send(batch []*stepReq) {
 	pipeErr := func() error {
 		_, err := b.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 			for i, r := range live {
-				cmds[i] = stepScript.EvalSha(ctx, p, r.keys, r.args...)
+				cmds[i] = updateScript.EvalSha(ctx, p, r.keys, r.args...)
 			}
 			return nil
 		})
@@ -143,6 +143,6 @@ func (b *batcher) send(batch []*stepReq) {
 		if err == nil && res == nil && pipeErr != nil {
 			err = pipeErr
 		}
-		r.done <- stepRes{res: res, err: err, noScript: err != nil && redis.HasErrorPrefix(err, "NOSCRIPT")}
+		r.done <- updateRes{res: res, err: err, noScript: err != nil && redis.HasErrorPrefix(err, "NOSCRIPT")}
 	}
 }

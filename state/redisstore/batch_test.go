@@ -89,11 +89,11 @@ func TestBatching(t *testing.T) {
 			h.mu.Lock()
 			h.gate, h.first = make(chan struct{}), sync.Once{}
 			h.mu.Unlock()
-			h.plain.Store(0) // the first warm-up step met NOSCRIPT and ran alone
+			h.plain.Store(0) // the first warm-up update met NOSCRIPT and ran alone
 			before := s.Stats()
 			redisBefore := scriptCalls(t, c)
 
-			const convs, steps = 40, 5
+			const convs, events = 40, 5
 			var wg sync.WaitGroup
 			var released sync.Once
 			var started atomic.Int64
@@ -101,16 +101,16 @@ func TestBatching(t *testing.T) {
 				k := state.Key{Platform: "slack", Workspace: "T1", Channel: "C" + fmt.Sprint(g), Thread: "1"}
 				for copy := range 2 { // every event twice at once
 					wg.Go(func() {
-						for i := range steps {
+						for i := range events {
 							if started.Add(1) == convs*2 {
-								// Everyone has sent a first step: let the held pipeline go.
+								// Everyone has sent a first update: let the held pipeline go.
 								time.AfterFunc(20*time.Millisecond, func() { released.Do(func() { close(h.gate) }) })
 							}
 							err := s.Update(ctx, k, fmt.Sprint("e", i), func(cur []byte) (state.Change, error) {
 								return state.Change{Data: append(cur, byte('a'+i))}, nil
 							})
 							if err != nil && !errors.Is(err, state.ErrDuplicate) {
-								t.Errorf("conv %d copy %d step %d: %v", g, copy, i, err)
+								t.Errorf("conv %d copy %d update %d: %v", g, copy, i, err)
 							}
 						}
 					})
@@ -122,14 +122,14 @@ func TestBatching(t *testing.T) {
 			for g := range convs {
 				k := state.Key{Platform: "slack", Workspace: "T1", Channel: "C" + fmt.Sprint(g), Thread: "1"}
 				if got, err := s.Get(ctx, k); err != nil || string(got) != "abcde" {
-					t.Errorf("conv %d: record %q, %v; want abcde (each step once, in order)", g, got, err)
+					t.Errorf("conv %d: record %q, %v; want abcde (each update once, in order)", g, got, err)
 				}
 			}
 			updates, pipes, batched := st.Updates-before.Updates, st.Pipelines-before.Pipelines, st.Batched-before.Batched
-			steps_ := st.RoundTrips - before.RoundTrips
-			t.Logf("%d updates, %d step commands, %d pipelines carrying %d", updates, steps_, pipes, batched)
-			if batched != steps_ {
-				t.Errorf("%d step commands but pipelines carried %d", steps_, batched)
+			cmds := st.RoundTrips - before.RoundTrips
+			t.Logf("%d updates, %d update commands, %d pipelines carrying %d", updates, cmds, pipes, batched)
+			if batched != cmds {
+				t.Errorf("%d update commands but pipelines carried %d", cmds, batched)
 			}
 			if pipes*4 > updates {
 				t.Errorf("%d pipelines for %d updates: not batched", pipes, updates)
@@ -140,8 +140,8 @@ func TestBatching(t *testing.T) {
 			if maxSize > redisstore.DefaultBatchSize {
 				t.Errorf("a pipeline carried %d commands, more than %d", maxSize, redisstore.DefaultBatchSize)
 			}
-			if got := scriptCalls(t, c) - redisBefore; got != steps_ {
-				t.Errorf("Redis counted %d script calls for %d step commands", got, steps_)
+			if got := scriptCalls(t, c) - redisBefore; got != cmds {
+				t.Errorf("Redis counted %d script calls for %d update commands", got, cmds)
 			}
 			if n := h.plain.Load(); n != 0 {
 				t.Errorf("%d script calls went outside pipelines", n)
@@ -189,7 +189,7 @@ func TestLoneUpdateNotDelayed(t *testing.T) {
 	defer s.Close()
 	k := state.Key{Platform: "slack", Workspace: "T1", Channel: "C1", Thread: "1"}
 	const n = 200
-	var ready []time.Time // when fn returned: the step command is built right after
+	var ready []time.Time // when fn returned: the update command is built right after
 	for i := range n {
 		if err := s.Update(ctx, k, fmt.Sprint("e", i), func(cur []byte) (state.Change, error) {
 			ready = append(ready, time.Now())
@@ -249,7 +249,7 @@ func TestBatchNoScript(t *testing.T) {
 				if err := s.Update(ctx, k, fmt.Sprint("e", i), func(cur []byte) (state.Change, error) {
 					return state.Change{Data: append(cur, 'x')}, nil
 				}); err != nil {
-					t.Errorf("conv %d step %d: %v", g, i, err)
+					t.Errorf("conv %d update %d: %v", g, i, err)
 					return
 				}
 			}
@@ -265,7 +265,7 @@ func TestBatchNoScript(t *testing.T) {
 	if h.plain.Load() < 2 {
 		t.Errorf("%d commands ran on their own after NOSCRIPT; the flushes went unnoticed", h.plain.Load())
 	}
-	// The script is loaded again: a later step goes through a pipeline alone.
+	// The script is loaded again: a later update goes through a pipeline alone.
 	before := s.Stats()
 	if err := s.Update(ctx, state.Key{Platform: "slack", Workspace: "T1", Channel: "late", Thread: "1"}, "", func([]byte) (state.Change, error) {
 		return state.Change{Data: []byte("y")}, nil
@@ -273,7 +273,7 @@ func TestBatchNoScript(t *testing.T) {
 		t.Fatal(err)
 	}
 	if after := s.Stats(); after.Pipelines-before.Pipelines != 1 {
-		t.Errorf("step after reload took %d pipelines", after.Pipelines-before.Pipelines)
+		t.Errorf("update after reload took %d pipelines", after.Pipelines-before.Pipelines)
 	}
 }
 

@@ -1,11 +1,11 @@
 // Package redisstore is the state.Store on Redis (go-redis v9), shared by every bot
 // replica. Each conversation is one Redis string holding a version header and the
-// record; every step commits with one Lua script that checks the version, refuses an
-// event id seen before (and records it), and writes the record with its expiry, all
-// atomically. A small per-process cache of records lets the common step take a single
-// round trip: the update function runs on the cached record and the script verifies
-// that it is still current, returning the current record when it is not. Step
-// commands of concurrent Updates share pipelines (batch.go; Options.NoBatch).
+// record; every update commits with one Lua script that checks the version, refuses
+// an event id seen before (and records it), and writes the record with its expiry, all
+// atomically. A small per-process cache of records lets the common update take a
+// single round trip: the update function runs on the cached record and the script
+// verifies that it is still current, returning the current record when it is not.
+// Update commands of concurrent Updates share pipelines (batch.go; Options.NoBatch).
 //
 // Keys of one conversation share one hash tag, so the store works on Redis Cluster
 // through redis.UniversalClient. See docs/redis.md.
@@ -17,12 +17,12 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strconv"
-	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/intervision-bot/intervision/internal/lru"
 	"github.com/intervision-bot/intervision/state"
 )
 
@@ -49,17 +49,17 @@ type Options struct {
 	// DedupeWindow is how long an event id is remembered (state.DedupeWindow when 0).
 	DedupeWindow time.Duration
 	// CacheSize bounds the per-process record cache (DefaultCacheSize when 0; a
-	// negative size turns the cache off, so every step takes two round trips).
+	// negative size turns the cache off, so every update takes two round trips).
 	CacheSize int
 	// MaxAttempts bounds the calls of an update function under contention
 	// (DefaultMaxAttempts when 0).
 	MaxAttempts int
-	// NoBatch sends every step command on its own. By default step commands of
+	// NoBatch sends every update command on its own. By default update commands of
 	// concurrent Updates that are ready at the same moment share one pipeline (one
 	// write and one read), without waiting for one another: see batch.go and
-	// docs/redis.md. Each step is still its own EVALSHA.
+	// docs/redis.md. Each update is still its own EVALSHA.
 	NoBatch bool
-	// BatchSize bounds the step commands in one pipeline (DefaultBatchSize when 0).
+	// BatchSize bounds the update commands in one pipeline (DefaultBatchSize when 0).
 	BatchSize int
 	// BatchConns bounds the pipelines in flight at once (DefaultBatchConns when 0).
 	BatchConns int
@@ -96,8 +96,12 @@ type Store struct {
 	rdb    redis.UniversalClient
 	opts   Options
 	prefix string
-	cache  *lru
-	batch  *batcher // nil with Options.NoBatch
+	// cache holds records by record key. A cached record may be stale (another
+	// replica committed since): updateScript detects that and returns the current
+	// record, so the cache only saves round trips, never decides. Callers must not
+	// modify a cached record's data.
+	cache *lru.Cache[string, record]
+	batch *batcher // nil with Options.NoBatch
 
 	updates, roundTrips, conflicts, duplicates, pipelines, batched atomic.Int64
 }
@@ -111,7 +115,7 @@ func New(client redis.UniversalClient, opts Options) *Store {
 		rdb:    client,
 		opts:   opts,
 		prefix: prefixEscaper.Replace(opts.Prefix),
-		cache:  newLRU(opts.CacheSize),
+		cache:  lru.New[string, record](opts.CacheSize),
 	}
 	if !opts.NoBatch {
 		s.batch = newBatcher(client, opts.BatchSize, opts.BatchConns, func(n int) {
@@ -122,15 +126,9 @@ func New(client redis.UniversalClient, opts Options) *Store {
 	return s
 }
 
-// Open connects to the Redis that url names and checks that it answers. Accepted forms:
-//
-//	redis://[user:password@]host:port[/db]            one server
-//	rediss://...                                      one server over TLS
-//	redis+cluster://host:port?addr=host2:port&...     Redis Cluster (also rediss+cluster)
-//	redis://host1:port,redis://host2:port,...         Redis Cluster, one URL per seed
-//
-// Query parameters are go-redis's (dial_timeout, pool_size, ...). An unreachable
-// server gives an error wrapping state.ErrUnavailable.
+// Open connects to the Redis that url names (see NewClient for the accepted forms) and
+// checks that it answers. An unreachable server gives an error wrapping
+// state.ErrUnavailable.
 func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	client, err := NewClient(url)
 	if err != nil {
@@ -143,78 +141,6 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	return New(client, opts), nil
 }
 
-// NewClient parses a Redis URL (see Open) into a client without connecting.
-func NewClient(url string) (redis.UniversalClient, error) {
-	url = strings.TrimSpace(url)
-	if url == "" {
-		return nil, errors.New("redisstore: empty Redis URL")
-	}
-	if strings.Contains(url, ",") {
-		parts := strings.Split(url, ",")
-		o, err := redis.ParseClusterURL(strings.TrimSpace(parts[0]))
-		if err != nil {
-			return nil, fmt.Errorf("redisstore: parse Redis URL %s: %w", redactURL(parts[0]), err)
-		}
-		for _, p := range parts[1:] {
-			po, err := redis.ParseURL(strings.TrimSpace(p))
-			if err != nil {
-				return nil, fmt.Errorf("redisstore: parse Redis URL %s: %w", redactURL(p), err)
-			}
-			o.Addrs = append(o.Addrs, po.Addr)
-		}
-		clusterDefaults(o)
-		return redis.NewClusterClient(o), nil
-	}
-	if scheme, rest, ok := strings.Cut(url, "://"); ok && strings.HasSuffix(scheme, "+cluster") {
-		o, err := redis.ParseClusterURL(strings.TrimSuffix(scheme, "+cluster") + "://" + rest)
-		if err != nil {
-			return nil, fmt.Errorf("redisstore: parse Redis URL %s: %w", redactURL(url), err)
-		}
-		clusterDefaults(o)
-		return redis.NewClusterClient(o), nil
-	}
-	o, err := redis.ParseURL(url)
-	if err != nil {
-		return nil, fmt.Errorf("redisstore: parse Redis URL %s: %w", redactURL(url), err)
-	}
-	if o.DialTimeout == 0 {
-		o.DialTimeout = DefaultDialTimeout
-	}
-	if o.DialerRetries == 0 {
-		o.DialerRetries = DefaultDialerRetries
-	}
-	return redis.NewClient(o), nil
-}
-
-// DefaultDialTimeout and DefaultDialerRetries bound how long a user waits for "could not
-// save" when Redis is down (go-redis alone dials 5 times with a 5 s timeout). A
-// dial_timeout in the URL overrides the timeout (dialer_retries too, for clusters).
-const (
-	DefaultDialTimeout   = 2 * time.Second
-	DefaultDialerRetries = 2
-)
-
-func clusterDefaults(o *redis.ClusterOptions) {
-	if o.DialTimeout == 0 {
-		o.DialTimeout = DefaultDialTimeout
-	}
-	if o.DialerRetries == 0 {
-		o.DialerRetries = DefaultDialerRetries
-	}
-}
-
-// redactURL hides a password for error messages.
-func redactURL(u string) string {
-	scheme, rest, ok := strings.Cut(u, "://")
-	if !ok {
-		return "(invalid URL)"
-	}
-	if at := strings.LastIndex(rest, "@"); at >= 0 {
-		rest = "***@" + rest[at+1:]
-	}
-	return scheme + "://" + rest
-}
-
 // Client returns the Redis client, for tests and benchmarks.
 func (s *Store) Client() redis.UniversalClient { return s.rdb }
 
@@ -223,10 +149,10 @@ type Stats struct {
 	// Updates is the number of Update calls.
 	Updates int64
 	// RoundTrips is the number of commands sent to Redis (loading the script after a
-	// NOSCRIPT not counted). With batching several step commands share one network
+	// NOSCRIPT not counted). With batching several update commands share one network
 	// round trip: see Pipelines.
 	RoundTrips int64
-	// Pipelines is the number of pipelines the batcher sent, and Batched the step
+	// Pipelines is the number of pipelines the batcher sent, and Batched the update
 	// commands they carried (Batched/Pipelines is the mean batch size). Both stay 0
 	// with Options.NoBatch.
 	Pipelines, Batched int64
@@ -248,7 +174,7 @@ func (s *Store) Stats() Stats {
 	}
 }
 
-// stepScript loads or commits one conversation step atomically.
+// updateScript loads or commits one event's update of a conversation atomically.
 //
 //	KEYS[1] record key; KEYS[2] event key (absent when the event has no id)
 //	ARGV[1] version the caller saw ("" = no record)
@@ -259,7 +185,7 @@ func (s *Store) Stats() Stats {
 //
 // Replies {0, token} when the event id was seen, {1[, record]} with the current record
 // when the caller's version is stale, {2} when committed.
-var stepScript = redis.NewScript(`
+var updateScript = redis.NewScript(`
 if KEYS[2] then
   local seen = redis.call('GET', KEYS[2])
   if seen then return {0, seen} end
@@ -293,15 +219,15 @@ return 1
 `)
 
 const (
-	replySeen     = 0
-	replyCurrent  = 1
-	replyCommited = 2
+	replySeen      = 0
+	replyCurrent   = 1
+	replyCommitted = 2
 )
 
 // Update calls fn on the record of key as this process last saw it (from the cache; no
 // record when it has none) and commits its change with one script that checks the
 // version and the event id. On a version conflict the script returns the current record
-// and fn runs again, so a step costs one round trip when the cache is current and two
+// and fn runs again, so an update costs one round trip when the cache is current and two
 // when it is not. A duplicate event id is refused with state.ErrDuplicate; fn may have
 // run, but its change is dropped.
 func (s *Store) Update(ctx context.Context, key state.Key, eventID string, fn state.UpdateFunc) error {
@@ -314,7 +240,7 @@ func (s *Store) Update(ctx context.Context, key state.Key, eventID string, fn st
 	// Without a cache entry, guess that there is no record: when there is one, the
 	// commit fails its version check and returns the record, which costs the same
 	// round trip a load would have, and a new conversation costs none.
-	cur, _ := s.cache.get(rk)
+	cur, _ := s.cache.Get(rk)
 	verified := false // cur was read from Redis during this call
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {
@@ -328,7 +254,7 @@ func (s *Store) Update(ctx context.Context, key state.Key, eventID string, fn st
 			// fn may have judged a stale view: show it the current record first.
 			fresh, gerr := s.load(ctx, rk)
 			if gerr != nil {
-				s.cache.drop(rk)
+				s.cache.Take(rk)
 				return s.unavailable("update", key, gerr)
 			}
 			verified = true
@@ -347,7 +273,7 @@ func (s *Store) Update(ctx context.Context, key state.Key, eventID string, fn st
 			// index lists a conversation without this user's words, which forget
 			// handles; the reverse would hide words from forget.
 			if err := s.index(ctx, key, ch.Users, ttl+s.opts.Retention); err != nil {
-				s.cache.drop(rk)
+				s.cache.Take(rk)
 				return s.unavailable("update", key, err)
 			}
 		}
@@ -364,18 +290,18 @@ func (s *Store) Update(ctx context.Context, key state.Key, eventID string, fn st
 		case cur.version == "":
 			next = record{}
 		}
-		reply, err := s.step(ctx, keys, cur.version, op, val, ttl, token)
+		reply, err := s.runUpdate(ctx, keys, cur.version, op, val, ttl, token)
 		if err != nil {
-			s.cache.drop(rk)
+			s.cache.Take(rk)
 			return s.unavailable("update", key, err)
 		}
 		switch {
-		case reply.code == replyCommited,
+		case reply.code == replyCommitted,
 			// The client may resend a command after a lost reply: a reply naming
 			// this attempt's own token means the first send committed.
 			reply.code == replySeen && reply.token == token,
 			reply.code == replyCurrent && op == "w" && reply.current.version == token:
-			s.cache.put(rk, next)
+			s.cache.Put(rk, next)
 			return nil
 		case reply.code == replySeen:
 			s.duplicates.Add(1)
@@ -383,7 +309,7 @@ func (s *Store) Update(ctx context.Context, key state.Key, eventID string, fn st
 		}
 		s.conflicts.Add(1)
 		cur, verified = reply.current, true
-		s.cache.put(rk, cur)
+		s.cache.Put(rk, cur)
 		if attempt >= s.opts.MaxAttempts {
 			return fmt.Errorf("redisstore: update %s: gave up after %d conflicting attempts: %w",
 				key, attempt, state.ErrUnavailable)
@@ -391,14 +317,14 @@ func (s *Store) Update(ctx context.Context, key state.Key, eventID string, fn st
 	}
 }
 
-type stepReply struct {
+type updateReply struct {
 	code    int64
 	token   string // replySeen: the token stored with the event id
 	current record // replyCurrent: the record in Redis
 }
 
-// step runs stepScript: one command, through the batcher unless batching is off.
-func (s *Store) step(ctx context.Context, keys []string, version, op string, val []byte, ttl time.Duration, token string) (stepReply, error) {
+// runUpdate runs updateScript: one command, through the batcher unless batching is off.
+func (s *Store) runUpdate(ctx context.Context, keys []string, version, op string, val []byte, ttl time.Duration, token string) (updateReply, error) {
 	s.roundTrips.Add(1)
 	args := []any{version, op, val, ms(ttl), ms(s.opts.DedupeWindow), token}
 	var res []any
@@ -409,35 +335,35 @@ func (s *Store) step(ctx context.Context, keys []string, version, op string, val
 			// The server lost its scripts (restart, SCRIPT FLUSH). Load the script
 			// again for the pipelines to come and run this command on its own;
 			// Run still falls back to EVAL should the load have been undone already.
-			_ = stepScript.Load(ctx, s.rdb).Err()
-			r.res, r.err = stepScript.Run(ctx, s.rdb, keys, args...).Slice()
+			_ = updateScript.Load(ctx, s.rdb).Err()
+			r.res, r.err = updateScript.Run(ctx, s.rdb, keys, args...).Slice()
 		}
 		res, err = r.res, r.err
 	} else {
-		res, err = stepScript.Run(ctx, s.rdb, keys, args...).Slice()
+		res, err = updateScript.Run(ctx, s.rdb, keys, args...).Slice()
 	}
 	if err != nil {
-		return stepReply{}, err
+		return updateReply{}, err
 	}
 	if len(res) == 0 {
-		return stepReply{}, errors.New("empty script reply")
+		return updateReply{}, errors.New("empty script reply")
 	}
 	code, ok := res[0].(int64)
 	if !ok {
-		return stepReply{}, fmt.Errorf("unexpected script reply %T", res[0])
+		return updateReply{}, fmt.Errorf("unexpected script reply %T", res[0])
 	}
-	r := stepReply{code: code}
+	r := updateReply{code: code}
 	if len(res) > 1 {
 		v, ok := res[1].(string)
 		if !ok {
-			return stepReply{}, fmt.Errorf("unexpected script reply element %T", res[1])
+			return updateReply{}, fmt.Errorf("unexpected script reply element %T", res[1])
 		}
 		switch code {
 		case replySeen:
 			r.token = v
 		case replyCurrent:
 			if r.current, err = parseRecord(v); err != nil {
-				return stepReply{}, err
+				return updateReply{}, err
 			}
 		}
 	}
@@ -470,18 +396,18 @@ func (s *Store) load(ctx context.Context, rk string) (record, error) {
 	s.roundTrips.Add(1)
 	v, err := s.rdb.Get(ctx, rk).Result()
 	if errors.Is(err, redis.Nil) {
-		s.cache.put(rk, record{})
+		s.cache.Put(rk, record{})
 		return record{}, nil
 	}
 	if err != nil {
-		s.cache.drop(rk)
+		s.cache.Take(rk)
 		return record{}, err
 	}
 	r, err := parseRecord(v)
 	if err != nil {
 		return record{}, err
 	}
-	s.cache.put(rk, r)
+	s.cache.Put(rk, r)
 	return r, nil
 }
 

@@ -200,14 +200,14 @@ func esc(xs ...string) []string {
 	return out
 }
 
-// TestOneRoundTrip checks that a step on a cached record is one command, that a
-// step without a cache entry is two, and what Redis counts agrees.
+// TestOneRoundTrip checks that an update on a cached record is one command, that an
+// update without a cache entry is two, and what Redis counts agrees.
 func TestOneRoundTrip(t *testing.T) {
 	srv := redistest.Start(t)
 	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
 	s := redisstore.New(newClient(t, srv.URL()), redisstore.Options{})
 	k := state.Key{Platform: "slack", Workspace: "T1", Channel: "C1", Thread: "1"}
-	step := func(id string) {
+	update := func(id string) {
 		t.Helper()
 		if err := s.Update(ctx, k, id, func(cur []byte) (state.Change, error) {
 			return state.Change{Data: append(cur, 'x')}, nil
@@ -215,9 +215,9 @@ func TestOneRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	step("warm") // a new conversation: one
+	update("warm") // a new conversation: one
 	if got := s.Stats().RoundTrips; got != 1 {
-		t.Fatalf("first step took %d round trips, want 1", got)
+		t.Fatalf("first update took %d round trips, want 1", got)
 	}
 	// Another replica, without a cache entry: two (the first commit returns the record).
 	other := redisstore.New(newClient(t, srv.URL()), redisstore.Options{})
@@ -227,28 +227,28 @@ func TestOneRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got := other.Stats().RoundTrips; got != 2 {
-		t.Fatalf("first step on another replica took %d round trips, want 2", got)
+		t.Fatalf("first update on another replica took %d round trips, want 2", got)
 	}
-	step("stale") // s's cache is behind: two
+	update("stale") // s's cache is behind: two
 	if got := s.Stats().RoundTrips; got != 3 {
-		t.Fatalf("stale step: %d round trips in all, want 3", got)
+		t.Fatalf("stale update: %d round trips in all, want 3", got)
 	}
 	if err := rdb.ConfigResetStat(ctx).Err(); err != nil {
 		t.Fatal(err)
 	}
 	const n = 50
 	for i := range n {
-		step("e" + strconv.Itoa(i))
+		update("e" + strconv.Itoa(i))
 	}
 	if got := s.Stats().RoundTrips - 3; got != n {
-		t.Fatalf("%d cached steps took %d round trips", n, got)
+		t.Fatalf("%d cached updates took %d round trips", n, got)
 	}
 	calls := commandCalls(t, rdb)
 	if got := calls["evalsha"] + calls["eval"]; got != n {
-		t.Fatalf("Redis counted %d script calls for %d steps: %v", got, n, calls)
+		t.Fatalf("Redis counted %d script calls for %d updates: %v", got, n, calls)
 	}
 	if got, want := calls["set"], int64(2*n); got != want { // record + event id
-		t.Fatalf("Redis counted %d SETs for %d steps, want %d", got, n, want)
+		t.Fatalf("Redis counted %d SETs for %d updates, want %d", got, n, want)
 	}
 }
 
@@ -272,14 +272,14 @@ func commandCalls(t testing.TB, rdb *redis.Client) map[string]int64 {
 	return out
 }
 
-// TestStaleCache has one replica commit behind another's back: the other's next step
+// TestStaleCache has one replica commit behind another's back: the other's next update
 // gets the current record from its failed commit and retries without a separate GET.
 func TestStaleCache(t *testing.T) {
 	srv := redistest.Start(t)
 	a := redisstore.New(newClient(t, srv.URL()), redisstore.Options{})
 	b := redisstore.New(newClient(t, srv.URL()), redisstore.Options{})
 	k := state.Key{Platform: "discord", Workspace: "G1", Channel: "c", Thread: "t"}
-	appendStep := func(s *redisstore.Store, c byte) {
+	appendUpdate := func(s *redisstore.Store, c byte) {
 		t.Helper()
 		if err := s.Update(ctx, k, "", func(cur []byte) (state.Change, error) {
 			return state.Change{Data: append(cur, c)}, nil
@@ -287,16 +287,16 @@ func TestStaleCache(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	appendStep(a, '1')
-	appendStep(b, '2')
+	appendUpdate(a, '1')
+	appendUpdate(b, '2')
 	before := a.Stats()
-	appendStep(a, '3')
+	appendUpdate(a, '3')
 	after := a.Stats()
 	if got := after.RoundTrips - before.RoundTrips; got != 2 {
-		t.Errorf("stale step took %d round trips, want 2", got)
+		t.Errorf("stale update took %d round trips, want 2", got)
 	}
 	if got := after.Conflicts - before.Conflicts; got != 1 {
-		t.Errorf("stale step had %d conflicts, want 1", got)
+		t.Errorf("stale update had %d conflicts, want 1", got)
 	}
 	// Delete and re-create behind a's back: random versions keep a's cache from
 	// mistaking the new record for the one it saw.
@@ -304,9 +304,9 @@ func TestStaleCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	for range 3 {
-		appendStep(b, 'n')
+		appendUpdate(b, 'n')
 	}
-	appendStep(a, '4')
+	appendUpdate(a, '4')
 	got, _ := a.Get(ctx, k)
 	if string(got) != "nnn4" {
 		t.Fatalf("record = %q, want nnn4", got)
@@ -351,7 +351,7 @@ func TestResentCommand(t *testing.T) {
 			if err := s.Update(ctx, k, id, func(cur []byte) (state.Change, error) {
 				return state.Change{Data: append(cur, byte('a'+i))}, nil
 			}); err != nil {
-				t.Fatalf("NoBatch=%v step %d: %v", noBatch, i, err)
+				t.Fatalf("NoBatch=%v update %d: %v", noBatch, i, err)
 			}
 		}
 		got, err := s.Get(ctx, k)
