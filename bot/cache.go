@@ -8,7 +8,7 @@ import (
 )
 
 // sessionCache keeps the sessions this engine committed last, decoded, next to the
-// exact bytes it stored. A step whose record still holds those bytes takes the
+// exact bytes it stored. A turn whose record still holds those bytes takes the
 // session from here instead of decoding JSON; any other record (another replica
 // committed in between) is decoded as usual, so the cache can never be stale.
 type sessionCache struct {
@@ -17,7 +17,7 @@ type sessionCache struct {
 
 type cachedSession struct {
 	data []byte
-	sess *Session
+	sess *session
 }
 
 func newSessionCache(max int) *sessionCache {
@@ -26,7 +26,7 @@ func newSessionCache(max int) *sessionCache {
 
 // take removes and returns the session cached for key when its bytes equal data. The
 // caller owns the session: it may change it freely.
-func (c *sessionCache) take(key state.Key, data []byte) *Session {
+func (c *sessionCache) take(key state.Key, data []byte) *session {
 	if c == nil || len(data) == 0 {
 		return nil
 	}
@@ -37,7 +37,7 @@ func (c *sessionCache) take(key state.Key, data []byte) *Session {
 }
 
 // put remembers a committed session; the cache owns it from now on.
-func (c *sessionCache) put(key state.Key, data []byte, sess *Session) {
+func (c *sessionCache) put(key state.Key, data []byte, sess *session) {
 	if c == nil {
 		return
 	}

@@ -19,8 +19,8 @@ type Config struct {
 	Library *prompts.Library
 	// Reader recognises advice and chooses follow-up questions; nil: BasicReader.
 	Reader Reader
-	// Guard pseudonymises case text; nil keeps text as it is.
-	Guard Guard
+	// Pseudonymiser pseudonymises case text; nil keeps text as it is.
+	Pseudonymiser Pseudonymiser
 	// Lang is the language when neither the session nor the user's platform says
 	// ("en" when empty).
 	Lang string
@@ -32,7 +32,7 @@ type Config struct {
 	FinishedRetention time.Duration
 	Now               func() time.Time
 	Logger            *slog.Logger
-	// CacheSize bounds the decoded sessions kept between steps (default 512; negative:
+	// CacheSize bounds the decoded sessions kept between turns (default 512; negative:
 	// none). It saves CPU, not correctness: a session is only reused while the store
 	// still holds exactly what this engine committed.
 	CacheSize int
@@ -166,15 +166,15 @@ func (e *Engine) outsideSession(ctx context.Context, ev Event, c command) (out O
 }
 
 // apply decides the event for its conversation's session inside one store update, so
-// that the decision and the commit are one atomic step, and keeps the committed session
+// that the decision and the commit are one atomic update, and keeps the committed session
 // in the cache.
 func (e *Engine) apply(ctx context.Context, ev Event, cmd *command) (Outcome, error) {
 	var (
 		out      Outcome
 		key      = Key(ev.Conv)
-		kept     *Session // the session as committed, for the cache
+		kept     *session // the session as committed, for the cache
 		keptData []byte
-		noted    string // a next step to remember for the case bringer
+		nextStep string // a next step to remember for the case bringer
 	)
 	err := e.store.Update(ctx, key, ev.ID, func(cur []byte) (state.Change, error) {
 		kept, keptData = nil, nil
@@ -188,20 +188,20 @@ func (e *Engine) apply(ctx context.Context, ev Event, cmd *command) (Outcome, er
 		if ev.Ambient && (sess == nil || sess.Status == statusDone) && (cmd == nil || cmd.word != "start") {
 			return state.Change{}, errIgnore // chatter in a thread that is not (or no longer) a session
 		}
-		st := &step{ctx: ctx, e: e, ev: ev, sess: sess, lang: e.userLang(ev)}
+		tr := &turn{ctx: ctx, e: e, ev: ev, sess: sess, lang: e.userLang(ev)}
 		if sess != nil {
-			st.lang = sess.Lang
+			tr.lang = sess.Lang
 		}
-		st.run(cmd)
-		noted = st.noted
-		out = Outcome{Replies: st.replies, Phase: st.phaseID()}
-		ch, err := st.change()
+		tr.run(cmd)
+		nextStep = tr.nextStep
+		out = Outcome{Replies: tr.replies, Phase: tr.phaseID()}
+		ch, err := tr.change()
 		switch {
-		case err != nil || st.deleted || st.sess == nil:
+		case err != nil || tr.deleted || tr.sess == nil:
 		case ch.Data != nil:
-			kept, keptData = st.sess, ch.Data
+			kept, keptData = tr.sess, ch.Data
 		case cur != nil:
-			kept, keptData = st.sess, cur
+			kept, keptData = tr.sess, cur
 		}
 		return ch, err
 	})
@@ -211,8 +211,8 @@ func (e *Engine) apply(ctx context.Context, ev Event, cmd *command) (Outcome, er
 	if kept != nil {
 		e.cache.put(key, keptData, kept)
 	}
-	if noted != "" {
-		e.writeNote(ctx, key.Space(), ev.User.ID, noted, stamp(ev.Time))
+	if nextStep != "" {
+		e.writeNote(ctx, key.Space(), ev.User.ID, nextStep, stampOf(ev.Time))
 	}
 	return out, nil
 }
@@ -245,10 +245,10 @@ func (e *Engine) storeFailure(ctx context.Context, ev Event, lang string, err er
 	return Outcome{Replies: []Reply{{To: ev.User.ID, Text: e.msg(key, lang)}}}, nil
 }
 
-// ttl is how long a session's record lives after a step: the store's retention while
+// ttl is how long a session's record lives after a turn: the store's retention while
 // it runs or after its summary was kept; after it closed, only what is left of
 // FinishedRetention, however often people look at it.
-func (e *Engine) ttl(s *Session, now time.Time) time.Duration {
+func (e *Engine) ttl(s *session, now time.Time) time.Duration {
 	if s == nil || s.Status != statusDone || s.Kept {
 		return 0
 	}
@@ -257,7 +257,7 @@ func (e *Engine) ttl(s *Session, now time.Time) time.Duration {
 }
 
 // sessionLang reads the language of the session in a conversation, for the few
-// answers given outside a session's own step; active reports a running session.
+// answers given outside a session's own turn; active reports a running session.
 func (e *Engine) sessionLang(ctx context.Context, c Conversation) (lang string, active bool) {
 	b, err := e.store.Get(ctx, Key(c))
 	if err != nil {

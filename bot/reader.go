@@ -72,13 +72,3 @@ func (BasicReader) FollowUp(in Reading) (FollowUp, bool) {
 	}
 	return FollowUp{}, false
 }
-
-// Guard finds personal data in case text and replaces it with pseudonyms. The package
-// privacy has the implementation; a nil Guard keeps text as it is.
-type Guard interface {
-	// Pseudonymise returns text with personal data replaced by pseudonyms and the kinds
-	// of data it found (e.g. "phone", "name"). table holds the session's pseudonyms
-	// (opaque keys, never the original values) so that the same person keeps the same
-	// pseudonym; Pseudonymise adds to it.
-	Pseudonymise(text, lang string, table map[string]string) (clean string, kinds []string)
-}

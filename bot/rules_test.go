@@ -405,7 +405,7 @@ func TestForgetDropsSummaryThatNamesYou(t *testing.T) {
 	}
 }
 
-// verbatim is a Guard that replaces one name, to drive the privacy flow.
+// verbatim is a Pseudonymiser that replaces one name, to drive the privacy flow.
 type verbatim struct{}
 
 func (verbatim) Pseudonymise(text, _ string, _ map[string]string) (string, []string) {
@@ -416,7 +416,7 @@ func (verbatim) Pseudonymise(text, _ string, _ map[string]string) (string, []str
 }
 
 func TestKeepAndRewriteAfterPrivacyNotice(t *testing.T) {
-	h := newHarness(t, bot.Config{Guard: verbatim{}})
+	h := newHarness(t, bot.Config{Pseudonymiser: verbatim{}})
 	for _, l := range [][2]string{{"ann", "/start incident"}, {"bob", "/join"}, {"ann", "/bring"}, {"ann", "/next"}} {
 		h.say(l[0], l[1])
 	}

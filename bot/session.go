@@ -18,8 +18,8 @@ const (
 // schemaVersion is stored with every session so that later versions can migrate.
 const schemaVersion = 1
 
-// Session is the state of one intervision or solo reflection, stored as JSON.
-type Session struct {
+// session is the state of one intervision or solo reflection, stored as JSON.
+type session struct {
 	V       int      `json:"v"`
 	Method  string   `json:"method"`
 	Lang    string   `json:"lang"`
@@ -27,11 +27,13 @@ type Session struct {
 	Status  string   `json:"status"`
 	Starter string   `json:"starter"`
 	Bringer string   `json:"bringer,omitempty"`
-	Members []Member `json:"members,omitempty"`
-	// Step is the index into the method's phases followed by the closing phases.
-	Step int `json:"step"`
-	// Turns are the contributions, pseudonymised when a Guard is set.
-	Turns []Turn `json:"turns,omitempty"`
+	Members []member `json:"members,omitempty"`
+	// PhaseIndex is the index into the method's phases followed by the closing phases
+	// (its JSON name "step" is kept, so records of earlier versions load).
+	PhaseIndex int `json:"step"`
+	// Contributions are what members wrote, pseudonymised when a Pseudonymiser is set (stored
+	// as "turns").
+	Contributions []contribution `json:"turns,omitempty"`
 	// Asked are the ids of the reflective questions asked, so none repeats.
 	Asked []string `json:"asked,omitempty"`
 	// Themes counts the themes recognised so far.
@@ -43,56 +45,56 @@ type Session struct {
 	LastConcrete bool   `json:"last_concrete,omitempty"`
 	// Nudged marks that the last quiet member of this phase was invited.
 	Nudged bool `json:"nudged,omitempty"`
-	// NudgedStep marks that the next step was already asked to be made concrete.
-	NudgedStep bool `json:"nudged_step,omitempty"`
-	// Pseudonyms is the Guard's table: opaque keys, never original values.
+	// NudgedNextStep marks that the next step was already asked to be made concrete.
+	NudgedNextStep bool `json:"nudged_step,omitempty"`
+	// Pseudonyms is the Pseudonymiser's table: opaque keys, never original values.
 	Pseudonyms map[string]string `json:"pseudonyms,omitempty"`
 	// Summary is the closing summary, kept after the case text is dropped.
 	Summary string `json:"summary,omitempty"`
 	Kept    bool   `json:"kept,omitempty"`
 	// SummaryUsers are the ids whose words the summary quotes, for forget.
 	SummaryUsers []string `json:"summary_users,omitempty"`
-	Started      Stamp    `json:"started"`
-	Updated      Stamp    `json:"updated"`
+	Started      stamp    `json:"started"`
+	Updated      stamp    `json:"updated"`
 	// PhaseStarted is when the current phase began.
-	PhaseStarted Stamp `json:"phase_started"`
+	PhaseStarted stamp `json:"phase_started"`
 	// Finished is when the session closed.
-	Finished Stamp `json:"finished,omitempty"`
+	Finished stamp `json:"finished,omitempty"`
 
 	encoded []encodedTurn // JSON of Turns, reused by encode; never stored
 }
 
-// Member is a participant.
-type Member struct {
+// member is a participant.
+type member struct {
 	ID     string `json:"id"`
 	Name   string `json:"name"`
-	Joined Stamp  `json:"joined"`
+	Joined stamp  `json:"joined"`
 }
 
-// Turn is one contribution.
-type Turn struct {
+// contribution is one contribution.
+type contribution struct {
 	Phase    string `json:"phase"`
 	User     string `json:"user"`
 	Name     string `json:"name"`
 	Text     string `json:"text"`
-	At       Stamp  `json:"at"`
+	At       stamp  `json:"at"`
 	Question string `json:"question,omitempty"` // the bot's question this answers (solo)
 }
 
-// Stamp is a time in Unix seconds: compact, and cheap to encode on every step.
-type Stamp int64
+// stamp is a time in Unix seconds: compact, and cheap to encode on every turn.
+type stamp int64
 
-// stamp converts a time.
-func stamp(t time.Time) Stamp { return Stamp(t.Unix()) }
+// stampOf converts a time.
+func stampOf(t time.Time) stamp { return stamp(t.Unix()) }
 
 // Time converts back, in UTC.
-func (s Stamp) Time() time.Time { return time.Unix(int64(s), 0).UTC() }
+func (s stamp) Time() time.Time { return time.Unix(int64(s), 0).UTC() }
 
-func decodeSession(b []byte) (*Session, error) {
+func decodeSession(b []byte) (*session, error) {
 	if len(b) == 0 {
 		return nil, nil
 	}
-	var s Session
+	var s session
 	if err := json.Unmarshal(b, &s); err != nil {
 		return nil, fmt.Errorf("decode session: %w", err)
 	}
@@ -102,37 +104,37 @@ func decodeSession(b []byte) (*Session, error) {
 // encode renders the session as JSON. Turns are the bulk of a session and rarely
 // change once written, so each turn's JSON is kept (in memory only) and reused while
 // the turn is unchanged; the rest is encoded afresh.
-func (s *Session) encode() ([]byte, error) {
+func (s *session) encode() ([]byte, error) {
 	head := *s
-	head.Turns = nil
+	head.Contributions = nil
 	head.encoded = nil
 	b, err := json.Marshal(&head)
 	if err != nil {
 		return nil, fmt.Errorf("encode session: %w", err)
 	}
-	if len(s.Turns) == 0 {
+	if len(s.Contributions) == 0 {
 		return b, nil
 	}
-	if len(s.encoded) > len(s.Turns) {
-		s.encoded = s.encoded[:len(s.Turns)]
+	if len(s.encoded) > len(s.Contributions) {
+		s.encoded = s.encoded[:len(s.Contributions)]
 	}
 	size := len(b) + len(`,"turns":[]`)
-	for i := range s.Turns {
+	for i := range s.Contributions {
 		if i >= len(s.encoded) {
 			s.encoded = append(s.encoded, encodedTurn{})
 		}
-		if e := &s.encoded[i]; e.json == nil || e.turn != s.Turns[i] {
-			if e.json, err = json.Marshal(&s.Turns[i]); err != nil {
+		if e := &s.encoded[i]; e.json == nil || e.turn != s.Contributions[i] {
+			if e.json, err = json.Marshal(&s.Contributions[i]); err != nil {
 				return nil, fmt.Errorf("encode turn: %w", err)
 			}
-			e.turn = s.Turns[i]
+			e.turn = s.Contributions[i]
 		}
 		size += len(s.encoded[i].json) + 1
 	}
 	out := make([]byte, 0, size)
 	out = append(out, b[:len(b)-1]...) // drop the closing brace
 	out = append(out, `,"turns":[`...)
-	for i := range s.Turns {
+	for i := range s.Contributions {
 		if i > 0 {
 			out = append(out, ',')
 		}
@@ -143,11 +145,11 @@ func (s *Session) encode() ([]byte, error) {
 
 // encodedTurn is a turn with its JSON.
 type encodedTurn struct {
-	turn Turn
+	turn contribution
 	json []byte
 }
 
-func (s *Session) member(id string) *Member {
+func (s *session) member(id string) *member {
 	for i := range s.Members {
 		if s.Members[i].ID == id {
 			return &s.Members[i]
@@ -156,18 +158,18 @@ func (s *Session) member(id string) *Member {
 	return nil
 }
 
-func (s *Session) isMember(id string) bool { return s.member(id) != nil }
+func (s *session) isMember(id string) bool { return s.member(id) != nil }
 
 // role returns prompts.RoleBringer or prompts.RolePeers for a member.
-func (s *Session) role(id string) string {
+func (s *session) role(id string) string {
 	if id == s.Bringer {
 		return prompts.RoleBringer
 	}
 	return prompts.RolePeers
 }
 
-func (s *Session) peers() []Member {
-	var out []Member
+func (s *session) peers() []member {
+	var out []member
 	for _, m := range s.Members {
 		if m.ID != s.Bringer {
 			out = append(out, m)
@@ -176,14 +178,14 @@ func (s *Session) peers() []Member {
 	return out
 }
 
-func (s *Session) name(id string) string {
+func (s *session) name(id string) string {
 	if m := s.member(id); m != nil {
 		return m.Name
 	}
 	return id
 }
 
-func (s *Session) asked(id string) bool {
+func (s *session) asked(id string) bool {
 	for _, a := range s.Asked {
 		if a == id {
 			return true
@@ -192,7 +194,7 @@ func (s *Session) asked(id string) bool {
 	return false
 }
 
-func (s *Session) askedSet() map[string]bool {
+func (s *session) askedSet() map[string]bool {
 	out := make(map[string]bool, len(s.Asked))
 	for _, a := range s.Asked {
 		out[a] = true
@@ -201,8 +203,8 @@ func (s *Session) askedSet() map[string]bool {
 }
 
 // contributed reports whether user wrote in phase.
-func (s *Session) contributed(user, phase string) bool {
-	for _, t := range s.Turns {
+func (s *session) contributed(user, phase string) bool {
+	for _, t := range s.Contributions {
 		if t.User == user && t.Phase == phase {
 			return true
 		}
@@ -210,7 +212,7 @@ func (s *Session) contributed(user, phase string) bool {
 	return false
 }
 
-func (s *Session) removeMember(id string) {
+func (s *session) removeMember(id string) {
 	out := s.Members[:0]
 	for _, m := range s.Members {
 		if m.ID != id {

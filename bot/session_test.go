@@ -9,20 +9,22 @@ import (
 // TestEncodeReusesTurnsCorrectly changes turns in every way the engine does and
 // checks that the encoding, with its reused turn JSON, always equals a plain one.
 func TestEncodeReusesTurnsCorrectly(t *testing.T) {
-	s := &Session{V: 1, Method: "incident", Lang: "nl", Status: statusRunning, Themes: map[string]int{"context": 2}}
+	s := &session{V: 1, Method: "incident", Lang: "nl", Status: statusRunning, Themes: map[string]int{"context": 2}}
 	steps := []struct {
 		name   string
 		change func()
 	}{
 		{"empty", func() {}},
-		{"append", func() { s.Turns = append(s.Turns, Turn{Phase: "a", User: "u1", Text: `say "hi" <@x> ✓`, At: 5}) }},
-		{"append more", func() {
-			s.Turns = append(s.Turns, Turn{Phase: "b", User: "u2", Text: "two"}, Turn{Phase: "b", User: "u1", Text: "three"})
+		{"append", func() {
+			s.Contributions = append(s.Contributions, contribution{Phase: "a", User: "u1", Text: `say "hi" <@x> ✓`, At: 5})
 		}},
-		{"rewrite a turn", func() { s.Turns[1].Text = "rewritten" }},
-		{"forget the first", func() { s.Turns = s.Turns[1:] }},
-		{"drop all", func() { s.Turns = nil }},
-		{"again", func() { s.Turns = append(s.Turns, Turn{Phase: "c", User: "u3", Text: "again"}) }},
+		{"append more", func() {
+			s.Contributions = append(s.Contributions, contribution{Phase: "b", User: "u2", Text: "two"}, contribution{Phase: "b", User: "u1", Text: "three"})
+		}},
+		{"rewrite a turn", func() { s.Contributions[1].Text = "rewritten" }},
+		{"forget the first", func() { s.Contributions = s.Contributions[1:] }},
+		{"drop all", func() { s.Contributions = nil }},
+		{"again", func() { s.Contributions = append(s.Contributions, contribution{Phase: "c", User: "u3", Text: "again"}) }},
 	}
 	for _, st := range steps {
 		st.change()
@@ -30,7 +32,7 @@ func TestEncodeReusesTurnsCorrectly(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var back Session
+		var back session
 		if err := json.Unmarshal(got, &back); err != nil {
 			t.Fatalf("%s: invalid JSON %s: %v", st.name, got, err)
 		}

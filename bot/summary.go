@@ -8,17 +8,17 @@ import (
 
 // summary renders the session's phases as Markdown: what was asked and said, the
 // takeaway and the next step.
-func (st *step) summary() string {
-	s := st.sess
+func (tr *turn) summary() string {
+	s := tr.sess
 	var b strings.Builder
-	b.WriteString(st.msg("summary.head", "method", st.methodTitle(), "date", s.Started.Time().Format("2006-01-02")))
+	b.WriteString(tr.msg("summary.head", "method", tr.methodTitle(), "date", s.Started.Time().Format("2006-01-02")))
 	b.WriteString("\n")
 	if s.Mode == prompts.ModeGroup {
 		var peers []string
 		for _, m := range s.peers() {
 			peers = append(peers, Quote(m.Name))
 		}
-		b.WriteString(st.msg("summary.people", "bringer", st.bringerName(), "peers", strings.Join(peers, ", ")))
+		b.WriteString(tr.msg("summary.people", "bringer", tr.bringerName(), "peers", strings.Join(peers, ", ")))
 		b.WriteString("\n")
 	}
 	// Everyone the summary names or quotes, so that forget can drop it.
@@ -28,9 +28,9 @@ func (st *step) summary() string {
 		users[m.ID] = true
 		s.SummaryUsers = append(s.SummaryUsers, m.ID)
 	}
-	for _, ph := range st.steps() {
+	for _, ph := range tr.phases() {
 		var lines []string
-		for _, t := range s.Turns {
+		for _, t := range s.Contributions {
 			if t.Phase != ph.ID {
 				continue
 			}
@@ -51,12 +51,12 @@ func (st *step) summary() string {
 		if len(lines) == 0 {
 			continue
 		}
-		b.WriteString("\n**" + ph.Title.In(st.lang) + "**\n")
+		b.WriteString("\n**" + ph.Title.In(tr.lang) + "**\n")
 		b.WriteString(strings.Join(lines, "\n"))
 		b.WriteString("\n")
 	}
-	if len(s.Turns) == 0 {
-		b.WriteString("\n" + st.msg("summary.empty") + "\n")
+	if len(s.Contributions) == 0 {
+		b.WriteString("\n" + tr.msg("summary.empty") + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
 }

@@ -29,11 +29,11 @@ func (e *Engine) forget(ctx context.Context, ev Event, lang string) (Outcome, er
 			if err != nil || sess == nil {
 				return state.Change{}, err
 			}
-			n, touched = sess.forget(ev.User.ID, stamp(now))
+			n, touched = sess.forget(ev.User.ID, stampOf(now))
 			switch {
 			case !touched:
 				return state.Change{TTL: e.ttl(sess, now)}, nil
-			case len(sess.Members) == 0 && len(sess.Turns) == 0 || sess.Mode == prompts.ModeSolo && sess.Starter == ev.User.ID:
+			case len(sess.Members) == 0 && len(sess.Contributions) == 0 || sess.Mode == prompts.ModeSolo && sess.Starter == ev.User.ID:
 				return state.Change{Delete: true}, nil
 			}
 			b, err := sess.encode()
@@ -78,7 +78,7 @@ func (e *Engine) forgetAsk(ctx context.Context, ev Event, lang string) (Outcome,
 	}
 	for _, sess := range found {
 		n := 0
-		for _, t := range sess.Turns {
+		for _, t := range sess.Contributions {
 			if t.User == ev.User.ID {
 				n++
 			}
@@ -95,17 +95,17 @@ func (e *Engine) forgetAsk(ctx context.Context, ev Event, lang string) (Outcome,
 
 // forget removes a user's traces from the session; it reports the number of turns
 // removed and whether anything changed.
-func (s *Session) forget(user string, now Stamp) (int, bool) {
+func (s *session) forget(user string, now stamp) (int, bool) {
 	n := 0
-	kept := s.Turns[:0]
-	for _, t := range s.Turns {
+	kept := s.Contributions[:0]
+	for _, t := range s.Contributions {
 		if t.User == user {
 			n++
 			continue
 		}
 		kept = append(kept, t)
 	}
-	s.Turns = kept
+	s.Contributions = kept
 	touched := n > 0
 	if s.isMember(user) {
 		s.removeMember(user)
@@ -146,7 +146,7 @@ func (e *Engine) export(ctx context.Context, ev Event, lang string) (Outcome, er
 	}
 	for _, sess := range found {
 		var lines []string
-		for _, t := range sess.Turns {
+		for _, t := range sess.Contributions {
 			if t.User == ev.User.ID {
 				lines = append(lines, "- "+Quote(strings.Join(strings.Fields(t.Text), " ")))
 			}
@@ -173,8 +173,8 @@ func (e *Engine) export(ctx context.Context, ev Event, lang string) (Outcome, er
 }
 
 // sessions reads the sessions stored under keys; keys without one are skipped.
-func (e *Engine) sessions(ctx context.Context, keys []state.Key) ([]*Session, error) {
-	var out []*Session
+func (e *Engine) sessions(ctx context.Context, keys []state.Key) ([]*session, error) {
+	var out []*session
 	for _, k := range keys {
 		b, err := e.store.Get(ctx, k)
 		if err != nil {

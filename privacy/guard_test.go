@@ -9,7 +9,7 @@ import (
 	"github.com/intervision-bot/intervision/privacy"
 )
 
-var _ bot.Guard = (*privacy.Guard)(nil)
+var _ bot.Pseudonymiser = (*privacy.Guard)(nil)
 
 func TestPseudonymise(t *testing.T) {
 	for _, c := range []struct {

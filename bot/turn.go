@@ -1,0 +1,436 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/intervision-bot/intervision/prompts"
+	"github.com/intervision-bot/intervision/state"
+)
+
+// turn decides one event for one session. It only changes its own copy of the session;
+// the store commits the result, or calls the update function again on a conflict.
+type turn struct {
+	ctx      context.Context
+	e        *Engine
+	ev       Event
+	sess     *session // nil when the conversation has no session
+	lang     string
+	replies  []Reply
+	dirty    bool
+	deleted  bool
+	closed   bool // the session closed and its record was deleted
+	planned  *plannedFor
+	nextStep string // a next step the case bringer named in this turn
+	joined   bool   // the user became a member: index them for forget and export
+}
+
+func (tr *turn) msg(key string, pairs ...string) string { return tr.e.msg(key, tr.lang, pairs...) }
+
+// say adds a public reply.
+func (tr *turn) say(text string, actions ...Action) {
+	tr.replies = append(tr.replies, Reply{Text: text, Actions: actions})
+}
+
+// tell adds a reply only the event's user sees.
+func (tr *turn) tell(text string, actions ...Action) {
+	tr.replies = append(tr.replies, Reply{To: tr.ev.User.ID, Text: text, Actions: actions})
+}
+
+func (tr *turn) user() string { return tr.ev.User.ID }
+
+// change is what the store commits.
+func (tr *turn) change() (state.Change, error) {
+	if tr.deleted {
+		return state.Change{Delete: true}, nil
+	}
+	if !tr.dirty || tr.sess == nil {
+		return state.Change{TTL: tr.e.ttl(tr.sess, tr.ev.Time)}, nil
+	}
+	tr.sess.Updated = stampOf(tr.ev.Time)
+	b, err := tr.sess.encode()
+	if err != nil {
+		return state.Change{}, err
+	}
+	ch := state.Change{Data: b, TTL: tr.e.ttl(tr.sess, tr.ev.Time)}
+	if tr.joined {
+		ch.Users = []string{tr.user()}
+	}
+	return ch, nil
+}
+
+// phaseID names where the session stands, for transcripts.
+func (tr *turn) phaseID() string {
+	s := tr.sess
+	switch {
+	case tr.closed:
+		return statusDone
+	case s == nil || tr.deleted:
+		return ""
+	case s.Status == statusLobby, s.Status == statusDone:
+		return s.Status
+	}
+	if ph := tr.phase(); ph != nil {
+		return ph.ID
+	}
+	return ""
+}
+
+// run dispatches the event.
+func (tr *turn) run(cmd *command) {
+	if tr.running() && tr.phase() == nil {
+		// The session's method or phase is gone: a pack was removed or edited since.
+		if cmd != nil && cmd.word == "end" {
+			tr.end()
+			return
+		}
+		tr.tell(tr.msg("session.broken"))
+		return
+	}
+	if cmd == nil {
+		tr.handleText()
+		return
+	}
+	switch cmd.word {
+	case "start", "solo":
+		tr.start(*cmd)
+	case "join":
+		tr.join()
+	case "leave":
+		tr.leave()
+	case "bring":
+		tr.bring()
+	case "next":
+		tr.next()
+	case "status":
+		tr.tell(tr.status())
+	case "methods":
+		tr.tell(tr.methods())
+	case "help":
+		tr.tell(tr.help())
+	case "end":
+		tr.end()
+	case "keep":
+		tr.keep(*cmd)
+	case "rewrite":
+		tr.rewrite(*cmd)
+	default:
+		tr.tell(tr.msg("command.unknown", "word", Quote(strings.Join(cmd.args, " ")), "now", tr.possible()))
+	}
+}
+
+// running reports whether a session is walking its phases.
+func (tr *turn) running() bool { return tr.sess != nil && tr.sess.Status == statusRunning }
+
+// active reports whether a session exists and has not ended.
+func (tr *turn) active() bool { return tr.sess != nil && tr.sess.Status != statusDone }
+
+// needSession replies why a command cannot run when there is no active session.
+func (tr *turn) needSession() bool {
+	switch {
+	case tr.sess == nil:
+		tr.tell(tr.msg("session.none"), Action{Label: tr.msg("button.start"), Command: "start", Primary: true})
+		return false
+	case tr.sess.Status == statusDone:
+		tr.tell(tr.msg("session.ended"))
+		return false
+	}
+	return true
+}
+
+// needMember replies when the user is not in the session.
+func (tr *turn) needMember() bool {
+	if !tr.needSession() {
+		return false
+	}
+	if !tr.sess.isMember(tr.user()) {
+		tr.notMember()
+		return false
+	}
+	return true
+}
+
+// notMember tells a stranger how to take part, or that a solo reflection is private.
+func (tr *turn) notMember() {
+	if tr.sess.Mode == prompts.ModeSolo {
+		tr.tell(tr.msg("join.solo"))
+		return
+	}
+	tr.tell(tr.msg("member.not"), Action{Label: tr.msg("button.join"), Command: "join", Primary: true})
+}
+
+// leads reports whether the user may steer the session: the case bringer or starter.
+func (tr *turn) leads() bool {
+	return tr.user() == tr.sess.Bringer || tr.user() == tr.sess.Starter
+}
+
+func (tr *turn) start(c command) {
+	if tr.active() {
+		tr.tell(tr.msg("start.already", "method", tr.methodTitle(), "phase", tr.phaseTitle()))
+		return
+	}
+	if tr.sess != nil && tr.sess.Kept && !tr.ev.Conv.Direct {
+		// A thread keeps its summary; a DM holds one session at a time, and its kept
+		// summary was posted there already.
+		tr.tell(tr.msg("start.kept"))
+		return
+	}
+	o, problem := tr.e.parseStart(c, tr.ev, tr.lang)
+	if problem != "" {
+		tr.tell(problem)
+		return
+	}
+	m, _ := tr.e.lib.Method(o.method)
+	now := tr.ev.Time
+	tr.lang = o.lang
+	tr.sess = &session{
+		V: schemaVersion, Method: m.ID, Lang: o.lang, Mode: o.mode, Status: statusLobby,
+		Starter: tr.user(), Members: []member{{ID: tr.user(), Name: tr.ev.User.Name, Joined: stampOf(now)}},
+		Started: stampOf(now), PhaseStarted: stampOf(now),
+	}
+	tr.dirty, tr.joined = true, true
+	if o.mode == prompts.ModeSolo {
+		tr.sess.Bringer = tr.user()
+		tr.sess.Status = statusRunning
+		tr.say(tr.msg("start.solo", "method", m.Title.In(o.lang), "summary", m.Summary.In(o.lang),
+			"minutes", fmt.Sprint(m.Duration.Minutes())) + "\n" + tr.msg("privacy.reminder"))
+		tr.lookBack()
+		tr.enterPhase()
+		return
+	}
+	tr.say(tr.msg("start.group", "method", m.Title.In(o.lang), "summary", m.Summary.In(o.lang),
+		"minutes", fmt.Sprint(m.Duration.Minutes()), "name", Quote(tr.ev.User.Name))+"\n"+tr.msg("privacy.reminder"),
+		Action{Label: tr.msg("button.join"), Command: "join"},
+		Action{Label: tr.msg("button.bring"), Command: "bring"},
+		Action{Label: tr.msg("button.begin"), Command: "next", Primary: true})
+}
+
+func (tr *turn) join() {
+	if !tr.needSession() {
+		return
+	}
+	if tr.sess.isMember(tr.user()) {
+		tr.tell(tr.msg("join.already", "people", tr.people()))
+		return
+	}
+	if tr.sess.Mode == prompts.ModeSolo {
+		tr.tell(tr.msg("join.solo"))
+		return
+	}
+	tr.sess.Members = append(tr.sess.Members, member{ID: tr.user(), Name: tr.ev.User.Name, Joined: stampOf(tr.ev.Time)})
+	tr.dirty, tr.joined = true, true
+	tr.say(tr.msg("join.done", "name", Quote(tr.ev.User.Name), "people", tr.people()))
+}
+
+func (tr *turn) leave() {
+	if !tr.needMember() {
+		return
+	}
+	if tr.user() == tr.sess.Bringer && tr.running() {
+		tr.tell(tr.msg("leave.bringer." + tr.sess.Mode))
+		return
+	}
+	if tr.user() == tr.sess.Bringer {
+		tr.sess.Bringer = ""
+	}
+	tr.sess.removeMember(tr.user())
+	tr.dirty = true
+	if len(tr.sess.Members) == 0 {
+		tr.deleted = true // nobody left in a session that never began
+		tr.say(tr.msg("leave.last", "name", Quote(tr.ev.User.Name)))
+		return
+	}
+	if tr.user() == tr.sess.Starter {
+		// Someone must be able to begin or end: the case bringer, else the first to join.
+		tr.sess.Starter = tr.sess.Members[0].ID
+		if tr.sess.Bringer != "" {
+			tr.sess.Starter = tr.sess.Bringer
+		}
+	}
+	tr.say(tr.msg("leave.done", "name", Quote(tr.ev.User.Name), "people", tr.people()))
+}
+
+func (tr *turn) bring() {
+	if !tr.needSession() {
+		return
+	}
+	switch {
+	case tr.sess.Bringer == tr.user():
+		tr.tell(tr.msg("bring.already"))
+		return
+	case tr.sess.Bringer != "":
+		tr.tell(tr.msg("bring.taken", "name", Quote(tr.sess.name(tr.sess.Bringer))))
+		return
+	case tr.running():
+		tr.tell(tr.msg("bring.running"))
+		return
+	}
+	if !tr.sess.isMember(tr.user()) {
+		tr.sess.Members = append(tr.sess.Members, member{ID: tr.user(), Name: tr.ev.User.Name, Joined: stampOf(tr.ev.Time)})
+		tr.joined = true
+	}
+	tr.sess.Bringer = tr.user()
+	tr.dirty = true
+	tr.say(tr.msg("bring.done", "name", Quote(tr.ev.User.Name), "people", tr.people()),
+		Action{Label: tr.msg("button.join"), Command: "join"},
+		Action{Label: tr.msg("button.begin"), Command: "next", Primary: true})
+	tr.lookBack()
+}
+
+func (tr *turn) next() {
+	if !tr.needMember() {
+		return
+	}
+	if !tr.leads() {
+		tr.tell(tr.msg("next.not_lead", "bringer", tr.bringerName(), "starter", Quote(tr.sess.name(tr.sess.Starter))))
+		return
+	}
+	if tr.sess.Status == statusLobby {
+		switch {
+		case tr.sess.Bringer == "":
+			tr.tell(tr.msg("next.need_bringer"), Action{Label: tr.msg("button.bring"), Command: "bring", Primary: true})
+			return
+		case len(tr.sess.peers()) == 0:
+			tr.tell(tr.msg("next.need_peer"))
+			return
+		}
+		tr.sess.Status = statusRunning
+		tr.sess.PhaseIndex = 0
+		tr.dirty = true
+		tr.enterPhase()
+		return
+	}
+	tr.advance()
+}
+
+func (tr *turn) end() {
+	if !tr.needMember() {
+		return
+	}
+	if !tr.leads() {
+		tr.tell(tr.msg("end.not_lead", "bringer", tr.bringerName(), "starter", Quote(tr.sess.name(tr.sess.Starter))))
+		return
+	}
+	tr.say(tr.msg("end.early."+tr.sess.Mode, "name", Quote(tr.ev.User.Name)))
+	tr.finish()
+}
+
+// keep either keeps the summary of a finished session (case bringer) or, with text,
+// replaces the user's last message with that text exactly as written: the explicit
+// confirmation after a privacy notice.
+func (tr *turn) keep(c command) {
+	if text := strings.TrimSpace(c.rest); text != "" {
+		if !tr.needMember() {
+			return
+		}
+		if !tr.running() {
+			tr.tell(tr.msg("lobby.wait"))
+			return
+		}
+		i := tr.lastTurn(tr.user())
+		if i < 0 {
+			tr.contribute(text, false)
+			return
+		}
+		if !tr.allowedText(i, text) {
+			return
+		}
+		tr.sess.Contributions[i].Text = text
+		tr.dirty = true
+		tr.tell(tr.msg("keep.text_done"))
+		return
+	}
+	if tr.sess == nil || tr.sess.Status != statusDone {
+		tr.tell(tr.msg("keep.not_done"))
+		return
+	}
+	if tr.user() != tr.sess.Bringer {
+		tr.tell(tr.msg("keep.not_bringer", "bringer", tr.bringerName()))
+		return
+	}
+	if tr.sess.Kept {
+		tr.tell(tr.msg("keep.already"))
+		return
+	}
+	tr.sess.Kept = true
+	tr.sess.Contributions = nil
+	tr.sess.Pseudonyms = nil
+	tr.dirty = true
+	tr.say(tr.msg("keep.done"))
+}
+
+// rewrite replaces the user's last message, in whichever phase it was written.
+func (tr *turn) rewrite(c command) {
+	if !tr.needMember() {
+		return
+	}
+	if !tr.running() {
+		tr.tell(tr.msg("lobby.wait"))
+		return
+	}
+	text := strings.TrimSpace(c.rest)
+	i := tr.lastTurn(tr.user())
+	if text == "" || i < 0 {
+		tr.tell(tr.msg("rewrite.how"))
+		return
+	}
+	if !tr.allowedText(i, text) {
+		return
+	}
+	clean, kinds := tr.pseudonymise(text)
+	tr.sess.Contributions[i].Text = clean
+	tr.dirty = true
+	tr.tell(tr.msg("rewrite.done"))
+	tr.privacyNotice(kinds, clean)
+}
+
+// lastTurn is the index of the user's last message, or -1.
+func (tr *turn) lastTurn(user string) int {
+	for i := len(tr.sess.Contributions) - 1; i >= 0; i-- {
+		if tr.sess.Contributions[i].User == user {
+			return i
+		}
+	}
+	return -1
+}
+
+// allowedText keeps the rule of the phase turn i was written in: no advice from peers
+// while only questions may be asked.
+func (tr *turn) allowedText(i int, text string) bool {
+	for _, ph := range tr.phases() {
+		if ph.ID == tr.sess.Contributions[i].Phase && ph.Rule == prompts.RuleQuestions &&
+			tr.sess.role(tr.user()) == prompts.RolePeers && tr.e.reader.Advice(text, tr.lang) {
+			tr.tell(tr.msg("rule.questions_only"))
+			return false
+		}
+	}
+	return true
+}
+
+func (tr *turn) methodTitle() string {
+	if m, ok := tr.e.lib.Method(tr.sess.Method); ok {
+		return m.Title.In(tr.lang)
+	}
+	return tr.sess.Method
+}
+
+func (tr *turn) bringerName() string {
+	if tr.sess.Bringer == "" {
+		return tr.msg("role.nobody")
+	}
+	return Quote(tr.sess.name(tr.sess.Bringer))
+}
+
+// people lists the members with the case bringer marked.
+func (tr *turn) people() string {
+	names := make([]string, 0, len(tr.sess.Members))
+	for _, m := range tr.sess.Members {
+		n := Quote(m.Name)
+		if m.ID == tr.sess.Bringer {
+			n += " (" + tr.msg("role.bringer") + ")"
+		}
+		names = append(names, n)
+	}
+	return strings.Join(names, ", ")
+}
