@@ -13,17 +13,10 @@ import (
 	"github.com/intervision-bot/intervision/prompts"
 )
 
-// Scorer is an optional extra theme model (for example a local classifier). Its scores
-// are added to the cue scores; it is asked only for the themes of prompts.Themes.
-type Scorer interface {
-	Score(text, lang string) map[string]float64
-}
-
 // Reader is the theme-aware bot.Reader.
 type Reader struct {
-	lib     *prompts.Library
-	langs   map[string]*langCues
-	scorers []Scorer
+	lib   *prompts.Library
+	langs map[string]*langCues
 }
 
 var _ bot.Reader = (*Reader)(nil)
@@ -45,6 +38,3 @@ func New(lib *prompts.Library, extra ...fs.FS) (*Reader, error) {
 	}
 	return r, nil
 }
-
-// AddScorer adds an extra theme model whose scores are summed with the cue scores.
-func (r *Reader) AddScorer(s Scorer) { r.scorers = append(r.scorers, s) }

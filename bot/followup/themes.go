@@ -3,7 +3,6 @@ package followup
 import (
 	"math"
 	"sort"
-	"strings"
 
 	"github.com/intervision-bot/intervision/prompts"
 )
@@ -56,17 +55,6 @@ func (r *Reader) read(d doc, lc *langCues) []ThemeScore {
 	for _, c := range lc.decision {
 		hit("decision-making", c)
 	}
-	for _, sc := range r.scorers {
-		for id, v := range sc.Score(strings.Join(d.words(sentence{0, len(d.toks), false}), " "), lc.lang) {
-			if v <= 0 || !isTheme(id) {
-				continue
-			}
-			if scores[id] == nil {
-				scores[id] = &ThemeScore{ID: id}
-			}
-			scores[id].Score += v
-		}
-	}
 	order := map[string]int{}
 	for i, id := range prompts.Themes {
 		order[id] = i
@@ -86,13 +74,4 @@ func (r *Reader) read(d doc, lc *langCues) []ThemeScore {
 		return order[out[i].ID] < order[out[j].ID]
 	})
 	return out
-}
-
-func isTheme(id string) bool {
-	for _, t := range prompts.Themes {
-		if t == id {
-			return true
-		}
-	}
-	return false
 }
