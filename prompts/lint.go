@@ -41,8 +41,17 @@ var (
 var (
 	topKeys      = keySet("id", "modes", "duration", "title", "summary", "phases", "questions", "closing", "messages")
 	phaseKeys    = keySet("id", "stage", "title", "instruction", "solo", "speakers", "listener", "rule", "done", "timebox", "asks", "modes", "questions")
-	questionKeys = keySet("id", "stages", "themes", "source", "text")
+	questionKeys = keySet("id", "kind", "stages", "themes", "source", "text")
 )
+
+// join lists values for a message: "a, b, c".
+func join[S ~string](values []S) string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = string(v)
+	}
+	return strings.Join(out, ", ")
+}
 
 func keySet(keys ...string) map[string]bool {
 	m := map[string]bool{}
@@ -537,6 +546,11 @@ func (l *linter) lintQuestion(n *yaml.Node, library bool) {
 			l.report(line, "question id %q is already used in %s", id, prev)
 		} else {
 			l.questions[id] = pos{l.file, line}
+		}
+	}
+	if kv, ok := keys["kind"]; ok {
+		if k := l.scalar(kv.value, where+" kind"); k != "" && !contains(QuestionKinds, QuestionKind(k)) {
+			l.report(kv.value.Line, "%s: unknown kind %q (use one of %s or leave it out)", where, k, join(QuestionKinds))
 		}
 	}
 	if kv, ok := keys["stages"]; ok {

@@ -78,13 +78,28 @@ func (d *Duration) UnmarshalText(b []byte) error {
 // Minutes returns the duration in whole minutes.
 func (d Duration) Minutes() int { return int(time.Duration(d) / time.Minute) }
 
+// QuestionKind marks a question the follow-up reader keeps for one of its rules.
+// Most questions have no kind.
+type QuestionKind string
+
+// Question kinds.
+const (
+	KindReframe  QuestionKind = "reframe"  // answers deficit language about parents with a question about meaning
+	KindConcrete QuestionKind = "concrete" // asks for one concrete detail after a vague answer
+	KindDecision QuestionKind = "decision" // asks who decided, or where the parents were when it was decided
+)
+
+// QuestionKinds lists every question kind.
+var QuestionKinds = []QuestionKind{KindReframe, KindConcrete, KindDecision}
+
 // Question is one reflective question.
 type Question struct {
-	ID     string   `yaml:"id"`
-	Stages []string `yaml:"stages"` // for library questions: the phase stages it fits
-	Themes []string `yaml:"themes"`
-	Source string   `yaml:"source"` // seed file that grounds it, e.g. 001_a326ac46bbf901bc.txt
-	Text   Text     `yaml:"text"`
+	ID     string       `yaml:"id"`
+	Kind   QuestionKind `yaml:"kind"`   // empty, or what rule of the follow-up reader the question serves
+	Stages []string     `yaml:"stages"` // for library questions: the phase stages it fits
+	Themes []string     `yaml:"themes"`
+	Source string       `yaml:"source"` // seed file that grounds it, e.g. 001_a326ac46bbf901bc.txt
+	Text   Text         `yaml:"text"`
 }
 
 // Phase is one step of a method.
@@ -140,7 +155,7 @@ func (p *Phase) SoloAsks() int {
 	return 1
 }
 
-func contains(list []string, s string) bool {
+func contains[S ~string](list []S, s S) bool {
 	for _, v := range list {
 		if v == s {
 			return true

@@ -115,12 +115,12 @@ func (a analysis) why(key string, pairs ...string) string {
 
 // FollowUp picks the next reflective question for a contribution (bot.Reader):
 //
-//   - deficit language about parents: a reframing question (id "reframe-…", else a
-//     non-participation question), Strong;
-//   - a decision taken without the parents: a decision-making question about the
-//     parents' part, Strong;
+//   - deficit language about parents: the reframing question the cue names (kind
+//     reframe), else a non-participation question, Strong;
+//   - a decision taken without the parents: a decision-making question, preferably one
+//     about the parents' part (kind decision), Strong;
 //   - a vague or very short answer: a question asking for one concrete detail
-//     (id "concrete-…"), never twice in a row;
+//     (kind concrete), never twice in a row;
 //   - otherwise the strongest theme's first unasked question of the pool; when no theme
 //     shows, the theme the session has looked at least.
 //
@@ -166,7 +166,7 @@ func (r *Reader) FollowUp(in bot.Reading) (bot.FollowUp, bool) {
 		}
 	}
 	if a.vague && !in.LastConcrete {
-		if q, ok := r.byPrefix(in, "concrete-"); ok {
+		if q, ok := r.byKind(in, prompts.KindConcrete); ok {
 			return done(q, say.why("concrete"), true, false)
 		}
 	}
@@ -213,7 +213,7 @@ func (r *Reader) neutral(in bot.Reading, a analysis, key string) (bot.FollowUp, 
 
 // special reports whether a question is kept for a rule (reframing, concrete detail).
 func special(q prompts.Question) bool {
-	return strings.HasPrefix(q.ID, "reframe-") || strings.HasPrefix(q.ID, "concrete-")
+	return q.Kind == prompts.KindReframe || q.Kind == prompts.KindConcrete
 }
 
 func hasTheme(q prompts.Question, id string) bool {
@@ -251,11 +251,11 @@ func (r *Reader) library() []prompts.Question {
 	return r.lib.Questions()
 }
 
-// byPrefix is the first unasked question with the id prefix, from the pool, else the library.
-func (r *Reader) byPrefix(in bot.Reading, prefix string) (prompts.Question, bool) {
+// byKind is the first unasked question of a kind, from the pool, else the library.
+func (r *Reader) byKind(in bot.Reading, kind prompts.QuestionKind) (prompts.Question, bool) {
 	for _, qs := range [][]prompts.Question{in.Pool, r.library()} {
 		for _, q := range qs {
-			if !in.Asked[q.ID] && strings.HasPrefix(q.ID, prefix) {
+			if !in.Asked[q.ID] && q.Kind == kind {
 				return q, true
 			}
 		}
@@ -264,7 +264,7 @@ func (r *Reader) byPrefix(in bot.Reading, prefix string) (prompts.Question, bool
 }
 
 // reframing is the question the deficit cue prefers, else a non-participation question
-// about meaning; each from the pool first, then from the library. Other "reframe-"
+// about meaning; each from the pool first, then from the library. Other reframe
 // questions are not used as a fallback: each quotes its own label ("You call the parent
 // unmotivated"), which the person may not have used.
 func (r *Reader) reframing(in bot.Reading, prefer string) (prompts.Question, bool) {
@@ -286,7 +286,8 @@ func (r *Reader) reframing(in bot.Reading, prefer string) (prompts.Question, boo
 }
 
 // decisionQuestion is the best unasked decision-making question, from the pool, else the
-// library: one whose main theme is decision-making and that names the parents first.
+// library: one whose main theme is decision-making and that is about the parents' part
+// (kind decision) first.
 func (r *Reader) decisionQuestion(in bot.Reading) (prompts.Question, bool) {
 	for _, qs := range [][]prompts.Question{in.Pool, r.library()} {
 		var best prompts.Question
@@ -299,8 +300,7 @@ func (r *Reader) decisionQuestion(in bot.Reading) (prompts.Question, bool) {
 			if q.Themes[0] == "decision-making" {
 				s += 2
 			}
-			if en := strings.ToLower(q.Text.In("en")); strings.Contains(en, "parent") ||
-				strings.Contains(en, "mother") || strings.Contains(en, "father") {
+			if q.Kind == prompts.KindDecision {
 				s++
 			}
 			if s > bestScore {
