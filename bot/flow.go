@@ -91,7 +91,7 @@ func (st *step) enterPhase() {
 	if ph.Rule == prompts.RuleQuestions {
 		lines = append(lines, st.msg("phase.rule.questions"))
 	}
-	if !closingStage(ph.Stage) { // the closing phases speak for themselves
+	if !closingStage(string(ph.Stage)) { // the closing phases speak for themselves
 		// The question reads what the group wrote in the phase before.
 		if f, ok := st.followUp(st.phaseText(st.sess.Step-1), prompts.RolePeers, ph, false); ok {
 			st.markAsked(f)
@@ -129,7 +129,7 @@ func (st *step) speakerNames(ph *prompts.Phase) string {
 }
 
 // roleNames renders the people in a role.
-func (st *step) roleNames(role string) string {
+func (st *step) roleNames(role prompts.Role) string {
 	if role == prompts.RoleBringer {
 		return st.bringerName() + " (" + st.msg("role.bringer") + ")"
 	}
@@ -182,7 +182,7 @@ func (st *step) contribute(text string, guard bool) {
 	if !st.solo() {
 		switch {
 		case ph.Listener == role:
-			st.tell(st.msg("rule.listen."+role, "phase", ph.Title.In(st.lang)))
+			st.tell(st.msg("rule.listen."+string(role), "phase", ph.Title.In(st.lang)))
 			return
 		case !ph.Speaks(role):
 			st.tell(st.msg("rule.wait", "phase", ph.Title.In(st.lang), "who", st.speakerNames(ph)))
@@ -310,9 +310,9 @@ func (st *step) askText(f FollowUp) string {
 // followUp asks the reader for a question and counts the themes it saw.
 // count adds the themes it recognised to the session's tally (not when it rereads
 // text that was counted before).
-func (st *step) followUp(text, role string, ph *prompts.Phase, count bool) (FollowUp, bool) {
+func (st *step) followUp(text string, role prompts.Role, ph *prompts.Phase, count bool) (FollowUp, bool) {
 	f, ok := st.e.reader.FollowUp(Reading{
-		Lang: st.lang, Text: text, Role: role, Solo: st.solo(), Stage: ph.Stage,
+		Lang: st.lang, Text: text, Role: string(role), Solo: st.solo(), Stage: string(ph.Stage),
 		Pool: st.pool(), Asked: st.sess.askedSet(), Themes: st.sess.Themes,
 		// Rereading a finished phase is no moment to ask for a concrete detail.
 		LastConcrete: st.sess.LastConcrete || !count,

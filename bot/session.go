@@ -159,7 +159,7 @@ func (s *Session) member(id string) *Member {
 func (s *Session) isMember(id string) bool { return s.member(id) != nil }
 
 // role returns prompts.RoleBringer or prompts.RolePeers for a member.
-func (s *Session) role(id string) string {
+func (s *Session) role(id string) prompts.Role {
 	if id == s.Bringer {
 		return prompts.RoleBringer
 	}

@@ -3,6 +3,7 @@ package prompts
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -38,7 +39,7 @@ func TestBuiltinMethodsLoad(t *testing.T) {
 			}
 			if m.Supports(ModeSolo) {
 				for _, lang := range Languages {
-					if p.InstructionFor(ModeSolo, lang) == p.Instruction.In(lang) && m.Supports(ModeGroup) {
+					if p.InstructionFor(ModeSolo, string(lang)) == p.Instruction.In(string(lang)) && m.Supports(ModeGroup) {
 						t.Errorf("%s/%s: no own solo instruction in %s", id, p.ID, lang)
 					}
 				}
@@ -83,18 +84,18 @@ func allQuestions(lib *Library) []Question {
 func TestQuestionCounts(t *testing.T) {
 	lib := MustBuiltin()
 	qs := allQuestions(lib)
-	perLang := map[string]int{}
-	perTheme := map[string]map[string]int{}
+	perLang := map[Language]int{}
+	perTheme := map[Theme]map[Language]int{}
 	kind := map[QuestionKind]int{}
 	for _, q := range qs {
 		for _, lang := range Languages {
-			if strings.TrimSpace(q.Text[lang]) == "" {
+			if strings.TrimSpace(q.Text[string(lang)]) == "" {
 				continue
 			}
 			perLang[lang]++
 			for _, th := range q.Themes {
 				if perTheme[th] == nil {
-					perTheme[th] = map[string]int{}
+					perTheme[th] = map[Language]int{}
 				}
 				perTheme[th][lang]++
 			}
@@ -102,15 +103,15 @@ func TestQuestionCounts(t *testing.T) {
 		kind[q.Kind]++
 		switch q.Kind {
 		case KindReframe:
-			if !contains(q.Themes, "non-participation") {
+			if !slices.Contains(q.Themes, "non-participation") {
 				t.Errorf("%s lacks theme non-participation", q.ID)
 			}
 		case KindConcrete:
-			if !contains(q.Themes, "strengths-safety") {
+			if !slices.Contains(q.Themes, "strengths-safety") {
 				t.Errorf("%s lacks theme strengths-safety", q.ID)
 			}
 		case KindDecision:
-			if !contains(q.Themes, "decision-making") {
+			if !slices.Contains(q.Themes, "decision-making") {
 				t.Errorf("%s lacks theme decision-making", q.ID)
 			}
 		}
@@ -144,7 +145,7 @@ func TestEveryUsedStageHasQuestions(t *testing.T) {
 		for _, p := range m.Phases {
 			inStage := 0
 			for _, q := range lib.Questions() {
-				if contains(q.Stages, p.Stage) {
+				if slices.Contains(q.Stages, p.Stage) {
 					inStage++
 				}
 			}

@@ -2,6 +2,7 @@ package followup
 
 import (
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/intervision-bot/intervision/bot"
@@ -174,8 +175,8 @@ func (r *Reader) FollowUp(in bot.Reading) (bot.FollowUp, bool) {
 		if t.Score < MinScore {
 			break
 		}
-		if q, ok := themeQuestion(in, t.ID); ok {
-			n := msgs.names[t.ID]
+		if q, ok := themeQuestion(in, prompts.Theme(t.ID)); ok {
+			n := msgs.names[prompts.Theme(t.ID)]
 			cue := ""
 			if len(t.Cues) > 0 {
 				cue = t.Cues[0]
@@ -190,11 +191,11 @@ func (r *Reader) FollowUp(in bot.Reading) (bot.FollowUp, bool) {
 
 // neutral picks a question for the theme the session has looked at least.
 func (r *Reader) neutral(in bot.Reading, a analysis, key string) (bot.FollowUp, bool) {
-	best, bestN := "", math.MaxInt
+	best, bestN := prompts.Theme(""), math.MaxInt
 	for _, id := range prompts.Themes {
-		if in.Themes[id] < bestN {
+		if in.Themes[string(id)] < bestN {
 			if _, ok := themeQuestion(in, id); ok {
-				best, bestN = id, in.Themes[id]
+				best, bestN = id, in.Themes[string(id)]
 			}
 		}
 	}
@@ -216,22 +217,13 @@ func special(q prompts.Question) bool {
 	return q.Kind == prompts.KindReframe || q.Kind == prompts.KindConcrete
 }
 
-func hasTheme(q prompts.Question, id string) bool {
-	for _, t := range q.Themes {
-		if t == id {
-			return true
-		}
-	}
-	return false
-}
-
 // themeQuestion is the pool's first unasked question whose main theme is id, else the
 // first that has id among its themes; rule questions only when nothing else fits.
-func themeQuestion(in bot.Reading, id string) (prompts.Question, bool) {
+func themeQuestion(in bot.Reading, id prompts.Theme) (prompts.Question, bool) {
 	passes := []func(prompts.Question) bool{
 		func(q prompts.Question) bool { return !special(q) && len(q.Themes) > 0 && q.Themes[0] == id },
-		func(q prompts.Question) bool { return !special(q) && hasTheme(q, id) },
-		func(q prompts.Question) bool { return hasTheme(q, id) },
+		func(q prompts.Question) bool { return !special(q) && slices.Contains(q.Themes, id) },
+		func(q prompts.Question) bool { return slices.Contains(q.Themes, id) },
 	}
 	for _, ok := range passes {
 		for _, q := range in.Pool {
@@ -277,7 +269,7 @@ func (r *Reader) reframing(in bot.Reading, prefer string) (prompts.Question, boo
 	}
 	for _, qs := range [][]prompts.Question{in.Pool, r.library()} {
 		for _, q := range qs {
-			if !in.Asked[q.ID] && hasTheme(q, "non-participation") && !special(q) {
+			if !in.Asked[q.ID] && slices.Contains(q.Themes, prompts.ThemeNonParticipation) && !special(q) {
 				return q, true
 			}
 		}
@@ -293,11 +285,11 @@ func (r *Reader) decisionQuestion(in bot.Reading) (prompts.Question, bool) {
 		var best prompts.Question
 		bestScore := -1
 		for _, q := range qs {
-			if in.Asked[q.ID] || special(q) || !hasTheme(q, "decision-making") {
+			if in.Asked[q.ID] || special(q) || !slices.Contains(q.Themes, prompts.ThemeDecisionMaking) {
 				continue
 			}
 			s := 0
-			if q.Themes[0] == "decision-making" {
+			if q.Themes[0] == prompts.ThemeDecisionMaking {
 				s += 2
 			}
 			if q.Kind == prompts.KindDecision {

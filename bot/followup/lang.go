@@ -19,21 +19,21 @@ func (r *Reader) detect(d doc) (string, bool) {
 			}
 		}
 	}
-	best, second := "en", 0
+	best, second := string(prompts.English), 0
 	bestN := -1
 	for _, l := range prompts.Languages {
-		n := counts[l]
+		n := counts[string(l)]
 		if n > bestN {
 			if bestN > second {
 				second = bestN
 			}
-			best, bestN = l, n
+			best, bestN = string(l), n
 		} else if n > second {
 			second = n
 		}
 	}
 	if bestN <= 0 {
-		return "en", false
+		return string(prompts.English), false
 	}
 	return best, bestN >= 3 && bestN >= 2*second
 }

@@ -32,7 +32,7 @@ func New(lib *prompts.Library, extra ...fs.FS) (*Reader, error) {
 		}
 	}
 	for _, l := range prompts.Languages {
-		if r.langs[l] == nil {
+		if r.langs[string(l)] == nil {
 			return nil, fmt.Errorf("followup: no cues for language %q", l)
 		}
 	}

@@ -8,12 +8,12 @@ import (
 	"github.com/intervision-bot/intervision/prompts"
 )
 
-func q(id string, themes ...string) prompts.Question {
+func q(id string, themes ...prompts.Theme) prompts.Question {
 	return prompts.Question{ID: id, Themes: themes, Text: prompts.Text{"en": "Q " + id + "?", "nl": "V " + id + "?"}}
 }
 
 // kq is q for a question kept for a rule of the reader.
-func kq(kind prompts.QuestionKind, id string, themes ...string) prompts.Question {
+func kq(kind prompts.QuestionKind, id string, themes ...prompts.Theme) prompts.Question {
 	x := q(id, themes...)
 	x.Kind = kind
 	return x

@@ -25,15 +25,15 @@ func (r *Reader) Read(text, lang string) []ThemeScore {
 }
 
 func (r *Reader) read(d doc, lc *langCues) []ThemeScore {
-	scores := map[string]*ThemeScore{}
-	hit := func(id string, c cue) {
+	scores := map[prompts.Theme]*ThemeScore{}
+	hit := func(id prompts.Theme, c cue) {
 		m, ok := c.p.find(d)
 		if !ok {
 			return
 		}
 		s := scores[id]
 		if s == nil {
-			s = &ThemeScore{ID: id}
+			s = &ThemeScore{ID: string(id)}
 			scores[id] = s
 		}
 		s.Score += c.w
@@ -50,14 +50,14 @@ func (r *Reader) read(d doc, lc *langCues) []ThemeScore {
 		}
 	}
 	for _, c := range lc.deficit {
-		hit("non-participation", c)
+		hit(prompts.ThemeNonParticipation, c)
 	}
 	for _, c := range lc.decision {
-		hit("decision-making", c)
+		hit(prompts.ThemeDecisionMaking, c)
 	}
 	order := map[string]int{}
 	for i, id := range prompts.Themes {
-		order[id] = i
+		order[string(id)] = i
 	}
 	out := make([]ThemeScore, 0, len(scores))
 	for _, s := range scores {

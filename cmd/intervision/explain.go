@@ -93,7 +93,7 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if ok {
 		q := &explainQuestion{ID: f.Question.ID, Text: f.Question.Text.In(*lang)}
 		if len(f.Question.Themes) > 0 {
-			q.Theme = f.Question.Themes[0]
+			q.Theme = string(f.Question.Themes[0])
 		}
 		out.Question, out.Why = q, f.Why
 	}
