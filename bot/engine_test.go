@@ -33,7 +33,7 @@ var (
 )
 
 // text is what someone in role writes in phase.
-func text(ph prompts.Phase, role, lang string) string {
+func text(ph prompts.Phase, role prompts.Role, lang string) string {
 	switch {
 	case ph.Stage == "takeaway":
 		return takeaway[lang]
@@ -74,7 +74,8 @@ func TestGoldenGroup(t *testing.T) {
 		if !m.Supports(prompts.ModeGroup) {
 			continue
 		}
-		for _, lang := range prompts.Languages {
+		for _, l := range prompts.Languages {
+			lang := string(l)
 			t.Run(m.ID+"/"+lang, func(t *testing.T) {
 				h := newHarness(t, bot.Config{Library: lib})
 				h.say("ann", "/start "+m.ID+" "+lang)
@@ -82,7 +83,7 @@ func TestGoldenGroup(t *testing.T) {
 				h.say("cas", "/join")
 				h.say("ann", "/bring")
 				h.say("ann", "/next")
-				people := map[string][]string{prompts.RoleBringer: {"ann"}, prompts.RolePeers: {"bob", "cas"}}
+				people := map[prompts.Role][]string{prompts.RoleBringer: {"ann"}, prompts.RolePeers: {"bob", "cas"}}
 				for guard := 0; h.Phase != "done"; guard++ {
 					if guard > 40 {
 						t.Fatalf("stuck in phase %q", h.Phase)
@@ -90,9 +91,9 @@ func TestGoldenGroup(t *testing.T) {
 					ph := findPhase(lib, m, prompts.ModeGroup, h.Phase)
 					before := h.Phase
 					// The role whose words complete the phase writes last.
-					roles := append([]string(nil), ph.Speakers...)
+					roles := append([]prompts.Role(nil), ph.Speakers...)
 					if ph.Done == prompts.DoneBringer && len(roles) == 2 {
-						roles = []string{prompts.RolePeers, prompts.RoleBringer}
+						roles = []prompts.Role{prompts.RolePeers, prompts.RoleBringer}
 					}
 					for _, role := range roles {
 						for _, who := range people[role] {
@@ -128,7 +129,8 @@ func TestGoldenSolo(t *testing.T) {
 		if !m.Supports(prompts.ModeSolo) {
 			continue
 		}
-		for _, lang := range prompts.Languages {
+		for _, l := range prompts.Languages {
+			lang := string(l)
 			t.Run(m.ID+"/"+lang, func(t *testing.T) {
 				h := newHarness(t, bot.Config{Library: lib})
 				h.Conv = bot.Conversation{Platform: "slack", Workspace: "T1", Channel: "D1", Direct: true}

@@ -91,7 +91,7 @@ func (tr *turn) enterPhase() {
 	if ph.Rule == prompts.RuleQuestions {
 		lines = append(lines, tr.msg("phase.rule.questions"))
 	}
-	if !closingStage(ph.Stage) { // the closing phases speak for themselves
+	if !closingStage(string(ph.Stage)) { // the closing phases speak for themselves
 		// The question reads what the group wrote in the phase before.
 		if f, ok := tr.followUp(tr.phaseText(tr.sess.PhaseIndex-1), prompts.RolePeers, ph, false); ok {
 			tr.markAsked(f)
@@ -129,7 +129,7 @@ func (tr *turn) speakerNames(ph *prompts.Phase) string {
 }
 
 // roleNames renders the people in a role.
-func (tr *turn) roleNames(role string) string {
+func (tr *turn) roleNames(role prompts.Role) string {
 	if role == prompts.RoleBringer {
 		return tr.bringerName() + " (" + tr.msg("role.bringer") + ")"
 	}
@@ -182,7 +182,7 @@ func (tr *turn) contribute(text string, guard bool) {
 	if !tr.solo() {
 		switch {
 		case ph.Listener == role:
-			tr.tell(tr.msg("rule.listen."+role, "phase", ph.Title.In(tr.lang)))
+			tr.tell(tr.msg("rule.listen."+string(role), "phase", ph.Title.In(tr.lang)))
 			return
 		case !ph.Speaks(role):
 			tr.tell(tr.msg("rule.wait", "phase", ph.Title.In(tr.lang), "who", tr.speakerNames(ph)))
@@ -310,9 +310,9 @@ func (tr *turn) askText(f FollowUp) string {
 // followUp asks the reader for a question and counts the themes it saw.
 // count adds the themes it recognised to the session's tally (not when it rereads
 // text that was counted before).
-func (tr *turn) followUp(text, role string, ph *prompts.Phase, count bool) (FollowUp, bool) {
+func (tr *turn) followUp(text string, role prompts.Role, ph *prompts.Phase, count bool) (FollowUp, bool) {
 	f, ok := tr.e.reader.FollowUp(Reading{
-		Lang: tr.lang, Text: text, Role: role, Solo: tr.solo(), Stage: ph.Stage,
+		Lang: tr.lang, Text: text, Role: string(role), Solo: tr.solo(), Stage: string(ph.Stage),
 		Pool: tr.pool(), Asked: tr.sess.askedSet(), Themes: tr.sess.Themes,
 		// Rereading a finished phase is no moment to ask for a concrete detail.
 		LastConcrete: tr.sess.LastConcrete || !count,

@@ -161,7 +161,7 @@ func (s *session) member(id string) *member {
 func (s *session) isMember(id string) bool { return s.member(id) != nil }
 
 // role returns prompts.RoleBringer or prompts.RolePeers for a member.
-func (s *session) role(id string) string {
+func (s *session) role(id string) prompts.Role {
 	if id == s.Bringer {
 		return prompts.RoleBringer
 	}

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -161,7 +162,7 @@ func (l *Library) Questions() []Question { return l.questions }
 func (l *Library) Pool(p *Phase) []Question {
 	out := append([]Question(nil), p.Questions...)
 	for _, q := range l.questions {
-		if contains(q.Stages, p.Stage) {
+		if slices.Contains(q.Stages, p.Stage) {
 			out = append(out, q)
 		}
 	}

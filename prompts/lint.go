@@ -6,7 +6,9 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -37,19 +39,57 @@ var (
 	yamlLinePattern    = regexp.MustCompile(`line (\d+)`)
 )
 
-// Keys each kind of mapping may hold.
+// Keys each kind of mapping may hold: the yaml tags of the types Library loads a pack
+// file into, so that the two cannot disagree.
 var (
-	topKeys      = keySet("id", "modes", "duration", "title", "summary", "phases", "questions", "closing", "messages")
-	phaseKeys    = keySet("id", "stage", "title", "instruction", "solo", "speakers", "listener", "rule", "done", "timebox", "asks", "modes", "questions")
-	questionKeys = keySet("id", "stages", "themes", "source", "text")
+	topKeys      = keySet(yamlKeys(reflect.TypeFor[document]()))
+	phaseKeys    = keySet(yamlKeys(reflect.TypeFor[Phase]()))
+	questionKeys = keySet(yamlKeys(reflect.TypeFor[Question]()))
+	// methodOnlyKeys are the top-level keys that make sense only with a method id.
+	methodOnlyKeys = slices.DeleteFunc(yamlKeys(reflect.TypeFor[Method]()), func(k string) bool {
+		return k == "id" || k == "phases"
+	})
 )
 
-func keySet(keys ...string) map[string]bool {
+// yamlKeys lists the mapping keys yaml.v3 decodes into the struct type t, in field order:
+// each exported field's yaml tag name (its lower-cased name when the tag has none), the
+// keys of ",inline" fields in their place; fields tagged "-" are left out.
+func yamlKeys(t reflect.Type) []string {
+	var out []string
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		name, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		switch {
+		case name == "-":
+		case slices.Contains(strings.Split(opts, ","), "inline"):
+			out = append(out, yamlKeys(f.Type)...)
+		case name == "":
+			out = append(out, strings.ToLower(f.Name))
+		default:
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+func keySet(keys []string) map[string]bool {
 	m := map[string]bool{}
 	for _, k := range keys {
 		m[k] = true
 	}
 	return m
+}
+
+// join lists values for a message: "a, b, c".
+func join[S ~string](values []S) string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = string(v)
+	}
+	return strings.Join(out, ", ")
 }
 
 // Lint checks method packs and reports every problem with its file and line. With dir
@@ -107,8 +147,9 @@ func (p pos) String() string { return fmt.Sprintf("%s:%d", p.file, p.line) }
 // soloPhase is a phase that runs in solo sessions, kept to check its question pool once
 // every library question is known.
 type soloPhase struct {
-	file, method, id, stage string
-	line, asks, inline      int
+	file, method, id   string
+	stage              Stage
+	line, asks, inline int
 }
 
 type linter struct {
@@ -117,7 +158,7 @@ type linter struct {
 	methods   map[string]pos
 	questions map[string]pos
 	closing   map[string]pos // closing phase id + mode
-	stages    map[string]int // library questions per stage
+	stages    map[Stage]int  // library questions per stage
 	solo      []soloPhase
 	file      string
 }
@@ -171,7 +212,7 @@ func (l *linter) lintFile(b []byte) {
 	if hasID || hasPhases {
 		l.lintMethod(root, keys)
 	} else {
-		for _, k := range []string{"modes", "duration", "title", "summary"} {
+		for _, k := range methodOnlyKeys {
 			if kv, ok := keys[k]; ok {
 				l.report(kv.key.Line, "%s belongs to a method, but this file has no method id", k)
 			}
@@ -261,8 +302,8 @@ func (l *linter) textNode(n *yaml.Node, what string, keyLine int) Text {
 	t := Text{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
-		if !contains(Languages, k.Value) {
-			l.report(k.Line, "%s: unknown language %q (use %s)", what, k.Value, strings.Join(Languages, ", "))
+		if !slices.Contains(Languages, Language(k.Value)) {
+			l.report(k.Line, "%s: unknown language %q (use %s)", what, k.Value, join(Languages))
 			continue
 		}
 		if v.Kind != yaml.ScalarNode {
@@ -276,7 +317,7 @@ func (l *linter) textNode(n *yaml.Node, what string, keyLine int) Text {
 		t[k.Value] = v.Value
 	}
 	for _, lang := range Languages {
-		if _, ok := t[lang]; !ok && !hasKey(n, lang) {
+		if _, ok := t[string(lang)]; !ok && !hasKey(n, string(lang)) {
 			l.report(keyLine, "%s: missing %s", what, lang)
 		}
 	}
@@ -382,6 +423,38 @@ func (l *linter) lintPhase(n *yaml.Node, modes []string, method string, seen map
 	closing := method == "closing"
 	id, idLine := l.id(keys, "phase", n.Line)
 	where := "phase " + id
+	modes = l.phaseModes(keys, modes, closing, where)
+	switch {
+	case id == "":
+	case closing:
+		l.closingPhaseID(id, idLine, modes)
+	default:
+		l.methodPhaseID(id, idLine, method, seen)
+	}
+	stage := l.phaseStage(keys, n, where)
+	l.phaseTexts(keys, n, where, modes, closing)
+	speakers := l.phaseSpeakers(keys, n, where)
+	l.phaseListener(keys, where, speakers)
+	l.phaseRule(keys, where, speakers)
+	done, doneLine := l.phaseDone(keys, n, where)
+	if len(speakers) > 0 {
+		l.reachable(where, done, doneLine, speakers, modes)
+	}
+	if kv, ok := keys["timebox"]; ok {
+		l.duration(kv, where+" timebox")
+	} else {
+		l.report(n.Line, "%s: missing timebox (e.g. 10m)", where)
+	}
+	asks := l.phaseAsks(keys, where)
+	inline := l.phaseQuestions(keys, where)
+	if slices.Contains(modes, ModeSolo) && stage != "" {
+		l.solo = append(l.solo, soloPhase{file: l.file, method: method, id: id, stage: stage, line: n.Line, asks: asks, inline: inline})
+	}
+}
+
+// phaseModes returns the modes a phase runs in: a closing phase's own (default both),
+// a method phase's method modes; modes on a method phase are reported.
+func (l *linter) phaseModes(keys map[string]keyValue, modes []string, closing bool, where string) []string {
 	if kv, ok := keys["modes"]; ok {
 		if !closing {
 			l.report(kv.key.Line, "%s: modes belongs to closing phases; a method phase runs in the method's modes", where)
@@ -392,124 +465,160 @@ func (l *linter) lintPhase(n *yaml.Node, modes []string, method string, seen map
 	if closing && len(modes) == 0 {
 		modes = []string{ModeGroup, ModeSolo}
 	}
-	if id != "" {
-		if closing {
-			for _, m := range modes {
-				k := id + "/" + m
-				if prev, dup := l.closing[k]; dup {
-					l.report(idLine, "closing phase %q for %s is already defined in %s", id, m, prev)
-				} else {
-					l.closing[k] = pos{l.file, idLine}
-				}
-			}
-		} else if prev, dup := seen[id]; dup {
-			l.report(idLine, "phase id %q is used twice in method %s (first at line %d)", id, method, prev.line)
-		} else if id == "takeaway" || id == "next-step" || id == "evaluation" || id == "lobby" || id == "done" {
-			l.report(idLine, "phase id %q is reserved: the closing phases and session states use it", id)
-		} else {
-			seen[id] = pos{l.file, idLine}
-		}
-	}
-	stage := ""
-	if kv, ok := keys["stage"]; ok {
-		stage = l.scalar(kv.value, where+" stage")
-		if stage != "" && !contains(Stages, stage) {
-			l.report(kv.value.Line, "%s: unknown stage %q (use one of %s)", where, stage, strings.Join(Stages, ", "))
-		}
-	} else {
-		l.report(n.Line, "%s: missing stage", where)
-	}
-	l.text(keys, "title", where, n.Line, true)
-	l.text(keys, "instruction", where, n.Line, true)
-	solo := contains(modes, ModeSolo)
-	if _, ok := keys["solo"]; ok {
-		l.text(keys, "solo", where, n.Line, false)
-	} else if solo && !closing && contains(modes, ModeGroup) {
-		l.report(n.Line, "%s: the method runs solo, so give the phase a solo instruction addressed to one person", where)
-	}
+	return modes
+}
 
-	var speakers []string
-	if kv, ok := keys["speakers"]; ok {
-		speakers = l.strings(kv.value, where+" speakers")
-		twice := map[string]bool{}
-		for i, s := range speakers {
-			if s != RoleBringer && s != RolePeers {
-				l.report(kv.value.Content[i].Line, "%s: unknown speaker %q (use bringer or peers)", where, s)
-			}
-			if twice[s] {
-				l.report(kv.value.Content[i].Line, "%s: speaker %q named twice", where, s)
-			}
-			twice[s] = true
+// closingPhaseID reports a closing phase defined twice for a mode.
+func (l *linter) closingPhaseID(id string, line int, modes []string) {
+	for _, m := range modes {
+		k := id + "/" + m
+		if prev, dup := l.closing[k]; dup {
+			l.report(line, "closing phase %q for %s is already defined in %s", id, m, prev)
+		} else {
+			l.closing[k] = pos{l.file, line}
 		}
-		if len(speakers) == 0 && kv.value.Kind == yaml.SequenceNode {
-			l.report(kv.value.Line, "%s: name at least one speaker", where)
-		}
-	} else {
-		l.report(n.Line, "%s: missing speakers (bringer, peers or both)", where)
-	}
-	if kv, ok := keys["listener"]; ok {
-		ls := l.scalar(kv.value, where+" listener")
-		switch {
-		case ls != "" && ls != RoleBringer && ls != RolePeers:
-			l.report(kv.value.Line, "%s: unknown listener %q (use bringer, peers or leave it out)", where, ls)
-		case ls != "" && contains(speakers, ls):
-			l.report(kv.value.Line, "%s: %s cannot both speak and only listen", where, ls)
-		}
-	}
-	if kv, ok := keys["rule"]; ok {
-		r := l.scalar(kv.value, where+" rule")
-		switch {
-		case r != "" && r != RuleFree && r != RuleQuestions:
-			l.report(kv.value.Line, "%s: unknown rule %q (use free or questions)", where, r)
-		case r == RuleQuestions && len(speakers) > 0 && !contains(speakers, RolePeers):
-			l.report(kv.value.Line, "%s: rule questions limits peers, but peers do not speak in this phase", where)
-		}
-	}
-	doneLine := n.Line
-	done := DoneNext
-	if kv, ok := keys["done"]; ok {
-		done = l.scalar(kv.value, where+" done")
-		doneLine = kv.value.Line
-		switch done {
-		case DoneNext, DoneBringer, DoneEachPeer, DoneEachMember:
-		default:
-			l.report(doneLine, "%s: unknown done %q (use next, bringer, each-peer or each-member)", where, done)
-		}
-	}
-	if len(speakers) > 0 {
-		l.reachable(where, done, doneLine, speakers, modes)
-	}
-	if kv, ok := keys["timebox"]; ok {
-		l.duration(kv, where+" timebox")
-	} else {
-		l.report(n.Line, "%s: missing timebox (e.g. 10m)", where)
-	}
-	asks := 1
-	if kv, ok := keys["asks"]; ok {
-		s := l.scalar(kv.value, where+" asks")
-		v, err := strconv.Atoi(s)
-		if err != nil || v < 0 {
-			l.report(kv.value.Line, "%s: asks %q must be a whole number of 0 or more", where, s)
-		} else if v > 0 {
-			asks = v
-		}
-	}
-	inline := 0
-	if kv, ok := keys["questions"]; ok {
-		for _, q := range l.seq(kv.value, where+" questions") {
-			l.lintQuestion(q, false)
-			inline++
-		}
-	}
-	if solo && stage != "" {
-		l.solo = append(l.solo, soloPhase{file: l.file, method: method, id: id, stage: stage, line: n.Line, asks: asks, inline: inline})
 	}
 }
 
+// reservedPhaseIDs are the ids of the closing phases and of session states, which a
+// method phase may not use.
+var reservedPhaseIDs = []string{"takeaway", "next-step", "evaluation", "lobby", "done"}
+
+// methodPhaseID reports a phase id used twice in a method or reserved.
+func (l *linter) methodPhaseID(id string, line int, method string, seen map[string]pos) {
+	if prev, dup := seen[id]; dup {
+		l.report(line, "phase id %q is used twice in method %s (first at line %d)", id, method, prev.line)
+	} else if slices.Contains(reservedPhaseIDs, id) {
+		l.report(line, "phase id %q is reserved: the closing phases and session states use it", id)
+	} else {
+		seen[id] = pos{l.file, line}
+	}
+}
+
+func (l *linter) phaseStage(keys map[string]keyValue, n *yaml.Node, where string) Stage {
+	kv, ok := keys["stage"]
+	if !ok {
+		l.report(n.Line, "%s: missing stage", where)
+		return ""
+	}
+	stage := Stage(l.scalar(kv.value, where+" stage"))
+	if stage != "" && !slices.Contains(Stages, stage) {
+		l.report(kv.value.Line, "%s: unknown stage %q (use one of %s)", where, stage, join(Stages))
+	}
+	return stage
+}
+
+// phaseTexts checks title, instruction and solo instruction.
+func (l *linter) phaseTexts(keys map[string]keyValue, n *yaml.Node, where string, modes []string, closing bool) {
+	l.text(keys, "title", where, n.Line, true)
+	l.text(keys, "instruction", where, n.Line, true)
+	if _, ok := keys["solo"]; ok {
+		l.text(keys, "solo", where, n.Line, false)
+	} else if !closing && slices.Contains(modes, ModeSolo) && slices.Contains(modes, ModeGroup) {
+		l.report(n.Line, "%s: the method runs solo, so give the phase a solo instruction addressed to one person", where)
+	}
+}
+
+func (l *linter) phaseSpeakers(keys map[string]keyValue, n *yaml.Node, where string) []Role {
+	kv, ok := keys["speakers"]
+	if !ok {
+		l.report(n.Line, "%s: missing speakers (bringer, peers or both)", where)
+		return nil
+	}
+	var speakers []Role
+	twice := map[Role]bool{}
+	for i, w := range l.strings(kv.value, where+" speakers") {
+		s := Role(w)
+		if !slices.Contains(Roles, s) {
+			l.report(kv.value.Content[i].Line, "%s: unknown speaker %q (use bringer or peers)", where, s)
+		}
+		if twice[s] {
+			l.report(kv.value.Content[i].Line, "%s: speaker %q named twice", where, s)
+		}
+		twice[s] = true
+		speakers = append(speakers, s)
+	}
+	if len(speakers) == 0 && kv.value.Kind == yaml.SequenceNode {
+		l.report(kv.value.Line, "%s: name at least one speaker", where)
+	}
+	return speakers
+}
+
+func (l *linter) phaseListener(keys map[string]keyValue, where string, speakers []Role) {
+	kv, ok := keys["listener"]
+	if !ok {
+		return
+	}
+	ls := Role(l.scalar(kv.value, where+" listener"))
+	switch {
+	case ls != "" && !slices.Contains(Roles, ls):
+		l.report(kv.value.Line, "%s: unknown listener %q (use bringer, peers or leave it out)", where, ls)
+	case ls != "" && slices.Contains(speakers, ls):
+		l.report(kv.value.Line, "%s: %s cannot both speak and only listen", where, ls)
+	}
+}
+
+func (l *linter) phaseRule(keys map[string]keyValue, where string, speakers []Role) {
+	kv, ok := keys["rule"]
+	if !ok {
+		return
+	}
+	r := l.scalar(kv.value, where+" rule")
+	switch {
+	case r != "" && r != RuleFree && r != RuleQuestions:
+		l.report(kv.value.Line, "%s: unknown rule %q (use free or questions)", where, r)
+	case r == RuleQuestions && len(speakers) > 0 && !slices.Contains(speakers, RolePeers):
+		l.report(kv.value.Line, "%s: rule questions limits peers, but peers do not speak in this phase", where)
+	}
+}
+
+// phaseDone returns the phase's completion rule (default next) and its line.
+func (l *linter) phaseDone(keys map[string]keyValue, n *yaml.Node, where string) (string, int) {
+	kv, ok := keys["done"]
+	if !ok {
+		return DoneNext, n.Line
+	}
+	done := l.scalar(kv.value, where+" done")
+	switch done {
+	case DoneNext, DoneBringer, DoneEachPeer, DoneEachMember:
+	default:
+		l.report(kv.value.Line, "%s: unknown done %q (use next, bringer, each-peer or each-member)", where, done)
+	}
+	return done, kv.value.Line
+}
+
+// phaseAsks returns how many reflective questions a solo session asks (default 1).
+func (l *linter) phaseAsks(keys map[string]keyValue, where string) int {
+	kv, ok := keys["asks"]
+	if !ok {
+		return 1
+	}
+	s := l.scalar(kv.value, where+" asks")
+	v, err := strconv.Atoi(s)
+	if err != nil || v < 0 {
+		l.report(kv.value.Line, "%s: asks %q must be a whole number of 0 or more", where, s)
+		return 1
+	}
+	return max(v, 1)
+}
+
+// phaseQuestions checks the phase's own questions and returns how many there are.
+func (l *linter) phaseQuestions(keys map[string]keyValue, where string) int {
+	kv, ok := keys["questions"]
+	if !ok {
+		return 0
+	}
+	qs := l.seq(kv.value, where+" questions")
+	for _, q := range qs {
+		l.lintQuestion(q, false)
+	}
+	return len(qs)
+}
+
 // reachable reports a done rule that can never be met by the phase's speakers.
-func (l *linter) reachable(where, done string, line int, speakers, modes []string) {
-	group, solo := contains(modes, ModeGroup), contains(modes, ModeSolo)
-	peers, bringer := contains(speakers, RolePeers), contains(speakers, RoleBringer)
+func (l *linter) reachable(where, done string, line int, speakers []Role, modes []string) {
+	group, solo := slices.Contains(modes, ModeGroup), slices.Contains(modes, ModeSolo)
+	peers, bringer := slices.Contains(speakers, RolePeers), slices.Contains(speakers, RoleBringer)
 	switch {
 	case done == DoneEachPeer && !peers:
 		l.report(line, "%s: done each-peer can never happen, because peers are not among the speakers", where)
@@ -539,37 +648,13 @@ func (l *linter) lintQuestion(n *yaml.Node, library bool) {
 			l.questions[id] = pos{l.file, line}
 		}
 	}
-	if kv, ok := keys["stages"]; ok {
-		stages := l.strings(kv.value, where+" stages")
-		for i, s := range stages {
-			if !contains(Stages, s) {
-				l.report(kv.value.Content[i].Line, "%s: unknown stage %q (use one of %s)", where, s, strings.Join(Stages, ", "))
-			}
+	if kv, ok := keys["kind"]; ok {
+		if k := QuestionKind(l.scalar(kv.value, where+" kind")); k != "" && !slices.Contains(QuestionKinds, k) {
+			l.report(kv.value.Line, "%s: unknown kind %q (use one of %s or leave it out)", where, k, join(QuestionKinds))
 		}
-		if library {
-			if l.stages == nil {
-				l.stages = map[string]int{}
-			}
-			for _, s := range stages {
-				l.stages[s]++
-			}
-		}
-	} else if library {
-		l.report(n.Line, "%s: missing stages (a library question needs the stages it fits)", where)
 	}
-	if kv, ok := keys["themes"]; ok {
-		themes := l.strings(kv.value, where+" themes")
-		for i, t := range themes {
-			if !contains(Themes, t) {
-				l.report(kv.value.Content[i].Line, "%s: unknown theme %q (use one of %s)", where, t, strings.Join(Themes, ", "))
-			}
-		}
-		if library && len(themes) == 0 && kv.value.Kind == yaml.SequenceNode {
-			l.report(kv.value.Line, "%s: name at least one theme", where)
-		}
-	} else if library {
-		l.report(n.Line, "%s: missing themes", where)
-	}
+	l.questionStages(keys, n, where, library)
+	l.questionThemes(keys, n, where, library)
 	if kv, ok := keys["source"]; ok {
 		s := l.scalar(kv.value, where+" source")
 		if !sourcePattern.MatchString(s) {
@@ -581,6 +666,51 @@ func (l *linter) lintQuestion(n *yaml.Node, library bool) {
 	l.text(keys, "text", where, n.Line, true)
 }
 
+// questionStages checks a question's stages and counts a library question's.
+func (l *linter) questionStages(keys map[string]keyValue, n *yaml.Node, where string, library bool) {
+	kv, ok := keys["stages"]
+	if !ok {
+		if library {
+			l.report(n.Line, "%s: missing stages (a library question needs the stages it fits)", where)
+		}
+		return
+	}
+	stages := l.strings(kv.value, where+" stages")
+	for i, s := range stages {
+		if !slices.Contains(Stages, Stage(s)) {
+			l.report(kv.value.Content[i].Line, "%s: unknown stage %q (use one of %s)", where, s, join(Stages))
+		}
+	}
+	if !library {
+		return
+	}
+	if l.stages == nil {
+		l.stages = map[Stage]int{}
+	}
+	for _, s := range stages {
+		l.stages[Stage(s)]++
+	}
+}
+
+func (l *linter) questionThemes(keys map[string]keyValue, n *yaml.Node, where string, library bool) {
+	kv, ok := keys["themes"]
+	if !ok {
+		if library {
+			l.report(n.Line, "%s: missing themes", where)
+		}
+		return
+	}
+	themes := l.strings(kv.value, where+" themes")
+	for i, t := range themes {
+		if !slices.Contains(Themes, Theme(t)) {
+			l.report(kv.value.Content[i].Line, "%s: unknown theme %q (use one of %s)", where, t, join(Themes))
+		}
+	}
+	if library && len(themes) == 0 && kv.value.Kind == yaml.SequenceNode {
+		l.report(kv.value.Line, "%s: name at least one theme", where)
+	}
+}
+
 func (l *linter) lintMessages(n *yaml.Node) {
 	if n.Kind != yaml.MappingNode {
 		l.report(n.Line, "messages: expected a mapping of key to en and nl")
@@ -590,7 +720,7 @@ func (l *linter) lintMessages(n *yaml.Node) {
 		k, v := n.Content[i], n.Content[i+1]
 		what := "message " + k.Value
 		t := l.textNode(v, what, k.Line)
-		en, nl := t["en"], t["nl"]
+		en, nl := t[string(English)], t[string(Dutch)]
 		if en == "" || nl == "" {
 			continue
 		}

@@ -3,6 +3,7 @@ package prompts
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -38,7 +39,7 @@ func TestBuiltinMethodsLoad(t *testing.T) {
 			}
 			if m.Supports(ModeSolo) {
 				for _, lang := range Languages {
-					if p.InstructionFor(ModeSolo, lang) == p.Instruction.In(lang) && m.Supports(ModeGroup) {
+					if p.InstructionFor(ModeSolo, string(lang)) == p.Instruction.In(string(lang)) && m.Supports(ModeGroup) {
 						t.Errorf("%s/%s: no own solo instruction in %s", id, p.ID, lang)
 					}
 				}
@@ -83,35 +84,35 @@ func allQuestions(lib *Library) []Question {
 func TestQuestionCounts(t *testing.T) {
 	lib := MustBuiltin()
 	qs := allQuestions(lib)
-	perLang := map[string]int{}
-	perTheme := map[string]map[string]int{}
-	prefix := map[string]int{}
+	perLang := map[Language]int{}
+	perTheme := map[Theme]map[Language]int{}
+	kind := map[QuestionKind]int{}
 	for _, q := range qs {
 		for _, lang := range Languages {
-			if strings.TrimSpace(q.Text[lang]) == "" {
+			if strings.TrimSpace(q.Text[string(lang)]) == "" {
 				continue
 			}
 			perLang[lang]++
 			for _, th := range q.Themes {
 				if perTheme[th] == nil {
-					perTheme[th] = map[string]int{}
+					perTheme[th] = map[Language]int{}
 				}
 				perTheme[th][lang]++
 			}
 		}
-		for _, p := range []string{"reframe-", "concrete-"} {
-			if strings.HasPrefix(q.ID, p) {
-				prefix[p]++
-				switch p {
-				case "reframe-":
-					if !contains(q.Themes, "non-participation") {
-						t.Errorf("%s lacks theme non-participation", q.ID)
-					}
-				case "concrete-":
-					if !contains(q.Themes, "strengths-safety") {
-						t.Errorf("%s lacks theme strengths-safety", q.ID)
-					}
-				}
+		kind[q.Kind]++
+		switch q.Kind {
+		case KindReframe:
+			if !slices.Contains(q.Themes, "non-participation") {
+				t.Errorf("%s lacks theme non-participation", q.ID)
+			}
+		case KindConcrete:
+			if !slices.Contains(q.Themes, "strengths-safety") {
+				t.Errorf("%s lacks theme strengths-safety", q.ID)
+			}
+		case KindDecision:
+			if !slices.Contains(q.Themes, "decision-making") {
+				t.Errorf("%s lacks theme decision-making", q.ID)
 			}
 		}
 	}
@@ -130,11 +131,11 @@ func TestQuestionCounts(t *testing.T) {
 			t.Logf("%s %-18s %d", lang, th, perTheme[th][lang])
 		}
 	}
-	if prefix["reframe-"] < 6 {
-		t.Errorf("%d reframe- questions, want at least 6", prefix["reframe-"])
+	if kind[KindReframe] < 6 {
+		t.Errorf("%d reframe questions, want at least 6", kind[KindReframe])
 	}
-	if prefix["concrete-"] < 4 {
-		t.Errorf("%d concrete- questions, want at least 4", prefix["concrete-"])
+	if kind[KindConcrete] < 4 {
+		t.Errorf("%d concrete questions, want at least 4", kind[KindConcrete])
 	}
 }
 
@@ -144,7 +145,7 @@ func TestEveryUsedStageHasQuestions(t *testing.T) {
 		for _, p := range m.Phases {
 			inStage := 0
 			for _, q := range lib.Questions() {
-				if contains(q.Stages, p.Stage) {
+				if slices.Contains(q.Stages, p.Stage) {
 					inStage++
 				}
 			}
@@ -226,6 +227,9 @@ func TestLintBrokenPacks(t *testing.T) {
 		{"solo peers only", "m.yaml", strings.Replace(strings.Replace(goodMethod, "[bringer]", "[peers]", 1), "done: bringer", "done: next", 1), 22, "a solo session has only the case bringer"},
 		{"bad timebox", "m.yaml", strings.Replace(goodMethod, "timebox: 10m", "timebox: ten", 1), 23, "not a duration"},
 		{"zero timebox", "m.yaml", strings.Replace(goodMethod, "timebox: 10m", "timebox: 0s", 1), 23, "more than zero"},
+		{"clean kind", "q.yaml", strings.Replace(goodQuestion, "    stages: [analyse]", "    kind: concrete\n    stages: [analyse]", 1), 0, ""},
+		{"unknown kind", "q.yaml", strings.Replace(goodQuestion, "    stages: [analyse]", "    kind: reframing\n    stages: [analyse]", 1), 3, `unknown kind "reframing" (use one of reframe, concrete, decision`},
+		{"kind not a word", "q.yaml", strings.Replace(goodQuestion, "    stages: [analyse]", "    kind: [reframe]\n    stages: [analyse]", 1), 3, "kind: expected a single value"},
 		{"bad source", "q.yaml", strings.Replace(goodQuestion, "003_b63bd0ceb9c8c6ba.txt#6", "seed3.txt", 1), 5, `source "seed3.txt"`},
 		{"unknown key", "m.yaml", strings.Replace(goodMethod, "    speakers:", "    speaker: [bringer]\n    speakers:", 1), 21, `unknown key "speaker"`},
 		{"unknown top key", "m.yaml", "titel: x\n" + goodMethod, 1, `unknown key "titel"`},

@@ -5,31 +5,99 @@ package prompts
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
 
-// Languages the bot speaks. Every text in a pack has both.
-var Languages = []string{"en", "nl"}
+// Language is a language the bot speaks, by its code.
+type Language string
 
-// Themes are the stable theme ids of the domain brief.
-var Themes = []string{
-	"goal-setting", "non-participation", "decision-making", "informing", "instructing",
-	"motivating", "front-back-stage", "context", "strengths-safety",
+// The languages.
+const (
+	English Language = "en"
+	Dutch   Language = "nl"
+)
+
+// Languages the bot speaks. Every text in a pack has both.
+var Languages = []Language{English, Dutch}
+
+// ParseLanguage returns the language with code s, in any case ("NL" is Dutch), and
+// whether there is one.
+func ParseLanguage(s string) (Language, bool) {
+	l := Language(strings.ToLower(strings.TrimSpace(s)))
+	return l, slices.Contains(Languages, l)
 }
+
+// Theme is a stable theme id of the domain brief.
+type Theme string
+
+// The themes.
+const (
+	ThemeGoalSetting      Theme = "goal-setting"
+	ThemeNonParticipation Theme = "non-participation"
+	ThemeDecisionMaking   Theme = "decision-making"
+	ThemeInforming        Theme = "informing"
+	ThemeInstructing      Theme = "instructing"
+	ThemeMotivating       Theme = "motivating"
+	ThemeFrontBackStage   Theme = "front-back-stage"
+	ThemeContext          Theme = "context"
+	ThemeStrengthsSafety  Theme = "strengths-safety"
+)
+
+// Themes are the stable theme ids of the domain brief, in their order.
+var Themes = []Theme{
+	ThemeGoalSetting, ThemeNonParticipation, ThemeDecisionMaking, ThemeInforming, ThemeInstructing,
+	ThemeMotivating, ThemeFrontBackStage, ThemeContext, ThemeStrengthsSafety,
+}
+
+// Stage is the kind of a phase; a question fits one or more stages.
+type Stage string
+
+// The stages.
+const (
+	StageChoose             Stage = "choose"
+	StageDescribe           Stage = "describe"
+	StageClarify            Stage = "clarify"
+	StageFeelings           Stage = "feelings"
+	StageAssociate          Stage = "associate"
+	StageAnalyse            Stage = "analyse"
+	StagePerspectives       Stage = "perspectives"
+	StageListen             Stage = "listen"
+	StageRespond            Stage = "respond"
+	StageEvaluateExperience Stage = "evaluate-experience"
+	StageAlternatives       Stage = "alternatives"
+	StagePlan               Stage = "plan"
+	StageDiscuss            Stage = "discuss"
+	StageTakeaway           Stage = "takeaway"
+	StageNextStep           Stage = "next-step"
+	StageEvaluation         Stage = "evaluation"
+)
 
 // Stages are the kinds of phase a question can belong to.
-var Stages = []string{
-	"choose", "describe", "clarify", "feelings", "associate", "analyse", "perspectives",
-	"listen", "respond", "evaluate-experience", "alternatives", "plan", "discuss",
-	"takeaway", "next-step", "evaluation",
+var Stages = []Stage{
+	StageChoose, StageDescribe, StageClarify, StageFeelings, StageAssociate, StageAnalyse, StagePerspectives,
+	StageListen, StageRespond, StageEvaluateExperience, StageAlternatives, StagePlan, StageDiscuss,
+	StageTakeaway, StageNextStep, StageEvaluation,
 }
 
-// Roles name who is expected to write, or to listen, in a phase.
+// IsClosing reports whether a stage belongs to the closing phases: takeaway, next step
+// and evaluation.
+func IsClosing(s Stage) bool {
+	return s == StageTakeaway || s == StageNextStep || s == StageEvaluation
+}
+
+// Role names who is expected to write, or to listen, in a phase.
+type Role string
+
+// The roles.
 const (
-	RoleBringer = "bringer"
-	RolePeers   = "peers"
+	RoleBringer Role = "bringer"
+	RolePeers   Role = "peers"
 )
+
+// Roles lists every role.
+var Roles = []Role{RoleBringer, RolePeers}
 
 // Completion rules: when a phase is complete without `next`.
 const (
@@ -54,12 +122,12 @@ const (
 // Text is one sentence in several languages, keyed by language code.
 type Text map[string]string
 
-// In returns the text in lang, falling back to English.
+// In returns the text in lang (a language code), falling back to English.
 func (t Text) In(lang string) string {
 	if s := t[lang]; s != "" {
 		return s
 	}
-	return t["en"]
+	return t[string(English)]
 }
 
 // Duration is a time box such as "10m" in YAML.
@@ -78,24 +146,39 @@ func (d *Duration) UnmarshalText(b []byte) error {
 // Minutes returns the duration in whole minutes.
 func (d Duration) Minutes() int { return int(time.Duration(d) / time.Minute) }
 
+// QuestionKind marks a question the follow-up reader keeps for one of its rules.
+// Most questions have no kind.
+type QuestionKind string
+
+// Question kinds.
+const (
+	KindReframe  QuestionKind = "reframe"  // answers deficit language about parents with a question about meaning
+	KindConcrete QuestionKind = "concrete" // asks for one concrete detail after a vague answer
+	KindDecision QuestionKind = "decision" // asks who decided, or where the parents were when it was decided
+)
+
+// QuestionKinds lists every question kind.
+var QuestionKinds = []QuestionKind{KindReframe, KindConcrete, KindDecision}
+
 // Question is one reflective question.
 type Question struct {
-	ID     string   `yaml:"id"`
-	Stages []string `yaml:"stages"` // for library questions: the phase stages it fits
-	Themes []string `yaml:"themes"`
-	Source string   `yaml:"source"` // seed file that grounds it, e.g. 001_a326ac46bbf901bc.txt
-	Text   Text     `yaml:"text"`
+	ID     string       `yaml:"id"`
+	Kind   QuestionKind `yaml:"kind"`   // empty, or what rule of the follow-up reader the question serves
+	Stages []Stage      `yaml:"stages"` // for library questions: the phase stages it fits
+	Themes []Theme      `yaml:"themes"` // the first is the main theme
+	Source string       `yaml:"source"` // seed file that grounds it, e.g. 001_a326ac46bbf901bc.txt
+	Text   Text         `yaml:"text"`
 }
 
 // Phase is one step of a method.
 type Phase struct {
 	ID          string     `yaml:"id"`
-	Stage       string     `yaml:"stage"`
+	Stage       Stage      `yaml:"stage"`
 	Title       Text       `yaml:"title"`
 	Instruction Text       `yaml:"instruction"`
 	Solo        Text       `yaml:"solo"`     // instruction for a solo session; empty: Instruction
-	Speakers    []string   `yaml:"speakers"` // bringer, peers
-	Listener    string     `yaml:"listener"` // who only listens: bringer, peers or empty
+	Speakers    []Role     `yaml:"speakers"` // bringer, peers
+	Listener    Role       `yaml:"listener"` // who only listens: bringer, peers or empty
 	Rule        string     `yaml:"rule"`     // free or questions
 	Done        string     `yaml:"done"`     // next, bringer, each-peer, each-member
 	Timebox     Duration   `yaml:"timebox"`
@@ -116,13 +199,13 @@ type Method struct {
 }
 
 // Supports reports whether the method runs in mode.
-func (m *Method) Supports(mode string) bool { return contains(m.Modes, mode) }
+func (m *Method) Supports(mode string) bool { return slices.Contains(m.Modes, mode) }
 
 // Speaks reports whether role is expected to write in the phase.
-func (p *Phase) Speaks(role string) bool { return contains(p.Speakers, role) }
+func (p *Phase) Speaks(role Role) bool { return slices.Contains(p.Speakers, role) }
 
 // RunsIn reports whether a closing phase runs in mode.
-func (p *Phase) RunsIn(mode string) bool { return len(p.Modes) == 0 || contains(p.Modes, mode) }
+func (p *Phase) RunsIn(mode string) bool { return len(p.Modes) == 0 || slices.Contains(p.Modes, mode) }
 
 // InstructionFor returns the instruction for mode in lang.
 func (p *Phase) InstructionFor(mode, lang string) string {
@@ -138,13 +221,4 @@ func (p *Phase) SoloAsks() int {
 		return p.Asks
 	}
 	return 1
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -78,18 +79,18 @@ type themeName struct {
 
 // cueFile is one file of prompts/data/cues. Several files may add to one language.
 type cueFile struct {
-	Lang          string               `yaml:"lang"`
-	FunctionWords []string             `yaml:"function_words"`
-	Themes        map[string][]cueSpec `yaml:"themes"`
-	Deficit       []cueSpec            `yaml:"deficit"`
-	Decision      []cueSpec            `yaml:"decision"`
-	WithParents   []cueSpec            `yaml:"with_parents"`
-	Parents       []cueSpec            `yaml:"parents"`
-	Advice        adviceSpec           `yaml:"advice"`
-	Vague         []cueSpec            `yaml:"vague"`
-	Concrete      []cueSpec            `yaml:"concrete"`
-	Why           map[string]string    `yaml:"why"`
-	ThemeNames    map[string]themeName `yaml:"theme_names"`
+	Lang          string                      `yaml:"lang"`
+	FunctionWords []string                    `yaml:"function_words"`
+	Themes        map[prompts.Theme][]cueSpec `yaml:"themes"`
+	Deficit       []cueSpec                   `yaml:"deficit"`
+	Decision      []cueSpec                   `yaml:"decision"`
+	WithParents   []cueSpec                   `yaml:"with_parents"`
+	Parents       []cueSpec                   `yaml:"parents"`
+	Advice        adviceSpec                  `yaml:"advice"`
+	Vague         []cueSpec                   `yaml:"vague"`
+	Concrete      []cueSpec                   `yaml:"concrete"`
+	Why           map[string]string           `yaml:"why"`
+	ThemeNames    map[prompts.Theme]themeName `yaml:"theme_names"`
 }
 
 // cue is a compiled cue.
@@ -106,7 +107,7 @@ type cue struct {
 type langCues struct {
 	lang        string
 	function    map[string]bool
-	themes      map[string][]cue
+	themes      map[prompts.Theme][]cue
 	deficit     []cue
 	decision    []cue
 	withParents []cue
@@ -129,7 +130,7 @@ type langCues struct {
 	vague       []cue
 	concrete    []cue
 	why         map[string]string
-	names       map[string]themeName
+	names       map[prompts.Theme]themeName
 }
 
 func compileAll(specs []cueSpec, defW float64) ([]cue, error) {
@@ -186,19 +187,15 @@ func loadCues(fsys fs.FS, into map[string]*langCues) error {
 func add(into map[string]*langCues, f cueFile) error {
 	lc := into[f.Lang]
 	if lc == nil {
-		lc = &langCues{lang: f.Lang, function: map[string]bool{}, themes: map[string][]cue{},
-			why: map[string]string{}, names: map[string]themeName{}}
+		lc = &langCues{lang: f.Lang, function: map[string]bool{}, themes: map[prompts.Theme][]cue{},
+			why: map[string]string{}, names: map[prompts.Theme]themeName{}}
 		into[f.Lang] = lc
 	}
 	for _, w := range f.FunctionWords {
 		lc.function[strings.ToLower(w)] = true
 	}
-	known := map[string]bool{}
-	for _, id := range prompts.Themes {
-		known[id] = true
-	}
 	for id, specs := range f.Themes {
-		if !known[id] {
+		if !slices.Contains(prompts.Themes, id) {
 			return fmt.Errorf("unknown theme %q", id)
 		}
 		cs, err := compileAll(specs, 1)

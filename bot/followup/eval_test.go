@@ -3,6 +3,7 @@ package followup_test
 import (
 	"fmt"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -85,7 +86,8 @@ type themeCount struct{ tp, fp, fn int }
 
 func evalThemes(t *testing.T, r *followup.Reader, s evalSet, quiet bool) (map[string]*themeCount, map[string][2]int) {
 	counts := map[string]*themeCount{}
-	for _, id := range prompts.Themes {
+	for _, th := range prompts.Themes {
+		id := string(th)
 		counts[id] = &themeCount{}
 	}
 	top2 := map[string][2]int{} // lang → hits, total
@@ -113,7 +115,8 @@ func evalThemes(t *testing.T, r *followup.Reader, s evalSet, quiet bool) (map[st
 		for _, id := range predicted(scores) {
 			pred[id] = true
 		}
-		for _, id := range prompts.Themes {
+		for _, th := range prompts.Themes {
+			id := string(th)
 			switch {
 			case pred[id] && gold[id]:
 				counts[id].tp++
@@ -210,7 +213,7 @@ func measure(t *testing.T, s evalSet, bar bars) result {
 	r := newReader(t)
 	for _, c := range s.Cases {
 		for _, id := range c.Themes {
-			if !contains(prompts.Themes, id) {
+			if !slices.Contains(prompts.Themes, prompts.Theme(id)) {
 				t.Fatalf("case %q: unknown theme %q", c.Text, id)
 			}
 		}
@@ -218,7 +221,8 @@ func measure(t *testing.T, s evalSet, bar bars) result {
 	counts, top2 := evalThemes(t, r, s, bar.quiet)
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n| theme | precision | recall | TP | FP | FN |\n|---|---|---|---|---|---|\n")
-	for _, id := range prompts.Themes {
+	for _, th := range prompts.Themes {
+		id := string(th)
 		c := counts[id]
 		fmt.Fprintf(&b, "| %s | %.2f | %.2f | %d | %d | %d |\n", id, ratio(c.tp, c.tp+c.fp), ratio(c.tp, c.tp+c.fn), c.tp, c.fp, c.fn)
 	}
@@ -324,7 +328,8 @@ func adviceRates(t *testing.T, name string, s adviceSet, quiet bool) (map[string
 	}
 	var b strings.Builder
 	b.WriteString("\n| set | lang | advice recall | n | false alarms | n |\n|---|---|---|---|---|---|\n")
-	for _, l := range prompts.Languages {
+	for _, pl := range prompts.Languages {
+		l := string(pl)
 		fmt.Fprintf(&b, "| %s | %s | %.3f | %d/%d | %.3f | %d/%d |\n", name, l,
 			ratio(rec[l][0], rec[l][1]), rec[l][0], rec[l][1], ratio(fa[l][0], fa[l][1]), fa[l][0], fa[l][1])
 	}
@@ -336,7 +341,8 @@ func adviceRates(t *testing.T, name string, s adviceSet, quiet bool) (map[string
 // above maxFA.
 func checkAdvice(t *testing.T, rec, fa map[string][2]int, minRecall, maxFA float64) {
 	t.Helper()
-	for _, l := range prompts.Languages {
+	for _, pl := range prompts.Languages {
+		l := string(pl)
 		if v := rec[l]; ratio(v[0], v[1]) < minRecall {
 			t.Errorf("advice recall %s = %.3f, want ≥ %.2f", l, ratio(v[0], v[1]), minRecall)
 		}
@@ -351,7 +357,8 @@ func checkAdvice(t *testing.T, rec, fa map[string][2]int, minRecall, maxFA float
 // judgements; closed, open and reported-speech questions that must not count).
 func TestAdviceDev(t *testing.T) {
 	s := loadAdvice(t, "testdata/advice_dev.yaml")
-	for _, l := range prompts.Languages {
+	for _, pl := range prompts.Languages {
+		l := string(pl)
 		na, nq := 0, 0
 		for _, a := range s.Advice {
 			if a.Lang == l {

@@ -39,72 +39,96 @@ func normalise(s string) string {
 // apostrophe inside a word stays ("won't", "zo'n"); hyphens split words ("no-show" is
 // "no show"), so cues and texts agree. A sentence ends at . ! ? ; or a line break.
 func tokenize(text string) doc {
-	var d doc
-	rs := []rune(normalise(text))
-	var cur []rune
-	sentStart := 0
-	clause := false
-	flush := func() {
-		if len(cur) > 0 {
-			w := strings.Trim(string(cur), "'")
-			if w != "" {
-				d.toks = append(d.toks, token{w: w, sent: len(d.sents), clause: clause && len(d.toks) > sentStart})
-				clause = false
-			}
-			cur = cur[:0]
-		}
+	t := tokenizer{rs: []rune(normalise(text))}
+	for i := range t.rs {
+		t.read(i)
 	}
-	endSentence := func(q bool) {
-		flush()
-		if len(d.toks) > sentStart {
-			d.sents = append(d.sents, sentence{start: sentStart, end: len(d.toks), question: q})
-			sentStart = len(d.toks)
-		} else if q && len(d.sents) > 0 && d.sents[len(d.sents)-1].end == len(d.toks) {
-			d.sents[len(d.sents)-1].question = true // "?!" or "? ?"
+	t.endSentence(false)
+	t.d.noClauseStarts()
+	t.d.flat = t.d.flatten()
+	return t.d
+}
+
+// tokenizer is the state of tokenize while it reads the runes of a text.
+type tokenizer struct {
+	d         doc
+	rs        []rune
+	cur       []rune // the word being read
+	sentStart int    // the first token of the current sentence
+	clause    bool   // a comma or colon came before the next word
+}
+
+// read reads rs[i].
+func (t *tokenizer) read(i int) {
+	r := t.rs[i]
+	switch {
+	case unicode.IsLetter(r) || unicode.IsDigit(r):
+		t.cur = append(t.cur, r)
+	case r == '\'' && len(t.cur) > 0 && i+1 < len(t.rs) && unicode.IsLetter(t.rs[i+1]):
+		t.cur = append(t.cur, r)
+	case r == '?':
+		t.endSentence(true)
+	case r == '!' || r == ';' || r == '\n':
+		t.endSentence(false)
+		t.clause = false
+	case r == ',' || r == ':':
+		t.flush()
+		t.clause = true
+	case r == '.':
+		// a full stop between digits (1.5) or inside an abbreviation keeps the sentence
+		if i+1 < len(t.rs) && (unicode.IsDigit(t.rs[i+1]) || unicode.IsLetter(t.rs[i+1])) {
+			t.flush()
+			return
 		}
+		t.endSentence(false)
+		t.clause = false
+	default:
+		t.flush()
 	}
-	for i, r := range rs {
-		switch {
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			cur = append(cur, r)
-		case r == '\'' && len(cur) > 0 && i+1 < len(rs) && unicode.IsLetter(rs[i+1]):
-			cur = append(cur, r)
-		case r == '?':
-			endSentence(true)
-		case r == '!' || r == ';' || r == '\n':
-			endSentence(false)
-			clause = false
-		case r == ',' || r == ':':
-			flush()
-			clause = true
-		case r == '.':
-			// a full stop between digits (1.5) or inside an abbreviation keeps the sentence
-			if i+1 < len(rs) && (unicode.IsDigit(rs[i+1]) || unicode.IsLetter(rs[i+1])) {
-				flush()
-				continue
-			}
-			endSentence(false)
-			clause = false
-		default:
-			flush()
-		}
+}
+
+// flush ends the word being read.
+func (t *tokenizer) flush() {
+	if len(t.cur) == 0 {
+		return
 	}
-	endSentence(false)
-	for i := range d.toks { // a clause never begins a sentence
+	w := strings.Trim(string(t.cur), "'")
+	if w != "" {
+		t.d.toks = append(t.d.toks, token{w: w, sent: len(t.d.sents), clause: t.clause && len(t.d.toks) > t.sentStart})
+		t.clause = false
+	}
+	t.cur = t.cur[:0]
+}
+
+// endSentence ends the current sentence, a question when q.
+func (t *tokenizer) endSentence(q bool) {
+	t.flush()
+	d := &t.d
+	if len(d.toks) > t.sentStart {
+		d.sents = append(d.sents, sentence{start: t.sentStart, end: len(d.toks), question: q})
+		t.sentStart = len(d.toks)
+	} else if q && len(d.sents) > 0 && d.sents[len(d.sents)-1].end == len(d.toks) {
+		d.sents[len(d.sents)-1].question = true // "?!" or "? ?"
+	}
+}
+
+// noClauseStarts clears the clause mark of the first word of each sentence: a clause
+// never begins a sentence.
+func (d *doc) noClauseStarts() {
+	for i := range d.toks {
 		if i > 0 && d.toks[i].sent != d.toks[i-1].sent {
 			d.toks[i].clause = false
 		}
 	}
+}
+
+// flatten joins the tokens by single spaces and the sentences by " | ".
+func (d *doc) flatten() string {
 	parts := make([]string, 0, len(d.sents))
 	for _, s := range d.sents {
-		ws := make([]string, 0, s.end-s.start)
-		for _, t := range d.toks[s.start:s.end] {
-			ws = append(ws, t.w)
-		}
-		parts = append(parts, strings.Join(ws, " "))
+		parts = append(parts, strings.Join(d.words(s), " "))
 	}
-	d.flat = strings.Join(parts, " | ")
-	return d
+	return strings.Join(parts, " | ")
 }
 
 // words returns the words of a sentence.
@@ -144,15 +168,15 @@ func (a alt) match(w string) bool {
 	return w == a.s
 }
 
-// step is one word of a phrase cue: its alternatives and how many other words may
+// phraseWord is one word of a phrase cue: its alternatives and how many other words may
 // stand between it and the previous word.
-type step struct {
+type phraseWord struct {
 	alts []alt
 	gap  int
 }
 
-func (s step) match(w string) bool {
-	for _, a := range s.alts {
+func (pw phraseWord) match(w string) bool {
+	for _, a := range pw.alts {
 		if a.match(w) {
 			return true
 		}
@@ -163,10 +187,10 @@ func (s step) match(w string) bool {
 // gapWords is how many words ".." lets stand between two words of a phrase.
 const gapWords = 4
 
-// pattern is a compiled cue: one or more phrases of steps, or a regular expression ("re:").
+// pattern is a compiled cue: one or more phrases of words, or a regular expression ("re:").
 type pattern struct {
 	src     string
-	phrases [][]step
+	phrases [][]phraseWord
 	re      *regexp.Regexp
 }
 
@@ -192,24 +216,24 @@ func compile(src string) (*pattern, error) {
 	}
 	p := &pattern{src: src}
 	for _, ph := range strings.Split(src, " / ") {
-		steps, err := compilePhrase(ph)
+		words, err := compilePhrase(ph)
 		if err != nil {
 			return nil, fmt.Errorf("cue %q: %w", src, err)
 		}
-		p.phrases = append(p.phrases, steps)
+		p.phrases = append(p.phrases, words)
 	}
 	return p, nil
 }
 
-func compilePhrase(src string) ([]step, error) {
-	var steps []step
+func compilePhrase(src string) ([]phraseWord, error) {
+	var words []phraseWord
 	gap := 0
 	for _, f := range strings.Fields(strings.ReplaceAll(normalise(src), "-", " ")) {
 		if f == ".." {
 			gap += gapWords
 			continue
 		}
-		var st step
+		var pw phraseWord
 		for _, a := range strings.Split(f, "|") {
 			x := alt{s: a}
 			if strings.HasPrefix(x.s, "*") {
@@ -221,21 +245,21 @@ func compilePhrase(src string) ([]step, error) {
 			if x.s == "" || strings.ContainsAny(x.s, "*") {
 				return nil, fmt.Errorf("bad word %q", a)
 			}
-			st.alts = append(st.alts, x)
+			pw.alts = append(pw.alts, x)
 		}
-		if len(steps) > 0 {
-			st.gap = gap
+		if len(words) > 0 {
+			pw.gap = gap
 		}
 		gap = 0
-		steps = append(steps, st)
+		words = append(words, pw)
 	}
-	if len(steps) == 0 {
+	if len(words) == 0 {
 		return nil, fmt.Errorf("empty phrase")
 	}
 	if gap > 0 {
 		return nil, fmt.Errorf("phrase ends with a gap")
 	}
-	return steps, nil
+	return words, nil
 }
 
 // find returns the matched words of the first match in d, or "" and false.
@@ -312,7 +336,7 @@ func (p *pattern) at(d doc, s sentence, i int) (string, int, bool) {
 	return "", 0, false
 }
 
-// word reports whether a single word matches the pattern's first step of any phrase.
+// word reports whether a single word matches a one-word phrase of the pattern.
 func (p *pattern) word(w string) bool {
 	for _, ph := range p.phrases {
 		if len(ph) == 1 && ph[0].match(w) {
@@ -322,20 +346,20 @@ func (p *pattern) word(w string) bool {
 	return false
 }
 
-// from matches steps[k:] with steps[k] at token i; it returns the last matched token.
-func from(steps []step, d doc, k, i int) (int, bool) {
-	if !steps[k].match(d.toks[i].w) {
+// from matches ph[k:] with ph[k] at token i; it returns the last matched token.
+func from(ph []phraseWord, d doc, k, i int) (int, bool) {
+	if !ph[k].match(d.toks[i].w) {
 		return 0, false
 	}
-	if k == len(steps)-1 {
+	if k == len(ph)-1 {
 		return i, true
 	}
-	next := steps[k+1]
+	next := ph[k+1]
 	for j := i + 1; j <= i+1+next.gap && j < len(d.toks); j++ {
 		if d.toks[j].sent != d.toks[i].sent {
 			break
 		}
-		if end, ok := from(steps, d, k+1, j); ok {
+		if end, ok := from(ph, d, k+1, j); ok {
 			return end, true
 		}
 	}

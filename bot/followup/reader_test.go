@@ -8,26 +8,33 @@ import (
 	"github.com/intervision-bot/intervision/prompts"
 )
 
-func q(id string, themes ...string) prompts.Question {
+func q(id string, themes ...prompts.Theme) prompts.Question {
 	return prompts.Question{ID: id, Themes: themes, Text: prompts.Text{"en": "Q " + id + "?", "nl": "V " + id + "?"}}
+}
+
+// kq is q for a question kept for a rule of the reader.
+func kq(kind prompts.QuestionKind, id string, themes ...prompts.Theme) prompts.Question {
+	x := q(id, themes...)
+	x.Kind = kind
+	return x
 }
 
 // pool is a phase pool with questions for every rule.
 var pool = []prompts.Question{
 	q("goal-whose", "goal-setting"),
 	q("nonpart-meaning", "non-participation"),
-	q("reframe-unmotivated", "non-participation", "motivating"),
-	q("reframe-resistant", "non-participation"),
+	kq(prompts.KindReframe, "reframe-unmotivated", "non-participation", "motivating"),
+	kq(prompts.KindReframe, "reframe-resistant", "non-participation"),
 	q("decide-other", "decision-making", "context"),
-	q("decide-parents", "decision-making"),
+	kq(prompts.KindDecision, "decide-parents", "decision-making"),
 	q("inform-what", "informing"),
 	q("instruct-know", "instructing"),
 	q("motivate-whose", "motivating"),
 	q("file-misses", "front-back-stage"),
 	q("context-money", "context"),
 	q("safety-signs", "strengths-safety"),
-	q("concrete-one-situation", "strengths-safety"),
-	q("concrete-what-was-said"),
+	kq(prompts.KindConcrete, "concrete-one-situation", "strengths-safety"),
+	kq(prompts.KindConcrete, "concrete-what-was-said"),
 }
 
 func TestFollowUp(t *testing.T) {

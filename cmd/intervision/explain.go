@@ -82,7 +82,7 @@ func runExplain(_ context.Context, c cli, args []string) int {
 	if ok {
 		q := &explainQuestion{ID: f.Question.ID, Text: f.Question.Text.In(*lang)}
 		if len(f.Question.Themes) > 0 {
-			q.Theme = f.Question.Themes[0]
+			q.Theme = string(f.Question.Themes[0])
 		}
 		out.Question, out.Why = q, f.Why
 	}

@@ -1,0 +1,205 @@
+package followup
+
+// Advice reports whether text gives advice or passes a judgement, in Dutch or English.
+// Suggestions dressed as questions ("Have you tried calling her?", "Waarom bel je niet
+// gewoon?") count as advice; open questions ("What could you do next?", "Wat zei de
+// moeder toen?") do not.
+func (r *Reader) Advice(text, lang string) bool {
+	_, ok := r.AdviceCue(text, lang)
+	return ok
+}
+
+// AdviceCue is Advice that also returns the words that showed it.
+func (r *Reader) AdviceCue(text, lang string) (string, bool) {
+	d := tokenize(text)
+	sets := []*langCues{r.cuesFor(d, lang)}
+	if l, _ := r.detect(d); r.langs[l] != nil && r.langs[l] != sets[0] {
+		sets = append(sets, r.langs[l])
+	}
+	for _, lc := range sets {
+		if m, ok := adviceIn(d, lc); ok {
+			return m, true
+		}
+	}
+	return "", false
+}
+
+func adviceIn(d doc, lc *langCues) (string, bool) {
+	for _, s := range d.sents {
+		if anyIn(d, s, lc.invite) {
+			continue // an invitation to tell more: "Misschien kun je vertellen hoe het begon?"
+		}
+		question := s.question && !anyEnds(d, s, lc.tag) // "…, isn't it?" is a statement
+		for _, c := range lc.always {
+			if m, ok := cueIn(d, s, c, question, lc); ok {
+				return m, true
+			}
+		}
+		if question && s.question && opensQuestion(d, s, lc) {
+			continue // an open question: "what would you need?", "wat zou jij doen?"
+		}
+		for _, c := range lc.statement {
+			if m, ok := cueIn(d, s, c, question, lc); ok {
+				return m, true
+			}
+		}
+		if m, ok := infinitive(d, s, lc); ok {
+			return m, true // "Eerst even met de school bellen.", "Misschien de oma vragen?"
+		}
+		if question {
+			if m, ok := softImperative(d, s, lc); ok {
+				return m, true // "Maybe ask the father?"
+			}
+			continue
+		}
+		for _, c := range lc.assert {
+			if m, ok := c.p.findIn(d, s); ok {
+				return m, true
+			}
+		}
+		if m, ok := imperative(d, s, lc); ok {
+			return m, true
+		}
+	}
+	return "", false
+}
+
+// cueIn matches a cue in a sentence; in a question, a cue after a reporting verb is
+// reported speech ("Did the school say you should call?") and does not count.
+func cueIn(d doc, s sentence, c cue, question bool, lc *langCues) (string, bool) {
+	m, i, ok := c.p.locIn(d, s)
+	if !ok {
+		return "", false
+	}
+	if question {
+		for j := s.start; j < i; j++ {
+			if anyWord(d.toks[j].w, lc.reported) {
+				return "", false
+			}
+		}
+	}
+	return m, true
+}
+
+// anyIn reports whether one of the cues occurs in the sentence.
+func anyIn(d doc, s sentence, cs []cue) bool {
+	for _, c := range cs {
+		if _, ok := c.p.findIn(d, s); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// anyWord reports whether w is one of the single-word cues.
+func anyWord(w string, cs []cue) bool {
+	for _, c := range cs {
+		if c.p.word(w) {
+			return true
+		}
+	}
+	return false
+}
+
+// anyEnds reports whether one of the cues ends the sentence.
+func anyEnds(d doc, s sentence, cs []cue) bool {
+	for i := s.end - 1; i >= s.start && i >= s.end-4; i-- {
+		for _, c := range cs {
+			if _, end, ok := c.p.at(d, s, i); ok && end == s.end-1 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// imperativeAt matches an imperative at token i, after up to two lead words ("honestly
+// just", "dan"); not when a not_after word follows ("Bel je haar?", "Tell us more") or
+// when the verb stands alone before a comma ("Look, …", "Kijk, …").
+func imperativeAt(d doc, s sentence, i int, lc *langCues) (string, bool) {
+	for skip := 0; skip <= 2 && i+skip < s.end; skip++ {
+		k := i + skip
+		if skip > 0 && !anyWord(d.toks[k-1].w, lc.lead) {
+			break
+		}
+		for _, c := range lc.imperative {
+			m, end, ok := c.p.at(d, s, k)
+			if !ok {
+				continue
+			}
+			if end+1 < s.end && (anyWord(d.toks[end+1].w, lc.notAfter) || (end == k && d.toks[end+1].clause)) {
+				continue
+			}
+			if end+1 == s.end && end == k && skip == 0 && s.end-s.start == 1 {
+				continue // a single word ("Stop.") is not an instruction to anyone
+			}
+			return m, true
+		}
+	}
+	return "", false
+}
+
+// imperative finds an instruction at the start of a statement or of one of its clauses
+// ("If she doesn't pick up, send a letter.").
+func imperative(d doc, s sentence, lc *langCues) (string, bool) {
+	for i := s.start; i < s.end; i++ {
+		if i != s.start && !d.toks[i].clause {
+			continue
+		}
+		if m, ok := imperativeAt(d, s, i, lc); ok {
+			return m, true
+		}
+	}
+	return "", false
+}
+
+// softImperative is a question that begins with "maybe" or "perhaps" (after a lead word)
+// and then an imperative: "Maybe ask the father?", "Or perhaps try a visit?".
+func softImperative(d doc, s sentence, lc *langCues) (string, bool) {
+	for i := s.start; i < s.end && i <= s.start+1; i++ {
+		if anyWord(d.toks[i].w, lc.softLead) && i+1 < s.end {
+			if m, ok := imperativeAt(d, s, i+1, lc); ok {
+				return d.toks[i].w + " " + m, true
+			}
+		}
+	}
+	return "", false
+}
+
+// infinitive is a Dutch instruction without a finite verb: a sentence that begins with
+// a start word ("gewoon", "eerst", "misschien", "niet"), has an infinitive and no subject or
+// finite verb ("Eerst even met de school bellen.", "Misschien de oma vragen?").
+func infinitive(d doc, s sentence, lc *langCues) (string, bool) {
+	if len(lc.infStart) == 0 || s.end-s.start < 2 || !anyWord(d.toks[s.start].w, lc.infStart) {
+		return "", false
+	}
+	verb := ""
+	for i := s.start + 1; i < s.end; i++ {
+		w := d.toks[i].w
+		if anyWord(w, lc.infStop) {
+			return "", false
+		}
+		if verb == "" && len([]rune(w)) >= 4 && anyWord(w, lc.infVerb) && !anyWord(w, lc.infNotVerb) {
+			verb = w
+		}
+	}
+	if verb == "" {
+		return "", false
+	}
+	return d.toks[s.start].w + " .. " + verb, true
+}
+
+// opensQuestion reports whether a question sentence begins with a question word
+// (possibly after a short lead-in such as "and" or "so").
+func opensQuestion(d doc, s sentence, lc *langCues) bool {
+	for i := s.start; i < s.end && i < s.start+3; i++ {
+		for _, c := range lc.open {
+			for _, ph := range c.p.phrases {
+				if ph[0].match(d.toks[i].w) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
