@@ -17,8 +17,8 @@ import (
 type Config struct {
 	Store   state.Store
 	Library *prompts.Library
-	// Reader recognises advice and chooses follow-up questions; nil: BasicReader.
-	Reader Reader
+	// Interpreter recognises advice and chooses follow-up questions; nil: BasicInterpreter.
+	Interpreter Interpreter
 	// Pseudonymiser pseudonymises case text; nil keeps text as it is.
 	Pseudonymiser Pseudonymiser
 	// Lang is the language when neither the session nor the user's platform says
@@ -47,7 +47,7 @@ type Engine struct {
 	cfg    Config
 	lib    *prompts.Library
 	store  state.Store
-	reader Reader
+	interp Interpreter
 	log    *slog.Logger
 	cache  *sessionCache
 }
@@ -55,7 +55,7 @@ type Engine struct {
 // New returns an Engine.
 func New(cfg Config) *Engine {
 	if cfg.Lang == "" {
-		cfg.Lang = "en"
+		cfg.Lang = string(prompts.English)
 	}
 	if cfg.GroupMethod == "" {
 		cfg.GroupMethod = "incident"
@@ -72,14 +72,14 @@ func New(cfg Config) *Engine {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	r := cfg.Reader
+	r := cfg.Interpreter
 	if r == nil {
-		r = BasicReader{}
+		r = BasicInterpreter{}
 	}
 	if cfg.CacheSize == 0 {
 		cfg.CacheSize = 512
 	}
-	return &Engine{cfg: cfg, lib: cfg.Library, store: cfg.Store, reader: r, log: cfg.Logger,
+	return &Engine{cfg: cfg, lib: cfg.Library, store: cfg.Store, interp: r, log: cfg.Logger,
 		cache: newSessionCache(cfg.CacheSize)}
 }
 
@@ -272,8 +272,8 @@ func (e *Engine) sessionLang(ctx context.Context, c Conversation) (lang string, 
 
 // userLang is the language for a user outside a session.
 func (e *Engine) userLang(ev Event) string {
-	if ev.Lang == "nl" || ev.Lang == "en" {
-		return ev.Lang
+	if l, ok := prompts.ParseLanguage(ev.Lang); ok {
+		return string(l)
 	}
 	return e.cfg.Lang
 }
@@ -324,9 +324,10 @@ func (e *Engine) parseStart(c command, ev Event, lang string) (o startOptions, p
 		o.mode = prompts.ModeSolo
 	}
 	for _, a := range c.args {
+		l, isLang := prompts.ParseLanguage(a)
 		switch {
-		case a == "nl" || a == "en":
-			o.lang = a
+		case isLang:
+			o.lang = string(l)
 		case a == "solo" || a == "alone" || a == "alleen":
 			o.mode = prompts.ModeSolo
 		case a == "group" || a == "groep":

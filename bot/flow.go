@@ -91,7 +91,7 @@ func (tr *turn) enterPhase() {
 	if ph.Rule == prompts.RuleQuestions {
 		lines = append(lines, tr.msg("phase.rule.questions"))
 	}
-	if !closingStage(string(ph.Stage)) { // the closing phases speak for themselves
+	if !prompts.IsClosing(ph.Stage) { // the closing phases speak for themselves
 		// The question reads what the group wrote in the phase before.
 		if f, ok := tr.followUp(tr.phaseText(tr.sess.PhaseIndex-1), prompts.RolePeers, ph, false); ok {
 			tr.markAsked(f)
@@ -104,7 +104,7 @@ func (tr *turn) enterPhase() {
 	tr.say(strings.Join(lines, "\n"), Action{Label: tr.msg("button.next"), Command: "next", Primary: true})
 }
 
-// phaseText joins what was written in phase i, for the reader.
+// phaseText joins what was written in phase i, for the interpreter.
 func (tr *turn) phaseText(i int) string {
 	phases := tr.phases()
 	if i < 0 || i >= len(phases) {
@@ -187,7 +187,7 @@ func (tr *turn) contribute(text string, guard bool) {
 		case !ph.Speaks(role):
 			tr.tell(tr.msg("rule.wait", "phase", ph.Title.In(tr.lang), "who", tr.speakerNames(ph)))
 			return
-		case ph.Rule == prompts.RuleQuestions && role == prompts.RolePeers && tr.e.reader.Advice(text, tr.lang):
+		case ph.Rule == prompts.RuleQuestions && role == prompts.RolePeers && tr.e.interp.Advice(text, tr.lang):
 			tr.tell(tr.msg("rule.questions_only"))
 			return
 		}
@@ -198,14 +198,14 @@ func (tr *turn) contribute(text string, guard bool) {
 	}
 	tr.sess.Contributions = append(tr.sess.Contributions, contribution{Phase: ph.ID, User: tr.user(), Name: tr.ev.User.Name,
 		Text: text, At: stampOf(tr.ev.Time), Question: tr.sess.Pending})
-	if ph.Stage == "next-step" && role == prompts.RoleBringer {
+	if ph.Stage == prompts.StageNextStep && role == prompts.RoleBringer {
 		tr.nextStep = text
 	}
 	tr.sess.Pending = ""
 	tr.dirty = true
 	tr.privacyNotice(kinds, text)
 
-	if ph.Stage == "next-step" && role == prompts.RoleBringer && !tr.sess.NudgedNextStep && vague(text) {
+	if ph.Stage == prompts.StageNextStep && role == prompts.RoleBringer && !tr.sess.NudgedNextStep && vague(text) {
 		tr.sess.NudgedNextStep = true
 		tr.say(tr.msg("step.concrete"))
 		return
@@ -285,11 +285,6 @@ func (tr *turn) soloFollowUp(ph *prompts.Phase, text string) {
 	tr.advance()
 }
 
-// closingStage reports whether a stage belongs to the closing phases.
-func closingStage(stage string) bool {
-	return stage == "takeaway" || stage == "next-step" || stage == "evaluation"
-}
-
 // vague reports whether a short answer lacks detail.
 func vague(text string) bool { return len(strings.Fields(text)) < 5 }
 
@@ -298,7 +293,7 @@ func (tr *turn) ack() string {
 	return tr.msg(fmt.Sprintf("solo.ack.%d", len(tr.sess.Contributions)%3))
 }
 
-// askText renders a follow-up question with the reason, when the reader gave one.
+// askText renders a follow-up question with the reason, when the interpreter gave one.
 func (tr *turn) askText(f FollowUp) string {
 	s := "**" + f.Question.Text.In(tr.lang) + "**"
 	if f.Why != "" {
@@ -307,12 +302,12 @@ func (tr *turn) askText(f FollowUp) string {
 	return s
 }
 
-// followUp asks the reader for a question and counts the themes it saw.
+// followUp asks the interpreter for a question and counts the themes it saw.
 // count adds the themes it recognised to the session's tally (not when it rereads
 // text that was counted before).
 func (tr *turn) followUp(text string, role prompts.Role, ph *prompts.Phase, count bool) (FollowUp, bool) {
-	f, ok := tr.e.reader.FollowUp(Reading{
-		Lang: tr.lang, Text: text, Role: string(role), Solo: tr.solo(), Stage: string(ph.Stage),
+	f, ok := tr.e.interp.FollowUp(FollowUpRequest{
+		Lang: tr.lang, Text: text, Role: role, Solo: tr.solo(), Stage: ph.Stage,
 		Pool: tr.pool(), Asked: tr.sess.askedSet(), Themes: tr.sess.Themes,
 		// Rereading a finished phase is no moment to ask for a concrete detail.
 		LastConcrete: tr.sess.LastConcrete || !count,

@@ -400,7 +400,7 @@ func (tr *turn) lastTurn(user string) int {
 func (tr *turn) allowedText(i int, text string) bool {
 	for _, ph := range tr.phases() {
 		if ph.ID == tr.sess.Contributions[i].Phase && ph.Rule == prompts.RuleQuestions &&
-			tr.sess.role(tr.user()) == prompts.RolePeers && tr.e.reader.Advice(text, tr.lang) {
+			tr.sess.role(tr.user()) == prompts.RolePeers && tr.e.interp.Advice(text, tr.lang) {
 			tr.tell(tr.msg("rule.questions_only"))
 			return false
 		}

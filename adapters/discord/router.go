@@ -12,6 +12,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 	"github.com/intervision-bot/intervision/adapters/queue"
 	"github.com/intervision-bot/intervision/bot"
+	"github.com/intervision-bot/intervision/prompts"
 )
 
 // platformName is the Conversation.Platform of every Discord event.
@@ -461,7 +462,7 @@ func (r *router) ackFailed(ev bot.Event, err error) {
 // writes itself: the language a session was started with (override), else the Discord
 // language of the first person seen using an interaction there.
 func (r *router) noteLang(channel, lang string, override bool) {
-	if lang != "nl" && lang != "en" {
+	if _, ok := prompts.ParseLanguage(lang); !ok {
 		return
 	}
 	r.mu.Lock()
@@ -480,11 +481,11 @@ func (r *router) langOf(ev bot.Event) string {
 	r.mu.Lock()
 	l := r.langs[where(ev.Conv)]
 	r.mu.Unlock()
-	switch {
-	case l != "":
+	if l != "" {
 		return l
-	case ev.Lang == "nl":
-		return "nl"
 	}
-	return "en"
+	if l, ok := prompts.ParseLanguage(ev.Lang); ok {
+		return string(l)
+	}
+	return string(prompts.English)
 }

@@ -4,13 +4,13 @@ package followup
 // Suggestions dressed as questions ("Have you tried calling her?", "Waarom bel je niet
 // gewoon?") count as advice; open questions ("What could you do next?", "Wat zei de
 // moeder toen?") do not.
-func (r *Reader) Advice(text, lang string) bool {
+func (r *Interpreter) Advice(text, lang string) bool {
 	_, ok := r.AdviceCue(text, lang)
 	return ok
 }
 
 // AdviceCue is Advice that also returns the words that showed it.
-func (r *Reader) AdviceCue(text, lang string) (string, bool) {
+func (r *Interpreter) AdviceCue(text, lang string) (string, bool) {
 	d := tokenize(text)
 	sets := []*langCues{r.cuesFor(d, lang)}
 	if l, _ := r.detect(d); r.langs[l] != nil && r.langs[l] != sets[0] {

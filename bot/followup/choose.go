@@ -12,7 +12,7 @@ import (
 // shortWords is the length up to which an answer without a concrete detail is vague.
 const shortWords = 6
 
-// analysis is what the reader sees in one contribution.
+// analysis is what the interpreter sees in one contribution.
 type analysis struct {
 	lc       *langCues
 	themes   []ThemeScore
@@ -26,7 +26,7 @@ type analysis struct {
 	words    int
 }
 
-func (r *Reader) analyse(text, lang string) analysis {
+func (r *Interpreter) analyse(text, lang string) analysis {
 	d := tokenize(text)
 	lc := r.textCues(d, lang)
 	a := analysis{lc: lc, themes: r.read(d, lc), words: len(d.toks)}
@@ -114,7 +114,7 @@ func (a analysis) why(key string, pairs ...string) string {
 	return strings.NewReplacer(r...).Replace(s)
 }
 
-// FollowUp picks the next reflective question for a contribution (bot.Reader):
+// FollowUp picks the next reflective question for a contribution (bot.Interpreter):
 //
 //   - deficit language about parents: the reframing question the cue names (kind
 //     reframe), else a non-participation question, Strong;
@@ -127,7 +127,7 @@ func (a analysis) why(key string, pairs ...string) string {
 //
 // An empty Text (a phase begins) gets a question for the least-covered theme. A
 // question in in.Asked is never returned. Why is in in.Lang.
-func (r *Reader) FollowUp(in bot.Reading) (bot.FollowUp, bool) {
+func (r *Interpreter) FollowUp(in bot.FollowUpRequest) (bot.FollowUp, bool) {
 	lang := in.Lang
 	if r.langs[lang] == nil {
 		lang = r.Lang(in.Text)
@@ -190,7 +190,7 @@ func (r *Reader) FollowUp(in bot.Reading) (bot.FollowUp, bool) {
 }
 
 // neutral picks a question for the theme the session has looked at least.
-func (r *Reader) neutral(in bot.Reading, a analysis, key string) (bot.FollowUp, bool) {
+func (r *Interpreter) neutral(in bot.FollowUpRequest, a analysis, key string) (bot.FollowUp, bool) {
 	best, bestN := prompts.Theme(""), math.MaxInt
 	for _, id := range prompts.Themes {
 		if in.Themes[string(id)] < bestN {
@@ -219,7 +219,7 @@ func special(q prompts.Question) bool {
 
 // themeQuestion is the pool's first unasked question whose main theme is id, else the
 // first that has id among its themes; rule questions only when nothing else fits.
-func themeQuestion(in bot.Reading, id prompts.Theme) (prompts.Question, bool) {
+func themeQuestion(in bot.FollowUpRequest, id prompts.Theme) (prompts.Question, bool) {
 	passes := []func(prompts.Question) bool{
 		func(q prompts.Question) bool { return !special(q) && len(q.Themes) > 0 && q.Themes[0] == id },
 		func(q prompts.Question) bool { return !special(q) && slices.Contains(q.Themes, id) },
@@ -236,7 +236,7 @@ func themeQuestion(in bot.Reading, id prompts.Theme) (prompts.Question, bool) {
 }
 
 // library is the library's questions, or none.
-func (r *Reader) library() []prompts.Question {
+func (r *Interpreter) library() []prompts.Question {
 	if r.lib == nil {
 		return nil
 	}
@@ -244,7 +244,7 @@ func (r *Reader) library() []prompts.Question {
 }
 
 // byKind is the first unasked question of a kind, from the pool, else the library.
-func (r *Reader) byKind(in bot.Reading, kind prompts.QuestionKind) (prompts.Question, bool) {
+func (r *Interpreter) byKind(in bot.FollowUpRequest, kind prompts.QuestionKind) (prompts.Question, bool) {
 	for _, qs := range [][]prompts.Question{in.Pool, r.library()} {
 		for _, q := range qs {
 			if !in.Asked[q.ID] && q.Kind == kind {
@@ -259,7 +259,7 @@ func (r *Reader) byKind(in bot.Reading, kind prompts.QuestionKind) (prompts.Ques
 // about meaning; each from the pool first, then from the library. Other reframe
 // questions are not used as a fallback: each quotes its own label ("You call the parent
 // unmotivated"), which the person may not have used.
-func (r *Reader) reframing(in bot.Reading, prefer string) (prompts.Question, bool) {
+func (r *Interpreter) reframing(in bot.FollowUpRequest, prefer string) (prompts.Question, bool) {
 	for _, qs := range [][]prompts.Question{in.Pool, r.library()} {
 		for _, q := range qs {
 			if prefer != "" && q.ID == prefer && !in.Asked[q.ID] {
@@ -280,7 +280,7 @@ func (r *Reader) reframing(in bot.Reading, prefer string) (prompts.Question, boo
 // decisionQuestion is the best unasked decision-making question, from the pool, else the
 // library: one whose main theme is decision-making and that is about the parents' part
 // (kind decision) first.
-func (r *Reader) decisionQuestion(in bot.Reading) (prompts.Question, bool) {
+func (r *Interpreter) decisionQuestion(in bot.FollowUpRequest) (prompts.Question, bool) {
 	for _, qs := range [][]prompts.Question{in.Pool, r.library()} {
 		var best prompts.Question
 		bestScore := -1

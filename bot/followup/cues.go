@@ -103,7 +103,7 @@ type cue struct {
 	q     string
 }
 
-// langCues is everything the reader knows about one language.
+// langCues is everything the interpreter knows about one language.
 type langCues struct {
 	lang        string
 	function    map[string]bool

@@ -53,7 +53,7 @@ func loadEval(t *testing.T, name string) evalSet {
 	return s
 }
 
-func newReader(t testing.TB) *followup.Reader {
+func newInterpreter(t testing.TB) *followup.Interpreter {
 	t.Helper()
 	r, err := followup.New(prompts.MustBuiltin())
 	if err != nil {
@@ -84,7 +84,7 @@ const (
 
 type themeCount struct{ tp, fp, fn int }
 
-func evalThemes(t *testing.T, r *followup.Reader, s evalSet, quiet bool) (map[string]*themeCount, map[string][2]int) {
+func evalThemes(t *testing.T, r *followup.Interpreter, s evalSet, quiet bool) (map[string]*themeCount, map[string][2]int) {
 	counts := map[string]*themeCount{}
 	for _, th := range prompts.Themes {
 		id := string(th)
@@ -210,7 +210,7 @@ type result struct {
 }
 
 func measure(t *testing.T, s evalSet, bar bars) result {
-	r := newReader(t)
+	r := newInterpreter(t)
 	for _, c := range s.Cases {
 		for _, id := range c.Themes {
 			if !slices.Contains(prompts.Themes, prompts.Theme(id)) {
@@ -302,7 +302,7 @@ func loadAdvice(t *testing.T, name string) adviceSet {
 // logs them as a table; quiet sets log no single case.
 func adviceRates(t *testing.T, name string, s adviceSet, quiet bool) (map[string][2]int, map[string][2]int) {
 	t.Helper()
-	r := newReader(t)
+	r := newInterpreter(t)
 	rec, fa := map[string][2]int{}, map[string][2]int{} // lang → hits, total
 	for _, a := range s.Advice {
 		v := rec[a.Lang]

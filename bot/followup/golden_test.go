@@ -13,7 +13,7 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden transcripts in testdata/golden")
 
-// session is a chat with the engine using the followup reader.
+// session is a chat with the engine using the followup interpreter.
 type session struct {
 	*bottest.Chat
 	t *testing.T
@@ -26,7 +26,7 @@ func newSession(t *testing.T) *session {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &session{Chat: bottest.New(t, bot.Config{Library: lib, Reader: r}), t: t}
+	return &session{Chat: bottest.New(t, bot.Config{Library: lib, Interpreter: r}), t: t}
 }
 
 // say sends text from user ("/" makes it a command) and returns the public replies.

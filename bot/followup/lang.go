@@ -3,14 +3,14 @@ package followup
 import "github.com/intervision-bot/intervision/prompts"
 
 // Lang detects Dutch or English from function words; "en" when it cannot tell.
-func (r *Reader) Lang(text string) string {
+func (r *Interpreter) Lang(text string) string {
 	l, _ := r.detect(tokenize(text))
 	return l
 }
 
 // detect returns the language with most function words and whether it was clear
 // (at least three of them, twice as many as any other language).
-func (r *Reader) detect(d doc) (string, bool) {
+func (r *Interpreter) detect(d doc) (string, bool) {
 	counts := map[string]int{}
 	for _, t := range d.toks {
 		for l, lc := range r.langs {
@@ -39,7 +39,7 @@ func (r *Reader) detect(d doc) (string, bool) {
 }
 
 // cuesFor picks the cue set for a text: lang when given and known, else the detected one.
-func (r *Reader) cuesFor(d doc, lang string) *langCues {
+func (r *Interpreter) cuesFor(d doc, lang string) *langCues {
 	if lc := r.langs[lang]; lc != nil {
 		return lc
 	}
@@ -49,7 +49,7 @@ func (r *Reader) cuesFor(d doc, lang string) *langCues {
 
 // textCues is the cue set for what a person wrote in a session of lang: the text's own
 // language when it clearly differs, so an English remark in a Dutch session is read too.
-func (r *Reader) textCues(d doc, lang string) *langCues {
+func (r *Interpreter) textCues(d doc, lang string) *langCues {
 	if l, clear := r.detect(d); clear && r.langs[l] != nil {
 		return r.langs[l]
 	}

@@ -19,12 +19,12 @@ const MinScore = 1.0
 
 // Read scores text against the nine themes in lang ("" detects it). It returns the
 // themes with a score above zero, strongest first, each with the words that matched.
-func (r *Reader) Read(text, lang string) []ThemeScore {
+func (r *Interpreter) Read(text, lang string) []ThemeScore {
 	d := tokenize(text)
 	return r.read(d, r.cuesFor(d, lang))
 }
 
-func (r *Reader) read(d doc, lc *langCues) []ThemeScore {
+func (r *Interpreter) read(d doc, lc *langCues) []ThemeScore {
 	scores := map[prompts.Theme]*ThemeScore{}
 	hit := func(id prompts.Theme, c cue) {
 		m, ok := c.p.find(d)

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+
+	"github.com/intervision-bot/intervision/prompts"
 )
 
 // commonFlags are the settings the bot and replay share.
@@ -26,11 +28,14 @@ func addCommonFlags(fs *flag.FlagSet, getenv func(string) string) *commonFlags {
 
 // language is the --lang flag checked: "", "nl" or "en".
 func (c *commonFlags) language() (string, error) {
-	lang := strings.ToLower(c.lang)
-	if lang != "" && lang != "nl" && lang != "en" {
+	if c.lang == "" {
+		return "", nil
+	}
+	l, ok := prompts.ParseLanguage(c.lang)
+	if !ok {
 		return "", fmt.Errorf("language %q: use nl or en", c.lang)
 	}
-	return lang, nil
+	return string(l), nil
 }
 
 func envOr(getenv func(string) string, key, def string) string {

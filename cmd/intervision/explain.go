@@ -28,7 +28,7 @@ type explainQuestion struct {
 }
 
 // runExplain is `intervision explain [--lang nl|en] [--json]`: it reads a text on stdin
-// and prints the themes the follow-up reader finds (scores and the words that matched)
+// and prints the themes the follow-up interpreter finds (scores and the words that matched)
 // and the follow-up question it would ask with the reason. The pool is the whole
 // question library, as in a fresh session (nothing asked, no themes yet). Without
 // --lang the language is detected. Exit code: 0 done, 2 usage or read error.
@@ -49,8 +49,9 @@ func runExplain(_ context.Context, c cli, args []string) int {
 		fs.Usage()
 		return 2
 	}
-	*lang = strings.ToLower(*lang)
-	if *lang != "" && *lang != "nl" && *lang != "en" {
+	if l, ok := prompts.ParseLanguage(*lang); ok {
+		*lang = string(l)
+	} else if *lang != "" {
 		fmt.Fprintf(stderr, "explain: language %q: use nl or en\n", *lang)
 		return 2
 	}
@@ -77,7 +78,7 @@ func runExplain(_ context.Context, c cli, args []string) int {
 		*lang = r.Lang(text)
 	}
 	out := explainOutput{Lang: *lang, Themes: r.Read(text, *lang)}
-	f, ok := r.FollowUp(bot.Reading{Lang: *lang, Text: text, Pool: lib.Questions(),
+	f, ok := r.FollowUp(bot.FollowUpRequest{Lang: *lang, Text: text, Pool: lib.Questions(),
 		Asked: map[string]bool{}, Themes: map[string]int{}})
 	if ok {
 		q := &explainQuestion{ID: f.Question.ID, Text: f.Question.Text.In(*lang)}

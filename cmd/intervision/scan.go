@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/intervision-bot/intervision/privacy"
+	"github.com/intervision-bot/intervision/prompts"
 )
 
 // scanFinding is one finding in `scan --json` output: byte offsets into the input.
@@ -44,7 +45,8 @@ func runScan(_ context.Context, c cli, args []string) int {
 		}
 		return 2
 	}
-	if fs.NArg() > 0 || (*lang != "" && *lang != "nl" && *lang != "en") {
+	l, known := prompts.ParseLanguage(*lang)
+	if fs.NArg() > 0 || (*lang != "" && !known) {
 		fs.Usage()
 		return 2
 	}
@@ -54,6 +56,9 @@ func runScan(_ context.Context, c cli, args []string) int {
 	}
 	var found []privacy.Finding
 	reported := 0
+	if known {
+		*lang = string(l)
+	}
 	for _, f := range privacy.Scan(text, *lang) {
 		if f.Confidence < *min {
 			continue

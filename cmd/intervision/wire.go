@@ -13,7 +13,7 @@ import (
 )
 
 // This file builds the bot from its parts, in order: the method library, the store,
-// the follow-up reader, the pseudonymiser, the engine, and the platform adapters.
+// the follow-up interpreter, the pseudonymiser, the engine, and the platform adapters.
 
 // platform builds one chat adapter from the environment. ok is false when the
 // platform's tokens are absent, so the adapter is not started.
@@ -43,7 +43,7 @@ func platformAdapters(getenv func(string) string, log *slog.Logger) ([]bot.Adapt
 	return adapters, nil
 }
 
-// newEngine builds the engine: library, store, reader, pseudonymiser. The returned
+// newEngine builds the engine: library, store, interpreter, pseudonymiser. The returned
 // func closes the store.
 func newEngine(ctx context.Context, c *commonFlags, getenv func(string) string, log *slog.Logger) (*bot.Engine, func(), error) {
 	lang, err := c.language()
@@ -54,9 +54,9 @@ func newEngine(ctx context.Context, c *commonFlags, getenv func(string) string, 
 	if err != nil {
 		return nil, nil, err
 	}
-	reader, err := followup.New(lib)
+	interp, err := followup.New(lib)
 	if err != nil {
-		return nil, nil, fmt.Errorf("follow-up reader: %w", err)
+		return nil, nil, fmt.Errorf("follow-up interpreter: %w", err)
 	}
 	st, err := storeFromEnv(ctx, getenv, log)
 	if err != nil {
@@ -67,7 +67,7 @@ func newEngine(ctx context.Context, c *commonFlags, getenv func(string) string, 
 		log.Warn("INTERVISION_LOG_TEXT=1: message text is logged at debug level; it may hold personal data about families. Turn it off outside debugging.")
 	}
 	eng := bot.New(bot.Config{Store: st, Library: lib, Lang: lang, Logger: log, LogText: logText,
-		Reader: reader, Pseudonymiser: privacy.NewGuard()})
+		Interpreter: interp, Pseudonymiser: privacy.NewGuard()})
 	return eng, func() { st.Close() }, nil
 }
 

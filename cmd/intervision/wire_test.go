@@ -8,7 +8,7 @@ import (
 )
 
 // TestWiredEngineUsesRealParts runs the binary as users meet it and checks that the
-// engine reads with the follow-up reader of bot/followup (it hears advice that the
+// engine reads with the follow-up interpreter of bot/followup (it hears advice that the
 // engine's basic phrase list misses, and gives a reason for its question) and
 // pseudonymises with package privacy (a name and a phone number never come back).
 func TestWiredEngineUsesRealParts(t *testing.T) {
@@ -28,8 +28,8 @@ bob: Bel haar morgen gewoon op.
 	got := out.String()
 	for _, want := range []struct{ text, part string }{
 		{"persoonsgegevens", "privacy: the case bringer is told what was pseudonymised"},
-		{"Dat klinkt als een advies", "follow-up reader: an imperative from a peer in the questions phase is refused"},
-		{"_Waarom ik dit vraag", "follow-up reader: a question comes with its reason"},
+		{"Dat klinkt als een advies", "follow-up interpreter: an imperative from a peer in the questions phase is refused"},
+		{"_Waarom ik dit vraag", "follow-up interpreter: a question comes with its reason"},
 	} {
 		if !strings.Contains(got, want.text) {
 			t.Errorf("%s: output lacks %q:\n%s", want.part, want.text, got)

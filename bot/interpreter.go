@@ -6,24 +6,24 @@ import (
 	"github.com/intervision-bot/intervision/prompts"
 )
 
-// Reader reads what people write: it recognises advice and picks follow-up questions.
-// The engine works with BasicReader; bot/followup has one that reads themes.
-type Reader interface {
+// Interpreter reads what people write: it recognises advice and picks follow-up questions.
+// The engine works with BasicInterpreter; bot/followup has one that reads themes.
+type Interpreter interface {
 	// Advice reports whether text gives advice or a judgement, which peers must not
 	// do while they may only ask questions.
 	Advice(text, lang string) bool
 	// FollowUp picks the next reflective question after a contribution, or when a
 	// phase begins (Text empty). ok is false when nothing fits.
-	FollowUp(in Reading) (f FollowUp, ok bool)
+	FollowUp(in FollowUpRequest) (f FollowUp, ok bool)
 }
 
-// Reading is what a Reader gets to choose a follow-up.
-type Reading struct {
+// FollowUpRequest is what an Interpreter gets to choose a follow-up.
+type FollowUpRequest struct {
 	Lang   string
 	Text   string             // the contribution just made; empty when a phase begins
-	Role   string             // prompts.RoleBringer or prompts.RolePeers: who wrote Text
+	Role   prompts.Role       // who wrote Text
 	Solo   bool               // a solo reflection
-	Stage  string             // the phase's stage
+	Stage  prompts.Stage      // the phase's stage
 	Pool   []prompts.Question // the phase's questions, in order
 	Asked  map[string]bool    // question ids asked before in this session: never repeat
 	Themes map[string]int     // how often each theme came up in this session so far
@@ -42,9 +42,9 @@ type FollowUp struct {
 	Strong bool
 }
 
-// BasicReader is the engine's default Reader: a short advice phrase list and the
+// BasicInterpreter is the engine's default Interpreter: a short advice phrase list and the
 // phase's first unasked question.
-type BasicReader struct{}
+type BasicInterpreter struct{}
 
 var basicAdvice = []string{
 	"you should", "you could", "you must", "you need to", "why don't you", "why not just",
@@ -53,7 +53,7 @@ var basicAdvice = []string{
 }
 
 // Advice reports whether text contains a common advice phrase.
-func (BasicReader) Advice(text, _ string) bool {
+func (BasicInterpreter) Advice(text, _ string) bool {
 	t := strings.ToLower(text)
 	for _, p := range basicAdvice {
 		if strings.Contains(t, p) {
@@ -64,7 +64,7 @@ func (BasicReader) Advice(text, _ string) bool {
 }
 
 // FollowUp returns the first question of the pool not asked before.
-func (BasicReader) FollowUp(in Reading) (FollowUp, bool) {
+func (BasicInterpreter) FollowUp(in FollowUpRequest) (FollowUp, bool) {
 	for _, q := range in.Pool {
 		if !in.Asked[q.ID] {
 			return FollowUp{Question: q}, true

@@ -12,7 +12,7 @@ func q(id string, themes ...prompts.Theme) prompts.Question {
 	return prompts.Question{ID: id, Themes: themes, Text: prompts.Text{"en": "Q " + id + "?", "nl": "V " + id + "?"}}
 }
 
-// kq is q for a question kept for a rule of the reader.
+// kq is q for a question kept for a rule of the interpreter.
 func kq(kind prompts.QuestionKind, id string, themes ...prompts.Theme) prompts.Question {
 	x := q(id, themes...)
 	x.Kind = kind
@@ -38,59 +38,59 @@ var pool = []prompts.Question{
 }
 
 func TestFollowUp(t *testing.T) {
-	r := newReader(t)
+	r := newInterpreter(t)
 	tests := []struct {
 		name     string
-		in       bot.Reading
+		in       bot.FollowUpRequest
 		want     string // question id
 		strong   bool
 		concrete bool
 		why      string // part of the reason
 		theme    string // a theme that must be among FollowUp.Themes
 	}{
-		{name: "deficit en reframes", in: bot.Reading{Lang: "en", Text: "The mother is just not motivated."},
+		{name: "deficit en reframes", in: bot.FollowUpRequest{Lang: "en", Text: "The mother is just not motivated."},
 			want: "reframe-unmotivated", strong: true, why: "the mother as unmotivated", theme: "non-participation"},
-		{name: "deficit nl reframes", in: bot.Reading{Lang: "nl", Text: "Vader werkt gewoon niet mee, al maanden."},
+		{name: "deficit nl reframes", in: bot.FollowUpRequest{Lang: "nl", Text: "Vader werkt gewoon niet mee, al maanden."},
 			want: "reframe-does-not-cooperate", strong: true, why: "de vader als niet meewerkend"},
-		{name: "deficit prefers matching reframe", in: bot.Reading{Lang: "en", Text: "They are very resistant to any help we offer."},
+		{name: "deficit prefers matching reframe", in: bot.FollowUpRequest{Lang: "en", Text: "They are very resistant to any help we offer."},
 			want: "reframe-resistant", strong: true, why: "as resistant"},
 		// Another reframe- question would quote a label the person did not use
 		// ("You call the parent resistant"): a question about meaning follows instead.
-		{name: "deficit skips asked", in: bot.Reading{Lang: "en", Text: "The mother is unmotivated.", Asked: map[string]bool{"reframe-unmotivated": true}},
+		{name: "deficit skips asked", in: bot.FollowUpRequest{Lang: "en", Text: "The mother is unmotivated.", Asked: map[string]bool{"reframe-unmotivated": true}},
 			want: "nonpart-meaning", strong: true},
-		{name: "deficit zorgmijdend", in: bot.Reading{Lang: "nl", Text: "Het is een zorgmijdend gezin."},
+		{name: "deficit zorgmijdend", in: bot.FollowUpRequest{Lang: "nl", Text: "Het is een zorgmijdend gezin."},
 			want: "reframe-avoids-care", strong: true, why: "zorgmijdend"},
-		{name: "decision en", in: bot.Reading{Lang: "en", Text: "We decided in the team that the children go to respite care every other weekend."},
+		{name: "decision en", in: bot.FollowUpRequest{Lang: "en", Text: "We decided in the team that the children go to respite care every other weekend."},
 			want: "decide-parents", strong: true, why: "without the parents", theme: "decision-making"},
-		{name: "decision nl", in: bot.Reading{Lang: "nl", Text: "In het teamoverleg hebben we besloten dat de begeleiding stopt."},
+		{name: "decision nl", in: bot.FollowUpRequest{Lang: "nl", Text: "In het teamoverleg hebben we besloten dat de begeleiding stopt."},
 			want: "decide-parents", strong: true, why: "zonder de ouders"},
-		{name: "decision with parents is no decision rule", in: bot.Reading{Lang: "en", Text: "Together with the parents we decided that the children go to their aunt at weekends."},
+		{name: "decision with parents is no decision rule", in: bot.FollowUpRequest{Lang: "en", Text: "Together with the parents we decided that the children go to their aunt at weekends."},
 			want: "decide-other", strong: false},
-		{name: "vague asks concrete", in: bot.Reading{Lang: "en", Text: "It was difficult."},
+		{name: "vague asks concrete", in: bot.FollowUpRequest{Lang: "en", Text: "It was difficult."},
 			want: "concrete-one-situation", concrete: true, why: "general"},
-		{name: "vague nl asks concrete", in: bot.Reading{Lang: "nl", Text: "Lastig allemaal."},
+		{name: "vague nl asks concrete", in: bot.FollowUpRequest{Lang: "nl", Text: "Lastig allemaal."},
 			want: "concrete-one-situation", concrete: true},
-		{name: "vague not twice in a row", in: bot.Reading{Lang: "en", Text: "It was difficult.", LastConcrete: true},
+		{name: "vague not twice in a row", in: bot.FollowUpRequest{Lang: "en", Text: "It was difficult.", LastConcrete: true},
 			want: "goal-whose", concrete: false, why: "No theme"},
-		{name: "short question is not vague", in: bot.Reading{Lang: "en", Text: "How old is he?"},
+		{name: "short question is not vague", in: bot.FollowUpRequest{Lang: "en", Text: "How old is he?"},
 			want: "goal-whose", concrete: false},
-		{name: "concrete detail is not vague", in: bot.Reading{Lang: "en", Text: "She said: leave."},
+		{name: "concrete detail is not vague", in: bot.FollowUpRequest{Lang: "en", Text: "She said: leave."},
 			want: "goal-whose", concrete: false},
-		{name: "theme picks its question", in: bot.Reading{Lang: "en", Text: "They have debts and the landlord wants them out by the end of the month."},
+		{name: "theme picks its question", in: bot.FollowUpRequest{Lang: "en", Text: "They have debts and the landlord wants them out by the end of the month."},
 			want: "context-money", why: "circumstances outside parenting", theme: "context"},
-		{name: "theme nl", in: bot.Reading{Lang: "nl", Text: "In het dossier staat iets heel anders dan wat er aan de keukentafel gebeurde."},
+		{name: "theme nl", in: bot.FollowUpRequest{Lang: "nl", Text: "In het dossier staat iets heel anders dan wat er aan de keukentafel gebeurde."},
 			want: "file-misses", why: "dossier", theme: "front-back-stage"},
-		{name: "theme falls to next theme when asked", in: bot.Reading{Lang: "en", Text: "They have debts and the landlord wants them out by the end of the month.", Asked: map[string]bool{"context-money": true}},
+		{name: "theme falls to next theme when asked", in: bot.FollowUpRequest{Lang: "en", Text: "They have debts and the landlord wants them out by the end of the month.", Asked: map[string]bool{"context-money": true}},
 			want: "decide-other", theme: "context"},
-		{name: "neutral prefers least covered", in: bot.Reading{Lang: "en", Text: "Right, so that is where we were with the family then, more or less, as far as I remember it.",
+		{name: "neutral prefers least covered", in: bot.FollowUpRequest{Lang: "en", Text: "Right, so that is where we were with the family then, more or less, as far as I remember it.",
 			Themes: map[string]int{"goal-setting": 2, "non-participation": 1, "decision-making": 1, "informing": 1, "instructing": 0, "motivating": 3, "front-back-stage": 1, "context": 1, "strengths-safety": 1}},
 			want: "instruct-know", why: "least attention"},
-		{name: "phase start opens least covered", in: bot.Reading{Lang: "nl", Text: "",
+		{name: "phase start opens least covered", in: bot.FollowUpRequest{Lang: "nl", Text: "",
 			Themes: map[string]int{"goal-setting": 1, "non-participation": 1}},
 			want: "decide-other", why: "Om deze fase te openen"},
-		{name: "empty language detected", in: bot.Reading{Text: "Moeder is echt ongemotiveerd, ze doet niets met de adviezen."},
+		{name: "empty language detected", in: bot.FollowUpRequest{Text: "Moeder is echt ongemotiveerd, ze doet niets met de adviezen."},
 			want: "reframe-unmotivated", strong: true, why: "Je beschreef de moeder als ongemotiveerd"},
-		{name: "english text in a dutch session", in: bot.Reading{Lang: "nl", Text: "Honestly the father is in denial about the drinking."},
+		{name: "english text in a dutch session", in: bot.FollowUpRequest{Lang: "nl", Text: "Honestly the father is in denial about the drinking."},
 			want: "reframe-does-not-open-up", strong: true, why: "Je beschreef"},
 	}
 	for _, tc := range tests {
@@ -120,13 +120,13 @@ func TestFollowUp(t *testing.T) {
 // TestFollowUpNeverRepeats asks follow-ups until the pool is used up: no id comes twice,
 // and concrete questions never come twice in a row.
 func TestFollowUpNeverRepeats(t *testing.T) {
-	r := newReader(t)
+	r := newInterpreter(t)
 	texts := []string{"It was hard.", "Hmm.", "The mother is not motivated.", "We decided in the team to stop.",
 		"Not sure.", "Whatever.", "They are in debt.", "I explained the rules."}
 	asked := map[string]bool{}
 	last := false
 	for i := 0; i < 200; i++ {
-		f, ok := r.FollowUp(bot.Reading{Lang: "en", Text: texts[i%len(texts)], Pool: pool, Asked: asked, LastConcrete: last})
+		f, ok := r.FollowUp(bot.FollowUpRequest{Lang: "en", Text: texts[i%len(texts)], Pool: pool, Asked: asked, LastConcrete: last})
 		if !ok {
 			for _, p := range pool {
 				if !asked[p.ID] {
@@ -150,13 +150,13 @@ func TestFollowUpNeverRepeats(t *testing.T) {
 // TestFollowUpLibraryFallback takes reframing and decision questions from the library when
 // the phase's pool has none.
 func TestFollowUpLibraryFallback(t *testing.T) {
-	r := newReader(t)
+	r := newInterpreter(t)
 	tests := []struct{ text, prefix string }{
 		{"The mother is just not motivated.", "reframe-"},
 		{"We decided in the team that he moves to a group home.", "decide-"},
 	}
 	for _, tc := range tests {
-		f, ok := r.FollowUp(bot.Reading{Lang: "en", Text: tc.text, Pool: []prompts.Question{q("x", "informing")}})
+		f, ok := r.FollowUp(bot.FollowUpRequest{Lang: "en", Text: tc.text, Pool: []prompts.Question{q("x", "informing")}})
 		if !ok || !strings.HasPrefix(f.Question.ID, tc.prefix) || !f.Strong {
 			t.Errorf("%q: got %s strong=%v ok=%v, want a %s question", tc.text, f.Question.ID, f.Strong, ok, tc.prefix)
 		}
@@ -164,7 +164,7 @@ func TestFollowUpLibraryFallback(t *testing.T) {
 }
 
 func TestRead(t *testing.T) {
-	r := newReader(t)
+	r := newInterpreter(t)
 	tests := []struct {
 		text, lang, top, cue string
 	}{
@@ -184,7 +184,7 @@ func TestRead(t *testing.T) {
 }
 
 func TestLang(t *testing.T) {
-	r := newReader(t)
+	r := newInterpreter(t)
 	for text, want := range map[string]string{
 		"Wat zei de moeder toen?":                  "nl",
 		"What did the mother say then?":            "en",

@@ -13,19 +13,19 @@ import (
 	"github.com/intervision-bot/intervision/prompts"
 )
 
-// Reader is the theme-aware bot.Reader.
-type Reader struct {
+// Interpreter is the theme-aware bot.Interpreter.
+type Interpreter struct {
 	lib   *prompts.Library
 	langs map[string]*langCues
 }
 
-var _ bot.Reader = (*Reader)(nil)
+var _ bot.Interpreter = (*Interpreter)(nil)
 
-// New returns a Reader with the built-in cue files (prompts.Cues) and any extra cue
+// New returns an Interpreter with the built-in cue files (prompts.Cues) and any extra cue
 // directories. lib supplies reframing, decision and concrete questions when a phase's
 // pool has none; it may be nil.
-func New(lib *prompts.Library, extra ...fs.FS) (*Reader, error) {
-	r := &Reader{lib: lib, langs: map[string]*langCues{}}
+func New(lib *prompts.Library, extra ...fs.FS) (*Interpreter, error) {
+	r := &Interpreter{lib: lib, langs: map[string]*langCues{}}
 	for _, fsys := range append([]fs.FS{prompts.Cues()}, extra...) {
 		if err := loadCues(fsys, r.langs); err != nil {
 			return nil, err
