@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Reserved keys of a pseudonym table. All other keys are "n:" plus a keyed hash of a
@@ -149,15 +150,13 @@ func nameKeys(s string) []string {
 	var out []string
 	for _, w := range strings.Fields(s) {
 		lw := strings.ToLower(strings.Trim(w, ".,"))
-		if particles[lw] || utf8Len(lw) < 2 {
+		if particles[lw] || utf8.RuneCountInString(lw) < 2 {
 			continue
 		}
 		out = append(out, lw)
 	}
 	return out
 }
-
-func utf8Len(s string) int { return len([]rune(s)) }
 
 // assign gives the name its pseudonym, recorded under every one of its words: the
 // stored value is the full label ("Moeder A", "Kind 1", "Persoon C").

@@ -1,8 +1,10 @@
 package privacy
 
 import (
+	"cmp"
+	"maps"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -16,52 +18,42 @@ const (
 )
 
 var (
-	reTitle  = buildWordRe(keys(titlesNL, titlesEN), fullName)
-	reRole   = buildWordRe(keys2(rolesNL, rolesEN), firstName)
+	reTitle  = buildWordRe(wordsOf(titlesNL, titlesEN), fullName)
+	reRole   = buildWordRe(wordsOf(rolesNL, rolesEN), firstName)
 	reAge    = regexp.MustCompile(`(` + nameWord + `)\s?\(\s?[0-9]{1,2}(?:[;,.][0-9]{1,2})?\s?(?:jaar|jr\.?|j\.?|years?|yrs?|y\.?o\.?|mnd\.?|maanden|months?)?\s?\)`)
 	reAge2   = regexp.MustCompile(`(` + nameWord + `),\s[0-9]{1,2}\s?(?:jaar|jr|years old|year old|yrs)\b`)
-	rePoss   = regexp.MustCompile(`(` + nameWord + `)(?:'s|’s)\s(?i:` + strings.Join(sortedByLen(keys2(nil, rolesEN)), "|") + `)\b`)
-	reOfRole = regexp.MustCompile(`(?i:(?:de|het|the)\s(` + strings.Join(sortedByLen(keys2(rolesNL, rolesEN)), "|") + `)\s(?:van|of))\s(` + nameWord + `)`)
+	rePoss   = regexp.MustCompile(`(` + nameWord + `)(?:'s|’s)\s(?i:` + strings.Join(sortedByLen(wordsOf(rolesEN)), "|") + `)\b`)
+	reOfRole = regexp.MustCompile(`(?i:(?:de|het|the)\s(` + strings.Join(sortedByLen(wordsOf(rolesNL, rolesEN)), "|") + `)\s(?:van|of))\s(` + nameWord + `)`)
 	reFamily = regexp.MustCompile(`(?i:the)\s(` + nameWord + `)\s(?:family|household)\b`)
-	reApp    = regexp.MustCompile(`(?i:(` + strings.Join(sortedByLen(keys2(rolesNL, rolesEN)), "|") + `)),\s(` + nameWord + `)(?:\s` + nameWord + `)?,`)
+	reApp    = regexp.MustCompile(`(?i:(` + strings.Join(sortedByLen(wordsOf(rolesNL, rolesEN)), "|") + `)),\s(` + nameWord + `)(?:\s` + nameWord + `)?,`)
 	reCalled = regexp.MustCompile(`(?i:named|called|genaamd|heet|heten)\s(` + nameWord + `)`)
 	reCapTok = regexp.MustCompile(nameWord)
 )
 
-func keys(ms ...map[string]string) []string {
-	var out []string
+// union merges word tables; a later table wins where both have a word (the Dutch and
+// English tables agree on the words they share).
+func union[V any](ms ...map[string]V) map[string]V {
+	out := map[string]V{}
 	for _, m := range ms {
-		for k := range m {
-			out = append(out, k)
-		}
+		maps.Copy(out, m)
 	}
 	return out
 }
 
-func keys2(ms ...map[string]bool) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, m := range ms {
-		for k := range m {
-			if !seen[k] {
-				seen[k] = true
-				out = append(out, k)
-			}
-		}
-	}
-	return out
+// wordsOf returns the words of the tables, each once.
+func wordsOf[V any](ms ...map[string]V) []string {
+	return slices.Collect(maps.Keys(union(ms...)))
 }
 
+// sortedByLen quotes the words for a regexp, longest first (then alphabetically), so
+// that an alternation prefers the longest word.
 func sortedByLen(ws []string) []string {
-	var q []string
+	q := make([]string, 0, len(ws))
 	for _, w := range ws {
 		q = append(q, regexp.QuoteMeta(w))
 	}
-	sort.Slice(q, func(i, j int) bool {
-		if len(q[i]) != len(q[j]) {
-			return len(q[i]) > len(q[j])
-		}
-		return q[i] < q[j]
+	slices.SortFunc(q, func(a, b string) int {
+		return cmp.Or(cmp.Compare(len(b), len(a)), strings.Compare(a, b))
 	})
 	return q
 }
