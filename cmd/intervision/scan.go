@@ -15,7 +15,7 @@ import (
 func init() {
 	subcommands["scan"] = runScan
 	// the engine pseudonymises every contribution with the same detector
-	newGuard = func() bot.Guard { return privacy.NewGuard() }
+	newGuard = func() bot.Guard { return privacy.NewPseudonymiser() }
 }
 
 // scanFinding is one finding in `scan --json` output: byte offsets into the input.
