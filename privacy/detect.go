@@ -102,21 +102,50 @@ func findIBANs(text string) []hit {
 	return out
 }
 
-var reBSN = regexp.MustCompile(`[0-9]{9}|[0-9]{3}[. ][0-9]{3}[. ][0-9]{3}|[0-9]{4}[. ][0-9]{2}[. ][0-9]{3}|[0-9]{2}[. ][0-9]{3}[. ][0-9]{2}[. ][0-9]{2}`)
+var (
+	reBSN = regexp.MustCompile(`[0-9]{9}|[0-9]{3}[. ][0-9]{3}[. ][0-9]{3}|[0-9]{4}[. ][0-9]{2}[. ][0-9]{3}|[0-9]{2}[. ][0-9]{3}[. ][0-9]{2}[. ][0-9]{2}`)
+	reRRN = regexp.MustCompile(`[0-9]{2}\.?[0-9]{2}\.?[0-9]{2}[-. ]?[0-9]{3}[-. ]?[0-9]{2}`)
+)
 
-var bsnWords = []string{"bsn", "burgerservice", "sofinummer", "sofi-nummer", "citizen service"}
+// nationalNumber is a kind of national identification number: how it is written, its
+// checksum, and how sure a valid number is alone and right after a word naming it.
+type nationalNumber struct {
+	kind  string
+	re    *regexp.Regexp
+	valid func(string) bool
+	words []string // words that name the number ("bsn", "rijksregister")
+	conf  float64  // a valid number
+	named float64  // a valid number with one of words in the 40 bytes before it
+}
 
-func findBSNs(text string) []hit {
+// nationalNumbers are the numbers findNationalNumbers looks for, in the order it reports them.
+var nationalNumbers = []nationalNumber{
+	{KindBSN, reBSN, ValidBSN, []string{"bsn", "burgerservice", "sofinummer", "sofi-nummer", "citizen service"}, 0.9, 0.99},
+	{KindRRN, reRRN, ValidRRN, []string{"rijksregister", "rrn", "insz", "national register", "nationaal nummer", "identificatienummer"}, 0.95, 0.99},
+}
+
+// findNationalNumbers finds the numbers of every kind in nationalNumbers.
+func findNationalNumbers(text string) []hit {
 	var out []hit
-	for _, m := range allIndex(reBSN, text) {
-		if !numberBounded(text, m[0], m[1]) || !ValidBSN(text[m[0]:m[1]]) {
+	for _, nn := range nationalNumbers {
+		out = append(out, nn.find(text)...)
+	}
+	return out
+}
+
+// find returns the valid numbers of this kind in text that are not part of a longer
+// number or word; they may overlap each other (see allIndex).
+func (nn nationalNumber) find(text string) []hit {
+	var out []hit
+	for _, m := range allIndex(nn.re, text) {
+		if !numberBounded(text, m[0], m[1]) || !nn.valid(text[m[0]:m[1]]) {
 			continue
 		}
-		conf := 0.9
-		if containsAny(before(text, m[0], 40), bsnWords) {
-			conf = 0.99
+		conf := nn.conf
+		if containsAny(before(text, m[0], 40), nn.words) {
+			conf = nn.named
 		}
-		out = append(out, hit{Finding: Finding{KindBSN, m[0], m[1], conf}})
+		out = append(out, hit{Finding: Finding{nn.kind, m[0], m[1], conf}})
 	}
 	return out
 }
@@ -133,25 +162,6 @@ func allIndex(re *regexp.Regexp, text string) [][]int {
 		// continue after the first byte of this match, at the next rune start
 		_, size := utf8.DecodeRuneInString(text[i+loc[0]:])
 		i += loc[0] + size
-	}
-	return out
-}
-
-var reRRN = regexp.MustCompile(`[0-9]{2}\.?[0-9]{2}\.?[0-9]{2}[-. ]?[0-9]{3}[-. ]?[0-9]{2}`)
-
-var rrnWords = []string{"rijksregister", "rrn", "insz", "national register", "nationaal nummer", "identificatienummer"}
-
-func findRRNs(text string) []hit {
-	var out []hit
-	for _, m := range allIndex(reRRN, text) {
-		if !numberBounded(text, m[0], m[1]) || !ValidRRN(text[m[0]:m[1]]) {
-			continue
-		}
-		conf := 0.95
-		if containsAny(before(text, m[0], 40), rrnWords) {
-			conf = 0.99
-		}
-		out = append(out, hit{Finding: Finding{KindRRN, m[0], m[1], conf}})
 	}
 	return out
 }

@@ -68,8 +68,7 @@ func scan(text, lang string) []hit {
 	var c []hit
 	c = append(c, findEmails(text)...)
 	c = append(c, findIBANs(text)...)
-	c = append(c, findBSNs(text)...)
-	c = append(c, findRRNs(text)...)
+	c = append(c, findNationalNumbers(text)...)
 	c = append(c, findPhones(text)...)
 	c = append(c, findAddresses(text, lang)...)
 	c = append(c, findDates(text, lang)...)
