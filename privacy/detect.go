@@ -189,31 +189,51 @@ func findPhones(text string) []hit {
 	return out
 }
 
+// readPhone reads a phone number starting at text[start]; it returns the finding, the
+// byte where it ends, and whether there is one.
 func readPhone(text string, start int) (hit, int, bool) {
-	i := start
-	intl := false
+	i, intl, paren, ok := phonePrefix(text, start)
+	if !ok {
+		return hit{}, start, false
+	}
+	cuts, ok := phoneCuts(text, i, paren)
+	if !ok {
+		return hit{}, start, false
+	}
+	return longestPhone(text, start, cuts, intl)
+}
+
+// phonePrefix reads the start of a phone number: "+" or "00" (international) and an
+// opening parenthesis. It returns where the first digit group starts; ok is false when
+// no digit follows.
+func phonePrefix(text string, start int) (i int, intl, paren, ok bool) {
+	i = start
 	if text[i] == '+' {
 		intl = true
 		i++
 	} else if strings.HasPrefix(text[i:], "00") && i+2 < len(text) && text[i+2] != '0' {
 		intl = true
 	}
-	paren := false
 	if i < len(text) && text[i] == '(' {
 		paren = true
 		i++
 	}
-	if i >= len(text) || !isDigit(text[i]) {
-		return hit{}, start, false
-	}
-	type cut struct {
-		digits string
-		end    int
-		sep    bool // a space follows: the run may end here
-	}
-	var cuts []cut
+	return i, intl, paren, i < len(text) && isDigit(text[i])
+}
+
+// phoneCut is the end of a digit group: the digits so far, the byte after the last
+// digit, and whether a number may end there (a space, or no further digit, follows).
+type phoneCut struct {
+	digits string
+	end    int
+	sep    bool
+}
+
+// phoneCuts reads the digit groups from i on and returns the end of every group; ok is
+// false when the groups hold more than 15 digits (no phone number).
+func phoneCuts(text string, i int, paren bool) ([]phoneCut, bool) {
+	var cuts []phoneCut
 	var digits strings.Builder
-	seps := 0
 	for i < len(text) {
 		j := i
 		for j < len(text) && isDigit(text[j]) {
@@ -225,36 +245,50 @@ func readPhone(text string, start int) (hit, int, bool) {
 		digits.WriteString(text[i:j])
 		i = j
 		if digits.Len() > 15 {
-			return hit{}, start, false
+			return nil, false
 		}
-		// separator
-		k := i
-		if paren && k < len(text) && text[k] == ')' {
-			paren = false
-			k++
-			if k < len(text) && text[k] == ' ' {
-				k++
-			}
-		} else if strings.HasPrefix(text[k:], " (0) ") || strings.HasPrefix(text[k:], " (0)") {
-			k += 4
-			if k < len(text) && text[k] == ' ' {
-				k++
-			}
-		} else if strings.HasPrefix(text[k:], "(0)") {
-			k += 3
-		} else if strings.HasPrefix(text[k:], " - ") {
-			k += 3
-		} else if k < len(text) && strings.ContainsRune(" -./", rune(text[k])) {
-			k++
-		}
+		var k int
+		k, paren = skipPhoneSeparator(text, i, paren)
 		atSpace := k < len(text) && text[i] == ' ' || k >= len(text)
-		cuts = append(cuts, cut{digits.String(), i, atSpace || !(k < len(text) && isDigit(text[k]))})
+		cuts = append(cuts, phoneCut{digits.String(), i, atSpace || !(k < len(text) && isDigit(text[k]))})
 		if k == i || k >= len(text) || !isDigit(text[k]) {
 			break
 		}
-		seps++
 		i = k
 	}
+	return cuts, true
+}
+
+// skipPhoneSeparator skips what may stand between two digit groups at text[k]: the
+// closing parenthesis of an area code (when one is open), " (0)", "(0)", " - ", or one of
+// " -./". It returns the byte after it and whether a parenthesis is still open.
+func skipPhoneSeparator(text string, k int, paren bool) (int, bool) {
+	rest := text[k:]
+	switch {
+	case paren && strings.HasPrefix(rest, ")"):
+		return skipSpace(text, k+1), false
+	case strings.HasPrefix(rest, " (0)"):
+		return skipSpace(text, k+4), paren
+	case strings.HasPrefix(rest, "(0)"), strings.HasPrefix(rest, " - "):
+		return k + 3, paren
+	case rest != "" && strings.ContainsRune(" -./", rune(rest[0])):
+		return k + 1, paren
+	}
+	return k, paren
+}
+
+// skipSpace returns the byte after one space at text[k], or k.
+func skipSpace(text string, k int) int {
+	if k < len(text) && text[k] == ' ' {
+		return k + 1
+	}
+	return k
+}
+
+// longestPhone returns the longest run of digit groups from start that ends at a word
+// boundary and has the length of a phone number, rated by phoneConfidence (a little
+// higher after a word such as "tel" or "bel").
+func longestPhone(text string, start int, cuts []phoneCut, intl bool) (hit, int, bool) {
 	for n := len(cuts) - 1; n >= 0; n-- {
 		ct := cuts[n]
 		if n < len(cuts)-1 && !ct.sep {
@@ -276,27 +310,37 @@ func readPhone(text string, start int) (hit, int, bool) {
 }
 
 // phoneConfidence rates a digit string as a phone number; 0 means it is not one.
+// separated tells whether the digits were written in more than one group.
 func phoneConfidence(d string, intl, separated bool) float64 {
 	if intl {
-		d = strings.TrimPrefix(d, "00")
-		switch {
-		case strings.HasPrefix(d, "31"):
-			rest := strings.TrimPrefix(d[2:], "0")
-			if len(rest) == 9 {
-				return 0.95
-			}
-		case strings.HasPrefix(d, "32"):
-			rest := strings.TrimPrefix(d[2:], "0")
-			if len(rest) == 8 || len(rest) == 9 && rest[0] == '4' {
-				return 0.95
-			}
-		default:
-			if len(d) >= 9 && len(d) <= 14 && d[0] != '0' {
-				return 0.75
-			}
-		}
-		return 0
+		return intlPhoneConfidence(strings.TrimPrefix(d, "00"))
 	}
+	return nationalPhoneConfidence(d, separated)
+}
+
+// intlPhoneConfidence rates the digits of an international number after + or 00: Dutch
+// (31) and Belgian (32) numbers by their length, others loosely.
+func intlPhoneConfidence(d string) float64 {
+	switch {
+	case strings.HasPrefix(d, "31"):
+		if rest := strings.TrimPrefix(d[2:], "0"); len(rest) == 9 {
+			return 0.95
+		}
+	case strings.HasPrefix(d, "32"):
+		if rest := strings.TrimPrefix(d[2:], "0"); len(rest) == 8 || len(rest) == 9 && rest[0] == '4' {
+			return 0.95
+		}
+	default:
+		if len(d) >= 9 && len(d) <= 14 && d[0] != '0' {
+			return 0.75
+		}
+	}
+	return 0
+}
+
+// nationalPhoneConfidence rates the digits of a number dialled with a leading 0: ten
+// digits (Dutch numbers, Belgian mobiles), nine (Belgian landlines) or eleven (British).
+func nationalPhoneConfidence(d string, separated bool) float64 {
 	if len(d) < 2 || d[0] != '0' || d[1] == '0' {
 		return 0
 	}
@@ -311,7 +355,7 @@ func phoneConfidence(d string, intl, separated bool) float64 {
 		return 0.9
 	case 11:
 		// United Kingdom: 07… mobiles, 01…/02…/03… geographic numbers
-		if d[1] == '7' || d[1] == '1' || d[1] == '2' || d[1] == '3' {
+		if strings.ContainsRune("7123", rune(d[1])) {
 			return 0.85
 		}
 	case 9:
