@@ -2,6 +2,7 @@ package privacy
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -379,50 +380,80 @@ var (
 // weakSuffix streets need a house number: the word alone is too often something else.
 var weakSuffix = []string{"pad", "hof", "park", "baan", "wal", "markt", "lei", "weg"}
 
+// findAddresses finds streets (with or without a house number) and postcodes; a
+// postcode right after a street makes one address with it.
 func findAddresses(text, lang string) []hit {
-	var streets, codes []hit
+	streets := findStreetsNL(text)
+	if useEN(lang) {
+		streets = append(streets, findStreetsEN(text)...)
+	}
+	codes := append(findPostcodesNL(text), findPostcodesBE(text)...)
+	return joinAddresses(text, streets, codes)
+}
+
+// findStreetsNL finds Dutch and Flemish streets: 0.9 with a house number, 0.55 without.
+func findStreetsNL(text string) []hit {
+	var out []hit
 	for _, m := range reStreetNL.FindAllStringSubmatchIndex(text, -1) {
-		s, e := m[0], m[1]
-		// drop leading stop words ("In Kerkstraat 12")
-		for {
-			sp := strings.IndexByte(text[s:e], ' ')
-			if sp < 0 || !stopCaps[strings.ToLower(text[s:s+sp])] {
-				break
-			}
-			s += sp + 1
-		}
+		s, e := skipStopWords(text, m[0], m[1]), m[1]
+		numbered := m[2] >= 0
 		word := text[s:e]
-		if m[2] >= 0 {
+		if numbered {
 			word = text[s:m[2]]
 		}
 		word = strings.TrimSpace(word)
-		lw := strings.ToLower(word)
-		if stopCaps[lw] || isWordRune(runeBefore(text, s)) {
+		if stopCaps[strings.ToLower(word)] || isWordRune(runeBefore(text, s)) {
 			continue
 		}
-		if m[2] < 0 {
-			weak := false
-			for _, w := range weakSuffix {
-				if strings.HasSuffix(lw, w) {
-					weak = true
-				}
-			}
-			if weak || strings.Contains(word, " ") && !strings.HasSuffix(lw, "straat") {
+		conf := 0.9
+		if !numbered {
+			if !bareStreet(word) {
 				continue
 			}
-			streets = append(streets, hit{Finding: Finding{KindAddress, s, e, 0.55}})
-			continue
+			conf = 0.55
 		}
-		streets = append(streets, hit{Finding: Finding{KindAddress, s, e, 0.9}})
+		out = append(out, hit{Finding: Finding{KindAddress, s, e, conf}})
 	}
-	if useEN(lang) {
-		for _, m := range reStreetEN.FindAllStringIndex(text, -1) {
-			streets = append(streets, hit{Finding: Finding{KindAddress, m[0], m[1], 0.85}})
+	return out
+}
+
+// skipStopWords returns the start of text[s:e] after its leading stop words ("In
+// Kerkstraat 12").
+func skipStopWords(text string, s, e int) int {
+	for {
+		sp := strings.IndexByte(text[s:e], ' ')
+		if sp < 0 || !stopCaps[strings.ToLower(text[s:s+sp])] {
+			return s
 		}
+		s += sp + 1
 	}
+}
+
+// bareStreet reports whether a street name without a house number is still taken for
+// one: its suffix is not a weak one, and it is one word or ends in "straat".
+func bareStreet(word string) bool {
+	lw := strings.ToLower(word)
+	weak := slices.ContainsFunc(weakSuffix, func(w string) bool { return strings.HasSuffix(lw, w) })
+	return !weak && (!strings.Contains(word, " ") || strings.HasSuffix(lw, "straat"))
+}
+
+// findStreetsEN finds English addresses: a house number and a street.
+func findStreetsEN(text string) []hit {
+	var out []hit
+	for _, m := range reStreetEN.FindAllStringIndex(text, -1) {
+		out = append(out, hit{Finding: Finding{KindAddress, m[0], m[1], 0.85}})
+	}
+	return out
+}
+
+// nlPostcodeUnused are the letter pairs Dutch postcodes do not use.
+var nlPostcodeUnused = []string{"SA", "SD", "SS"}
+
+// findPostcodesNL finds Dutch postcodes ("1234 AB"), with the place after them if any.
+func findPostcodesNL(text string) []hit {
+	var out []hit
 	for _, m := range rePostcodeNL.FindAllStringIndex(text, -1) {
-		l := text[m[1]-2 : m[1]]
-		if l == "SA" || l == "SD" || l == "SS" {
+		if slices.Contains(nlPostcodeUnused, text[m[1]-2:m[1]]) {
 			continue
 		}
 		end := m[1]
@@ -431,30 +462,56 @@ func findAddresses(text, lang string) []hit {
 			end += pm[1]
 			conf = 0.9
 		}
-		codes = append(codes, hit{Finding: Finding{KindPostcode, m[0], end, conf}})
+		out = append(out, hit{Finding: Finding{KindPostcode, m[0], end, conf}})
 	}
+	return out
+}
+
+// findPostcodesBE finds Belgian postcodes with their place ("9000 Gent").
+func findPostcodesBE(text string) []hit {
+	var out []hit
 	for _, m := range rePostcodeBE.FindAllStringIndex(text, -1) {
-		if isWordRune(runeBefore(text, m[0])) || (m[0] > 0 && strings.ContainsRune(".,-/", rune(text[m[0]-1])) && m[0] > 1 && isDigit(text[m[0]-2])) {
+		if !bePostcodeStart(text, m[0]) {
 			continue
 		}
 		n, _ := strconv.Atoi(text[m[0] : m[0]+4])
 		place := strings.ToLower(text[m[0]+5 : m[1]])
-		conf := 0.0
-		switch {
-		case places[place]:
-			conf = 0.85
-		case stopCaps[place] || monthWords[place] > 0:
-		case n < 1900 || n > 2099:
-			conf = 0.6
-		}
-		if n >= 1900 && n <= 2099 && containsAny(before(text, m[0], 7), yearPrepositions) {
-			conf = 0
-		}
-		if conf > 0 {
-			codes = append(codes, hit{Finding: Finding{KindPostcode, m[0], m[1], conf}})
+		if conf := bePostcodeConfidence(text, m[0], n, place); conf > 0 {
+			out = append(out, hit{Finding: Finding{KindPostcode, m[0], m[1], conf}})
 		}
 	}
-	// a postcode right after a street is one address
+	return out
+}
+
+// bePostcodeStart reports whether a four-digit number at text[i] starts on its own: not
+// inside a word, nor after a digit and a separator ("12.3456").
+func bePostcodeStart(text string, i int) bool {
+	if isWordRune(runeBefore(text, i)) {
+		return false
+	}
+	return !(i > 1 && strings.ContainsRune(".,-/", rune(text[i-1])) && isDigit(text[i-2]))
+}
+
+// bePostcodeConfidence rates the number n at text[i] and the word place after it as a
+// Belgian postcode: 0.85 for a known place, 0.6 for another word, 0 before a stop word or
+// a month; a year (1900–2099) counts only before a known place, and never after "in",
+// "sinds", "since" and the like.
+func bePostcodeConfidence(text string, i, n int, place string) float64 {
+	year := n >= 1900 && n <= 2099
+	switch {
+	case year && containsAny(before(text, i, 7), yearPrepositions):
+		return 0
+	case places[place]:
+		return 0.85
+	case stopCaps[place] || monthWords[place] > 0 || year:
+		return 0
+	}
+	return 0.6
+}
+
+// joinAddresses makes a postcode right after a street (only spaces and commas between)
+// part of that street's address, and returns the streets and the other postcodes.
+func joinAddresses(text string, streets, codes []hit) []hit {
 	var out []hit
 	used := map[int]bool{}
 	for _, s := range streets {
