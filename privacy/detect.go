@@ -610,104 +610,125 @@ var (
 
 var schoolish = []string{"school", "scholen", "opvang", "crèche", "creche", "kinderdagverblijf", "peuter", "bso", "kdv", "lyceum", "college", "atheneum", "gymnasium", "academ", "primary", "secondary", "junior", "infant", "nursery", "high", "grammar", "campus"}
 
+// instPass is one way an institution is named: a pattern, and the check that accepts a
+// match and gives its start and confidence. A match ends where the pattern ends.
+type instPass struct {
+	re     *regexp.Regexp
+	enOnly bool // English text only
+	place  int  // submatch index of a place after the name ("… in Gent"), 0 if none
+	accept func(text string, m []int) (start int, conf float64, ok bool)
+}
+
+// instPlaceConf is the confidence of an institution with its place.
+const instPlaceConf = 0.9
+
+// instPasses are the institution patterns in the order findInstitutions runs them.
+var instPasses = []instPass{
+	{re: reInstNL, place: 4, accept: acceptTypedInst},                    // "basisschool De Regenboog"
+	{re: reInstNL2, place: 2, accept: acceptFixed(0.85)},                 // "De Regenboogschool"
+	{re: reInstCap, place: 2, accept: acceptNamedType(0.8)},              // "Sint-Jozef College"
+	{re: reInstCompound, accept: acceptCompoundInst},                     // "Vondelcollege"
+	{re: reInstENLower, enOnly: true, accept: acceptENLowerInst},         // "Oakwood primary school"
+	{re: reInstEN, enOnly: true, place: 2, accept: acceptNamedType(0.8)}, // "Oakwood Primary School"
+}
+
+// findInstitutions finds schools, childcare and care institutions by a type word and a
+// proper name.
 func findInstitutions(text, lang string) []hit {
 	var out []hit
-	add := func(s, e int, conf float64) {
-		lw := strings.ToLower(text[s:e])
-		out = append(out, hit{Finding: Finding{KindInstitution, s, e, conf}, school: containsAny(lw, schoolish)})
-	}
-	for _, m := range reInstNL.FindAllStringSubmatchIndex(text, -1) {
-		if isWordRune(runeBefore(text, m[0])) {
+	for _, p := range instPasses {
+		if p.enOnly && !useEN(lang) {
 			continue
 		}
-		name := text[m[2]:m[3]]
-		first := strings.ToLower(strings.Fields(name)[0])
-		startsArticle := strings.HasPrefix(name, "De ") || strings.HasPrefix(name, "Het ") || strings.HasPrefix(name, "de ") || strings.HasPrefix(name, "het ") || strings.HasPrefix(name, "'t ") || strings.HasPrefix(name, "Sint") || strings.HasPrefix(name, "St.")
-		typ := strings.ToLower(strings.TrimSpace(text[m[0]:m[2]]))
-		placeOnly := places[first] && len(strings.Fields(name)) == 1
-		if !startsArticle && (stopCaps[first] || places[first] || genericInst[first]) && m[4] < 0 {
-			// a school named after its town ("Atheneum Mechelen") still identifies it
-			if !(placeOnly && namedByPlace[typ]) {
+		for _, m := range p.re.FindAllStringSubmatchIndex(text, -1) {
+			s, conf, ok := p.accept(text, m)
+			if !ok {
 				continue
 			}
-		}
-		if startsArticle && len(strings.Fields(name)) == 1 {
-			continue
-		}
-		conf := 0.6
-		if startsArticle {
-			conf = 0.85
-		}
-		if m[4] >= 0 {
-			conf = 0.9
-		}
-		add(m[0], m[1], conf)
-	}
-	for _, m := range reInstNL2.FindAllStringSubmatchIndex(text, -1) {
-		conf := 0.85
-		if m[2] >= 0 {
-			conf = 0.9
-		}
-		add(m[0], m[1], conf)
-	}
-	for _, m := range reInstCap.FindAllStringSubmatchIndex(text, -1) {
-		s, words := trimStopWords(text, m[0], m[1])
-		if len(words) < 2 || genericInst[strings.ToLower(words[0])] {
-			continue
-		}
-		conf := 0.8
-		if m[2] >= 0 {
-			conf = 0.9
-		}
-		add(s, m[1], conf)
-	}
-	for _, m := range reInstCompound.FindAllStringIndex(text, -1) {
-		w := strings.ToLower(text[m[0]:m[1]])
-		if isWordRune(runeBefore(text, m[0])) || orgTypes[w] || genericInst[w] || compoundTypes[w] {
-			continue
-		}
-		add(m[0], m[1], 0.75)
-	}
-	if useEN(lang) {
-		for _, m := range reInstENLower.FindAllStringSubmatchIndex(text, -1) {
-			s, words := trimStopWords(text, m[0], m[3])
-			if len(words) < 1 || genericInst[strings.ToLower(words[0])] || isWordRune(runeBefore(text, m[0])) {
-				continue
+			if p.place > 0 && m[p.place] >= 0 {
+				conf = instPlaceConf
 			}
-			allCaps := true
-			for _, w := range words {
-				if strings.ToUpper(w) != w {
-					allCaps = false
-				}
-				if genericInst[strings.ToLower(w)] || stopCaps[strings.ToLower(w)] {
-					allCaps = true // a generic word: not a proper name
-					break
-				}
-			}
-			if allCaps {
-				continue
-			}
-			add(s, m[1], 0.7)
-		}
-		for _, m := range reInstEN.FindAllStringSubmatchIndex(text, -1) {
-			words := strings.Fields(text[m[0]:m[1]])
-			s := m[0]
-			// drop leading stop words ("The Oakwood Academy" keeps "Oakwood Academy")
-			for len(words) > 1 && stopCaps[strings.ToLower(words[0])] {
-				s += strings.Index(text[s:], words[0]) + len(words[0]) + 1
-				words = words[1:]
-			}
-			if len(words) < 2 || stopCaps[strings.ToLower(words[0])] || genericInst[strings.ToLower(words[0])] {
-				continue
-			}
-			conf := 0.8
-			if m[2] >= 0 {
-				conf = 0.9
-			}
-			add(s, m[1], conf)
+			out = append(out, institution(text, s, m[1], conf))
 		}
 	}
 	return out
+}
+
+// institution is the finding for text[s:e], marked as a school when it reads like one.
+func institution(text string, s, e int, conf float64) hit {
+	school := containsAny(strings.ToLower(text[s:e]), schoolish)
+	return hit{Finding: Finding{KindInstitution, s, e, conf}, school: school}
+}
+
+// acceptFixed accepts every match with confidence conf.
+func acceptFixed(conf float64) func(string, []int) (int, float64, bool) {
+	return func(_ string, m []int) (int, float64, bool) { return m[0], conf, true }
+}
+
+// acceptTypedInst accepts a type word and a name (reInstNL): 0.85 when the name starts
+// with an article or Sint ("basisschool De Regenboog"), 0.6 otherwise. A name that is a
+// stop word, a place or a generic word needs a place after it, unless the school type is
+// one often named after its town ("Atheneum Mechelen").
+func acceptTypedInst(text string, m []int) (int, float64, bool) {
+	if isWordRune(runeBefore(text, m[0])) {
+		return 0, 0, false
+	}
+	name := text[m[2]:m[3]]
+	words := strings.Fields(name)
+	first := strings.ToLower(words[0])
+	article := hasAnyPrefix(name, "De ", "Het ", "de ", "het ", "'t ", "Sint", "St.")
+	if article {
+		return m[0], 0.85, len(words) > 1
+	}
+	if (stopCaps[first] || places[first] || genericInst[first]) && m[4] < 0 {
+		typ := strings.ToLower(strings.TrimSpace(text[m[0]:m[2]]))
+		placeOnly := places[first] && len(words) == 1
+		return m[0], 0.6, placeOnly && namedByPlace[typ]
+	}
+	return m[0], 0.6, true
+}
+
+// acceptNamedType accepts a proper name of at least one word before a capitalised type
+// word ("Oakwood Academy"), after leading stop words, with confidence conf.
+func acceptNamedType(conf float64) func(string, []int) (int, float64, bool) {
+	return func(text string, m []int) (int, float64, bool) {
+		s, words := trimStopWords(text, m[0], m[1])
+		ok := len(words) >= 2 && !genericInst[strings.ToLower(words[0])]
+		return s, conf, ok
+	}
+}
+
+// acceptCompoundInst accepts a compound institution name ("Vondelcollege") that is not
+// a type word itself.
+func acceptCompoundInst(text string, m []int) (int, float64, bool) {
+	w := strings.ToLower(text[m[0]:m[1]])
+	ok := !isWordRune(runeBefore(text, m[0])) && !orgTypes[w] && !genericInst[w] && !compoundTypes[w]
+	return m[0], 0.75, ok
+}
+
+// acceptENLowerInst accepts a proper name before a lower-case English type ("Oakwood
+// primary school").
+func acceptENLowerInst(text string, m []int) (int, float64, bool) {
+	s, words := trimStopWords(text, m[0], m[3])
+	ok := len(words) >= 1 && !genericInst[strings.ToLower(words[0])] &&
+		!isWordRune(runeBefore(text, m[0])) && properName(words)
+	return s, 0.7, ok
+}
+
+// properName reports whether words read as a proper name: none is a generic or stop
+// word, and not all are written in capitals.
+func properName(words []string) bool {
+	common := func(w string) bool {
+		lw := strings.ToLower(w)
+		return genericInst[lw] || stopCaps[lw]
+	}
+	notCaps := func(w string) bool { return strings.ToUpper(w) != w }
+	return !slices.ContainsFunc(words, common) && slices.ContainsFunc(words, notCaps)
+}
+
+// hasAnyPrefix reports whether s starts with one of prefixes.
+func hasAnyPrefix(s string, prefixes ...string) bool {
+	return slices.ContainsFunc(prefixes, func(p string) bool { return strings.HasPrefix(s, p) })
 }
 
 var (
