@@ -30,6 +30,16 @@ func runeAfter(text string, j int) rune {
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
+// wholeWord reports whether text[s:e] is not part of a longer word or number.
+func wholeWord(text string, s, e int) bool {
+	return !isWordRune(runeBefore(text, s)) && !isWordRune(runeAfter(text, e))
+}
+
+// overlaps reports whether text[s:e] overlaps one of hs.
+func overlaps(hs []hit, s, e int) bool {
+	return slices.ContainsFunc(hs, func(h hit) bool { return s < h.End && h.Start < e })
+}
+
 // numberBounded reports whether text[i:j] is not part of a longer number or word:
 // no letter or digit next to it, and no separator followed by another digit.
 func numberBounded(text string, i, j int) bool {

@@ -91,17 +91,7 @@ func resolve(c []hit) []hit {
 	})
 	var out []hit
 	for _, h := range c {
-		if h.End <= h.Start {
-			continue
-		}
-		ok := true
-		for _, o := range out {
-			if h.Start < o.End && o.Start < h.End {
-				ok = false
-				break
-			}
-		}
-		if ok {
+		if h.End > h.Start && !overlaps(out, h.Start, h.End) {
 			out = append(out, h)
 		}
 	}

@@ -110,17 +110,7 @@ func (ps *Pseudonymiser) remembered(text string, table map[string]string, have [
 	}
 	var out []hit
 	for _, t := range reCapTok.FindAllStringIndex(text, -1) {
-		if isWordRune(runeBefore(text, t[0])) || isWordRune(runeAfter(text, t[1])) {
-			continue
-		}
-		covered := false
-		for _, h := range have {
-			if t[0] < h.End && h.Start < t[1] {
-				covered = true
-				break
-			}
-		}
-		if covered {
+		if !wholeWord(text, t[0], t[1]) || overlaps(have, t[0], t[1]) {
 			continue
 		}
 		if _, ok := table[hashKey(table, strings.ToLower(text[t[0]:t[1]]))]; ok {
