@@ -30,19 +30,13 @@ var (
 	reCapTok = regexp.MustCompile(nameWord)
 )
 
-// union merges word tables; a later table wins where both have a word (the Dutch and
-// English tables agree on the words they share).
-func union[V any](ms ...map[string]V) map[string]V {
-	out := map[string]V{}
-	for _, m := range ms {
-		maps.Copy(out, m)
-	}
-	return out
-}
-
 // wordsOf returns the words of the tables, each once.
 func wordsOf[V any](ms ...map[string]V) []string {
-	return slices.Collect(maps.Keys(union(ms...)))
+	all := map[string]V{}
+	for _, m := range ms {
+		maps.Copy(all, m)
+	}
+	return slices.Collect(maps.Keys(all))
 }
 
 // sortedByLen quotes the words for a regexp, longest first (then alphabetically), so
