@@ -2,6 +2,7 @@ package privacy
 
 import (
 	"math/big"
+	"strconv"
 	"strings"
 )
 
@@ -92,7 +93,7 @@ func ValidIBAN(s string) bool {
 	for i := 0; i < len(r); i++ {
 		c := r[i]
 		if c >= 'A' && c <= 'Z' {
-			b.WriteString(itoa(int(c-'A') + 10))
+			b.WriteString(strconv.Itoa(int(c-'A') + 10))
 		} else {
 			b.WriteByte(c)
 		}
@@ -102,18 +103,4 @@ func ValidIBAN(s string) bool {
 		return false
 	}
 	return new(big.Int).Mod(n, big.NewInt(97)).Int64() == 1
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var buf [20]byte
-	i := len(buf)
-	for n > 0 {
-		i--
-		buf[i] = byte('0' + n%10)
-		n /= 10
-	}
-	return string(buf[i:])
 }

@@ -2,6 +2,7 @@ package privacy
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -28,6 +29,16 @@ func runeAfter(text string, j int) rune {
 }
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// wholeWord reports whether text[s:e] is not part of a longer word or number.
+func wholeWord(text string, s, e int) bool {
+	return !isWordRune(runeBefore(text, s)) && !isWordRune(runeAfter(text, e))
+}
+
+// overlaps reports whether text[s:e] overlaps one of hs.
+func overlaps(hs []hit, s, e int) bool {
+	return slices.ContainsFunc(hs, func(h hit) bool { return s < h.End && h.Start < e })
+}
 
 // numberBounded reports whether text[i:j] is not part of a longer number or word:
 // no letter or digit next to it, and no separator followed by another digit.
@@ -102,21 +113,50 @@ func findIBANs(text string) []hit {
 	return out
 }
 
-var reBSN = regexp.MustCompile(`[0-9]{9}|[0-9]{3}[. ][0-9]{3}[. ][0-9]{3}|[0-9]{4}[. ][0-9]{2}[. ][0-9]{3}|[0-9]{2}[. ][0-9]{3}[. ][0-9]{2}[. ][0-9]{2}`)
+var (
+	reBSN = regexp.MustCompile(`[0-9]{9}|[0-9]{3}[. ][0-9]{3}[. ][0-9]{3}|[0-9]{4}[. ][0-9]{2}[. ][0-9]{3}|[0-9]{2}[. ][0-9]{3}[. ][0-9]{2}[. ][0-9]{2}`)
+	reRRN = regexp.MustCompile(`[0-9]{2}\.?[0-9]{2}\.?[0-9]{2}[-. ]?[0-9]{3}[-. ]?[0-9]{2}`)
+)
 
-var bsnWords = []string{"bsn", "burgerservice", "sofinummer", "sofi-nummer", "citizen service"}
+// nationalNumber is a kind of national identification number: how it is written, its
+// checksum, and how sure a valid number is alone and right after a word naming it.
+type nationalNumber struct {
+	kind  string
+	re    *regexp.Regexp
+	valid func(string) bool
+	words []string // words that name the number ("bsn", "rijksregister")
+	conf  float64  // a valid number
+	named float64  // a valid number with one of words in the 40 bytes before it
+}
 
-func findBSNs(text string) []hit {
+// nationalNumbers are the numbers findNationalNumbers looks for, in the order it reports them.
+var nationalNumbers = []nationalNumber{
+	{KindBSN, reBSN, ValidBSN, []string{"bsn", "burgerservice", "sofinummer", "sofi-nummer", "citizen service"}, 0.9, 0.99},
+	{KindRRN, reRRN, ValidRRN, []string{"rijksregister", "rrn", "insz", "national register", "nationaal nummer", "identificatienummer"}, 0.95, 0.99},
+}
+
+// findNationalNumbers finds the numbers of every kind in nationalNumbers.
+func findNationalNumbers(text string) []hit {
 	var out []hit
-	for _, m := range allIndex(reBSN, text) {
-		if !numberBounded(text, m[0], m[1]) || !ValidBSN(text[m[0]:m[1]]) {
+	for _, nn := range nationalNumbers {
+		out = append(out, nn.find(text)...)
+	}
+	return out
+}
+
+// find returns the valid numbers of this kind in text that are not part of a longer
+// number or word; they may overlap each other (see allIndex).
+func (nn nationalNumber) find(text string) []hit {
+	var out []hit
+	for _, m := range allIndex(nn.re, text) {
+		if !numberBounded(text, m[0], m[1]) || !nn.valid(text[m[0]:m[1]]) {
 			continue
 		}
-		conf := 0.9
-		if containsAny(before(text, m[0], 40), bsnWords) {
-			conf = 0.99
+		conf := nn.conf
+		if containsAny(before(text, m[0], 40), nn.words) {
+			conf = nn.named
 		}
-		out = append(out, hit{Finding: Finding{KindBSN, m[0], m[1], conf}})
+		out = append(out, hit{Finding: Finding{nn.kind, m[0], m[1], conf}})
 	}
 	return out
 }
@@ -133,25 +173,6 @@ func allIndex(re *regexp.Regexp, text string) [][]int {
 		// continue after the first byte of this match, at the next rune start
 		_, size := utf8.DecodeRuneInString(text[i+loc[0]:])
 		i += loc[0] + size
-	}
-	return out
-}
-
-var reRRN = regexp.MustCompile(`[0-9]{2}\.?[0-9]{2}\.?[0-9]{2}[-. ]?[0-9]{3}[-. ]?[0-9]{2}`)
-
-var rrnWords = []string{"rijksregister", "rrn", "insz", "national register", "nationaal nummer", "identificatienummer"}
-
-func findRRNs(text string) []hit {
-	var out []hit
-	for _, m := range allIndex(reRRN, text) {
-		if !numberBounded(text, m[0], m[1]) || !ValidRRN(text[m[0]:m[1]]) {
-			continue
-		}
-		conf := 0.95
-		if containsAny(before(text, m[0], 40), rrnWords) {
-			conf = 0.99
-		}
-		out = append(out, hit{Finding: Finding{KindRRN, m[0], m[1], conf}})
 	}
 	return out
 }
@@ -179,31 +200,51 @@ func findPhones(text string) []hit {
 	return out
 }
 
+// readPhone reads a phone number starting at text[start]; it returns the finding, the
+// byte where it ends, and whether there is one.
 func readPhone(text string, start int) (hit, int, bool) {
-	i := start
-	intl := false
+	i, intl, paren, ok := phonePrefix(text, start)
+	if !ok {
+		return hit{}, start, false
+	}
+	cuts, ok := phoneCuts(text, i, paren)
+	if !ok {
+		return hit{}, start, false
+	}
+	return longestPhone(text, start, cuts, intl)
+}
+
+// phonePrefix reads the start of a phone number: "+" or "00" (international) and an
+// opening parenthesis. It returns where the first digit group starts; ok is false when
+// no digit follows.
+func phonePrefix(text string, start int) (i int, intl, paren, ok bool) {
+	i = start
 	if text[i] == '+' {
 		intl = true
 		i++
 	} else if strings.HasPrefix(text[i:], "00") && i+2 < len(text) && text[i+2] != '0' {
 		intl = true
 	}
-	paren := false
 	if i < len(text) && text[i] == '(' {
 		paren = true
 		i++
 	}
-	if i >= len(text) || !isDigit(text[i]) {
-		return hit{}, start, false
-	}
-	type cut struct {
-		digits string
-		end    int
-		sep    bool // a space follows: the run may end here
-	}
-	var cuts []cut
+	return i, intl, paren, i < len(text) && isDigit(text[i])
+}
+
+// phoneCut is the end of a digit group: the digits so far, the byte after the last
+// digit, and whether a number may end there (a space, or no further digit, follows).
+type phoneCut struct {
+	digits string
+	end    int
+	sep    bool
+}
+
+// phoneCuts reads the digit groups from i on and returns the end of every group; ok is
+// false when the groups hold more than 15 digits (no phone number).
+func phoneCuts(text string, i int, paren bool) ([]phoneCut, bool) {
+	var cuts []phoneCut
 	var digits strings.Builder
-	seps := 0
 	for i < len(text) {
 		j := i
 		for j < len(text) && isDigit(text[j]) {
@@ -215,36 +256,50 @@ func readPhone(text string, start int) (hit, int, bool) {
 		digits.WriteString(text[i:j])
 		i = j
 		if digits.Len() > 15 {
-			return hit{}, start, false
+			return nil, false
 		}
-		// separator
-		k := i
-		if paren && k < len(text) && text[k] == ')' {
-			paren = false
-			k++
-			if k < len(text) && text[k] == ' ' {
-				k++
-			}
-		} else if strings.HasPrefix(text[k:], " (0) ") || strings.HasPrefix(text[k:], " (0)") {
-			k += 4
-			if k < len(text) && text[k] == ' ' {
-				k++
-			}
-		} else if strings.HasPrefix(text[k:], "(0)") {
-			k += 3
-		} else if strings.HasPrefix(text[k:], " - ") {
-			k += 3
-		} else if k < len(text) && strings.ContainsRune(" -./", rune(text[k])) {
-			k++
-		}
+		var k int
+		k, paren = skipPhoneSeparator(text, i, paren)
 		atSpace := k < len(text) && text[i] == ' ' || k >= len(text)
-		cuts = append(cuts, cut{digits.String(), i, atSpace || !(k < len(text) && isDigit(text[k]))})
+		cuts = append(cuts, phoneCut{digits.String(), i, atSpace || !(k < len(text) && isDigit(text[k]))})
 		if k == i || k >= len(text) || !isDigit(text[k]) {
 			break
 		}
-		seps++
 		i = k
 	}
+	return cuts, true
+}
+
+// skipPhoneSeparator skips what may stand between two digit groups at text[k]: the
+// closing parenthesis of an area code (when one is open), " (0)", "(0)", " - ", or one of
+// " -./". It returns the byte after it and whether a parenthesis is still open.
+func skipPhoneSeparator(text string, k int, paren bool) (int, bool) {
+	rest := text[k:]
+	switch {
+	case paren && strings.HasPrefix(rest, ")"):
+		return skipSpace(text, k+1), false
+	case strings.HasPrefix(rest, " (0)"):
+		return skipSpace(text, k+4), paren
+	case strings.HasPrefix(rest, "(0)"), strings.HasPrefix(rest, " - "):
+		return k + 3, paren
+	case rest != "" && strings.ContainsRune(" -./", rune(rest[0])):
+		return k + 1, paren
+	}
+	return k, paren
+}
+
+// skipSpace returns the byte after one space at text[k], or k.
+func skipSpace(text string, k int) int {
+	if k < len(text) && text[k] == ' ' {
+		return k + 1
+	}
+	return k
+}
+
+// longestPhone returns the longest run of digit groups from start that ends at a word
+// boundary and has the length of a phone number, rated by phoneConfidence (a little
+// higher after a word such as "tel" or "bel").
+func longestPhone(text string, start int, cuts []phoneCut, intl bool) (hit, int, bool) {
 	for n := len(cuts) - 1; n >= 0; n-- {
 		ct := cuts[n]
 		if n < len(cuts)-1 && !ct.sep {
@@ -266,27 +321,37 @@ func readPhone(text string, start int) (hit, int, bool) {
 }
 
 // phoneConfidence rates a digit string as a phone number; 0 means it is not one.
+// separated tells whether the digits were written in more than one group.
 func phoneConfidence(d string, intl, separated bool) float64 {
 	if intl {
-		d = strings.TrimPrefix(d, "00")
-		switch {
-		case strings.HasPrefix(d, "31"):
-			rest := strings.TrimPrefix(d[2:], "0")
-			if len(rest) == 9 {
-				return 0.95
-			}
-		case strings.HasPrefix(d, "32"):
-			rest := strings.TrimPrefix(d[2:], "0")
-			if len(rest) == 8 || len(rest) == 9 && rest[0] == '4' {
-				return 0.95
-			}
-		default:
-			if len(d) >= 9 && len(d) <= 14 && d[0] != '0' {
-				return 0.75
-			}
-		}
-		return 0
+		return intlPhoneConfidence(strings.TrimPrefix(d, "00"))
 	}
+	return nationalPhoneConfidence(d, separated)
+}
+
+// intlPhoneConfidence rates the digits of an international number after + or 00: Dutch
+// (31) and Belgian (32) numbers by their length, others loosely.
+func intlPhoneConfidence(d string) float64 {
+	switch {
+	case strings.HasPrefix(d, "31"):
+		if rest := strings.TrimPrefix(d[2:], "0"); len(rest) == 9 {
+			return 0.95
+		}
+	case strings.HasPrefix(d, "32"):
+		if rest := strings.TrimPrefix(d[2:], "0"); len(rest) == 8 || len(rest) == 9 && rest[0] == '4' {
+			return 0.95
+		}
+	default:
+		if len(d) >= 9 && len(d) <= 14 && d[0] != '0' {
+			return 0.75
+		}
+	}
+	return 0
+}
+
+// nationalPhoneConfidence rates the digits of a number dialled with a leading 0: ten
+// digits (Dutch numbers, Belgian mobiles), nine (Belgian landlines) or eleven (British).
+func nationalPhoneConfidence(d string, separated bool) float64 {
 	if len(d) < 2 || d[0] != '0' || d[1] == '0' {
 		return 0
 	}
@@ -301,7 +366,7 @@ func phoneConfidence(d string, intl, separated bool) float64 {
 		return 0.9
 	case 11:
 		// United Kingdom: 07… mobiles, 01…/02…/03… geographic numbers
-		if d[1] == '7' || d[1] == '1' || d[1] == '2' || d[1] == '3' {
+		if strings.ContainsRune("7123", rune(d[1])) {
 			return 0.85
 		}
 	case 9:
@@ -325,50 +390,80 @@ var (
 // weakSuffix streets need a house number: the word alone is too often something else.
 var weakSuffix = []string{"pad", "hof", "park", "baan", "wal", "markt", "lei", "weg"}
 
+// findAddresses finds streets (with or without a house number) and postcodes; a
+// postcode right after a street makes one address with it.
 func findAddresses(text, lang string) []hit {
-	var streets, codes []hit
+	streets := findStreetsNL(text)
+	if useEN(lang) {
+		streets = append(streets, findStreetsEN(text)...)
+	}
+	codes := append(findPostcodesNL(text), findPostcodesBE(text)...)
+	return joinAddresses(text, streets, codes)
+}
+
+// findStreetsNL finds Dutch and Flemish streets: 0.9 with a house number, 0.55 without.
+func findStreetsNL(text string) []hit {
+	var out []hit
 	for _, m := range reStreetNL.FindAllStringSubmatchIndex(text, -1) {
-		s, e := m[0], m[1]
-		// drop leading stop words ("In Kerkstraat 12")
-		for {
-			sp := strings.IndexByte(text[s:e], ' ')
-			if sp < 0 || !stopCaps[strings.ToLower(text[s:s+sp])] {
-				break
-			}
-			s += sp + 1
-		}
+		s, e := skipStopWords(text, m[0], m[1]), m[1]
+		numbered := m[2] >= 0
 		word := text[s:e]
-		if m[2] >= 0 {
+		if numbered {
 			word = text[s:m[2]]
 		}
 		word = strings.TrimSpace(word)
-		lw := strings.ToLower(word)
-		if stopCaps[lw] || isWordRune(runeBefore(text, s)) {
+		if stopCaps[strings.ToLower(word)] || isWordRune(runeBefore(text, s)) {
 			continue
 		}
-		if m[2] < 0 {
-			weak := false
-			for _, w := range weakSuffix {
-				if strings.HasSuffix(lw, w) {
-					weak = true
-				}
-			}
-			if weak || strings.Contains(word, " ") && !strings.HasSuffix(lw, "straat") {
+		conf := 0.9
+		if !numbered {
+			if !bareStreet(word) {
 				continue
 			}
-			streets = append(streets, hit{Finding: Finding{KindAddress, s, e, 0.55}})
-			continue
+			conf = 0.55
 		}
-		streets = append(streets, hit{Finding: Finding{KindAddress, s, e, 0.9}})
+		out = append(out, hit{Finding: Finding{KindAddress, s, e, conf}})
 	}
-	if useEN(lang) {
-		for _, m := range reStreetEN.FindAllStringIndex(text, -1) {
-			streets = append(streets, hit{Finding: Finding{KindAddress, m[0], m[1], 0.85}})
+	return out
+}
+
+// skipStopWords returns the start of text[s:e] after its leading stop words ("In
+// Kerkstraat 12").
+func skipStopWords(text string, s, e int) int {
+	for {
+		sp := strings.IndexByte(text[s:e], ' ')
+		if sp < 0 || !stopCaps[strings.ToLower(text[s:s+sp])] {
+			return s
 		}
+		s += sp + 1
 	}
+}
+
+// bareStreet reports whether a street name without a house number is still taken for
+// one: its suffix is not a weak one, and it is one word or ends in "straat".
+func bareStreet(word string) bool {
+	lw := strings.ToLower(word)
+	weak := slices.ContainsFunc(weakSuffix, func(w string) bool { return strings.HasSuffix(lw, w) })
+	return !weak && (!strings.Contains(word, " ") || strings.HasSuffix(lw, "straat"))
+}
+
+// findStreetsEN finds English addresses: a house number and a street.
+func findStreetsEN(text string) []hit {
+	var out []hit
+	for _, m := range reStreetEN.FindAllStringIndex(text, -1) {
+		out = append(out, hit{Finding: Finding{KindAddress, m[0], m[1], 0.85}})
+	}
+	return out
+}
+
+// nlPostcodeUnused are the letter pairs Dutch postcodes do not use.
+var nlPostcodeUnused = []string{"SA", "SD", "SS"}
+
+// findPostcodesNL finds Dutch postcodes ("1234 AB"), with the place after them if any.
+func findPostcodesNL(text string) []hit {
+	var out []hit
 	for _, m := range rePostcodeNL.FindAllStringIndex(text, -1) {
-		l := text[m[1]-2 : m[1]]
-		if l == "SA" || l == "SD" || l == "SS" {
+		if slices.Contains(nlPostcodeUnused, text[m[1]-2:m[1]]) {
 			continue
 		}
 		end := m[1]
@@ -377,30 +472,56 @@ func findAddresses(text, lang string) []hit {
 			end += pm[1]
 			conf = 0.9
 		}
-		codes = append(codes, hit{Finding: Finding{KindPostcode, m[0], end, conf}})
+		out = append(out, hit{Finding: Finding{KindPostcode, m[0], end, conf}})
 	}
+	return out
+}
+
+// findPostcodesBE finds Belgian postcodes with their place ("9000 Gent").
+func findPostcodesBE(text string) []hit {
+	var out []hit
 	for _, m := range rePostcodeBE.FindAllStringIndex(text, -1) {
-		if isWordRune(runeBefore(text, m[0])) || (m[0] > 0 && strings.ContainsRune(".,-/", rune(text[m[0]-1])) && m[0] > 1 && isDigit(text[m[0]-2])) {
+		if !bePostcodeStart(text, m[0]) {
 			continue
 		}
 		n, _ := strconv.Atoi(text[m[0] : m[0]+4])
 		place := strings.ToLower(text[m[0]+5 : m[1]])
-		conf := 0.0
-		switch {
-		case places[place]:
-			conf = 0.85
-		case stopCaps[place] || monthWords[place] > 0:
-		case n < 1900 || n > 2099:
-			conf = 0.6
-		}
-		if n >= 1900 && n <= 2099 && containsAny(before(text, m[0], 7), yearPrepositions) {
-			conf = 0
-		}
-		if conf > 0 {
-			codes = append(codes, hit{Finding: Finding{KindPostcode, m[0], m[1], conf}})
+		if conf := bePostcodeConfidence(text, m[0], n, place); conf > 0 {
+			out = append(out, hit{Finding: Finding{KindPostcode, m[0], m[1], conf}})
 		}
 	}
-	// a postcode right after a street is one address
+	return out
+}
+
+// bePostcodeStart reports whether a four-digit number at text[i] starts on its own: not
+// inside a word, nor after a digit and a separator ("12.3456").
+func bePostcodeStart(text string, i int) bool {
+	if isWordRune(runeBefore(text, i)) {
+		return false
+	}
+	return !(i > 1 && strings.ContainsRune(".,-/", rune(text[i-1])) && isDigit(text[i-2]))
+}
+
+// bePostcodeConfidence rates the number n at text[i] and the word place after it as a
+// Belgian postcode: 0.85 for a known place, 0.6 for another word, 0 before a stop word or
+// a month; a year (1900–2099) counts only before a known place, and never after "in",
+// "sinds", "since" and the like.
+func bePostcodeConfidence(text string, i, n int, place string) float64 {
+	year := n >= 1900 && n <= 2099
+	switch {
+	case year && containsAny(before(text, i, 7), yearPrepositions):
+		return 0
+	case places[place]:
+		return 0.85
+	case stopCaps[place] || monthWords[place] > 0 || year:
+		return 0
+	}
+	return 0.6
+}
+
+// joinAddresses makes a postcode right after a street (only spaces and commas between)
+// part of that street's address, and returns the streets and the other postcodes.
+func joinAddresses(text string, streets, codes []hit) []hit {
 	var out []hit
 	used := map[int]bool{}
 	for _, s := range streets {
@@ -499,104 +620,125 @@ var (
 
 var schoolish = []string{"school", "scholen", "opvang", "crèche", "creche", "kinderdagverblijf", "peuter", "bso", "kdv", "lyceum", "college", "atheneum", "gymnasium", "academ", "primary", "secondary", "junior", "infant", "nursery", "high", "grammar", "campus"}
 
+// instPass is one way an institution is named: a pattern, and the check that accepts a
+// match and gives its start and confidence. A match ends where the pattern ends.
+type instPass struct {
+	re     *regexp.Regexp
+	enOnly bool // English text only
+	place  int  // submatch index of a place after the name ("… in Gent"), 0 if none
+	accept func(text string, m []int) (start int, conf float64, ok bool)
+}
+
+// instPlaceConf is the confidence of an institution with its place.
+const instPlaceConf = 0.9
+
+// instPasses are the institution patterns in the order findInstitutions runs them.
+var instPasses = []instPass{
+	{re: reInstNL, place: 4, accept: acceptTypedInst},                    // "basisschool De Regenboog"
+	{re: reInstNL2, place: 2, accept: acceptFixed(0.85)},                 // "De Regenboogschool"
+	{re: reInstCap, place: 2, accept: acceptNamedType(0.8)},              // "Sint-Jozef College"
+	{re: reInstCompound, accept: acceptCompoundInst},                     // "Vondelcollege"
+	{re: reInstENLower, enOnly: true, accept: acceptENLowerInst},         // "Oakwood primary school"
+	{re: reInstEN, enOnly: true, place: 2, accept: acceptNamedType(0.8)}, // "Oakwood Primary School"
+}
+
+// findInstitutions finds schools, childcare and care institutions by a type word and a
+// proper name.
 func findInstitutions(text, lang string) []hit {
 	var out []hit
-	add := func(s, e int, conf float64) {
-		lw := strings.ToLower(text[s:e])
-		out = append(out, hit{Finding: Finding{KindInstitution, s, e, conf}, school: containsAny(lw, schoolish)})
-	}
-	for _, m := range reInstNL.FindAllStringSubmatchIndex(text, -1) {
-		if isWordRune(runeBefore(text, m[0])) {
+	for _, p := range instPasses {
+		if p.enOnly && !useEN(lang) {
 			continue
 		}
-		name := text[m[2]:m[3]]
-		first := strings.ToLower(strings.Fields(name)[0])
-		startsArticle := strings.HasPrefix(name, "De ") || strings.HasPrefix(name, "Het ") || strings.HasPrefix(name, "de ") || strings.HasPrefix(name, "het ") || strings.HasPrefix(name, "'t ") || strings.HasPrefix(name, "Sint") || strings.HasPrefix(name, "St.")
-		typ := strings.ToLower(strings.TrimSpace(text[m[0]:m[2]]))
-		placeOnly := places[first] && len(strings.Fields(name)) == 1
-		if !startsArticle && (stopCaps[first] || places[first] || genericInst[first]) && m[4] < 0 {
-			// a school named after its town ("Atheneum Mechelen") still identifies it
-			if !(placeOnly && namedByPlace[typ]) {
+		for _, m := range p.re.FindAllStringSubmatchIndex(text, -1) {
+			s, conf, ok := p.accept(text, m)
+			if !ok {
 				continue
 			}
-		}
-		if startsArticle && len(strings.Fields(name)) == 1 {
-			continue
-		}
-		conf := 0.6
-		if startsArticle {
-			conf = 0.85
-		}
-		if m[4] >= 0 {
-			conf = 0.9
-		}
-		add(m[0], m[1], conf)
-	}
-	for _, m := range reInstNL2.FindAllStringSubmatchIndex(text, -1) {
-		conf := 0.85
-		if m[2] >= 0 {
-			conf = 0.9
-		}
-		add(m[0], m[1], conf)
-	}
-	for _, m := range reInstCap.FindAllStringSubmatchIndex(text, -1) {
-		s, words := trimStopWords(text, m[0], m[1])
-		if len(words) < 2 || genericInst[strings.ToLower(words[0])] {
-			continue
-		}
-		conf := 0.8
-		if m[2] >= 0 {
-			conf = 0.9
-		}
-		add(s, m[1], conf)
-	}
-	for _, m := range reInstCompound.FindAllStringIndex(text, -1) {
-		w := strings.ToLower(text[m[0]:m[1]])
-		if isWordRune(runeBefore(text, m[0])) || orgTypes[w] || genericInst[w] || compoundTypes[w] {
-			continue
-		}
-		add(m[0], m[1], 0.75)
-	}
-	if useEN(lang) {
-		for _, m := range reInstENLower.FindAllStringSubmatchIndex(text, -1) {
-			s, words := trimStopWords(text, m[0], m[3])
-			if len(words) < 1 || genericInst[strings.ToLower(words[0])] || isWordRune(runeBefore(text, m[0])) {
-				continue
+			if p.place > 0 && m[p.place] >= 0 {
+				conf = instPlaceConf
 			}
-			allCaps := true
-			for _, w := range words {
-				if strings.ToUpper(w) != w {
-					allCaps = false
-				}
-				if genericInst[strings.ToLower(w)] || stopCaps[strings.ToLower(w)] {
-					allCaps = true // a generic word: not a proper name
-					break
-				}
-			}
-			if allCaps {
-				continue
-			}
-			add(s, m[1], 0.7)
-		}
-		for _, m := range reInstEN.FindAllStringSubmatchIndex(text, -1) {
-			words := strings.Fields(text[m[0]:m[1]])
-			s := m[0]
-			// drop leading stop words ("The Oakwood Academy" keeps "Oakwood Academy")
-			for len(words) > 1 && stopCaps[strings.ToLower(words[0])] {
-				s += strings.Index(text[s:], words[0]) + len(words[0]) + 1
-				words = words[1:]
-			}
-			if len(words) < 2 || stopCaps[strings.ToLower(words[0])] || genericInst[strings.ToLower(words[0])] {
-				continue
-			}
-			conf := 0.8
-			if m[2] >= 0 {
-				conf = 0.9
-			}
-			add(s, m[1], conf)
+			out = append(out, institution(text, s, m[1], conf))
 		}
 	}
 	return out
+}
+
+// institution is the finding for text[s:e], marked as a school when it reads like one.
+func institution(text string, s, e int, conf float64) hit {
+	school := containsAny(strings.ToLower(text[s:e]), schoolish)
+	return hit{Finding: Finding{KindInstitution, s, e, conf}, school: school}
+}
+
+// acceptFixed accepts every match with confidence conf.
+func acceptFixed(conf float64) func(string, []int) (int, float64, bool) {
+	return func(_ string, m []int) (int, float64, bool) { return m[0], conf, true }
+}
+
+// acceptTypedInst accepts a type word and a name (reInstNL): 0.85 when the name starts
+// with an article or Sint ("basisschool De Regenboog"), 0.6 otherwise. A name that is a
+// stop word, a place or a generic word needs a place after it, unless the school type is
+// one often named after its town ("Atheneum Mechelen").
+func acceptTypedInst(text string, m []int) (int, float64, bool) {
+	if isWordRune(runeBefore(text, m[0])) {
+		return 0, 0, false
+	}
+	name := text[m[2]:m[3]]
+	words := strings.Fields(name)
+	first := strings.ToLower(words[0])
+	article := hasAnyPrefix(name, "De ", "Het ", "de ", "het ", "'t ", "Sint", "St.")
+	if article {
+		return m[0], 0.85, len(words) > 1
+	}
+	if (stopCaps[first] || places[first] || genericInst[first]) && m[4] < 0 {
+		typ := strings.ToLower(strings.TrimSpace(text[m[0]:m[2]]))
+		placeOnly := places[first] && len(words) == 1
+		return m[0], 0.6, placeOnly && namedByPlace[typ]
+	}
+	return m[0], 0.6, true
+}
+
+// acceptNamedType accepts a proper name of at least one word before a capitalised type
+// word ("Oakwood Academy"), after leading stop words, with confidence conf.
+func acceptNamedType(conf float64) func(string, []int) (int, float64, bool) {
+	return func(text string, m []int) (int, float64, bool) {
+		s, words := trimStopWords(text, m[0], m[1])
+		ok := len(words) >= 2 && !genericInst[strings.ToLower(words[0])]
+		return s, conf, ok
+	}
+}
+
+// acceptCompoundInst accepts a compound institution name ("Vondelcollege") that is not
+// a type word itself.
+func acceptCompoundInst(text string, m []int) (int, float64, bool) {
+	w := strings.ToLower(text[m[0]:m[1]])
+	ok := !isWordRune(runeBefore(text, m[0])) && !orgTypes[w] && !genericInst[w] && !compoundTypes[w]
+	return m[0], 0.75, ok
+}
+
+// acceptENLowerInst accepts a proper name before a lower-case English type ("Oakwood
+// primary school").
+func acceptENLowerInst(text string, m []int) (int, float64, bool) {
+	s, words := trimStopWords(text, m[0], m[3])
+	ok := len(words) >= 1 && !genericInst[strings.ToLower(words[0])] &&
+		!isWordRune(runeBefore(text, m[0])) && properName(words)
+	return s, 0.7, ok
+}
+
+// properName reports whether words read as a proper name: none is a generic or stop
+// word, and not all are written in capitals.
+func properName(words []string) bool {
+	common := func(w string) bool {
+		lw := strings.ToLower(w)
+		return genericInst[lw] || stopCaps[lw]
+	}
+	notCaps := func(w string) bool { return strings.ToUpper(w) != w }
+	return !slices.ContainsFunc(words, common) && slices.ContainsFunc(words, notCaps)
+}
+
+// hasAnyPrefix reports whether s starts with one of prefixes.
+func hasAnyPrefix(s string, prefixes ...string) bool {
+	return slices.ContainsFunc(prefixes, func(p string) bool { return strings.HasPrefix(s, p) })
 }
 
 var (

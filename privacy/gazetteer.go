@@ -70,50 +70,24 @@ var noNameAfter = set(`heijn kinderziekenhuis ziekenhuis ziekenhuizen school col
 academy hospital primary nursery centre center kliniek gasthuis paviljoen huis stichting
 fonds foundation trust zorg`)
 
-type gazHit struct {
-	s, e  int
-	conf  float64
-	role  string
-	label string
-	child bool
-}
-
 // gazetteerNames finds given names from the gazetteer without a title or role: a
 // capitalised name inside a sentence, an unambiguous one also at a sentence start, and
 // a lower-case one after a role or title ("moeder fatima") or, weaker, alone. A
-// following surname ("Fatima El Amrani", "Daan van der Berg") is included.
-func gazetteerNames(text string, roles map[string]bool, titles map[string]string) []gazHit {
-	var out []gazHit
+// following surname ("Fatima El Amrani", "Daan van der Berg") is included. A name is an
+// introduction only after a role or title.
+func gazetteerNames(text string, v vocabulary) []nameCand {
+	var out []nameCand
 	toks := reWordTok.FindAllStringIndex(text, -1)
 	for i, t := range toks {
 		w := text[t[0]:t[1]]
-		if !isFirstName(w) {
+		if !isFirstName(w) || partOfAddress(text, t[0], t[1]) {
 			continue
 		}
-		if r := runeBefore(text, t[0]); r == '@' || r == '.' && t[0] >= 2 && isWordRune(runeBefore(text, t[0]-1)) || r == '/' || r == '#' {
+		upper, ok := nameCase(w)
+		if !ok {
 			continue
 		}
-		if r := runeAfter(text, t[1]); r == '@' || r == '.' && isWordRune(runeAfter(text, t[1]+1)) {
-			continue
-		}
-		r0, n0 := utf8.DecodeRuneInString(w)
-		upper := unicode.IsUpper(r0)
-		if upper {
-			// all capitals (an acronym or shouting) is not taken as a name
-			r1, _ := utf8.DecodeRuneInString(w[n0:])
-			if !unicode.IsLower(r1) {
-				continue
-			}
-		} else if w != strings.ToLower(w) {
-			continue
-		}
-		prev, next := "", ""
-		if i > 0 && strings.TrimSpace(text[toks[i-1][1]:t[0]]) == "" {
-			prev = strings.ToLower(text[toks[i-1][0]:toks[i-1][1]])
-		}
-		if i+1 < len(toks) && strings.TrimSpace(text[t[1]:toks[i+1][0]]) == "" {
-			next = strings.ToLower(text[toks[i+1][0]:toks[i+1][1]])
-		}
+		prev, next := neighbours(text, toks, i)
 		if noNameAfter[next] || isOrgType(next) {
 			continue
 		}
@@ -121,48 +95,77 @@ func gazetteerNames(text string, roles map[string]bool, titles map[string]string
 		if commonName(w) && nextIsDigit(text, t[1]) {
 			continue
 		}
-		role, label, child := "", "", false
-		if prev != "" {
-			if c, ok := roles[prev]; ok {
-				role, label, child = prev, capitalise(prev), c
-			} else if l, ok := titles[prev]; ok {
-				role, label = prev, l
-			}
-		}
-		if role == "" && noNameBefore[prev] {
+		p := v.cue(prev)
+		if p.role == "" && noNameBefore[prev] {
 			continue
 		}
-		conf := 0.0
-		switch {
-		case !upper && commonName(w):
-			continue
-		case !upper && role != "":
-			conf = 0.85
-		case !upper:
-			conf = 0.55
-		case commonName(w):
-			if role != "" {
-				conf = 0.85
-			} else if !sentenceInitial(text, t[0]) {
-				conf = 0.65
-			}
-		case role != "":
-			conf = 0.9
-		case sentenceInitial(text, t[0]):
-			conf = 0.75
-		default:
-			conf = 0.8
-		}
-		if conf == 0 {
+		conf := gazetteerConfidence(text, t[0], w, upper, p.role != "")
+		if conf == 0 || isStopName(w) {
 			continue
 		}
-		if isStopName(w) {
-			continue
-		}
-		e := surnameEnd(text, t[1])
-		out = append(out, gazHit{t[0], e, conf, role, label, child})
+		out = append(out, nameCand{t[0], surnameEnd(text, t[1]), conf, p, p.role != ""})
 	}
 	return out
+}
+
+// partOfAddress reports whether the word text[s:e] is part of an e-mail or web address,
+// a path or a hashtag.
+func partOfAddress(text string, s, e int) bool {
+	if r := runeBefore(text, s); r == '@' || r == '.' && s >= 2 && isWordRune(runeBefore(text, s-1)) || r == '/' || r == '#' {
+		return true
+	}
+	r := runeAfter(text, e)
+	return r == '@' || r == '.' && isWordRune(runeAfter(text, e+1))
+}
+
+// nameCase reports whether w is capitalised (upper) and whether it is written as a name
+// at all: capitalised, or all lower case. All capitals (an acronym or shouting) is not.
+func nameCase(w string) (upper, ok bool) {
+	r0, n0 := utf8.DecodeRuneInString(w)
+	if unicode.IsUpper(r0) {
+		r1, _ := utf8.DecodeRuneInString(w[n0:])
+		return true, unicode.IsLower(r1)
+	}
+	return false, w == strings.ToLower(w)
+}
+
+// neighbours returns the lower-case words right before and after token i, when only
+// spaces stand between.
+func neighbours(text string, toks [][]int, i int) (prev, next string) {
+	t := toks[i]
+	if i > 0 && strings.TrimSpace(text[toks[i-1][1]:t[0]]) == "" {
+		prev = strings.ToLower(text[toks[i-1][0]:toks[i-1][1]])
+	}
+	if i+1 < len(toks) && strings.TrimSpace(text[t[1]:toks[i+1][0]]) == "" {
+		next = strings.ToLower(text[toks[i+1][0]:toks[i+1][1]])
+	}
+	return prev, next
+}
+
+// gazetteerConfidence rates the given name w at text[i]: written in lower case (upper
+// false), also a common word, after a role or title (cued), at a sentence start. 0 means
+// it is not taken as a name.
+func gazetteerConfidence(text string, i int, w string, upper, cued bool) float64 {
+	common := commonName(w)
+	switch {
+	case !upper && common:
+		return 0
+	case !upper && cued:
+		return 0.85
+	case !upper:
+		return 0.55
+	case cued && common:
+		return 0.85
+	case common && sentenceInitial(text, i):
+		return 0
+	case common:
+		return 0.65
+	case cued:
+		return 0.9
+	case sentenceInitial(text, i):
+		return 0.75
+	}
+	return 0.8
 }
 
 func nextIsDigit(text string, j int) bool {

@@ -1,8 +1,10 @@
 package privacy
 
 import (
+	"cmp"
+	"maps"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -16,52 +18,36 @@ const (
 )
 
 var (
-	reTitle  = buildWordRe(keys(titlesNL, titlesEN), fullName)
-	reRole   = buildWordRe(keys2(rolesNL, rolesEN), firstName)
+	reTitle  = buildWordRe(wordsOf(titlesNL, titlesEN), fullName)
+	reRole   = buildWordRe(wordsOf(rolesNL, rolesEN), firstName)
 	reAge    = regexp.MustCompile(`(` + nameWord + `)\s?\(\s?[0-9]{1,2}(?:[;,.][0-9]{1,2})?\s?(?:jaar|jr\.?|j\.?|years?|yrs?|y\.?o\.?|mnd\.?|maanden|months?)?\s?\)`)
 	reAge2   = regexp.MustCompile(`(` + nameWord + `),\s[0-9]{1,2}\s?(?:jaar|jr|years old|year old|yrs)\b`)
-	rePoss   = regexp.MustCompile(`(` + nameWord + `)(?:'s|’s)\s(?i:` + strings.Join(sortedByLen(keys2(nil, rolesEN)), "|") + `)\b`)
-	reOfRole = regexp.MustCompile(`(?i:(?:de|het|the)\s(` + strings.Join(sortedByLen(keys2(rolesNL, rolesEN)), "|") + `)\s(?:van|of))\s(` + nameWord + `)`)
+	rePoss   = regexp.MustCompile(`(` + nameWord + `)(?:'s|’s)\s(?i:` + strings.Join(sortedByLen(wordsOf(rolesEN)), "|") + `)\b`)
+	reOfRole = regexp.MustCompile(`(?i:(?:de|het|the)\s(` + strings.Join(sortedByLen(wordsOf(rolesNL, rolesEN)), "|") + `)\s(?:van|of))\s(` + nameWord + `)`)
 	reFamily = regexp.MustCompile(`(?i:the)\s(` + nameWord + `)\s(?:family|household)\b`)
-	reApp    = regexp.MustCompile(`(?i:(` + strings.Join(sortedByLen(keys2(rolesNL, rolesEN)), "|") + `)),\s(` + nameWord + `)(?:\s` + nameWord + `)?,`)
+	reApp    = regexp.MustCompile(`(?i:(` + strings.Join(sortedByLen(wordsOf(rolesNL, rolesEN)), "|") + `)),\s(` + nameWord + `)(?:\s` + nameWord + `)?,`)
 	reCalled = regexp.MustCompile(`(?i:named|called|genaamd|heet|heten)\s(` + nameWord + `)`)
 	reCapTok = regexp.MustCompile(nameWord)
 )
 
-func keys(ms ...map[string]string) []string {
-	var out []string
+// wordsOf returns the words of the tables, each once.
+func wordsOf[V any](ms ...map[string]V) []string {
+	all := map[string]V{}
 	for _, m := range ms {
-		for k := range m {
-			out = append(out, k)
-		}
+		maps.Copy(all, m)
 	}
-	return out
+	return slices.Collect(maps.Keys(all))
 }
 
-func keys2(ms ...map[string]bool) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, m := range ms {
-		for k := range m {
-			if !seen[k] {
-				seen[k] = true
-				out = append(out, k)
-			}
-		}
-	}
-	return out
-}
-
+// sortedByLen quotes the words for a regexp, longest first (then alphabetically), so
+// that an alternation prefers the longest word.
 func sortedByLen(ws []string) []string {
-	var q []string
+	q := make([]string, 0, len(ws))
 	for _, w := range ws {
 		q = append(q, regexp.QuoteMeta(w))
 	}
-	sort.Slice(q, func(i, j int) bool {
-		if len(q[i]) != len(q[j]) {
-			return len(q[i]) > len(q[j])
-		}
-		return q[i] < q[j]
+	slices.SortFunc(q, func(a, b string) int {
+		return cmp.Or(cmp.Compare(len(b), len(a)), strings.Compare(a, b))
 	})
 	return q
 }
@@ -137,135 +123,196 @@ func nameSpan(text string, s, e int) (int, int, []string, bool) {
 	return s, end, keysOut, len(keysOut) > 0
 }
 
-func findNames(text, lang string, others []hit) []hit {
-	var out []hit
-	type person struct {
-		label string
-		child bool
-	}
-	known := map[string]person{}
-	add := func(s, e int, conf float64, role, label string, child bool) {
-		s2, e2, ks, ok := nameSpan(text, s, e)
-		if !ok || isWordRune(runeAfter(text, e2)) && runeAfter(text, e2) != '\'' {
-			return
-		}
-		out = append(out, hit{Finding: Finding{KindName, s2, e2, conf}, role: role, label: label, child: child, intro: true})
-		for _, k := range ks {
-			if _, ok := known[k]; !ok {
-				known[k] = person{label, child}
-			}
-		}
-	}
-	titles := map[string]string{}
-	roles := map[string]bool{}
-	if useNL(lang) {
-		for k, v := range titlesNL {
-			titles[k] = v
-		}
-		for k, v := range rolesNL {
-			roles[k] = v
-		}
-	}
-	if useEN(lang) {
-		for k, v := range titlesEN {
-			titles[k] = v
-		}
-		for k, v := range rolesEN {
-			roles[k] = v
-		}
-	}
-	for _, m := range reTitle.FindAllStringSubmatchIndex(text, -1) {
-		t := strings.ToLower(text[m[2]:m[3]])
-		label, ok := titles[t]
-		if !ok || isWordRune(runeBefore(text, m[0])) {
-			continue
-		}
-		// "mr" without a dot must not be the end of a word; "ms" neither.
-		add(m[4], m[5], 0.9, t, label, false)
-	}
-	for _, m := range reRole.FindAllStringSubmatchIndex(text, -1) {
-		r := strings.ToLower(text[m[2]:m[3]])
-		child, ok := roles[r]
-		if !ok || isWordRune(runeBefore(text, m[0])) || runeBefore(text, m[0]) == '-' {
-			continue
-		}
-		label := capitalise(r)
-		add(m[4], m[5], 0.9, r, label, child)
-	}
-	for _, m := range reAge.FindAllStringSubmatchIndex(text, -1) {
-		if isWordRune(runeBefore(text, m[0])) {
-			continue
-		}
-		add(m[2], m[3], 0.85, "", "", true)
-	}
-	for _, m := range reAge2.FindAllStringSubmatchIndex(text, -1) {
-		add(m[2], m[3], 0.8, "", "", true)
-	}
-	if useEN(lang) {
-		for _, m := range rePoss.FindAllStringSubmatchIndex(text, -1) {
-			add(m[2], m[3], 0.85, "", "", false)
-		}
-	}
-	for _, m := range reOfRole.FindAllStringSubmatchIndex(text, -1) {
-		r := strings.ToLower(text[m[2]:m[3]])
-		child, ok := roles[r]
-		if !ok {
-			continue
-		}
-		_ = child
-		add(m[4], m[5], 0.85, "", "", false)
-	}
-	for _, m := range reFamily.FindAllStringSubmatchIndex(text, -1) {
-		add(m[2], m[3], 0.85, "", "Family", false)
-	}
-	for _, m := range reApp.FindAllStringSubmatchIndex(text, -1) {
-		r := strings.ToLower(text[m[2]:m[3]])
-		child, ok := roles[r]
-		if !ok || isWordRune(runeBefore(text, m[0])) {
-			continue
-		}
-		add(m[4], m[5], 0.8, "", capitalise(r), child)
-	}
-	for _, m := range reCalled.FindAllStringSubmatchIndex(text, -1) {
-		add(m[2], m[3], 0.8, "", "", false)
-	}
-	for _, g := range gazetteerNames(text, roles, titles) {
-		n := len(out)
-		add(g.s, g.e, g.conf, g.role, g.label, g.child)
-		if len(out) > n && g.role == "" {
-			out[n].intro = false
-		}
-	}
+// who is what an introduction says about a person: the title or role word before the
+// name (lower case), the label word for a pseudonym, and whether it is a child.
+type who struct {
+	role, label string
+	child       bool
+}
 
-	inOther := func(s, e int) bool {
-		for _, o := range others {
-			if s < o.End && o.Start < e {
-				return true
-			}
-		}
-		return false
+// nameCand is a candidate name at text[s:e] from one pass of findNames; intro tells
+// whether a title or role introduced it (strong evidence).
+type nameCand struct {
+	s, e  int
+	conf  float64
+	who   who
+	intro bool
+}
+
+// vocabulary holds the titles and roles of the languages a text is read in.
+type vocabulary struct {
+	titles map[string]string
+	roles  map[string]bool
+}
+
+// vocabularyFor returns the titles and roles for lang ("nl", "en", or "" for both).
+func vocabularyFor(lang string) vocabulary {
+	v := vocabulary{titles: map[string]string{}, roles: map[string]bool{}}
+	if useNL(lang) {
+		maps.Copy(v.titles, titlesNL)
+		maps.Copy(v.roles, rolesNL)
 	}
-	inOut := func(s, e int) bool {
-		for _, o := range out {
-			if s < o.End && o.Start < e {
-				return true
-			}
-		}
-		return false
+	if useEN(lang) {
+		maps.Copy(v.titles, titlesEN)
+		maps.Copy(v.roles, rolesEN)
 	}
-	// every later mention of an introduced name
-	toks := reCapTok.FindAllStringIndex(text, -1)
-	var rest []hit
-	for _, t := range toks {
-		if isWordRune(runeBefore(text, t[0])) || isWordRune(runeAfter(text, t[1])) {
+	return v
+}
+
+// cue returns what a role or title word before a name says about the person; its role
+// is "" when word is neither.
+func (v vocabulary) cue(word string) who {
+	if word == "" {
+		return who{}
+	}
+	if c, ok := v.roles[word]; ok {
+		return who{word, capitalise(word), c}
+	}
+	if l, ok := v.titles[word]; ok {
+		return who{role: word, label: l}
+	}
+	return who{}
+}
+
+// namePass is one way a name is introduced: a pattern whose last group is the name, or
+// a function of its own (find). cue, if set, reads the pattern's first group, a title or
+// role word, and may reject the match; otherwise the person is fixed.
+type namePass struct {
+	re     *regexp.Regexp
+	find   func(text string, v vocabulary) []nameCand
+	enOnly bool            // English text only
+	conf   float64         // confidence of a name found by re
+	edge   func(rune) bool // rejects a match after a rune it reports; nil accepts all
+	cue    func(word string, v vocabulary) (who, bool)
+	fixed  who
+}
+
+// namePasses are the passes of findNames, in order: the first pass to find a name word
+// decides how its later mentions are labelled.
+var namePasses = []namePass{
+	// "mevrouw Jansen", "Mr. Peters"; "mr" and "ms" must not end a word
+	{re: reTitle, conf: 0.9, edge: isWordRune, cue: titleCue},
+	// "moeder Fatima", "zoon Daan"; not after a hyphen
+	{re: reRole, conf: 0.9, edge: wordOrHyphen, cue: roleCue},
+	{re: reAge, conf: 0.85, edge: isWordRune, fixed: who{child: true}}, // "Daan (7)"
+	{re: reAge2, conf: 0.8, fixed: who{child: true}},                   // "Daan, 7 jaar"
+	{re: rePoss, enOnly: true, conf: 0.85},                             // "Liam's mother"
+	{re: reOfRole, conf: 0.85, cue: anyRoleCue},                        // "de moeder van Daan"
+	{re: reFamily, conf: 0.85, fixed: who{label: "Family"}},            // "the Smith family"
+	{re: reApp, conf: 0.8, edge: isWordRune, cue: appositionCue},       // "her son, Liam,"
+	{re: reCalled, conf: 0.8},                                          // "a boy called Liam"
+	{find: gazetteerNames},                                             // "Fatima", "moeder fatima"
+}
+
+// titleCue accepts a title and labels the person by it ("Mevrouw").
+func titleCue(word string, v vocabulary) (who, bool) {
+	l, ok := v.titles[word]
+	return who{role: word, label: l}, ok
+}
+
+// roleCue accepts a role and labels the person by it ("Moeder", a child for "zoon").
+func roleCue(word string, v vocabulary) (who, bool) {
+	c, ok := v.roles[word]
+	return who{word, capitalise(word), c}, ok
+}
+
+// anyRoleCue accepts a role but says nothing about the person.
+func anyRoleCue(word string, v vocabulary) (who, bool) {
+	_, ok := v.roles[word]
+	return who{}, ok
+}
+
+// appositionCue accepts a role and labels the person by it; the role word is not next
+// to the name, so it is not kept as the name's role.
+func appositionCue(word string, v vocabulary) (who, bool) {
+	c, ok := v.roles[word]
+	return who{label: capitalise(word), child: c}, ok
+}
+
+func wordOrHyphen(r rune) bool { return isWordRune(r) || r == '-' }
+
+// candidates returns the names this pass finds in text.
+func (p namePass) candidates(text string, v vocabulary) []nameCand {
+	if p.find != nil {
+		return p.find(text, v)
+	}
+	var out []nameCand
+	for _, m := range p.re.FindAllStringSubmatchIndex(text, -1) {
+		if p.edge != nil && p.edge(runeBefore(text, m[0])) {
 			continue
 		}
-		w := strings.ToLower(text[t[0]:t[1]])
-		if p, ok := known[w]; ok && !inOut(t[0], t[1]) && !inOther(t[0], t[1]) {
-			rest = append(rest, hit{Finding: Finding{KindName, t[0], t[1], 0.85}, label: p.label, child: p.child})
+		person, name := p.fixed, m[2:4]
+		if p.cue != nil {
+			var ok bool
+			if person, ok = p.cue(strings.ToLower(text[m[2]:m[3]]), v); !ok {
+				continue
+			}
+			name = m[4:6]
+		}
+		out = append(out, nameCand{name[0], name[1], p.conf, person, true})
+	}
+	return out
+}
+
+// findNames finds names introduced by a title, a role, an age or the gazetteer, later
+// mentions of them, and capitalised words that come back like names. others are the
+// findings of other kinds, which a later mention does not overlap.
+func findNames(text, lang string, others []hit) []hit {
+	v := vocabularyFor(lang)
+	f := &nameFinder{text: text, others: others, known: map[string]who{}}
+	for _, p := range namePasses {
+		if p.enOnly && !useEN(lang) {
+			continue
+		}
+		for _, c := range p.candidates(text, v) {
+			f.add(c)
 		}
 	}
-	// capitalised words repeated, at least once inside a sentence
+	toks := reCapTok.FindAllStringIndex(text, -1)
+	return slices.Concat(f.found, f.laterMentions(toks), f.repeated(toks))
+}
+
+// nameFinder collects the names of one text.
+type nameFinder struct {
+	text   string
+	others []hit
+	found  []hit          // introduced names
+	known  map[string]who // lower-case name word → the person it was introduced as
+}
+
+// add keeps a candidate trimmed to its name words, and remembers its words.
+func (f *nameFinder) add(c nameCand) {
+	s, e, ks, ok := nameSpan(f.text, c.s, c.e)
+	if !ok || isWordRune(runeAfter(f.text, e)) {
+		return
+	}
+	f.found = append(f.found, hit{Finding: Finding{KindName, s, e, c.conf},
+		role: c.who.role, label: c.who.label, child: c.who.child, intro: c.intro})
+	for _, k := range ks {
+		if _, ok := f.known[k]; !ok {
+			f.known[k] = who{label: c.who.label, child: c.who.child}
+		}
+	}
+}
+
+// laterMentions finds every later mention of an introduced name.
+func (f *nameFinder) laterMentions(toks [][]int) []hit {
+	var out []hit
+	for _, t := range toks {
+		if !wholeWord(f.text, t[0], t[1]) {
+			continue
+		}
+		w := strings.ToLower(f.text[t[0]:t[1]])
+		if p, ok := f.known[w]; ok && !overlaps(f.found, t[0], t[1]) && !overlaps(f.others, t[0], t[1]) {
+			out = append(out, hit{Finding: Finding{KindName, t[0], t[1], 0.85}, label: p.label, child: p.child})
+		}
+	}
+	return out
+}
+
+// repeated finds capitalised words that come back, at least once inside a sentence,
+// and never in lower case: names nobody introduced.
+func (f *nameFinder) repeated(toks [][]int) []hit {
 	type stat struct {
 		n, inner int
 		spans    [][]int
@@ -273,14 +320,10 @@ func findNames(text, lang string, others []hit) []hit {
 	stats := map[string]*stat{}
 	var order []string
 	for _, t := range toks {
-		if isWordRune(runeBefore(text, t[0])) || isWordRune(runeAfter(text, t[1])) {
+		if !f.unknownCap(t[0], t[1]) {
 			continue
 		}
-		w := text[t[0]:t[1]]
-		lw := strings.ToLower(w)
-		if _, ok := known[lw]; ok || isStopName(w) || inOther(t[0], t[1]) || inOrgPhrase(text, t[0], t[1]) {
-			continue
-		}
+		lw := strings.ToLower(f.text[t[0]:t[1]])
 		st := stats[lw]
 		if st == nil {
 			st = &stat{}
@@ -288,23 +331,36 @@ func findNames(text, lang string, others []hit) []hit {
 			order = append(order, lw)
 		}
 		st.n++
-		if !sentenceInitial(text, t[0]) {
+		if !sentenceInitial(f.text, t[0]) {
 			st.inner++
 		}
 		st.spans = append(st.spans, t)
 	}
+	var out []hit
 	for _, lw := range order {
 		st := stats[lw]
-		if st.n < 2 || st.inner < 1 || hasLowerWord(text, lw) {
+		if st.n < 2 || st.inner < 1 || hasLowerWord(f.text, lw) {
 			continue
 		}
 		for _, sp := range st.spans {
-			if !inOut(sp[0], sp[1]) {
-				rest = append(rest, hit{Finding: Finding{KindName, sp[0], sp[1], 0.7}})
+			if !overlaps(f.found, sp[0], sp[1]) {
+				out = append(out, hit{Finding: Finding{KindName, sp[0], sp[1], 0.7}})
 			}
 		}
 	}
-	return append(out, rest...)
+	return out
+}
+
+// unknownCap reports whether the capitalised word text[s:e] may be a name nobody
+// introduced: a whole word, not known, not a stop word, not in another finding and not
+// part of the name of a service.
+func (f *nameFinder) unknownCap(s, e int) bool {
+	if !wholeWord(f.text, s, e) {
+		return false
+	}
+	w := f.text[s:e]
+	_, known := f.known[strings.ToLower(w)]
+	return !known && !isStopName(w) && !overlaps(f.others, s, e) && !inOrgPhrase(f.text, s, e)
 }
 
 // sentenceInitial reports whether the word at i starts a sentence, a line or a list item.

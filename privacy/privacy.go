@@ -68,8 +68,7 @@ func scan(text, lang string) []hit {
 	var c []hit
 	c = append(c, findEmails(text)...)
 	c = append(c, findIBANs(text)...)
-	c = append(c, findBSNs(text)...)
-	c = append(c, findRRNs(text)...)
+	c = append(c, findNationalNumbers(text)...)
 	c = append(c, findPhones(text)...)
 	c = append(c, findAddresses(text, lang)...)
 	c = append(c, findDates(text, lang)...)
@@ -92,17 +91,7 @@ func resolve(c []hit) []hit {
 	})
 	var out []hit
 	for _, h := range c {
-		if h.End <= h.Start {
-			continue
-		}
-		ok := true
-		for _, o := range out {
-			if h.Start < o.End && o.Start < h.End {
-				ok = false
-				break
-			}
-		}
-		if ok {
+		if h.End > h.Start && !overlaps(out, h.Start, h.End) {
 			out = append(out, h)
 		}
 	}

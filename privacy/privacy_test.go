@@ -138,7 +138,7 @@ func TestRepeatedName(t *testing.T) {
 }
 
 func TestScanIdempotentOnPseudonyms(t *testing.T) {
-	g := NewGuard()
+	g := NewPseudonymiser()
 	text := "Moeder Fatima en haar zoon Liam (8) wonen op Kerkstraat 12. Bel 06-12345678. Fatima werkt. Mevrouw Jansen helpt."
 	clean, _ := g.Pseudonymise(text, "nl", map[string]string{})
 	if fs := g.Scan(clean, "nl"); len(fs) != 0 {

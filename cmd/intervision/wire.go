@@ -67,7 +67,7 @@ func newEngine(ctx context.Context, c *commonFlags, getenv func(string) string, 
 		log.Warn("INTERVISION_LOG_TEXT=1: message text is logged at debug level; it may hold personal data about families. Turn it off outside debugging.")
 	}
 	eng := bot.New(bot.Config{Store: st, Library: lib, Lang: lang, Logger: log, LogText: logText,
-		Interpreter: interp, Pseudonymiser: privacy.NewGuard()})
+		Interpreter: interp, Pseudonymiser: privacy.NewPseudonymiser()})
 	return eng, func() { st.Close() }, nil
 }
 

@@ -9,7 +9,7 @@ import (
 	"github.com/intervision-bot/intervision/privacy"
 )
 
-var _ bot.Pseudonymiser = (*privacy.Guard)(nil)
+var _ bot.Pseudonymiser = (*privacy.Pseudonymiser)(nil)
 
 func TestPseudonymise(t *testing.T) {
 	for _, c := range []struct {
@@ -31,7 +31,7 @@ func TestPseudonymise(t *testing.T) {
 		{"nl", "De moeder heeft twee kinderen van 4 en 7 jaar; om 14:30 is het gesprek.",
 			"De moeder heeft twee kinderen van 4 en 7 jaar; om 14:30 is het gesprek.", nil},
 	} {
-		got, kinds := privacy.NewGuard().Pseudonymise(c.in, c.lang, map[string]string{})
+		got, kinds := privacy.NewPseudonymiser().Pseudonymise(c.in, c.lang, map[string]string{})
 		if got != c.want {
 			t.Errorf("Pseudonymise(%q)\n got %q\nwant %q", c.in, got, c.want)
 		}
@@ -42,7 +42,7 @@ func TestPseudonymise(t *testing.T) {
 }
 
 func TestPseudonymiseConsistentAcrossCalls(t *testing.T) {
-	g := privacy.NewGuard()
+	g := privacy.NewPseudonymiser()
 	table := map[string]string{}
 	msgs := []string{
 		"Moeder Fatima en vader Karim hebben ruzie. Hun dochter Noor (6) hoort alles.",
@@ -81,7 +81,7 @@ func TestPseudonymiseConsistentAcrossCalls(t *testing.T) {
 }
 
 func TestPseudonymiseNilTable(t *testing.T) {
-	got, kinds := privacy.NewGuard().Pseudonymise("bel 06-12345678", "nl", nil)
+	got, kinds := privacy.NewPseudonymiser().Pseudonymise("bel 06-12345678", "nl", nil)
 	if got != "bel [telefoon]" || !reflect.DeepEqual(kinds, []string{"phone"}) {
 		t.Errorf("got %q %v", got, kinds)
 	}

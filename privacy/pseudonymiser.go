@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Reserved keys of a pseudonym table. All other keys are "n:" plus a keyed hash of a
@@ -17,22 +18,22 @@ const (
 	tableChildren = "_children" // children pseudonymised so far
 )
 
-// Guard finds personal data and replaces it with pseudonyms. It implements bot.Guard.
-// The zero value is not ready; use NewGuard.
-type Guard struct {
+// Pseudonymiser finds personal data and replaces it with pseudonyms. It implements
+// bot.Guard. The zero value is not ready; use NewPseudonymiser.
+type Pseudonymiser struct {
 	// MinConfidence is the confidence from which a finding is replaced (Threshold by
 	// default).
 	MinConfidence float64
 }
 
-// NewGuard returns a Guard that replaces findings from Threshold on.
-func NewGuard() *Guard { return &Guard{MinConfidence: Threshold} }
+// NewPseudonymiser returns a Pseudonymiser that replaces findings from Threshold on.
+func NewPseudonymiser() *Pseudonymiser { return &Pseudonymiser{MinConfidence: Threshold} }
 
-// Scan returns the findings a Guard acts on: those at or above its MinConfidence.
-func (g *Guard) Scan(text, lang string) []Finding {
+// Scan returns the findings a Pseudonymiser acts on: those at or above its MinConfidence.
+func (ps *Pseudonymiser) Scan(text, lang string) []Finding {
 	var out []Finding
 	for _, f := range Scan(text, lang) {
-		if f.Confidence >= g.MinConfidence {
+		if f.Confidence >= ps.MinConfidence {
 			out = append(out, f)
 		}
 	}
@@ -46,11 +47,11 @@ func (g *Guard) Scan(text, lang string) []Finding {
 // Numbers and addresses become placeholders such as "[BSN]" or "[telefoon]". A name
 // pseudonymised in an earlier message of the session is also replaced when it comes
 // back alone. table may be nil (no memory between calls); its keys are keyed hashes.
-func (g *Guard) Pseudonymise(text, lang string, table map[string]string) (string, []string) {
+func (ps *Pseudonymiser) Pseudonymise(text, lang string, table map[string]string) (string, []string) {
 	if table == nil {
 		table = map[string]string{}
 	}
-	min := g.MinConfidence
+	min := ps.MinConfidence
 	if min == 0 {
 		min = Threshold
 	}
@@ -61,7 +62,7 @@ func (g *Guard) Pseudonymise(text, lang string, table map[string]string) (string
 			keep = append(keep, h)
 		}
 	}
-	keep = append(keep, g.remembered(text, table, keep)...)
+	keep = append(keep, ps.remembered(text, table, keep)...)
 	resolveOrder(keep)
 
 	// assign labels: introduced names first, so that their role names the person
@@ -71,7 +72,7 @@ func (g *Guard) Pseudonymise(text, lang string, table map[string]string) (string
 			if h.Kind != KindName || h.intro != (pass == 0) {
 				continue
 			}
-			g.assign(text[h.Start:h.End], h, lang, table)
+			ps.assign(text[h.Start:h.End], h, lang, table)
 		}
 	}
 	var b strings.Builder
@@ -79,7 +80,7 @@ func (g *Guard) Pseudonymise(text, lang string, table map[string]string) (string
 	last := 0
 	for _, h := range keep {
 		b.WriteString(text[last:h.Start])
-		b.WriteString(g.replacement(text, h, lang, table))
+		b.WriteString(ps.replacement(text, h, lang, table))
 		last = h.End
 		seen[h.Kind] = true
 	}
@@ -103,23 +104,13 @@ func resolveOrder(hs []hit) {
 
 // remembered finds capitalised words that were pseudonymised as names earlier in the
 // session and are not yet covered by a finding.
-func (g *Guard) remembered(text string, table map[string]string, have []hit) []hit {
+func (ps *Pseudonymiser) remembered(text string, table map[string]string, have []hit) []hit {
 	if table[tableSalt] == "" {
 		return nil
 	}
 	var out []hit
 	for _, t := range reCapTok.FindAllStringIndex(text, -1) {
-		if isWordRune(runeBefore(text, t[0])) || isWordRune(runeAfter(text, t[1])) {
-			continue
-		}
-		covered := false
-		for _, h := range have {
-			if t[0] < h.End && h.Start < t[1] {
-				covered = true
-				break
-			}
-		}
-		if covered {
+		if !wholeWord(text, t[0], t[1]) || overlaps(have, t[0], t[1]) {
 			continue
 		}
 		if _, ok := table[hashKey(table, strings.ToLower(text[t[0]:t[1]]))]; ok {
@@ -149,7 +140,7 @@ func nameKeys(s string) []string {
 	var out []string
 	for _, w := range strings.Fields(s) {
 		lw := strings.ToLower(strings.Trim(w, ".,"))
-		if particles[lw] || utf8Len(lw) < 2 {
+		if particles[lw] || utf8.RuneCountInString(lw) < 2 {
 			continue
 		}
 		out = append(out, lw)
@@ -157,11 +148,9 @@ func nameKeys(s string) []string {
 	return out
 }
 
-func utf8Len(s string) int { return len([]rune(s)) }
-
 // assign gives the name its pseudonym, recorded under every one of its words: the
 // stored value is the full label ("Moeder A", "Kind 1", "Persoon C").
-func (g *Guard) assign(name string, h *hit, lang string, table map[string]string) {
+func (ps *Pseudonymiser) assign(name string, h *hit, lang string, table map[string]string) {
 	ks := nameKeys(name)
 	for _, k := range ks {
 		if v, ok := table[hashKey(table, k)]; ok {
@@ -224,7 +213,7 @@ var placeholders = map[string][2]string{ // nl, en
 	KindBirthdate: {"[geboortedatum]", "[date of birth]"},
 }
 
-func (g *Guard) replacement(text string, h hit, lang string, table map[string]string) string {
+func (ps *Pseudonymiser) replacement(text string, h hit, lang string, table map[string]string) string {
 	li := 0
 	if lang == "en" {
 		li = 1
