@@ -19,7 +19,7 @@ const (
 )
 
 // Pseudonymiser finds personal data and replaces it with pseudonyms. It implements
-// bot.Guard. The zero value is not ready; use NewPseudonymiser.
+// bot.Pseudonymiser. The zero value is not ready; use NewPseudonymiser.
 type Pseudonymiser struct {
 	// MinConfidence is the confidence from which a finding is replaced (Threshold by
 	// default).
