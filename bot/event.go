@@ -54,12 +54,17 @@ type Action struct {
 type Reply struct {
 	// To, when set, is the id of the one user who should see this reply (an ephemeral
 	// message on Slack and Discord). Empty: everyone in the conversation sees it.
-	To      string
+	To string
+	// Direct, with To, asks for the reply in a direct conversation with that user (a
+	// DM), not in this conversation: a check-in weeks after a session, or a private
+	// invitation where the platform has no private message inside a thread.
+	Direct  bool
 	Text    string // light Markdown: **bold**, _italic_, "- " lists, "> " quotes
 	Actions []Action
 	// Opens, when set, asks the adapter to post Text as the first message of a new
 	// thread and then hand Opens back to the engine as a command event from the same
-	// user in that thread. It is how a session gets a thread of its own.
+	// user in that thread. It is how a session gets a thread of its own. With Direct,
+	// the adapter hands Opens back, from To, in the direct conversation it posted in.
 	Opens *Opening
 }
 
