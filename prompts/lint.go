@@ -668,20 +668,8 @@ func (l *linter) lintQuestion(n *yaml.Node, library bool) {
 
 // questionStages checks a question's stages and counts a library question's.
 func (l *linter) questionStages(keys map[string]keyValue, n *yaml.Node, where string, library bool) {
-	kv, ok := keys["stages"]
-	if !ok {
-		if library {
-			l.report(n.Line, "%s: missing stages (a library question needs the stages it fits)", where)
-		}
-		return
-	}
-	stages := l.strings(kv.value, where+" stages")
-	for i, s := range stages {
-		if !slices.Contains(Stages, Stage(s)) {
-			l.report(kv.value.Content[i].Line, "%s: unknown stage %q (use one of %s)", where, s, join(Stages))
-		}
-	}
-	if !library {
+	stages, _, ok := listKey(l, keys, n, where, library, "stages", " (a library question needs the stages it fits)", "stage", Stages)
+	if !ok || !library {
 		return
 	}
 	if l.stages == nil {
@@ -693,22 +681,31 @@ func (l *linter) questionStages(keys map[string]keyValue, n *yaml.Node, where st
 }
 
 func (l *linter) questionThemes(keys map[string]keyValue, n *yaml.Node, where string, library bool) {
-	kv, ok := keys["themes"]
-	if !ok {
-		if library {
-			l.report(n.Line, "%s: missing themes", where)
-		}
-		return
-	}
-	themes := l.strings(kv.value, where+" themes")
-	for i, t := range themes {
-		if !slices.Contains(Themes, Theme(t)) {
-			l.report(kv.value.Content[i].Line, "%s: unknown theme %q (use one of %s)", where, t, join(Themes))
-		}
-	}
-	if library && len(themes) == 0 && kv.value.Kind == yaml.SequenceNode {
+	themes, kv, ok := listKey(l, keys, n, where, library, "themes", "", "theme", Themes)
+	if ok && library && len(themes) == 0 && kv.value.Kind == yaml.SequenceNode {
 		l.report(kv.value.Line, "%s: name at least one theme", where)
 	}
+}
+
+// listKey checks a question's list under key against allowed: each item not in it is
+// reported as an unknown noun; a missing key is reported in a library, followed by hint.
+// ok is false when the key is absent.
+func listKey[S ~string](l *linter, keys map[string]keyValue, n *yaml.Node, where string, library bool,
+	key, hint, noun string, allowed []S) (items []string, kv keyValue, ok bool) {
+	kv, ok = keys[key]
+	if !ok {
+		if library {
+			l.report(n.Line, "%s: missing %s%s", where, key, hint)
+		}
+		return nil, kv, false
+	}
+	items = l.strings(kv.value, where+" "+key)
+	for i, v := range items {
+		if !slices.Contains(allowed, S(v)) {
+			l.report(kv.value.Content[i].Line, "%s: unknown %s %q (use one of %s)", where, noun, v, join(allowed))
+		}
+	}
+	return items, kv, true
 }
 
 func (l *linter) lintMessages(n *yaml.Node) {

@@ -136,6 +136,12 @@ func (f *fakeDiscord) writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
+// reply writes v as JSON with status and returns status.
+func (f *fakeDiscord) reply(w http.ResponseWriter, status int, v any) int {
+	f.writeJSON(w, status, v)
+	return status
+}
+
 func (f *fakeDiscord) rest(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimPrefix(r.URL.Path, "/api/v9")
 	body, _ := io.ReadAll(r.Body)
@@ -149,130 +155,200 @@ func (f *fakeDiscord) rest(w http.ResponseWriter, r *http.Request) {
 	f.calls = append(f.calls, call{Method: r.Method, Path: path, At: time.Now(), Status: status})
 }
 
+// restReq is one REST call as the fake's handlers see it: path without /api/v9, its
+// segments, and the body decoded as a JSON object (nil when it is not one).
+type restReq struct {
+	method, path string
+	p            []string
+	in           map[string]any
+	body         []byte
+}
+
+// restRoute sends the calls of one method whose path matches to handle. The webhook
+// route takes any method and dispatches on it itself.
+type restRoute struct {
+	method string // "" for any
+	match  func(r restReq) bool
+	handle func(f *fakeDiscord, w http.ResponseWriter, r restReq) int
+}
+
+// restRoutes are tried in order; the first match answers.
+var restRoutes = []restRoute{
+	{"GET", func(r restReq) bool { return r.path == "/gateway" }, (*fakeDiscord).getGateway},
+	{"PUT", func(r restReq) bool {
+		return len(r.p) >= 3 && r.p[0] == "applications" && r.p[len(r.p)-1] == "commands"
+	}, (*fakeDiscord).putCommands},
+	{"GET", func(r restReq) bool { return len(r.p) == 2 && r.p[0] == "channels" }, inChannel((*fakeDiscord).getChannel)},
+	{"POST", func(r restReq) bool { return len(r.p) == 3 && r.p[0] == "channels" && r.p[2] == "messages" }, inChannel((*fakeDiscord).postMessage)},
+	{"POST", func(r restReq) bool {
+		return len(r.p) == 5 && r.p[0] == "channels" && r.p[2] == "messages" && r.p[4] == "threads"
+	}, inChannel((*fakeDiscord).postThread)},
+	{"POST", func(r restReq) bool { return r.path == "/users/@me/channels" }, (*fakeDiscord).postDM},
+	{"POST", func(r restReq) bool { return len(r.p) == 4 && r.p[0] == "interactions" && r.p[3] == "callback" }, (*fakeDiscord).postCallback},
+	{"", func(r restReq) bool { return len(r.p) >= 3 && r.p[0] == "webhooks" }, (*fakeDiscord).webhook},
+}
+
 // route answers one REST call with f.mu held and returns the status it wrote.
 func (f *fakeDiscord) route(w http.ResponseWriter, method, path string, q map[string][]string, body []byte) int {
-	if n := f.limits[method+" "+path]; n > 0 {
-		f.limits[method+" "+path] = n - 1
-		h := w.Header()
-		h.Set("Retry-After", "1")
-		h.Set("X-RateLimit-Limit", "5")
-		h.Set("X-RateLimit-Remaining", "0")
-		h.Set("X-RateLimit-Reset-After", "0.300")
-		h.Set("X-RateLimit-Bucket", "fake-bucket")
-		h.Set("X-RateLimit-Scope", "user")
-		f.writeJSON(w, 429, map[string]any{"message": "You are being rate limited.", "retry_after": 0.3, "global": false})
+	if f.rateLimited(w, method, path) {
 		return 429
 	}
-	var in map[string]any
-	_ = json.Unmarshal(body, &in)
-	p := strings.Split(strings.Trim(path, "/"), "/")
-	switch {
-	case method == "GET" && path == "/gateway":
-		f.writeJSON(w, 200, map[string]any{"url": "ws://" + f.srv.Listener.Addr().String() + "/gateway"})
-		return 200
-	case method == "PUT" && len(p) >= 3 && p[0] == "applications" && p[len(p)-1] == "commands":
-		var cmds []map[string]any
-		_ = json.Unmarshal(body, &cmds)
-		f.commands[path] = cmds
-		f.writeJSON(w, 200, cmds)
-		return 200
-	case method == "GET" && len(p) == 2 && p[0] == "channels":
-		c, ok := f.channels[p[1]]
-		if !ok {
-			f.writeJSON(w, 404, map[string]any{"message": "Unknown Channel", "code": 10003})
-			return 404
-		}
-		f.writeJSON(w, 200, c)
-		return 200
-	case method == "POST" && len(p) == 3 && p[0] == "channels" && p[2] == "messages":
-		c, ok := f.channels[p[1]]
-		if !ok {
-			f.writeJSON(w, 404, map[string]any{"message": "Unknown Channel", "code": 10003})
-			return 404
-		}
-		if user := strings.TrimPrefix(p[1], "dm-"); user != p[1] && f.noDMs[user] {
-			f.writeJSON(w, 403, map[string]any{"message": "Cannot send messages to this user", "code": 50007})
-			return 403
-		}
-		m := f.record("message", p[1], "", in)
-		guild, _ := c["guild_id"].(string)
-		msg := f.botMessage(m, guild)
-		f.dispatchLocked("MESSAGE_CREATE", msg) // Discord echoes the bot's own messages
-		f.writeJSON(w, 200, msg)
-		return 200
-	case method == "POST" && len(p) == 5 && p[0] == "channels" && p[2] == "messages" && p[4] == "threads":
-		parent, ok := f.channels[p[1]]
-		if !ok {
-			f.writeJSON(w, 404, map[string]any{"message": "Unknown Channel", "code": 10003})
-			return 404
-		}
-		id := f.id()
-		th := map[string]any{"id": id, "type": 11, "guild_id": parent["guild_id"], "parent_id": p[1],
-			"owner_id": f.botID, "name": in["name"], "thread_metadata": map[string]any{"auto_archive_duration": in["auto_archive_duration"]}}
-		f.channels[id] = th
-		f.dispatchLocked("THREAD_CREATE", th)
-		f.writeJSON(w, 201, th)
-		return 201
-	case method == "POST" && path == "/users/@me/channels":
-		user, _ := in["recipient_id"].(string)
-		id := "dm-" + user
-		f.channels[id] = map[string]any{"id": id, "type": 1, "recipients": []map[string]any{{"id": user}}}
-		f.writeJSON(w, 200, f.channels[id])
-		return 200
-	case method == "POST" && len(p) == 4 && p[0] == "interactions" && p[3] == "callback":
-		typ, _ := in["type"].(float64)
-		flags := 0.0
-		if d, ok := in["data"].(map[string]any); ok {
-			flags, _ = d["flags"].(float64)
-		}
-		a := ack{Type: int(typ), Ephemeral: int(flags)&64 != 0, Status: 204}
-		if len(f.acks[p[1]]) > 0 {
-			a.Status = 400
-		}
-		f.acks[p[1]] = append(f.acks[p[1]], a)
-		if a.Status == 400 {
-			f.writeJSON(w, 400, map[string]any{"message": "Interaction has already been acknowledged.", "code": 40060})
-			return 400
-		}
-		if it := f.tokens[p[2]]; it != nil {
-			it.ephemeral = a.Ephemeral
-		}
-		w.WriteHeader(204)
-		return 204
-	case len(p) >= 3 && p[0] == "webhooks":
-		it := f.tokens[p[2]]
-		if it == nil || len(f.acks[it.id]) == 0 {
-			f.writeJSON(w, 404, map[string]any{"message": "Unknown interaction", "code": 10062})
-			return 404
-		}
-		switch {
-		case method == "PATCH" && len(p) == 5 && p[4] == "@original":
-			m := f.record("original", it.channel, it.id, in)
-			m.Ephemeral = it.ephemeral
-			if it.original == "" {
-				it.original = m.ID
-			} else {
-				m.ID = it.original
-			}
-			f.sent[len(f.sent)-1] = m
-			f.writeJSON(w, 200, f.botMessage(m, it.guild))
-			return 200
-		case method == "DELETE" && len(p) == 5 && p[4] == "@original":
-			w.WriteHeader(204)
-			return 204
-		case method == "POST" && len(p) == 3:
-			m := f.record("followup", it.channel, it.id, in)
-			msg := f.botMessage(m, it.guild)
-			if !m.Ephemeral {
-				f.dispatchLocked("MESSAGE_CREATE", msg)
-			}
-			f.writeJSON(w, 200, msg)
-			return 200
+	r := restReq{method: method, path: path, p: strings.Split(strings.Trim(path, "/"), "/"), body: body}
+	_ = json.Unmarshal(body, &r.in)
+	for _, rt := range restRoutes {
+		if (rt.method == "" || rt.method == method) && rt.match(r) {
+			return rt.handle(f, w, r)
 		}
 	}
-	f.t.Errorf("fake discord: unexpected %s %s", method, path)
-	f.writeJSON(w, 404, map[string]any{"message": "404: Not Found", "code": 0})
-	return 404
+	return f.unexpected(w, r)
+}
+
+// rateLimited answers 429 when a limit set by rateLimit is left for method and path.
+func (f *fakeDiscord) rateLimited(w http.ResponseWriter, method, path string) bool {
+	n := f.limits[method+" "+path]
+	if n <= 0 {
+		return false
+	}
+	f.limits[method+" "+path] = n - 1
+	h := w.Header()
+	h.Set("Retry-After", "1")
+	h.Set("X-RateLimit-Limit", "5")
+	h.Set("X-RateLimit-Remaining", "0")
+	h.Set("X-RateLimit-Reset-After", "0.300")
+	h.Set("X-RateLimit-Bucket", "fake-bucket")
+	h.Set("X-RateLimit-Scope", "user")
+	f.writeJSON(w, 429, map[string]any{"message": "You are being rate limited.", "retry_after": 0.3, "global": false})
+	return true
+}
+
+// unexpected fails the test for a call the fake does not know.
+func (f *fakeDiscord) unexpected(w http.ResponseWriter, r restReq) int {
+	f.t.Errorf("fake discord: unexpected %s %s", r.method, r.path)
+	return f.reply(w, 404, map[string]any{"message": "404: Not Found", "code": 0})
+}
+
+// inChannel answers a call on /channels/{channel}/... with Unknown Channel unless the
+// channel exists, and otherwise hands it to h with the channel.
+func inChannel(h func(f *fakeDiscord, w http.ResponseWriter, r restReq, c map[string]any) int) func(*fakeDiscord, http.ResponseWriter, restReq) int {
+	return func(f *fakeDiscord, w http.ResponseWriter, r restReq) int {
+		c, ok := f.channels[r.p[1]]
+		if !ok {
+			return f.reply(w, 404, map[string]any{"message": "Unknown Channel", "code": 10003})
+		}
+		return h(f, w, r, c)
+	}
+}
+
+// GET /gateway
+func (f *fakeDiscord) getGateway(w http.ResponseWriter, _ restReq) int {
+	return f.reply(w, 200, map[string]any{"url": "ws://" + f.srv.Listener.Addr().String() + "/gateway"})
+}
+
+// PUT /applications/{app}[/guilds/{guild}]/commands
+func (f *fakeDiscord) putCommands(w http.ResponseWriter, r restReq) int {
+	var cmds []map[string]any
+	_ = json.Unmarshal(r.body, &cmds)
+	f.commands[r.path] = cmds
+	return f.reply(w, 200, cmds)
+}
+
+// GET /channels/{channel}
+func (f *fakeDiscord) getChannel(w http.ResponseWriter, _ restReq, c map[string]any) int {
+	return f.reply(w, 200, c)
+}
+
+// POST /channels/{channel}/messages
+func (f *fakeDiscord) postMessage(w http.ResponseWriter, r restReq, c map[string]any) int {
+	if user := strings.TrimPrefix(r.p[1], "dm-"); user != r.p[1] && f.noDMs[user] {
+		return f.reply(w, 403, map[string]any{"message": "Cannot send messages to this user", "code": 50007})
+	}
+	m := f.record("message", r.p[1], "", r.in)
+	guild, _ := c["guild_id"].(string)
+	msg := f.botMessage(m, guild)
+	f.dispatchLocked("MESSAGE_CREATE", msg) // Discord echoes the bot's own messages
+	return f.reply(w, 200, msg)
+}
+
+// POST /channels/{channel}/messages/{message}/threads
+func (f *fakeDiscord) postThread(w http.ResponseWriter, r restReq, parent map[string]any) int {
+	id := f.id()
+	th := map[string]any{"id": id, "type": 11, "guild_id": parent["guild_id"], "parent_id": r.p[1],
+		"owner_id": f.botID, "name": r.in["name"], "thread_metadata": map[string]any{"auto_archive_duration": r.in["auto_archive_duration"]}}
+	f.channels[id] = th
+	f.dispatchLocked("THREAD_CREATE", th)
+	return f.reply(w, 201, th)
+}
+
+// POST /users/@me/channels
+func (f *fakeDiscord) postDM(w http.ResponseWriter, r restReq) int {
+	user, _ := r.in["recipient_id"].(string)
+	id := "dm-" + user
+	f.channels[id] = map[string]any{"id": id, "type": 1, "recipients": []map[string]any{{"id": user}}}
+	return f.reply(w, 200, f.channels[id])
+}
+
+// POST /interactions/{interaction}/{token}/callback
+func (f *fakeDiscord) postCallback(w http.ResponseWriter, r restReq) int {
+	typ, _ := r.in["type"].(float64)
+	flags := 0.0
+	if d, ok := r.in["data"].(map[string]any); ok {
+		flags, _ = d["flags"].(float64)
+	}
+	a := ack{Type: int(typ), Ephemeral: int(flags)&64 != 0, Status: 204}
+	if len(f.acks[r.p[1]]) > 0 {
+		a.Status = 400
+	}
+	f.acks[r.p[1]] = append(f.acks[r.p[1]], a)
+	if a.Status == 400 {
+		return f.reply(w, 400, map[string]any{"message": "Interaction has already been acknowledged.", "code": 40060})
+	}
+	if it := f.tokens[r.p[2]]; it != nil {
+		it.ephemeral = a.Ephemeral
+	}
+	w.WriteHeader(204)
+	return 204
+}
+
+// /webhooks/{app}/{token}/...: the interaction's responses, known once it is acknowledged.
+func (f *fakeDiscord) webhook(w http.ResponseWriter, r restReq) int {
+	it := f.tokens[r.p[2]]
+	if it == nil || len(f.acks[it.id]) == 0 {
+		return f.reply(w, 404, map[string]any{"message": "Unknown interaction", "code": 10062})
+	}
+	original := len(r.p) == 5 && r.p[4] == "@original"
+	switch {
+	case r.method == "PATCH" && original:
+		return f.patchOriginal(w, it, r)
+	case r.method == "DELETE" && original:
+		w.WriteHeader(204)
+		return 204
+	case r.method == "POST" && len(r.p) == 3:
+		return f.postFollowup(w, it, r)
+	}
+	return f.unexpected(w, r)
+}
+
+// PATCH /webhooks/{app}/{token}/messages/@original
+func (f *fakeDiscord) patchOriginal(w http.ResponseWriter, it *ixn, r restReq) int {
+	m := f.record("original", it.channel, it.id, r.in)
+	m.Ephemeral = it.ephemeral
+	if it.original == "" {
+		it.original = m.ID
+	} else {
+		m.ID = it.original
+	}
+	f.sent[len(f.sent)-1] = m
+	return f.reply(w, 200, f.botMessage(m, it.guild))
+}
+
+// POST /webhooks/{app}/{token}
+func (f *fakeDiscord) postFollowup(w http.ResponseWriter, it *ixn, r restReq) int {
+	m := f.record("followup", it.channel, it.id, r.in)
+	msg := f.botMessage(m, it.guild)
+	if !m.Ephemeral {
+		f.dispatchLocked("MESSAGE_CREATE", msg)
+	}
+	return f.reply(w, 200, msg)
 }
 
 // record stores a message the bot sends, with f.mu held.

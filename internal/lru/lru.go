@@ -31,18 +31,7 @@ func New[K comparable, V any](max int) *Cache[K, V] {
 
 // Get returns the value cached for key and marks it most recently used.
 func (c *Cache[K, V]) Get(key K) (V, bool) {
-	var zero V
-	if c.max <= 0 {
-		return zero, false
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	el, ok := c.items[key]
-	if !ok {
-		return zero, false
-	}
-	c.order.MoveToFront(el)
-	return el.Value.(*entry[K, V]).val, true
+	return c.with(key, func(el *list.Element) { c.order.MoveToFront(el) })
 }
 
 // Put caches val for key as the most recently used entry, replacing any value cached
@@ -68,6 +57,15 @@ func (c *Cache[K, V]) Put(key K, val V) {
 
 // Take removes the value cached for key and returns it.
 func (c *Cache[K, V]) Take(key K) (V, bool) {
+	return c.with(key, func(el *list.Element) {
+		c.order.Remove(el)
+		delete(c.items, key)
+	})
+}
+
+// with looks key up with c.mu held and, when it is cached, calls do with its element
+// (lock still held) and returns its value. A disabled cache holds nothing.
+func (c *Cache[K, V]) with(key K, do func(*list.Element)) (V, bool) {
 	var zero V
 	if c.max <= 0 {
 		return zero, false
@@ -78,8 +76,7 @@ func (c *Cache[K, V]) Take(key K) (V, bool) {
 	if !ok {
 		return zero, false
 	}
-	c.order.Remove(el)
-	delete(c.items, key)
+	do(el)
 	return el.Value.(*entry[K, V]).val, true
 }
 
