@@ -39,6 +39,15 @@ type Config struct {
 	// LogText logs every message's text at debug level. Off by default: case text is
 	// about real families and does not belong in logs.
 	LogText bool
+	// Scheduler keeps the timers of time boxes, reminders and check-ins; nil: none
+	// (time boxes are shown, not kept).
+	Scheduler state.Scheduler
+	// Idle is how long a live session may be quiet before its starter is reminded
+	// (and, after as long again, it closes with its summary). Default a day.
+	Idle time.Duration
+	// CheckIn is when the bot checks back with the case bringer about their next step
+	// if they choose nothing; negative: no check-in unless chosen. Default two weeks.
+	CheckIn time.Duration
 }
 
 // Engine runs intervision sessions. It is safe for concurrent use; all session state
@@ -79,6 +88,12 @@ func New(cfg Config) *Engine {
 	if cfg.CacheSize == 0 {
 		cfg.CacheSize = 512
 	}
+	if cfg.Idle <= 0 {
+		cfg.Idle = 24 * time.Hour
+	}
+	if cfg.CheckIn == 0 {
+		cfg.CheckIn = 14 * 24 * time.Hour
+	}
 	return &Engine{cfg: cfg, lib: cfg.Library, store: cfg.Store, interp: r, log: cfg.Logger,
 		cache: newSessionCache(cfg.CacheSize)}
 }
@@ -105,6 +120,9 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (out Outcome, err error) 
 	}()
 	if ev.Time.IsZero() {
 		ev.Time = e.cfg.Now()
+	}
+	if ev.timer != nil {
+		return e.fire(ctx, ev)
 	}
 	if e.cfg.LogText {
 		e.log.Debug("event", "conv", Key(ev.Conv).String(), "user", ev.User.ID, "command", ev.Command, "text", ev.Text)
@@ -193,6 +211,13 @@ func (e *Engine) apply(ctx context.Context, ev Event, cmd *command) (Outcome, er
 			tr.lang = sess.Lang
 		}
 		tr.run(cmd)
+		if tr.void {
+			return state.Change{}, errIgnore
+		}
+		tr.touch()
+		if err := e.schedule(ctx, tr.timers); err != nil {
+			return state.Change{}, err
+		}
 		nextStep = tr.nextStep
 		out = Outcome{Replies: tr.replies, Phase: tr.phaseID()}
 		ch, err := tr.change()
@@ -225,6 +250,8 @@ func (e *Engine) failure(ctx context.Context, ev Event, err error) (Outcome, err
 		return Outcome{}, nil
 	case errors.Is(err, state.ErrDuplicate):
 		return Outcome{Duplicate: true}, nil
+	case ev.timer != nil:
+		return Outcome{}, fmt.Errorf("timer %s: %w", ev.timer.Kind, err) // the scheduler tries again
 	}
 	return e.storeFailure(ctx, ev, e.userLang(ev), err)
 }
@@ -243,6 +270,64 @@ func (e *Engine) storeFailure(ctx context.Context, ev Event, lang string, err er
 		e.log.Error("handle event", "conv", Key(ev.Conv).String(), "err", err)
 	}
 	return Outcome{Replies: []Reply{{To: ev.User.ID, Text: e.msg(key, lang)}}}, nil
+}
+
+// Fire decides a due timer like any event, through the store with the timer's id as
+// event id (so a timer fired twice acts once), and returns the conversation its
+// replies belong to. An error means the timer should be fired again later.
+func (e *Engine) Fire(ctx context.Context, t state.Timer) (Conversation, Outcome, error) {
+	w, err := decodeWake(t.Payload)
+	if err != nil {
+		return Conversation{}, Outcome{}, err
+	}
+	ev := Event{ID: "timer|" + t.ID, Conv: w.Conv, User: User{ID: w.User}, timer: &w}
+	out, err := e.Handle(ctx, ev)
+	return w.Conv, out, err
+}
+
+// RunTimers fires the scheduler's timers until ctx ends and hands each outcome with
+// replies to deliver, which sends them with the adapter of the conversation's platform.
+// Without a scheduler it only waits for ctx.
+func (e *Engine) RunTimers(ctx context.Context, deliver func(context.Context, Conversation, Outcome) error) error {
+	if e.cfg.Scheduler == nil {
+		<-ctx.Done()
+		return ctx.Err()
+	}
+	return e.cfg.Scheduler.Run(ctx, func(ctx context.Context, t state.Timer) error {
+		conv, out, err := e.Fire(ctx, t)
+		if err != nil {
+			return err
+		}
+		if out.Duplicate || len(out.Replies) == 0 {
+			return nil
+		}
+		if err := deliver(ctx, conv, out); err != nil {
+			e.log.Warn("deliver timer replies", "conv", Key(conv).String(), "err", err)
+		}
+		return nil
+	})
+}
+
+// fire decides a timer's event: a check-in about a person, or a session's timer.
+func (e *Engine) fire(ctx context.Context, ev Event) (Outcome, error) {
+	if ev.timer.Kind == wakeCheckIn {
+		return e.checkIn(ctx, ev)
+	}
+	return e.apply(ctx, ev, nil)
+}
+
+// schedule makes the timers a turn planned durable, before the turn commits: a crash
+// in between leaves only timers that find nothing to do.
+func (e *Engine) schedule(ctx context.Context, timers []state.Timer) error {
+	if e.cfg.Scheduler == nil {
+		return nil
+	}
+	for _, t := range timers {
+		if err := e.cfg.Scheduler.Schedule(ctx, t); err != nil {
+			return fmt.Errorf("%w: schedule timer: %v", state.ErrUnavailable, err)
+		}
+	}
+	return nil
 }
 
 // ttl is how long a session's record lives after a turn: the store's retention while
@@ -307,6 +392,9 @@ func (e *Engine) open(ctx context.Context, ev Event, c command, lang string) (Ou
 	if o.mode == prompts.ModeSolo {
 		args = append(args, "solo")
 	}
+	if o.span != "" {
+		args = append(args, o.span)
+	}
 	text := e.msg("start.opening", o.lang, "method", m.Title.In(o.lang), "name", Quote(ev.User.Name))
 	return Outcome{Replies: []Reply{{Text: text, Opens: &Opening{Command: strings.Join(args, " "), Lang: o.lang}}}}, nil
 }
@@ -314,9 +402,12 @@ func (e *Engine) open(ctx context.Context, ev Event, c command, lang string) (Ou
 // startOptions are the parsed arguments of `start`.
 type startOptions struct {
 	method, lang, mode string
+	span               string // a spread pace ("3d"); empty: live
+	checkIn            bool   // a check-in opens this solo reflection
 }
 
-// parseStart reads `start [method] [nl|en] [solo]`; problem is a message for the user.
+// parseStart reads `start [method] [nl|en] [solo] [SPAN]`; problem is a message for
+// the user.
 func (e *Engine) parseStart(c command, ev Event, lang string) (o startOptions, problem string) {
 	o.lang = lang
 	o.mode = prompts.ModeGroup
@@ -324,21 +415,8 @@ func (e *Engine) parseStart(c command, ev Event, lang string) (o startOptions, p
 		o.mode = prompts.ModeSolo
 	}
 	for _, a := range c.args {
-		l, isLang := prompts.ParseLanguage(a)
-		switch {
-		case isLang:
-			o.lang = string(l)
-		case a == "solo" || a == "alone" || a == "alleen":
-			o.mode = prompts.ModeSolo
-		case a == "group" || a == "groep":
-			if !ev.Conv.Direct {
-				o.mode = prompts.ModeGroup
-			}
-		default:
-			if _, ok := e.lib.Method(a); !ok {
-				return o, e.msg("start.unknown_method", o.lang, "method", Quote(a), "methods", e.methodIDs(o.mode))
-			}
-			o.method = a
+		if problem := e.startArg(&o, a, ev.Conv.Direct); problem != "" {
+			return o, problem
 		}
 	}
 	if o.method == "" {
@@ -354,7 +432,39 @@ func (e *Engine) parseStart(c command, ev Event, lang string) (o startOptions, p
 	if !m.Supports(o.mode) {
 		return o, e.msg("start.wrong_mode."+o.mode, o.lang, "method", m.Title.In(o.lang), "methods", e.methodIDs(o.mode))
 	}
+	if o.span != "" && o.mode == prompts.ModeSolo {
+		o.span = "" // a solo reflection keeps its own pace
+	}
 	return o, ""
+}
+
+// startArg reads one argument of start into o.
+func (e *Engine) startArg(o *startOptions, a string, direct bool) (problem string) {
+	l, isLang := prompts.ParseLanguage(a)
+	_, isSpan := ParseSpan(a)
+	switch {
+	case isLang:
+		o.lang = string(l)
+	case a == "solo" || a == "alone" || a == "alleen":
+		o.mode = prompts.ModeSolo
+	case a == "group" || a == "groep":
+		if !direct {
+			o.mode = prompts.ModeGroup
+		}
+	case a == "checkin":
+		o.checkIn, o.mode = true, prompts.ModeSolo
+	case isSpan:
+		if d, _ := ParseSpan(a); d < time.Hour || d > 12*7*24*time.Hour {
+			return e.msg("start.span", o.lang, "span", Quote(a))
+		}
+		o.span = a
+	default:
+		if _, ok := e.lib.Method(a); !ok {
+			return e.msg("start.unknown_method", o.lang, "method", Quote(a), "methods", e.methodIDs(o.mode))
+		}
+		o.method = a
+	}
+	return ""
 }
 
 // methodIDs lists the ids of the methods that run in mode.

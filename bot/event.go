@@ -40,6 +40,8 @@ type Event struct {
 	// finished), the engine ignores it silently and stores nothing; only `start` works.
 	Ambient bool
 	Time    time.Time // when it happened; zero means now
+
+	timer *wake // set by Fire: the event is a timer's, not a person's
 }
 
 // Action is a choice offered with a reply. Slack and Discord render it as a button; a

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -69,15 +70,10 @@ func (tr *turn) enterPhase() {
 		tr.finish()
 		return
 	}
-	tr.sess.PhaseStarted = stampOf(tr.ev.Time)
-	tr.sess.NudgedNextStep = false
-	tr.sess.Nudged = false
-	tr.sess.LastConcrete = false
-	tr.sess.Pending = ""
-	tr.dirty = true
+	tr.resetPhase()
 	total := len(tr.phases())
 	head := tr.msg("phase.header", "n", fmt.Sprint(tr.sess.PhaseIndex+1), "total", fmt.Sprint(total),
-		"title", ph.Title.In(tr.lang), "minutes", fmt.Sprint(ph.Timebox.Minutes()))
+		"title", ph.Title.In(tr.lang), "time", tr.boxText(ph))
 	lines := []string{head, ph.InstructionFor(tr.sess.Mode, tr.lang)}
 	if tr.solo() {
 		tr.sess.AsksLeft = ph.SoloAsks()
@@ -101,7 +97,38 @@ func (tr *turn) enterPhase() {
 			}
 		}
 	}
-	tr.say(strings.Join(lines, "\n"), Action{Label: tr.msg("button.next"), Command: "next", Primary: true})
+	if how := tr.closesHow(ph); how != "" {
+		lines = append(lines, how)
+	}
+	tr.planPhaseTimers()
+	tr.say(strings.Join(lines, "\n"), tr.nextButton())
+}
+
+// resetPhase starts the current phase's bookkeeping afresh.
+func (tr *turn) resetPhase() {
+	s := tr.sess
+	s.PhaseStarted = stampOf(tr.ev.Time)
+	s.PhaseSeq++
+	s.NudgedNextStep, s.LastConcrete, s.Pending = false, false, ""
+	s.Invited, s.Extra, s.Extended, s.Warned, s.AllIn, s.Auto = nil, 0, false, false, false, false
+	if s.Paused != 0 {
+		s.Paused = stampOf(tr.ev.Time) // a phase entered while paused starts paused
+	}
+	tr.dirty = true
+}
+
+// nextButton is the Next action of the current phase: it carries the phase it was
+// shown in, so a click that comes after the phase moved on is refused.
+func (tr *turn) nextButton() Action {
+	return Action{Label: tr.msg("button.next"), Command: "next " + tr.phaseRef(), Primary: true}
+}
+
+// phaseRef names where the session stands for a Next button: the phase id, or lobby.
+func (tr *turn) phaseRef() string {
+	if ph := tr.phase(); ph != nil {
+		return ph.ID
+	}
+	return statusLobby
 }
 
 // phaseText joins what was written in phase i, for the interpreter.
@@ -140,8 +167,10 @@ func (tr *turn) roleNames(role prompts.Role) string {
 	return strings.Join(names, ", ") + " (" + tr.msg("role.peers") + ")"
 }
 
-// advance moves to the next phase, or closes the session after the last.
-func (tr *turn) advance() {
+// advance moves to the next phase, or closes the session after the last. auto marks a
+// move nobody asked for (content, the time box): a typed next that follows at once is
+// then taken as done, not as a skip.
+func (tr *turn) advance(auto bool) {
 	tr.sess.PhaseIndex++
 	tr.dirty = true
 	if tr.sess.PhaseIndex >= len(tr.phases()) {
@@ -149,6 +178,7 @@ func (tr *turn) advance() {
 		return
 	}
 	tr.enterPhase()
+	tr.sess.Auto = auto
 }
 
 // handleText handles a message that is not a command.
@@ -202,6 +232,7 @@ func (tr *turn) contribute(text string, guard bool) {
 		tr.nextStep = text
 	}
 	tr.sess.Pending = ""
+	tr.sess.Auto = false
 	tr.dirty = true
 	tr.privacyNotice(kinds, text)
 
@@ -218,23 +249,54 @@ func (tr *turn) contribute(text string, guard bool) {
 		tr.markAsked(f)
 		tr.say(tr.askText(f))
 	}
-	if tr.complete(ph) {
-		tr.advance()
+	tr.pace(ph, role)
+}
+
+// pace tells the group where the phase stands after a contribution. Only a `line`
+// phase moves on by content; any other says once that what it waits for is in (or, where
+// only the case bringer writes, how to go on) and waits for next or its time box.
+func (tr *turn) pace(ph *prompts.Phase, role prompts.Role) {
+	switch {
+	case ph.Done == prompts.DoneLine && role == prompts.RoleBringer:
+		tr.advance(true)
+		return
+	case ph.Stage == prompts.StageNextStep && role == prompts.RoleBringer:
+		tr.offerCheckIn()
+		return
+	case tr.bringerOnly(ph):
+		// A case is often told in several messages: the case bringer says when it is
+		// complete. Say so once, after the first message.
+		if role == prompts.RoleBringer && tr.contributionsIn(tr.user(), ph.ID) == 1 {
+			tr.say(tr.msg("phase.bringer_more", "name", Quote(tr.ev.User.Name)), tr.nextButton())
+		}
+		return
+	case !tr.sess.AllIn && ph.Done != prompts.DoneNext && tr.complete(ph):
+		tr.sess.AllIn = true
+		tr.say(tr.msg("phase.all_in", "phase", ph.Title.In(tr.lang), "leads", tr.leadNames()), tr.nextButton())
 		return
 	}
 	tr.nudgeLast(ph)
-	// A case is often told in several messages: the case bringer says when it is
-	// complete. Say so once, after the first message.
-	if ph.Done == prompts.DoneNext && role == prompts.RoleBringer && len(ph.Speakers) == 1 && tr.contributionsIn(tr.user(), ph.ID) == 1 {
-		tr.say(tr.msg("phase.bringer_more", "name", Quote(tr.ev.User.Name)),
-			Action{Label: tr.msg("button.next"), Command: "next", Primary: true})
+}
+
+// bringerOnly reports a phase in which only the case bringer writes.
+func (tr *turn) bringerOnly(ph *prompts.Phase) bool {
+	return len(ph.Speakers) == 1 && ph.Speakers[0] == prompts.RoleBringer
+}
+
+// leadNames names who moves the session on: the case bringer, and the starter when
+// that is someone else.
+func (tr *turn) leadNames() string {
+	names := tr.bringerName()
+	if tr.sess.Starter != tr.sess.Bringer {
+		names += ", " + Quote(tr.sess.name(tr.sess.Starter))
 	}
+	return names
 }
 
 // nudgeLast invites, privately and by name, the one person the phase still waits for:
 // quiet members respond best to a personal invitation. Once per phase.
 func (tr *turn) nudgeLast(ph *prompts.Phase) {
-	if tr.sess.Nudged || (ph.Done != prompts.DoneEachPeer && ph.Done != prompts.DoneEachMember) {
+	if ph.Done != prompts.DoneEachPeer && ph.Done != prompts.DoneEachMember {
 		return
 	}
 	var waiting []member
@@ -253,9 +315,19 @@ func (tr *turn) nudgeLast(ph *prompts.Phase) {
 	if len(waiting) != 1 || spoke < 2 {
 		return
 	}
-	tr.sess.Nudged = true
-	tr.replies = append(tr.replies, Reply{To: waiting[0].ID,
-		Text: tr.msg("nudge", "name", Quote(waiting[0].Name), "phase", ph.Title.In(tr.lang))})
+	tr.invite(waiting[0], "nudge", ph)
+}
+
+// invite asks a member privately, by name, for their contribution to ph: once per
+// person per phase.
+func (tr *turn) invite(m member, key string, ph *prompts.Phase) {
+	if slices.Contains(tr.sess.Invited, m.ID) {
+		return
+	}
+	tr.sess.Invited = append(tr.sess.Invited, m.ID)
+	tr.dirty = true
+	tr.replies = append(tr.replies, Reply{To: m.ID,
+		Text: tr.msg(key, "name", Quote(m.Name), "phase", ph.Title.In(tr.lang), "left", tr.leftText())})
 }
 
 // contributionsIn counts a user's contributions in a phase.
@@ -282,7 +354,7 @@ func (tr *turn) soloFollowUp(ph *prompts.Phase, text string) {
 			return
 		}
 	}
-	tr.advance()
+	tr.advance(true)
 }
 
 // vague reports whether a short answer lacks detail.
@@ -387,6 +459,7 @@ func (tr *turn) finish() {
 		return
 	}
 	tr.sess.Summary = tr.summary()
+	tr.planCheckIn()
 	days := fmt.Sprint(int(tr.e.cfg.FinishedRetention.Hours() / 24))
 	tr.say(tr.sess.Summary)
 	tr.say(tr.msg("finish.thanks."+tr.sess.Mode, "days", days),

@@ -23,6 +23,19 @@ var commandWords = map[string]string{
 	"export": "export",
 	"keep":   "keep", "bewaar": "keep", "bewaren": "keep",
 	"rewrite": "rewrite", "herschrijf": "rewrite",
+	"back": "back", "terug": "back", "vorige": "back",
+	"more": "more", "langer": "more",
+	"pause": "pause", "pauze": "pause",
+	"resume": "resume", "hervat": "resume",
+	"checkin": "checkin", "check-in": "checkin", "terugblik": "checkin",
+}
+
+// dutchWords is the word a Dutch text shows for a canonical command.
+var dutchWords = map[string]string{
+	"join": "meedoen", "leave": "verlaten", "bring": "inbrengen", "next": "volgende",
+	"methods": "methodes", "help": "hulp", "end": "einde", "forget": "vergeet",
+	"keep": "bewaren", "rewrite": "herschrijf", "back": "terug", "more": "langer",
+	"pause": "pauze", "resume": "hervat", "checkin": "terugblik",
 }
 
 // Commands are the canonical command words, sorted.

@@ -3,53 +3,98 @@ package bot
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/intervision-bot/intervision/prompts"
 )
 
-// status describes the session for the user who asked.
+// status describes the session for the user who asked: where it stands, its pace and
+// time, who is still to come, and what this user can do now.
 func (tr *turn) status() string {
 	if tr.sess == nil {
 		return tr.msg("session.none")
 	}
 	lines := []string{tr.msg("status.head", "method", tr.methodTitle(), "phase", tr.phaseTitle(),
 		"people", tr.people())}
-	if ph := tr.phase(); ph != nil {
-		lines = append(lines, tr.msg("status.time", "minutes", fmt.Sprint(int(tr.ev.Time.Sub(tr.sess.PhaseStarted.Time()).Minutes())),
-			"planned", fmt.Sprint(ph.Timebox.Minutes())))
+	if tr.sess.Span > 0 {
+		lines = append(lines, tr.msg("status.spread", "time", tr.spanText(time.Duration(tr.sess.Span)*time.Second)))
 	}
-	if ph := tr.phase(); ph != nil && !tr.solo() {
-		lines = append(lines, tr.msg("phase.speakers", "who", tr.speakerNames(ph)))
-		var waiting []string
-		if ph.Done == prompts.DoneEachPeer || ph.Done == prompts.DoneEachMember || ph.Done == prompts.DoneBringer {
-			for _, m := range tr.sess.Members {
-				r := tr.sess.role(m.ID)
-				if ph.Speaks(r) && !tr.sess.contributed(m.ID, ph.ID) &&
-					(ph.Done != prompts.DoneBringer || r == prompts.RoleBringer) &&
-					(ph.Done != prompts.DoneEachPeer || r == prompts.RolePeers) {
-					waiting = append(waiting, Quote(m.Name))
-				}
-			}
-		}
-		if len(waiting) > 0 {
-			lines = append(lines, tr.msg("status.waiting", "who", strings.Join(waiting, ", ")))
-		}
+	if ph := tr.phase(); ph != nil {
+		lines = append(lines, tr.timeStatus(ph)...)
 	}
 	lines = append(lines, tr.msg("status.now", "now", tr.possible()))
 	return strings.Join(lines, "\n")
 }
 
-// possible lists the commands that make sense now.
+// timeStatus is the current phase's part of the status: time, who speaks, who is
+// still to come, how it closes.
+func (tr *turn) timeStatus(ph *prompts.Phase) []string {
+	ran := tr.spanText(tr.ev.Time.Sub(tr.sess.PhaseStarted.Time()))
+	var lines []string
+	switch {
+	case !tr.timed():
+		lines = append(lines, tr.msg("status.time", "ran", ran, "planned", tr.spanText(time.Duration(ph.Timebox))))
+	case tr.sess.Paused != 0:
+		lines = append(lines, tr.msg("status.paused", "left", tr.leftText()))
+	case tr.left(ph) <= 0:
+		lines = append(lines, tr.msg("status.over", "ran", ran))
+	default:
+		lines = append(lines, tr.msg("status.left", "left", tr.leftText(), "when", tr.when(tr.deadline(ph))))
+	}
+	if tr.solo() {
+		return lines
+	}
+	lines = append(lines, tr.msg("phase.speakers", "who", tr.speakerNames(ph)))
+	if waiting := tr.waiting(ph); len(waiting) > 0 {
+		lines = append(lines, tr.msg("status.waiting", "who", names(waiting)))
+	}
+	if how := tr.closesHow(ph); how != "" {
+		lines = append(lines, how)
+	}
+	return lines
+}
+
+// possible lists the commands this user can use now: peers are not offered what only
+// the case bringer or the starter may do.
 func (tr *turn) possible() string {
+	var words []string
 	switch {
 	case tr.sess == nil, tr.sess.Status == statusDone:
-		return "`start`, `methods`, `help`"
-	case tr.sess.Status == statusLobby:
-		return "`join`, `bring`, `next`, `status`, `leave`, `end`"
+		words = []string{"start", "methods", "help"}
+	case !tr.sess.isMember(tr.user()):
+		words = []string{"join", "status", "help"}
 	case tr.solo():
-		return "`next`, `status`, `end`"
+		words = []string{"next", "back", "status", "end"}
+	case tr.sess.Status == statusLobby && tr.leads():
+		words = []string{"join", "bring", "next", "status", "leave", "end"}
+	case tr.sess.Status == statusLobby:
+		words = []string{"bring", "status", "leave"}
+	case tr.leads():
+		words = []string{"next", "back", "more", "pause", "resume", "status", "end"}
+	default:
+		words = []string{"status", "leave"}
 	}
-	return "`next`, `status`, `join`, `leave`, `end`"
+	return tr.commandList(words)
+}
+
+// commandList renders command words as the user should type them: in Dutch in a
+// Dutch session.
+func (tr *turn) commandList(words []string) string {
+	out := make([]string, 0, len(words))
+	for _, w := range words {
+		out = append(out, "`"+tr.word(w)+"`")
+	}
+	return strings.Join(out, ", ")
+}
+
+// word is a canonical command word in the session's language.
+func (tr *turn) word(canonical string) string {
+	if tr.lang == string(prompts.Dutch) {
+		if nl, ok := dutchWords[canonical]; ok {
+			return nl
+		}
+	}
+	return canonical
 }
 
 func (tr *turn) methods() string {
@@ -85,5 +130,6 @@ func (tr *turn) help() string {
 	default:
 		key = "help.running"
 	}
-	return tr.msg(key, "phase", tr.phaseTitle()) + "\n" + tr.msg("privacy.reminder")
+	return tr.msg(key, "phase", tr.phaseTitle()) + "\n" + tr.msg("status.now", "now", tr.possible()) +
+		"\n" + tr.msg("privacy.reminder")
 }

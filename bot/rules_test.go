@@ -167,9 +167,15 @@ func TestNextStepNudgedOnce(t *testing.T) {
 	if h.Phase != "next-step" || !strings.Contains(h.Last.Replies[0].Text, "more concrete") {
 		t.Fatalf("vague step not nudged: %+v", h.Last.Replies)
 	}
-	h.say("ann", "call")
-	if h.Phase != "evaluation" {
-		t.Fatalf("second vague step nudged again; phase %q", h.Phase)
+	out := h.say("ann", "call")
+	if strings.Contains(bottest.Public(out), "more concrete") {
+		t.Fatalf("second vague step nudged again: %+v", out.Replies)
+	}
+	if h.Phase != "next-step" {
+		t.Fatalf("the next-step phase closed on content: phase %q", h.Phase)
+	}
+	if h.say("ann", "/next"); h.Phase != "evaluation" {
+		t.Fatalf("next after the step: phase %q", h.Phase)
 	}
 }
 

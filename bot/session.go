@@ -43,8 +43,38 @@ type session struct {
 	// Pending is the reflective question a solo session waits an answer to.
 	Pending      string `json:"pending,omitempty"`
 	LastConcrete bool   `json:"last_concrete,omitempty"`
-	// Nudged marks that the last quiet member of this phase was invited.
-	Nudged bool `json:"nudged,omitempty"`
+	// Invited are the members invited privately in this phase: one invitation each.
+	Invited []string `json:"invited,omitempty"`
+	// Pacing and time keeping (bot/pace.go).
+	// Span is the time, in seconds, the method is spread over; 0: live.
+	Span int64 `json:"span,omitempty"`
+	// PhaseSeq counts phase entries (also going back); TimerSeq counts the plans of
+	// the current phase's timers. A timer carries both and is void once either moved.
+	PhaseSeq int `json:"phase_seq,omitempty"`
+	TimerSeq int `json:"timer_seq,omitempty"`
+	// Extra is the time, in seconds, added to the current phase's box (more,
+	// extension, pauses).
+	Extra int64 `json:"extra,omitempty"`
+	// Extended marks that the box ran out once and was extended.
+	Extended bool `json:"extended,omitempty"`
+	// Warned marks that the time-left notice was given.
+	Warned bool `json:"warned,omitempty"`
+	// AllIn marks that the bot said every expected contribution is in.
+	AllIn bool `json:"all_in,omitempty"`
+	// Auto marks a phase that began by itself (content or time box) in which nobody
+	// has written yet: a typed next then is taken as done.
+	Auto bool `json:"auto,omitempty"`
+	// Paused is when the timers were held; zero while they run.
+	Paused stamp `json:"paused,omitempty"`
+	// Active is the last time a member did something.
+	Active stamp `json:"active,omitempty"`
+	// IdleDue is when the pending inactivity timer fires; zero: none pending.
+	IdleDue stamp `json:"idle_due,omitempty"`
+	// IdleWarned marks that the starter was reminded of a quiet session.
+	IdleWarned bool `json:"idle_warned,omitempty"`
+	// CheckIn is the case bringer's choice of check-in ("1w", "2w", "off"); empty:
+	// the default.
+	CheckIn string `json:"check_in,omitempty"`
 	// NudgedNextStep marks that the next step was already asked to be made concrete.
 	NudgedNextStep bool `json:"nudged_step,omitempty"`
 	// Pseudonyms is the Pseudonymiser's table: opaque keys, never original values.

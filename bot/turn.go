@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/intervision-bot/intervision/prompts"
 	"github.com/intervision-bot/intervision/state"
@@ -24,6 +25,8 @@ type turn struct {
 	planned  *plannedFor
 	nextStep string // a next step the case bringer named in this turn
 	joined   bool   // the user became a member: index them for forget and export
+	timers   []state.Timer
+	void     bool // a timer found nothing to do: commit nothing
 }
 
 func (tr *turn) msg(key string, pairs ...string) string { return tr.e.msg(key, tr.lang, pairs...) }
@@ -79,6 +82,10 @@ func (tr *turn) phaseID() string {
 
 // run dispatches the event.
 func (tr *turn) run(cmd *command) {
+	if tr.ev.timer != nil {
+		tr.onTimer(*tr.ev.timer)
+		return
+	}
 	if tr.running() && tr.phase() == nil {
 		// The session's method or phase is gone: a pack was removed or edited since.
 		if cmd != nil && cmd.word == "end" {
@@ -102,7 +109,17 @@ func (tr *turn) run(cmd *command) {
 	case "bring":
 		tr.bring()
 	case "next":
-		tr.next()
+		tr.next(cmd.args)
+	case "back":
+		tr.back()
+	case "more":
+		tr.more(cmd.args)
+	case "pause":
+		tr.pause()
+	case "resume":
+		tr.resume()
+	case "checkin":
+		tr.chooseCheckIn(cmd.args)
 	case "status":
 		tr.tell(tr.status())
 	case "methods":
@@ -189,10 +206,17 @@ func (tr *turn) start(c command) {
 		Starter: tr.user(), Members: []member{{ID: tr.user(), Name: tr.ev.User.Name, Joined: stampOf(now)}},
 		Started: stampOf(now), PhaseStarted: stampOf(now),
 	}
+	if d, ok := ParseSpan(o.span); ok {
+		tr.sess.Span = int64(d / time.Second)
+	}
 	tr.dirty, tr.joined = true, true
 	if o.mode == prompts.ModeSolo {
 		tr.sess.Bringer = tr.user()
 		tr.sess.Status = statusRunning
+		if o.checkIn { // the check-in message said what this is
+			tr.enterPhase()
+			return
+		}
 		tr.say(tr.msg("start.solo", "method", m.Title.In(o.lang), "summary", m.Summary.In(o.lang),
 			"minutes", fmt.Sprint(m.Duration.Minutes())) + "\n" + tr.msg("privacy.reminder"))
 		tr.lookBack()
@@ -200,10 +224,10 @@ func (tr *turn) start(c command) {
 		return
 	}
 	tr.say(tr.msg("start.group", "method", m.Title.In(o.lang), "summary", m.Summary.In(o.lang),
-		"minutes", fmt.Sprint(m.Duration.Minutes()), "name", Quote(tr.ev.User.Name))+"\n"+tr.msg("privacy.reminder"),
+		"minutes", fmt.Sprint(m.Duration.Minutes()), "name", Quote(tr.ev.User.Name))+tr.paceLine()+"\n"+tr.msg("privacy.reminder"),
 		Action{Label: tr.msg("button.join"), Command: "join"},
 		Action{Label: tr.msg("button.bring"), Command: "bring"},
-		Action{Label: tr.msg("button.begin"), Command: "next", Primary: true})
+		Action{Label: tr.msg("button.begin"), Command: "next " + statusLobby, Primary: true})
 }
 
 func (tr *turn) join() {
@@ -274,16 +298,26 @@ func (tr *turn) bring() {
 	tr.dirty = true
 	tr.say(tr.msg("bring.done", "name", Quote(tr.ev.User.Name), "people", tr.people()),
 		Action{Label: tr.msg("button.join"), Command: "join"},
-		Action{Label: tr.msg("button.begin"), Command: "next", Primary: true})
+		Action{Label: tr.msg("button.begin"), Command: "next " + statusLobby, Primary: true})
 	tr.lookBack()
 }
 
-func (tr *turn) next() {
-	if !tr.needMember() {
+// next moves on: from the lobby to the first phase, or to the next phase. args is
+// what a Next button carries: the phase it was shown in.
+func (tr *turn) next(args []string) {
+	if !tr.needLead("next.not_lead") {
 		return
 	}
-	if !tr.leads() {
-		tr.tell(tr.msg("next.not_lead", "bringer", tr.bringerName(), "starter", Quote(tr.sess.name(tr.sess.Starter))))
+	if len(args) == 1 && tr.knownRef(args[0]) && args[0] != tr.phaseRef() {
+		tr.tell(tr.msg("next.stale", "phase", tr.phaseTitle()))
+		return
+	}
+	if len(args) == 0 && tr.sess.Auto {
+		// The phase moved on by itself a moment ago and nobody has written in it yet:
+		// this next was meant for the phase before.
+		tr.sess.Auto = false
+		tr.dirty = true
+		tr.tell(tr.msg("next.already", "phase", tr.phaseTitle()))
 		return
 	}
 	if tr.sess.Status == statusLobby {
@@ -301,15 +335,37 @@ func (tr *turn) next() {
 		tr.enterPhase()
 		return
 	}
-	tr.advance()
+	tr.advance(false)
+}
+
+// needLead replies, with the message key refusal, unless the user may steer the
+// session: a member who is the case bringer or the starter.
+func (tr *turn) needLead(refusal string) bool {
+	if !tr.needMember() {
+		return false
+	}
+	if !tr.leads() {
+		tr.tell(tr.msg(refusal, "bringer", tr.bringerName(), "starter", Quote(tr.sess.name(tr.sess.Starter))))
+		return false
+	}
+	return true
+}
+
+// knownRef reports whether ref names the lobby or one of the session's phases.
+func (tr *turn) knownRef(ref string) bool {
+	if ref == statusLobby {
+		return true
+	}
+	for _, ph := range tr.phases() {
+		if ph.ID == ref {
+			return true
+		}
+	}
+	return false
 }
 
 func (tr *turn) end() {
-	if !tr.needMember() {
-		return
-	}
-	if !tr.leads() {
-		tr.tell(tr.msg("end.not_lead", "bringer", tr.bringerName(), "starter", Quote(tr.sess.name(tr.sess.Starter))))
+	if !tr.needLead("end.not_lead") {
 		return
 	}
 	tr.say(tr.msg("end.early."+tr.sess.Mode, "name", Quote(tr.ev.User.Name)))

@@ -580,9 +580,9 @@ func (l *linter) phaseDone(keys map[string]keyValue, n *yaml.Node, where string)
 	}
 	done := l.scalar(kv.value, where+" done")
 	switch done {
-	case DoneNext, DoneBringer, DoneEachPeer, DoneEachMember:
+	case DoneNext, DoneBringer, DoneEachPeer, DoneEachMember, DoneLine:
 	default:
-		l.report(kv.value.Line, "%s: unknown done %q (use next, bringer, each-peer or each-member)", where, done)
+		l.report(kv.value.Line, "%s: unknown done %q (use next, bringer, each-peer, each-member or line)", where, done)
 	}
 	return done, kv.value.Line
 }
@@ -624,6 +624,8 @@ func (l *linter) reachable(where, done string, line int, speakers []Role, modes 
 		l.report(line, "%s: done each-peer can never happen, because peers are not among the speakers", where)
 	case done == DoneBringer && !bringer:
 		l.report(line, "%s: done bringer can never happen, because the case bringer is not among the speakers", where)
+	case done == DoneLine && (!bringer || len(speakers) != 1):
+		l.report(line, "%s: done line closes on the case bringer's first message, so the case bringer must be the only speaker", where)
 	case done == DoneEachMember && group && !(peers && bringer):
 		l.report(line, "%s: done each-member needs both bringer and peers among the speakers in a group", where)
 	case solo && done == DoneEachPeer:

@@ -101,10 +101,13 @@ var Roles = []Role{RoleBringer, RolePeers}
 
 // Completion rules: when a phase is complete without `next`.
 const (
-	DoneNext       = "next"        // only by the next command
-	DoneBringer    = "bringer"     // when the case bringer has contributed
-	DoneEachPeer   = "each-peer"   // when every peer has contributed
-	DoneEachMember = "each-member" // when everyone has contributed
+	DoneNext       = "next"        // nothing in particular: `next` or the time box ends it
+	DoneBringer    = "bringer"     // waits for the case bringer's contribution
+	DoneEachPeer   = "each-peer"   // waits for every peer's contribution
+	DoneEachMember = "each-member" // waits for everyone's contribution
+	// DoneLine closes the phase on the case bringer's first message: one line is the
+	// whole answer (a takeaway). The only rule that moves on by content alone.
+	DoneLine = "line"
 )
 
 // Rules a phase can keep.

@@ -170,13 +170,19 @@ func (h *harness) slash(p person, guild, channel, sub string, opts ...string) st
 }
 
 // click presses the button with customID on the latest bot message in channel that has
-// it, and waits for the answer.
+// it, and waits for the answer. A Next button carries its phase ("next lobby"): "next"
+// presses the newest of them.
 func (h *harness) click(p person, channel, customID string) string {
 	h.t.Helper()
-	msgID := ""
+	msgID, want := "", customID
 	for _, m := range h.f.messages() {
-		if m.Channel == channel && contains(m.Buttons, customID) {
-			msgID = m.ID
+		if m.Channel != channel {
+			continue
+		}
+		for _, b := range m.Buttons {
+			if b == want || strings.HasPrefix(b, want+" ") {
+				msgID, customID = m.ID, b
+			}
 		}
 	}
 	if msgID == "" {

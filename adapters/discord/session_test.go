@@ -23,7 +23,7 @@ func TestSlashStartOpensThread(t *testing.T) {
 		t.Fatalf("channel messages:\n%s", dump(top))
 	}
 	inThread := h.in(th)
-	if len(inThread) == 0 || !contains(inThread[0].Buttons, "join") || !contains(inThread[0].Buttons, "next") {
+	if len(inThread) == 0 || !contains(inThread[0].Buttons, "join") || !contains(inThread[0].Buttons, "next lobby") {
 		t.Fatalf("thread messages:\n%s", dump(inThread))
 	}
 	s := h.session(state.Key{Platform: "discord", Workspace: guildID, Channel: channelID, Thread: th})
@@ -57,14 +57,19 @@ func TestGroupSessionWithButtons(t *testing.T) {
 		{who: ann, text: incident}, {who: ann, click: "next"}, // 1 the incident: done by next
 		{who: bob, text: question}, {who: cas, text: "Who else was in the room?"}, {who: ann, text: "Only the father."},
 		{who: ann, click: "next"},                                          // 2 questions: done by next
-		{who: bob, text: analysis}, {who: cas, text: analysis + " Again."}, // 3 analysis: each peer
+		{who: bob, text: analysis}, {who: cas, text: analysis + " Again."}, // 3 analysis: each peer, then next
+		{who: ann, click: "next"},
 		{who: bob, text: "I would sit down with him."}, {who: cas, text: "I would ask when suits him."}, // 4
+		{who: ann, text: "!next"},                                // a command after "!" typed in the thread
 		{who: ann, text: "I told him the meeting was required."}, // 5
+		{who: ann, click: "next"},
 		{who: bob, text: "Partnership starts at the door."}, {who: cas, text: "Time is a resource."}, {who: ann, text: "Yes."},
-		{who: ann, text: "next"},                                                                           // 6 open discussion: a bare command word typed in the thread
-		{who: ann, text: "I decided for them without asking."},                                             // 7 takeaway
-		{who: ann, text: "On Monday I will call the father at nine."},                                      // 8 next step
+		{who: ann, text: "next"},                                      // 6 open discussion: a bare command word typed in the thread
+		{who: ann, text: "I decided for them without asking."},        // 7 takeaway: one line closes it
+		{who: ann, text: "On Monday I will call the father at nine."}, // 8 next step
+		{who: ann, click: "next"},
 		{who: bob, text: "Good session."}, {who: cas, text: "Clear phases."}, {who: ann, text: "Helpful."}, // 9
+		{who: ann, click: "next"},
 	}
 	for i, s := range script {
 		if s.click != "" {

@@ -322,7 +322,7 @@ func (f *fakeSlack) buttonIn(user, thread, command string) (post fakePost, actio
 		}
 		for _, b := range p.Blocks {
 			for _, e := range b.Elements {
-				if e.Type == "button" && e.Value == command {
+				if e.Type == "button" && (e.Value == command || strings.HasPrefix(e.Value, command+" ")) {
 					return p, e.ActionID
 				}
 			}

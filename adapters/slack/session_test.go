@@ -36,16 +36,21 @@ var incidentScript = []scriptStep{
 	{"UCAROL", "click", "next"},
 	{"UALICE", "say", "Maybe she felt threatened by the visit and expected bad news."},
 	{"UBOB", "say", "Earlier experiences with services might play a role for this mother."},
+	{"UCAROL", "click", "next"},
 	{"UALICE", "say", "I would stay at the door and name what I see: that she is scared."},
 	{"UBOB", "say", "I would ask whether a colleague she trusts could come along next time."},
+	{"UCAROL", "click", "next"},
 	{"UCAROL", "say", "I stayed outside, said I was not there to take anyone, and we made a new appointment."},
+	{"UCAROL", "click", "next"},
 	{"UBOB", "say", "It shows how much weight the first minute at the door carries."},
 	{"UCAROL", "click", "next"},
 	{"UCAROL", "say", "I take away that I can slow down at the door instead of pushing on."},
 	{"UCAROL", "say", "Next Tuesday I call the mother to plan the visit together with her."},
+	{"UCAROL", "click", "next"},
 	{"UALICE", "say", "Good session, clear structure."},
 	{"UBOB", "say", "Useful, I would keep the round of what would you do."},
 	{"UCAROL", "say", "It helped me a lot, thank you both."},
+	{"UCAROL", "click", "next"},
 }
 
 // goldenPhases runs script straight through a fresh engine in one thread.

@@ -1,0 +1,160 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/intervision-bot/intervision/prompts"
+	"github.com/intervision-bot/intervision/state"
+)
+
+// This file is the check-in: in the next-step phase the case bringer picks when the bot
+// checks back (a week, two weeks, or not); then it writes to them privately with their
+// next step and a first look-back question, and their answer opens a short solo
+// reflection (ALACT, which starts by looking back on action).
+
+// Check-in choices.
+const (
+	checkInOff = "off"
+	// checkInMethod is the solo method a check-in opens.
+	checkInMethod = "alact"
+)
+
+// checkInChoices are the buttons' values and their spans.
+var checkInChoices = map[string]time.Duration{"1w": 7 * 24 * time.Hour, "2w": 14 * 24 * time.Hour}
+
+// offerCheckIn asks the case bringer, once, when the bot should check back.
+func (tr *turn) offerCheckIn() {
+	if tr.e.cfg.Scheduler == nil || tr.sess.CheckIn != "" || tr.contributionsIn(tr.user(), tr.phase().ID) != 1 {
+		return
+	}
+	def := tr.e.cfg.CheckIn
+	primary := func(d time.Duration) bool { return d == def }
+	tr.say(tr.msg("checkin.offer", "name", Quote(tr.ev.User.Name)),
+		Action{Label: tr.msg("button.checkin.1w"), Command: "checkin 1w", Primary: primary(checkInChoices["1w"])},
+		Action{Label: tr.msg("button.checkin.2w"), Command: "checkin 2w", Primary: primary(checkInChoices["2w"])},
+		Action{Label: tr.msg("button.checkin.off"), Command: "checkin " + checkInOff},
+		tr.nextButton())
+}
+
+// chooseCheckIn records the case bringer's choice; in the next-step phase, once the
+// step is written, the choice moves the session on.
+func (tr *turn) chooseCheckIn(args []string) {
+	if !tr.needMember() {
+		return
+	}
+	if tr.user() != tr.sess.Bringer {
+		tr.tell(tr.msg("checkin.not_bringer", "bringer", tr.bringerName()))
+		return
+	}
+	if !tr.active() || tr.e.cfg.Scheduler == nil {
+		tr.tell(tr.msg("checkin.none"))
+		return
+	}
+	choice, ok := parseCheckIn(args)
+	if !ok {
+		tr.tell(tr.msg("checkin.how"))
+		return
+	}
+	tr.sess.CheckIn = choice
+	tr.dirty = true
+	if choice == checkInOff {
+		tr.tell(tr.msg("checkin.off"))
+	} else {
+		d, _ := checkInSpan(choice, tr.e.cfg.CheckIn)
+		tr.tell(tr.msg("checkin.set", "time", tr.spanText(d)))
+	}
+	if ph := tr.phase(); ph != nil && ph.Stage == prompts.StageNextStep && tr.sess.contributed(tr.user(), ph.ID) {
+		tr.advance(false)
+	}
+}
+
+// parseCheckIn reads a check-in choice: 1w, 2w, a span such as 10d, or off.
+func parseCheckIn(args []string) (string, bool) {
+	if len(args) != 1 {
+		return "", false
+	}
+	switch a := args[0]; a {
+	case checkInOff, "uit", "geen", "none", "no", "nee":
+		return checkInOff, true
+	default:
+		d, ok := ParseSpan(a)
+		return a, ok && d >= 24*time.Hour && d <= 12*7*24*time.Hour
+	}
+}
+
+// checkInSpan is how long after the session a choice checks in; def for none made.
+func checkInSpan(choice string, def time.Duration) (time.Duration, bool) {
+	switch choice {
+	case checkInOff:
+		return 0, false
+	case "":
+		return def, def > 0
+	}
+	if d, ok := checkInChoices[choice]; ok {
+		return d, true
+	}
+	return ParseSpan(choice)
+}
+
+// planCheckIn sets the check-in timer when a session closes with a next step from
+// the case bringer.
+func (tr *turn) planCheckIn() {
+	s := tr.sess
+	d, ok := checkInSpan(s.CheckIn, tr.e.cfg.CheckIn)
+	if !ok || tr.e.cfg.Scheduler == nil || s.Bringer == "" || !tr.wroteNextStep() {
+		return
+	}
+	tr.setTimer(wake{Kind: wakeCheckIn, User: s.Bringer, Lang: s.Lang}, tr.ev.Time.Add(d))
+}
+
+// wroteNextStep reports whether the case bringer wrote in the next-step phase.
+func (tr *turn) wroteNextStep() bool {
+	for _, ph := range tr.phases() {
+		if ph.Stage == prompts.StageNextStep && tr.sess.contributed(tr.sess.Bringer, ph.ID) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkIn fires a check-in: it writes to the case bringer privately, quoting the next
+// step they noted (if they have not asked to forget it), and opens a short solo
+// reflection in that direct conversation. The note's key records the timer's event
+// id, so a check-in is sent once.
+func (e *Engine) checkIn(ctx context.Context, ev Event) (Outcome, error) {
+	w := ev.timer
+	space := Key(ev.Conv).Space()
+	n := e.readNote(ctx, space, w.User)
+	if n == nil {
+		return Outcome{}, nil
+	}
+	err := e.store.Update(ctx, noteKey(space, w.User), ev.ID, func([]byte) (state.Change, error) {
+		return state.Change{}, nil
+	})
+	switch {
+	case errors.Is(err, state.ErrDuplicate):
+		return Outcome{Duplicate: true}, nil
+	case err != nil:
+		return Outcome{}, fmt.Errorf("check-in: %w", err)
+	}
+	lang := w.Lang
+	if _, ok := prompts.ParseLanguage(lang); !ok {
+		lang = e.cfg.Lang
+	}
+	text := e.msg("checkin.message", lang, "date", n.At.Time().Format("2006-01-02"), "step", blockquote(n.NextStep))
+	open := &Opening{Command: fmt.Sprintf("solo %s %s checkin", checkInMethod, lang), Lang: lang}
+	return Outcome{Replies: []Reply{{To: w.User, Direct: true, Text: text, Opens: open}}}, nil
+}
+
+// decodeWake reads a timer's payload.
+func decodeWake(b []byte) (wake, error) {
+	var w wake
+	if err := json.Unmarshal(b, &w); err != nil {
+		return w, fmt.Errorf("decode timer: %w", err)
+	}
+	return w, nil
+}
