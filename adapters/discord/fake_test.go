@@ -40,7 +40,9 @@ type fakeDiscord struct {
 	disallow     bool // close with 4014 on IDENTIFY asking for message content
 	closeOnReady int  // close code sent right after READY (0: none)
 	lastIdentify map[string]any
-	noDMs        map[string]bool // users who accept no DMs from the bot
+	noDMs        map[string]bool           // users who accept no DMs from the bot
+	users        map[string]map[string]any // user id → user JSON (GET /users/{id})
+	members      map[string]map[string]any // "guild/user" → member JSON (GET /guilds/{g}/members/{u})
 }
 
 // sent is one message the bot created or filled.
@@ -87,6 +89,7 @@ func newFakeDiscord(t *testing.T) *fakeDiscord {
 		t: t, botID: "9000", appID: "9001", token: "Bot test-token", next: 1000,
 		channels: map[string]map[string]any{}, acks: map[string][]ack{}, tokens: map[string]*ixn{},
 		commands: map[string][]map[string]any{}, limits: map[string]int{}, noDMs: map[string]bool{},
+		users: map[string]map[string]any{}, members: map[string]map[string]any{},
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/v9/", f.rest)
@@ -121,6 +124,22 @@ func (f *fakeDiscord) addThread(id, guild, parent, owner string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.channels[id] = map[string]any{"id": id, "type": 11, "guild_id": guild, "parent_id": parent, "owner_id": owner}
+}
+
+// addUser makes a user known to GET /users/{id} and, with a guild, a member of it
+// (with a nickname when nick is set).
+func (f *fakeDiscord) addUser(user map[string]any, guild, nick string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	id := fmt.Sprint(user["id"])
+	f.users[id] = user
+	if guild != "" {
+		m := map[string]any{"user": user, "roles": []string{}, "joined_at": time.Now().UTC().Format(time.RFC3339)}
+		if nick != "" {
+			m["nick"] = nick
+		}
+		f.members[guild+"/"+id] = m
+	}
 }
 
 // rateLimit makes the next n calls of method on path answer 429.
@@ -213,6 +232,22 @@ func (f *fakeDiscord) route(w http.ResponseWriter, method, path string, q map[st
 		f.dispatchLocked("THREAD_CREATE", th)
 		f.writeJSON(w, 201, th)
 		return 201
+	case method == "GET" && len(p) == 2 && p[0] == "users":
+		u, ok := f.users[p[1]]
+		if !ok {
+			f.writeJSON(w, 404, map[string]any{"message": "Unknown User", "code": 10013})
+			return 404
+		}
+		f.writeJSON(w, 200, u)
+		return 200
+	case method == "GET" && len(p) == 4 && p[0] == "guilds" && p[2] == "members":
+		m, ok := f.members[p[1]+"/"+p[3]]
+		if !ok {
+			f.writeJSON(w, 404, map[string]any{"message": "Unknown Member", "code": 10007})
+			return 404
+		}
+		f.writeJSON(w, 200, m)
+		return 200
 	case method == "POST" && path == "/users/@me/channels":
 		user, _ := in["recipient_id"].(string)
 		id := "dm-" + user
