@@ -202,13 +202,23 @@ func (r *router) original(a *acker) poster {
 
 // dm posts in the user's direct-message channel with the bot.
 func (r *router) dm(userID string) (poster, error) {
+	id, err := r.dmChannel(userID)
+	if err != nil {
+		return nil, err
+	}
+	return r.toChannel(id), nil
+}
+
+// dmChannel returns the id of the user's direct-message channel with the bot, opening
+// it when needed.
+func (r *router) dmChannel(userID string) (string, error) {
 	r.mu.Lock()
 	id := r.dms[userID]
 	r.mu.Unlock()
 	if id == "" {
 		ch, err := r.api.UserChannelCreate(userID)
 		if err != nil {
-			return nil, fmt.Errorf("discord: open DM with %s: %w", userID, err)
+			return "", fmt.Errorf("discord: open DM with %s: %w", userID, err)
 		}
 		id = ch.ID
 		r.mu.Lock()
@@ -218,24 +228,27 @@ func (r *router) dm(userID string) (poster, error) {
 		r.dms[userID] = id
 		r.mu.Unlock()
 	}
-	return r.toChannel(id), nil
+	return id, nil
 }
 
-// deliver sends an outcome's replies. ack is the interaction the event came from, or nil
-// for a message.
+// deliver sends an outcome's replies, with h for what they open. ack is the
+// interaction the event came from, or nil for a message or for replies nobody asked
+// for (Deliver).
 //
 // Public replies go to the conversation: for an interaction as its response message or
 // followups, for a message as bot messages in the thread or DM. Private replies (To set)
 // are ephemeral interaction messages when the event was that user's interaction;
-// otherwise they go to the user's DMs. When Discord refuses the DM because the user
-// accepts none (50007), a fixed note in the conversation tells them so, by name and
-// without a ping; the private text itself is never posted publicly. Other DM failures
-// are logged and the reply is dropped.
-func (r *router) deliver(ctx context.Context, ev bot.Event, out bot.Outcome, ack *acker) {
+// otherwise they go to the user's DMs, as do replies with Direct. When Discord refuses
+// the DM because the user accepts none (50007), a fixed note in the conversation tells
+// them so, by name and without a ping; the private text itself is never posted
+// publicly. Other DM failures are logged and the reply is dropped. It returns the
+// errors of the replies that were not delivered (each one is logged).
+func (r *router) deliver(ctx context.Context, h bot.Handler, ev bot.Event, out bot.Outcome, ack *acker) error {
+	var errs []error
 	for _, rep := range out.Replies {
 		if ctx.Err() != nil {
 			r.log.Warn("discord: deliver cancelled", "event", ev.ID, "err", ctx.Err())
-			return
+			return errors.Join(append(errs, ctx.Err())...)
 		}
 		rows, dropped := components(rep.Actions, "")
 		if len(dropped) > 0 {
@@ -243,8 +256,10 @@ func (r *router) deliver(ctx context.Context, ev bot.Event, out bot.Outcome, ack
 		}
 		var err error
 		switch {
+		case rep.Opens != nil && rep.Direct && rep.To != "":
+			err = r.openDirect(ctx, h, ev, rep)
 		case rep.Opens != nil:
-			err = r.open(ctx, ev, rep, rows, ack)
+			err = r.open(ctx, h, ev, rep, rows, ack)
 		case rep.To != "":
 			err = r.private(ev, rep, rows, ack)
 		case ack != nil && ack.takeOriginal(false):
@@ -257,13 +272,36 @@ func (r *router) deliver(ctx context.Context, ev bot.Event, out bot.Outcome, ack
 		}
 		if err != nil {
 			r.log.Error("discord: deliver reply", "event", ev.ID, "err", err)
+			errs = append(errs, err)
 		}
 	}
+	return errors.Join(errs...)
+}
+
+// deliverUnasked delivers the replies of an event nobody sent on Discord (a timer's)
+// in conv, one by one as replies to a message from their recipient would be: public
+// ones in the thread (or DM), private and Direct ones by DM, with the note in the
+// thread when the recipient accepts no DMs.
+func (r *router) deliverUnasked(ctx context.Context, h bot.Handler, conv bot.Conversation, out bot.Outcome) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	var errs []error
+	for _, rep := range out.Replies {
+		ev := bot.Event{Conv: conv}
+		if !conv.Direct {
+			// As if the recipient had written in the thread: a refused DM gets the note
+			// there. (In a DM conversation the reply goes by the recipient's own DM.)
+			ev.User.ID = rep.To
+		}
+		errs = append(errs, r.deliver(ctx, h, ev, bot.Outcome{Replies: []bot.Reply{rep}}, nil))
+	}
+	return errors.Join(errs...)
 }
 
 // private delivers a reply meant for one user.
 func (r *router) private(ev bot.Event, rep bot.Reply, rows []discordgo.MessageComponent, ack *acker) error {
-	if ack != nil && rep.To == ev.User.ID {
+	if ack != nil && rep.To == ev.User.ID && !rep.Direct {
 		if ack.takeOriginal(true) {
 			_, err := post(r.original(ack), r.followup(ack, true), rep.Text, rows)
 			return err
@@ -278,14 +316,24 @@ func (r *router) private(ev bot.Event, rep bot.Reply, rows []discordgo.MessageCo
 	}
 	to, err := r.dm(rep.To)
 	if err == nil {
-		// Buttons in the DM act on the thread's session.
-		dmRows, _ := components(rep.Actions, ev.Conv.Thread)
+		// Buttons in the DM act on the thread's session; a Direct reply's act in the DM.
+		remote := ev.Conv.Thread
+		if rep.Direct {
+			remote = ""
+		}
+		dmRows, _ := components(rep.Actions, remote)
 		if _, err = post(to, to, rep.Text, dmRows); err == nil {
 			return nil
 		}
 	}
-	// The private text never goes anywhere public: it may be an export of everything
-	// the user wrote. The log names the user and the error, never the text.
+	return r.dmFailed(ev, rep, err)
+}
+
+// dmFailed handles a private reply whose DM failed with err. The private text never
+// goes anywhere public: it may be an export of everything the user wrote. The log
+// names the user and the error, never the text. Only when the user accepts no DMs and
+// the reply answers them in a thread or channel does a note there say so.
+func (r *router) dmFailed(ev bot.Event, rep bot.Reply, err error) error {
 	if !cannotDM(err) || rep.To != ev.User.ID || ev.Conv.Direct {
 		r.log.Warn("discord: private reply not delivered: direct message failed", "user", rep.To,
 			"conv", where(ev.Conv), "event", ev.ID, "err", err)
@@ -295,11 +343,29 @@ func (r *router) private(ev bot.Event, rep bot.Reply, rows []discordgo.MessageCo
 		"user", rep.To, "conv", where(ev.Conv), "event", ev.ID)
 	name := ev.User.Name
 	if name == "" {
-		name = ev.User.ID
+		name = r.nameOf(ev.Conv.Workspace, rep.To)
 	}
 	to2 := r.toChannel(where(ev.Conv))
 	_, err = post(to2, to2, noDMNote(r.langOf(ev), name), nil)
 	return err
+}
+
+// nameOf names a user the engine addressed without an event of theirs: their server
+// nickname, else their display or user name, else the id.
+func (r *router) nameOf(guild, userID string) string {
+	if guild != "" && guild != dmWorkspace {
+		if m, err := r.api.GuildMember(guild, userID); err == nil && m != nil {
+			if u := userOf(m.User, m); u.Name != "" {
+				return u.Name
+			}
+		}
+	}
+	if u, err := r.api.User(userID); err == nil && u != nil {
+		if n := userOf(u, nil).Name; n != "" {
+			return n
+		}
+	}
+	return userID
 }
 
 // cannotDM reports whether Discord refused a direct message because the user does not
@@ -327,7 +393,7 @@ func noDMNote(lang, name string) string {
 // open gives a session a thread of its own: it posts the reply as the opening message
 // in the channel, starts a public thread on it and hands Opens.Command back to the
 // engine as a command from the same user inside the thread.
-func (r *router) open(ctx context.Context, ev bot.Event, rep bot.Reply, rows []discordgo.MessageComponent, ack *acker) error {
+func (r *router) open(ctx context.Context, h bot.Handler, ev bot.Event, rep bot.Reply, rows []discordgo.MessageComponent, ack *acker) error {
 	parent := ev.Conv.Channel
 	if ev.Conv.Direct || ev.Conv.Thread != "" {
 		return fmt.Errorf("discord: cannot open a thread from %s", where(ev.Conv))
@@ -355,7 +421,7 @@ func (r *router) open(ctx context.Context, ev bot.Event, rep bot.Reply, rows []d
 	r.remember(th.ID, channelInfo{thread: true, parent: parent, owner: r.selfID(), guild: ev.Conv.Workspace})
 
 	oev := bot.Event{
-		ID:      ev.ID + "/open",
+		ID:      derivedID(ev.ID, "/open"),
 		Conv:    bot.Conversation{Platform: platformName, Workspace: ev.Conv.Workspace, Channel: parent, Thread: th.ID},
 		User:    ev.User,
 		Text:    rep.Opens.Command,
@@ -369,7 +435,10 @@ func (r *router) open(ctx context.Context, ev bot.Event, rep bot.Reply, rows []d
 	}
 	// The opening event runs inside the job of the channel the start came from: the
 	// thread is seconds old and nobody has written in it yet.
-	out, err := r.h.Handle(ctx, oev)
+	if oev.User.ID != "" && oev.User.Name == "" { // delivered without an event
+		oev.User.Name = r.nameOf(oev.Conv.Workspace, oev.User.ID)
+	}
+	out, err := h.Handle(ctx, oev)
 	if err != nil {
 		return fmt.Errorf("discord: start session in thread %s: %w", th.ID, err)
 	}
@@ -384,6 +453,60 @@ func (r *router) open(ctx context.Context, ev bot.Event, rep bot.Reply, rows []d
 		ack.setInThread(true)
 		defer ack.setInThread(false)
 	}
-	r.deliver(ctx, oev, out, ack)
+	_ = r.deliver(ctx, h, oev, out, ack)
 	return nil
+}
+
+// openDirect posts a Direct reply in the DM with its recipient and then hands
+// rep.Opens.Command back to the engine as a command from the recipient in that DM, and
+// delivers what it says there. When the DM fails, nothing is handed back.
+func (r *router) openDirect(ctx context.Context, h bot.Handler, ev bot.Event, rep bot.Reply) error {
+	ch, err := r.dmChannel(rep.To)
+	if err == nil {
+		rows, _ := components(rep.Actions, "")
+		to := r.toChannel(ch)
+		_, err = post(to, to, rep.Text, rows)
+	}
+	if err != nil {
+		return r.dmFailed(ev, rep, err)
+	}
+	user := bot.User{ID: rep.To}
+	if ev.User.ID == rep.To {
+		user.Name = ev.User.Name
+	}
+	if user.Name == "" {
+		user.Name = r.nameOf(ev.Conv.Workspace, rep.To)
+	}
+	oev := bot.Event{
+		ID:      derivedID(ev.ID, "/direct"),
+		Conv:    bot.Conversation{Platform: platformName, Workspace: dmWorkspace, Channel: ch, Direct: true},
+		User:    user,
+		Text:    rep.Opens.Command,
+		Command: true,
+		Lang:    ev.Lang,
+	}
+	if rep.Opens.Lang != "" {
+		oev.Lang = rep.Opens.Lang
+		r.noteLang(ch, rep.Opens.Lang, true)
+	}
+	// Like a thread's opening event, it runs in the job it came from: the DM's queue
+	// may hold a message of the user's meanwhile, which then comes after.
+	out, err := h.Handle(ctx, oev)
+	if err != nil {
+		return fmt.Errorf("discord: start session in the DM with %s: %w", rep.To, err)
+	}
+	for i := range out.Replies {
+		out.Replies[i].Opens = nil // a DM cannot open another
+	}
+	_ = r.deliver(ctx, h, oev, out, nil)
+	return nil
+}
+
+// derivedID is the id of an event the adapter derives from the event id (none when
+// the event has none).
+func derivedID(id, suffix string) string {
+	if id == "" {
+		return ""
+	}
+	return id + suffix
 }

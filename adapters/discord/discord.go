@@ -25,6 +25,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -70,6 +71,45 @@ type Adapter struct {
 	log *slog.Logger
 
 	observe func(eventID string) // tests: called when an event was handled and answered
+
+	mu     sync.Mutex
+	router *router // while Run runs: where Deliver sends replies
+}
+
+var _ bot.Deliverer = (*Adapter)(nil)
+
+// Deliver delivers the replies of an event nobody sent on Discord (a timer's) to conv,
+// as the replies to a message are delivered: public replies as bot messages in conv's
+// thread (or in the DM, for a direct conversation); replies with To, which have no
+// interaction to be ephemeral in, and replies with Direct as a DM to that user. When
+// the user accepts no DMs (50007), the note that says so is posted in the thread, never
+// the private text. A Direct reply with Opens is handed back to h as a command from To
+// in that DM. It runs in the conversation's queue, after the events waiting there, and
+// returns once everything was sent; the error names the replies that failed. It needs
+// a running adapter (Run): the REST session is Run's.
+func (a *Adapter) Deliver(ctx context.Context, h bot.Handler, conv bot.Conversation, out bot.Outcome) error {
+	if conv.Platform != platformName || conv.Channel == "" {
+		return fmt.Errorf("discord: cannot deliver to %s conversation %q", conv.Platform, conv.Channel)
+	}
+	if h == nil {
+		return errors.New("discord: nil handler")
+	}
+	a.mu.Lock()
+	r := a.router
+	a.mu.Unlock()
+	if r == nil {
+		return errors.New("discord: not running: Deliver needs Run's session")
+	}
+	done := make(chan error, 1)
+	if !r.submit(where(conv), func() { done <- r.deliverUnasked(ctx, h, conv, out) }) {
+		return errors.New("discord: too many queued events: delivery dropped")
+	}
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // New checks cfg and returns an Adapter. It does not connect yet.
@@ -131,6 +171,14 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 
 	q := queue.New(a.cfg.Workers, 10000, a.log)
 	r := &router{api: s, state: s.State, h: h, log: a.log, ackWait: a.cfg.AckWait, timeout: a.cfg.Timeout, q: q, observe: a.observe}
+	a.mu.Lock()
+	a.router = r
+	a.mu.Unlock()
+	defer func() {
+		a.mu.Lock()
+		a.router = nil
+		a.mu.Unlock()
+	}()
 	s.AddHandler(func(_ *discordgo.Session, e *discordgo.Ready) {
 		if e.User != nil {
 			r.setSelf(e.User.ID)

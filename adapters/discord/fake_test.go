@@ -40,7 +40,9 @@ type fakeDiscord struct {
 	disallow     bool // close with 4014 on IDENTIFY asking for message content
 	closeOnReady int  // close code sent right after READY (0: none)
 	lastIdentify map[string]any
-	noDMs        map[string]bool // users who accept no DMs from the bot
+	noDMs        map[string]bool           // users who accept no DMs from the bot
+	users        map[string]map[string]any // user id → user JSON (GET /users/{id})
+	members      map[string]map[string]any // "guild/user" → member JSON (GET /guilds/{g}/members/{u})
 }
 
 // sent is one message the bot created or filled.
@@ -87,6 +89,7 @@ func newFakeDiscord(t *testing.T) *fakeDiscord {
 		t: t, botID: "9000", appID: "9001", token: "Bot test-token", next: 1000,
 		channels: map[string]map[string]any{}, acks: map[string][]ack{}, tokens: map[string]*ixn{},
 		commands: map[string][]map[string]any{}, limits: map[string]int{}, noDMs: map[string]bool{},
+		users: map[string]map[string]any{}, members: map[string]map[string]any{},
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/v9/", f.rest)
@@ -121,6 +124,22 @@ func (f *fakeDiscord) addThread(id, guild, parent, owner string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.channels[id] = map[string]any{"id": id, "type": 11, "guild_id": guild, "parent_id": parent, "owner_id": owner}
+}
+
+// addUser makes a user known to GET /users/{id} and, with a guild, a member of it
+// (with a nickname when nick is set).
+func (f *fakeDiscord) addUser(user map[string]any, guild, nick string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	id := fmt.Sprint(user["id"])
+	f.users[id] = user
+	if guild != "" {
+		m := map[string]any{"user": user, "roles": []string{}, "joined_at": time.Now().UTC().Format(time.RFC3339)}
+		if nick != "" {
+			m["nick"] = nick
+		}
+		f.members[guild+"/"+id] = m
+	}
 }
 
 // rateLimit makes the next n calls of method on path answer 429.
@@ -184,6 +203,8 @@ var restRoutes = []restRoute{
 		return len(r.p) == 5 && r.p[0] == "channels" && r.p[2] == "messages" && r.p[4] == "threads"
 	}, inChannel((*fakeDiscord).postThread)},
 	{"POST", func(r restReq) bool { return r.path == "/users/@me/channels" }, (*fakeDiscord).postDM},
+	{"GET", func(r restReq) bool { return len(r.p) == 2 && r.p[0] == "users" }, (*fakeDiscord).getUser},
+	{"GET", func(r restReq) bool { return len(r.p) == 4 && r.p[0] == "guilds" && r.p[2] == "members" }, (*fakeDiscord).getMember},
 	{"POST", func(r restReq) bool { return len(r.p) == 4 && r.p[0] == "interactions" && r.p[3] == "callback" }, (*fakeDiscord).postCallback},
 	{"", func(r restReq) bool { return len(r.p) >= 3 && r.p[0] == "webhooks" }, (*fakeDiscord).webhook},
 }
@@ -571,4 +592,22 @@ func (t toFake) RoundTrip(r *http.Request) (*http.Response, error) {
 
 func (f *fakeDiscord) client() *http.Client {
 	return &http.Client{Transport: toFake{host: f.srv.Listener.Addr().String()}, Timeout: 10 * time.Second}
+}
+
+// getUser answers GET /users/{id} for users added with addUser.
+func (f *fakeDiscord) getUser(w http.ResponseWriter, r restReq) int {
+	u, ok := f.users[r.p[1]]
+	if !ok {
+		return f.reply(w, 404, map[string]any{"message": "Unknown User", "code": 10013})
+	}
+	return f.reply(w, 200, u)
+}
+
+// getMember answers GET /guilds/{g}/members/{u} for members added with addUser.
+func (f *fakeDiscord) getMember(w http.ResponseWriter, r restReq) int {
+	m, ok := f.members[r.p[1]+"/"+r.p[3]]
+	if !ok {
+		return f.reply(w, 404, map[string]any{"message": "Unknown Member", "code": 10007})
+	}
+	return f.reply(w, 200, m)
 }

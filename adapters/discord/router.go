@@ -28,6 +28,8 @@ type api interface {
 	ChannelMessageSendComplex(channelID string, data *discordgo.MessageSend, options ...discordgo.RequestOption) (*discordgo.Message, error)
 	MessageThreadStartComplex(channelID, messageID string, data *discordgo.ThreadStart, options ...discordgo.RequestOption) (*discordgo.Channel, error)
 	UserChannelCreate(recipientID string, options ...discordgo.RequestOption) (*discordgo.Channel, error)
+	GuildMember(guildID, userID string, options ...discordgo.RequestOption) (*discordgo.Member, error)
+	User(userID string, options ...discordgo.RequestOption) (*discordgo.User, error)
 	InteractionRespond(i *discordgo.Interaction, resp *discordgo.InteractionResponse, options ...discordgo.RequestOption) error
 	InteractionResponseEdit(i *discordgo.Interaction, edit *discordgo.WebhookEdit, options ...discordgo.RequestOption) (*discordgo.Message, error)
 	InteractionResponseDelete(i *discordgo.Interaction, options ...discordgo.RequestOption) error
@@ -231,7 +233,7 @@ func (r *router) handleMessage(m *discordgo.Message) {
 	if out.Duplicate {
 		return
 	}
-	r.deliver(ctx, ev, out, nil)
+	_ = r.deliver(ctx, r.h, ev, out, nil)
 }
 
 // messageEvent turns a message into an engine event; ok is false for messages that
@@ -441,10 +443,10 @@ func (r *router) handleInteraction(i *discordgo.Interaction, ev bot.Event, remot
 		return
 	}
 	if ack == nil {
-		r.deliver(ctx, ev, out, nil)
+		_ = r.deliver(ctx, r.h, ev, out, nil)
 		return
 	}
-	r.deliver(ctx, ev, out, ack)
+	_ = r.deliver(ctx, r.h, ev, out, ack)
 	ack.finish()
 }
 

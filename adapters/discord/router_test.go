@@ -66,6 +66,16 @@ func (s *stubAPI) UserChannelCreate(string, ...discordgo.RequestOption) (*discor
 	return &discordgo.Channel{ID: "dm1"}, nil
 }
 
+func (s *stubAPI) GuildMember(_, userID string, _ ...discordgo.RequestOption) (*discordgo.Member, error) {
+	s.add("member " + userID)
+	return nil, errors.New("stub: no members")
+}
+
+func (s *stubAPI) User(userID string, _ ...discordgo.RequestOption) (*discordgo.User, error) {
+	s.add("user " + userID)
+	return nil, errors.New("stub: no users")
+}
+
 func (s *stubAPI) InteractionRespond(_ *discordgo.Interaction, r *discordgo.InteractionResponse, _ ...discordgo.RequestOption) error {
 	s.add("respond")
 	return s.respondErr
@@ -172,7 +182,7 @@ func TestPrivateReplyWhenDMFails(t *testing.T) {
 			}
 			ev := bot.Event{ID: "m1", User: bot.User{ID: "u1", Name: "Ann"}, Lang: tc.lang,
 				Conv: bot.Conversation{Platform: platformName, Workspace: "100", Channel: "200", Thread: "300"}}
-			r.deliver(context.Background(), ev, bot.Outcome{Replies: []bot.Reply{{To: to, Text: secret}}}, nil)
+			r.deliver(context.Background(), r.h, ev, bot.Outcome{Replies: []bot.Reply{{To: to, Text: secret}}}, nil)
 
 			var inThread []string
 			dm := false

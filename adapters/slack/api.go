@@ -16,6 +16,9 @@ type webAPI interface {
 	PostMessageContext(ctx context.Context, channelID string, options ...slack.MsgOption) (string, string, error)
 	PostEphemeralContext(ctx context.Context, channelID, userID string, options ...slack.MsgOption) (string, error)
 	GetUserInfoContext(ctx context.Context, user string, options ...slack.GetUserInfoOption) (*slack.User, error)
+	// OpenConversationContext (conversations.open, scope im:write) finds or opens the
+	// DM with a user, for replies with Direct.
+	OpenConversationContext(ctx context.Context, params *slack.OpenConversationParameters) (*slack.Channel, bool, bool, error)
 }
 
 // retryingAPI retries a call that Slack answered with HTTP 429 after the Retry-After
@@ -70,4 +73,16 @@ func (r *retryingAPI) PostEphemeralContext(ctx context.Context, channelID, userI
 
 func (r *retryingAPI) GetUserInfoContext(ctx context.Context, user string, options ...slack.GetUserInfoOption) (*slack.User, error) {
 	return retry(ctx, r, "users.info", func() (*slack.User, error) { return r.api.GetUserInfoContext(ctx, user, options...) })
+}
+
+func (r *retryingAPI) OpenConversationContext(ctx context.Context, params *slack.OpenConversationParameters) (*slack.Channel, bool, bool, error) {
+	type res struct {
+		ch                *slack.Channel
+		noOp, alreadyOpen bool
+	}
+	v, err := retry(ctx, r, "conversations.open", func() (res, error) {
+		ch, noOp, open, err := r.api.OpenConversationContext(ctx, params)
+		return res{ch, noOp, open}, err
+	})
+	return v.ch, v.noOp, v.alreadyOpen, err
 }

@@ -2,6 +2,8 @@ package slack
 
 import (
 	"context"
+	"errors"
+	"fmt"
 
 	"github.com/slack-go/slack"
 
@@ -10,6 +12,8 @@ import (
 
 // sorry is said privately when the engine failed on someone's event.
 const sorry = "Sorry, something went wrong on my side. Please try again in a moment."
+
+var _ bot.Deliverer = (*Adapter)(nil)
 
 // handle turns in into a bot.Event, asks the engine and delivers its replies.
 func (a *Adapter) handle(ctx context.Context, h bot.Handler, in inbound) {
@@ -28,6 +32,47 @@ func (a *Adapter) handle(ctx context.Context, h bot.Handler, in inbound) {
 	a.finish(ctx, h, in, ev, out, err, 0)
 }
 
+// Deliver delivers the replies of an event nobody sent in Slack (a timer's) to conv, as
+// the replies to an inbound event are delivered: public replies in conv's thread
+// (chat.postMessage with thread_ts), replies with To as ephemeral messages for that
+// user in the same thread (chat.postEphemeral: they must be in the channel; in a DM
+// as normal messages), replies with Direct in the DM with To (conversations.open, then
+// chat.postMessage). Opens with Direct is handed back to h as a command from To in that
+// DM. It runs in the conversation's queue, after the events waiting there, and
+// returns once everything was sent; the error names the replies that failed (each one
+// is logged too). Before Run (or after it) it delivers at once.
+func (a *Adapter) Deliver(ctx context.Context, h bot.Handler, conv bot.Conversation, out bot.Outcome) error {
+	if conv.Platform != Platform || conv.Channel == "" {
+		return fmt.Errorf("slack: cannot deliver to %s conversation %q", conv.Platform, conv.Channel)
+	}
+	if h == nil {
+		return errors.New("slack: nil handler")
+	}
+	in := inbound{kind: "timer", team: conv.Workspace, channel: conv.Channel, thread: conv.Thread, direct: conv.Direct}
+	job := func() error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		return a.replies(ctx, h, in, bot.Event{Conv: conv, Time: a.cfg.Now()}, out, 0)
+	}
+	a.runMu.Lock()
+	d := a.queue
+	a.runMu.Unlock()
+	if d == nil {
+		return job()
+	}
+	done := make(chan error, 1)
+	if !d.Submit(in.key(), func() { done <- job() }) {
+		return errors.New("slack: too many queued events: delivery dropped")
+	}
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
 // finish delivers the outcome of ev, and reports it to the test observer.
 func (a *Adapter) finish(ctx context.Context, h bot.Handler, in inbound, ev bot.Event, out bot.Outcome, err error, depth int) {
 	if a.observe != nil {
@@ -36,7 +81,7 @@ func (a *Adapter) finish(ctx context.Context, h bot.Handler, in inbound, ev bot.
 	switch {
 	case err != nil:
 		a.log.Error("slack: engine failed", "kind", in.kind, "team", in.team, "channel", in.channel, "thread", in.thread, "err", err)
-		a.post(ctx, in, bot.Reply{To: in.user, Text: sorry})
+		_ = a.post(ctx, in, bot.Reply{To: in.user, Text: sorry})
 		return
 	case out.Duplicate:
 		a.log.Debug("slack: event applied before, ignored", "kind", in.kind, "event", in.id)
@@ -45,24 +90,39 @@ func (a *Adapter) finish(ctx context.Context, h bot.Handler, in inbound, ev bot.
 	// Thread chatter where no session runs is marked Ambient, and the engine stays
 	// silent about it; a redelivered top-level start is a Duplicate, so it opens one
 	// thread even across replicas.
+	_ = a.replies(ctx, h, in, ev, out, depth)
+}
+
+// replies delivers out's replies in the conversation of in, opening what they ask to
+// open (not deeper than one level). It returns the errors of the replies that failed.
+func (a *Adapter) replies(ctx context.Context, h bot.Handler, in inbound, ev bot.Event, out bot.Outcome, depth int) error {
+	var errs []error
 	for _, r := range out.Replies {
-		if r.Opens != nil && depth == 0 {
-			a.open(ctx, h, in, ev, r)
-			continue
+		var err error
+		switch {
+		case r.Opens != nil && depth == 0 && r.Direct && r.To != "":
+			err = a.openDirect(ctx, h, in, ev, r)
+		case r.Opens != nil && depth == 0:
+			err = a.open(ctx, h, in, ev, r)
+		default:
+			err = a.post(ctx, in, r)
 		}
-		a.post(ctx, in, r)
+		errs = append(errs, err)
 	}
+	return errors.Join(errs...)
 }
 
 // open posts r as a new top-level message, then hands r.Opens back to the engine as a
 // command from the same user in that message's thread, and delivers what it says there.
-func (a *Adapter) open(ctx context.Context, h bot.Handler, in inbound, ev bot.Event, r bot.Reply) {
+func (a *Adapter) open(ctx context.Context, h bot.Handler, in inbound, ev bot.Event, r bot.Reply) error {
 	parts := messages(r)
 	_, ts, err := a.api.PostMessageContext(ctx, in.channel, parts[0]...)
 	if err != nil {
 		a.log.Error("slack: post a session's opening message", "channel", in.channel, "err", err)
-		a.post(ctx, in, bot.Reply{To: in.user, Text: sorry})
-		return
+		if in.user != "" {
+			_ = a.post(ctx, in, bot.Reply{To: in.user, Text: sorry})
+		}
+		return fmt.Errorf("slack: post an opening message in %s: %w", in.channel, err)
 	}
 	for _, opts := range parts[1:] { // a very long opening goes on in its thread
 		if _, _, err := a.api.PostMessageContext(ctx, in.channel, append(opts, slack.MsgOptionTS(ts))...); err != nil {
@@ -78,15 +138,53 @@ func (a *Adapter) open(ctx context.Context, h bot.Handler, in inbound, ev bot.Ev
 	thread.text, thread.command = r.Opens.Command, true
 	next := ev
 	next.ID, next.Conv, next.Text, next.Command = thread.id, thread.conv(), thread.text, true
+	if next.User.ID == "" && r.To != "" { // delivered without an event: from the addressee
+		thread.user = r.To
+		next.User = a.user(ctx, r.To)
+	}
 	out, err := h.Handle(ctx, next)
 	a.finish(ctx, h, thread, next, out, err, 1)
+	return nil
+}
+
+// openDirect posts r in the DM with r.To, then hands r.Opens back to the engine as a
+// command from r.To in that DM, and delivers what it says there.
+func (a *Adapter) openDirect(ctx context.Context, h bot.Handler, in inbound, ev bot.Event, r bot.Reply) error {
+	channel, err := a.postDirect(ctx, r)
+	if err != nil {
+		return err
+	}
+	dm := inbound{kind: in.kind, team: in.team, channel: channel, direct: true, user: r.To,
+		text: r.Opens.Command, command: true}
+	if in.id != "" {
+		dm.id = in.id + "/direct"
+	}
+	name, lang := a.users.lookup(ctx, r.To, "")
+	if r.Opens.Lang != "" {
+		lang = r.Opens.Lang
+	}
+	next := bot.Event{ID: dm.id, Conv: dm.conv(), User: bot.User{ID: r.To, Name: name}, Text: dm.text,
+		Command: true, Lang: lang, Time: a.cfg.Now()}
+	out, err := h.Handle(ctx, next)
+	a.finish(ctx, h, dm, next, out, err, 1)
+	return nil
+}
+
+// user names a user the engine addressed: from users.info (cached), else the id.
+func (a *Adapter) user(ctx context.Context, id string) bot.User {
+	name, _ := a.users.lookup(ctx, id, "")
+	return bot.User{ID: id, Name: name}
 }
 
 // post delivers one reply in the conversation of in: ephemeral when it is for one
-// person (or answers a slash command nobody else saw), in the thread otherwise. A
-// reply too long for one message goes out as several, one after another, in the same
-// place.
-func (a *Adapter) post(ctx context.Context, in inbound, r bot.Reply) {
+// person (or answers a slash command nobody else saw), in the thread otherwise; in the
+// DM with its recipient when it is Direct. A reply too long for one message goes out
+// as several, one after another, in the same place.
+func (a *Adapter) post(ctx context.Context, in inbound, r bot.Reply) error {
+	if r.Direct && r.To != "" {
+		_, err := a.postDirect(ctx, r)
+		return err
+	}
 	ts := in.thread
 	if ts == "" {
 		ts = in.replyTS
@@ -95,8 +193,10 @@ func (a *Adapter) post(ctx context.Context, in inbound, r bot.Reply) {
 	if to == "" && in.private {
 		to = in.user
 	}
-	if in.direct && to == in.user {
-		to = "" // a DM is private already, and a normal message stays after a reload
+	// A DM is private already, and a normal message stays after a reload. (in.user is
+	// empty for a delivery without an event: the DM's one person is the addressee.)
+	if in.direct && (to == in.user || in.user == "") {
+		to = ""
 	}
 	for _, opts := range messages(r) {
 		if ts != "" {
@@ -110,7 +210,24 @@ func (a *Adapter) post(ctx context.Context, in inbound, r bot.Reply) {
 		}
 		if err != nil {
 			a.log.Error("slack: post a reply", "channel", in.channel, "thread", ts, "ephemeral", to != "", "err", err)
-			return
+			return fmt.Errorf("slack: post a reply in %s: %w", in.channel, err)
 		}
 	}
+	return nil
+}
+
+// postDirect posts r in the DM with r.To, which conversations.open finds or opens, and
+// returns that DM's channel.
+func (a *Adapter) postDirect(ctx context.Context, r bot.Reply) (string, error) {
+	ch, _, _, err := a.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{r.To}})
+	if err == nil && (ch == nil || ch.ID == "") {
+		err = errors.New("no channel in the answer")
+	}
+	if err != nil {
+		a.log.Error("slack: open a direct message", "user", r.To, "err", err)
+		return "", fmt.Errorf("slack: open a DM with %s: %w", r.To, err)
+	}
+	in := inbound{kind: "direct", channel: ch.ID, direct: true, user: r.To}
+	r.Direct = false
+	return ch.ID, a.post(ctx, in, r)
 }

@@ -184,6 +184,17 @@ func (f *fakeSlack) serveAPI(w http.ResponseWriter, r *http.Request) {
 		}
 		reply(map[string]any{"ok": true, "user": map[string]any{"id": form.Get("user"), "name": u.Name,
 			"real_name": u.Display, "locale": u.Locale, "profile": map[string]any{"display_name": u.Display}}})
+	case "conversations.open":
+		users := strings.Split(form.Get("users"), ",")
+		if len(users) != 1 || users[0] == "" {
+			reply(map[string]any{"ok": false, "error": "invalid_users"})
+			return
+		}
+		if _, ok := f.users[users[0]]; !ok {
+			reply(map[string]any{"ok": false, "error": "user_not_found"})
+			return
+		}
+		reply(map[string]any{"ok": true, "channel": map[string]any{"id": "D" + users[0]}})
 	case "chat.postMessage", "chat.postEphemeral":
 		p := fakePost{Method: method, Channel: form.Get("channel"), Thread: form.Get("thread_ts"),
 			To: form.Get("user"), Text: form.Get("text"), LinkNames: form.Get("link_names"), TS: f.nextTS()}

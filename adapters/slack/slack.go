@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -64,6 +65,10 @@ type Adapter struct {
 	botName   string // the bot's user name, for mentions of it inside a turn
 	botID     string
 	teamID    string
+
+	// runMu guards queue: Run's conversation queue while it runs, which Deliver uses.
+	runMu sync.Mutex
+	queue *queue.Queue
 
 	// observe, when set, is called after each event was handled and its replies
 	// delivered (tests wait on it).
@@ -140,7 +145,15 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 
 	d := queue.New(a.cfg.Workers, 10000, a.log)
 	r := a.newRouter(h, d)
-	defer d.Wait(10 * time.Second)
+	a.runMu.Lock()
+	a.queue = d
+	a.runMu.Unlock()
+	defer func() {
+		d.Wait(10 * time.Second)
+		a.runMu.Lock()
+		a.queue = nil
+		a.runMu.Unlock()
+	}()
 
 	if a.cfg.AppToken != "" {
 		return a.runSocket(ctx, r)

@@ -6,9 +6,11 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -30,6 +32,66 @@ type Adapter struct {
 	Channel string // conversation name; sessions in the same channel continue across runs
 	User    string // who speaks first
 	Lang    string // language hint for users ("nl", "en" or empty)
+
+	// mu keeps writes to Out whole: Deliver (timers) writes while Run waits for input.
+	mu     sync.Mutex
+	prompt string // the prompt Run wrote and whose line is still being typed; "" none
+}
+
+var _ bot.Deliverer = (*Adapter)(nil)
+
+// Deliver prints the replies of an event nobody typed (a timer's) as other replies are
+// printed, between the lines typed: public ones as "bot: …", private ones as
+// "bot → ann (only you): …", Direct ones as "bot → ann (direct message): …". Opens is
+// replayed as the terminal replays it for a typed command, from the reply's recipient
+// (the terminal is one thread). It may be called while Run reads input: when a prompt
+// waits, the output goes on a line of its own and the prompt is shown again.
+func (a *Adapter) Deliver(ctx context.Context, h bot.Handler, conv bot.Conversation, out bot.Outcome) error {
+	if conv.Platform != "terminal" {
+		return fmt.Errorf("terminal: cannot deliver to %s conversation %q", conv.Platform, conv.Channel)
+	}
+	if a.Out == nil {
+		return errors.New("terminal: no output")
+	}
+	p := &player{h: h, conv: conv, lang: a.Lang}
+	entries, err := p.replies(ctx, "", out)
+	if err != nil {
+		return err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.prompt != "" {
+		fmt.Fprintln(a.Out)
+	}
+	for _, e := range entries {
+		fmt.Fprintln(a.Out, e.plain())
+	}
+	if a.prompt != "" {
+		fmt.Fprint(a.Out, a.prompt)
+	}
+	return nil
+}
+
+// printf writes to Out whole, between Deliver's writes.
+func (a *Adapter) printf(format string, args ...any) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	fmt.Fprintf(a.Out, format, args...)
+}
+
+// showPrompt writes the prompt and remembers that its line is being typed.
+func (a *Adapter) showPrompt(user string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.prompt = user + "> "
+	fmt.Fprint(a.Out, a.prompt)
+}
+
+// entered notes that the prompt's line ended (Enter, end of input, Ctrl-C).
+func (a *Adapter) entered() {
+	a.mu.Lock()
+	a.prompt = ""
+	a.mu.Unlock()
 }
 
 // Name is "terminal".
@@ -37,23 +99,25 @@ func (a *Adapter) Name() string { return "terminal" }
 
 // Run reads lines until the input ends or ctx is done.
 func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
-	p := &player{h: h, conv: Conversation(a.Channel), lang: a.Lang, out: a.Out}
+	p := &player{h: h, conv: Conversation(a.Channel), lang: a.Lang}
 	user := a.User
 	if user == "" {
 		user = "you"
 	}
-	fmt.Fprintf(a.Out, "Intervision in the terminal. You are %q; /as NAME switches who speaks, /help shows the commands, /quit stops.\n", user)
+	a.printf("Intervision in the terminal. You are %q; /as NAME switches who speaks, /help shows the commands, /quit stops.\n", user)
 	lines, errc := readLines(a.In)
 	for {
-		fmt.Fprintf(a.Out, "%s> ", user)
+		a.showPrompt(user)
 		var raw string
 		select {
 		case <-ctx.Done(): // Ctrl-C: stop at once, even while waiting for input
-			fmt.Fprintln(a.Out)
+			a.entered()
+			a.printf("\n")
 			return nil
 		case l, ok := <-lines:
+			a.entered()
 			if !ok {
-				fmt.Fprintln(a.Out)
+				a.printf("\n")
 				return <-errc
 			}
 			raw = l
@@ -67,16 +131,18 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 				user = name
 				continue
 			}
-			fmt.Fprintln(a.Out, "usage: /as NAME (one word)")
+			a.printf("usage: /as NAME (one word)\n")
 			continue
 		}
 		entries, err := p.say(ctx, user, line)
 		if err != nil {
 			return err
 		}
+		var b strings.Builder
 		for _, e := range entries[1:] {
-			fmt.Fprintln(a.Out, e.plain())
+			b.WriteString(e.plain() + "\n")
 		}
+		a.printf("%s", b.String())
 	}
 }
 
@@ -98,11 +164,13 @@ func readLines(r io.Reader) (<-chan string, <-chan error) {
 
 // Entry is one message of a played conversation.
 type Entry struct {
-	Line  int    `json:"line,omitempty"`
-	From  string `json:"from"`
-	To    string `json:"to,omitempty"`
-	Text  string `json:"text"`
-	Phase string `json:"phase"`
+	Line int    `json:"line,omitempty"`
+	From string `json:"from"`
+	To   string `json:"to,omitempty"`
+	Text string `json:"text"`
+	// Direct marks a reply to To in a direct conversation (a DM on other platforms).
+	Direct bool   `json:"direct,omitempty"`
+	Phase  string `json:"phase"`
 	// Actions are the commands offered as buttons.
 	Actions []string `json:"actions,omitempty"`
 }
@@ -118,6 +186,8 @@ func (e Entry) plain() string {
 	switch {
 	case e.From != "bot":
 		return e.From + ": " + text
+	case e.To != "" && e.Direct:
+		return "bot → " + e.To + " (direct message): " + text
 	case e.To != "":
 		return "bot → " + e.To + " (only you): " + text
 	}
@@ -129,7 +199,6 @@ type player struct {
 	h    bot.Handler
 	conv bot.Conversation
 	lang string
-	out  io.Writer
 }
 
 var eventSeq atomic.Int64
@@ -152,22 +221,43 @@ func (p *player) say(ctx context.Context, user, text string) ([]Entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range out.Replies {
-		entries = append(entries, replyEntry(r, out.Phase))
-		if r.Opens != nil { // the terminal is one thread: replay the command here
-			more, err := p.say(ctx, user, "/"+r.Opens.Command)
-			if err != nil {
-				return nil, err
-			}
-			entries = append(entries, more[1:]...)
-		}
+	more, err := p.replies(ctx, user, out)
+	if err != nil {
+		return nil, err
 	}
+	entries = append(entries, more...)
 	entries[0].Phase = out.Phase
 	return entries, nil
 }
 
+// replies turns out's replies into entries, replaying what they open: the terminal is
+// one thread, so the command runs here, from user, or from the reply's recipient when
+// it is Direct or nobody typed (user "").
+func (p *player) replies(ctx context.Context, user string, out bot.Outcome) ([]Entry, error) {
+	var entries []Entry
+	for _, r := range out.Replies {
+		entries = append(entries, replyEntry(r, out.Phase))
+		if r.Opens == nil {
+			continue
+		}
+		from := user
+		if r.To != "" && (r.Direct || from == "") {
+			from = r.To
+		}
+		if from == "" {
+			continue // nobody to replay it from
+		}
+		more, err := p.say(ctx, from, "/"+r.Opens.Command)
+		if err != nil {
+			return nil, err
+		}
+		entries = append(entries, more[1:]...)
+	}
+	return entries, nil
+}
+
 func replyEntry(r bot.Reply, phase string) Entry {
-	e := Entry{From: "bot", To: r.To, Text: r.Text, Phase: phase}
+	e := Entry{From: "bot", To: r.To, Direct: r.Direct && r.To != "", Text: r.Text, Phase: phase}
 	for _, a := range r.Actions {
 		e.Actions = append(e.Actions, a.Label+": /"+a.Command)
 	}
@@ -177,7 +267,7 @@ func replyEntry(r bot.Reply, phase string) Entry {
 // Replay plays a transcript and writes the conversation to w, as text or as one JSON
 // object per line.
 func Replay(ctx context.Context, h bot.Handler, channel, lang string, lines []Line, w io.Writer, asJSON bool) error {
-	p := &player{h: h, conv: Conversation(channel), lang: lang, out: w}
+	p := &player{h: h, conv: Conversation(channel), lang: lang}
 	enc := json.NewEncoder(w)
 	for _, l := range lines {
 		entries, err := p.say(ctx, l.From, l.Text)
