@@ -283,12 +283,26 @@ func (tr *turn) bringerOnly(ph *prompts.Phase) bool {
 	return len(ph.Speakers) == 1 && ph.Speakers[0] == prompts.RoleBringer
 }
 
+// leadRoles names who may steer the session, with their roles: "ann (case bringer)",
+// or "ann (case bringer) or bob (who started)".
+func (tr *turn) leadRoles() string {
+	starter := Quote(tr.sess.name(tr.sess.Starter)) + " (" + tr.msg("role.starter") + ")"
+	if tr.sess.Bringer == "" {
+		return starter + tr.msg("role.bringer_later")
+	}
+	s := tr.bringerName() + " (" + tr.msg("role.bringer") + ")"
+	if tr.sess.Starter != tr.sess.Bringer {
+		s = tr.msg("role.either", "a", s, "b", starter)
+	}
+	return s
+}
+
 // leadNames names who moves the session on: the case bringer, and the starter when
 // that is someone else.
 func (tr *turn) leadNames() string {
 	names := tr.bringerName()
 	if tr.sess.Starter != tr.sess.Bringer {
-		names += ", " + Quote(tr.sess.name(tr.sess.Starter))
+		names = tr.msg("role.either", "a", names, "b", Quote(tr.sess.name(tr.sess.Starter)))
 	}
 	return names
 }

@@ -265,10 +265,13 @@ func (tr *turn) leftText() string {
 
 // spanText renders a duration in words: minutes, hours or days.
 func (tr *turn) spanText(d time.Duration) string {
+	const week = 7 * 24 * time.Hour
 	switch {
+	case d >= 2*week && d%week == 0:
+		return tr.plural("time.weeks", int(d/week))
 	case d >= 48*time.Hour:
 		return tr.plural("time.days", int(d.Round(24*time.Hour)/(24*time.Hour)))
-	case d >= 2*time.Hour:
+	case d >= 90*time.Minute:
 		return tr.plural("time.hours", int(d.Round(time.Hour)/time.Hour))
 	}
 	return tr.plural("time.minutes", max(int(d.Round(time.Minute)/time.Minute), 1))

@@ -345,7 +345,7 @@ func (tr *turn) needLead(refusal string) bool {
 		return false
 	}
 	if !tr.leads() {
-		tr.tell(tr.msg(refusal, "bringer", tr.bringerName(), "starter", Quote(tr.sess.name(tr.sess.Starter))))
+		tr.tell(tr.msg(refusal, "leads", tr.leadRoles()))
 		return false
 	}
 	return true

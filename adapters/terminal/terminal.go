@@ -264,28 +264,67 @@ func replyEntry(r bot.Reply, phase string) Entry {
 	return e
 }
 
+// Clock is replay's clock. Advance moves it forward by d and fires every timer that
+// is then due, in order, returning what each timer's event said.
+type Clock interface {
+	Advance(ctx context.Context, d time.Duration) ([]bot.Outcome, error)
+}
+
+// ReplayOptions set up Replay.
+type ReplayOptions struct {
+	Channel, Lang string
+	JSON          bool  // one JSON object per message instead of text
+	Clock         Clock // moves time on clock lines; nil: clock lines are an error
+}
+
 // Replay plays a transcript and writes the conversation to w, as text or as one JSON
-// object per line.
-func Replay(ctx context.Context, h bot.Handler, channel, lang string, lines []Line, w io.Writer, asJSON bool) error {
-	p := &player{h: h, conv: Conversation(channel), lang: lang}
+// object per line. A clock line moves the clock and prints what the timers said.
+func Replay(ctx context.Context, h bot.Handler, lines []Line, w io.Writer, o ReplayOptions) error {
+	p := &player{h: h, conv: Conversation(o.Channel), lang: o.Lang}
 	enc := json.NewEncoder(w)
 	for _, l := range lines {
-		entries, err := p.say(ctx, l.From, l.Text)
+		entries, err := p.play(ctx, l, o.Clock)
 		if err != nil {
 			return fmt.Errorf("line %d: %w", l.N, err)
 		}
 		for i := range entries {
 			entries[i].Line = l.N
-			if asJSON {
-				if err := enc.Encode(entries[i]); err != nil {
-					return fmt.Errorf("write: %w", err)
-				}
-				continue
+			if o.JSON {
+				err = enc.Encode(entries[i])
+			} else {
+				_, err = fmt.Fprintln(w, entries[i].plain())
 			}
-			if _, err := fmt.Fprintln(w, entries[i].plain()); err != nil {
+			if err != nil {
 				return fmt.Errorf("write: %w", err)
 			}
 		}
 	}
 	return nil
+}
+
+// play runs one transcript line: a person's message, or a clock line whose timers'
+// replies follow it.
+func (p *player) play(ctx context.Context, l Line, clock Clock) ([]Entry, error) {
+	if l.From != ClockName || l.Advance == 0 {
+		return p.say(ctx, l.From, l.Text)
+	}
+	if clock == nil {
+		return nil, fmt.Errorf("clock line without a clock")
+	}
+	outs, err := clock.Advance(ctx, l.Advance)
+	if err != nil {
+		return nil, err
+	}
+	entries := []Entry{{From: ClockName, Text: l.Text}}
+	for _, out := range outs {
+		more, err := p.replies(ctx, "", out)
+		if err != nil {
+			return nil, err
+		}
+		entries = append(entries, more...)
+		if out.Phase != "" {
+			entries[0].Phase = out.Phase
+		}
+	}
+	return entries, nil
 }

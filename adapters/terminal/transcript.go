@@ -5,20 +5,29 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
+
+	"github.com/intervision-bot/intervision/bot"
 )
 
-// Line is one line of a transcript: who says what.
+// Line is one line of a transcript: who says what, or a clock line ("@+9m") that moves
+// replay's clock forward by Advance.
 type Line struct {
-	N    int // line number in the file, from 1
-	From string
-	Text string
+	N       int // line number in the file, from 1
+	From    string
+	Text    string
+	Advance time.Duration // a clock line: how far the clock moves
 }
 
 // maxLine is the longest transcript line accepted (a little over the engine's limit,
 // so that an over-long message reaches the engine and gets its friendly answer).
 const maxLine = 1 << 20
 
-// ParseTranscript reads lines of the form "name: message". Blank lines and lines
+// ClockName is the From of a clock line.
+const ClockName = "clock"
+
+// ParseTranscript reads lines of the form "name: message", and clock lines "@+DURATION"
+// (a Go duration, or days and weeks: "@+9m", "@+2h", "@+15d"). Blank lines and lines
 // starting with "#" are skipped. A malformed line is an error naming its number.
 func ParseTranscript(r io.Reader) ([]Line, error) {
 	sc := bufio.NewScanner(r)
@@ -30,6 +39,14 @@ func ParseTranscript(r io.Reader) ([]Line, error) {
 		raw := strings.TrimRight(sc.Text(), "\r")
 		t := strings.TrimSpace(raw)
 		if t == "" || strings.HasPrefix(t, "#") {
+			continue
+		}
+		if strings.HasPrefix(t, "@+") {
+			d, ok := bot.ParseSpan(t[2:])
+			if !ok {
+				return nil, fmt.Errorf("line %d: expected a clock line such as @+9m, @+2h or @+15d", n)
+			}
+			out = append(out, Line{N: n, From: ClockName, Text: t[1:], Advance: d})
 			continue
 		}
 		name, text, ok := strings.Cut(t, ":")

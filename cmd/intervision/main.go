@@ -13,9 +13,11 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/intervision-bot/intervision/adapters/terminal"
 	"github.com/intervision-bot/intervision/bot"
+	"github.com/intervision-bot/intervision/state/memstore"
 )
 
 func main() {
@@ -63,7 +65,9 @@ func runHelp(_ context.Context, c cli, _ []string) int {
 
 const usage = `usage:
   intervision [--prompts DIR] [--channel NAME] [--user NAME]   run the bot (terminal when no tokens are set)
-  intervision replay [--json] [--channel NAME] FILE|-          play a transcript ("name: message" lines)
+  intervision replay [--json] [--channel NAME] [--start TIME] FILE|-
+                                                                play a transcript ("name: message" lines,
+                                                                "@+9m" moves the clock and fires timers)
   intervision prompts lint [DIR]                                check a method pack
   intervision explain [--lang nl|en] [--json] < text            show themes and the follow-up question
   intervision scan [--lang nl|en] [--json] < text               find personal data in a text
@@ -91,12 +95,12 @@ func runBot(ctx context.Context, c cli, args []string) int {
 		logger = newLogger(stderr, getenv, slog.LevelWarn)
 		adapters = append(adapters, &terminal.Adapter{In: stdin, Out: stdout, Channel: common.channel, User: *user, Lang: common.lang})
 	}
-	eng, closeStore, err := newEngine(ctx, common, getenv, logger)
+	eng, be, err := newEngine(ctx, common, getenv, logger, nil)
 	if err != nil {
 		logger.Error("start", "err", err)
 		return 1
 	}
-	defer closeStore()
+	defer be.close()
 	errc := make(chan error, len(adapters))
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -104,6 +108,11 @@ func runBot(ctx context.Context, c cli, args []string) int {
 		logger.Info("adapter starting", "adapter", a.Name())
 		go func(a bot.Adapter) { errc <- runAdapter(ctx, a, eng) }(a)
 	}
+	go func() {
+		if err := eng.RunTimers(ctx, deliverByPlatform(adapters, eng)); err != nil && ctx.Err() == nil {
+			logger.Error("timers stopped", "err", err)
+		}
+	}()
 	// The first adapter to stop ends the process: the terminal at end of input, a
 	// platform adapter when its connection fails for good.
 	err = <-errc
@@ -129,11 +138,12 @@ func runReplay(ctx context.Context, c cli, args []string) int {
 	fs.SetOutput(stderr)
 	common := addCommonFlags(fs, getenv)
 	asJSON := fs.Bool("json", false, "print one JSON object per message")
+	start := fs.String("start", "", "the replay clock's start, RFC 3339 (default: now)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	if fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "usage: intervision replay [--json] [--channel NAME] FILE|-")
+		fmt.Fprintln(stderr, "usage: intervision replay [--json] [--channel NAME] [--start TIME] FILE|-")
 		return 2
 	}
 	in := stdin
@@ -152,13 +162,25 @@ func runReplay(ctx context.Context, c cli, args []string) int {
 		return 1
 	}
 	logger := newLogger(stderr, getenv, slog.LevelWarn)
-	eng, closeStore, err := newEngine(ctx, common, getenv, logger)
+	clock := &replayClock{now: time.Now().UTC()}
+	if *start != "" {
+		t, err := time.Parse(time.RFC3339, *start)
+		if err != nil {
+			fmt.Fprintf(stderr, "replay: --start %q: want a time such as 2026-11-24T10:00:00Z\n", *start)
+			return 2
+		}
+		clock.now = t.UTC()
+	}
+	eng, be, err := newEngine(ctx, common, getenv, logger, clock.Now)
 	if err != nil {
 		fmt.Fprintf(stderr, "replay: %v\n", err)
 		return 1
 	}
-	defer closeStore()
-	if err := terminal.Replay(ctx, eng, common.channel, common.lang, lines, stdout, *asJSON); err != nil {
+	defer be.close()
+	clock.eng = eng
+	clock.sched = be.sched.(*memstore.Scheduler) // replay's timers run in process
+	opts := terminal.ReplayOptions{Channel: common.channel, Lang: common.lang, JSON: *asJSON, Clock: clock}
+	if err := terminal.Replay(ctx, eng, lines, stdout, opts); err != nil {
 		fmt.Fprintf(stderr, "replay: %v\n", err)
 		return 1
 	}

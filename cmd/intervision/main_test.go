@@ -101,7 +101,7 @@ func TestTerminalBadInput(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 	s := out.String()
-	for _, want := range []string{"Only the case bringer", "empty", "longer than I can take", "broken", "Phase 1/", "now in: The incident"} {
+	for _, want := range []string{"is up to you (who started)", "empty", "longer than I can take", "broken", "Phase 1/", "now in: The incident"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("output lacks %q", want)
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/intervision-bot/intervision/bot"
 	"github.com/intervision-bot/intervision/bot/followup"
@@ -43,32 +44,55 @@ func platformAdapters(getenv func(string) string, log *slog.Logger) ([]bot.Adapt
 	return adapters, nil
 }
 
-// newEngine builds the engine: library, store, interpreter, pseudonymiser. The returned
-// func closes the store.
-func newEngine(ctx context.Context, c *commonFlags, getenv func(string) string, log *slog.Logger) (*bot.Engine, func(), error) {
+// newEngine builds the engine: library, interpreter, store and scheduler,
+// pseudonymiser. now, when set (replay), is the clock of the engine, the embedded store
+// and the timers. The backend's close closes the store.
+func newEngine(ctx context.Context, c *commonFlags, getenv func(string) string, log *slog.Logger, now func() time.Time) (*bot.Engine, backend, error) {
 	lang, err := c.language()
 	if err != nil {
-		return nil, nil, err
+		return nil, backend{}, err
+	}
+	checkIn, err := checkInFromEnv(getenv)
+	if err != nil {
+		return nil, backend{}, err
 	}
 	lib, err := loadLibrary(c.prompts)
 	if err != nil {
-		return nil, nil, err
+		return nil, backend{}, err
 	}
 	interp, err := followup.New(lib)
 	if err != nil {
-		return nil, nil, fmt.Errorf("follow-up interpreter: %w", err)
+		return nil, backend{}, fmt.Errorf("follow-up interpreter: %w", err)
 	}
-	st, err := storeFromEnv(ctx, getenv, log)
+	be, err := backendFromEnv(ctx, getenv, log, now)
 	if err != nil {
-		return nil, nil, err
+		return nil, backend{}, err
 	}
 	logText := getenv("INTERVISION_LOG_TEXT") == "1"
 	if logText {
 		log.Warn("INTERVISION_LOG_TEXT=1: message text is logged at debug level; it may hold personal data about families. Turn it off outside debugging.")
 	}
-	eng := bot.New(bot.Config{Store: st, Library: lib, Lang: lang, Logger: log, LogText: logText,
+	eng := bot.New(bot.Config{Store: be.store, Scheduler: be.sched, Library: lib, Lang: lang, Logger: log,
+		LogText: logText, Now: now, CheckIn: checkIn,
 		Interpreter: interp, Pseudonymiser: privacy.NewPseudonymiser()})
-	return eng, func() { st.Close() }, nil
+	return eng, be, nil
+}
+
+// checkInFromEnv reads INTERVISION_CHECKIN: when the bot checks back with a case
+// bringer who chose nothing ("2w" by default, "1w", any span such as "10d", or "off").
+func checkInFromEnv(getenv func(string) string) (time.Duration, error) {
+	v := strings.TrimSpace(strings.ToLower(getenv("INTERVISION_CHECKIN")))
+	switch v {
+	case "":
+		return 0, nil // the engine's default
+	case "off", "no", "none":
+		return -1, nil
+	}
+	d, ok := bot.ParseSpan(v)
+	if !ok || d < 24*time.Hour {
+		return 0, fmt.Errorf("INTERVISION_CHECKIN=%q: use 1w, 2w, a number of days such as 10d, or off", v)
+	}
+	return d, nil
 }
 
 // loadLibrary is the built-in method packs plus, with dir, the packs in dir, which
