@@ -102,6 +102,9 @@ func TestGoldenGroup(t *testing.T) {
 							}
 						}
 					}
+					if h.Phase != before && ph.Done != prompts.DoneLine {
+						t.Errorf("phase %q (%d speakers) closed on content alone", before, len(ph.Speakers))
+					}
 					if h.Phase == before {
 						h.say("ann", "/next")
 					}
