@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"slices"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -42,8 +43,7 @@ type Scheduler struct {
 	client  *asynq.Client
 	insp    *asynq.Inspector
 	queues  []string
-	closed  atomic.Bool
-	running atomic.Int32
+	closed atomic.Bool
 }
 
 // SchedulerOptions configures a Scheduler. The zero value uses the defaults.
@@ -54,8 +54,14 @@ type SchedulerOptions struct {
 	// Queues is how many asynq queues the timers are spread over (DefaultTimerQueues
 	// when 0). Every replica must use the same number: it decides where an id lives.
 	Queues int
-	// Concurrency bounds the timers one Run fires at once, including timers waiting
-	// for the last fraction of their due second (DefaultTimerConcurrency when 0).
+	// Servers is how many asynq servers one Run starts, each consuming its share of
+	// the queues (DefaultTimerServers when 0, at most Queues). An asynq server takes
+	// one task off Redis per round trip, so this bounds a replica's firing rate when
+	// Redis is far away.
+	Servers int
+	// Concurrency bounds the timers one asynq server fires at once, including timers
+	// waiting for the last fraction of their due second (DefaultTimerConcurrency
+	// when 0).
 	Concurrency int
 	// DelayedTaskCheckInterval is how often Run moves due timers to pending
 	// (DefaultDelayedTaskCheckInterval when 0). A timer fires at most about this much
@@ -84,7 +90,8 @@ type SchedulerOptions struct {
 // Defaults of SchedulerOptions.
 const (
 	DefaultTimerQueues              = 8
-	DefaultTimerConcurrency         = 200
+	DefaultTimerServers             = 1
+	DefaultTimerConcurrency         = 500
 	DefaultDelayedTaskCheckInterval = time.Second
 	DefaultTaskCheckInterval        = 100 * time.Millisecond
 	DefaultRetryDelay               = time.Second
@@ -100,6 +107,9 @@ func (o SchedulerOptions) withDefaults() SchedulerOptions {
 	o.Prefix = prefixEscaper.Replace(o.Prefix)
 	if o.Queues <= 0 {
 		o.Queues = DefaultTimerQueues
+	}
+	if o.Servers <= 0 {
+		o.Servers = DefaultTimerServers
 	}
 	if o.Concurrency <= 0 {
 		o.Concurrency = DefaultTimerConcurrency
@@ -211,27 +221,6 @@ func (s *Scheduler) Run(ctx context.Context, fire state.FireFunc) error {
 		return ErrSchedulerClosed
 	}
 	stop := make(chan struct{})
-	retry := s.opts.RetryDelay
-	srv := asynq.NewServerFromRedisClient(s.rdb, asynq.Config{
-		Concurrency:              s.opts.Concurrency,
-		Queues:                   s.queueWeights(),
-		DelayedTaskCheckInterval: s.opts.DelayedTaskCheckInterval,
-		TaskCheckInterval:        s.opts.TaskCheckInterval,
-		ShutdownTimeout:          s.opts.ShutdownTimeout,
-		RetryDelayFunc: func(n int, err error, _ *asynq.Task) time.Duration {
-			switch {
-			case errors.Is(err, errStopping):
-				return 0
-			case n < 10:
-				return retry
-			default:
-				return max(retry, 30*time.Second)
-			}
-		},
-		IsFailure: func(err error) bool { return !errors.Is(err, errStopping) },
-		Logger:    slogAdapter{s.opts.Logger},
-		LogLevel:  asynq.WarnLevel,
-	})
 	handler := asynq.HandlerFunc(func(hctx context.Context, task *asynq.Task) error {
 		id, _ := asynq.GetTaskID(hctx)
 		t, err := decodeTimer(id, task.Payload())
@@ -253,24 +242,61 @@ func (s *Scheduler) Run(ctx context.Context, fire state.FireFunc) error {
 		}
 		return fire(hctx, t)
 	})
-	if err := srv.Start(handler); err != nil {
-		return fmt.Errorf("redisstore: start timer server: %w", err)
+	// One asynq server takes one task off Redis per round trip: several servers, each
+	// on its share of the queues, take several at once.
+	n := min(s.opts.Servers, len(s.queues))
+	servers := make([]*asynq.Server, 0, n)
+	for i := range n {
+		var qs []string
+		for k := i; k < len(s.queues); k += n {
+			qs = append(qs, s.queues[k])
+		}
+		srv := s.newServer(qs)
+		if err := srv.Start(handler); err != nil {
+			for _, started := range servers {
+				started.Shutdown()
+			}
+			return fmt.Errorf("redisstore: start timer server: %w", err)
+		}
+		servers = append(servers, srv)
 	}
-	s.running.Add(1)
-	defer s.running.Add(-1)
 	<-ctx.Done()
 	close(stop)
-	srv.Shutdown()
+	var wg sync.WaitGroup
+	for _, srv := range servers {
+		wg.Go(srv.Shutdown)
+	}
+	wg.Wait()
 	return ctx.Err()
 }
 
-// queueWeights gives every timer queue the same weight.
-func (s *Scheduler) queueWeights() map[string]int {
-	m := make(map[string]int, len(s.queues))
-	for _, q := range s.queues {
-		m[q] = 1
+// newServer returns an asynq server on queues.
+func (s *Scheduler) newServer(queues []string) *asynq.Server {
+	weights := make(map[string]int, len(queues))
+	for _, q := range queues {
+		weights[q] = 1
 	}
-	return m
+	retry := s.opts.RetryDelay
+	return asynq.NewServerFromRedisClient(s.rdb, asynq.Config{
+		Concurrency:              s.opts.Concurrency,
+		Queues:                   weights,
+		DelayedTaskCheckInterval: s.opts.DelayedTaskCheckInterval,
+		TaskCheckInterval:        s.opts.TaskCheckInterval,
+		ShutdownTimeout:          s.opts.ShutdownTimeout,
+		RetryDelayFunc: func(n int, err error, _ *asynq.Task) time.Duration {
+			switch {
+			case errors.Is(err, errStopping):
+				return 0
+			case n < 10:
+				return retry
+			default:
+				return max(retry, 30*time.Second)
+			}
+		},
+		IsFailure: func(err error) bool { return !errors.Is(err, errStopping) },
+		Logger:    slogAdapter{s.opts.Logger},
+		LogLevel:  asynq.WarnLevel,
+	})
 }
 
 // Close stops Schedule and Run from starting anew. It does not close the shared
