@@ -27,7 +27,7 @@ import (
 // and Redis load per timer.
 type timerBench struct {
 	n, replicas, enqueuers, servers, concurrency, queues int
-	window, delay, check                        time.Duration
+	window, delay, check                                 time.Duration
 }
 
 func (b timerBench) run(url string) error {

@@ -38,11 +38,11 @@ import (
 // second has begun, so a task can come up to a second early: the handler waits for
 // the exact due time before it fires.
 type Scheduler struct {
-	rdb     redis.UniversalClient
-	opts    SchedulerOptions
-	client  *asynq.Client
-	insp    *asynq.Inspector
-	queues  []string
+	rdb    redis.UniversalClient
+	opts   SchedulerOptions
+	client *asynq.Client
+	insp   *asynq.Inspector
+	queues []string
 	closed atomic.Bool
 }
 
