@@ -20,6 +20,13 @@
 // per finished session (record, event ids and user index). It resets no statistics:
 // it works on differences, so it can run against a shared server, which it only adds
 // keys to under a fresh prefix.
+//
+// With --timers N it measures the Redis scheduler instead (timers.go):
+//
+//	go run ./bench --timers 100000
+//
+// prints timers=N fire_lag_p50_ms=.. fire_lag_p99_ms=.. cmds_per_timer=..
+// bytes_per_timer=.. lost=.. doubled=..
 package main
 
 import (
@@ -59,6 +66,16 @@ func main() {
 	batch := flag.Bool("batch", true, "let concurrent steps share pipelines (false: redisstore.Options.NoBatch)")
 	batchConns := flag.Int("batch-conns", 0, "pipelines in flight at most (0: redisstore.DefaultBatchConns)")
 	batchSize := flag.Int("batch-size", 0, "step commands per pipeline at most (0: redisstore.DefaultBatchSize)")
+	var tb timerBench
+	flag.IntVar(&tb.n, "timers", 0, "instead of sessions: schedule this many timers on 3 schedulers and measure fire lag")
+	flag.DurationVar(&tb.window, "timers-window", 5*time.Second, "timers are due spread over this window")
+	flag.DurationVar(&tb.delay, "timers-delay", time.Second, "the window starts this long after scheduling begins")
+	flag.IntVar(&tb.replicas, "timers-replicas", 3, "scheduler instances (replicas), each with its own client")
+	flag.IntVar(&tb.enqueuers, "timers-enqueuers", 64, "goroutines scheduling timers")
+	flag.IntVar(&tb.servers, "timers-servers", 0, "SchedulerOptions.Servers per replica (0: default)")
+	flag.IntVar(&tb.concurrency, "timers-concurrency", 0, "SchedulerOptions.Concurrency per asynq server (0: default)")
+	flag.IntVar(&tb.queues, "timers-queues", 0, "SchedulerOptions.Queues (0: default)")
+	flag.DurationVar(&tb.check, "timers-check", 0, "SchedulerOptions.DelayedTaskCheckInterval (0: default)")
 	flag.Parse()
 	storeOpts := redisstore.Options{NoBatch: !*batch, BatchConns: *batchConns, BatchSize: *batchSize}
 	if *cpuprofile != "" {
@@ -72,6 +89,14 @@ func main() {
 			os.Exit(1)
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if tb.n > 0 {
+		if err := tb.run(*url); err != nil {
+			pprof.StopCPUProfile()
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
 	}
 	if err := run(*url, *sessions, *duration, *steps, *compare, storeOpts); err != nil {
 		pprof.StopCPUProfile()

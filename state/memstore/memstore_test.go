@@ -11,3 +11,7 @@ import (
 func TestConformance(t *testing.T) {
 	statetest.Run(t, func(*testing.T) state.Store { return memstore.New() })
 }
+
+func TestSchedulerConformance(t *testing.T) {
+	statetest.RunScheduler(t, func(*testing.T) state.Scheduler { return memstore.NewScheduler() })
+}
