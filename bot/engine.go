@@ -211,7 +211,10 @@ func (e *Engine) apply(ctx context.Context, ev Event, cmd *command) (Outcome, er
 			tr.lang = sess.Lang
 		}
 		tr.run(cmd)
-		if tr.void {
+		switch {
+		case tr.early:
+			return state.Change{}, errEarly
+		case tr.void:
 			return state.Change{}, errIgnore
 		}
 		tr.touch()
@@ -369,6 +372,10 @@ func (e *Engine) msg(key, lang string, pairs ...string) string {
 
 // errIgnore aborts an update that should leave no trace.
 var errIgnore = errors.New("ignored")
+
+// errEarly aborts a timer that fired before the turn that planned it committed; the
+// scheduler fires it again.
+var errEarly = errors.New("timer fired before its turn committed")
 
 // open answers `start` at a channel's top level: the adapter opens a thread for the
 // session and replays the start command there. The event id is recorded on the

@@ -140,6 +140,12 @@ func (tr *turn) onTimer(w wake) {
 		return
 	}
 	s := tr.sess
+	if tr.running() && (w.Phase > s.PhaseSeq || w.Phase == s.PhaseSeq && w.Plan > s.TimerSeq) {
+		// Planned by a turn whose commit has not landed yet (a timer due at once can
+		// fire first): not stale, only early.
+		tr.early = true
+		return
+	}
 	if !tr.running() || tr.phase() == nil || s.Paused != 0 || w.Phase != s.PhaseSeq || w.Plan != s.TimerSeq {
 		tr.void = true
 		return
@@ -427,6 +433,10 @@ func (tr *turn) planIdle(at time.Time) {
 // privately; after a second one the session closes with its summary.
 func (tr *turn) onIdle(w wake) {
 	s := tr.sess
+	if tr.active() && int64(s.IdleDue) < int64(w.Plan) {
+		tr.early = true // its turn has not committed yet
+		return
+	}
 	if !tr.active() || int64(s.IdleDue) != int64(w.Plan) {
 		tr.void = true
 		return

@@ -27,6 +27,7 @@ type turn struct {
 	joined   bool   // the user became a member: index them for forget and export
 	timers   []state.Timer
 	void     bool // a timer found nothing to do: commit nothing
+	early    bool // a timer came before the turn that planned it committed: fire it again
 }
 
 func (tr *turn) msg(key string, pairs ...string) string { return tr.e.msg(key, tr.lang, pairs...) }

@@ -108,11 +108,15 @@ func runBot(ctx context.Context, c cli, args []string) int {
 		logger.Info("adapter starting", "adapter", a.Name())
 		go func(a bot.Adapter) { errc <- runAdapter(ctx, a, eng) }(a)
 	}
+	timersDone := make(chan struct{})
 	go func() {
+		defer close(timersDone)
 		if err := eng.RunTimers(ctx, deliverByPlatform(adapters, eng)); err != nil && ctx.Err() == nil {
 			logger.Error("timers stopped", "err", err)
 		}
 	}()
+	// The timers stop before the store's connection closes.
+	defer func() { <-timersDone }()
 	// The first adapter to stop ends the process: the terminal at end of input, a
 	// platform adapter when its connection fails for good.
 	err = <-errc

@@ -57,11 +57,11 @@ func backendFromEnv(ctx context.Context, getenv func(string) string, log *slog.L
 		log.Warn("redis does not answer yet; messages will be refused until it does", "err", err)
 	}
 	st := redisstore.New(client, redisstore.Options{Prefix: getenv("REDIS_PREFIX"), Retention: retention})
-	b := backend{store: st, close: func() { st.Close() }}
-	if sched != nil {
-		b.sched = sched
+	if sched != nil { // replay: its own clock, in process
+		return backend{store: st, sched: sched, close: func() { st.Close() }}, nil
 	}
-	return b, nil
+	rs := redisstore.NewScheduler(client, redisstore.SchedulerOptions{Prefix: getenv("REDIS_PREFIX"), Logger: log})
+	return backend{store: st, sched: rs, close: func() { rs.Close(); st.Close() }}, nil
 }
 
 // durationEnv reads a Go duration ("720h") from the environment.
