@@ -63,11 +63,25 @@ type Reply struct {
 	Direct  bool
 	Text    string // light Markdown: **bold**, _italic_, "- " lists, "> " quotes
 	Actions []Action
+	// File, when set, is a document to post with the reply (the session summary as
+	// Markdown, a report chart as PNG): an uploaded file on Slack, an attachment on
+	// Discord, a file written to disk in the terminal. Text is always sent as well, so
+	// nothing is lost where files cannot be posted.
+	File *File
 	// Opens, when set, asks the adapter to post Text as the first message of a new
 	// thread and then hand Opens back to the engine as a command event from the same
 	// user in that thread. It is how a session gets a thread of its own. With Direct,
 	// the adapter hands Opens back, from To, in the direct conversation it posted in.
 	Opens *Opening
+}
+
+// File is a document attached to a reply.
+type File struct {
+	Name string // file name, e.g. "summary-2026-11-24.md"
+	Type string // MIME type: "text/markdown", "image/png"
+	Data []byte
+	// Alt describes an image for people who cannot see it (alt text).
+	Alt string
 }
 
 // Opening is the command an adapter replays in a thread it has just opened.
