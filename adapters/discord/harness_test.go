@@ -45,6 +45,7 @@ type harness struct {
 	mu       sync.Mutex
 	observed map[string]int
 	runErr   []chan error
+	adapters []*Adapter // the replicas, in start order
 }
 
 func start(t *testing.T, replicas int) *harness {
@@ -77,6 +78,7 @@ func startWith(t *testing.T, replicas int, handler bot.Handler, ackWait time.Dur
 		}
 		done := make(chan error, 1)
 		h.runErr = append(h.runErr, done)
+		h.adapters = append(h.adapters, a)
 		go func() { done <- a.Run(ctx, handler) }()
 	}
 	t.Cleanup(func() {

@@ -44,6 +44,12 @@ func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard
 // start runs the adapter in Socket Mode (secret == "") or HTTP mode.
 func start(t *testing.T, h bot.Handler, secret string) *harness {
 	t.Helper()
+	return startWith(t, h, secret, nil)
+}
+
+// startWith is start with tune (when not nil) applied to the adapter's Config.
+func startWith(t *testing.T, h bot.Handler, secret string, tune func(*Config)) *harness {
+	t.Helper()
 	f := newFakeSlack(t)
 	for _, u := range []struct{ id, name string }{{"UALICE", "Alice"}, {"UBOB", "Bob"}, {"UCAROL", "Carol"}, {"UDAN", "Dan"}} {
 		f.addUser(u.id, u.name, "en-US")
@@ -53,6 +59,9 @@ func start(t *testing.T, h bot.Handler, secret string) *harness {
 		cfg.AppToken = "xapp-test"
 	} else {
 		cfg.SigningSecret, cfg.ListenAddr = secret, "127.0.0.1:0"
+	}
+	if tune != nil {
+		tune(&cfg)
 	}
 	a, err := New(cfg)
 	if err != nil {
