@@ -394,6 +394,12 @@ func (e *Engine) open(ctx context.Context, ev Event, c command, lang string) (Ou
 			return e.storeFailure(ctx, ev, lang, err)
 		}
 	}
+	return Outcome{Replies: []Reply{e.opening(o, ev.User.Name)}}, nil
+}
+
+// opening is the reply that gives a new session a conversation of its own: the
+// adapter posts it as a new message and replays the start in its thread.
+func (e *Engine) opening(o startOptions, starter string) Reply {
 	m, _ := e.lib.Method(o.method)
 	args := []string{"start", o.method, o.lang}
 	if o.mode == prompts.ModeSolo {
@@ -402,8 +408,8 @@ func (e *Engine) open(ctx context.Context, ev Event, c command, lang string) (Ou
 	if o.span != "" {
 		args = append(args, o.span)
 	}
-	text := e.msg("start.opening", o.lang, "method", m.Title.In(o.lang), "name", Quote(ev.User.Name))
-	return Outcome{Replies: []Reply{{Text: text, Opens: &Opening{Command: strings.Join(args, " "), Lang: o.lang}}}}, nil
+	text := e.msg("start.opening", o.lang, "method", m.Title.In(o.lang), "name", Quote(starter))
+	return Reply{Text: text, Opens: &Opening{Command: strings.Join(args, " "), Lang: o.lang}}
 }
 
 // startOptions are the parsed arguments of `start`.

@@ -113,7 +113,7 @@ func TestGoldenGroup(t *testing.T) {
 				if strings.Join(h.Phases, " ") != strings.Join(want, " ") {
 					t.Fatalf("phases\n got %v\nwant %v", h.Phases, want)
 				}
-				summary := h.Last.Replies[0].Text
+				summary := bottest.Document(h.Last)
 				for _, s := range []string{takeaway[lang], nextStep[lang], "ann"} {
 					if !strings.Contains(summary, s) {
 						t.Errorf("summary lacks %q:\n%s", s, summary)
@@ -148,8 +148,8 @@ func TestGoldenSolo(t *testing.T) {
 				if strings.Join(h.Phases, " ") != strings.Join(want, " ") {
 					t.Fatalf("phases\n got %v\nwant %v", h.Phases, want)
 				}
-				if !strings.Contains(h.Last.Replies[0].Text, nextStep[lang]) {
-					t.Errorf("summary lacks the next step:\n%s", h.Last.Replies[0].Text)
+				if !strings.Contains(bottest.Document(h.Last), nextStep[lang]) {
+					t.Errorf("summary lacks the next step:\n%s", bottest.Document(h.Last))
 				}
 				h.golden("solo-" + m.ID + "-" + lang)
 			})

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/intervision-bot/intervision/prompts"
 )
@@ -415,6 +414,10 @@ func (tr *turn) followUp(text string, role prompts.Role, ph *prompts.Phase, coun
 
 func (tr *turn) markAsked(f FollowUp) {
 	tr.sess.Asked = append(tr.sess.Asked, f.Question.ID)
+	if ph := tr.phase(); ph != nil {
+		tr.sess.Questions = append(tr.sess.Questions, askedQuestion{Phase: ph.ID,
+			Text: f.Question.Text.In(tr.lang), After: len(tr.sess.Contributions)})
+	}
 	tr.sess.LastConcrete = f.Concrete
 	tr.dirty = true
 }
@@ -472,19 +475,11 @@ func (tr *turn) finish() {
 		tr.say(tr.msg("finish.empty"))
 		return
 	}
-	tr.sess.Summary = tr.summary()
+	d := tr.buildDoc()
+	tr.sess.Doc, tr.sess.SummaryUsers = d, d.users()
 	tr.planCheckIn()
 	days := fmt.Sprint(int(tr.e.cfg.FinishedRetention.Hours() / 24))
-	tr.say(tr.sess.Summary)
+	tr.replies = append(tr.replies, tr.e.summaryReply(d, ""))
 	tr.say(tr.msg("finish.thanks."+tr.sess.Mode, "days", days),
 		Action{Label: tr.msg("button.keep"), Command: "keep"})
-}
-
-// clip shortens text for summaries.
-func clip(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n]) + "…"
 }

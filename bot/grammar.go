@@ -28,6 +28,7 @@ var commandWords = map[string]string{
 	"pause": "pause", "pauze": "pause",
 	"resume": "resume", "hervat": "resume",
 	"checkin": "checkin", "check-in": "checkin", "terugblik": "checkin",
+	"summary": "summary", "samenvatting": "summary",
 }
 
 // dutchWords is the word a Dutch text shows for a canonical command.
@@ -35,7 +36,7 @@ var dutchWords = map[string]string{
 	"join": "meedoen", "leave": "verlaten", "bring": "inbrengen", "next": "volgende",
 	"methods": "methodes", "help": "hulp", "end": "einde", "forget": "vergeet",
 	"keep": "bewaren", "rewrite": "herschrijf", "back": "terug", "more": "langer",
-	"pause": "pauze", "resume": "hervat", "checkin": "terugblik",
+	"pause": "pauze", "resume": "hervat", "checkin": "terugblik", "summary": "samenvatting",
 }
 
 // Commands are the canonical command words, sorted.

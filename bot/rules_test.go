@@ -110,7 +110,7 @@ func TestMentionsAreNeutralised(t *testing.T) {
 	h := running(t, "incident")
 	h.say("ann", "<!channel> @everyone @here <@U123> look: *bold* _it_ `code`\n> quote")
 	h.say("ann", "/end")
-	summary := h.Last.Replies[len(h.Last.Replies)-2].Text
+	summary := bottest.Document(h.Last)
 	for _, bad := range []string{"<!channel>", "@everyone", "@here", "<@U123>", " *bold*", "\n> quote"} {
 		if strings.Contains(summary, bad) {
 			t.Errorf("summary contains %q:\n%s", bad, summary)
@@ -472,11 +472,19 @@ func TestStartDoesNotReplaceKeptSummary(t *testing.T) {
 	h.say("ann", "Mother did not come.")
 	h.say("ann", "/end")
 	h.say("ann", "/keep")
-	if out := h.say("cas", "/start gossip"); !strings.Contains(out.Replies[0].Text, "keeps the summary") {
+	// A new start in a thread that keeps a summary opens a conversation of its own.
+	out := h.say("cas", "/start gossip")
+	if len(out.Replies) != 1 || out.Replies[0].Opens == nil || !strings.HasPrefix(out.Replies[0].Opens.Command, "start gossip") {
 		t.Fatalf("got %+v", out.Replies)
 	}
 	if !strings.Contains(string(h.record()), "Mother did not come.") {
 		t.Fatal("kept summary lost")
+	}
+	if out := h.say("bob", "/summary"); out.Replies[0].To != "bob" || !strings.Contains(bottest.Document(out), "Mother did not come.") {
+		t.Fatalf("summary after keep: %+v", out.Replies)
+	}
+	if out := h.say("dan", "/summary"); bottest.Document(out) != "" {
+		t.Fatalf("a stranger saw the summary: %+v", out.Replies)
 	}
 }
 

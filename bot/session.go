@@ -79,7 +79,11 @@ type session struct {
 	NudgedNextStep bool `json:"nudged_step,omitempty"`
 	// Pseudonyms is the Pseudonymiser's table: opaque keys, never original values.
 	Pseudonyms map[string]string `json:"pseudonyms,omitempty"`
-	// Summary is the closing summary, kept after the case text is dropped.
+	// Questions are the reflective questions the bot asked, where, for the summary.
+	Questions []askedQuestion `json:"questions,omitempty"`
+	// Doc is the closing summary, kept after the case text is dropped.
+	Doc *doc `json:"doc,omitempty"`
+	// Summary is the closing summary as text, as versions before Doc kept it.
 	Summary string `json:"summary,omitempty"`
 	Kept    bool   `json:"kept,omitempty"`
 	// SummaryUsers are the ids whose words the summary quotes, for forget.

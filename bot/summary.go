@@ -1,62 +1,273 @@
 package bot
 
 import (
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/intervision-bot/intervision/prompts"
 )
 
-// summary renders the session's phases as Markdown: what was asked and said, the
-// takeaway and the next step.
-func (tr *turn) summary() string {
+// This file is the session summary: a document worth keeping. It opens with what the
+// case bringer takes away and their next step, then gives per phase the bot's questions
+// with the answers that followed, and ends with a mirror of the themes the session
+// looked at and left alone. It is kept as a structured document (doc), so that forget
+// can take one person's lines out of a kept summary, and rendered as Markdown.
+
+// doc is a session summary.
+type doc struct {
+	Method   string     `json:"method"` // title in the session's language
+	Date     string     `json:"date"`
+	Lang     string     `json:"lang"`
+	People   []docName  `json:"people,omitempty"`
+	Takeaway []docLine  `json:"takeaway,omitempty"`
+	NextStep []docLine  `json:"next_step,omitempty"`
+	CheckIn  string     `json:"check_in,omitempty"` // the check-in date, when one is planned
+	Phases   []docPhase `json:"phases,omitempty"`
+	Looked   []string   `json:"looked,omitempty"` // theme ids the session looked at
+	Solo     bool       `json:"solo,omitempty"`
+}
+
+// docName is a member named in the summary, with their role.
+type docName struct {
+	User    string `json:"u"`
+	Name    string `json:"n"`
+	Bringer bool   `json:"b,omitempty"`
+}
+
+// docPhase is one phase of the summary.
+type docPhase struct {
+	Title string    `json:"title"`
+	Lines []docLine `json:"lines"`
+}
+
+// docLine is a bot question (no User) or a member's contribution.
+type docLine struct {
+	User string `json:"u,omitempty"`
+	Name string `json:"n,omitempty"`
+	Text string `json:"t"`
+}
+
+// askedQuestion is a reflective question the bot asked, where in the conversation.
+type askedQuestion struct {
+	Phase string `json:"phase"`
+	Text  string `json:"text"`
+	// After is how many contributions there were when it was asked: it belongs before
+	// the contribution at that index.
+	After int `json:"after"`
+}
+
+// buildDoc makes the summary document of the session as it closes.
+func (tr *turn) buildDoc() *doc {
 	s := tr.sess
-	var b strings.Builder
-	b.WriteString(tr.msg("summary.head", "method", tr.methodTitle(), "date", s.Started.Time().Format("2006-01-02")))
-	b.WriteString("\n")
-	if s.Mode == prompts.ModeGroup {
-		var peers []string
-		for _, m := range s.peers() {
-			peers = append(peers, Quote(m.Name))
-		}
-		b.WriteString(tr.msg("summary.people", "bringer", tr.bringerName(), "peers", strings.Join(peers, ", ")))
-		b.WriteString("\n")
-	}
-	// Everyone the summary names or quotes, so that forget can drop it.
-	users := map[string]bool{}
-	s.SummaryUsers = nil
+	d := &doc{Method: tr.methodTitle(), Date: s.Started.Time().Format("2006-01-02"), Lang: tr.lang, Solo: tr.solo()}
 	for _, m := range s.Members {
-		users[m.ID] = true
-		s.SummaryUsers = append(s.SummaryUsers, m.ID)
+		d.People = append(d.People, docName{User: m.ID, Name: m.Name, Bringer: m.ID == s.Bringer})
 	}
 	for _, ph := range tr.phases() {
-		var lines []string
-		for _, t := range s.Contributions {
-			if t.Phase != ph.ID {
-				continue
-			}
-			text := clip(strings.Join(strings.Fields(t.Text), " "), 600)
-			if s.Mode == prompts.ModeSolo {
-				if t.Question != "" {
-					lines = append(lines, "- _"+t.Question+"_")
-				}
-				lines = append(lines, "- "+Quote(text))
+		lines := tr.phaseLines(ph.ID)
+		switch {
+		case len(lines) == 0:
+		case ph.Stage == prompts.StageTakeaway:
+			d.Takeaway = contributionsOnly(lines)
+		case ph.Stage == prompts.StageNextStep:
+			d.NextStep = contributionsOnly(lines)
+		default:
+			d.Phases = append(d.Phases, docPhase{Title: ph.Title.In(tr.lang), Lines: lines})
+		}
+	}
+	if at, ok := tr.checkInAt(); ok && len(d.NextStep) > 0 {
+		d.CheckIn = at.Format("2006-01-02")
+	}
+	for _, t := range prompts.Themes {
+		if s.Themes[string(t)] > 0 {
+			d.Looked = append(d.Looked, string(t))
+		}
+	}
+	return d
+}
+
+// phaseLines are a phase's bot questions, each followed by the contributions that came
+// after it.
+func (tr *turn) phaseLines(phase string) []docLine {
+	s := tr.sess
+	var out []docLine
+	qs := slices.DeleteFunc(slices.Clone(s.Questions), func(q askedQuestion) bool { return q.Phase != phase })
+	for i, c := range s.Contributions {
+		for len(qs) > 0 && qs[0].After <= i {
+			out = append(out, docLine{Text: qs[0].Text})
+			qs = qs[1:]
+		}
+		if c.Phase == phase {
+			out = append(out, docLine{User: c.User, Name: c.Name, Text: c.Text})
+		}
+	}
+	// A question nobody answered yet is not worth keeping.
+	return out
+}
+
+// contributionsOnly drops the bot's questions.
+func contributionsOnly(lines []docLine) []docLine {
+	return slices.DeleteFunc(lines, func(l docLine) bool { return l.User == "" })
+}
+
+// checkInAt is when the check-in will come, if one will.
+func (tr *turn) checkInAt() (time.Time, bool) {
+	d, ok := checkInSpan(tr.sess.CheckIn, tr.e.cfg.CheckIn)
+	if !ok || tr.e.cfg.Scheduler == nil {
+		return time.Time{}, false
+	}
+	return tr.ev.Time.Add(d), true
+}
+
+// users are the ids the summary quotes or names, for forget and export.
+func (d *doc) users() []string {
+	var out []string
+	for _, p := range d.People {
+		out = append(out, p.User)
+	}
+	return out
+}
+
+// forget takes a person out of the summary: their lines and their name. It reports
+// whether anything changed.
+func (d *doc) forget(user string) bool {
+	before := d.size()
+	d.People = slices.DeleteFunc(d.People, func(p docName) bool { return p.User == user })
+	drop := func(ls []docLine) []docLine {
+		return slices.DeleteFunc(ls, func(l docLine) bool { return l.User == user })
+	}
+	d.Takeaway, d.NextStep = drop(d.Takeaway), drop(d.NextStep)
+	for i := range d.Phases {
+		d.Phases[i].Lines = drop(d.Phases[i].Lines)
+	}
+	return d.size() != before
+}
+
+// size counts the people and lines in the summary.
+func (d *doc) size() int {
+	n := len(d.People) + len(d.Takeaway) + len(d.NextStep)
+	for _, p := range d.Phases {
+		n += len(p.Lines)
+	}
+	return n
+}
+
+// markdown renders the summary as a Markdown document.
+func (e *Engine) markdown(d *doc) string {
+	msg := func(key string, pairs ...string) string { return e.msg(key, d.Lang, pairs...) }
+	var b strings.Builder
+	b.WriteString(msg("summary.head", "method", d.Method, "date", d.Date) + "\n")
+	if !d.Solo {
+		var bringer, peers []string
+		for _, p := range d.People {
+			if p.Bringer {
+				bringer = append(bringer, Quote(p.Name))
 			} else {
-				lines = append(lines, "- **"+Quote(t.Name)+":** "+Quote(text))
-			}
-			if !users[t.User] {
-				users[t.User] = true
-				s.SummaryUsers = append(s.SummaryUsers, t.User)
+				peers = append(peers, Quote(p.Name))
 			}
 		}
-		if len(lines) == 0 {
+		b.WriteString(msg("summary.people", "bringer", strings.Join(bringer, ", "), "peers", strings.Join(peers, ", ")) + "\n")
+	}
+	if len(d.Takeaway) > 0 {
+		b.WriteString("\n**" + msg("summary.takeaway") + "**\n" + docLines(d.Takeaway, d.Solo))
+	}
+	if len(d.NextStep) > 0 {
+		b.WriteString("\n**" + msg("summary.next_step") + "**\n" + docLines(d.NextStep, d.Solo))
+		if d.CheckIn != "" {
+			b.WriteString("_" + msg("summary.check_in", "date", d.CheckIn) + "_\n")
+		}
+	}
+	for _, p := range d.Phases {
+		if len(contributionsOnly(slices.Clone(p.Lines))) == 0 {
 			continue
 		}
-		b.WriteString("\n**" + ph.Title.In(tr.lang) + "**\n")
-		b.WriteString(strings.Join(lines, "\n"))
-		b.WriteString("\n")
+		b.WriteString("\n**" + p.Title + "**\n" + docLines(p.Lines, d.Solo))
 	}
-	if len(s.Contributions) == 0 {
-		b.WriteString("\n" + tr.msg("summary.empty") + "\n")
+	if d.size() == len(d.People) {
+		b.WriteString("\n" + msg("summary.empty") + "\n")
 	}
+	b.WriteString("\n" + e.mirror(d))
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// docLines renders lines: a question in italics, a contribution with its writer.
+func docLines(ls []docLine, solo bool) string {
+	var b strings.Builder
+	for _, l := range ls {
+		text := Quote(strings.Join(strings.Fields(l.Text), " "))
+		switch {
+		case l.User == "":
+			b.WriteString("- _" + text + "_\n")
+		case solo:
+			b.WriteString("- " + text + "\n")
+		default:
+			b.WriteString("- **" + Quote(l.Name) + ":** " + text + "\n")
+		}
+	}
+	return b.String()
+}
+
+// mirror says which of the nine themes the session looked at and which it left alone,
+// from the themes the interpreter found in what people wrote.
+func (e *Engine) mirror(d *doc) string {
+	var looked, not []string
+	for _, t := range prompts.Themes {
+		name := e.msg("theme."+string(t), d.Lang)
+		if slices.Contains(d.Looked, string(t)) {
+			looked = append(looked, name)
+		} else {
+			not = append(not, name)
+		}
+	}
+	var lines []string
+	if len(looked) > 0 {
+		lines = append(lines, e.msg("summary.looked", d.Lang, "themes", strings.Join(looked, ", ")))
+	}
+	if len(not) > 0 {
+		lines = append(lines, e.msg("summary.not_looked", d.Lang, "themes", strings.Join(not, ", ")))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// brief is the short message that goes with the summary document: the takeaway and
+// the next step, which are what people come back for.
+func (e *Engine) brief(d *doc) string {
+	lines := []string{e.msg("summary.brief", d.Lang, "method", d.Method, "date", d.Date)}
+	for _, l := range d.Takeaway {
+		lines = append(lines, e.msg("summary.brief_takeaway", d.Lang, "text", Quote(strings.Join(strings.Fields(l.Text), " "))))
+	}
+	for _, l := range d.NextStep {
+		lines = append(lines, e.msg("summary.brief_next_step", d.Lang, "text", Quote(strings.Join(strings.Fields(l.Text), " "))))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// summaryReply is the summary as a short message with the Markdown document attached.
+func (e *Engine) summaryReply(d *doc, to string) Reply {
+	name := "summary-" + d.Date + ".md"
+	if d.Lang == string(prompts.Dutch) {
+		name = "samenvatting-" + d.Date + ".md"
+	}
+	return Reply{To: to, Text: e.brief(d), File: &File{Name: name, Type: "text/markdown", Data: []byte(e.markdown(d) + "\n")}}
+}
+
+// showSummary shows a closed session's summary again, privately, to a member, for as
+// long as it is kept.
+func (tr *turn) showSummary() {
+	s := tr.sess
+	switch {
+	case s == nil:
+		tr.tell(tr.msg("session.none"))
+	case !s.isMember(tr.user()) && !slices.Contains(s.SummaryUsers, tr.user()):
+		tr.tell(tr.msg("summary.not_member"))
+	case s.Status != statusDone:
+		tr.tell(tr.msg("summary.not_yet"))
+	case s.Doc != nil:
+		tr.replies = append(tr.replies, tr.e.summaryReply(s.Doc, tr.user()))
+	case s.Summary != "":
+		tr.tell(s.Summary)
+	default:
+		tr.tell(tr.msg("summary.gone"))
+	}
 }

@@ -121,6 +121,8 @@ func (tr *turn) run(cmd *command) {
 		tr.resume()
 	case "checkin":
 		tr.chooseCheckIn(cmd.args)
+	case "summary":
+		tr.showSummary()
 	case "status":
 		tr.tell(tr.status())
 	case "methods":
@@ -188,15 +190,15 @@ func (tr *turn) start(c command) {
 		tr.tell(tr.msg("start.already", "method", tr.methodTitle(), "phase", tr.phaseTitle()))
 		return
 	}
-	if tr.sess != nil && tr.sess.Kept && !tr.ev.Conv.Direct {
-		// A thread keeps its summary; a DM holds one session at a time, and its kept
-		// summary was posted there already.
-		tr.tell(tr.msg("start.kept"))
-		return
-	}
 	o, problem := tr.e.parseStart(c, tr.ev, tr.lang)
 	if problem != "" {
 		tr.tell(problem)
+		return
+	}
+	if tr.sess != nil && tr.sess.Kept && !tr.ev.Conv.Direct {
+		// A thread keeps its summary: the new session gets a conversation of its own.
+		// (A DM holds one session at a time; its kept summary was posted there.)
+		tr.replies = append(tr.replies, tr.e.opening(o, tr.ev.User.Name))
 		return
 	}
 	m, _ := tr.e.lib.Method(o.method)
@@ -411,7 +413,7 @@ func (tr *turn) keep(c command) {
 		return
 	}
 	tr.sess.Kept = true
-	tr.sess.Contributions = nil
+	tr.sess.Contributions, tr.sess.Questions = nil, nil
 	tr.sess.Pseudonyms = nil
 	tr.dirty = true
 	tr.say(tr.msg("keep.done"))

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -18,17 +19,18 @@ func (e *Engine) forget(ctx context.Context, ev Event, lang string) (Outcome, er
 	if err != nil {
 		return e.storeFailure(ctx, ev, lang, err)
 	}
-	turns, sessions := 0, 0
+	turns, sessions, summaries := 0, 0, 0
 	now := e.cfg.Now()
 	for _, k := range keys {
 		var n int
-		var touched bool
+		var touched, quoted bool
 		err := e.store.Update(ctx, k, "", func(cur []byte) (state.Change, error) {
-			n, touched = 0, false
+			n, touched, quoted = 0, false, false
 			sess, err := decodeSession(cur)
 			if err != nil || sess == nil {
 				return state.Change{}, err
 			}
+			quoted = sess.Kept && slices.Contains(sess.SummaryUsers, ev.User.ID)
 			n, touched = sess.forget(ev.User.ID, stampOf(now))
 			switch {
 			case !touched:
@@ -46,6 +48,9 @@ func (e *Engine) forget(ctx context.Context, ev Event, lang string) (Outcome, er
 		if touched {
 			sessions++
 		}
+		if quoted {
+			summaries++
+		}
 	}
 	noteGone := false
 	if err := e.store.Update(ctx, noteKey(here.Space(), ev.User.ID), "", func(cur []byte) (state.Change, error) {
@@ -61,8 +66,11 @@ func (e *Engine) forget(ctx context.Context, ev Event, lang string) (Outcome, er
 		return e.storeFailure(ctx, ev, lang, err)
 	}
 	e.log.Info("forget", "space", here.Platform+":"+here.Workspace, "sessions", sessions, "turns", turns)
-	return Outcome{Replies: []Reply{{To: ev.User.ID, Text: e.msg("forget.done", lang,
-		"turns", fmt.Sprint(turns), "sessions", fmt.Sprint(sessions))}}}, nil
+	text := e.msg("forget.done", lang, "turns", fmt.Sprint(turns), "sessions", fmt.Sprint(sessions))
+	if summaries > 0 {
+		text += "\n" + e.msg("forget.summaries", lang, "n", fmt.Sprint(summaries))
+	}
+	return Outcome{Replies: []Reply{{To: ev.User.ID, Text: text}}}, nil
 }
 
 // forgetAsk says what forget would delete and asks to confirm.
@@ -111,13 +119,17 @@ func (s *session) forget(user string, now stamp) (int, bool) {
 		s.removeMember(user)
 		touched = true
 	}
+	if s.Doc != nil && s.Doc.forget(user) {
+		touched = true
+	}
 	for _, u := range s.SummaryUsers {
-		if u == user {
-			s.Summary, s.SummaryUsers = "", nil
+		if u == user && s.Doc == nil { // a summary kept as text cannot lose one person's lines
+			s.Summary = ""
 			touched = true
 			break
 		}
 	}
+	s.SummaryUsers = slices.DeleteFunc(s.SummaryUsers, func(u string) bool { return u == user })
 	if s.Bringer == user {
 		// Without its case the session cannot go on: it closes, and what the others
 		// wrote stays for them to export or forget until it expires.
@@ -144,7 +156,11 @@ func (e *Engine) export(ctx context.Context, ev Event, lang string) (Outcome, er
 	if err != nil {
 		return e.storeFailure(ctx, ev, lang, err)
 	}
+	var kept []string
 	for _, sess := range found {
+		if sess.Kept && sess.Doc != nil && slices.Contains(sess.Doc.users(), ev.User.ID) {
+			kept = append(kept, e.markdown(sess.Doc))
+		}
 		var lines []string
 		for _, t := range sess.Contributions {
 			if t.User == ev.User.ID {
@@ -165,10 +181,13 @@ func (e *Engine) export(ctx context.Context, ev Event, lang string) (Outcome, er
 		total++
 		parts = append(parts, e.msg("export.note", lang, "date", n.At.Time().Format("2006-01-02"))+"\n- "+Quote(n.NextStep))
 	}
-	if total == 0 {
+	if total == 0 && len(kept) == 0 {
 		return Outcome{Replies: []Reply{{To: ev.User.ID, Text: e.msg("export.none", lang)}}}, nil
 	}
 	text := e.msg("export.head", lang, "turns", fmt.Sprint(total)) + "\n\n" + strings.Join(parts, "\n\n")
+	if len(kept) > 0 {
+		text += "\n\n" + e.msg("export.summaries", lang, "n", fmt.Sprint(len(kept))) + "\n\n" + strings.Join(kept, "\n\n")
+	}
 	return Outcome{Replies: []Reply{{To: ev.User.ID, Text: text}}}, nil
 }
 

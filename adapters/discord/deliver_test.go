@@ -61,23 +61,34 @@ func deliverHarness(t *testing.T, rec *eventLog) (*harness, *Adapter, bot.Conver
 	return h, a, bot.Conversation{Platform: platformName, Workspace: guildID, Channel: channelID, Thread: "700"}
 }
 
+// deliverSecret is private text that must never show outside its addressee's DM.
+const deliverSecret = "you have been quiet: a question for you"
+
 // TestDeliver delivers outcomes nobody asked for (a timer's) through the running
 // adapter and the real discordgo client: public in the thread, To and Direct by DM
 // (no interaction to be ephemeral in), a refused DM as the note in the thread, and a
-// Direct reply with Opens handed back as a command from its recipient in the DM.
+// Direct reply with Opens handed back as a command from its recipient in the DM. The
+// subtests share one adapter and run in order.
 func TestDeliver(t *testing.T) {
 	rec := &eventLog{out: bot.Outcome{Replies: []bot.Reply{{Text: "Welcome to your reflection."}, {To: ann.id, Text: "Only for you"}}}}
 	h, a, conv := deliverHarness(t, rec)
-	ctx := context.Background()
-	const secret = "you have been quiet: a question for you"
+	t.Run("thread and DMs", func(t *testing.T) { deliverUnasked(t, h, a, rec, conv) })
+	t.Run("no DMs: a note in the thread", func(t *testing.T) { deliverNoDMs(t, h, a, rec, conv) })
+	t.Run("direct with opens", func(t *testing.T) { deliverDirectOpening(t, h, a, rec, conv) })
+	t.Run("direct with opens refused", func(t *testing.T) { deliverRefusedOpening(t, h, a, rec, conv) })
+	checkSafe(t, h.f.messages())
+}
 
+// deliverUnasked delivers a notice, a long notice, a private reply and a Direct reply
+// with buttons.
+func deliverUnasked(t *testing.T, h *harness, a *Adapter, rec *eventLog, conv bot.Conversation) {
 	out := bot.Outcome{Replies: []bot.Reply{
 		{Text: "10 minutes left @everyone"},
 		{Text: strings.Repeat("word ", 500)}, // 2500 characters: two messages
 		{To: bob.id, Text: "Bob, would you like to ask a question?", Actions: []bot.Action{{Label: "Join", Command: "join"}}},
 		{To: cas.id, Direct: true, Text: "A check-in: how did it go?", Actions: []bot.Action{{Label: "Reflect", Command: "start gibbs solo"}}},
 	}}
-	if err := a.Deliver(ctx, rec, conv, out); err != nil {
+	if err := a.Deliver(context.Background(), rec, conv, out); err != nil {
 		t.Fatal(err)
 	}
 	thread := h.in("700")
@@ -96,14 +107,17 @@ func TestDeliver(t *testing.T) {
 	if len(rec.got()) != 0 {
 		t.Errorf("the engine got %+v for replies without Opens", rec.got())
 	}
+}
 
-	// Bob accepts no DMs: the thread gets the note, by his nickname, not the text.
+// deliverNoDMs: Bob accepts no DMs: the thread gets the note, by his nickname, not
+// the text. Bob stays so for the subtests after it.
+func deliverNoDMs(t *testing.T, h *harness, a *Adapter, rec *eventLog, conv bot.Conversation) {
 	h.f.mu.Lock()
 	h.f.noDMs[bob.id] = true
 	h.f.mu.Unlock()
 	before := len(h.in("700"))
-	out = bot.Outcome{Replies: []bot.Reply{{To: bob.id, Text: secret}, {To: bob.id, Direct: true, Text: secret}}}
-	if err := a.Deliver(ctx, rec, conv, out); err != nil {
+	out := bot.Outcome{Replies: []bot.Reply{{To: bob.id, Text: deliverSecret}, {To: bob.id, Direct: true, Text: deliverSecret}}}
+	if err := a.Deliver(context.Background(), rec, conv, out); err != nil {
 		t.Fatal(err)
 	}
 	notes := h.in("700")[before:]
@@ -116,12 +130,14 @@ func TestDeliver(t *testing.T) {
 			t.Errorf("note %q", n.Content)
 		}
 	}
+}
 
-	// Direct with Opens: the invitation goes to Ann's DM and the command comes back from
-	// Ann in that DM; the replies to it are delivered there.
-	out = bot.Outcome{Replies: []bot.Reply{{To: ann.id, Direct: true, Text: "Time for a solo reflection?",
+// deliverDirectOpening: Direct with Opens. The invitation goes to Ann's DM and the
+// command comes back from Ann in that DM; the replies to it are delivered there.
+func deliverDirectOpening(t *testing.T, h *harness, a *Adapter, rec *eventLog, conv bot.Conversation) {
+	out := bot.Outcome{Replies: []bot.Reply{{To: ann.id, Direct: true, Text: "Time for a solo reflection?",
 		Opens: &bot.Opening{Command: "start gibbs solo", Lang: "nl"}}}}
-	if err := a.Deliver(ctx, rec, conv, out); err != nil {
+	if err := a.Deliver(context.Background(), rec, conv, out); err != nil {
 		t.Fatal(err)
 	}
 	evs := rec.got()
@@ -138,21 +154,24 @@ func TestDeliver(t *testing.T) {
 		dm[2].Content != "Only for you" {
 		t.Errorf("Ann's DM: %s", dump(dm))
 	}
+}
 
-	// A Direct opening to someone who accepts no DMs hands nothing back.
-	out = bot.Outcome{Replies: []bot.Reply{{To: bob.id, Direct: true, Text: secret, Opens: &bot.Opening{Command: "start"}}}}
-	if err := a.Deliver(ctx, rec, conv, out); err != nil {
+// deliverRefusedOpening: a Direct opening to someone who accepts no DMs (Bob, since
+// deliverNoDMs) hands nothing back, and the private text shows nowhere else.
+func deliverRefusedOpening(t *testing.T, h *harness, a *Adapter, rec *eventLog, conv bot.Conversation) {
+	n0 := len(rec.got())
+	out := bot.Outcome{Replies: []bot.Reply{{To: bob.id, Direct: true, Text: deliverSecret, Opens: &bot.Opening{Command: "start"}}}}
+	if err := a.Deliver(context.Background(), rec, conv, out); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(rec.got()); n != 1 {
-		t.Errorf("engine got %d events, want no new one after a refused DM", n)
+	if n := len(rec.got()); n != n0 {
+		t.Errorf("engine got %d events, want no new one after a refused DM (had %d)", n, n0)
 	}
 	for _, m := range h.f.messages() {
 		if strings.Contains(m.Content, "quiet") && m.Channel != "dm-"+bob.id {
 			t.Errorf("private text posted in %s: %q", m.Channel, m.Content)
 		}
 	}
-	checkSafe(t, h.f.messages())
 }
 
 // TestDeliverRefused: a conversation of another platform, and Deliver before Run.

@@ -74,6 +74,12 @@ func (c *Chat) Say(user, text string) bot.Outcome {
 		for _, a := range r.Actions {
 			fmt.Fprintf(&c.out, "  [%s: /%s]\n", a.Label, a.Command)
 		}
+		if r.File != nil {
+			fmt.Fprintf(&c.out, "  [file %s, %s]\n", r.File.Name, r.File.Type)
+			for _, l := range strings.Split(strings.TrimRight(string(r.File.Data), "\n"), "\n") {
+				fmt.Fprintf(&c.out, "  | %s\n", l)
+			}
+		}
 	}
 	fmt.Fprintf(&c.out, "   [phase %s]\n", out.Phase)
 	if out.Phase != c.Phase {
@@ -82,6 +88,16 @@ func (c *Chat) Say(user, text string) bot.Outcome {
 	}
 	c.Last = out
 	return out
+}
+
+// Document is the text of the first file attached to a reply of out, or "".
+func Document(out bot.Outcome) string {
+	for _, r := range out.Replies {
+		if r.File != nil {
+			return string(r.File.Data)
+		}
+	}
+	return ""
 }
 
 // Public joins the public replies of an outcome.
