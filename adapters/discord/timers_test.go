@@ -2,6 +2,7 @@ package discord
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -133,6 +134,39 @@ func (tm *timed) clickTo(th, want string) {
 func TestTimersOverDiscord(t *testing.T) {
 	t.Parallel()
 	tm := startTimed(t)
+	th := tm.toAnalysis()
+
+	// +9m: the notice and the invitation. The box is 10 minutes and the notice is due 2
+	// minutes before its end; fired a minute late, it tells the time really left.
+	before := len(tm.f.messages())
+	tm.clock.advance(9 * time.Minute)
+	if n := tm.fireDue(); n == 0 {
+		t.Fatalf("no timer fired at +9m; pending %+v", tm.sched.Pending())
+	}
+	checkTimeLeft(t, tm.f.messages()[before:], th)
+
+	// Finish the session; Ann notes a takeaway and a next step.
+	tm.clickTo(th, "takeaway")
+	tm.sayNow(ann, th, "I decided the plan without her.")
+	if p := tm.phase(th); p != "next-step" {
+		t.Fatalf("after the takeaway: phase %q, want next-step", p)
+	}
+	tm.sayNow(ann, th, "On Monday I will call her and ask which time suits her.")
+	tm.clickTo(th, "done")
+
+	// +15d: the check-in (two weeks by default) in Ann's DM, and the solo reflection.
+	before = len(tm.f.messages())
+	tm.clock.advance(15 * 24 * time.Hour)
+	tm.fireDue()
+	checkCheckIn(t, tm.f.messages()[before:], "dm-"+ann.id, "On Monday I will call her")
+	checkSafe(t, tm.f.messages())
+}
+
+// toAnalysis starts an incident session with Ann (who brings the case), Bob and Cas;
+// Bob asks a question and, in Analysis, writes. It returns the session's thread.
+func (tm *timed) toAnalysis() string {
+	t := tm.t
+	t.Helper()
 	tm.slash(ann, guildID, channelID, "start", "method=incident", "language=en")
 	th := tm.thread()
 	tm.click(bob, th, "join")
@@ -147,15 +181,13 @@ func TestTimersOverDiscord(t *testing.T) {
 		t.Fatalf("after the questions: phase %q, want analysis", p)
 	}
 	tm.sayNow(bob, th, "Maybe the times don't fit her shifts.")
+	return th
+}
 
-	// +9m: the notice and the invitation. The box is 10 minutes and the notice is due 2
-	// minutes before its end; fired a minute late, it tells the time really left.
-	before := len(tm.f.messages())
-	tm.clock.advance(9 * time.Minute)
-	if n := tm.fireDue(); n == 0 {
-		t.Fatalf("no timer fired at +9m; pending %+v", tm.sched.Pending())
-	}
-	warn := tm.f.messages()[before:]
+// checkTimeLeft checks the messages of the time-left timer: one notice in the thread
+// th, one invitation by DM to Cas, and nothing anywhere else.
+func checkTimeLeft(t *testing.T, warn []sent, th string) {
+	t.Helper()
 	var notice, invited int
 	for _, m := range warn {
 		switch {
@@ -180,48 +212,26 @@ func TestTimersOverDiscord(t *testing.T) {
 	if notice != 1 || invited != 1 {
 		t.Errorf("at +9m: %d notices and %d invitations, want one each:\n%s", notice, invited, dump(warn))
 	}
+}
 
-	// Finish the session; Ann notes a takeaway and a next step.
-	tm.clickTo(th, "takeaway")
-	tm.sayNow(ann, th, "I decided the plan without her.")
-	if p := tm.phase(th); p != "next-step" {
-		t.Fatalf("after the takeaway: phase %q, want next-step", p)
-	}
-	tm.sayNow(ann, th, "On Monday I will call her and ask which time suits her.")
-	tm.clickTo(th, "done")
-
-	// +15d: the check-in (two weeks by default) in Ann's DM, and the solo reflection.
-	before = len(tm.f.messages())
-	tm.clock.advance(15 * 24 * time.Hour)
-	tm.fireDue()
-	later := tm.f.messages()[before:]
-	i := -1
-	for j, m := range later {
-		if strings.Contains(m.Content, "you planned this next step") {
-			i = j
-			break
-		}
-	}
+// checkCheckIn checks the messages of the check-in: a message in the DM dm quoting
+// step, then the first phase of the solo reflection there, and nothing elsewhere.
+func checkCheckIn(t *testing.T, later []sent, dm, step string) {
+	t.Helper()
+	i := slices.IndexFunc(later, func(m sent) bool { return strings.Contains(m.Content, "you planned this next step") })
 	if i < 0 {
 		t.Fatalf("no check-in after 15 days:\n%s", dump(later))
 	}
-	dm := "dm-" + ann.id
-	if ci := later[i]; ci.Kind != "message" || ci.Channel != dm || !strings.Contains(ci.Content, "On Monday I will call her") {
-		t.Errorf("check-in: %s in %s %q, want a DM to Ann quoting her next step", ci.Kind, ci.Channel, ci.Content)
+	if ci := later[i]; ci.Kind != "message" || ci.Channel != dm || !strings.Contains(ci.Content, step) {
+		t.Errorf("check-in: %s in %s %q, want a DM in %s quoting the next step", ci.Kind, ci.Channel, ci.Content, dm)
 	}
-	var inDM []sent
-	for _, m := range later[i+1:] {
-		if m.Channel == dm {
-			inDM = append(inDM, m)
-		}
-	}
-	if len(inDM) == 0 || !strings.Contains(inDM[0].Content, "Phase 1/") {
+	j := slices.IndexFunc(later[i+1:], func(m sent) bool { return m.Channel == dm })
+	if j < 0 || !strings.Contains(later[i+1+j].Content, "Phase 1/") {
 		t.Errorf("the solo reflection did not open in the DM with its first phase:\n%s", dump(later))
 	}
 	for _, m := range later {
 		if m.Channel != dm {
-			t.Errorf("message outside Ann's DM at +15d: %s in %s: %q", m.Kind, m.Channel, m.Content)
+			t.Errorf("message outside the DM %s at +15d: %s in %s: %q", dm, m.Kind, m.Channel, m.Content)
 		}
 	}
-	checkSafe(t, tm.f.messages())
 }

@@ -2,6 +2,7 @@ package slack
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -94,6 +95,36 @@ func dumpPosts(ps []fakePost) string {
 func TestTimersOverSlack(t *testing.T) {
 	tm := startTimed(t)
 	const channel = "C7"
+	thread := tm.toAnalysis(channel)
+
+	// +9m: the notice and the invitation. The box is 10 minutes and the notice is due 2
+	// minutes before its end; fired a minute late, it tells the time really left.
+	before := len(tm.fake.allPosts())
+	tm.clock.advance(9 * time.Minute)
+	if n := tm.fireDue(); n == 0 {
+		t.Fatalf("no timer fired at +9m; pending %+v", tm.sched.Pending())
+	}
+	checkTimeLeft(t, tm.postsSince(before), channel, thread)
+
+	tm.finish(channel, thread, "On Monday I will call her and ask which time suits her.")
+
+	// +15d: the check-in (two weeks by default) in Alice's DM, and the solo reflection.
+	before = len(tm.fake.allPosts())
+	opens := tm.fake.callCount("conversations.open")
+	tm.clock.advance(15 * 24 * time.Hour)
+	tm.fireDue()
+	checkCheckIn(t, tm.postsSince(before), "DUALICE", "On Monday I will call her")
+	if n := tm.fake.callCount("conversations.open") - opens; n < 1 {
+		t.Errorf("conversations.open called %d times for the check-in, want the DM opened", n)
+	}
+	assertInert(t, tm.fake.allPosts())
+}
+
+// toAnalysis starts an incident session in channel with Alice (who brings the case),
+// Bob and Carol; Bob asks a question and, in Analysis, writes. It returns the thread.
+func (tm *timed) toAnalysis(channel string) string {
+	t := tm.t
+	t.Helper()
 	out, thread := tm.slash("UALICE", channel, "start incident en")
 	if thread == "" || out.Phase != "lobby" {
 		t.Fatalf("start: phase %q thread %q", out.Phase, thread)
@@ -109,15 +140,13 @@ func TestTimersOverSlack(t *testing.T) {
 		t.Fatalf("after the questions: phase %q, want analysis", out.Phase)
 	}
 	tm.say("UBOB", channel, thread, "Maybe the times don't fit her shifts.")
+	return thread
+}
 
-	// +9m: the notice and the invitation. The box is 10 minutes and the notice is due 2
-	// minutes before its end; fired a minute late, it tells the time really left.
-	before := len(tm.fake.allPosts())
-	tm.clock.advance(9 * time.Minute)
-	if n := tm.fireDue(); n == 0 {
-		t.Fatalf("no timer fired at +9m; pending %+v", tm.sched.Pending())
-	}
-	warn := tm.postsSince(before)
+// checkTimeLeft checks the posts of the time-left timer: one notice in the thread, one
+// ephemeral invitation there to Carol, and nothing private for anyone else.
+func checkTimeLeft(t *testing.T, warn []fakePost, channel, thread string) {
+	t.Helper()
 	var notice, invited int
 	for _, p := range warn {
 		switch {
@@ -142,9 +171,13 @@ func TestTimersOverSlack(t *testing.T) {
 	if notice != 1 || invited != 1 {
 		t.Errorf("at +9m: %d notices and %d invitations, want one each:\n%s", notice, invited, dumpPosts(warn))
 	}
+}
 
-	// Finish the session; Alice notes a takeaway and a next step.
-	const nextStep = "On Monday I will call her and ask which time suits her."
+// finish moves the session on to the takeaway, where Alice notes a takeaway and
+// nextStep, and on until it is done.
+func (tm *timed) finish(channel, thread, nextStep string) {
+	t := tm.t
+	t.Helper()
 	for out := tm.click("UALICE", thread, "next"); out.Phase != "takeaway"; out = tm.click("UALICE", thread, "next") {
 		if out.Phase == "done" || out.Phase == "" {
 			t.Fatalf("the session skipped the takeaway: phase %q", out.Phase)
@@ -159,46 +192,30 @@ func TestTimersOverSlack(t *testing.T) {
 			t.Fatal("the session did not finish")
 		}
 	}
+}
 
-	// +15d: the check-in (two weeks by default) in Alice's DM, and the solo reflection.
-	before = len(tm.fake.allPosts())
-	opens := tm.fake.callCount("conversations.open")
-	tm.clock.advance(15 * 24 * time.Hour)
-	tm.fireDue()
-	later := tm.postsSince(before)
-	i := -1
-	for j, p := range later {
-		if strings.Contains(p.Text, "you planned this next step") {
-			i = j
-			break
-		}
-	}
+// checkCheckIn checks the posts of the check-in: a message in the DM dm quoting step,
+// then the first phase of the solo reflection there, and nothing elsewhere.
+func checkCheckIn(t *testing.T, later []fakePost, dm, step string) {
+	t.Helper()
+	i := slices.IndexFunc(later, func(p fakePost) bool { return strings.Contains(p.Text, "you planned this next step") })
 	if i < 0 {
 		t.Fatalf("no check-in after 15 days:\n%s", dumpPosts(later))
 	}
 	ci := later[i]
-	if ci.Method != "chat.postMessage" || ci.Channel != "DUALICE" || ci.Thread != "" {
-		t.Errorf("check-in %s in %s thread %q, want chat.postMessage in Alice's DM DUALICE", ci.Method, ci.Channel, ci.Thread)
+	if ci.Method != "chat.postMessage" || ci.Channel != dm || ci.Thread != "" {
+		t.Errorf("check-in %s in %s thread %q, want chat.postMessage in the DM %s", ci.Method, ci.Channel, ci.Thread, dm)
 	}
-	if !strings.Contains(ci.Text, "On Monday I will call her") {
+	if !strings.Contains(ci.Text, step) {
 		t.Errorf("check-in does not quote the next step: %q", ci.Text)
 	}
-	if n := tm.fake.callCount("conversations.open") - opens; n < 1 {
-		t.Errorf("conversations.open called %d times for the check-in, want the DM opened", n)
-	}
-	var inDM []fakePost
-	for _, p := range later[i+1:] {
-		if p.Channel == "DUALICE" {
-			inDM = append(inDM, p)
-		}
-	}
-	if len(inDM) == 0 || !strings.Contains(inDM[0].Text, "Phase 1/") {
+	j := slices.IndexFunc(later[i+1:], func(p fakePost) bool { return p.Channel == dm })
+	if j < 0 || !strings.Contains(later[i+1+j].Text, "Phase 1/") {
 		t.Errorf("the solo reflection did not open in the DM with its first phase:\n%s", dumpPosts(later))
 	}
 	for _, p := range later {
-		if p.Channel != "DUALICE" {
-			t.Errorf("post outside Alice's DM at +15d: %s in %s: %q", p.Method, p.Channel, p.Text)
+		if p.Channel != dm {
+			t.Errorf("post outside the DM %s at +15d: %s in %s: %q", dm, p.Method, p.Channel, p.Text)
 		}
 	}
-	assertInert(t, tm.fake.allPosts())
 }
