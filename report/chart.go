@@ -68,7 +68,7 @@ func (r Report) themeChart(w words) (*plot.Plot, error) {
 	}
 	p := newPlot(fmt.Sprintf("%s, %s (%s)", w.pick("Sessions per theme", "Sessies per thema"),
 		w.window(r.Window), w.sessions(r.Sessions)))
-	p.X.Label.Text = w.pick("sessions that looked at the theme", "sessies die naar het thema keken")
+	p.X.Label.Text = w.pick("sessions that looked at the theme", "sessies waarin het thema aan bod kwam")
 	bars, err := plotter.NewBarChart(values, vg.Points(22))
 	if err != nil {
 		return nil, err
@@ -174,7 +174,7 @@ func (r Report) themeAlt(w words) string {
 		parts[i] = fmt.Sprintf("%s %d", ThemeName(t.Theme, w.pick("en", "nl")), t.Sessions)
 	}
 	return fmt.Sprintf(w.pick("Bar chart of how many of the %d sessions in %s looked at each theme: %s.",
-		"Staafdiagram van hoeveel van de %d sessies in %s naar elk thema keken: %s."),
+		"Staafdiagram van het aantal sessies per thema in %[2]s (%[1]d sessies in totaal): %[3]s."),
 		r.Sessions, w.window(r.Window), strings.Join(parts, ", "))
 }
 

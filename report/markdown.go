@@ -53,10 +53,10 @@ func (r Report) Markdown(lang string, titles func(method string) string) string 
 func (r Report) writeThemes(b *strings.Builder, w words) {
 	if !r.HasThemes() {
 		fmt.Fprintf(b, w.pick("Fewer than %d sessions in this period: the themes are left out, so that no single case can be recognised.",
-			"Minder dan %d sessies in deze periode: de thema's blijven weg, zodat geen enkele casus herkenbaar is.")+"\n\n", MinForThemes)
+			"Minder dan %d sessies in deze periode: het overzicht laat de thema's weg, zodat geen enkele casus herkenbaar is.")+"\n\n", MinForThemes)
 		return
 	}
-	b.WriteString(w.pick("Themes: sessions that looked at each", "Thema's: sessies die ernaar keken") + "\n")
+	b.WriteString(w.pick("Themes: sessions that looked at each", "Thema's: in hoeveel sessies ze aan bod kwamen") + "\n")
 	rows := make([]barRow, len(r.Themes))
 	for i, t := range r.Themes {
 		rows[i] = barRow{name: ThemeName(t.Theme, w.pick("en", "nl")), n: t.Sessions}

@@ -207,7 +207,7 @@ func TestFewerThanMinForThemes(t *testing.T) {
 	if md := r.Markdown("en", nil); !strings.Contains(md, "Fewer than 3 sessions in this period: the themes are left out, so that no single case can be recognised.") {
 		t.Errorf("en says nothing of the left-out themes:\n%s", md)
 	}
-	if md := r.Markdown("nl", nil); !strings.Contains(md, "Minder dan 3 sessies in deze periode: de thema's blijven weg, zodat geen enkele casus herkenbaar is.") {
+	if md := r.Markdown("nl", nil); !strings.Contains(md, "Minder dan 3 sessies in deze periode: het overzicht laat de thema's weg, zodat geen enkele casus herkenbaar is.") {
 		t.Errorf("nl says nothing of the left-out themes:\n%s", md)
 	}
 	if r := Build(append(tags, Tag{Ended: now, Method: "alact", Minutes: 30}), Days30, now); !r.HasThemes() {
@@ -241,7 +241,7 @@ func TestMarkdownDutch(t *testing.T) {
 		"**Intervisie in de afgelopen 90 dagen** (2 januari 2026 – 2 april 2026)\n",
 		"40 sessies, samen 33 uur, 50 minuten per sessie (mediaan).\n",
 		"Methoden\n```\nGibbscyclus   █████░░░░░ 20/40\nALACT-cyclus  ███░░░░░░░ 10/40\nBalintgroep   ███░░░░░░░ 10/40\n```\n",
-		"Thema's: sessies die ernaar keken\n```\n",
+		"Thema's: in hoeveel sessies ze aan bod kwamen\n```\n",
 		"doelen en plannen        ███████░░░ 27/40\n",
 		"ouders die niet meedoen  ███░░░░░░░ 13/40\n",
 		"Niet bekeken: wie beslist, instrueren, dossier en keukentafel, context, krachten en veiligheid — misschien een volgende keer.\n",
@@ -293,7 +293,7 @@ func TestMarkdownSmall(t *testing.T) {
 	nl := "**Intervisie in de afgelopen 30 dagen** (3 maart 2026 – 2 april 2026)\n\n" +
 		"3 sessies, samen 2 uur en 31 minuten, 50 minuten per sessie (mediaan).\n\n" +
 		"Methoden\n```\nBalintgroep  ███████░░░ 2/3\nGibbscyclus  ███░░░░░░░ 1/3\n```\n\n" +
-		"Thema's: sessies die ernaar keken\n```\n" +
+		"Thema's: in hoeveel sessies ze aan bod kwamen\n```\n" +
 		"doelen en plannen        ███████░░░ 2/3\n" +
 		"ouders die niet meedoen  ███░░░░░░░ 1/3\n" +
 		"wie beslist              ███░░░░░░░ 1/3\n" +
@@ -383,7 +383,7 @@ func TestPNG(t *testing.T) {
 			"goals and plans 27, parents not taking part 13, who decides 0, informing 14, ", "strengths and safety 0.",
 		}},
 		{"themes nl", themes, "nl", []string{
-			"Staafdiagram van hoeveel van de 40 sessies in de afgelopen 90 dagen naar elk thema keken: ",
+			"Staafdiagram van het aantal sessies per thema in de afgelopen 90 dagen (40 sessies in totaal): ",
 			"doelen en plannen 27, ouders die niet meedoen 13, wie beslist 0, informeren 14, ", "krachten en veiligheid 0.",
 		}},
 		{"series en", few, "en", []string{
