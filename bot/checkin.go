@@ -28,9 +28,10 @@ var checkInChoices = map[string]time.Duration{"1w": 7 * 24 * time.Hour, "2w": 14
 
 // offerCheckIn asks the case bringer, once, when the bot should check back.
 func (tr *turn) offerCheckIn() {
-	if tr.e.cfg.Scheduler == nil || tr.sess.CheckIn != "" || tr.contributionsIn(tr.user(), tr.phase().ID) != 1 {
+	if tr.e.cfg.Scheduler == nil || tr.sess.CheckIn != "" || tr.sess.CheckInOffered {
 		return
 	}
+	tr.sess.CheckInOffered = true
 	def := tr.e.cfg.CheckIn
 	primary := func(d time.Duration) bool { return d == def }
 	tr.say(tr.msg("checkin.offer", "name", Quote(tr.ev.User.Name)),
@@ -108,7 +109,7 @@ func (tr *turn) planCheckIn() {
 	if !ok || tr.e.cfg.Scheduler == nil || s.Bringer == "" || !tr.wroteNextStep() {
 		return
 	}
-	tr.setTimer(wake{Kind: wakeCheckIn, User: s.Bringer, Lang: s.Lang}, tr.ev.Time.Add(d))
+	tr.setTimer(wake{Kind: wakeCheckIn, User: s.Bringer, Lang: s.Lang, Plan: int(s.Started)}, tr.ev.Time.Add(d))
 }
 
 // wroteNextStep reports whether the case bringer wrote in the next-step phase.

@@ -99,6 +99,9 @@ func (tr *turn) enterPhase() {
 	if how := tr.closesHow(ph); how != "" {
 		lines = append(lines, how)
 	}
+	if tr.sess.Paused != 0 {
+		lines = append(lines, tr.msg("phase.paused"))
+	}
 	tr.planPhaseTimers()
 	tr.say(strings.Join(lines, "\n"), tr.nextButton())
 }
@@ -110,6 +113,7 @@ func (tr *turn) resetPhase() {
 	s.PhaseSeq++
 	s.NudgedNextStep, s.LastConcrete, s.Pending = false, false, ""
 	s.Invited, s.Extra, s.Extended, s.Warned, s.AllIn, s.Auto = nil, 0, false, false, false, false
+	s.BringerReminded = false
 	if s.Paused != 0 {
 		s.Paused = stampOf(tr.ev.Time) // a phase entered while paused starts paused
 	}

@@ -95,6 +95,8 @@ func Classify(text string, via Via) (string, bool) {
 			return "help", true // "@intervision" alone, "!intervision"
 		}
 		return text, false // empty, or a lone "!"
+	case !prefixed && len(f) == 2 && argCommand(f[0], f[1]):
+		return words, true // "langer 10", "terugblik 1w": the bot's own examples
 	case !prefixed && (len(f) > 1 || f[0] == "?"):
 		return text, false // a lone "?" is a question mark
 	}
@@ -102,6 +104,20 @@ func Classify(text string, via Via) (string, bool) {
 		return text, false
 	}
 	return words, true
+}
+
+// argCommand reports a typed two-word message that can only be a command: more with
+// minutes or a span, checkin with a choice.
+func argCommand(word, arg string) bool {
+	switch c, _ := CommandOf(word); c {
+	case "more":
+		_, ok := moreSpan(strings.ToLower(arg))
+		return ok
+	case "checkin":
+		_, ok := parseCheckIn([]string{strings.ToLower(arg)})
+		return ok
+	}
+	return false
 }
 
 // commandText strips a command's prefix: leading "/" and "!", and the bot's name

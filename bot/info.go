@@ -69,8 +69,10 @@ func (tr *turn) possible() string {
 		words = []string{"join", "bring", "next", "status", "leave", "end"}
 	case tr.sess.Status == statusLobby:
 		words = []string{"bring", "status", "leave"}
+	case tr.leads() && tr.sess.Paused != 0:
+		words = []string{"next", "back", "more", "resume", "status", "end"}
 	case tr.leads():
-		words = []string{"next", "back", "more", "pause", "resume", "status", "end"}
+		words = []string{"next", "back", "more", "pause", "status", "end"}
 	default:
 		words = []string{"status", "leave"}
 	}

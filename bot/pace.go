@@ -3,7 +3,6 @@ package bot
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -33,6 +32,9 @@ type wake struct {
 	Plan  int          `json:"plan,omitempty"`  // the session's TimerSeq, or the idle due time
 	User  string       `json:"user,omitempty"`  // check-in: the case bringer
 	Lang  string       `json:"lang,omitempty"`
+	// Due is when it was set for (Unix seconds): a timer left by a turn that never
+	// committed, set for another time, is void.
+	Due int64 `json:"due,omitempty"`
 }
 
 // ParseSpan reads a span of time: a Go duration ("90m", "2h") or a whole number of
@@ -62,14 +64,14 @@ func ParseSpan(s string) (time.Duration, bool) {
 
 // setTimer asks for a timer of w's kind at due, for this conversation.
 func (tr *turn) setTimer(w wake, due time.Time) {
-	w.Conv = tr.ev.Conv
+	w.Conv, w.Due = tr.ev.Conv, due.Unix()
 	b, err := json.Marshal(w)
 	if err != nil {
 		return
 	}
-	id := fmt.Sprintf("%s|%s|%d|%d", Key(w.Conv).String(), w.Kind, w.Phase, w.Plan)
+	id := fmt.Sprintf("%s|%s|%d|%d|%d", Key(w.Conv).String(), w.Kind, w.Phase, w.Plan, w.Due)
 	if w.Kind == wakeCheckIn {
-		id = Key(w.Conv).String() + "|checkin|" + w.User
+		id = fmt.Sprintf("%s|checkin|%s|%d", Key(w.Conv).String(), w.User, w.Plan)
 	}
 	tr.timers = append(tr.timers, state.Timer{ID: id, Due: due, Payload: b})
 }
@@ -151,13 +153,14 @@ func (tr *turn) onTimer(w wake) {
 		return
 	}
 	ph := tr.phase()
-	switch w.Kind {
-	case wakeWarn:
+	end := tr.deadline(ph)
+	switch {
+	case w.Kind == wakeWarn && w.Due == end.Add(-tr.lead(ph)).Unix() && !s.Warned:
 		tr.timeLeft(ph)
-	case wakeEnd:
+	case w.Kind == wakeEnd && w.Due == end.Unix():
 		tr.timeUp(ph)
 	default:
-		tr.void = true
+		tr.void = true // set for another time by a turn that did not commit
 	}
 }
 
@@ -168,7 +171,9 @@ func (tr *turn) timeLeft(ph *prompts.Phase) {
 	tr.dirty = true
 	tr.say(tr.msg("phase.time_left", "phase", ph.Title.In(tr.lang), "left", tr.leftText()))
 	for _, m := range tr.waiting(ph) {
-		tr.invite(m, "invite.time", ph)
+		if m.ID != tr.sess.Bringer { // the case bringer's part is more than a few words
+			tr.invite(m, "invite.time", ph)
+		}
 	}
 }
 
@@ -183,11 +188,15 @@ func (tr *turn) timeUp(ph *prompts.Phase) {
 		tr.say(tr.msg("phase.time_up", "phase", title))
 		tr.advance(true)
 	case tr.expectsBringer(ph) && waiting[0].ID == tr.sess.Bringer:
-		if slices.Contains(tr.sess.Invited, tr.sess.Bringer) {
+		if tr.sess.BringerReminded {
 			tr.void = true // reminded before: the phase waits for the case bringer
 			return
 		}
-		tr.invite(waiting[0], "invite.bringer", ph)
+		tr.sess.BringerReminded = true
+		tr.dirty = true
+		tr.say(tr.msg("phase.wait_bringer", "phase", title, "bringer", tr.bringerName()))
+		tr.replies = append(tr.replies, Reply{To: waiting[0].ID,
+			Text: tr.msg("invite.bringer", "name", Quote(waiting[0].Name), "phase", title)})
 	case !tr.sess.Extended:
 		half := tr.box(ph) / 2
 		tr.sess.Extended = true
@@ -369,7 +378,11 @@ func (tr *turn) pause() {
 	if !tr.needLead("pause.not_lead") {
 		return
 	}
-	if !tr.active() || tr.sess.Paused != 0 {
+	switch {
+	case !tr.timed() || tr.sess.Status == statusLobby:
+		tr.tell(tr.msg("pause.none"))
+		return
+	case tr.sess.Paused != 0:
 		tr.tell(tr.msg("pause.already"))
 		return
 	}
@@ -384,7 +397,7 @@ func (tr *turn) resume() {
 	if !tr.needLead("pause.not_lead") {
 		return
 	}
-	if !tr.active() || tr.sess.Paused == 0 {
+	if tr.sess.Paused == 0 {
 		tr.tell(tr.msg("resume.none"))
 		return
 	}
@@ -412,11 +425,15 @@ func (tr *turn) idlePeriod() time.Duration {
 // noticed: one inactivity timer is pending while the session is open.
 func (tr *turn) touch() {
 	s := tr.sess
-	if tr.ev.timer != nil || !tr.dirty || s == nil || s.Status == statusDone || !s.isMember(tr.user()) {
+	if tr.ev.timer != nil || s == nil || s.Status == statusDone || !s.isMember(tr.user()) {
 		return
+	}
+	if !tr.dirty && tr.ev.Time.Sub(s.Active.Time()) < time.Minute && !s.IdleWarned {
+		return // nothing changed, and activity was noted a moment ago
 	}
 	s.Active = stampOf(tr.ev.Time)
 	s.IdleWarned = false
+	tr.dirty = true
 	if s.IdleDue == 0 {
 		tr.planIdle(tr.ev.Time.Add(tr.idlePeriod()))
 	}
@@ -448,6 +465,10 @@ func (tr *turn) onIdle(w wake) {
 		tr.planIdle(s.Active.Time().Add(period))
 		return
 	}
+	if ph := tr.phase(); ph != nil && tr.timed() && s.Paused == 0 && tr.left(ph) > 0 {
+		tr.planIdle(tr.deadline(ph).Add(time.Minute)) // the box still runs: not stalled yet
+		return
+	}
 	if !s.IdleWarned {
 		s.IdleWarned = true
 		tr.replies = append(tr.replies, Reply{To: s.Starter, Direct: true,
@@ -455,6 +476,15 @@ func (tr *turn) onIdle(w wake) {
 		tr.planIdle(tr.ev.Time.Add(period))
 		return
 	}
-	tr.say(tr.msg("idle.closed", "time", tr.spanText(2*period)))
+	if s.Paused != 0 { // on hold on purpose: remind again later, never close
+		s.IdleWarned = false
+		tr.planIdle(tr.ev.Time.Add(period))
+		return
+	}
+	key := "idle.closed"
+	if len(s.Contributions) == 0 {
+		key = "idle.closed_empty"
+	}
+	tr.say(tr.msg(key, "time", tr.spanText(tr.ev.Time.Sub(s.Active.Time()))))
 	tr.finish()
 }

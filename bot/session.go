@@ -75,6 +75,11 @@ type session struct {
 	// CheckIn is the case bringer's choice of check-in ("1w", "2w", "off"); empty:
 	// the default.
 	CheckIn string `json:"check_in,omitempty"`
+	// CheckInOffered marks that the case bringer was asked when to check in.
+	CheckInOffered bool `json:"check_in_offered,omitempty"`
+	// BringerReminded marks that the case bringer was reminded, when the box ended,
+	// that the phase waits for their part.
+	BringerReminded bool `json:"bringer_reminded,omitempty"`
 	// NudgedNextStep marks that the next step was already asked to be made concrete.
 	NudgedNextStep bool `json:"nudged_step,omitempty"`
 	// Pseudonyms is the Pseudonymiser's table: opaque keys, never original values.

@@ -100,6 +100,10 @@ func (tr *turn) run(cmd *command) {
 		tr.handleText()
 		return
 	}
+	if tr.sess != nil && tr.sess.Auto && cmd.word != "next" && tr.sess.isMember(tr.user()) {
+		tr.sess.Auto = false // someone acted in the new phase
+		tr.dirty = true
+	}
 	switch cmd.word {
 	case "start", "solo":
 		tr.start(*cmd)
@@ -315,7 +319,7 @@ func (tr *turn) next(args []string) {
 		tr.tell(tr.msg("next.stale", "phase", tr.phaseTitle()))
 		return
 	}
-	if len(args) == 0 && tr.sess.Auto {
+	if len(args) == 0 && tr.sess.Auto && tr.ev.Time.Sub(tr.sess.PhaseStarted.Time()) < autoGrace {
 		// The phase moved on by itself a moment ago and nobody has written in it yet:
 		// this next was meant for the phase before.
 		tr.sess.Auto = false
@@ -340,6 +344,10 @@ func (tr *turn) next(args []string) {
 	}
 	tr.advance(false)
 }
+
+// autoGrace is how long after a phase moved on by itself a typed next is taken as
+// meant for the phase before.
+const autoGrace = 2 * time.Minute
 
 // needLead replies, with the message key refusal, unless the user may steer the
 // session: a member who is the case bringer or the starter.

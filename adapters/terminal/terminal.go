@@ -36,6 +36,27 @@ type Adapter struct {
 	// mu keeps writes to Out whole: Deliver (timers) writes while Run waits for input.
 	mu     sync.Mutex
 	prompt string // the prompt Run wrote and whose line is still being typed; "" none
+	// here is the conversation typed lines go to: it changes when a reply opens a new
+	// one (a new session after a kept summary, a check-in's reflection).
+	here *bot.Conversation
+}
+
+// current is the conversation typed lines go to.
+func (a *Adapter) current() bot.Conversation {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.here == nil {
+		c := Conversation(a.Channel)
+		a.here = &c
+	}
+	return *a.here
+}
+
+// moveTo makes c the conversation typed lines go to.
+func (a *Adapter) moveTo(c bot.Conversation) {
+	a.mu.Lock()
+	a.here = &c
+	a.mu.Unlock()
 }
 
 var _ bot.Deliverer = (*Adapter)(nil)
@@ -53,7 +74,7 @@ func (a *Adapter) Deliver(ctx context.Context, h bot.Handler, conv bot.Conversat
 	if a.Out == nil {
 		return errors.New("terminal: no output")
 	}
-	p := &player{h: h, conv: conv, lang: a.Lang}
+	p := &player{h: h, conv: conv, lang: a.Lang, moved: a.moveTo}
 	entries, err := p.replies(ctx, "", out)
 	if err != nil {
 		return err
@@ -99,7 +120,7 @@ func (a *Adapter) Name() string { return "terminal" }
 
 // Run reads lines until the input ends or ctx is done.
 func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
-	p := &player{h: h, conv: Conversation(a.Channel), lang: a.Lang}
+	p := &player{h: h, lang: a.Lang, moved: a.moveTo}
 	user := a.User
 	if user == "" {
 		user = "you"
@@ -134,6 +155,7 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 			a.printf("usage: /as NAME (one word)\n")
 			continue
 		}
+		p.conv = a.current()
 		entries, err := p.say(ctx, user, line)
 		if err != nil {
 			return err
@@ -199,7 +221,28 @@ type player struct {
 	h    bot.Handler
 	conv bot.Conversation
 	lang string
+	// moved, when set, hears of the new conversation a reply opened.
+	moved func(bot.Conversation)
 }
+
+// open moves the player to the conversation a reply opens: a new thread in the same
+// channel, or, for a Direct reply, the direct conversation with its recipient.
+func (p *player) open(r bot.Reply) {
+	next := p.conv
+	if r.Direct && r.To != "" {
+		next = bot.Conversation{Platform: p.conv.Platform, Workspace: p.conv.Workspace, Channel: "dm-" + r.To, Direct: true}
+	} else {
+		threadSeq++
+		next.Thread, next.Direct = fmt.Sprintf("main-%d", threadSeq), false
+	}
+	p.conv = next
+	if p.moved != nil {
+		p.moved(next)
+	}
+}
+
+// threadSeq numbers the threads the terminal opens.
+var threadSeq int
 
 var eventSeq atomic.Int64
 
@@ -247,6 +290,7 @@ func (p *player) replies(ctx context.Context, user string, out bot.Outcome) ([]E
 		if from == "" {
 			continue // nobody to replay it from
 		}
+		p.open(r)
 		more, err := p.say(ctx, from, "/"+r.Opens.Command)
 		if err != nil {
 			return nil, err

@@ -193,4 +193,9 @@ var ClassifyCases = []ClassifyCase{
 	{Text: "!"},
 	{Text: "hello"},
 	{Text: "!hello there"},
+	{Text: "langer 10", Command: true, Want: "langer 10"},
+	{Text: "more 2h", Command: true, Want: "more 2h"},
+	{Text: "terugblik 1w", Command: true, Want: "terugblik 1w"},
+	{Text: "more time please"},
+	{Text: "langer dan gepland"},
 }

@@ -91,13 +91,13 @@ func TestLiveTimeBox(t *testing.T) {
 		t.Errorf("back: %+v", back)
 	}
 	stale := after(t, es, "ann", "/next what-would-you-do", 1)
-	if stale[0].Phase != "analysis" || !said(stale, "ann", "belongs to an earlier phase") {
+	if stale[0].Phase != "analysis" || !said(stale, "ann", "belongs to another phase") {
 		t.Errorf("a stale Next button: %+v", stale)
 	}
 	if fresh := after(t, es, "ann", "/next analysis", 1); fresh[0].Phase != "what-would-you-do" {
 		t.Errorf("the current phase's Next did not move on: %+v", fresh)
 	}
-	if again := after(t, es, "ann", "/next analysis", 2); again[0].Phase != "what-would-you-do" || !said(again, "ann", "earlier phase") {
+	if again := after(t, es, "ann", "/next analysis", 2); again[0].Phase != "what-would-you-do" || !said(again, "ann", "another phase") {
 		t.Errorf("the same Next pressed twice moved on twice: %+v", again)
 	}
 }
@@ -115,7 +115,7 @@ func TestSpreadSession(t *testing.T) {
 			phases = append(phases, e.Phase)
 		}
 	}
-	if strings.Join(phases, " ") != "analysis what-i-did done" { // 10 of 87 minutes: about 8 hours a phase
+	if strings.Join(phases, " ") != "analysis what-i-did what-i-did" { // 10 of 87 minutes: about 8 hours a phase; then it waits for the case bringer
 		t.Errorf("phases after each day: %v", phases)
 	}
 	if !said(es, "", "(until 2026-11-25") {
