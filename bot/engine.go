@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/intervision-bot/intervision/prompts"
+	"github.com/intervision-bot/intervision/report"
 	"github.com/intervision-bot/intervision/state"
 )
 
@@ -175,6 +176,8 @@ func (e *Engine) outsideSession(ctx context.Context, ev Event, c command) (out O
 		out, err = e.forgetAsk(ctx, ev, lang)
 	case c.word == "export":
 		out, err = e.export(ctx, ev, lang)
+	case c.word == "report" && !ev.Conv.Direct:
+		out, err = e.teamReport(ctx, ev, c, lang)
 	case (c.word == "start" || c.word == "solo") && !ev.Conv.InThread():
 		out, err = e.open(ctx, ev, c, lang)
 	default:
@@ -193,6 +196,7 @@ func (e *Engine) apply(ctx context.Context, ev Event, cmd *command) (Outcome, er
 		kept     *session // the session as committed, for the cache
 		keptData []byte
 		nextStep string // a next step to remember for the case bringer
+		tag      *report.Tag
 	)
 	err := e.store.Update(ctx, key, ev.ID, func(cur []byte) (state.Change, error) {
 		kept, keptData = nil, nil
@@ -221,7 +225,7 @@ func (e *Engine) apply(ctx context.Context, ev Event, cmd *command) (Outcome, er
 		if err := e.schedule(ctx, tr.timers); err != nil {
 			return state.Change{}, err
 		}
-		nextStep = tr.nextStep
+		nextStep, tag = tr.nextStep, tr.tag
 		out = Outcome{Replies: tr.replies, Phase: tr.phaseID()}
 		ch, err := tr.change()
 		switch {
@@ -241,6 +245,9 @@ func (e *Engine) apply(ctx context.Context, ev Event, cmd *command) (Outcome, er
 	}
 	if nextStep != "" {
 		e.writeNote(ctx, key.Space(), ev.User.ID, nextStep, stampOf(ev.Time))
+	}
+	if tag != nil {
+		e.writeTag(ctx, ev.Conv, *tag)
 	}
 	return out, nil
 }

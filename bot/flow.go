@@ -481,6 +481,10 @@ func (tr *turn) finish() {
 	}
 	d := tr.buildDoc()
 	tr.sess.Doc, tr.sess.SummaryUsers = d, d.users()
+	if !tr.solo() {
+		t := tr.reportTag()
+		tr.tag = &t
+	}
 	tr.planCheckIn()
 	days := fmt.Sprint(int(tr.e.cfg.FinishedRetention.Hours() / 24))
 	tr.replies = append(tr.replies, tr.e.summaryReply(d, ""))

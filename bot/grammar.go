@@ -29,6 +29,7 @@ var commandWords = map[string]string{
 	"resume": "resume", "hervat": "resume",
 	"checkin": "checkin", "check-in": "checkin", "terugblik": "checkin",
 	"summary": "summary", "samenvatting": "summary",
+	"report": "report", "overzicht": "report",
 }
 
 // dutchWords is the word a Dutch text shows for a canonical command.
@@ -36,7 +37,7 @@ var dutchWords = map[string]string{
 	"join": "meedoen", "leave": "verlaten", "bring": "inbrengen", "next": "volgende",
 	"methods": "methodes", "help": "hulp", "end": "einde", "forget": "vergeet",
 	"keep": "bewaren", "rewrite": "herschrijf", "back": "terug", "more": "langer",
-	"pause": "pauze", "resume": "hervat", "checkin": "terugblik", "summary": "samenvatting",
+	"pause": "pauze", "resume": "hervat", "checkin": "terugblik", "summary": "samenvatting", "report": "overzicht",
 }
 
 // Commands are the canonical command words, sorted.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/intervision-bot/intervision/prompts"
+	"github.com/intervision-bot/intervision/report"
 	"github.com/intervision-bot/intervision/state"
 )
 
@@ -26,8 +27,9 @@ type turn struct {
 	nextStep string // a next step the case bringer named in this turn
 	joined   bool   // the user became a member: index them for forget and export
 	timers   []state.Timer
-	void     bool // a timer found nothing to do: commit nothing
-	early    bool // a timer came before the turn that planned it committed: fire it again
+	void     bool        // a timer found nothing to do: commit nothing
+	early    bool        // a timer came before the turn that planned it committed: fire it again
+	tag      *report.Tag // a closed group session's tag for the team's report
 }
 
 func (tr *turn) msg(key string, pairs ...string) string { return tr.e.msg(key, tr.lang, pairs...) }
@@ -127,6 +129,8 @@ func (tr *turn) run(cmd *command) {
 		tr.chooseCheckIn(cmd.args)
 	case "summary":
 		tr.showSummary()
+	case "report":
+		tr.tell(tr.msg("report.direct"))
 	case "status":
 		tr.tell(tr.status())
 	case "methods":
