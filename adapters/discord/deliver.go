@@ -128,24 +128,35 @@ func (a *acker) finish() {
 	}
 }
 
-// poster sends one piece of text with buttons somewhere and returns the message.
-type poster func(content string, rows []discordgo.MessageComponent) (*discordgo.Message, error)
+// poster sends one piece of text with buttons, and files when there are any, somewhere
+// and returns the message.
+type poster func(content string, rows []discordgo.MessageComponent, files []*discordgo.File) (*discordgo.Message, error)
 
-// post sends text in pieces Discord accepts; the buttons go with the last piece. first
-// sends the first piece and rest the others. It returns the first message.
-func post(first, rest poster, text string, rows []discordgo.MessageComponent) (*discordgo.Message, error) {
+// post sends text in pieces Discord accepts; the buttons and the document (file, may
+// be nil) go with the last piece. first sends the first piece and rest the others. It
+// returns the first message. When Discord refuses the piece with the file, it goes
+// again without it (see attachFailed).
+func (r *router) post(first, rest poster, text string, rows []discordgo.MessageComponent, file *bot.File) (*discordgo.Message, error) {
 	parts := chunks(escape(text))
 	var msg *discordgo.Message
 	for n, part := range parts {
-		var r []discordgo.MessageComponent
-		if n == len(parts)-1 {
-			r = rows
+		var rs []discordgo.MessageComponent
+		var files []*discordgo.File
+		last := n == len(parts)-1
+		if last {
+			rs = rows
+			files = r.attachment(file)
 		}
 		send := rest
 		if n == 0 {
 			send = first
 		}
-		m, err := send(part, r)
+		m, err := send(part, rs, files)
+		if err != nil && files != nil {
+			m, err = r.attachFailed(send, rest, part, rs, file, err)
+		} else if err == nil && last && file != nil && files == nil {
+			r.textInstead(rest, file)
+		}
 		if err != nil {
 			return msg, err
 		}
@@ -158,9 +169,9 @@ func post(first, rest poster, text string, rows []discordgo.MessageComponent) (*
 
 // toChannel posts plain bot messages in a channel, thread or DM.
 func (r *router) toChannel(channelID string) poster {
-	return func(content string, rows []discordgo.MessageComponent) (*discordgo.Message, error) {
+	return func(content string, rows []discordgo.MessageComponent, files []*discordgo.File) (*discordgo.Message, error) {
 		m, err := r.api.ChannelMessageSendComplex(channelID, &discordgo.MessageSend{
-			Content: content, Components: rows, AllowedMentions: noMentions(),
+			Content: content, Components: rows, AllowedMentions: noMentions(), Files: files,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("discord: send message to %s: %w", channelID, err)
@@ -171,8 +182,8 @@ func (r *router) toChannel(channelID string) poster {
 
 // followup posts an interaction followup, private to the user or public.
 func (r *router) followup(a *acker, private bool) poster {
-	return func(content string, rows []discordgo.MessageComponent) (*discordgo.Message, error) {
-		p := &discordgo.WebhookParams{Content: content, Components: rows, AllowedMentions: noMentions()}
+	return func(content string, rows []discordgo.MessageComponent, files []*discordgo.File) (*discordgo.Message, error) {
+		p := &discordgo.WebhookParams{Content: content, Components: rows, AllowedMentions: noMentions(), Files: files}
 		if private {
 			p.Flags = discordgo.MessageFlagsEphemeral
 		}
@@ -186,12 +197,12 @@ func (r *router) followup(a *acker, private bool) poster {
 
 // original fills the deferred response message.
 func (r *router) original(a *acker) poster {
-	return func(content string, rows []discordgo.MessageComponent) (*discordgo.Message, error) {
+	return func(content string, rows []discordgo.MessageComponent, files []*discordgo.File) (*discordgo.Message, error) {
 		if rows == nil {
 			rows = []discordgo.MessageComponent{}
 		}
 		m, err := r.api.InteractionResponseEdit(a.i, &discordgo.WebhookEdit{
-			Content: &content, Components: &rows, AllowedMentions: noMentions(),
+			Content: &content, Components: &rows, AllowedMentions: noMentions(), Files: files,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("discord: answer interaction %s: %w", a.i.ID, err)
@@ -263,12 +274,12 @@ func (r *router) deliver(ctx context.Context, h bot.Handler, ev bot.Event, out b
 		case rep.To != "":
 			err = r.private(ev, rep, rows, ack)
 		case ack != nil && ack.takeOriginal(false):
-			_, err = post(r.original(ack), r.followup(ack, false), rep.Text, rows)
+			_, err = r.post(r.original(ack), r.followup(ack, false), rep.Text, rows, rep.File)
 		case ack != nil && ack.publicFollowups():
-			_, err = post(r.followup(ack, false), r.followup(ack, false), rep.Text, rows)
+			_, err = r.post(r.followup(ack, false), r.followup(ack, false), rep.Text, rows, rep.File)
 		default:
 			to := r.toChannel(where(ev.Conv))
-			_, err = post(to, to, rep.Text, rows)
+			_, err = r.post(to, to, rep.Text, rows, rep.File)
 		}
 		if err != nil {
 			r.log.Error("discord: deliver reply", "event", ev.ID, "err", err)
@@ -303,15 +314,15 @@ func (r *router) deliverUnasked(ctx context.Context, h bot.Handler, conv bot.Con
 func (r *router) private(ev bot.Event, rep bot.Reply, rows []discordgo.MessageComponent, ack *acker) error {
 	if ack != nil && rep.To == ev.User.ID && !rep.Direct {
 		if ack.takeOriginal(true) {
-			_, err := post(r.original(ack), r.followup(ack, true), rep.Text, rows)
+			_, err := r.post(r.original(ack), r.followup(ack, true), rep.Text, rows, rep.File)
 			return err
 		}
-		_, err := post(r.followup(ack, true), r.followup(ack, true), rep.Text, rows)
+		_, err := r.post(r.followup(ack, true), r.followup(ack, true), rep.Text, rows, rep.File)
 		return err
 	}
 	if ev.Conv.Direct && rep.To == ev.User.ID {
 		to := r.toChannel(ev.Conv.Channel)
-		_, err := post(to, to, rep.Text, rows)
+		_, err := r.post(to, to, rep.Text, rows, rep.File)
 		return err
 	}
 	to, err := r.dm(rep.To)
@@ -322,7 +333,7 @@ func (r *router) private(ev bot.Event, rep bot.Reply, rows []discordgo.MessageCo
 			remote = ""
 		}
 		dmRows, _ := components(rep.Actions, remote)
-		if _, err = post(to, to, rep.Text, dmRows); err == nil {
+		if _, err = r.post(to, to, rep.Text, dmRows, rep.File); err == nil {
 			return nil
 		}
 	}
@@ -346,7 +357,7 @@ func (r *router) dmFailed(ev bot.Event, rep bot.Reply, err error) error {
 		name = r.nameOf(ev.Conv.Workspace, rep.To)
 	}
 	to2 := r.toChannel(where(ev.Conv))
-	_, err = post(to2, to2, noDMNote(r.langOf(ev), name), nil)
+	_, err = r.post(to2, to2, noDMNote(r.langOf(ev), name), nil, nil) // never the private reply's document
 	return err
 }
 
@@ -405,7 +416,7 @@ func (r *router) open(ctx context.Context, h bot.Handler, ev bot.Event, rep bot.
 	if ack != nil && ack.i.ChannelID == parent && ack.takeOriginal(false) {
 		first, rest = r.original(ack), r.followup(ack, false)
 	}
-	msg, err := post(first, rest, rep.Text, rows)
+	msg, err := r.post(first, rest, rep.Text, rows, rep.File)
 	if err != nil {
 		return err
 	}
@@ -465,7 +476,7 @@ func (r *router) openDirect(ctx context.Context, h bot.Handler, ev bot.Event, re
 	if err == nil {
 		rows, _ := components(rep.Actions, "")
 		to := r.toChannel(ch)
-		_, err = post(to, to, rep.Text, rows)
+		_, err = r.post(to, to, rep.Text, rows, rep.File)
 	}
 	if err != nil {
 		return r.dmFailed(ev, rep, err)

@@ -43,6 +43,7 @@ type fakeDiscord struct {
 	noDMs        map[string]bool           // users who accept no DMs from the bot
 	users        map[string]map[string]any // user id → user JSON (GET /users/{id})
 	members      map[string]map[string]any // "guild/user" → member JSON (GET /guilds/{g}/members/{u})
+	files        fakeFiles                 // the files of multipart calls (files_test.go)
 }
 
 // sent is one message the bot created or filled.
@@ -56,6 +57,7 @@ type sent struct {
 	Labels      []string
 	Mentions    string // allowed_mentions as JSON; "" when absent
 	Interaction string
+	Files       []sentFile // attachments (multipart files[n])
 }
 
 type call struct {
@@ -170,7 +172,10 @@ func (f *fakeDiscord) rest(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	status := f.route(w, r.Method, path, r.URL.Query(), body)
+	body, status := f.multipart(w, r, path, body)
+	if status == 0 {
+		status = f.route(w, r.Method, path, r.URL.Query(), body)
+	}
 	f.calls = append(f.calls, call{Method: r.Method, Path: path, At: time.Now(), Status: status})
 }
 
@@ -374,7 +379,7 @@ func (f *fakeDiscord) postFollowup(w http.ResponseWriter, it *ixn, r restReq) in
 
 // record stores a message the bot sends, with f.mu held.
 func (f *fakeDiscord) record(kind, channel, interaction string, in map[string]any) sent {
-	m := sent{Kind: kind, Channel: channel, ID: f.id(), Interaction: interaction}
+	m := sent{Kind: kind, Channel: channel, ID: f.id(), Interaction: interaction, Files: f.takeFiles()}
 	m.Content, _ = in["content"].(string)
 	if flags, ok := in["flags"].(float64); ok && int(flags)&64 != 0 {
 		m.Ephemeral = true

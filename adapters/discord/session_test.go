@@ -88,12 +88,14 @@ func TestGroupSessionWithButtons(t *testing.T) {
 	}
 	var summary bool
 	for _, m := range h.in(th) {
-		if strings.Contains(m.Content, "**Summary") && !m.Ephemeral {
-			summary = true
-			for _, want := range []string{incident, question, "On Monday I will call the father at nine."} {
-				if !strings.Contains(m.Content, want) {
-					t.Errorf("summary lacks %q:\n%s", want, m.Content)
-				}
+		if !strings.Contains(m.Content, "**Summary") || m.Ephemeral || len(m.Files) == 0 {
+			continue
+		}
+		summary = true // the short message, with the whole summary attached as Markdown
+		doc := string(m.Files[0].Data)
+		for _, want := range []string{incident, question, "On Monday I will call the father at nine."} {
+			if !strings.Contains(doc, want) {
+				t.Errorf("summary lacks %q:\n%s", want, doc)
 			}
 		}
 	}

@@ -3,6 +3,7 @@ package slack
 import (
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"time"
 
@@ -19,6 +20,10 @@ type webAPI interface {
 	// OpenConversationContext (conversations.open, scope im:write) finds or opens the
 	// DM with a user, for replies with Direct.
 	OpenConversationContext(ctx context.Context, params *slack.OpenConversationParameters) (*slack.Channel, bool, bool, error)
+	// UploadFileContext (scope files:write) uploads a reply's document and shares it in
+	// a channel or thread: files.getUploadURLExternal, a POST of the bytes to the URL it
+	// gave, then files.completeUploadExternal with channel_id and thread_ts.
+	UploadFileContext(ctx context.Context, params slack.UploadFileParameters) (*slack.FileSummary, error)
 }
 
 // retryingAPI retries a call that Slack answered with HTTP 429 after the Retry-After
@@ -85,4 +90,16 @@ func (r *retryingAPI) OpenConversationContext(ctx context.Context, params *slack
 		return res{ch, noOp, open}, err
 	})
 	return v.ch, v.noOp, v.alreadyOpen, err
+}
+
+func (r *retryingAPI) UploadFileContext(ctx context.Context, params slack.UploadFileParameters) (*slack.FileSummary, error) {
+	return retry(ctx, r, "files.upload", func() (*slack.FileSummary, error) {
+		// A retry starts the three steps again: the bytes are read again from the start.
+		if s, ok := params.Reader.(io.Seeker); ok {
+			if _, err := s.Seek(0, io.SeekStart); err != nil {
+				return nil, err
+			}
+		}
+		return r.api.UploadFileContext(ctx, params)
+	})
 }

@@ -130,6 +130,9 @@ func (a *Adapter) open(ctx context.Context, h bot.Handler, in inbound, ev bot.Ev
 			break
 		}
 	}
+	if r.File != nil {
+		a.attach(ctx, in.channel, ts, r.File)
+	}
 	thread := in
 	thread.thread, thread.replyTS, thread.private = ts, "", false
 	if in.id != "" {
@@ -179,7 +182,9 @@ func (a *Adapter) user(ctx context.Context, id string) bot.User {
 // post delivers one reply in the conversation of in: ephemeral when it is for one
 // person (or answers a slash command nobody else saw), in the thread otherwise; in the
 // DM with its recipient when it is Direct. A reply too long for one message goes out
-// as several, one after another, in the same place.
+// as several, one after another, in the same place. Its document (File) is uploaded
+// after the text, into the same channel and thread; an ephemeral message cannot carry
+// a file, so a private reply's document goes to its recipient's DM (attachPrivately).
 func (a *Adapter) post(ctx context.Context, in inbound, r bot.Reply) error {
 	if r.Direct && r.To != "" {
 		_, err := a.postDirect(ctx, r)
@@ -198,6 +203,23 @@ func (a *Adapter) post(ctx context.Context, in inbound, r bot.Reply) error {
 	if in.direct && (to == in.user || in.user == "") {
 		to = ""
 	}
+	if err := a.postText(ctx, in, ts, to, r); err != nil {
+		return err
+	}
+	switch {
+	case r.File == nil:
+	case to == "":
+		a.attach(ctx, in.channel, ts, r.File)
+	default:
+		a.attachPrivately(ctx, in, ts, to, r.File)
+	}
+	return nil
+}
+
+// postText posts r's text (and buttons) in in's channel, in thread ts when set: as
+// ephemeral messages for to when it is set, as normal messages otherwise. A text too
+// long for one message goes out as several, one after another.
+func (a *Adapter) postText(ctx context.Context, in inbound, ts, to string, r bot.Reply) error {
 	for _, opts := range messages(r) {
 		if ts != "" {
 			opts = append(opts, slack.MsgOptionTS(ts))
@@ -230,4 +252,23 @@ func (a *Adapter) postDirect(ctx context.Context, r bot.Reply) (string, error) {
 	in := inbound{kind: "direct", channel: ch.ID, direct: true, user: r.To}
 	r.Direct = false
 	return ch.ID, a.post(ctx, in, r)
+}
+
+// attachPrivately delivers the document of a private reply, whose text went out as an
+// ephemeral message: Slack cannot attach a file to one, and an ephemeral message is
+// gone after a reload, so the document goes to the recipient's DM with the bot
+// (conversations.open), where it stays and nobody else sees it. When the DM cannot be
+// opened, a text document's content follows the text ephemerally, in the same place;
+// it is never posted where others could read it.
+func (a *Adapter) attachPrivately(ctx context.Context, in inbound, ts, to string, f *bot.File) {
+	ch, _, _, err := a.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{to}})
+	if err == nil && ch != nil && ch.ID != "" {
+		a.attach(ctx, ch.ID, "", f)
+		return
+	}
+	textual := isText(f)
+	a.log.Error("slack: open a direct message for a private file", "user", to, "type", f.Type, "posted_as_text", textual, "err", err)
+	if textual {
+		_ = a.postText(ctx, in, ts, to, bot.Reply{Text: string(f.Data)})
+	}
 }

@@ -32,7 +32,8 @@ type fakeSlack struct {
 	delay   map[string]time.Duration // method → how long it takes to answer
 	fail    map[string]string        // method → error code it answers with ({"ok":false})
 	users   map[string]fakeUser
-	opens   int // apps.connections.open calls
+	opens   int         // apps.connections.open calls
+	uploads fakeUploads // the file upload methods (files_test.go)
 
 	wsMu      sync.Mutex
 	ws        *websocket.Conn
@@ -210,6 +211,9 @@ func (f *fakeSlack) serveAPI(w http.ResponseWriter, r *http.Request) {
 		}
 		reply(map[string]any{"ok": true, "channel": p.Channel, "ts": p.TS})
 	default:
+		if f.serveFiles(w, r, method, form, body, reply) {
+			return
+		}
 		reply(map[string]any{"ok": false, "error": "unknown_method"})
 	}
 }

@@ -13,8 +13,9 @@ import (
 
 // TestManifest keeps manifest.yml in step with what the adapter uses: the Web API
 // methods behind webAPI need chat:write (chat.postMessage, chat.postEphemeral),
-// users:read (users.info) and im:write (conversations.open, for replies in a DM the bot
-// starts); the routed events need their history scopes.
+// users:read (users.info), im:write (conversations.open, for replies in a DM the bot
+// starts) and files:write (files.getUploadURLExternal and files.completeUploadExternal,
+// for the documents replies carry); the routed events need their history scopes.
 func TestManifest(t *testing.T) {
 	b, err := os.ReadFile("manifest.yml")
 	if err != nil {
@@ -50,7 +51,7 @@ func TestManifest(t *testing.T) {
 	if err := yaml.Unmarshal(b, &m); err != nil {
 		t.Fatal(err)
 	}
-	wantScopes := []string{"app_mentions:read", "channels:history", "chat:write", "commands", "groups:history", "im:history", "im:write", "users:read"}
+	wantScopes := []string{"app_mentions:read", "channels:history", "chat:write", "commands", "files:write", "groups:history", "im:history", "im:write", "users:read"}
 	if got := slices.Sorted(slices.Values(m.OAuth.Scopes.Bot)); !slices.Equal(got, wantScopes) {
 		t.Errorf("bot scopes %v, want exactly %v", got, wantScopes)
 	}

@@ -104,17 +104,21 @@ func TestIncidentSessionOverSlack(t *testing.T) {
 	if posts[0].Thread != "" || posts[0].TS != thread {
 		t.Errorf("opening message: thread %q ts %q, session thread %q", posts[0].Thread, posts[0].TS, thread)
 	}
-	var summary bool
 	for _, p := range posts[1:] {
 		if p.Channel != channel || p.Thread != thread {
 			t.Errorf("post outside the session thread: %+v", p)
 		}
-		if p.Method == "chat.postMessage" && strings.Contains(p.Text, "What did the mother say") {
-			summary = true // the summary quotes the contributions
+	}
+	// The summary is a Markdown file in the thread, and it quotes the contributions.
+	var summary bool
+	for _, u := range h.fake.sharedFiles() {
+		if u.Channel == channel && u.Thread == thread && strings.HasSuffix(u.Name, ".md") &&
+			strings.Contains(string(u.Data), "What did the mother say") {
+			summary = true
 		}
 	}
 	if !summary {
-		t.Error("no summary with the contributions was posted in the thread")
+		t.Errorf("no summary with the contributions was uploaded in the thread: %+v", h.fake.sharedFiles())
 	}
 	assertInert(t, posts)
 }

@@ -70,8 +70,13 @@ func TestDeliver(t *testing.T) {
 	if len(h.events) != 1 {
 		t.Fatalf("events %+v, want the opening replayed", h.events)
 	}
-	if ev := h.events[0]; ev.Conv != conv || ev.User.ID != "bob" || !ev.Command || ev.Text != "start gibbs solo" {
-		t.Errorf("replayed %+v, want command %q from bob in %+v", ev, "start gibbs solo", conv)
+	// A Direct opening moves the terminal into the direct conversation with bob.
+	dm := bot.Conversation{Platform: "terminal", Workspace: conv.Workspace, Channel: "dm-bob", Direct: true}
+	if ev := h.events[0]; ev.Conv != dm || ev.User.ID != "bob" || !ev.Command || ev.Text != "start gibbs solo" {
+		t.Errorf("replayed %+v, want command %q from bob in %+v", ev, "start gibbs solo", dm)
+	}
+	if a.current() != dm {
+		t.Errorf("typed lines go to %+v, want the direct conversation", a.current())
 	}
 	if err := a.Deliver(context.Background(), h, bot.Conversation{Platform: "slack"}, bot.Outcome{}); err == nil {
 		t.Error("Deliver to a Slack conversation: no error")

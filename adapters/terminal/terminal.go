@@ -32,6 +32,9 @@ type Adapter struct {
 	Channel string // conversation name; sessions in the same channel continue across runs
 	User    string // who speaks first
 	Lang    string // language hint for users ("nl", "en" or empty)
+	// FilesDir is where documents that replies carry (a session summary, a chart) are
+	// written; empty: INTERVISION_FILES_DIR, else DefaultFilesDir.
+	FilesDir string
 
 	// mu keeps writes to Out whole: Deliver (timers) writes while Run waits for input.
 	mu     sync.Mutex
@@ -63,7 +66,8 @@ var _ bot.Deliverer = (*Adapter)(nil)
 
 // Deliver prints the replies of an event nobody typed (a timer's) as other replies are
 // printed, between the lines typed: public ones as "bot: …", private ones as
-// "bot → ann (only you): …", Direct ones as "bot → ann (direct message): …". Opens is
+// "bot → ann (only you): …", Direct ones as "bot → ann (direct message): …"; a reply's
+// document is written into FilesDir and its path printed on the line after. Opens is
 // replayed as the terminal replays it for a typed command, from the reply's recipient
 // (the terminal is one thread). It may be called while Run reads input: when a prompt
 // waits, the output goes on a line of its own and the prompt is shown again.
@@ -74,7 +78,7 @@ func (a *Adapter) Deliver(ctx context.Context, h bot.Handler, conv bot.Conversat
 	if a.Out == nil {
 		return errors.New("terminal: no output")
 	}
-	p := &player{h: h, conv: conv, lang: a.Lang, moved: a.moveTo}
+	p := &player{h: h, conv: conv, lang: a.Lang, moved: a.moveTo, files: filesDir(a.FilesDir)}
 	entries, err := p.replies(ctx, "", out)
 	if err != nil {
 		return err
@@ -120,7 +124,7 @@ func (a *Adapter) Name() string { return "terminal" }
 
 // Run reads lines until the input ends or ctx is done.
 func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
-	p := &player{h: h, lang: a.Lang, moved: a.moveTo}
+	p := &player{h: h, lang: a.Lang, moved: a.moveTo, files: filesDir(a.FilesDir)}
 	user := a.User
 	if user == "" {
 		user = "you"
@@ -195,6 +199,10 @@ type Entry struct {
 	Phase  string `json:"phase"`
 	// Actions are the commands offered as buttons.
 	Actions []string `json:"actions,omitempty"`
+	// File is the path of the document the reply carried, written to disk.
+	File string `json:"file,omitempty"`
+	// FileError says why the reply's document could not be written.
+	FileError string `json:"file_error,omitempty"`
 }
 
 // markup is the light Markdown the terminal shows as plain text.
@@ -204,6 +212,12 @@ func (e Entry) plain() string {
 	text := bot.Unescape(markup.Replace(e.Text))
 	if len(e.Actions) > 0 {
 		text += "\n  [" + strings.Join(e.Actions, "] [") + "]"
+	}
+	switch {
+	case e.File != "":
+		text += "\n  [file: " + e.File + "]"
+	case e.FileError != "":
+		text += "\n  [file not saved: " + e.FileError + "]"
 	}
 	switch {
 	case e.From != "bot":
@@ -218,9 +232,10 @@ func (e Entry) plain() string {
 
 // player sends lines to the engine as users of one conversation.
 type player struct {
-	h    bot.Handler
-	conv bot.Conversation
-	lang string
+	h     bot.Handler
+	conv  bot.Conversation
+	lang  string
+	files string // where replies' documents are written
 	// moved, when set, hears of the new conversation a reply opened.
 	moved func(bot.Conversation)
 }
@@ -279,7 +294,7 @@ func (p *player) say(ctx context.Context, user, text string) ([]Entry, error) {
 func (p *player) replies(ctx context.Context, user string, out bot.Outcome) ([]Entry, error) {
 	var entries []Entry
 	for _, r := range out.Replies {
-		entries = append(entries, replyEntry(r, out.Phase))
+		entries = append(entries, p.entry(r, out.Phase))
 		if r.Opens == nil {
 			continue
 		}
@@ -300,10 +315,23 @@ func (p *player) replies(ctx context.Context, user string, out bot.Outcome) ([]E
 	return entries, nil
 }
 
-func replyEntry(r bot.Reply, phase string) Entry {
+// entry turns a reply into an entry, writing its document (if any) into p.files.
+func (p *player) entry(r bot.Reply, phase string) Entry {
 	e := Entry{From: "bot", To: r.To, Direct: r.Direct && r.To != "", Text: r.Text, Phase: phase}
 	for _, a := range r.Actions {
 		e.Actions = append(e.Actions, a.Label+": /"+a.Command)
+	}
+	if r.File != nil {
+		dir := p.files
+		if dir == "" {
+			dir = filesDir("")
+		}
+		path, err := saveFile(dir, r.File)
+		if err != nil {
+			e.FileError = err.Error()
+		} else {
+			e.File = path
+		}
 	}
 	return e
 }
@@ -319,12 +347,15 @@ type ReplayOptions struct {
 	Channel, Lang string
 	JSON          bool  // one JSON object per message instead of text
 	Clock         Clock // moves time on clock lines; nil: clock lines are an error
+	// FilesDir is where replies' documents are written (the JSON entry's "file");
+	// empty: INTERVISION_FILES_DIR, else DefaultFilesDir.
+	FilesDir string
 }
 
 // Replay plays a transcript and writes the conversation to w, as text or as one JSON
 // object per line. A clock line moves the clock and prints what the timers said.
 func Replay(ctx context.Context, h bot.Handler, lines []Line, w io.Writer, o ReplayOptions) error {
-	p := &player{h: h, conv: Conversation(o.Channel), lang: o.Lang}
+	p := &player{h: h, conv: Conversation(o.Channel), lang: o.Lang, files: filesDir(o.FilesDir)}
 	enc := json.NewEncoder(w)
 	for _, l := range lines {
 		entries, err := p.play(ctx, l, o.Clock)

@@ -93,7 +93,8 @@ func runBot(ctx context.Context, c cli, args []string) int {
 	if len(adapters) == 0 {
 		// The terminal is a chat: keep the log quiet unless something goes wrong.
 		logger = newLogger(stderr, getenv, slog.LevelWarn)
-		adapters = append(adapters, &terminal.Adapter{In: stdin, Out: stdout, Channel: common.channel, User: *user, Lang: common.lang})
+		adapters = append(adapters, &terminal.Adapter{In: stdin, Out: stdout, Channel: common.channel, User: *user, Lang: common.lang,
+			FilesDir: getenv(terminal.FilesDirEnv)})
 	}
 	eng, be, err := newEngine(ctx, common, getenv, logger, nil)
 	if err != nil {
@@ -183,7 +184,8 @@ func runReplay(ctx context.Context, c cli, args []string) int {
 	defer be.close()
 	clock.eng = eng
 	clock.sched = be.sched.(*memstore.Scheduler) // replay's timers run in process
-	opts := terminal.ReplayOptions{Channel: common.channel, Lang: common.lang, JSON: *asJSON, Clock: clock}
+	opts := terminal.ReplayOptions{Channel: common.channel, Lang: common.lang, JSON: *asJSON, Clock: clock,
+		FilesDir: getenv(terminal.FilesDirEnv)}
 	if err := terminal.Replay(ctx, eng, lines, stdout, opts); err != nil {
 		fmt.Fprintf(stderr, "replay: %v\n", err)
 		return 1

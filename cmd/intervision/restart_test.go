@@ -94,7 +94,7 @@ func buildBinary(t *testing.T) string {
 func TestRestartContinuesSession(t *testing.T) {
 	srv := redistest.Start(t)
 	bin := buildBinary(t)
-	env := append(os.Environ(), "REDIS_URL="+srv.URL(), "INTERVISION_CHANNEL=restart-test")
+	env := append(os.Environ(), "REDIS_URL="+srv.URL(), "INTERVISION_CHANNEL=restart-test", "INTERVISION_FILES_DIR="+t.TempDir())
 
 	first := startBot(t, bin, env)
 	first.send("/as ann", "/start incident en", "/as bob", "/join", "/as cas", "/join",
@@ -114,9 +114,9 @@ func TestRestartContinuesSession(t *testing.T) {
 	second.waitFor("now in: Clarifying questions")
 	second.waitFor("ann (case bringer), bob, cas")
 	second.send("/end")
-	second.waitFor("Summary")
+	second.waitFor("[file: ")
 	second.send("/quit")
-	out := second.out.String()
+	out := document(t, second.out.String())
 	for _, want := range []string{
 		"The father said he would not come to the school meeting again.",
 		"What did the teacher say to him before?",
@@ -132,9 +132,13 @@ func TestRestartContinuesSession(t *testing.T) {
 // in a fresh run on the same Redis and channel: it continues where it stopped.
 func TestReplayHalvesOnRedis(t *testing.T) {
 	srv := redistest.Start(t)
+	files := t.TempDir()
 	env := func(k string) string {
-		if k == "REDIS_URL" {
+		switch k {
+		case "REDIS_URL":
 			return srv.URL()
+		case "INTERVISION_FILES_DIR":
+			return files
 		}
 		return ""
 	}
@@ -154,7 +158,7 @@ func TestReplayHalvesOnRedis(t *testing.T) {
 		if code := run(t.Context(), []string{"replay", "--channel", "halves", path}, nil, &out, &errb, env); code != 0 {
 			t.Fatalf("part %d: exit %d: %s", i+1, code, errb.String())
 		}
-		if i == 1 && (!strings.Contains(out.String(), "Summary ·") || !strings.Contains(out.String(), "Last week a mother did not come")) {
+		if i == 1 && (!strings.Contains(out.String(), "Summary ·") || !strings.Contains(document(t, out.String()), "Last week a mother did not come")) {
 			t.Fatalf("second half did not continue the session:\n%s", out.String())
 		}
 	}
@@ -164,4 +168,19 @@ func TestReplayHalvesOnRedis(t *testing.T) {
 	if !strings.Contains(out.String(), "no session here") {
 		t.Fatalf("channel other sees a session:\n%s", out.String())
 	}
+}
+
+// document reads the file whose path the terminal printed as "[file: PATH]" in out.
+func document(t *testing.T, out string) string {
+	t.Helper()
+	_, rest, ok := strings.Cut(out, "[file: ")
+	path, _, ok2 := strings.Cut(rest, "]")
+	if !ok || !ok2 {
+		t.Fatalf("no file in the output:\n%s", out)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
