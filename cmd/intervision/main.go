@@ -53,6 +53,7 @@ var subcommands = map[string]subcommand{
 	"prompts": runPrompts,
 	"explain": runExplain,
 	"scan":    runScan,
+	"report":  runReport,
 	"help":    runHelp,
 	"-h":      runHelp,
 	"--help":  runHelp,
@@ -71,6 +72,8 @@ const usage = `usage:
   intervision prompts lint [DIR]                                check a method pack
   intervision explain [--lang nl|en] [--json] < text            show themes and the follow-up question
   intervision scan [--lang nl|en] [--json] < text               find personal data in a text
+  intervision report --workspace W [--platform P] [--channel C] [--window 30d|90d|1y] [--png FILE]
+                                                                a team's sessions and themes: counts only
 Configuration comes from the environment: see docs/config.md.
 `
 
