@@ -240,21 +240,68 @@ func TestSchedulerKilled(t *testing.T) {
 	prefix := uniquePrefix()
 	due := time.Now().Add(3 * time.Second).Truncate(time.Second).Add(time.Second)
 	child := func(mode string) (*exec.Cmd, *bufio.Reader) {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestSchedulerChild$", "-test.count=1")
-		cmd.Env = append(os.Environ(), childEnv+"="+mode, childURLEnv+"="+srv.URL(),
-			childPrefixEnv+"="+prefix, childDueEnv+"="+strconv.FormatInt(due.UnixMilli(), 10))
-		cmd.Stderr = os.Stderr
-		out, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-		return cmd, bufio.NewReader(out)
+		return startTimerChild(t, mode, srv.URL(), prefix, due)
 	}
 	first, out := child("schedule")
+	waitChildReady(t, out, 15*time.Second)
+	if err := first.Process.Kill(); err != nil { // SIGKILL
+		t.Fatal(err)
+	}
+	_ = first.Wait()
+	killedAt := time.Now()
+
+	rdb := newClient(t, srv.URL())
+	defer rdb.Close()
+	// Stay down until every late timer is overdue, then restart.
+	time.Sleep(time.Until(due.Add(childLate*10*time.Millisecond + 500*time.Millisecond)))
+	restartedAt := time.Now()
+	second, _ := child("run")
+	list := prefix + ":fired"
+	waitListLen(t, rdb, list, childEarly+childLate, 10*time.Second)
+	time.Sleep(time.Second) // doubles would show by now
+	_ = second.Process.Kill()
+	entries, err := rdb.LRange(context.Background(), list, 0, -1).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	count, pids, worst := checkKilledEntries(t, entries, due, restartedAt)
+	for i := range childEarly {
+		if id := fmt.Sprintf("early-%d", i); count[id] != 1 || pids[id] != strconv.Itoa(first.Process.Pid) {
+			t.Errorf("%s fired %d times (pid %s), want once by the first process", id, count[id], pids[id])
+		}
+	}
+	for i := range childLate {
+		if id := fmt.Sprintf("late-%d", i); count[id] != 1 || pids[id] != strconv.Itoa(second.Process.Pid) {
+			t.Errorf("%s fired %d times (pid %s), want once by the second process", id, count[id], pids[id])
+		}
+	}
+	t.Logf("killed at due-%v, restarted at due+%v: %d firings, late timers up to %v after their due time",
+		due.Sub(killedAt).Round(time.Millisecond), restartedAt.Sub(due).Round(time.Millisecond), len(entries), worst.Round(time.Millisecond))
+}
+
+// startTimerChild re-executes the test binary as TestSchedulerChild in mode
+// ("schedule" or "run") and returns it with its stdout; the child is killed at cleanup.
+func startTimerChild(t *testing.T, mode, url, prefix string, due time.Time) (*exec.Cmd, *bufio.Reader) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestSchedulerChild$", "-test.count=1")
+	cmd.Env = append(os.Environ(), childEnv+"="+mode, childURLEnv+"="+url,
+		childPrefixEnv+"="+prefix, childDueEnv+"="+strconv.FormatInt(due.UnixMilli(), 10))
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	return cmd, bufio.NewReader(out)
+}
+
+// waitChildReady waits until the child prints READY; it fails the test if the child
+// ends first or takes longer than timeout.
+func waitChildReady(t *testing.T, out *bufio.Reader, timeout time.Duration) {
+	t.Helper()
 	ready := make(chan string, 1)
 	go func() {
 		for {
@@ -270,39 +317,32 @@ func TestSchedulerKilled(t *testing.T) {
 		if line != "READY" {
 			t.Fatal("first child ended before it was ready")
 		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("first child not ready within 15 s")
+	case <-time.After(timeout):
+		t.Fatalf("first child not ready within %v", timeout)
 	}
-	if err := first.Process.Kill(); err != nil { // SIGKILL
-		t.Fatal(err)
-	}
-	_ = first.Wait()
-	killedAt := time.Now()
+}
 
-	rdb := newClient(t, srv.URL())
-	defer rdb.Close()
-	// Stay down until every late timer is overdue, then restart.
-	time.Sleep(time.Until(due.Add(childLate*10*time.Millisecond + 500*time.Millisecond)))
-	restartedAt := time.Now()
-	second, _ := child("run")
-	list := prefix + ":fired"
-	deadline := time.Now().Add(10 * time.Second)
+// waitListLen polls until list holds at least n entries or timeout has passed.
+func waitListLen(t *testing.T, rdb redis.UniversalClient, list string, n int64, timeout time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
 	for {
-		n, err := rdb.LLen(context.Background(), list).Result()
+		got, err := rdb.LLen(context.Background(), list).Result()
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n >= childEarly+childLate || time.Now().After(deadline) {
-			break
+		if got >= n || time.Now().After(deadline) {
+			return
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	time.Sleep(time.Second) // doubles would show by now
-	_ = second.Process.Kill()
-	entries, err := rdb.LRange(context.Background(), list, 0, -1).Result()
-	if err != nil {
-		t.Fatal(err)
-	}
+}
+
+// checkKilledEntries parses the children's "id|unix ns|pid" firings, checks that no
+// late timer fired before its due time, before the restart or more than 2 s after
+// it, and returns firings and the last firing pid per id and the largest late lag.
+func checkKilledEntries(t *testing.T, entries []string, due, restartedAt time.Time) (map[string]int, map[string]string, time.Duration) {
+	t.Helper()
 	count := map[string]int{}
 	pids := map[string]string{}
 	var worst time.Duration
@@ -311,35 +351,25 @@ func TestSchedulerKilled(t *testing.T) {
 		id := f[0]
 		count[id]++
 		pids[id] = f[2]
-		if strings.HasPrefix(id, "late-") {
-			i, _ := strconv.Atoi(strings.TrimPrefix(id, "late-"))
-			ns, _ := strconv.ParseInt(f[1], 10, 64)
-			at := time.Unix(0, ns)
-			tdue := due.Add(time.Duration(i) * 10 * time.Millisecond)
-			if at.Before(tdue) {
-				t.Errorf("%s fired %v before its due time", id, tdue.Sub(at))
-			}
-			if at.Before(restartedAt) {
-				t.Errorf("%s fired before the restart (the killed process fired it?)", id)
-			}
-			if lag := at.Sub(restartedAt); lag > 2*time.Second {
-				t.Errorf("%s fired %v after the restart, want < 2s", id, lag)
-			}
-			worst = max(worst, at.Sub(tdue))
+		if !strings.HasPrefix(id, "late-") {
+			continue
 		}
-	}
-	for i := range childEarly {
-		if id := fmt.Sprintf("early-%d", i); count[id] != 1 || pids[id] != strconv.Itoa(first.Process.Pid) {
-			t.Errorf("%s fired %d times (pid %s), want once by the first process", id, count[id], pids[id])
+		i, _ := strconv.Atoi(strings.TrimPrefix(id, "late-"))
+		ns, _ := strconv.ParseInt(f[1], 10, 64)
+		at := time.Unix(0, ns)
+		tdue := due.Add(time.Duration(i) * 10 * time.Millisecond)
+		if at.Before(tdue) {
+			t.Errorf("%s fired %v before its due time", id, tdue.Sub(at))
 		}
-	}
-	for i := range childLate {
-		if id := fmt.Sprintf("late-%d", i); count[id] != 1 || pids[id] != strconv.Itoa(second.Process.Pid) {
-			t.Errorf("%s fired %d times (pid %s), want once by the second process", id, count[id], pids[id])
+		if at.Before(restartedAt) {
+			t.Errorf("%s fired before the restart (the killed process fired it?)", id)
 		}
+		if lag := at.Sub(restartedAt); lag > 2*time.Second {
+			t.Errorf("%s fired %v after the restart, want < 2s", id, lag)
+		}
+		worst = max(worst, at.Sub(tdue))
 	}
-	t.Logf("killed at due-%v, restarted at due+%v: %d firings, late timers up to %v after their due time",
-		due.Sub(killedAt).Round(time.Millisecond), restartedAt.Sub(due).Round(time.Millisecond), len(entries), worst.Round(time.Millisecond))
+	return count, pids, worst
 }
 
 // TestSchedulerRedisRestart kills redis-server (SIGKILL) with AOF on
