@@ -38,8 +38,10 @@ func (tr *turn) timeStatus(ph *prompts.Phase) []string {
 		lines = append(lines, tr.msg("status.paused", "left", tr.leftText()))
 	case tr.left(ph) <= 0:
 		lines = append(lines, tr.msg("status.over", "ran", ran))
-	default:
+	case tr.sess.Span > 0:
 		lines = append(lines, tr.msg("status.left", "left", tr.leftText(), "when", tr.when(tr.deadline(ph))))
+	default:
+		lines = append(lines, tr.msg("status.left_live", "left", tr.leftText()))
 	}
 	if tr.solo() {
 		return lines

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"regexp"
 	"sync"
 	"testing"
 	"time"
@@ -73,5 +74,41 @@ func TestTimerEarlyStaleAndOnce(t *testing.T) {
 	}
 	if _, again, err := e.Fire(context.Background(), end); err != nil || !again.Duplicate {
 		t.Errorf("the end timer fired twice acted twice: %v %+v", err, again)
+	}
+}
+
+// TestEveryCommandHasAnAction ties the grammar's command list to what a conversation
+// does with each command (forget and export are about a person, not a conversation).
+func TestEveryCommandHasAnAction(t *testing.T) {
+	for _, c := range Commands() {
+		if _, ok := commandActions[c]; !ok && c != "forget" && c != "export" {
+			t.Errorf("command %q has no action", c)
+		}
+	}
+	for c := range commandActions {
+		if _, ok := CommandOf(c); !ok {
+			t.Errorf("action for %q, which is no command", c)
+		}
+	}
+	for canonical, nl := range dutchWords {
+		if got, ok := CommandOf(nl); !ok || got != canonical {
+			t.Errorf("Dutch word %q shown for %q means %q", nl, canonical, got)
+		}
+	}
+}
+
+// TestDutchTextUsesDutchCommandWords: a Dutch sentence of the bot names a command by
+// its Dutch word wherever the grammar has one (`volgende`, not `next`).
+func TestDutchTextUsesDutchCommandWords(t *testing.T) {
+	lib := prompts.MustBuiltin()
+	code := regexp.MustCompile("`([^` ]+)[^`]*`")
+	for _, key := range lib.MessageKeys() {
+		nl := lib.Msg(key, "nl")
+		for _, m := range code.FindAllStringSubmatch(nl, -1) {
+			canonical, ok := CommandOf(m[1])
+			if want := dutchWords[canonical]; ok && want != "" && m[1] != want {
+				t.Errorf("%s (nl): `%s` where Dutch says `%s`", key, m[1], want)
+			}
+		}
 	}
 }

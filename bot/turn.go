@@ -83,6 +83,30 @@ func (tr *turn) phaseID() string {
 	return ""
 }
 
+// commandActions are what each canonical command does in a conversation. forget,
+// export, report and a top-level start are decided before (Engine.outsideSession).
+var commandActions = map[string]func(tr *turn, c command){
+	"start":   func(tr *turn, c command) { tr.start(c) },
+	"solo":    func(tr *turn, c command) { tr.start(c) },
+	"join":    func(tr *turn, _ command) { tr.join() },
+	"leave":   func(tr *turn, _ command) { tr.leave() },
+	"bring":   func(tr *turn, _ command) { tr.bring() },
+	"next":    func(tr *turn, c command) { tr.next(c.args) },
+	"back":    func(tr *turn, _ command) { tr.back() },
+	"more":    func(tr *turn, c command) { tr.more(c.args) },
+	"pause":   func(tr *turn, _ command) { tr.pause() },
+	"resume":  func(tr *turn, _ command) { tr.resume() },
+	"checkin": func(tr *turn, c command) { tr.chooseCheckIn(c.args) },
+	"summary": func(tr *turn, _ command) { tr.showSummary() },
+	"report":  func(tr *turn, _ command) { tr.tell(tr.msg("report.direct")) },
+	"status":  func(tr *turn, _ command) { tr.tell(tr.status()) },
+	"methods": func(tr *turn, _ command) { tr.tell(tr.methods()) },
+	"help":    func(tr *turn, _ command) { tr.tell(tr.help()) },
+	"end":     func(tr *turn, _ command) { tr.end() },
+	"keep":    func(tr *turn, c command) { tr.keep(c) },
+	"rewrite": func(tr *turn, c command) { tr.rewrite(c) },
+}
+
 // run dispatches the event.
 func (tr *turn) run(cmd *command) {
 	if tr.ev.timer != nil {
@@ -106,46 +130,11 @@ func (tr *turn) run(cmd *command) {
 		tr.sess.Auto = false // someone acted in the new phase
 		tr.dirty = true
 	}
-	switch cmd.word {
-	case "start", "solo":
-		tr.start(*cmd)
-	case "join":
-		tr.join()
-	case "leave":
-		tr.leave()
-	case "bring":
-		tr.bring()
-	case "next":
-		tr.next(cmd.args)
-	case "back":
-		tr.back()
-	case "more":
-		tr.more(cmd.args)
-	case "pause":
-		tr.pause()
-	case "resume":
-		tr.resume()
-	case "checkin":
-		tr.chooseCheckIn(cmd.args)
-	case "summary":
-		tr.showSummary()
-	case "report":
-		tr.tell(tr.msg("report.direct"))
-	case "status":
-		tr.tell(tr.status())
-	case "methods":
-		tr.tell(tr.methods())
-	case "help":
-		tr.tell(tr.help())
-	case "end":
-		tr.end()
-	case "keep":
-		tr.keep(*cmd)
-	case "rewrite":
-		tr.rewrite(*cmd)
-	default:
-		tr.tell(tr.msg("command.unknown", "word", Quote(strings.Join(cmd.args, " ")), "now", tr.possible()))
+	if do, ok := commandActions[cmd.word]; ok {
+		do(tr, *cmd)
+		return
 	}
+	tr.tell(tr.msg("command.unknown", "word", Quote(strings.Join(cmd.args, " ")), "now", tr.possible()))
 }
 
 // running reports whether a session is walking its phases.

@@ -4,6 +4,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"slices"
@@ -201,6 +202,11 @@ func (l *Library) Plan(methodID, mode string) *Plan {
 	}
 	l.plans[key] = p
 	return p
+}
+
+// MessageKeys lists the keys of the bot's own sentences, sorted.
+func (l *Library) MessageKeys() []string {
+	return slices.Sorted(maps.Keys(l.messages))
 }
 
 // Msg returns the bot sentence key in lang with {name} placeholders filled from

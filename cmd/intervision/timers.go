@@ -54,11 +54,8 @@ func (c *replayClock) Advance(ctx context.Context, d time.Duration) ([]bot.Outco
 
 // nextDue is the due time of the soonest pending timer by end (ok), else end.
 func (c *replayClock) nextDue(end time.Time) (time.Time, bool) {
-	for _, t := range c.sched.Pending() {
-		if !t.Due.After(end) {
-			return maxTime(t.Due, c.Now()), true
-		}
-		break
+	if ts := c.sched.Pending(); len(ts) > 0 && !ts[0].Due.After(end) {
+		return maxTime(ts[0].Due, c.Now()), true
 	}
 	return end, false
 }
