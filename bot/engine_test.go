@@ -7,6 +7,7 @@ import (
 
 	"github.com/intervision-bot/intervision/bot"
 	"github.com/intervision-bot/intervision/bot/bottest"
+	"github.com/intervision-bot/intervision/bot/followup"
 	"github.com/intervision-bot/intervision/prompts"
 )
 
@@ -67,6 +68,42 @@ func findPhase(lib *prompts.Library, m *prompts.Method, mode, id string) prompts
 	return prompts.Phase{}
 }
 
+// interpreter is the follow-up interpreter the binary runs with, so that golden
+// summaries show the themes a session looked at.
+func interpreter(t *testing.T, lib *prompts.Library) bot.Interpreter {
+	t.Helper()
+	r, err := followup.New(lib)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// checkSummaryShape: the summary opens with the takeaway and the next step, every bot
+// question (a line "- _…_") is followed by an answer, and it ends with the themes.
+func checkSummaryShape(t *testing.T, doc, takeaway, nextStep string) {
+	t.Helper()
+	lines := strings.Split(strings.TrimRight(doc, "\n"), "\n")
+	ti, ni, first := strings.Index(doc, takeaway), strings.Index(doc, nextStep), -1
+	for i, l := range lines {
+		if strings.HasPrefix(l, "- _") {
+			if first < 0 {
+				first = strings.Index(doc, l)
+			}
+			if i+1 >= len(lines) || !strings.HasPrefix(lines[i+1], "- ") {
+				t.Errorf("question without an answer: %q", l)
+			}
+		}
+	}
+	if ti < 0 || ni < 0 || (first >= 0 && (ti > first || ni > first)) {
+		t.Errorf("takeaway and next step do not come first:\n%s", doc)
+	}
+	if last := lines[len(lines)-1]; !strings.Contains(last, "Not looked at") && !strings.Contains(last, "Niet bekeken") &&
+		!strings.Contains(last, "Looked at") && !strings.Contains(last, "Bekeken") {
+		t.Errorf("no themes mirror at the end: %q", last)
+	}
+}
+
 // TestGoldenGroup runs every group method in both languages from start to summary.
 func TestGoldenGroup(t *testing.T) {
 	lib := prompts.MustBuiltin()
@@ -77,7 +114,7 @@ func TestGoldenGroup(t *testing.T) {
 		for _, l := range prompts.Languages {
 			lang := string(l)
 			t.Run(m.ID+"/"+lang, func(t *testing.T) {
-				h := newHarness(t, bot.Config{Library: lib})
+				h := newHarness(t, bot.Config{Library: lib, Interpreter: interpreter(t, lib)})
 				h.say("ann", "/start "+m.ID+" "+lang)
 				h.say("bob", "/join")
 				h.say("cas", "/join")
@@ -114,6 +151,7 @@ func TestGoldenGroup(t *testing.T) {
 					t.Fatalf("phases\n got %v\nwant %v", h.Phases, want)
 				}
 				summary := bottest.Document(h.Last)
+				checkSummaryShape(t, summary, takeaway[lang], nextStep[lang])
 				for _, s := range []string{takeaway[lang], nextStep[lang], "ann"} {
 					if !strings.Contains(summary, s) {
 						t.Errorf("summary lacks %q:\n%s", s, summary)
@@ -135,7 +173,7 @@ func TestGoldenSolo(t *testing.T) {
 		for _, l := range prompts.Languages {
 			lang := string(l)
 			t.Run(m.ID+"/"+lang, func(t *testing.T) {
-				h := newHarness(t, bot.Config{Library: lib})
+				h := newHarness(t, bot.Config{Library: lib, Interpreter: interpreter(t, lib)})
 				h.Conv = bot.Conversation{Platform: "slack", Workspace: "T1", Channel: "D1", Direct: true}
 				h.say("ann", "/start "+m.ID+" "+lang)
 				for guard := 0; h.Phase != "done"; guard++ {

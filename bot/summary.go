@@ -102,7 +102,10 @@ func (tr *turn) phaseLines(phase string) []docLine {
 			out = append(out, docLine{User: c.User, Name: c.Name, Text: c.Text})
 		}
 	}
-	// A question nobody answered yet is not worth keeping.
+	// A question nobody answered is not worth keeping.
+	for len(out) > 0 && out[len(out)-1].User == "" {
+		out = out[:len(out)-1]
+	}
 	return out
 }
 
