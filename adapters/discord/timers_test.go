@@ -9,36 +9,18 @@ import (
 	"time"
 
 	"github.com/intervision-bot/intervision/bot"
+	"github.com/intervision-bot/intervision/bot/bottest"
 	"github.com/intervision-bot/intervision/prompts"
 	"github.com/intervision-bot/intervision/state"
 	"github.com/intervision-bot/intervision/state/memstore"
 )
-
-// testClock is a clock the test moves; the engine, the store, the scheduler and the
-// timestamps of the messages people post all read it.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // timed is one running adapter with an engine whose time is clock and whose timers
 // are kept by sched.
 type timed struct {
 	*harness
 	a     *Adapter
-	clock *testClock
+	clock *bottest.ManualClock
 	sched *memstore.Scheduler
 	eng   *bot.Engine
 
@@ -48,7 +30,7 @@ type timed struct {
 
 func startTimed(t *testing.T) *timed {
 	t.Helper()
-	clk := &testClock{now: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)}
+	clk := bottest.NewManualClock(time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC))
 	sched := memstore.NewScheduler(memstore.WithSchedulerClock(clk.Now))
 	st := memstore.New(memstore.WithClock(clk.Now))
 	eng := bot.New(bot.Config{Store: st, Library: prompts.MustBuiltin(), Logger: quiet(), Now: clk.Now, Scheduler: sched})
@@ -139,7 +121,7 @@ func TestTimersOverDiscord(t *testing.T) {
 	// +9m: the notice and the invitation. The box is 10 minutes and the notice is due 2
 	// minutes before its end; fired a minute late, it tells the time really left.
 	before := len(tm.f.messages())
-	tm.clock.advance(9 * time.Minute)
+	tm.clock.Advance(9 * time.Minute)
 	if n := tm.fireDue(); n == 0 {
 		t.Fatalf("no timer fired at +9m; pending %+v", tm.sched.Pending())
 	}
@@ -156,7 +138,7 @@ func TestTimersOverDiscord(t *testing.T) {
 
 	// +15d: the check-in (two weeks by default) in Ann's DM, and the solo reflection.
 	before = len(tm.f.messages())
-	tm.clock.advance(15 * 24 * time.Hour)
+	tm.clock.Advance(15 * 24 * time.Hour)
 	tm.fireDue()
 	checkCheckIn(t, tm.f.messages()[before:], "dm-"+ann.id, "On Monday I will call her")
 	checkSafe(t, tm.f.messages())

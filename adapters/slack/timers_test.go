@@ -4,47 +4,28 @@ import (
 	"context"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/intervision-bot/intervision/bot"
+	"github.com/intervision-bot/intervision/bot/bottest"
 	"github.com/intervision-bot/intervision/prompts"
 	"github.com/intervision-bot/intervision/state"
 	"github.com/intervision-bot/intervision/state/memstore"
 )
 
-// testClock is a clock the test moves; the engine, the store, the scheduler and the
-// adapter all read it.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // timed is a running adapter with an engine whose time is clock and whose timers are
 // kept by sched.
 type timed struct {
 	*harness
-	clock *testClock
+	clock *bottest.ManualClock
 	sched *memstore.Scheduler
 	eng   *bot.Engine
 }
 
 func startTimed(t *testing.T) *timed {
 	t.Helper()
-	clk := &testClock{now: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)}
+	clk := bottest.NewManualClock(time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC))
 	sched := memstore.NewScheduler(memstore.WithSchedulerClock(clk.Now))
 	eng := bot.New(bot.Config{Store: memstore.New(memstore.WithClock(clk.Now)), Library: prompts.MustBuiltin(),
 		Logger: quietLogger(), Now: clk.Now, Scheduler: sched})
@@ -100,7 +81,7 @@ func TestTimersOverSlack(t *testing.T) {
 	// +9m: the notice and the invitation. The box is 10 minutes and the notice is due 2
 	// minutes before its end; fired a minute late, it tells the time really left.
 	before := len(tm.fake.allPosts())
-	tm.clock.advance(9 * time.Minute)
+	tm.clock.Advance(9 * time.Minute)
 	if n := tm.fireDue(); n == 0 {
 		t.Fatalf("no timer fired at +9m; pending %+v", tm.sched.Pending())
 	}
@@ -111,7 +92,7 @@ func TestTimersOverSlack(t *testing.T) {
 	// +15d: the check-in (two weeks by default) in Alice's DM, and the solo reflection.
 	before = len(tm.fake.allPosts())
 	opens := tm.fake.callCount("conversations.open")
-	tm.clock.advance(15 * 24 * time.Hour)
+	tm.clock.Advance(15 * 24 * time.Hour)
 	tm.fireDue()
 	checkCheckIn(t, tm.postsSince(before), "DUALICE", "On Monday I will call her")
 	if n := tm.fake.callCount("conversations.open") - opens; n < 1 {

@@ -105,37 +105,26 @@ func (o SchedulerOptions) withDefaults() SchedulerOptions {
 		o.Prefix = DefaultPrefix
 	}
 	o.Prefix = prefixEscaper.Replace(o.Prefix)
-	if o.Queues <= 0 {
-		o.Queues = DefaultTimerQueues
-	}
-	if o.Servers <= 0 {
-		o.Servers = DefaultTimerServers
-	}
-	if o.Concurrency <= 0 {
-		o.Concurrency = DefaultTimerConcurrency
-	}
-	if o.DelayedTaskCheckInterval <= 0 {
-		o.DelayedTaskCheckInterval = DefaultDelayedTaskCheckInterval
-	}
-	if o.TaskCheckInterval <= 0 {
-		o.TaskCheckInterval = DefaultTaskCheckInterval
-	}
-	if o.RetryDelay <= 0 {
-		o.RetryDelay = DefaultRetryDelay
-	}
-	if o.MaxRetry <= 0 {
-		o.MaxRetry = DefaultTimerMaxRetry
-	}
-	if o.FireTimeout <= 0 {
-		o.FireTimeout = DefaultFireTimeout
-	}
-	if o.ShutdownTimeout <= 0 {
-		o.ShutdownTimeout = DefaultTimerShutdownTimeout
-	}
+	orDefault(&o.Queues, DefaultTimerQueues)
+	orDefault(&o.Servers, DefaultTimerServers)
+	orDefault(&o.Concurrency, DefaultTimerConcurrency)
+	orDefault(&o.DelayedTaskCheckInterval, DefaultDelayedTaskCheckInterval)
+	orDefault(&o.TaskCheckInterval, DefaultTaskCheckInterval)
+	orDefault(&o.RetryDelay, DefaultRetryDelay)
+	orDefault(&o.MaxRetry, DefaultTimerMaxRetry)
+	orDefault(&o.FireTimeout, DefaultFireTimeout)
+	orDefault(&o.ShutdownTimeout, DefaultTimerShutdownTimeout)
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
 	return o
+}
+
+// orDefault sets *v to def when it is not positive.
+func orDefault[T int | time.Duration](v *T, def T) {
+	if *v <= 0 {
+		*v = def
+	}
 }
 
 // timerTaskType is the asynq task type of a timer.
