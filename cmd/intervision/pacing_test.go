@@ -161,7 +161,7 @@ func TestPauseAndMore(t *testing.T) {
 	if held := after(t, es, "clock", "+30m", 1); len(held) != 1 || held[0].Phase != "" {
 		t.Errorf("a timer fired while paused: %+v", held)
 	}
-	if r := after(t, es, "ann", "/resume", 1); !said(r, "", "about 10 minutes left") {
+	if r := after(t, es, "ann", "/resume", 1); !said(r, "", "has about 10 minutes left") {
 		t.Errorf("resume: %+v", r)
 	}
 	if m := after(t, es, "bob", "/more 5", 1); !said(m, "bob", "is up to ann") {
