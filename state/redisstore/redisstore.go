@@ -311,8 +311,8 @@ func (s *Store) Update(ctx context.Context, key state.Key, eventID string, fn st
 		cur, verified = reply.current, true
 		s.cache.Put(rk, cur)
 		if attempt >= s.opts.MaxAttempts {
-			return fmt.Errorf("redisstore: update %s: gave up after %d conflicting attempts: %w",
-				key, attempt, state.ErrUnavailable)
+			return fmt.Errorf("redisstore: update %s: gave up after %d conflicting attempts: %w (%w)",
+				key, attempt, state.ErrUnavailable, state.ErrConflict)
 		}
 	}
 }
