@@ -49,6 +49,8 @@ type Config struct {
 	// CheckIn is when the bot checks back with the case bringer about their next step
 	// if they choose nothing; negative: no check-in unless chosen. Default two weeks.
 	CheckIn time.Duration
+	// Observer hears what the engine does, for metrics; nil: nobody.
+	Observer Observer
 }
 
 // Engine runs intervision sessions. It is safe for concurrent use; all session state
@@ -60,6 +62,7 @@ type Engine struct {
 	interp Interpreter
 	log    *slog.Logger
 	cache  *sessionCache
+	obs    Observer
 }
 
 // New returns an Engine.
@@ -95,8 +98,12 @@ func New(cfg Config) *Engine {
 	if cfg.CheckIn == 0 {
 		cfg.CheckIn = 14 * 24 * time.Hour
 	}
+	obs := cfg.Observer
+	if obs == nil {
+		obs = nopObserver{}
+	}
 	return &Engine{cfg: cfg, lib: cfg.Library, store: cfg.Store, interp: r, log: cfg.Logger,
-		cache: newSessionCache(cfg.CacheSize)}
+		cache: newSessionCache(cfg.CacheSize), obs: obs}
 }
 
 // Library returns the engine's method library.
@@ -111,13 +118,15 @@ func Key(c Conversation) state.Key {
 // input and store failures become friendly replies; the error is non-nil only when ctx
 // ended.
 func (e *Engine) Handle(ctx context.Context, ev Event) (out Outcome, err error) {
+	began := time.Now()
 	defer func() {
 		// A bug must not take every conversation down: the panic aborted before the
 		// store committed anything, so the user can simply try again.
 		if r := recover(); r != nil {
 			e.log.Error("panic in engine", "conv", Key(ev.Conv).String(), "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
-			out, err = Outcome{Replies: []Reply{{To: ev.User.ID, Text: e.msg("error.internal", e.userLang(ev))}}}, nil
+			out, err = Outcome{Replies: []Reply{{To: ev.User.ID, Text: e.msg("error.internal", e.userLang(ev))}}, fault: "internal"}, nil
 		}
+		e.observeHandle(ev, began, out, err)
 	}()
 	if ev.Time.IsZero() {
 		ev.Time = e.cfg.Now()
@@ -197,6 +206,8 @@ func (e *Engine) apply(ctx context.Context, ev Event, cmd *command) (Outcome, er
 		keptData []byte
 		nextStep string // a next step to remember for the case bringer
 		tag      *report.Tag
+		began    string // the methods of a session that began or ended, for the Observer
+		ended    string
 	)
 	err := e.store.Update(ctx, key, ev.ID, func(cur []byte) (state.Change, error) {
 		kept, keptData = nil, nil
@@ -225,7 +236,7 @@ func (e *Engine) apply(ctx context.Context, ev Event, cmd *command) (Outcome, er
 		if err := e.schedule(ctx, tr.timers); err != nil {
 			return state.Change{}, err
 		}
-		nextStep, tag = tr.nextStep, tr.tag
+		nextStep, tag, began, ended = tr.nextStep, tr.tag, tr.began, tr.ended
 		out = Outcome{Replies: tr.replies, Phase: tr.phaseID()}
 		ch, err := tr.change()
 		switch {
@@ -243,6 +254,7 @@ func (e *Engine) apply(ctx context.Context, ev Event, cmd *command) (Outcome, er
 	if kept != nil {
 		e.cache.put(key, keptData, kept)
 	}
+	e.observeSessions(began, ended)
 	if nextStep != "" {
 		e.writeNote(ctx, key.Space(), ev.User.ID, nextStep, stampOf(ev.Time))
 	}
@@ -261,6 +273,9 @@ func (e *Engine) failure(ctx context.Context, ev Event, err error) (Outcome, err
 	case errors.Is(err, state.ErrDuplicate):
 		return Outcome{Duplicate: true}, nil
 	case ev.timer != nil:
+		if !errors.Is(err, errEarly) {
+			e.obs.StoreError(errorClass(err))
+		}
 		return Outcome{}, fmt.Errorf("timer %s: %w", ev.timer.Kind, err) // the scheduler tries again
 	}
 	return e.storeFailure(ctx, ev, e.userLang(ev), err)
@@ -272,14 +287,15 @@ func (e *Engine) storeFailure(ctx context.Context, ev Event, lang string, err er
 	if ctx.Err() != nil {
 		return Outcome{}, ctx.Err()
 	}
-	key := "error.internal"
+	e.obs.StoreError(errorClass(err))
+	key, fault := "error.internal", "internal"
 	if errors.Is(err, state.ErrUnavailable) {
-		key = "error.unavailable"
+		key, fault = "error.unavailable", "unavailable"
 		e.log.Warn("store unavailable", "conv", Key(ev.Conv).String(), "err", err)
 	} else {
 		e.log.Error("handle event", "conv", Key(ev.Conv).String(), "err", err)
 	}
-	return Outcome{Replies: []Reply{{To: ev.User.ID, Text: e.msg(key, lang)}}}, nil
+	return Outcome{Replies: []Reply{{To: ev.User.ID, Text: e.msg(key, lang)}}, fault: fault}, nil
 }
 
 // Fire decides a due timer like any event, through the store with the timer's id as
@@ -290,6 +306,7 @@ func (e *Engine) Fire(ctx context.Context, t state.Timer) (Conversation, Outcome
 	if err != nil {
 		return Conversation{}, Outcome{}, err
 	}
+	e.obs.TimerFired(oneOf(w.Kind, TimerKinds), e.cfg.Now().Sub(t.Due))
 	ev := Event{ID: "timer|" + t.ID, Conv: w.Conv, User: User{ID: w.User}, timer: &w}
 	out, err := e.Handle(ctx, ev)
 	return w.Conv, out, err
@@ -336,6 +353,7 @@ func (e *Engine) schedule(ctx context.Context, timers []state.Timer) error {
 		if err := e.cfg.Scheduler.Schedule(ctx, t); err != nil {
 			return fmt.Errorf("%w: schedule timer: %v", state.ErrUnavailable, err)
 		}
+		e.obs.TimerScheduled(timerKind(t))
 	}
 	return nil
 }

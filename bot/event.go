@@ -97,4 +97,6 @@ type Outcome struct {
 	Phase string
 	// Duplicate is true when the event id was seen before and nothing was applied.
 	Duplicate bool
+
+	fault string // the Observer's outcome class of a friendly failure reply
 }

@@ -472,7 +472,7 @@ func (tr *turn) privacyNotice(kinds []string, stored string) {
 func (tr *turn) finish() {
 	tr.sess.Status = statusDone
 	tr.sess.Finished = stampOf(tr.ev.Time)
-	tr.dirty = true
+	tr.dirty, tr.ended = true, tr.sess.Method
 	if len(tr.sess.Contributions) == 0 {
 		// Nothing was written: nothing to summarise or keep.
 		tr.deleted, tr.closed = true, true

@@ -30,6 +30,8 @@ type turn struct {
 	void     bool        // a timer found nothing to do: commit nothing
 	early    bool        // a timer came before the turn that planned it committed: fire it again
 	tag      *report.Tag // a closed group session's tag for the team's report
+	began    string      // the method of a session this turn started, for the Observer
+	ended    string      // the method of a session this turn finished, for the Observer
 }
 
 func (tr *turn) msg(key string, pairs ...string) string { return tr.e.msg(key, tr.lang, pairs...) }
@@ -209,7 +211,7 @@ func (tr *turn) start(c command) {
 	if d, ok := ParseSpan(o.span); ok {
 		tr.sess.Span = int64(d / time.Second)
 	}
-	tr.dirty, tr.joined = true, true
+	tr.dirty, tr.joined, tr.began = true, true, m.ID
 	if o.mode == prompts.ModeSolo {
 		tr.sess.Bringer = tr.user()
 		tr.sess.Status = statusRunning

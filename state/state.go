@@ -75,6 +75,10 @@ var ErrDuplicate = errors.New("state: event already applied")
 // ErrUnavailable wraps failures to reach the store; the change was not committed.
 var ErrUnavailable = errors.New("state: store unavailable")
 
+// ErrConflict wraps an update that gave up because other writers kept committing
+// first; nothing was committed.
+var ErrConflict = errors.New("state: conflicting updates")
+
 // DefaultRetention is how long a record lives after its last change.
 const DefaultRetention = 30 * 24 * time.Hour
 

@@ -74,6 +74,8 @@ type Adapter struct {
 
 	mu     sync.Mutex
 	router *router // while Run runs: where Deliver sends replies
+
+	ops opsState // gateway and rate-limit counts for the ops endpoints
 }
 
 var _ bot.Deliverer = (*Adapter)(nil)
@@ -175,20 +177,25 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	a.router = r
 	a.mu.Unlock()
 	defer func() {
+		a.ops.down()
 		a.mu.Lock()
 		a.router = nil
 		a.mu.Unlock()
 	}()
 	s.AddHandler(func(_ *discordgo.Session, e *discordgo.Ready) {
+		a.ops.up()
 		if e.User != nil {
 			r.setSelf(e.User.ID)
 		}
 		a.log.Info("discord: connected", "user", userName(e.User), "guilds", len(e.Guilds), "session", e.SessionID)
 	})
 	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) {
+		a.ops.up()
 		a.log.Info("discord: gateway session resumed")
 	})
+	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.RateLimit) { a.ops.rateWaits.Add(1) })
 	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) {
+		a.ops.down()
 		a.log.Warn("discord: gateway disconnected; reconnecting")
 	})
 	s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageCreate) {

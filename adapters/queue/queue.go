@@ -20,6 +20,7 @@ type Queue struct {
 	mu     sync.Mutex
 	queues map[string][]func()
 	queued int
+	drops  int
 	wg     sync.WaitGroup
 }
 
@@ -36,6 +37,7 @@ func (q *Queue) Submit(key string, job func()) bool {
 	defer q.mu.Unlock()
 	if q.queued >= q.maxQueue {
 		q.log.Warn("too many queued events, dropping one")
+		q.drops++
 		return false
 	}
 	jobs, running := q.queues[key]
@@ -69,6 +71,20 @@ func (q *Queue) drain(key string) {
 		q.mu.Unlock()
 		job()
 	}
+}
+
+// Len is how many jobs wait (not counting those running), for metrics.
+func (q *Queue) Len() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.queued
+}
+
+// Drops is how many jobs Submit dropped since New, for metrics.
+func (q *Queue) Drops() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.drops
 }
 
 // Wait blocks until every queued job ran, or timeout passed.

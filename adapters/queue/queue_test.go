@@ -57,3 +57,24 @@ func TestBoundsWorkersAndKeepsOrder(t *testing.T) {
 	close(block)
 	small.Wait(time.Second)
 }
+
+func TestLenAndDrops(t *testing.T) {
+	q := New(1, 2, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	release := make(chan struct{})
+	started := make(chan struct{})
+	q.Submit("a", func() { close(started); <-release })
+	<-started
+	q.Submit("a", func() {})
+	q.Submit("a", func() {})
+	if q.Submit("a", func() {}) {
+		t.Fatal("a third waiting job was accepted with maxQueue 2")
+	}
+	if q.Len() != 2 || q.Drops() != 1 {
+		t.Errorf("Len %d Drops %d, want 2 and 1", q.Len(), q.Drops())
+	}
+	close(release)
+	q.Wait(5 * time.Second)
+	if q.Len() != 0 || q.Drops() != 1 {
+		t.Errorf("after Wait: Len %d Drops %d, want 0 and 1", q.Len(), q.Drops())
+	}
+}

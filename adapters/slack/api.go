@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -29,9 +30,10 @@ type webAPI interface {
 // retryingAPI retries a call that Slack answered with HTTP 429 after the Retry-After
 // delay it gave, at most max times.
 type retryingAPI struct {
-	api webAPI
-	max int
-	log *slog.Logger
+	api   webAPI
+	max   int
+	log   *slog.Logger
+	waits *atomic.Int64 // counts the waits after 429; may be nil
 }
 
 // maxRetryAfter caps one wait, so a strange header cannot park a worker for long.
@@ -46,6 +48,9 @@ func retry[T any](ctx context.Context, r *retryingAPI, method string, call func(
 		}
 		wait := min(max(rl.RetryAfter, 100*time.Millisecond), maxRetryAfter)
 		r.log.Warn("slack: rate limited, retrying", "method", method, "retry_after", wait, "attempt", attempt+1)
+		if r.waits != nil {
+			r.waits.Add(1)
+		}
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():

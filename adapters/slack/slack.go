@@ -69,6 +69,7 @@ type Adapter struct {
 	// runMu guards queue: Run's conversation queue while it runs, which Deliver uses.
 	runMu sync.Mutex
 	queue *queue.Queue
+	ops   opsState // connection and rate-limit counts for the ops endpoints
 
 	// observe, when set, is called after each event was handled and its replies
 	// delivered (tests wait on it).
@@ -113,7 +114,7 @@ func New(cfg Config) (*Adapter, error) {
 	raw := slack.New(cfg.BotToken, opts...)
 	log := cfg.Logger.With("adapter", Platform)
 	a := &Adapter{cfg: cfg, log: log, raw: raw}
-	a.api = &retryingAPI{api: raw, max: cfg.MaxRateLimitRetries, log: log}
+	a.api = &retryingAPI{api: raw, max: cfg.MaxRateLimitRetries, log: log, waits: &a.ops.rateWaits}
 	a.users = newUserCache(raw, time.Hour, 10000, cfg.Now) // no 429 retries: see userCache
 	return a, nil
 }

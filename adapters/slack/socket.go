@@ -49,9 +49,11 @@ func (a *Adapter) runSocket(ctx context.Context, r *router) error {
 		a.ready("")
 	}
 	backoff := minBackoff
+	defer a.ops.down()
 	for {
 		started := time.Now()
 		err := smc.RunContext(runCtx)
+		a.ops.down()
 		select {
 		case err := <-fatal:
 			return refusedAppToken(err)
@@ -142,8 +144,12 @@ func (a *Adapter) socketEvents(ctx context.Context, smc *socketmode.Client, r *r
 				r.interaction(cb, evt.Request.EnvelopeID)
 			}
 		case socketmode.EventTypeConnected:
+			a.ops.up()
 			a.log.Info("slack: socket mode connected")
+		case socketmode.EventTypeConnecting, socketmode.EventTypeDisconnect:
+			a.ops.down()
 		case socketmode.EventTypeConnectionError:
+			a.ops.down()
 			if e, ok := evt.Data.(*slack.ConnectionErrorEvent); ok {
 				a.log.Warn("slack: socket mode connection failed", "attempt", e.Attempt, "backoff", e.Backoff, "err", e.ErrorObj)
 				if fatalAuth(e.ErrorObj) {

@@ -75,6 +75,9 @@ func TestRateLimitedPostRetried(t *testing.T) {
 	if n := h.fake.callCount("chat.postMessage"); n != 2 {
 		t.Errorf("chat.postMessage called %d times, want 2 (429, then the retry)", n)
 	}
+	if n := h.a.RateLimitWaits(); n != 1 {
+		t.Errorf("RateLimitWaits = %d, want 1", n)
+	}
 	if d := time.Since(began); d < time.Second {
 		t.Errorf("retried after %v, before Retry-After: 1", d)
 	}

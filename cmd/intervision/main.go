@@ -99,15 +99,23 @@ func runBot(ctx context.Context, c cli, args []string) int {
 		adapters = append(adapters, &terminal.Adapter{In: stdin, Out: stdout, Channel: common.channel, User: *user, Lang: common.lang,
 			FilesDir: getenv(terminal.FilesDirEnv)})
 	}
-	eng, be, err := newEngine(ctx, common, getenv, logger, nil)
+	opsSrv, err := startOps(getenv, logger)
+	if err != nil {
+		logger.Error("start", "err", err)
+		return 1
+	}
+	defer opsSrv.stop()
+	eng, be, err := newEngine(ctx, common, getenv, logger, nil, opsSrv.observer())
 	if err != nil {
 		logger.Error("start", "err", err)
 		return 1
 	}
 	defer be.close()
+	opsSrv.watch(be.store, adapters)
 	errc := make(chan error, len(adapters))
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	opsSrv.drainOn(ctx) // not ready once shutdown begins
 	for _, a := range adapters {
 		logger.Info("adapter starting", "adapter", a.Name())
 		go func(a bot.Adapter) { errc <- runAdapter(ctx, a, eng) }(a)
@@ -179,7 +187,7 @@ func runReplay(ctx context.Context, c cli, args []string) int {
 		}
 		clock.now = t.UTC()
 	}
-	eng, be, err := newEngine(ctx, common, getenv, logger, clock.Now)
+	eng, be, err := newEngine(ctx, common, getenv, logger, clock.Now, nil)
 	if err != nil {
 		fmt.Fprintf(stderr, "replay: %v\n", err)
 		return 1

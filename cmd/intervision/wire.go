@@ -46,8 +46,9 @@ func platformAdapters(getenv func(string) string, log *slog.Logger) ([]bot.Adapt
 
 // newEngine builds the engine: library, interpreter, store and scheduler,
 // pseudonymiser. now, when set (replay), is the clock of the engine, the embedded store
-// and the timers. The backend's close closes the store.
-func newEngine(ctx context.Context, c *commonFlags, getenv func(string) string, log *slog.Logger, now func() time.Time) (*bot.Engine, backend, error) {
+// and the timers; obs, when set, hears what the engine does (metrics). The backend's
+// close closes the store.
+func newEngine(ctx context.Context, c *commonFlags, getenv func(string) string, log *slog.Logger, now func() time.Time, obs bot.Observer) (*bot.Engine, backend, error) {
 	lang, err := c.language()
 	if err != nil {
 		return nil, backend{}, err
@@ -73,7 +74,7 @@ func newEngine(ctx context.Context, c *commonFlags, getenv func(string) string, 
 		log.Warn("INTERVISION_LOG_TEXT=1: message text is logged at debug level; it may hold personal data about families. Turn it off outside debugging.")
 	}
 	eng := bot.New(bot.Config{Store: be.store, Scheduler: be.sched, Library: lib, Lang: lang, Logger: log,
-		LogText: logText, Now: now, CheckIn: checkIn,
+		LogText: logText, Now: now, CheckIn: checkIn, Observer: obs,
 		Interpreter: interp, Pseudonymiser: privacy.NewPseudonymiser()})
 	return eng, be, nil
 }

@@ -192,6 +192,9 @@ func (s *Store) Unindex(_ context.Context, space state.Space, userID string) err
 // Close does nothing.
 func (s *Store) Close() error { return nil }
 
+// Ping answers at once: the store is in the process (a readiness probe's capability).
+func (s *Store) Ping(context.Context) error { return nil }
+
 func clone(b []byte) []byte {
 	if b == nil {
 		return nil

@@ -311,8 +311,8 @@ func (s *Store) Update(ctx context.Context, key state.Key, eventID string, fn st
 		cur, verified = reply.current, true
 		s.cache.Put(rk, cur)
 		if attempt >= s.opts.MaxAttempts {
-			return fmt.Errorf("redisstore: update %s: gave up after %d conflicting attempts: %w",
-				key, attempt, state.ErrUnavailable)
+			return fmt.Errorf("redisstore: update %s: gave up after %d conflicting attempts: %w (%w)",
+				key, attempt, state.ErrUnavailable, state.ErrConflict)
 		}
 	}
 }
@@ -441,6 +441,15 @@ func (s *Store) Unindex(ctx context.Context, space state.Space, userID string) e
 
 // Close closes the Redis client.
 func (s *Store) Close() error { return s.rdb.Close() }
+
+// Ping checks that Redis answers (a readiness probe's capability); the error wraps
+// state.ErrUnavailable.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.rdb.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("redisstore: ping: %w (%w)", state.ErrUnavailable, err)
+	}
+	return nil
+}
 
 // unavailable wraps a Redis failure. A context error stays recognisable with errors.Is.
 func (s *Store) unavailable(op string, key state.Key, err error) error {
