@@ -122,7 +122,7 @@ func (e *Engine) OpenSessions(ctx context.Context, f state.Filter) ([]SessionInf
 			return nil, err
 		}
 		sess, err := decodeSession(b)
-		if err != nil || sess == nil || sess.Status == statusDone {
+		if err != nil || sess == nil || sess.Status != statusLobby && sess.Status != statusRunning {
 			continue // gone meanwhile, finished, or not a session
 		}
 		out = append(out, SessionInfo{Key: k, Method: sess.Method, Mode: sess.Mode, Phase: e.phaseOf(sess),
