@@ -19,7 +19,26 @@ func (e *Engine) forget(ctx context.Context, ev Event, lang string) (Outcome, er
 	if err != nil {
 		return e.storeFailure(ctx, ev, lang, err)
 	}
-	turns, sessions, summaries := 0, 0, 0
+	r, err := e.erase(ctx, here.Space(), ev.User.ID, keys)
+	if err != nil {
+		return e.storeFailure(ctx, ev, lang, err)
+	}
+	sessions := r.Sessions
+	if r.Note && sessions == 0 {
+		sessions = 1 // the note is all that was left of an earlier session
+	}
+	text := e.msg("forget.done", lang, "turns", fmt.Sprint(r.Messages), "sessions", fmt.Sprint(sessions))
+	if r.Summaries > 0 {
+		text += "\n" + e.msg("forget.summaries", lang, "n", fmt.Sprint(r.Summaries))
+	}
+	return Outcome{Replies: []Reply{{To: ev.User.ID, Text: text}}}, nil
+}
+
+// erase deletes a user's traces from the conversations under keys (all in space),
+// their note and their index in space: the work of forget, for the user's own
+// command and for an operator's (ForgetUser).
+func (e *Engine) erase(ctx context.Context, space state.Space, user string, keys []state.Key) (Receipt, error) {
+	var r Receipt
 	now := e.cfg.Now()
 	for _, k := range keys {
 		var n int
@@ -30,47 +49,39 @@ func (e *Engine) forget(ctx context.Context, ev Event, lang string) (Outcome, er
 			if err != nil || sess == nil {
 				return state.Change{}, err
 			}
-			quoted = sess.Kept && slices.Contains(sess.SummaryUsers, ev.User.ID)
-			n, touched = sess.forget(ev.User.ID, stampOf(now))
+			quoted = sess.Kept && slices.Contains(sess.SummaryUsers, user)
+			n, touched = sess.forget(user, stampOf(now))
 			switch {
 			case !touched:
 				return state.Change{TTL: e.ttl(sess, now)}, nil
-			case len(sess.Members) == 0 && len(sess.Contributions) == 0 || sess.Mode == prompts.ModeSolo && sess.Starter == ev.User.ID:
+			case len(sess.Members) == 0 && len(sess.Contributions) == 0 || sess.Mode == prompts.ModeSolo && sess.Starter == user:
 				return state.Change{Delete: true}, nil
 			}
 			b, err := sess.encode()
 			return state.Change{Data: b, TTL: e.ttl(sess, now)}, err
 		})
 		if err != nil {
-			return e.storeFailure(ctx, ev, lang, err)
+			return r, err
 		}
-		turns += n
+		r.Messages += n
 		if touched {
-			sessions++
+			r.Sessions++
 		}
 		if quoted {
-			summaries++
+			r.Summaries++
 		}
 	}
-	noteGone := false
-	if err := e.store.Update(ctx, noteKey(here.Space(), ev.User.ID), "", func(cur []byte) (state.Change, error) {
-		noteGone = cur != nil
+	if err := e.store.Update(ctx, noteKey(space, user), "", func(cur []byte) (state.Change, error) {
+		r.Note = cur != nil
 		return state.Change{Delete: true}, nil
 	}); err != nil {
-		return e.storeFailure(ctx, ev, lang, err)
+		return r, err
 	}
-	if noteGone && sessions == 0 {
-		sessions = 1 // the note is all that was left of an earlier session
+	if err := e.store.Unindex(ctx, space, user); err != nil {
+		return r, err
 	}
-	if err := e.store.Unindex(ctx, here.Space(), ev.User.ID); err != nil {
-		return e.storeFailure(ctx, ev, lang, err)
-	}
-	e.log.Info("forget", "space", here.Platform+":"+here.Workspace, "sessions", sessions, "turns", turns)
-	text := e.msg("forget.done", lang, "turns", fmt.Sprint(turns), "sessions", fmt.Sprint(sessions))
-	if summaries > 0 {
-		text += "\n" + e.msg("forget.summaries", lang, "n", fmt.Sprint(summaries))
-	}
-	return Outcome{Replies: []Reply{{To: ev.User.ID, Text: text}}}, nil
+	e.log.Info("forget", "space", space.Platform+":"+space.Workspace, "sessions", r.Sessions, "turns", r.Messages)
+	return r, nil
 }
 
 // forgetAsk says what forget would delete and asks to confirm.

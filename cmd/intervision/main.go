@@ -54,6 +54,7 @@ var subcommands = map[string]subcommand{
 	"explain": runExplain,
 	"scan":    runScan,
 	"report":  runReport,
+	"admin":   runAdmin,
 	"help":    runHelp,
 	"-h":      runHelp,
 	"--help":  runHelp,
@@ -74,6 +75,8 @@ const usage = `usage:
   intervision scan [--lang nl|en] [--json] < text               find personal data in a text
   intervision report --workspace W [--platform P] [--channel C] [--window 30d|90d|1y] [--png FILE]
                                                                 a team's sessions and themes: counts only
+  intervision admin sessions|timers|forget-user|purge-workspace ...
+                                                                operators: open sessions, timers, erasure, purge (docs/admin.md)
 Configuration comes from the environment: see docs/config.md.
 `
 

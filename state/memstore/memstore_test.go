@@ -15,3 +15,7 @@ func TestConformance(t *testing.T) {
 func TestSchedulerConformance(t *testing.T) {
 	statetest.RunScheduler(t, func(*testing.T) state.Scheduler { return memstore.NewScheduler() })
 }
+
+func TestAdminConformance(t *testing.T) {
+	statetest.RunAdmin(t, func(*testing.T) state.Store { return memstore.New() })
+}
