@@ -57,6 +57,8 @@ var subcommands = map[string]subcommand{
 	"help":    runHelp,
 	"-h":      runHelp,
 	"--help":  runHelp,
+
+	"healthcheck": runHealthcheck,
 }
 
 func runHelp(_ context.Context, c cli, _ []string) int {
@@ -74,6 +76,7 @@ const usage = `usage:
   intervision scan [--lang nl|en] [--json] < text               find personal data in a text
   intervision report --workspace W [--platform P] [--channel C] [--window 30d|90d|1y] [--png FILE]
                                                                 a team's sessions and themes: counts only
+  intervision healthcheck [--url http://127.0.0.1:9090/readyz]  exit 0 when the bot is ready (container healthcheck)
 Configuration comes from the environment: see docs/config.md.
 `
 
