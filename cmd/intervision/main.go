@@ -58,6 +58,8 @@ var subcommands = map[string]subcommand{
 	"help":    runHelp,
 	"-h":      runHelp,
 	"--help":  runHelp,
+
+	"healthcheck": runHealthcheck,
 }
 
 func runHelp(_ context.Context, c cli, _ []string) int {
@@ -77,6 +79,7 @@ const usage = `usage:
                                                                 a team's sessions and themes: counts only
   intervision admin sessions|timers|forget-user|purge-workspace ...
                                                                 operators: open sessions, timers, erasure, purge (docs/admin.md)
+  intervision healthcheck [--url http://127.0.0.1:9090/readyz]  exit 0 when the bot is ready (container healthcheck)
 Configuration comes from the environment: see docs/config.md.
 `
 
