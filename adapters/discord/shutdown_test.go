@@ -137,11 +137,10 @@ func TestShutdownDrainsAcceptedEvents(t *testing.T) {
 	f.mu.Lock()
 	f.dmDelay = 60 * time.Millisecond
 	f.mu.Unlock()
-	type turn struct{ id, who, text string }
-	var burst []turn
+	var burst []burstTurn
 	var answeredAtSignal int
 	for i, w := range strings.Fields("kettle ladder pebble teapot basket pillow anchor thimble lattice saddle window table garden bicycle lantern orchard violin copper marble feather harbor cobble bucket chimney") {
-		tu := turn{who: ann.id, text: "i keep thinking about the door " + w}
+		tu := burstTurn{who: ann.id, text: "i keep thinking about the door " + w}
 		p := ann
 		if i%2 == 1 {
 			tu.who, tu.text, p = bob.id, "did the children see it "+w, bob
@@ -165,11 +164,23 @@ func TestShutdownDrainsAcceptedEvents(t *testing.T) {
 		t.Fatal("the bot did not exit within 15 s of SIGTERM")
 	}
 
+	checkBurst(t, rds.URL(), f, th, burst, logs.String(), answeredAtSignal)
+	if !strings.Contains(logs.String(), "shutdown complete") {
+		t.Errorf("no \"shutdown complete\" in the log")
+	}
+}
+
+// burstTurn is one turn of the burst: the message id, its author and text.
+type burstTurn struct{ id, who, text string }
+
+// checkBurst checks the burst after the bot exited: see TestShutdownDrainsAcceptedEvents.
+func checkBurst(t *testing.T, url string, f *fakeDiscord, th string, burst []burstTurn, log string, answeredAtSignal int) {
+	t.Helper()
 	accepted := map[string]bool{}
-	for _, m := range acceptedRE.FindAllStringSubmatch(logs.String(), -1) {
+	for _, m := range acceptedRE.FindAllStringSubmatch(log, -1) {
 		accepted[m[1]] = true
 	}
-	client, err := redisstore.NewClient(rds.URL())
+	client, err := redisstore.NewClient(url)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,9 +232,6 @@ func TestShutdownDrainsAcceptedEvents(t *testing.T) {
 		t.Errorf("only %d turns accepted of the 12 sent before SIGTERM", nAccepted)
 	}
 	t.Logf("burst: %d sent, %d accepted (%d peer turns answered, %d before SIGTERM), %d not accepted", len(burst), nAccepted, answered, answeredAtSignal, notAccepted)
-	if !strings.Contains(logs.String(), "shutdown complete") {
-		t.Errorf("no \"shutdown complete\" in the log")
-	}
 }
 
 // peerAnswers are the bot's DMs to Bob saying his turn was not added.
