@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -63,7 +64,23 @@ type Config struct {
 	Timeout time.Duration
 	// Workers bounds how many conversations are handled at once (default 16).
 	Workers int
+	// APIURL sends the REST calls to another base than https://discord.com (a proxy, an
+	// API-compatible service: DISCORD_API_URL): scheme and host are replaced, a path
+	// given is put before discordgo's /api/v9/…. Empty: Discord.
+	APIURL string
+	// GatewayURL is the gateway's websocket URL (ws:// or wss://, DISCORD_GATEWAY_URL);
+	// empty: the one GET /gateway answers (at APIURL when that is set).
+	GatewayURL string
+	// DrainTimeout bounds the shutdown: once Run's context ended and the intake
+	// stopped, how long the events already accepted may take to be handled and
+	// answered (default queue.DrainTimeout, 20 s).
+	DrainTimeout time.Duration
+
+	api *url.URL // APIURL parsed
 }
+
+// defaultHTTPTimeout is discordgo's own client timeout.
+const defaultHTTPTimeout = 20 * time.Second
 
 // Adapter is the Discord bot.Adapter.
 type Adapter struct {
@@ -133,6 +150,21 @@ func New(cfg Config) (*Adapter, error) {
 	if cfg.Workers <= 0 {
 		cfg.Workers = 16
 	}
+	if cfg.DrainTimeout <= 0 {
+		cfg.DrainTimeout = queue.DrainTimeout
+	}
+	if cfg.APIURL != "" {
+		u, err := parseBase("API URL (DISCORD_API_URL)", cfg.APIURL, "https", "http")
+		if err != nil {
+			return nil, err
+		}
+		cfg.api = u
+	}
+	if cfg.GatewayURL != "" {
+		if _, err := parseBase("gateway URL (DISCORD_GATEWAY_URL)", cfg.GatewayURL, "wss", "ws"); err != nil {
+			return nil, err
+		}
+	}
 	log := cfg.Logger
 	if log == nil {
 		log = slog.Default()
@@ -146,7 +178,9 @@ func (a *Adapter) Name() string { return platformName }
 // Run connects to the gateway, registers the commands and serves events until ctx ends
 // (then it returns nil) or Discord refuses the connection for good (a *FatalCloseError:
 // bad token, Message Content intent not enabled, bad shard settings). Dropped
-// connections are resumed by discordgo.
+// connections are resumed by discordgo. When ctx ends Run stops handling new gateway
+// events, closes the gateway, and waits (DrainTimeout) for the events it accepted: an
+// event is accepted when its handler queued it.
 func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	s, err := discordgo.New("Bot " + a.cfg.Token)
 	if err != nil {
@@ -156,8 +190,8 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	if a.cfg.ShardCount > 1 {
 		s.ShardID, s.ShardCount = a.cfg.ShardID, a.cfg.ShardCount
 	}
-	if a.cfg.HTTPClient != nil {
-		s.Client = a.cfg.HTTPClient
+	if c := a.cfg.httpClient(); c != nil {
+		s.Client = c
 	}
 	// Handlers run one after another on the gateway's goroutine, in the order Discord
 	// sent the events; they only queue work (see router), so they return at once.
@@ -173,15 +207,12 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 
 	q := queue.New(a.cfg.Workers, 10000, a.log)
 	r := &router{api: s, state: s.State, h: h, log: a.log, ackWait: a.cfg.AckWait, timeout: a.cfg.Timeout, q: q, observe: a.observe}
+	// The router stays after Run returned: Deliver then still sends over REST (a timer
+	// that fired during the shutdown delivers its replies).
 	a.mu.Lock()
 	a.router = r
 	a.mu.Unlock()
-	defer func() {
-		a.ops.down()
-		a.mu.Lock()
-		a.router = nil
-		a.mu.Unlock()
-	}()
+	defer a.ops.down()
 	s.AddHandler(func(_ *discordgo.Session, e *discordgo.Ready) {
 		a.ops.up()
 		if e.User != nil {
@@ -200,12 +231,12 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	})
 	s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageCreate) {
 		if m.Message != nil {
-			r.onMessage(m.Message)
+			r.intake(func() { r.onMessage(m.Message) })
 		}
 	})
 	s.AddHandler(func(_ *discordgo.Session, i *discordgo.InteractionCreate) {
 		if i.Interaction != nil {
-			r.onInteraction(i.Interaction)
+			r.intake(func() { r.onInteraction(i.Interaction) })
 		}
 	})
 
@@ -233,12 +264,7 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 
 	select {
 	case <-ctx.Done():
-		watch.stop()
-		if err := s.Close(); err != nil {
-			a.log.Warn("discord: close", "err", err)
-		}
-		// Events already queued are handled and answered: the engine may have saved them.
-		q.Wait(10 * time.Second)
+		a.shutdown(s, r, watch, q)
 		return nil
 	case f := <-watch.fatal:
 		// discordgo's own reconnect loop may still be waiting to retry; the watcher
@@ -248,6 +274,27 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 		a.log.Error(f.Error())
 		return f
 	}
+}
+
+// shutdown stops the intake (gateway events arriving from now on are not handled:
+// every session on the shard receives them, so another replica does), closes the
+// gateway connection (a close frame, then discordgo's Close), then waits up to
+// DrainTimeout for the events accepted to be handled and answered.
+func (a *Adapter) shutdown(s *discordgo.Session, r *router, watch *closeWatcher, q *queue.Queue) {
+	r.stopIntake()
+	watch.stop()
+	if err := s.Close(); err != nil {
+		a.log.Warn("discord: close", "err", err)
+	}
+	a.log.Info("discord: gateway closed")
+	ctx, cancel := context.WithTimeout(context.Background(), a.cfg.DrainTimeout)
+	defer cancel()
+	start := time.Now()
+	if err := q.Drain(ctx); err != nil {
+		a.log.Error("discord: shutdown: accepted events were not all handled in time", "timeout", a.cfg.DrainTimeout, "err", err)
+		return
+	}
+	a.log.Info("discord: accepted events handled", "took", time.Since(start).Round(time.Millisecond))
 }
 
 // gatewayWatcher is the close watcher Run dials the gateway with: through the proxy the

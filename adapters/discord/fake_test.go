@@ -44,6 +44,7 @@ type fakeDiscord struct {
 	users        map[string]map[string]any // user id → user JSON (GET /users/{id})
 	members      map[string]map[string]any // "guild/user" → member JSON (GET /guilds/{g}/members/{u})
 	files        fakeFiles                 // the files of multipart calls (files_test.go)
+	dmDelay      time.Duration             // how long a message to a DM channel takes (shutdown_test.go)
 }
 
 // sent is one message the bot created or filled.
@@ -169,6 +170,12 @@ func (f *fakeDiscord) rest(w http.ResponseWriter, r *http.Request) {
 	if r.Header.Get("Authorization") != f.token && path != "/gateway" { // GET /gateway needs no token
 		f.writeJSON(w, 401, map[string]any{"message": "401: Unauthorized", "code": 0})
 		return
+	}
+	f.mu.Lock()
+	d := f.dmDelay
+	f.mu.Unlock()
+	if d > 0 && r.Method == http.MethodPost && strings.HasPrefix(path, "/channels/dm-") {
+		time.Sleep(d)
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -69,6 +69,35 @@ type router struct {
 
 	// observe, when set (tests), is called when an event has been handled and answered.
 	observe func(eventID string)
+
+	// intakeMu and closed gate the gateway's event handlers (intake): once stopIntake
+	// returned, no handler queues anything more.
+	intakeMu sync.RWMutex
+	closed   bool
+}
+
+// intake runs handle, a gateway event handler, unless the intake stopped.
+func (r *router) intake(handle func()) {
+	r.intakeMu.RLock()
+	defer r.intakeMu.RUnlock()
+	if r.closed {
+		return
+	}
+	handle()
+}
+
+// stopIntake makes the gateway's events be dropped from now on; it returns once no
+// handler runs any more, so every event accepted is in the queue.
+func (r *router) stopIntake() {
+	r.intakeMu.Lock()
+	r.closed = true
+	r.intakeMu.Unlock()
+}
+
+// accepted logs, at debug level, that an event was queued (ids only; the shutdown test
+// counts these lines).
+func (r *router) accepted(kind, id string) {
+	r.log.Debug("discord: event accepted", "kind", kind, "event", id)
 }
 
 func (r *router) done(id string) {
@@ -207,7 +236,9 @@ func (r *router) onMessage(m *discordgo.Message) {
 	if !r.submit(m.ChannelID, func() { r.handleMessage(m) }) {
 		r.log.Warn("discord: message dropped: too many queued events", "channel", m.ChannelID)
 		r.done(m.ID)
+		return
 	}
+	r.accepted("message", m.ID)
 }
 
 // handleMessage is the queued work for a message: a turn in a session thread or a DM.
@@ -370,7 +401,9 @@ func (r *router) onInteraction(i *discordgo.Interaction) {
 			timer.Stop()
 		}
 		r.done(i.ID)
+		return
 	}
+	r.accepted("interaction", i.ID)
 }
 
 // handleInteraction is the queued work for an interaction.

@@ -6,6 +6,7 @@ package queue
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -21,13 +22,19 @@ type Queue struct {
 	queues map[string][]func()
 	queued int
 	drops  int
-	wg     sync.WaitGroup
+	// active counts the drain goroutines; idle is closed while it is zero. (Not a
+	// WaitGroup: jobs may be submitted while Drain waits, as timer deliveries are
+	// during a shutdown.)
+	active int
+	idle   chan struct{}
 }
 
 // New returns a Queue that runs at most workers jobs at once and holds at most
 // maxQueue waiting jobs.
 func New(workers, maxQueue int, log *slog.Logger) *Queue {
-	return &Queue{sem: make(chan struct{}, workers), maxQueue: maxQueue, log: log, queues: map[string][]func(){}}
+	idle := make(chan struct{})
+	close(idle)
+	return &Queue{sem: make(chan struct{}, workers), maxQueue: maxQueue, log: log, queues: map[string][]func(){}, idle: idle}
 }
 
 // Submit queues job under key. It never blocks; when too many jobs wait it drops the
@@ -44,7 +51,10 @@ func (q *Queue) Submit(key string, job func()) bool {
 	q.queues[key] = append(jobs, job)
 	q.queued++
 	if !running {
-		q.wg.Add(1)
+		if q.active == 0 {
+			q.idle = make(chan struct{})
+		}
+		q.active++
 		go q.drain(key)
 	}
 	return true
@@ -53,7 +63,7 @@ func (q *Queue) Submit(key string, job func()) bool {
 // drain runs the jobs of key until its queue is empty. A key is in q.queues exactly
 // while one drain goroutine owns it.
 func (q *Queue) drain(key string) {
-	defer q.wg.Done()
+	defer q.done()
 	q.sem <- struct{}{}
 	defer func() { <-q.sem }()
 	for {
@@ -87,16 +97,49 @@ func (q *Queue) Drops() int {
 	return q.drops
 }
 
-// Wait blocks until every queued job ran, or timeout passed.
-func (q *Queue) Wait(timeout time.Duration) {
-	done := make(chan struct{})
-	go func() { q.wg.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(timeout):
-		q.log.Warn("stopped with events still being handled")
+// done ends a drain goroutine.
+func (q *Queue) done() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.active--
+	if q.active == 0 {
+		close(q.idle)
 	}
 }
+
+// Drain blocks until every job submitted so far has run, and the jobs submitted while
+// it waits too, or until ctx ends; then it reports how many were left. The queue keeps
+// accepting jobs: an adapter stops its intake first (it stops reading or acknowledging
+// events), then drains, so what still arrives comes from work already accepted (a
+// reply handed back, a timer's delivery).
+func (q *Queue) Drain(ctx context.Context) error {
+	for {
+		q.mu.Lock()
+		idle, active, queued := q.idle, q.active, q.queued
+		q.mu.Unlock()
+		if active == 0 {
+			return nil
+		}
+		select {
+		case <-idle:
+		case <-ctx.Done():
+			return fmt.Errorf("queue: %d conversations still busy, %d jobs not started: %w", active, queued, ctx.Err())
+		}
+	}
+}
+
+// Wait blocks until every queued job ran, or timeout passed.
+func (q *Queue) Wait(timeout time.Duration) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	if err := q.Drain(ctx); err != nil {
+		q.log.Warn("stopped with events still being handled", "err", err)
+	}
+}
+
+// DrainTimeout is how long an adapter waits, once its intake stopped, for the events
+// it accepted, unless configured otherwise (INTERVISION_SHUTDOWN_TIMEOUT).
+const DrainTimeout = 20 * time.Second
 
 // JobTimeout bounds one job. Jobs do not stop with the adapter's Run context, so a
 // reply being posted at shutdown is not cut in half.

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -39,9 +40,14 @@ type Config struct {
 	// Workers bounds how many conversations are handled at once (default 8).
 	Workers int
 
-	// APIURL points the Web API client somewhere else than Slack (tests). It must end
-	// with a slash.
+	// APIURL points the Web API client somewhere else than https://slack.com/api/
+	// (GovSlack, a proxy, tests: SLACK_API_URL). A missing trailing slash is added:
+	// slack-go appends the method name to it.
 	APIURL string
+	// DrainTimeout bounds the shutdown: once Run's context ends and the intake stopped,
+	// how long the events already accepted may take to be handled and answered
+	// (default queue.DrainTimeout, 20 s).
+	DrainTimeout time.Duration
 	// PingInterval is how long the Socket Mode client waits for Slack's ping before it
 	// reconnects (default 30 s).
 	PingInterval time.Duration
@@ -104,6 +110,12 @@ func New(cfg Config) (*Adapter, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.DrainTimeout <= 0 {
+		cfg.DrainTimeout = queue.DrainTimeout
+	}
+	if cfg.APIURL != "" && !strings.HasSuffix(cfg.APIURL, "/") {
+		cfg.APIURL += "/"
+	}
 	opts := []slack.Option{slack.OptionHTTPClient(&http.Client{Timeout: 30 * time.Second})}
 	if cfg.AppToken != "" {
 		opts = append(opts, slack.OptionAppLevelToken(cfg.AppToken))
@@ -133,6 +145,12 @@ func (a *Adapter) Mode() string {
 // Run identifies the bot (auth.test), then receives events until ctx ends or the
 // credentials are refused. Events are handled by a bounded set of workers; the events
 // of one conversation are handled one after another, in the order they arrived.
+//
+// When ctx ends Run shuts down in order: it stops taking events (Socket Mode: no
+// envelope is read or acknowledged any more, so Slack redelivers the rest to another
+// connection; HTTP: the listener closes and the requests being read finish), closes the
+// connection, then waits up to DrainTimeout for the events it accepted to be handled
+// and answered. Deliver keeps working meanwhile, and afterwards delivers at once.
 func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	if h == nil {
 		return errors.New("slack: nil handler")
@@ -150,7 +168,7 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	a.queue = d
 	a.runMu.Unlock()
 	defer func() {
-		d.Wait(10 * time.Second)
+		a.drain(d)
 		a.runMu.Lock()
 		a.queue = nil
 		a.runMu.Unlock()
@@ -160,4 +178,16 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 		return a.runSocket(ctx, r)
 	}
 	return a.runHTTP(ctx, r)
+}
+
+// drain waits, at most DrainTimeout, for the events Run accepted.
+func (a *Adapter) drain(d *queue.Queue) {
+	ctx, cancel := context.WithTimeout(context.Background(), a.cfg.DrainTimeout)
+	defer cancel()
+	start := time.Now()
+	if err := d.Drain(ctx); err != nil {
+		a.log.Error("slack: shutdown: accepted events were not all handled in time", "timeout", a.cfg.DrainTimeout, "err", err)
+		return
+	}
+	a.log.Info("slack: accepted events handled", "took", time.Since(start).Round(time.Millisecond))
 }

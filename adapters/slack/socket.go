@@ -34,7 +34,9 @@ func (a *Adapter) runSocket(ctx context.Context, r *router) error {
 	} else if err != nil {
 		a.log.Warn("slack: apps.connections.open failed, retrying", "err", err)
 	}
-	runCtx, stop := context.WithCancel(ctx)
+	// The connection gets its own context: it closes after the intake stopped, not with
+	// ctx (see below).
+	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	defer stop()
 	fatal := make(chan error, 1)
 	refused := func(err error) {
@@ -44,15 +46,47 @@ func (a *Adapter) runSocket(ctx context.Context, r *router) error {
 		}
 		stop()
 	}
-	go a.socketEvents(ctx, smc, r, refused)
+	// The intake stops first: socketEvents returns when ctx ends, having queued every
+	// envelope it acknowledged. Then the websocket closes.
+	intake := make(chan struct{})
+	go func() {
+		defer close(intake)
+		a.socketEvents(ctx, smc, r, refused)
+	}()
+	loop := make(chan error, 1)
+	go func() { loop <- a.socketLoop(runCtx, smc, fatal) }()
 	if a.ready != nil {
 		a.ready("")
 	}
+	select {
+	case <-ctx.Done():
+		<-intake
+		// Acks are written by slack-go's sender goroutine from a small buffer: give it a
+		// moment to write the last ones before the connection closes.
+		time.Sleep(ackFlush)
+		stop()
+		<-loop
+		a.log.Info("slack: socket mode closed")
+		return nil
+	case err := <-loop:
+		cancel()
+		<-intake
+		return err
+	}
+}
+
+// ackFlush is how long the connection stays open after the intake stopped, so that
+// the acknowledgements already handed to slack-go are written.
+const ackFlush = 200 * time.Millisecond
+
+// socketLoop runs slack-go's Socket Mode client, restarting it with back-off, until
+// ctx ends (nil) or the app token is refused.
+func (a *Adapter) socketLoop(ctx context.Context, smc *socketmode.Client, fatal chan error) error {
 	backoff := minBackoff
 	defer a.ops.down()
 	for {
 		started := time.Now()
-		err := smc.RunContext(runCtx)
+		err := smc.RunContext(ctx)
 		a.ops.down()
 		select {
 		case err := <-fatal:
@@ -110,9 +144,11 @@ func fatalAuth(err error) bool {
 	return errors.As(err, &code) && (code.Code == http.StatusNotFound || code.Code == http.StatusUnauthorized)
 }
 
-// socketEvents reads the Socket Mode client's events. Every envelope is acknowledged
-// at once, before it is handled, so Slack does not redeliver it after 3 seconds; the
-// router then only decodes and queues.
+// socketEvents reads the Socket Mode client's events until ctx ends. Every envelope
+// is acknowledged at once, before it is handled, so Slack does not redeliver it after 3
+// seconds; the router then only decodes and queues. An envelope is queued exactly when
+// its acknowledgement was handed to slack-go: once ctx ended, none is read, acknowledged
+// or queued any more, and Slack redelivers those to another connection.
 // refused is called when a connection error means the app token is refused for good.
 func (a *Adapter) socketEvents(ctx context.Context, smc *socketmode.Client, r *router, refused func(error)) {
 	for {
@@ -122,9 +158,13 @@ func (a *Adapter) socketEvents(ctx context.Context, smc *socketmode.Client, r *r
 			return
 		case evt = <-smc.Events:
 		}
+		if ctx.Err() != nil {
+			return // both were ready: the shutdown wins, the envelope stays unacknowledged
+		}
 		if evt.Request != nil && evt.Request.EnvelopeID != "" {
 			if err := smc.AckCtx(ctx, evt.Request.EnvelopeID, nil); err != nil {
 				a.log.Warn("slack: ack envelope", "err", err)
+				continue // not acknowledged: Slack sends it again
 			}
 			if evt.Request.RetryAttempt > 0 {
 				a.log.Info("slack: redelivered envelope", "type", evt.Type, "retry_attempt", evt.Request.RetryAttempt, "retry_reason", evt.Request.RetryReason)

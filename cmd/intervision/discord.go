@@ -13,7 +13,9 @@ import (
 // discordFromEnv starts the Discord adapter when DISCORD_BOT_TOKEN (or
 // DISCORD_BOT_TOKEN_FILE) is set. DISCORD_GUILD_ID registers the slash commands in one
 // server (instantly, for testing); DISCORD_APP_ID overrides the application id;
-// DISCORD_SHARD_ID and DISCORD_SHARD_COUNT split servers over replicas.
+// DISCORD_SHARD_ID and DISCORD_SHARD_COUNT split servers over replicas; DISCORD_API_URL
+// and DISCORD_GATEWAY_URL point the REST calls and the gateway elsewhere (a proxy);
+// INTERVISION_SHUTDOWN_TIMEOUT bounds the drain at shutdown.
 func discordFromEnv(getenv func(string) string, log *slog.Logger) (bot.Adapter, bool, error) {
 	token, err := readSecret(getenv, "DISCORD_BOT_TOKEN")
 	if err != nil {
@@ -23,10 +25,15 @@ func discordFromEnv(getenv func(string) string, log *slog.Logger) (bot.Adapter, 
 		return nil, false, nil
 	}
 	cfg := discord.Config{
-		Token:   token,
-		GuildID: strings.TrimSpace(getenv("DISCORD_GUILD_ID")),
-		AppID:   strings.TrimSpace(getenv("DISCORD_APP_ID")),
-		Logger:  log,
+		Token:      token,
+		GuildID:    strings.TrimSpace(getenv("DISCORD_GUILD_ID")),
+		AppID:      strings.TrimSpace(getenv("DISCORD_APP_ID")),
+		APIURL:     strings.TrimSpace(getenv("DISCORD_API_URL")),
+		GatewayURL: strings.TrimSpace(getenv("DISCORD_GATEWAY_URL")),
+		Logger:     log,
+	}
+	if cfg.DrainTimeout, err = shutdownTimeout(getenv); err != nil {
+		return nil, false, err
 	}
 	if cfg.ShardID, err = envInt(getenv, "DISCORD_SHARD_ID"); err != nil {
 		return nil, false, err

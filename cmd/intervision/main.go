@@ -5,7 +5,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -111,39 +110,20 @@ func runBot(ctx context.Context, c cli, args []string) int {
 		return 1
 	}
 	defer opsSrv.stop()
+	timeout, err := shutdownTimeout(getenv)
+	if err != nil {
+		logger.Error("configure", "err", err)
+		return 1
+	}
 	eng, be, err := newEngine(ctx, common, getenv, logger, nil, opsSrv.observer())
 	if err != nil {
 		logger.Error("start", "err", err)
 		return 1
 	}
-	defer be.close()
+	defer be.close() // after serve: the adapters drained and the timers stopped
 	opsSrv.watch(be.store, adapters)
-	errc := make(chan error, len(adapters))
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	opsSrv.drainOn(ctx) // not ready once shutdown begins
-	for _, a := range adapters {
-		logger.Info("adapter starting", "adapter", a.Name())
-		go func(a bot.Adapter) { errc <- runAdapter(ctx, a, eng) }(a)
-	}
-	timersDone := make(chan struct{})
-	go func() {
-		defer close(timersDone)
-		if err := eng.RunTimers(ctx, deliverByPlatform(adapters, eng)); err != nil && ctx.Err() == nil {
-			logger.Error("timers stopped", "err", err)
-		}
-	}()
-	// The timers stop before the store's connection closes.
-	defer func() { <-timersDone }()
-	// The first adapter to stop ends the process: the terminal at end of input, a
-	// platform adapter when its connection fails for good.
-	err = <-errc
-	cancel()
-	if err != nil && !errors.Is(err, context.Canceled) {
-		logger.Error("adapter stopped", "err", err)
-		return 1
-	}
-	return 0
+	opsSrv.drainOn(ctx) // not ready as soon as shutdown begins
+	return serve(ctx, logger, adapters, eng, timeout)
 }
 
 func runAdapter(ctx context.Context, a bot.Adapter, h bot.Handler) error {
