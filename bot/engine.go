@@ -46,6 +46,9 @@ type Config struct {
 	// Idle is how long a live session may be quiet before its starter is reminded
 	// (and, after as long again, it closes with its summary). Default a day.
 	Idle time.Duration
+	// PurgeAfter is how long after the app was removed from a workspace its data is
+	// purged, unless the team comes back; negative: never by itself. Default 7 days.
+	PurgeAfter time.Duration
 	// CheckIn is when the bot checks back with the case bringer about their next step
 	// if they choose nothing; negative: no check-in unless chosen. Default two weeks.
 	CheckIn time.Duration
@@ -94,6 +97,9 @@ func New(cfg Config) *Engine {
 	}
 	if cfg.Idle <= 0 {
 		cfg.Idle = 24 * time.Hour
+	}
+	if cfg.PurgeAfter == 0 {
+		cfg.PurgeAfter = 7 * 24 * time.Hour
 	}
 	if cfg.CheckIn == 0 {
 		cfg.CheckIn = 14 * 24 * time.Hour
@@ -337,8 +343,11 @@ func (e *Engine) RunTimers(ctx context.Context, deliver func(context.Context, Co
 
 // fire decides a timer's event: a check-in about a person, or a session's timer.
 func (e *Engine) fire(ctx context.Context, ev Event) (Outcome, error) {
-	if ev.timer.Kind == wakeCheckIn {
+	switch ev.timer.Kind {
+	case wakeCheckIn:
 		return e.checkIn(ctx, ev)
+	case wakePurge:
+		return e.purge(ctx, ev)
 	}
 	return e.apply(ctx, ev, nil)
 }

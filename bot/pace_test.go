@@ -112,3 +112,59 @@ func TestDutchTextUsesDutchCommandWords(t *testing.T) {
 		}
 	}
 }
+
+// TestRemovedWorkspacePurged: when the app is removed from a workspace, its data is
+// purged after the grace period, unless the app came back; other workspaces stay.
+func TestRemovedWorkspacePurged(t *testing.T) {
+	now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	sched := memstore.NewScheduler(memstore.WithSchedulerClock(func() time.Time { return now }))
+	st := memstore.New(memstore.WithClock(func() time.Time { return now }))
+	e := New(Config{Store: st, Library: prompts.MustBuiltin(), Scheduler: sched, Now: func() time.Time { return now },
+		PurgeAfter: 72 * time.Hour})
+	seed := func(ws string) Conversation {
+		conv := Conversation{Platform: "slack", Workspace: ws, Channel: "C1", Thread: "1.0"}
+		for i, s := range []string{"start incident en", "join", "bring", "next"} {
+			user := "ann"
+			if s == "join" {
+				user = "bob"
+			}
+			if _, err := e.Handle(context.Background(), Event{ID: ws + string(rune('a'+i)), Conv: conv, User: User{ID: user, Name: user}, Text: s, Command: true}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return conv
+	}
+	fire := func() {
+		t.Helper()
+		if _, err := sched.FireDue(context.Background(), func(ctx context.Context, tm state.Timer) error {
+			_, _, err := e.Fire(ctx, tm)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gone, back, other := seed("T1"), seed("T2"), seed("T3")
+	for _, ws := range []string{"T1", "T2"} {
+		if err := e.SpaceRemoved(context.Background(), state.Space{Platform: "slack", Workspace: ws}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := e.SpaceReturned(context.Background(), state.Space{Platform: "slack", Workspace: "T2"}); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(71 * time.Hour)
+	fire()
+	if b, _ := st.Get(context.Background(), Key(gone)); b == nil {
+		t.Fatal("purged before the grace period ended")
+	}
+	now = now.Add(2 * time.Hour)
+	fire()
+	if b, _ := st.Get(context.Background(), Key(gone)); b != nil {
+		t.Error("the removed workspace was not purged")
+	}
+	for _, c := range []Conversation{back, other} {
+		if b, _ := st.Get(context.Background(), Key(c)); b == nil {
+			t.Errorf("%s was purged", c.Workspace)
+		}
+	}
+}

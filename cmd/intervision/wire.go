@@ -57,6 +57,10 @@ func newEngine(ctx context.Context, c *commonFlags, getenv func(string) string, 
 	if err != nil {
 		return nil, backend{}, err
 	}
+	purgeAfter, err := purgeAfterFromEnv(getenv)
+	if err != nil {
+		return nil, backend{}, err
+	}
 	lib, err := loadLibrary(c.prompts)
 	if err != nil {
 		return nil, backend{}, err
@@ -74,7 +78,7 @@ func newEngine(ctx context.Context, c *commonFlags, getenv func(string) string, 
 		log.Warn("INTERVISION_LOG_TEXT=1: message text is logged at debug level; it may hold personal data about families. Turn it off outside debugging.")
 	}
 	eng := bot.New(bot.Config{Store: be.store, Scheduler: be.sched, Library: lib, Lang: lang, Logger: log,
-		LogText: logText, Now: now, CheckIn: checkIn, Observer: obs,
+		LogText: logText, Now: now, CheckIn: checkIn, PurgeAfter: purgeAfter, Observer: obs,
 		Interpreter: interp, Pseudonymiser: privacy.NewPseudonymiser()})
 	return eng, be, nil
 }
@@ -122,4 +126,22 @@ func loadLibrary(dir string) (*prompts.Library, error) {
 		return nil, fmt.Errorf("load --prompts %s: %w", dir, err)
 	}
 	return lib, nil
+}
+
+// purgeAfterFromEnv reads INTERVISION_PURGE_AFTER: how long after the app was removed
+// from a workspace its data is purged ("7d" by default, any span such as "72h", or
+// "off").
+func purgeAfterFromEnv(getenv func(string) string) (time.Duration, error) {
+	v := strings.TrimSpace(strings.ToLower(getenv("INTERVISION_PURGE_AFTER")))
+	switch v {
+	case "":
+		return 0, nil
+	case "off", "no", "never":
+		return -1, nil
+	}
+	d, ok := bot.ParseSpan(v)
+	if !ok {
+		return 0, fmt.Errorf("INTERVISION_PURGE_AFTER=%q: use a span such as 72h or 7d, or off", v)
+	}
+	return d, nil
 }
