@@ -16,6 +16,8 @@ import (
 // users:read (users.info), im:write (conversations.open, for replies in a DM the bot
 // starts) and files:write (files.getUploadURLExternal and files.completeUploadExternal,
 // for the documents replies carry); the routed events need their history scopes.
+// app_uninstalled and tokens_revoked need no scope: they tell the engine that the app
+// was removed from a workspace (see spaces.go).
 func TestManifest(t *testing.T) {
 	b, err := os.ReadFile("manifest.yml")
 	if err != nil {
@@ -58,7 +60,7 @@ func TestManifest(t *testing.T) {
 	if len(m.OAuth.Scopes.User) != 0 {
 		t.Errorf("user scopes %v, want none", m.OAuth.Scopes.User)
 	}
-	wantEvents := []string{"app_mention", "message.channels", "message.groups", "message.im"}
+	wantEvents := []string{"app_mention", "app_uninstalled", "message.channels", "message.groups", "message.im", "tokens_revoked"}
 	if got := slices.Sorted(slices.Values(m.Settings.Events.Bot)); !slices.Equal(got, wantEvents) {
 		t.Errorf("bot events %v, want exactly %v", got, wantEvents)
 	}

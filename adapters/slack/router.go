@@ -66,6 +66,8 @@ func (a *Adapter) newRouter(h bot.Handler, d *queue.Queue) *router {
 	}
 	r.events[slackevents.Message] = r.onMessage
 	r.events[slackevents.AppMention] = r.onMention
+	r.events[slackevents.AppUninstalled] = r.onAppUninstalled
+	r.events[slackevents.TokensRevoked] = r.onTokensRevoked
 	r.slash[Command] = r.onSlash
 	r.interactions[slack.InteractionTypeBlockActions] = r.onBlockActions
 	return r
