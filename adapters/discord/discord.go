@@ -239,6 +239,16 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 			r.intake(func() { r.onInteraction(i.Interaction) })
 		}
 	})
+	s.AddHandler(func(_ *discordgo.Session, g *discordgo.GuildCreate) {
+		if g.Guild != nil {
+			r.intake(func() { r.onGuildCreate(g.Guild) })
+		}
+	})
+	s.AddHandler(func(_ *discordgo.Session, g *discordgo.GuildDelete) {
+		if g.Guild != nil {
+			r.intake(func() { r.onGuildDelete(g.Guild) })
+		}
+	})
 
 	if err := s.Open(); err != nil {
 		q.Wait(10 * time.Second)
