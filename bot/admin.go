@@ -168,7 +168,7 @@ func (e *Engine) ForgetUser(ctx context.Context, space state.Space, user string)
 		add(k)
 	}
 	if _, ok := e.store.(state.Lister); ok {
-		all, err := e.sessionKeys(ctx, state.Filter{Platform: space.Platform, Workspace: space.Workspace})
+		all, err := e.sessionKeys(ctx, state.Filter(space))
 		if err != nil {
 			return Receipt{}, err
 		}
@@ -208,7 +208,7 @@ func (e *Engine) SpaceInventory(ctx context.Context, space state.Space) (Invento
 	if !ok {
 		return Inventory{}, fmt.Errorf("%w (%T)", ErrNotListable, e.store)
 	}
-	keys, err := l.Keys(ctx, state.Filter{Platform: space.Platform, Workspace: space.Workspace})
+	keys, err := l.Keys(ctx, state.Filter(space))
 	if err != nil {
 		return Inventory{}, err
 	}

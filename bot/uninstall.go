@@ -110,7 +110,7 @@ func (e *Engine) purge(ctx context.Context, ev Event) (Outcome, error) {
 
 // usedSince reports whether a member did something in an open session of space after t.
 func (e *Engine) usedSince(ctx context.Context, space state.Space, t time.Time) (bool, error) {
-	infos, err := e.OpenSessions(ctx, state.Filter{Platform: space.Platform, Workspace: space.Workspace})
+	infos, err := e.OpenSessions(ctx, state.Filter(space))
 	if err != nil {
 		return false, err
 	}

@@ -108,7 +108,6 @@ func TestShutdownDrainsAcceptedEvents(t *testing.T) {
 
 	// The session: Ann starts and brings the case, Bob joins, Ann begins and tells the
 	// first part of her incident.
-	n := len(f.messages())
 	h.interaction(ann, guildID, channelID, 2, map[string]any{"id": "cmd1", "name": "intervision", "type": 1,
 		"options": []map[string]any{{"name": "start", "type": 1, "options": []map[string]any{
 			{"name": "method", "type": 3, "value": "incident"}, {"name": "language", "type": 3, "value": "en"}}}}})
@@ -125,11 +124,11 @@ func TestShutdownDrainsAcceptedEvents(t *testing.T) {
 		who    person
 		button string
 	}{{bob, "join"}, {ann, "bring"}, {ann, "next"}} {
-		n = len(f.messages())
+		n := len(f.messages())
 		h.clickNoWait(step.who, th, step.button)
 		f.waitMessages(t, n)
 	}
-	n = len(f.messages())
+	n := len(f.messages())
 	h.post(ann, guildID, th, "i stood at the door and had to decide")
 	f.waitMessages(t, n)
 

@@ -154,7 +154,7 @@ func (s *Store) Keys(ctx context.Context, f state.Filter) ([]state.Key, error) {
 // indexes, each checked against the key layout, so no key of another space (or
 // another prefix) is ever passed.
 func (s *Store) spaceKeys(ctx context.Context, sp state.Space, fn func(ctx context.Context, node redis.Cmdable, keys []string, kinds []int) error) error {
-	f := state.Filter{Platform: sp.Platform, Workspace: sp.Workspace}
+	f := state.Filter(sp)
 	err := s.scan(ctx, s.convPattern(f), func(ctx context.Context, node redis.Cmdable, keys []string) error {
 		var mine []string
 		var kinds []int
