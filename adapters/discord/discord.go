@@ -31,6 +31,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/gorilla/websocket"
+	"github.com/intervision-bot/intervision/adapters/connstate"
 	"github.com/intervision-bot/intervision/adapters/queue"
 	"github.com/intervision-bot/intervision/bot"
 )
@@ -92,7 +93,7 @@ type Adapter struct {
 	mu     sync.Mutex
 	router *router // while Run runs: where Deliver sends replies
 
-	ops opsState // gateway and rate-limit counts for the ops endpoints
+	ops connstate.State // gateway and rate-limit counts for the ops endpoints
 }
 
 var _ bot.Deliverer = (*Adapter)(nil)
@@ -212,21 +213,21 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	a.mu.Lock()
 	a.router = r
 	a.mu.Unlock()
-	defer a.ops.down()
+	defer a.ops.Down()
 	s.AddHandler(func(_ *discordgo.Session, e *discordgo.Ready) {
-		a.ops.up()
+		a.ops.Up()
 		if e.User != nil {
 			r.setSelf(e.User.ID)
 		}
 		a.log.Info("discord: connected", "user", userName(e.User), "guilds", len(e.Guilds), "session", e.SessionID)
 	})
 	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) {
-		a.ops.up()
+		a.ops.Up()
 		a.log.Info("discord: gateway session resumed")
 	})
-	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.RateLimit) { a.ops.rateWaits.Add(1) })
+	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.RateLimit) { a.ops.RateWaits.Add(1) })
 	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) {
-		a.ops.down()
+		a.ops.Down()
 		a.log.Warn("discord: gateway disconnected; reconnecting")
 	})
 	s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageCreate) {

@@ -34,8 +34,8 @@ func (a *Adapter) runHTTP(ctx context.Context, r *router) error {
 	}
 	srv := &http.Server{Handler: a.httpHandler(r), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second}
 	a.log.Info("slack: events API listening", "addr", ln.Addr().String())
-	a.ops.up()
-	defer a.ops.down()
+	a.ops.Up()
+	defer a.ops.Down()
 	if a.ready != nil {
 		a.ready(ln.Addr().String())
 	}

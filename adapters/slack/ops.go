@@ -1,33 +1,11 @@
 package slack
 
-import (
-	"errors"
-	"sync/atomic"
-)
-
-// opsState is what the adapter tells the ops endpoints: whether it is connected, how
-// often it reconnected and how often a call waited after HTTP 429.
-type opsState struct {
-	connected, ever atomic.Bool
-	reconnects      atomic.Int64
-	rateWaits       atomic.Int64
-}
-
-// up marks a connection (Socket Mode connected, or the Events API listening); every
-// one after the first is a reconnect.
-func (o *opsState) up() {
-	if o.ever.Swap(true) && !o.connected.Load() {
-		o.reconnects.Add(1)
-	}
-	o.connected.Store(true)
-}
-
-func (o *opsState) down() { o.connected.Store(false) }
+import "errors"
 
 // Ready is nil while Socket Mode is connected (or the Events API listens), for
 // /readyz.
 func (a *Adapter) Ready() error {
-	if a.ops.connected.Load() {
+	if a.ops.Connected() {
 		return nil
 	}
 	if a.Mode() == "http" {
@@ -49,7 +27,7 @@ func (a *Adapter) QueueStats() (depth, dropped int) {
 }
 
 // Reconnects is how often the adapter connected again after its first connection.
-func (a *Adapter) Reconnects() int64 { return a.ops.reconnects.Load() }
+func (a *Adapter) Reconnects() int64 { return a.ops.Reconnects() }
 
 // RateLimitWaits is how often a Web API call waited for Retry-After after HTTP 429.
-func (a *Adapter) RateLimitWaits() int64 { return a.ops.rateWaits.Load() }
+func (a *Adapter) RateLimitWaits() int64 { return a.ops.RateWaits.Load() }

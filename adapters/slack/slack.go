@@ -17,6 +17,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/intervision-bot/intervision/adapters/connstate"
 	"github.com/intervision-bot/intervision/adapters/queue"
 	"github.com/intervision-bot/intervision/bot"
 )
@@ -75,7 +76,7 @@ type Adapter struct {
 	// runMu guards queue: Run's conversation queue while it runs, which Deliver uses.
 	runMu sync.Mutex
 	queue *queue.Queue
-	ops   opsState // connection and rate-limit counts for the ops endpoints
+	ops   connstate.State // connection and rate-limit counts for the ops endpoints
 
 	// observe, when set, is called after each event was handled and its replies
 	// delivered (tests wait on it).
@@ -126,7 +127,7 @@ func New(cfg Config) (*Adapter, error) {
 	raw := slack.New(cfg.BotToken, opts...)
 	log := cfg.Logger.With("adapter", Platform)
 	a := &Adapter{cfg: cfg, log: log, raw: raw}
-	a.api = &retryingAPI{api: raw, max: cfg.MaxRateLimitRetries, log: log, waits: &a.ops.rateWaits}
+	a.api = &retryingAPI{api: raw, max: cfg.MaxRateLimitRetries, log: log, waits: &a.ops.RateWaits}
 	a.users = newUserCache(raw, time.Hour, 10000, cfg.Now) // no 429 retries: see userCache
 	return a, nil
 }

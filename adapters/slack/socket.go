@@ -83,11 +83,11 @@ const ackFlush = 200 * time.Millisecond
 // ctx ends (nil) or the app token is refused.
 func (a *Adapter) socketLoop(ctx context.Context, smc *socketmode.Client, fatal chan error) error {
 	backoff := minBackoff
-	defer a.ops.down()
+	defer a.ops.Down()
 	for {
 		started := time.Now()
 		err := smc.RunContext(ctx)
-		a.ops.down()
+		a.ops.Down()
 		select {
 		case err := <-fatal:
 			return refusedAppToken(err)
@@ -184,12 +184,12 @@ func (a *Adapter) socketEvents(ctx context.Context, smc *socketmode.Client, r *r
 				r.interaction(cb, evt.Request.EnvelopeID)
 			}
 		case socketmode.EventTypeConnected:
-			a.ops.up()
+			a.ops.Up()
 			a.log.Info("slack: socket mode connected")
 		case socketmode.EventTypeConnecting, socketmode.EventTypeDisconnect:
-			a.ops.down()
+			a.ops.Down()
 		case socketmode.EventTypeConnectionError:
-			a.ops.down()
+			a.ops.Down()
 			if e, ok := evt.Data.(*slack.ConnectionErrorEvent); ok {
 				a.log.Warn("slack: socket mode connection failed", "attempt", e.Attempt, "backoff", e.Backoff, "err", e.ErrorObj)
 				if fatalAuth(e.ErrorObj) {
