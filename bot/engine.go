@@ -179,9 +179,11 @@ func (e *Engine) refuseInput(ctx context.Context, ev Event, key string) Outcome 
 // thread). done is false for every other command.
 func (e *Engine) outsideSession(ctx context.Context, ev Event, c command) (out Outcome, done bool, err error) {
 	lang := e.userLang(ev)
-	if c.word == "forget" || c.word == "export" {
+	if c.word == "forget" || c.word == "export" || c.word == "report" {
 		if sessLang, _ := e.sessionLang(ctx, ev.Conv); sessLang != "" {
 			lang = sessLang
+		} else if l, ok := typedLang(ev.Text); ok {
+			lang = l // "overzicht" at a channel's top level: answer in Dutch
 		}
 	}
 	switch {

@@ -3,6 +3,8 @@ package bot
 import (
 	"slices"
 	"strings"
+
+	"github.com/intervision-bot/intervision/prompts"
 )
 
 // This file is the one command grammar of every platform: which words are commands,
@@ -38,6 +40,25 @@ var dutchWords = map[string]string{
 	"methods": "methodes", "help": "hulp", "end": "einde", "forget": "vergeet",
 	"keep": "bewaren", "rewrite": "herschrijf", "back": "terug", "more": "langer",
 	"pause": "pauze", "resume": "hervat", "checkin": "terugblik", "summary": "samenvatting", "report": "overzicht",
+}
+
+// typedLang is the language a command's own word says, when it says one: a Dutch word
+// that is no English word ("overzicht", "vergeet").
+func typedLang(text string) (string, bool) {
+	t, _ := commandText(text)
+	f := strings.Fields(t)
+	if len(f) == 0 {
+		return "", false
+	}
+	w := strings.ToLower(f[0])
+	c, ok := commandWords[w]
+	if !ok || w == c {
+		return "", false
+	}
+	if nl, ok := dutchWords[c]; ok && nl == w {
+		return string(prompts.Dutch), true
+	}
+	return "", false
 }
 
 // Commands are the canonical command words, sorted.

@@ -47,7 +47,7 @@ func (nopObserver) TimerFired(string, time.Duration)            {}
 var Platforms = []string{"terminal", "slack", "discord"}
 
 // TimerKinds are the timer kinds an Observer hears, besides "other".
-var TimerKinds = []string{wakeWarn, wakeEnd, wakeIdle, wakeCheckIn}
+var TimerKinds = []string{wakeWarn, wakeEnd, wakeIdle, wakeCheckIn, wakePurge}
 
 // oneOf is v when it is in known, else "other".
 func oneOf(v string, known []string) string {

@@ -293,12 +293,7 @@ func (tr *turn) spanText(d time.Duration) string {
 }
 
 // plural renders n with the message key's singular (key.one) or plural (key.many).
-func (tr *turn) plural(key string, n int) string {
-	if n == 1 {
-		return tr.msg(key+".one", "n", "1")
-	}
-	return tr.msg(key+".many", "n", strconv.Itoa(n))
-}
+func (tr *turn) plural(key string, n int) string { return tr.e.count(key, tr.lang, n) }
 
 // when renders a moment in UTC, for deadlines days away.
 func (tr *turn) when(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }

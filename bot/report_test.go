@@ -93,6 +93,11 @@ func TestTeamReport(t *testing.T) {
 	if text := bottest.Public(h.say("cas", "/report")); !strings.Contains(text, "5 sessions") {
 		t.Errorf("T2's report:\n%s", text)
 	}
+	// The Dutch word answers in Dutch, also where no session says the language.
+	h.Conv = bot.Conversation{Platform: "slack", Workspace: "T1", Channel: "C1"}
+	if text := bottest.Public(h.say("cas", "/overzicht 90d")); !strings.Contains(text, "40 sessies") {
+		t.Errorf("overzicht:\n%s", text)
+	}
 	// Forgetting a person leaves the counts, which hold no one.
 	h.Conv = bot.Conversation{Platform: "slack", Workspace: "T1", Channel: "C1", Thread: "1.0"}
 	h.say("ann", "/forget yes")

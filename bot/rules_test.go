@@ -188,14 +188,14 @@ func TestForgetAndExport(t *testing.T) {
 		t.Fatalf("export: %s", out.Replies[0].Text)
 	}
 	out = h.say("bob", "/forget")
-	if !strings.Contains(out.Replies[0].Text, "1 messages in 1 sessions") || out.Replies[0].Actions[0].Command != "forget yes" {
+	if !strings.Contains(out.Replies[0].Text, "1 message in 1 session,") || out.Replies[0].Actions[0].Command != "forget yes" {
 		t.Fatalf("forget asks no confirmation: %+v", out.Replies)
 	}
 	if !strings.Contains(string(h.record()), "What did the mother say?") {
 		t.Fatal("forget deleted before it was confirmed")
 	}
 	out = h.say("bob", "/forget yes")
-	if !strings.Contains(out.Replies[0].Text, "deleted 1 of your messages in 1 sessions") {
+	if !strings.Contains(out.Replies[0].Text, "deleted 1 message of yours in 1 session") {
 		t.Fatalf("forget: %s", out.Replies[0].Text)
 	}
 	rec := string(h.record())

@@ -123,11 +123,31 @@ func (tr *turn) checkInAt() (time.Time, bool) {
 	return tr.ev.Time.Add(d), true
 }
 
-// users are the ids the summary quotes or names, for forget and export.
+// users are the ids the summary names or quotes (also someone who left before the
+// end), for forget and export.
 func (d *doc) users() []string {
 	var out []string
+	add := func(u string) {
+		if u != "" && !slices.Contains(out, u) {
+			out = append(out, u)
+		}
+	}
 	for _, p := range d.People {
-		out = append(out, p.User)
+		add(p.User)
+	}
+	for _, ls := range append([][]docLine{d.Takeaway, d.NextStep}, d.phaseLines()...) {
+		for _, l := range ls {
+			add(l.User)
+		}
+	}
+	return out
+}
+
+// phaseLines are the lines of every phase.
+func (d *doc) phaseLines() [][]docLine {
+	out := make([][]docLine, 0, len(d.Phases))
+	for _, p := range d.Phases {
+		out = append(out, p.Lines)
 	}
 	return out
 }

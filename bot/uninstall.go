@@ -108,14 +108,15 @@ func (e *Engine) purge(ctx context.Context, ev Event) (Outcome, error) {
 	return Outcome{}, nil
 }
 
-// usedSince reports whether a member did something in an open session of space after t.
+// usedSince reports whether a member did something in a session of space after t (a
+// team that reinstalled the app and only reads its kept summaries counts too).
 func (e *Engine) usedSince(ctx context.Context, space state.Space, t time.Time) (bool, error) {
-	infos, err := e.OpenSessions(ctx, state.Filter(space))
+	keys, err := e.sessionKeys(ctx, state.Filter(space))
 	if err != nil {
 		return false, err
 	}
-	for _, s := range infos {
-		b, err := e.store.Get(ctx, s.Key)
+	for _, k := range keys {
+		b, err := e.store.Get(ctx, k)
 		if err != nil {
 			return false, err
 		}

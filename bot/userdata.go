@@ -2,9 +2,9 @@ package bot
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/intervision-bot/intervision/prompts"
@@ -27,9 +27,10 @@ func (e *Engine) forget(ctx context.Context, ev Event, lang string) (Outcome, er
 	if r.Note && sessions == 0 {
 		sessions = 1 // the note is all that was left of an earlier session
 	}
-	text := e.msg("forget.done", lang, "turns", fmt.Sprint(r.Messages), "sessions", fmt.Sprint(sessions))
+	text := e.msg("forget.done", lang, "messages", e.count("count.messages", lang, r.Messages),
+		"sessions", e.count("count.sessions", lang, sessions))
 	if r.Summaries > 0 {
-		text += "\n" + e.msg("forget.summaries", lang, "n", fmt.Sprint(r.Summaries))
+		text += "\n" + e.msg("forget.summaries", lang, "summaries", e.count("count.summaries", lang, r.Summaries))
 	}
 	return Outcome{Replies: []Reply{{To: ev.User.ID, Text: text}}}, nil
 }
@@ -90,7 +91,7 @@ func (e *Engine) forgetAsk(ctx context.Context, ev Event, lang string) (Outcome,
 	if err != nil {
 		return e.storeFailure(ctx, ev, lang, err)
 	}
-	turns, sessions := 0, 0
+	turns, sessions, summaries := 0, 0, 0
 	found, err := e.sessions(ctx, keys)
 	if err != nil {
 		return e.storeFailure(ctx, ev, lang, err)
@@ -102,13 +103,21 @@ func (e *Engine) forgetAsk(ctx context.Context, ev Event, lang string) (Outcome,
 				n++
 			}
 		}
-		if n > 0 || sess.isMember(ev.User.ID) {
+		quoted := sess.Kept && sess.Doc != nil && slices.Contains(sess.Doc.users(), ev.User.ID)
+		if quoted {
+			summaries++
+		}
+		if n > 0 || sess.isMember(ev.User.ID) || quoted {
 			turns += n
 			sessions++
 		}
 	}
+	text := e.msg("forget.ask", lang, "messages", e.count("count.messages", lang, turns), "sessions", e.count("count.sessions", lang, sessions))
+	if summaries > 0 {
+		text += "\n" + e.msg("forget.ask_summaries", lang, "summaries", e.count("count.summaries", lang, summaries))
+	}
 	return Outcome{Replies: []Reply{{To: ev.User.ID,
-		Text:    e.msg("forget.ask", lang, "turns", fmt.Sprint(turns), "sessions", fmt.Sprint(sessions)),
+		Text:    text,
 		Actions: []Action{{Label: e.msg("button.forget", lang), Command: "forget yes"}}}}}, nil
 }
 
@@ -195,9 +204,9 @@ func (e *Engine) export(ctx context.Context, ev Event, lang string) (Outcome, er
 	if total == 0 && len(kept) == 0 {
 		return Outcome{Replies: []Reply{{To: ev.User.ID, Text: e.msg("export.none", lang)}}}, nil
 	}
-	text := e.msg("export.head", lang, "turns", fmt.Sprint(total)) + "\n\n" + strings.Join(parts, "\n\n")
+	text := e.msg("export.head", lang, "messages", e.count("count.messages", lang, total)) + "\n\n" + strings.Join(parts, "\n\n")
 	if len(kept) > 0 {
-		text += "\n\n" + e.msg("export.summaries", lang, "n", fmt.Sprint(len(kept))) + "\n\n" + strings.Join(kept, "\n\n")
+		text += "\n\n" + e.msg("export.summaries", lang, "summaries", e.count("count.summaries", lang, len(kept))) + "\n\n" + strings.Join(kept, "\n\n")
 	}
 	return Outcome{Replies: []Reply{{To: ev.User.ID, Text: text}}}, nil
 }
@@ -234,4 +243,13 @@ func (e *Engine) userKeys(ctx context.Context, here state.Key, user string) ([]s
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].String() < out[j].String() })
 	return out, nil
+}
+
+// count renders n with the message key's singular (key.one) or plural (key.many):
+// "1 message", "3 messages". The one plural rule of the bot's texts.
+func (e *Engine) count(key, lang string, n int) string {
+	if n == 1 {
+		return e.msg(key+".one", lang, "n", "1")
+	}
+	return e.msg(key+".many", lang, "n", strconv.Itoa(n))
 }

@@ -29,10 +29,10 @@ func (r *router) onTokensRevoked(meta eventMeta, data any) {
 	}
 }
 
-// spaceRemoved queues SpaceRemoved for the envelope's team. It runs under the team's
-// own queue key, so a removal and whatever follows it for the workspace keep their
-// order; the engine counts a second removal (app_uninstalled and tokens_revoked
-// usually come together) as the first.
+// spaceRemoved queues SpaceRemoved for the envelope's team, under a queue key of its
+// own (it is ordered with other removals of that team, not with its conversations);
+// the engine counts a second removal (app_uninstalled and tokens_revoked usually come
+// together) as the first.
 func (r *router) spaceRemoved(meta eventMeta, why string) {
 	w, ok := r.h.(bot.SpaceWatcher)
 	if !ok {

@@ -83,7 +83,7 @@ func TestLiveTimeBox(t *testing.T) {
 		t.Errorf("the box's end did not move on: %+v", end)
 	}
 	next := after(t, es, "ann", "/next", 4)
-	if next[0].Phase != "what-would-you-do" || !said(next, "ann", "took your `next` as done") {
+	if next[0].Phase != "what-would-you-do" || !said(next, "ann", "was meant for the phase before") {
 		t.Errorf("a next right after the phase moved by itself skipped a phase: %+v", next)
 	}
 	back := after(t, es, "ann", "/back", 1)
