@@ -54,12 +54,13 @@ func (e *Engine) erase(ctx context.Context, space state.Space, user string, keys
 			n, touched = sess.forget(user, stampOf(now))
 			switch {
 			case !touched:
-				return state.Change{TTL: e.ttl(sess, now)}, nil
+				return state.Change{TTL: e.ttl(sess, now), Erase: true}, nil
 			case len(sess.Members) == 0 && len(sess.Contributions) == 0 || sess.Mode == prompts.ModeSolo && sess.Starter == user:
-				return state.Change{Delete: true}, nil
+				return state.Change{Delete: true, Erase: true}, nil
 			}
+			// An erasure: the store commits it even when it is full (Change.Erase).
 			b, err := sess.encode()
-			return state.Change{Data: b, TTL: e.ttl(sess, now)}, err
+			return state.Change{Data: b, TTL: e.ttl(sess, now), Erase: true}, err
 		})
 		if err != nil {
 			return r, err
@@ -74,7 +75,7 @@ func (e *Engine) erase(ctx context.Context, space state.Space, user string, keys
 	}
 	if err := e.store.Update(ctx, noteKey(space, user), "", func(cur []byte) (state.Change, error) {
 		r.Note = cur != nil
-		return state.Change{Delete: true}, nil
+		return state.Change{Delete: true, Erase: true}, nil
 	}); err != nil {
 		return r, err
 	}

@@ -46,6 +46,11 @@ type Change struct {
 	// Users are ids of people who contributed to this conversation in this change;
 	// the store indexes them so that Forget and Export can find their conversations.
 	Users []string
+	// Erase says that the change only removes data (forget): the store commits it even
+	// when its backend is full and refuses writes that grow memory, and never lets the
+	// record live longer than it would have. Users are not indexed for an erasure. A
+	// store may commit an erasure that would grow the record as any other change.
+	Erase bool
 }
 
 // UpdateFunc decides a change from the current record (nil when there is none). The

@@ -121,19 +121,28 @@ func (s *Store) apply(key state.Key, cur record, ch state.Change) {
 	if ttl <= 0 {
 		ttl = s.retention
 	}
+	expires := s.now().Add(ttl)
+	if ch.Erase && cur.data != nil && cur.expires.Before(expires) {
+		expires = cur.expires // an erasure never lengthens a record's life
+	}
 	switch {
 	case ch.Delete:
 		delete(s.records, key)
 	case ch.Data != nil:
 		s.versions++
-		s.records[key] = record{data: clone(ch.Data), version: s.versions, expires: s.now().Add(ttl)}
+		s.records[key] = record{data: clone(ch.Data), version: s.versions, expires: expires}
 	case cur.data != nil:
-		cur.expires = s.now().Add(ttl)
+		cur.expires = expires
 		s.records[key] = cur
 	}
 	if s.writes++; s.writes%sweepEvery == 0 {
 		s.sweep()
 	}
+	if ch.Erase {
+		return
+	}
+	// The index never expires here (it goes with Unindex or PurgeSpace), so it outlives
+	// every record it lists however often they are refreshed.
 	for _, u := range ch.Users {
 		users := s.index[key.Space()]
 		if users == nil {

@@ -2,6 +2,7 @@ package memstore_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/intervision-bot/intervision/state"
 	"github.com/intervision-bot/intervision/state/memstore"
@@ -18,4 +19,10 @@ func TestSchedulerConformance(t *testing.T) {
 
 func TestAdminConformance(t *testing.T) {
 	statetest.RunAdmin(t, func(*testing.T) state.Store { return memstore.New() })
+}
+
+func TestRetentionConformance(t *testing.T) {
+	statetest.RunRetention(t, func(_ *testing.T, r time.Duration) state.Store {
+		return memstore.New(memstore.WithRetention(r))
+	})
 }

@@ -53,6 +53,7 @@ const (
 	kindNone = iota
 	kindRecord
 	kindEvent
+	kindMembers // a conversation's list of indexed users: purged, not counted
 )
 
 // parseConvKey reads a record or event key back into its conversation key.
@@ -73,6 +74,8 @@ func (s *Store) parseConvKey(rk string) (state.Key, int) {
 	switch {
 	case tail == ":s":
 		return k, kindRecord
+	case tail == ":m":
+		return k, kindMembers
 	case strings.HasPrefix(tail, ":e:") && !strings.ContainsAny(tail[3:], ":{}"):
 		return k, kindEvent
 	}
@@ -198,6 +201,7 @@ func (s *Store) CountSpace(ctx context.Context, sp state.Space) (state.SpaceCoun
 				c.Records++
 			case kindEvent:
 				c.Events++
+			case kindMembers:
 			default:
 				c.Users++
 			}
@@ -233,7 +237,9 @@ func (s *Store) PurgeSpace(ctx context.Context, sp state.Space) (int, error) {
 		mu.Lock()
 		defer mu.Unlock()
 		for i, c := range cmds {
-			n += int(c.(*redis.IntCmd).Val())
+			if kinds[i] != kindMembers {
+				n += int(c.(*redis.IntCmd).Val())
+			}
 			if kinds[i] == kindRecord {
 				s.cache.Take(keys[i])
 			}

@@ -10,6 +10,7 @@ import (
 //
 //	<prefix>:{<platform>:<workspace>:<channel>:<thread>}:s        record: version header + data
 //	<prefix>:{<platform>:<workspace>:<channel>:<thread>}:e:<id>   event id seen (dedupe)
+//	<prefix>:{<platform>:<workspace>:<channel>:<thread>}:m        set of users indexed for it
 //	<prefix>:u:{<platform>:<workspace>}:<user>                    set of "<channel>:<thread>"
 //
 // Every id is escaped so that it contains no ':', '{', '}' or '%': a crafted channel,
@@ -50,6 +51,11 @@ func (s *Store) recordKey(k state.Key) string { return s.prefix + ":" + convTag(
 func (s *Store) eventKey(k state.Key, eventID string) string {
 	return s.prefix + ":" + convTag(k) + ":e:" + esc(eventID)
 }
+
+// membersKey lists the users whose index lists the conversation. It shares the
+// record's hash tag, so updateScript reads it; its expiry is a lower bound of the
+// expiry of every one of those indexes (see updateScript).
+func (s *Store) membersKey(k state.Key) string { return s.prefix + ":" + convTag(k) + ":m" }
 
 func (s *Store) userKey(sp state.Space, user string) string {
 	return s.prefix + ":u:{" + esc(sp.Platform) + ":" + esc(sp.Workspace) + "}:" + esc(user)

@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -176,18 +177,26 @@ func (s *Store) Stats() Stats {
 
 // updateScript loads or commits one event's update of a conversation atomically.
 //
-//	KEYS[1] record key; KEYS[2] event key (absent when the event has no id)
+//	KEYS[1] record key; KEYS[2] members key; KEYS[3] event key (absent when the event
+//	        has no id)
 //	ARGV[1] version the caller saw ("" = no record)
 //	ARGV[2] op: w write, d delete, t keep data and refresh expiry
 //	ARGV[3] new record (version header + data) for w
 //	ARGV[4] record expiry in ms; ARGV[5] event id expiry in ms
 //	ARGV[6] this attempt's token, stored as the event key's value
+//	ARGV[7] ms that the indexes named by ARGV[8] are known to live from now on (0: none)
+//	ARGV[8] a: the users ARGV[9..] were just indexed; r: every member's index was just
+//	        refreshed (and the users ARGV[9..] indexed); "": no index was touched
 //
-// Replies {0, token} when the event id was seen, {1[, record]} with the current record
+// The members key lists the users whose index lists this conversation; its expiry is
+// a lower bound of all their indexes' expiries. A commit that would let the record
+// outlive that bound is not made: the script replies {3, members...} and the caller
+// refreshes those indexes and sends the step again with ARGV[8] = r. Otherwise it
+// replies {0, token} when the event id was seen, {1[, record]} with the current record
 // when the caller's version is stale, {2} when committed.
 var updateScript = redis.NewScript(`
-if KEYS[2] then
-  local seen = redis.call('GET', KEYS[2])
+if KEYS[3] then
+  local seen = redis.call('GET', KEYS[3])
   if seen then return {0, seen} end
 end
 -- Only the version header is read: the record itself can be many kilobytes.
@@ -197,15 +206,62 @@ if ver ~= ARGV[1] then
   if cur then return {1, cur} end
   return {1}
 end
-local op = ARGV[2]
+local op, ttl, life, mode = ARGV[2], tonumber(ARGV[4]), tonumber(ARGV[7]), ARGV[8]
+-- How long every listed index is known to live after this commit (-2: no list).
+local bound = redis.call('PTTL', KEYS[2])
+if mode == 'r' or (mode == 'a' and (bound < 0 or life < bound)) then bound = life end
+if (op == 'w' or (op == 't' and ver ~= '')) and bound >= 0 and bound < ttl then
+  return {3, redis.call('SMEMBERS', KEYS[2])}
+end
 if op == 'w' then
   redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4])
 elseif op == 'd' then
-  if ver ~= '' then redis.call('DEL', KEYS[1]) end
+  if ver ~= '' then redis.call('DEL', KEYS[1], KEYS[2]) end
 elseif ver ~= '' then
   redis.call('PEXPIRE', KEYS[1], ARGV[4])
 end
-if KEYS[2] then redis.call('SET', KEYS[2], ARGV[6], 'PX', ARGV[5]) end
+if op ~= 'd' and mode ~= '' then
+  if #ARGV > 8 then redis.call('SADD', KEYS[2], unpack(ARGV, 9)) end
+  if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('PEXPIRE', KEYS[2], bound) end
+end
+if KEYS[3] then redis.call('SET', KEYS[3], ARGV[6], 'PX', ARGV[5]) end
+return {2}
+`)
+
+// eraseScript commits a change that only removes data (state.Change.Erase) and so
+// may run while Redis is at maxmemory: it is flagged allow-oom, and it can only
+// shrink memory. It writes a record only when the new one is not longer than the
+// current one (else it replies {4} and writes nothing), never lengthens a record's
+// life, records no event id and adds nobody to an index. With no growth in expiry the
+// user indexes still outlive the record, so none needs refreshing.
+//
+//	KEYS[1] record key; KEYS[2] members key
+//	ARGV[1] version the caller saw; ARGV[2] op (w, d, t); ARGV[3] new record for w;
+//	ARGV[4] the longest expiry in ms the record may get
+//
+// Replies {1[, record]} when the caller's version is stale, {2} when committed, {4}
+// when a write would grow the record.
+var eraseScript = redis.NewScript(`#!lua flags=allow-oom
+local ver = redis.call('GETRANGE', KEYS[1], 0, 15)
+if ver ~= ARGV[1] then
+  local cur = redis.call('GET', KEYS[1])
+  if cur then return {1, cur} end
+  return {1}
+end
+if ver == '' then return {2} end
+local op, ttl = ARGV[2], tonumber(ARGV[4])
+if op == 'd' then
+  redis.call('DEL', KEYS[1], KEYS[2])
+  return {2}
+end
+local left = redis.call('PTTL', KEYS[1])
+if op == 'w' then
+  if string.len(ARGV[3]) > redis.call('STRLEN', KEYS[1]) then return {4} end
+  if left > 0 and left < ttl then ttl = left end
+  redis.call('SET', KEYS[1], ARGV[3], 'PX', ttl)
+elseif left < 0 or ttl < left then
+  redis.call('PEXPIRE', KEYS[1], ttl)
+end
 return {2}
 `)
 
@@ -218,10 +274,20 @@ if t < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 1
 `)
 
+// refreshScript makes an existing user index live at least ARGV[1] ms; a missing
+// index (the user forgot, and Unindex deleted it) stays missing.
+var refreshScript = redis.NewScript(`
+local t = redis.call('PTTL', KEYS[1])
+if t >= 0 and t < tonumber(ARGV[1]) then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return t
+`)
+
 const (
 	replySeen      = 0
 	replyCurrent   = 1
 	replyCommitted = 2
+	replyRefresh   = 3 // updateScript: the members' indexes must be refreshed first
+	replyGrows     = 4 // eraseScript: the new record is longer than the current one
 )
 
 // Update calls fn on the record of key as this process last saw it (from the cache; no
@@ -230,10 +296,14 @@ const (
 // and fn runs again, so an update costs one round trip when the cache is current and two
 // when it is not. A duplicate event id is refused with state.ErrDuplicate; fn may have
 // run, but its change is dropped.
+//
+// About once per retention period of a conversation the script asks for its users'
+// indexes to be refreshed first (they must outlive the record): Update then refreshes
+// them and sends the step again (see updateScript and docs/redis.md).
 func (s *Store) Update(ctx context.Context, key state.Key, eventID string, fn state.UpdateFunc) error {
 	s.updates.Add(1)
 	rk := s.recordKey(key)
-	keys := []string{rk}
+	keys := []string{rk, s.membersKey(key)}
 	if eventID != "" {
 		keys = append(keys, s.eventKey(key, eventID))
 	}
@@ -241,7 +311,8 @@ func (s *Store) Update(ctx context.Context, key state.Key, eventID string, fn st
 	// commit fails its version check and returns the record, which costs the same
 	// round trip a load would have, and a new conversation costs none.
 	cur, _ := s.cache.Get(rk)
-	verified := false // cur was read from Redis during this call
+	verified := false      // cur was read from Redis during this call
+	var refreshed lifetime // every listed user's index was refreshed during this call
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("redisstore: update %s: %w", key, err)
@@ -268,29 +339,20 @@ func (s *Store) Update(ctx context.Context, key state.Key, eventID string, fn st
 		if ttl <= 0 {
 			ttl = s.opts.Retention
 		}
-		if len(ch.Users) > 0 {
+		c := commit{keys: keys, version: cur.version, ttl: ttl, token: newVersion(), refreshed: refreshed}
+		if len(ch.Users) > 0 && !ch.Erase {
 			// The index is written before the commit: if the commit then fails, the
 			// index lists a conversation without this user's words, which forget
 			// handles; the reverse would hide words from forget.
-			if err := s.index(ctx, key, ch.Users, ttl+s.opts.Retention); err != nil {
+			c.indexed = lifetime{at: time.Now(), d: ttl + s.opts.Retention}
+			if err := s.index(ctx, key, ch.Users, c.indexed.d); err != nil {
 				s.cache.Take(rk)
 				return s.unavailable("update", key, err)
 			}
+			c.users = ch.Users
 		}
-		token := newVersion()
-		op, next := "t", cur
-		var val []byte
-		switch {
-		case ch.Delete:
-			op, next = "d", record{}
-		case ch.Data != nil:
-			val = make([]byte, 0, versionLen+len(ch.Data))
-			val = append(append(val, token...), ch.Data...)
-			op, next = "w", record{version: token, data: clone(ch.Data)}
-		case cur.version == "":
-			next = record{}
-		}
-		reply, err := s.runUpdate(ctx, keys, cur.version, op, val, ttl, token)
+		next := c.set(cur, ch)
+		reply, err := s.commit(ctx, c, ch.Erase && eventID == "")
 		if err != nil {
 			s.cache.Take(rk)
 			return s.unavailable("update", key, err)
@@ -299,17 +361,24 @@ func (s *Store) Update(ctx context.Context, key state.Key, eventID string, fn st
 		case reply.code == replyCommitted,
 			// The client may resend a command after a lost reply: a reply naming
 			// this attempt's own token means the first send committed.
-			reply.code == replySeen && reply.token == token,
-			reply.code == replyCurrent && op == "w" && reply.current.version == token:
+			reply.code == replySeen && reply.token == c.token,
+			reply.code == replyCurrent && c.op == "w" && reply.current.version == c.token:
 			s.cache.Put(rk, next)
 			return nil
 		case reply.code == replySeen:
 			s.duplicates.Add(1)
 			return state.ErrDuplicate
+		case reply.code == replyRefresh:
+			refreshed = lifetime{at: time.Now(), d: ttl + s.opts.Retention}
+			if err := s.refresh(ctx, key.Space(), reply.members, refreshed.d); err != nil {
+				s.cache.Take(rk)
+				return s.unavailable("update", key, err)
+			}
+		default:
+			s.conflicts.Add(1)
+			cur, verified = reply.current, true
+			s.cache.Put(rk, cur)
 		}
-		s.conflicts.Add(1)
-		cur, verified = reply.current, true
-		s.cache.Put(rk, cur)
 		if attempt >= s.opts.MaxAttempts {
 			return fmt.Errorf("redisstore: update %s: gave up after %d conflicting attempts: %w (%w)",
 				key, attempt, state.ErrUnavailable, state.ErrConflict)
@@ -317,16 +386,102 @@ func (s *Store) Update(ctx context.Context, key state.Key, eventID string, fn st
 	}
 }
 
+// lifetime says that some user indexes were made to live at least d from at.
+type lifetime struct {
+	at time.Time
+	d  time.Duration
+}
+
+// left is how long the indexes are known to live from now, less a margin for the time
+// the command takes to reach Redis (0 when unknown).
+func (l lifetime) left(retention time.Duration) time.Duration {
+	if l.at.IsZero() {
+		return 0
+	}
+	return max(l.d-time.Since(l.at)-min(time.Second, retention/10), time.Millisecond)
+}
+
+// commit is one attempt's command to updateScript or eraseScript.
+type commit struct {
+	keys               []string
+	version, op, token string
+	val                []byte
+	ttl                time.Duration
+	users              []string // indexed in this attempt (c.indexed)
+	indexed, refreshed lifetime
+}
+
+// set fills in the op and value for ch and returns the record cur becomes.
+func (c *commit) set(cur record, ch state.Change) record {
+	c.op = "t"
+	switch {
+	case ch.Delete:
+		c.op = "d"
+		return record{}
+	case ch.Data != nil:
+		c.val = make([]byte, 0, versionLen+len(ch.Data))
+		c.val = append(append(c.val, c.token...), ch.Data...)
+		c.op = "w"
+		return record{version: c.token, data: clone(ch.Data)}
+	case cur.version == "":
+		return record{}
+	}
+	return cur
+}
+
+// args are updateScript's ARGV.
+func (c commit) args(s *Store) []any {
+	mode, life := "", time.Duration(0)
+	if !c.indexed.at.IsZero() {
+		mode, life = "a", c.indexed.left(s.opts.Retention)
+	}
+	if !c.refreshed.at.IsZero() {
+		r := c.refreshed.left(s.opts.Retention)
+		if mode == "" || r < life {
+			life = r
+		}
+		mode = "r"
+	}
+	args := []any{c.version, c.op, c.val, ms(c.ttl), ms(s.opts.DedupeWindow), c.token, ms(life), mode}
+	for _, u := range c.users {
+		args = append(args, u)
+	}
+	return args
+}
+
+// commit sends c: with eraseScript when erase and the erasure can be made without
+// growing memory, else with updateScript.
+func (s *Store) commit(ctx context.Context, c commit, erase bool) (updateReply, error) {
+	if erase {
+		s.roundTrips.Add(1)
+		res, err := eraseScript.Run(ctx, s.rdb, c.keys[:2], c.version, c.op, c.val, ms(c.ttl)).Slice()
+		var rerr redis.Error
+		switch {
+		case err == nil:
+			r, err := parseReply(res)
+			if err != nil || r.code != replyGrows {
+				return r, err
+			}
+		case errors.As(err, &rerr) && !strings.HasPrefix(err.Error(), "OOM"):
+			// A server that does not know script flags (before Redis 7): erase as
+			// any other update.
+		default:
+			return updateReply{}, err
+		}
+	}
+	return s.runUpdate(ctx, c.keys, c.args(s))
+}
+
 type updateReply struct {
 	code    int64
-	token   string // replySeen: the token stored with the event id
-	current record // replyCurrent: the record in Redis
+	token   string   // replySeen: the token stored with the event id
+	current record   // replyCurrent: the record in Redis
+	members []string // replyRefresh: the users whose indexes list the conversation
 }
 
 // runUpdate runs updateScript: one command, through the batcher unless batching is off.
-func (s *Store) runUpdate(ctx context.Context, keys []string, version, op string, val []byte, ttl time.Duration, token string) (updateReply, error) {
+func (s *Store) runUpdate(ctx context.Context, keys []string, args []any) (updateReply, error) {
 	s.roundTrips.Add(1)
-	args := []any{version, op, val, ms(ttl), ms(s.opts.DedupeWindow), token}
 	var res []any
 	var err error
 	if s.batch != nil {
@@ -345,6 +500,11 @@ func (s *Store) runUpdate(ctx context.Context, keys []string, version, op string
 	if err != nil {
 		return updateReply{}, err
 	}
+	return parseReply(res)
+}
+
+// parseReply reads the reply of updateScript or eraseScript.
+func parseReply(res []any) (updateReply, error) {
 	if len(res) == 0 {
 		return updateReply{}, errors.New("empty script reply")
 	}
@@ -353,18 +513,32 @@ func (s *Store) runUpdate(ctx context.Context, keys []string, version, op string
 		return updateReply{}, fmt.Errorf("unexpected script reply %T", res[0])
 	}
 	r := updateReply{code: code}
-	if len(res) > 1 {
-		v, ok := res[1].(string)
+	if len(res) < 2 {
+		return r, nil
+	}
+	if code == replyRefresh {
+		ms, ok := res[1].([]any)
 		if !ok {
 			return updateReply{}, fmt.Errorf("unexpected script reply element %T", res[1])
 		}
-		switch code {
-		case replySeen:
-			r.token = v
-		case replyCurrent:
-			if r.current, err = parseRecord(v); err != nil {
-				return updateReply{}, err
+		for _, m := range ms {
+			if u, ok := m.(string); ok {
+				r.members = append(r.members, u)
 			}
+		}
+		return r, nil
+	}
+	v, ok := res[1].(string)
+	if !ok {
+		return updateReply{}, fmt.Errorf("unexpected script reply element %T", res[1])
+	}
+	switch code {
+	case replySeen:
+		r.token = v
+	case replyCurrent:
+		var err error
+		if r.current, err = parseRecord(v); err != nil {
+			return updateReply{}, err
 		}
 	}
 	return r, nil
@@ -376,6 +550,18 @@ func (s *Store) index(ctx context.Context, key state.Key, users []string, ttl ti
 	for _, u := range users {
 		s.roundTrips.Add(1)
 		if err := indexScript.Run(ctx, s.rdb, []string{s.userKey(key.Space(), u)}, m, ms(ttl)).Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// refresh makes the existing indexes of users in space live at least ttl. The indexes
+// may lie on different slots: one command each.
+func (s *Store) refresh(ctx context.Context, space state.Space, users []string, ttl time.Duration) error {
+	for _, u := range users {
+		s.roundTrips.Add(1)
+		if err := refreshScript.Run(ctx, s.rdb, []string{s.userKey(space, u)}, ms(ttl)).Err(); err != nil {
 			return err
 		}
 	}

@@ -151,13 +151,15 @@ func TestKeyLayout(t *testing.T) {
 	}{
 		{
 			state.Key{Platform: "slack", Workspace: "T1", Channel: "C1", Thread: "1700.1"}, "Ev1", "U1",
-			[]string{"iv%7Bx%7D:{slack:T1:C1:1700.1}:s", "iv%7Bx%7D:{slack:T1:C1:1700.1}:e:Ev1", "iv%7Bx%7D:u:{slack:T1}:U1"},
+			[]string{"iv%7Bx%7D:{slack:T1:C1:1700.1}:s", "iv%7Bx%7D:{slack:T1:C1:1700.1}:e:Ev1",
+				"iv%7Bx%7D:{slack:T1:C1:1700.1}:m", "iv%7Bx%7D:u:{slack:T1}:U1"},
 		},
 		{
 			state.Key{Platform: "slack", Workspace: "T1}:u:{slack:T2", Channel: "C:1", Thread: "{x}"}, "a:{b}", "U}1",
 			[]string{
 				"iv%7Bx%7D:{slack:T1%7D%3Au%3A%7Bslack%3AT2:C%3A1:%7Bx%7D}:s",
 				"iv%7Bx%7D:{slack:T1%7D%3Au%3A%7Bslack%3AT2:C%3A1:%7Bx%7D}:e:a%3A%7Bb%7D",
+				"iv%7Bx%7D:{slack:T1%7D%3Au%3A%7Bslack%3AT2:C%3A1:%7Bx%7D}:m",
 				"iv%7Bx%7D:u:{slack:T1%7D%3Au%3A%7Bslack%3AT2}:U%7D1",
 			},
 		},
@@ -186,8 +188,8 @@ func TestKeyLayout(t *testing.T) {
 		}
 	}
 	keys, err := rdb.Keys(ctx, "*").Result()
-	if err != nil || len(keys) != 6 {
-		t.Fatalf("keys = %q, %v; want 6 keys", keys, err)
+	if err != nil || len(keys) != 8 {
+		t.Fatalf("keys = %q, %v; want 8 keys", keys, err)
 	}
 }
 
