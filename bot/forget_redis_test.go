@@ -74,7 +74,7 @@ func (c *forgetChat) forgetBob() {
 	for _, r := range out.Replies {
 		text += r.Text
 	}
-	if !strings.Contains(text, "I deleted 1 of your messages in 1 sessions") {
+	if !strings.Contains(text, "I deleted 1 message of yours in 1 session") {
 		c.t.Fatalf("forget yes answered %q, want 1 message deleted", text)
 	}
 }

@@ -179,7 +179,15 @@ func checkPurge(t *testing.T, url string, addrs []string) {
 	if !slices.Equal(after, want) {
 		t.Fatalf("after purge:\n  %v\nwant\n  %v", after, want)
 	}
-	if n := len(before) - len(after); !strings.Contains(out, fmt.Sprintf("deleted %d entries", n)) {
+	// A conversation's member set (":m", kept for the index's expiry) goes with its
+	// record and is not counted as an entry of its own.
+	n := len(before) - len(after)
+	for _, k := range before {
+		if strings.HasSuffix(k, "}:m") && !slices.Contains(after, k) {
+			n--
+		}
+	}
+	if !strings.Contains(out, fmt.Sprintf("deleted %d entries", n)) {
 		t.Errorf("purge of %d keys says:\n%s", n, out)
 	}
 	if code, out, _ := adminRun(t, env, "", "purge-workspace", "--platform", "slack", "T1"); code != 0 || !strings.Contains(out, "nothing to delete") {
