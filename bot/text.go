@@ -9,6 +9,34 @@ import (
 // MaxText is the longest message, in characters, the engine accepts.
 const MaxText = 8000
 
+// MaxName is the longest display name, in characters, that CleanName keeps.
+const MaxName = 80
+
+// CleanName makes a display name from outside (a platform's user name or nickname, a
+// transcript's speaker) safe to show and log: invalid UTF-8 becomes U+FFFD, control and
+// format characters (NUL, escapes, bidi overrides) are dropped, except the joiners that
+// build emoji, surrounding space is trimmed, and at most MaxName characters are kept.
+// It may return "" (nothing printable): callers fall back to an id.
+func CleanName(name string) string {
+	name = strings.ToValidUTF8(name, "\uFFFD")
+	var b strings.Builder
+	n := 0
+	for _, r := range name {
+		if n == MaxName {
+			break
+		}
+		if unicode.IsControl(r) || (unicode.Is(unicode.Cf, r) && r != '\u200c' && r != '\u200d') {
+			continue
+		}
+		if b.Len() == 0 && unicode.IsSpace(r) {
+			continue
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return strings.TrimRightFunc(b.String(), unicode.IsSpace)
+}
+
 // inputProblem says why a message cannot be used, as a message key; "" when it can.
 func inputProblem(text string) string {
 	if !utf8.ValidString(text) {

@@ -328,3 +328,21 @@ func TestSubcommandsAreTheEngineCommands(t *testing.T) {
 		t.Errorf("subcommand %q is no engine command", name)
 	}
 }
+
+// TestUserNameCleaned: a nickname or user name with a NUL, control characters or invalid
+// UTF-8 is cleaned and bounded; a nickname with nothing printable falls back.
+func TestUserNameCleaned(t *testing.T) {
+	u := &discordgo.User{ID: "U1", Username: "ann\x00", GlobalName: "\x01\x02"}
+	if got := userOf(u, nil).Name; got != "ann" {
+		t.Errorf("user name: %q, want ann", got)
+	}
+	if got := userOf(u, &discordgo.Member{Nick: "A\x1b[2Jnn\xff\u202e"}).Name; got != "A[2Jnn\uFFFD" {
+		t.Errorf("nick: %q", got)
+	}
+	if got := userOf(u, &discordgo.Member{Nick: strings.Repeat("x", 500)}).Name; utf8.RuneCountInString(got) != bot.MaxName {
+		t.Errorf("long nick kept as %d characters", utf8.RuneCountInString(got))
+	}
+	if got := userOf(&discordgo.User{ID: "U2", Username: "\x00"}, nil).Name; got != "U2" {
+		t.Errorf("empty name: %q, want the id", got)
+	}
+}
