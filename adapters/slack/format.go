@@ -163,7 +163,10 @@ func escapedLen(s string) int {
 // split cuts unescaped text into pieces whose escaped form is at most n bytes (n ≥ 5):
 // at a line break where it can, else at a space outside *bold* and _italic_, else at
 // any space, else between two characters. The line break or space at a cut is dropped.
+// Invalid UTF-8 is replaced by U+FFFD first, so a cut is always on a character
+// boundary and every cut moves on.
 func split(s string, n int) []string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
 	var out []string
 	for escapedLen(s) > n {
 		end, size := 0, 0 // the longest prefix that fits, on a rune boundary
@@ -178,6 +181,9 @@ func split(s string, n int) []string {
 			}
 		}
 		for end--; end > 0 && !utf8.RuneStart(s[end]); end-- {
+		}
+		if end == 0 { // n below one character: take it whole rather than loop
+			_, end = utf8.DecodeRuneInString(s)
 		}
 		cut, skip := end, 0
 		nl, sp, anySp := strings.LastIndexByte(s[:end], '\n'), spaceCut(s[:end]), strings.LastIndexByte(s[:end], ' ')
