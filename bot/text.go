@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -63,15 +64,24 @@ func inputProblem(text string) string {
 	return ""
 }
 
-// mentionBreaker defuses everything a platform could read as a mention or broadcast.
-var mentionBreaker = strings.NewReplacer(
-	"@everyone", "@\u200beveryone",
-	"@here", "@\u200bhere",
-	"@channel", "@\u200bchannel",
+// broadcastWord is a broadcast mention in any case: Slack reads @Channel and @HERE as
+// @channel and @here.
+var broadcastWord = regexp.MustCompile(`(?i)@(everyone|here|channel)`)
+
+// markupBreaker defuses the mention and link markup of Slack and Discord.
+var markupBreaker = strings.NewReplacer(
 	"<!", "<\u200b!",
 	"<@", "<\u200b@",
 	"<#", "<\u200b#",
 )
+
+// BreakMentions defuses everything a platform could read as a mention or broadcast:
+// @everyone, @here and @channel in any case get a zero-width space after the "@", and
+// "<!", "<@" and "<#" one after the "<". Quote does it to echoed user text; adapters
+// may do it again to all they send.
+func BreakMentions(text string) string {
+	return markupBreaker.Replace(broadcastWord.ReplaceAllString(text, "@\u200b$1"))
+}
 
 // markdownEscaper escapes the light Markdown the engine writes.
 var markdownEscaper = strings.NewReplacer(
@@ -81,7 +91,7 @@ var markdownEscaper = strings.NewReplacer(
 // Quote makes user text safe to echo: it cannot ping anyone or change formatting.
 // Line-leading quote and heading marks are escaped too.
 func Quote(text string) string {
-	text = mentionBreaker.Replace(markdownEscaper.Replace(text))
+	text = BreakMentions(markdownEscaper.Replace(text))
 	lines := strings.Split(text, "\n")
 	for i, l := range lines {
 		if t := strings.TrimLeft(l, " "); strings.HasPrefix(t, ">") || strings.HasPrefix(t, "#") {

@@ -28,6 +28,8 @@ const (
 var (
 	slackMarkup = regexp.MustCompile(`<([^<>\n]*)>`)
 	mdBold      = regexp.MustCompile(`\*\*([^*\n]+?)\*\*`)
+	// broadcastWord is a broadcast mention in any case.
+	broadcastWord = regexp.MustCompile(`(?i)@(everyone|here|channel)`)
 )
 
 // decodeText turns Slack's message markup into the plain text people typed: user,
@@ -105,8 +107,11 @@ func mrkdwn(s string) string { return escape(convert(s)) }
 // becomes *bold*, "- " list items become bullets; _italic_ and "> " quotes are already
 // mrkdwn (Slack renders an escaped "&gt; " at a line's start as a quote). Text is split
 // into messages and sections before it is escaped, so no cut falls inside an entity.
+// @channel, @here and @everyone in any case are broken (defence in depth: the engine
+// breaks them in echoed text), since Slack reads them as broadcasts whatever their case.
 func convert(s string) string {
 	s = mdBold.ReplaceAllString(literal(s), "*$1*")
+	s = broadcastWord.ReplaceAllString(s, "@\u200b$1")
 	lines := strings.Split(s, "\n")
 	for i, l := range lines {
 		trimmed := strings.TrimLeft(l, " ")
