@@ -194,3 +194,18 @@ func TestGoldenSolo(t *testing.T) {
 		}
 	}
 }
+
+func TestCleanName(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"Ann", "Ann"},
+		{"  A\x00n\x07n\u200e \n", "Ann"},
+		{"b\xffob", "b\uFFFDob"},
+		{"\x00\x01", ""},
+		{strings.Repeat("é", 300), strings.Repeat("é", bot.MaxName)},
+	}
+	for _, c := range cases {
+		if got := bot.CleanName(c.in); got != c.want {
+			t.Errorf("CleanName(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

@@ -100,3 +100,7 @@ type Outcome struct {
 
 	fault string // the Observer's outcome class of a friendly failure reply
 }
+
+// Unavailable reports whether the outcome is the engine's "could not save that just
+// now" answer: the store was unavailable and nothing was applied.
+func (o Outcome) Unavailable() bool { return o.fault == "unavailable" }

@@ -262,6 +262,27 @@ func TestQuote(t *testing.T) {
 	}
 }
 
+// TestQuoteBreaksMentionsAnyCase: Slack reads @Channel, @HERE and @Everyone as
+// broadcasts whatever their case, so Quote breaks every case.
+func TestQuoteBreaksMentionsAnyCase(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"@Everyone hi", "@\u200bEveryone hi"},
+		{"@HERE", "@\u200bHERE"},
+		{"ping @cHaNnEl now", "ping @\u200bcHaNnEl now"},
+		{"<!Channel>", "<\u200b!Channel>"},
+		{"@Channel@Here", "@\u200bChannel@\u200bHere"},
+		{"mail@heretic.example", "mail@\u200bheretic.example"},
+	}
+	for _, c := range cases {
+		if got := bot.Quote(c.in); got != c.want {
+			t.Errorf("Quote(%q) = %q, want %q", c.in, got, c.want)
+		}
+		if got := bot.BreakMentions(c.in); got != c.want {
+			t.Errorf("BreakMentions(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
 func TestAmbientMessageWithoutSessionLeavesNoTrace(t *testing.T) {
 	h := newHarness(t, bot.Config{})
 	h.Conv.Thread = "1700.2"

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -8,6 +9,34 @@ import (
 
 // MaxText is the longest message, in characters, the engine accepts.
 const MaxText = 8000
+
+// MaxName is the longest display name, in characters, that CleanName keeps.
+const MaxName = 80
+
+// CleanName makes a display name from outside (a platform's user name or nickname, a
+// transcript's speaker) safe to show and log: invalid UTF-8 becomes U+FFFD, control and
+// format characters (NUL, escapes, bidi overrides) are dropped, except the joiners that
+// build emoji, surrounding space is trimmed, and at most MaxName characters are kept.
+// It may return "" (nothing printable): callers fall back to an id.
+func CleanName(name string) string {
+	name = strings.ToValidUTF8(name, "\uFFFD")
+	var b strings.Builder
+	n := 0
+	for _, r := range name {
+		if n == MaxName {
+			break
+		}
+		if unicode.IsControl(r) || (unicode.Is(unicode.Cf, r) && r != '\u200c' && r != '\u200d') {
+			continue
+		}
+		if b.Len() == 0 && unicode.IsSpace(r) {
+			continue
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return strings.TrimRightFunc(b.String(), unicode.IsSpace)
+}
 
 // inputProblem says why a message cannot be used, as a message key; "" when it can.
 func inputProblem(text string) string {
@@ -35,15 +64,24 @@ func inputProblem(text string) string {
 	return ""
 }
 
-// mentionBreaker defuses everything a platform could read as a mention or broadcast.
-var mentionBreaker = strings.NewReplacer(
-	"@everyone", "@\u200beveryone",
-	"@here", "@\u200bhere",
-	"@channel", "@\u200bchannel",
+// broadcastWord is a broadcast mention in any case: Slack reads @Channel and @HERE as
+// @channel and @here.
+var broadcastWord = regexp.MustCompile(`(?i)@(everyone|here|channel)`)
+
+// markupBreaker defuses the mention and link markup of Slack and Discord.
+var markupBreaker = strings.NewReplacer(
 	"<!", "<\u200b!",
 	"<@", "<\u200b@",
 	"<#", "<\u200b#",
 )
+
+// BreakMentions defuses everything a platform could read as a mention or broadcast:
+// @everyone, @here and @channel in any case get a zero-width space after the "@", and
+// "<!", "<@" and "<#" one after the "<". Quote does it to echoed user text; adapters
+// may do it again to all they send.
+func BreakMentions(text string) string {
+	return markupBreaker.Replace(broadcastWord.ReplaceAllString(text, "@\u200b$1"))
+}
 
 // markdownEscaper escapes the light Markdown the engine writes.
 var markdownEscaper = strings.NewReplacer(
@@ -53,7 +91,7 @@ var markdownEscaper = strings.NewReplacer(
 // Quote makes user text safe to echo: it cannot ping anyone or change formatting.
 // Line-leading quote and heading marks are escaped too.
 func Quote(text string) string {
-	text = mentionBreaker.Replace(markdownEscaper.Replace(text))
+	text = BreakMentions(markdownEscaper.Replace(text))
 	lines := strings.Split(text, "\n")
 	for i, l := range lines {
 		if t := strings.TrimLeft(l, " "); strings.HasPrefix(t, ">") || strings.HasPrefix(t, "#") {

@@ -2,7 +2,9 @@ package prompts
 
 import (
 	"embed"
+	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -62,7 +64,9 @@ func MustBuiltin() *Library {
 }
 
 // LoadDir adds the packs in dir (every .yaml or .yml file below it). A method with the
-// id of an existing one replaces it. Run Lint on dir first for readable errors.
+// id of an existing one replaces it. Run Lint on dir first for readable errors. A pack
+// file that is no regular file (a FIFO, a symlink to a device) or is over 1 MiB is an
+// error.
 func (l *Library) LoadDir(dir string) error {
 	return l.load(os.DirFS(dir), dir)
 }
@@ -76,7 +80,7 @@ func (l *Library) load(fsys fs.FS, label string) error {
 		return fmt.Errorf("prompts: list %s: %w", label, err)
 	}
 	for _, name := range files {
-		b, err := fs.ReadFile(fsys, name)
+		b, err := readPackFile(fsys, name)
 		if err != nil {
 			return fmt.Errorf("prompts: read %s: %w", path.Join(label, name), err)
 		}
@@ -226,4 +230,47 @@ func (l *Library) Msg(key, lang string, pairs ...string) string {
 		r = append(r, "{"+pairs[i]+"}", pairs[i+1])
 	}
 	return strings.NewReplacer(r...).Replace(s)
+}
+
+// maxPackFile is the largest pack file read, 1 MiB.
+const maxPackFile = 1 << 20
+
+var (
+	// errNotRegular is a pack file that is no regular file (a FIFO, a device, a socket,
+	// or a symlink to one): reading it could wait forever or never end.
+	errNotRegular = errors.New("not a regular file")
+	// errTooLarge is a pack file over maxPackFile.
+	errTooLarge = errors.New("larger than 1 MiB")
+)
+
+// readPackFile reads one pack file: only a regular file (a symlink is followed, and
+// refused unless it leads to a regular file), of at most maxPackFile bytes. The mode is
+// checked before the file is opened, so that a FIFO is never opened.
+func readPackFile(fsys fs.FS, name string) ([]byte, error) {
+	st, err := fs.Stat(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, errNotRegular
+	}
+	if st.Size() > maxPackFile {
+		return nil, errTooLarge
+	}
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() { // swapped after the Stat
+		return nil, errNotRegular
+	}
+	b, err := io.ReadAll(io.LimitReader(f, maxPackFile+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > maxPackFile { // grew since
+		return nil, errTooLarge
+	}
+	return b, nil
 }

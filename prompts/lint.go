@@ -1,6 +1,7 @@
 package prompts
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -95,8 +96,9 @@ func join[S ~string](values []S) string {
 // Lint checks method packs and reports every problem with its file and line. With dir
 // empty it checks the embedded built-in packs; otherwise it checks the files below dir
 // together with the built-in packs, so that ids clashing with built-in ones are found.
-// Files under a cues directory are skipped. The error is for a directory that cannot be
-// read, not for problems in the packs.
+// Files under a cues directory are skipped. A file that is no regular file (a FIFO, a
+// symlink to a device) or is over 1 MiB is a problem at line 0, and is not read. The
+// error is for a directory that cannot be read, not for problems in the packs.
 func Lint(dir string) ([]Problem, error) {
 	l := &linter{
 		methods:   map[string]pos{},
@@ -169,11 +171,16 @@ func (l *linter) addFS(fsys fs.FS, label func(string) string) error {
 		return fmt.Errorf("prompts lint: %w", err)
 	}
 	for _, name := range files {
-		b, err := fs.ReadFile(fsys, name)
-		if err != nil {
+		l.file = label(name)
+		b, err := readPackFile(fsys, name)
+		switch {
+		case errors.Is(err, errNotRegular) || errors.Is(err, errTooLarge):
+			l.files = append(l.files, l.file)
+			l.report(0, "%v", err)
+			continue
+		case err != nil:
 			return fmt.Errorf("prompts lint: %w", err)
 		}
-		l.file = label(name)
 		l.files = append(l.files, l.file)
 		l.lintFile(b)
 	}

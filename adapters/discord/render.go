@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -31,9 +32,17 @@ func escape(text string) string {
 	return r.Replace(text)
 }
 
+// blank is the content of a piece that would otherwise be only white space, which
+// Discord refuses: a zero-width space.
+const blank = "\u200b"
+
 // chunks splits text into pieces of at most maxContent characters, preferring line
-// breaks, so long summaries arrive whole.
+// breaks, so long summaries arrive whole. No piece is empty or only white space (Discord
+// refuses those): such pieces are dropped, and a text with nothing else is one blank.
 func chunks(text string) []string {
+	if strings.TrimSpace(text) == "" {
+		return []string{blank}
+	}
 	if utf8.RuneCountInString(text) <= maxContent {
 		return []string{text}
 	}
@@ -45,7 +54,9 @@ func chunks(text string) []string {
 		} else if i := strings.LastIndex(text[:cut], " "); i > cut/2 {
 			cut = i + 1
 		}
-		out = append(out, strings.TrimRight(text[:cut], "\n"))
+		if piece := strings.TrimRight(text[:cut], "\n"); strings.TrimSpace(piece) != "" {
+			out = append(out, piece)
+		}
 		text = text[cut:]
 	}
 	if strings.TrimSpace(text) != "" {
@@ -71,6 +82,34 @@ func byteIndexOfRune(s string, n int) int {
 // reaches the thread's session.
 const remotePrefix = "t:"
 
+// indexPrefix marks a custom_id made unique in its message: "#<n>:<custom_id>", n the
+// button's index. Discord refuses a message with two equal custom_ids, and the
+// custom_id is the command, so the second button with a command gets the index.
+const indexPrefix = "#"
+
+// uniqueID returns id, or id with the index n in front when id is already in seen;
+// it adds the result to seen.
+func uniqueID(id string, n int, seen map[string]bool) string {
+	if seen[id] {
+		id = indexPrefix + strconv.Itoa(n) + ":" + id
+	}
+	seen[id] = true
+	return id
+}
+
+// stripIndex removes the index uniqueID put in front of a custom_id.
+func stripIndex(id string) string {
+	rest, ok := strings.CutPrefix(id, indexPrefix)
+	if !ok {
+		return id
+	}
+	n, rest, ok := strings.Cut(rest, ":")
+	if !ok || n == "" || strings.Trim(n, "0123456789") != "" {
+		return id
+	}
+	return rest
+}
+
 // customID is the custom_id of an action's button; thread is set for buttons sent
 // outside the session's thread.
 func customID(command, thread string) string {
@@ -81,8 +120,9 @@ func customID(command, thread string) string {
 }
 
 // parseCustomID splits a custom_id into the session thread (empty: the conversation the
-// click happened in) and the command.
+// click happened in) and the command, without the index that made it unique.
 func parseCustomID(id string) (thread, command string) {
+	id = stripIndex(id)
 	rest, ok := strings.CutPrefix(id, remotePrefix)
 	if !ok {
 		return "", id
@@ -96,11 +136,13 @@ func parseCustomID(id string) (thread, command string) {
 
 // components renders actions as rows of buttons: at most five per row and five rows.
 // An action whose command does not fit in a custom_id is dropped (and reported).
-// thread is set when the buttons go elsewhere than the session's thread (a DM).
+// thread is set when the buttons go elsewhere than the session's thread (a DM). Each
+// custom_id is unique in the message (uniqueID).
 func components(actions []bot.Action, thread string) (rows []discordgo.MessageComponent, dropped []string) {
 	var row discordgo.ActionsRow
-	for _, a := range actions {
-		id := customID(a.Command, thread)
+	seen := map[string]bool{}
+	for n, a := range actions {
+		id := uniqueID(customID(a.Command, thread), n, seen)
 		if a.Command == "" || len(id) > maxCustomID {
 			dropped = append(dropped, a.Command)
 			continue
@@ -128,7 +170,8 @@ func components(actions []bot.Action, thread string) (rows []discordgo.MessageCo
 	if len(rows) > maxRows {
 		for _, r := range rows[maxRows:] {
 			for _, c := range r.(discordgo.ActionsRow).Components {
-				dropped = append(dropped, c.(discordgo.Button).CustomID)
+				_, cmd := parseCustomID(c.(discordgo.Button).CustomID)
+				dropped = append(dropped, cmd)
 			}
 		}
 		rows = rows[:maxRows]

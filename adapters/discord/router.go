@@ -185,7 +185,7 @@ func where(c bot.Conversation) string {
 }
 
 // userOf names the author of a message or interaction: server nickname, then global
-// display name, then user name.
+// display name, then user name, then id; each cleaned (bot.CleanName), never raw.
 func userOf(u *discordgo.User, m *discordgo.Member) bot.User {
 	if u == nil && m != nil {
 		u = m.User
@@ -193,12 +193,16 @@ func userOf(u *discordgo.User, m *discordgo.Member) bot.User {
 	if u == nil {
 		return bot.User{}
 	}
-	name := u.Username
-	if u.GlobalName != "" {
-		name = u.GlobalName
+	nick := ""
+	if m != nil {
+		nick = m.Nick
 	}
-	if m != nil && m.Nick != "" {
-		name = m.Nick
+	name := u.ID
+	for _, n := range []string{nick, u.GlobalName, u.Username} {
+		if n = bot.CleanName(n); n != "" {
+			name = n
+			break
+		}
 	}
 	return bot.User{ID: u.ID, Name: name}
 }

@@ -328,3 +328,79 @@ func TestSubcommandsAreTheEngineCommands(t *testing.T) {
 		t.Errorf("subcommand %q is no engine command", name)
 	}
 }
+
+// TestUserNameCleaned: a nickname or user name with a NUL, control characters or invalid
+// UTF-8 is cleaned and bounded; a nickname with nothing printable falls back.
+func TestUserNameCleaned(t *testing.T) {
+	u := &discordgo.User{ID: "U1", Username: "ann\x00", GlobalName: "\x01\x02"}
+	if got := userOf(u, nil).Name; got != "ann" {
+		t.Errorf("user name: %q, want ann", got)
+	}
+	if got := userOf(u, &discordgo.Member{Nick: "A\x1b[2Jnn\xff\u202e"}).Name; got != "A[2Jnn\uFFFD" {
+		t.Errorf("nick: %q", got)
+	}
+	if got := userOf(u, &discordgo.Member{Nick: strings.Repeat("x", 500)}).Name; utf8.RuneCountInString(got) != bot.MaxName {
+		t.Errorf("long nick kept as %d characters", utf8.RuneCountInString(got))
+	}
+	if got := userOf(&discordgo.User{ID: "U2", Username: "\x00"}, nil).Name; got != "U2" {
+		t.Errorf("empty name: %q, want the id", got)
+	}
+}
+
+// TestCustomIDsUniqueInMessage: two buttons with the same command get distinct
+// custom_ids (Discord refuses a message with duplicates), each parsing back to it.
+func TestCustomIDsUniqueInMessage(t *testing.T) {
+	for _, thread := range []string{"", "123"} {
+		actions := []bot.Action{{Label: "Next", Command: "next"}, {Label: "Join", Command: "join"}, {Label: "Next again", Command: "next"}, {Label: "Next", Command: "next"}}
+		rows, dropped := components(actions, thread)
+		if len(dropped) != 0 {
+			t.Fatalf("dropped %v", dropped)
+		}
+		seen := map[string]bool{}
+		var cmds []string
+		for _, r := range rows {
+			for _, c := range r.(discordgo.ActionsRow).Components {
+				id := c.(discordgo.Button).CustomID
+				if seen[id] {
+					t.Errorf("thread %q: custom_id %q twice", thread, id)
+				}
+				seen[id] = true
+				th, cmd := parseCustomID(id)
+				if th != thread {
+					t.Errorf("custom_id %q: thread %q, want %q", id, th, thread)
+				}
+				cmds = append(cmds, cmd)
+			}
+		}
+		if got := strings.Join(cmds, ","); got != "next,join,next,next" {
+			t.Errorf("thread %q: commands %s", thread, got)
+		}
+	}
+}
+
+// TestChunksNoEmptyPiece: a text that starts with 2,000+ line breaks (or is mostly
+// white space) yields no empty piece, which Discord would refuse.
+func TestChunksNoEmptyPiece(t *testing.T) {
+	for _, text := range []string{
+		strings.Repeat("\n", 2500) + "hello",
+		strings.Repeat("\n", 4500) + "hello" + strings.Repeat(" ", 4500) + "there",
+		strings.Repeat(" \n", 3000),
+		"",
+	} {
+		got := chunks(text)
+		if strings.TrimSpace(text) == "" {
+			if len(got) != 1 || got[0] != blank {
+				t.Errorf("white space only: %q, want one blank piece", got)
+			}
+			continue
+		}
+		for i, p := range got {
+			if strings.TrimSpace(p) == "" || utf8.RuneCountInString(p) > maxContent {
+				t.Errorf("piece %d of %d: %d characters, empty %v", i, len(got), utf8.RuneCountInString(p), strings.TrimSpace(p) == "")
+			}
+		}
+		if want := strings.Join(strings.Fields(text), ""); strings.Join(strings.Fields(strings.Join(got, "")), "") != want {
+			t.Errorf("text lost: %q", got)
+		}
+	}
+}

@@ -28,6 +28,8 @@ const (
 var (
 	slackMarkup = regexp.MustCompile(`<([^<>\n]*)>`)
 	mdBold      = regexp.MustCompile(`\*\*([^*\n]+?)\*\*`)
+	// broadcastWord is a broadcast mention in any case.
+	broadcastWord = regexp.MustCompile(`(?i)@(everyone|here|channel)`)
 )
 
 // decodeText turns Slack's message markup into the plain text people typed: user,
@@ -105,8 +107,11 @@ func mrkdwn(s string) string { return escape(convert(s)) }
 // becomes *bold*, "- " list items become bullets; _italic_ and "> " quotes are already
 // mrkdwn (Slack renders an escaped "&gt; " at a line's start as a quote). Text is split
 // into messages and sections before it is escaped, so no cut falls inside an entity.
+// @channel, @here and @everyone in any case are broken (defence in depth: the engine
+// breaks them in echoed text), since Slack reads them as broadcasts whatever their case.
 func convert(s string) string {
 	s = mdBold.ReplaceAllString(literal(s), "*$1*")
+	s = broadcastWord.ReplaceAllString(s, "@\u200b$1")
 	lines := strings.Split(s, "\n")
 	for i, l := range lines {
 		trimmed := strings.TrimLeft(l, " ")
@@ -163,7 +168,10 @@ func escapedLen(s string) int {
 // split cuts unescaped text into pieces whose escaped form is at most n bytes (n ≥ 5):
 // at a line break where it can, else at a space outside *bold* and _italic_, else at
 // any space, else between two characters. The line break or space at a cut is dropped.
+// Invalid UTF-8 is replaced by U+FFFD first, so a cut is always on a character
+// boundary and every cut moves on.
 func split(s string, n int) []string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
 	var out []string
 	for escapedLen(s) > n {
 		end, size := 0, 0 // the longest prefix that fits, on a rune boundary
@@ -178,6 +186,9 @@ func split(s string, n int) []string {
 			}
 		}
 		for end--; end > 0 && !utf8.RuneStart(s[end]); end-- {
+		}
+		if end == 0 { // n below one character: take it whole rather than loop
+			_, end = utf8.DecodeRuneInString(s)
 		}
 		cut, skip := end, 0
 		nl, sp, anySp := strings.LastIndexByte(s[:end], '\n'), spaceCut(s[:end]), strings.LastIndexByte(s[:end], ' ')

@@ -3,10 +3,12 @@ package slack
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/intervision-bot/intervision/bot"
+	"github.com/slack-go/slack"
 )
 
 // replyHandler answers every event with one reply.
@@ -96,5 +98,31 @@ func checkEntities(t *testing.T, s string) {
 			break
 		}
 		i += 1 + j
+	}
+}
+
+// broadcast finds a Slack broadcast word in any case, not broken by a zero-width space.
+var broadcast = regexp.MustCompile(`(?i)@(channel|here|everyone)|<!`)
+
+// TestRenderingBreaksMentionsAnyCase: mixed-case @Channel, @HERE and @Everyone (quoted
+// by the engine, or not) render broken in the message text and in the Block Kit
+// sections, which Slack parses with verbatim false.
+func TestRenderingBreaksMentionsAnyCase(t *testing.T) {
+	for _, text := range []string{
+		"You said: " + bot.Quote("@Channel @HERE @Everyone <!Channel>"),
+		"raw @Channel @HERE @Everyone",
+	} {
+		r := bot.Reply{Text: text, Actions: []bot.Action{{Label: "Next", Command: "next"}}}
+		for _, opts := range messages(r) {
+			_, values, err := slack.UnsafeApplyMsgOptions("xoxb-test", "C1", "https://slack.example/api/", opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range []string{values.Get("text"), values.Get("blocks")} {
+				if m := broadcast.FindString(s); m != "" {
+					t.Errorf("%q renders with %q: %s", text, m, s)
+				}
+			}
+		}
 	}
 }

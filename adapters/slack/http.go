@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -76,7 +77,9 @@ func (a *Adapter) httpHandler(r *router) http.Handler {
 			http.Error(w, "invalid signature", http.StatusUnauthorized)
 			return nil, false
 		}
-		if !replays.first(req.Header.Get("X-Slack-Signature")) {
+		// Keyed on the signature in lower case: hex in upper case verifies as well, and
+		// must not let the same request through again.
+		if !replays.first(strings.ToLower(strings.TrimSpace(req.Header.Get("X-Slack-Signature")))) {
 			a.log.Warn("slack: rejected a replayed request", "path", req.URL.Path)
 			http.Error(w, "replayed request", http.StatusUnauthorized)
 			return nil, false

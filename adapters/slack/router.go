@@ -75,6 +75,10 @@ func (a *Adapter) newRouter(h bot.Handler, d *queue.Queue) *router {
 
 // eventsAPI routes one Events API callback by its inner event type.
 func (r *router) eventsAPI(ev slackevents.EventsAPIEvent) {
+	if ev.Type == slackevents.AppRateLimited {
+		r.appRateLimited(ev)
+		return
+	}
 	if ev.Type != slackevents.CallbackEvent {
 		return
 	}
@@ -88,6 +92,18 @@ func (r *router) eventsAPI(ev slackevents.EventsAPIEvent) {
 	if f, ok := r.events[slackevents.EventsAPIType(ev.InnerEvent.Type)]; ok {
 		f(meta, ev.InnerEvent.Data)
 	}
+}
+
+// appRateLimited logs Slack's app_rate_limited event: the app went over its event
+// limits, and Slack drops its events for the rest of the minute. The team and the
+// minute go in the log; the token never does.
+func (r *router) appRateLimited(ev slackevents.EventsAPIEvent) {
+	team, minute, app := ev.TeamID, 0, ""
+	if rl, ok := ev.Data.(*slackevents.EventsAPIAppRateLimited); ok {
+		team, minute, app = rl.TeamID, rl.MinuteRateLimited, rl.APIAppID
+	}
+	r.a.log.Warn("slack: app_rate_limited: over the event limit, Slack is dropping events", "team", team,
+		"minute_rate_limited", minute, "api_app_id", app)
 }
 
 // slashCommand routes a slash command by its name.

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/intervision-bot/intervision/bot"
 	"github.com/slack-go/slack"
 )
 
@@ -39,12 +40,13 @@ func newUserCache(api webAPI, ttl time.Duration, limit int, now func() time.Time
 	return &userCache{api: api, ttl: ttl, limit: limit, now: now, entries: map[string]userEntry{}}
 }
 
-// lookup returns the user's display name and language ("" when unknown). It waits at
+// lookup returns the user's display name, cleaned (bot.CleanName), and language (""
+// when unknown). It waits at
 // most lookupTimeout. When users.info fails, is rate limited or slow, it returns the
 // expired cached name when there is one, else fallback (a name Slack sent with the
 // event, or the id), and does not cache the failure.
 func (c *userCache) lookup(ctx context.Context, id, fallback string) (name, lang string) {
-	if fallback == "" {
+	if fallback = bot.CleanName(fallback); fallback == "" {
 		fallback = id
 	}
 	if id == "" {
@@ -74,7 +76,7 @@ func (c *userCache) lookup(ctx context.Context, id, fallback string) (name, lang
 	if err != nil || u == nil {
 		return fallback, e.lang
 	}
-	name = firstNonEmpty(u.Profile.DisplayName, u.Profile.RealName, u.RealName, u.Name, fallback)
+	name = firstClean(u.Profile.DisplayName, u.Profile.RealName, u.RealName, u.Name, fallback)
 	lang = localeLang(u.Locale)
 	c.mu.Lock()
 	if len(c.entries) >= c.limit {
@@ -97,6 +99,16 @@ func (c *userCache) cachedName(id string) (string, bool) {
 func localeLang(locale string) string {
 	lang, _, _ := strings.Cut(locale, "-")
 	return strings.ToLower(strings.TrimSpace(lang))
+}
+
+// firstClean is the first name that is not empty once cleaned (bot.CleanName), cleaned.
+func firstClean(names ...string) string {
+	for _, n := range names {
+		if n = bot.CleanName(n); n != "" {
+			return n
+		}
+	}
+	return ""
 }
 
 func firstNonEmpty(s ...string) string {

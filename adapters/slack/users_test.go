@@ -1,8 +1,11 @@
 package slack
 
 import (
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/intervision-bot/intervision/bot"
 )
 
 // A users.info that is rate limited or slow must not hold up the turn: the name falls
@@ -37,5 +40,19 @@ func TestNameLookupNeverStallsTurn(t *testing.T) {
 				t.Errorf("users.info called %d times, want %d", n, tt.calls)
 			}
 		})
+	}
+}
+
+// A display name from users.info with a NUL, an escape sequence, a bidi override or
+// invalid UTF-8 reaches the engine cleaned and bounded, never raw.
+func TestDisplayNameCleaned(t *testing.T) {
+	h := start(t, newEngine(), "")
+	h.fake.addUser("UERIN", "E\x00r\x1b[31min\u202e\xff"+strings.Repeat("n", 300), "en-US")
+	id := h.eventID()
+	h.fake.send("events_api", eventPayload(id, messageEvent("UERIN", "D77", "", h.ts(), "help")), 0, "")
+	r := h.wait(id)
+	want := "Er[31min\uFFFD" + strings.Repeat("n", bot.MaxName-9) // 9 characters before the n run
+	if got := r.ev.User.Name; got != want {
+		t.Fatalf("name %q, want %q", got, want)
 	}
 }

@@ -3,7 +3,6 @@
 package terminal
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -152,7 +151,7 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 		case line == "/quit" || line == "/exit":
 			return nil
 		case strings.HasPrefix(line, "/as"):
-			if name := strings.TrimSpace(strings.TrimPrefix(line, "/as")); name != "" && !strings.ContainsAny(name, " \t") {
+			if name := bot.CleanName(strings.TrimPrefix(line, "/as")); name != "" && !strings.ContainsAny(name, " \t") {
 				user = name
 				continue
 			}
@@ -173,17 +172,21 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 }
 
 // readLines reads lines in the background, so that waiting for input can be
-// interrupted. The error channel gets the scanner's error once lines is closed.
+// interrupted. The error channel gets the read error (nil at the end of the input)
+// once lines is closed. A line over maxLine is cut, so that the engine answers it.
 func readLines(r io.Reader) (<-chan string, <-chan error) {
 	lines, errc := make(chan string), make(chan error, 1)
 	go func() {
 		defer close(lines)
-		sc := bufio.NewScanner(r)
-		sc.Buffer(make([]byte, 64*1024), maxLine)
-		for sc.Scan() {
-			lines <- sc.Text()
+		lr := newLineReader(r)
+		for {
+			l, ok, err := lr.next()
+			if err != nil || !ok {
+				errc <- err
+				return
+			}
+			lines <- l
 		}
-		errc <- sc.Err()
 	}()
 	return lines, errc
 }
@@ -238,6 +241,9 @@ type player struct {
 	files string // where replies' documents are written
 	// moved, when set, hears of the new conversation a reply opened.
 	moved func(bot.Conversation)
+	// unsaved is set when an event was answered with the engine's "could not save"
+	// (the store was unavailable); Replay resets it per line.
+	unsaved bool
 }
 
 // open moves the player to the conversation a reply opens: a new thread in the same
@@ -279,6 +285,7 @@ func (p *player) say(ctx context.Context, user, text string) ([]Entry, error) {
 	if err != nil {
 		return nil, err
 	}
+	p.unsaved = p.unsaved || out.Unavailable()
 	more, err := p.replies(ctx, user, out)
 	if err != nil {
 		return nil, err
@@ -292,6 +299,7 @@ func (p *player) say(ctx context.Context, user, text string) ([]Entry, error) {
 // one thread, so the command runs here, from user, or from the reply's recipient when
 // it is Direct or nobody typed (user "").
 func (p *player) replies(ctx context.Context, user string, out bot.Outcome) ([]Entry, error) {
+	p.unsaved = p.unsaved || out.Unavailable()
 	var entries []Entry
 	for _, r := range out.Replies {
 		entries = append(entries, p.entry(r, out.Phase))
@@ -352,15 +360,39 @@ type ReplayOptions struct {
 	FilesDir string
 }
 
+// UnsavedError is Replay's error when lines were answered with the engine's "could not
+// save" (the store was unavailable): the whole transcript was played, but it did not
+// run as written.
+type UnsavedError struct {
+	Lines []int // the transcript line numbers not saved
+	Of    int   // lines played
+}
+
+func (e *UnsavedError) Error() string {
+	nums := make([]string, len(e.Lines))
+	for i, n := range e.Lines {
+		nums[i] = fmt.Sprint(n)
+	}
+	return fmt.Sprintf("%d of %d lines could not be saved (the store was unavailable): line %s",
+		len(e.Lines), e.Of, strings.Join(nums, ", "))
+}
+
 // Replay plays a transcript and writes the conversation to w, as text or as one JSON
-// object per line. A clock line moves the clock and prints what the timers said.
+// object per line. A clock line moves the clock and prints what the timers said. When
+// lines were answered "could not save", every line is still played and the error is an
+// *UnsavedError.
 func Replay(ctx context.Context, h bot.Handler, lines []Line, w io.Writer, o ReplayOptions) error {
 	p := &player{h: h, conv: Conversation(o.Channel), lang: o.Lang, files: filesDir(o.FilesDir)}
 	enc := json.NewEncoder(w)
+	unsaved := &UnsavedError{Of: len(lines)}
 	for _, l := range lines {
+		p.unsaved = false
 		entries, err := p.play(ctx, l, o.Clock)
 		if err != nil {
 			return fmt.Errorf("line %d: %w", l.N, err)
+		}
+		if p.unsaved {
+			unsaved.Lines = append(unsaved.Lines, l.N)
 		}
 		for i := range entries {
 			entries[i].Line = l.N
@@ -373,6 +405,9 @@ func Replay(ctx context.Context, h bot.Handler, lines []Line, w io.Writer, o Rep
 				return fmt.Errorf("write: %w", err)
 			}
 		}
+	}
+	if len(unsaved.Lines) > 0 {
+		return unsaved
 	}
 	return nil
 }

@@ -3,6 +3,9 @@ package terminal
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"github.com/intervision-bot/intervision/bot"
 )
 
 func TestParseTranscript(t *testing.T) {
@@ -39,5 +42,43 @@ func TestParseTranscript(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestParseTranscriptLongLine: a line over maxLine is kept (cut, still far over the
+// engine's limit) so the engine answers it, and the lines after it are read.
+func TestParseTranscriptLongLine(t *testing.T) {
+	in := "ann: " + strings.Repeat("é", maxLine) + "\nbob: hi\n"
+	got, err := ParseTranscript(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[1] != (Line{N: 2, From: "bob", Text: "hi"}) {
+		t.Fatalf("got %d lines, last %+v", len(got), got[len(got)-1])
+	}
+	if n := len(got[0].Text); n > maxLine || n < maxLine/2 || !utf8.ValidString(got[0].Text) {
+		t.Fatalf("long line kept as %d bytes (valid UTF-8 %v)", n, utf8.ValidString(got[0].Text))
+	}
+}
+
+// TestParseTranscriptSpeakerName: a NUL, control characters or invalid UTF-8 in a
+// speaker's name are cleaned, and a long name is bounded.
+func TestParseTranscriptSpeakerName(t *testing.T) {
+	in := "a\x00n\x1bn: hi\nb\xffob: yo\n" + strings.Repeat("z", 500) + ": long\n"
+	got, err := ParseTranscript(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 {
+		t.Fatalf("got %+v", got)
+	}
+	if got[0].From != "ann" {
+		t.Errorf("name %q, want ann", got[0].From)
+	}
+	if got[1].From != "b\uFFFDob" {
+		t.Errorf("name %q, want b\uFFFDob", got[1].From)
+	}
+	if n := utf8.RuneCountInString(got[2].From); n > bot.MaxName {
+		t.Errorf("name of %d characters, want at most %d", n, bot.MaxName)
 	}
 }

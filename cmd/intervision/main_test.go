@@ -112,3 +112,54 @@ func TestTerminalBadInput(t *testing.T) {
 func runSub(name string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return run(context.Background(), append([]string{name}, args...), stdin, stdout, stderr, noEnv)
 }
+
+// TestReplayLongLineGoesOn replays a transcript with a line over 1 MiB: the line gets
+// the engine's "too long" answer and the lines after it are played.
+func TestReplayLongLineGoesOn(t *testing.T) {
+	in := "ann: /start solo\nann: " + strings.Repeat("x", 2<<20) + "\nann: /status\n"
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"replay", "-"}, strings.NewReader(in), &out, &errb, noEnv)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	s := out.String()
+	if !strings.Contains(s, "longer than I can take") {
+		t.Fatalf("no too-long answer:\n%.2000s", s)
+	}
+	if !strings.Contains(s, "ann: /status") {
+		t.Fatalf("replay stopped at the long line:\n%.2000s", s)
+	}
+}
+
+// TestTerminalLongLineGoesOn types a line over 1 MiB into the terminal bot: it gets the
+// "too long" answer and the terminal goes on.
+func TestTerminalLongLineGoesOn(t *testing.T) {
+	in := "/start solo\n" + strings.Repeat("y", 2<<20) + "\n/status\n"
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), nil, strings.NewReader(in), &out, &errb, noEnv); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	s := out.String()
+	if !strings.Contains(s, "longer than I can take") || !strings.Contains(s, "Phase 1/") {
+		t.Fatalf("terminal did not answer the long line and go on:\n%.3000s", s)
+	}
+}
+
+// TestReplayStoreDownFails replays with a Redis that does not answer: every line is
+// answered "could not save", and replay exits 1 with a summary on stderr.
+func TestReplayStoreDownFails(t *testing.T) {
+	env := func(k string) string {
+		if k == "REDIS_URL" {
+			return "redis://127.0.0.1:1/0"
+		}
+		return ""
+	}
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"replay", "-"}, strings.NewReader("ann: /start solo\nann: hello\n"), &out, &errb, env)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1; stdout:\n%s\nstderr:\n%s", code, out.String(), errb.String())
+	}
+	if !strings.Contains(errb.String(), "2 of 2 lines could not be saved") {
+		t.Fatalf("stderr lacks the summary: %s", errb.String())
+	}
+}
