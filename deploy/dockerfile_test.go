@@ -187,10 +187,10 @@ func TestDockerfileBuild(t *testing.T) {
 		t.Skip("builds the bot")
 	}
 	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("no git")
+		t.Fatal("git is needed to reproduce the build from a clean checkout")
 	}
 	if _, err := exec.LookPath("go"); err != nil {
-		t.Skip("no go")
+		t.Fatal("go is needed to reproduce the build")
 	}
 	st := readDockerfile(t)
 	cmdline := buildCommand(t, st[0])
@@ -208,7 +208,7 @@ func TestDockerfileBuild(t *testing.T) {
 	var tarball, stderr bytes.Buffer
 	archive.Stdout, archive.Stderr = &tarball, &stderr
 	if err := archive.Run(); err != nil {
-		t.Skipf("git archive HEAD: %v: %s (not a git checkout?)", err, stderr.String())
+		t.Fatalf("git archive HEAD: %v: %s (the deploy test runs in the repository's checkout)", err, stderr.String())
 	}
 	if err := untar(&tarball, src); err != nil {
 		t.Fatal(err)
