@@ -276,6 +276,13 @@ func (f *fakeSlack) send(typ string, payload any, retry int, envelopeID string) 
 	}
 	msg := map[string]any{"type": typ, "envelope_id": envelopeID, "payload": payload,
 		"accepts_response_payload": typ != "events_api", "retry_attempt": retry}
+	f.sendRaw(envelopeID, msg)
+}
+
+// sendRaw delivers msg, any JSON, as one Socket Mode message and waits for an ack of
+// envelopeID.
+func (f *fakeSlack) sendRaw(envelopeID string, msg any) {
+	f.t.Helper()
 	f.wsMu.Lock()
 	var err error
 	if f.ws == nil {

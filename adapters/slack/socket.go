@@ -2,6 +2,7 @@ package slack
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -198,8 +199,52 @@ func (a *Adapter) socketEvents(ctx context.Context, smc *socketmode.Client, r *r
 			}
 		case socketmode.EventTypeInvalidAuth:
 			a.log.Error("slack: socket mode: invalid app token")
-		case socketmode.EventTypeIncomingError, socketmode.EventTypeErrorBadMessage, socketmode.EventTypeErrorWriteFailed:
+		case socketmode.EventTypeErrorBadMessage:
+			a.ackUndecodable(ctx, smc, evt.Data)
+		case socketmode.EventTypeIncomingError, socketmode.EventTypeErrorWriteFailed:
 			a.log.Warn("slack: socket mode", "event", evt.Type)
 		}
 	}
+}
+
+// ackUndecodable acknowledges an envelope slack-go could not decode (a field of an
+// unexpected type, an event or envelope type it does not know: slack-go issues #943
+// and #1411). slack-go hands it over as ErrorBadMessage with no Request, so without
+// this it is never acknowledged and Slack redelivers it and counts failures. The
+// envelope_id is read from the raw message; the log names the envelope, never its text.
+func (a *Adapter) ackUndecodable(ctx context.Context, smc *socketmode.Client, data any) {
+	bad, ok := data.(*socketmode.ErrorBadMessage)
+	if !ok {
+		a.log.Warn("slack: socket mode", "event", socketmode.EventTypeErrorBadMessage)
+		return
+	}
+	var raw map[string]json.RawMessage
+	_ = json.Unmarshal(bad.Message, &raw)
+	var id, typ string
+	_ = json.Unmarshal(raw["envelope_id"], &id)
+	_ = json.Unmarshal(raw["type"], &typ)
+	why := decodeFailure(bad.Cause)
+	if id == "" {
+		a.log.Warn("slack: socket mode message not understood, no envelope to acknowledge", "type", typ, "cause", why)
+		return
+	}
+	if err := smc.AckCtx(ctx, id, nil); err != nil {
+		a.log.Warn("slack: ack undecodable envelope", "envelope_id", id, "err", err)
+		return
+	}
+	a.log.Warn("slack: envelope not understood, acknowledged and dropped", "envelope_id", id, "type", typ, "cause", why)
+}
+
+// decodeFailure describes why decoding failed without quoting the message: for a
+// field of the wrong type its path and the JSON kind found, else the error's type.
+func decodeFailure(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return fmt.Sprintf("field %s: %s where %s was expected", te.Field, te.Value, te.Type)
+	}
+	var inner error = err
+	for u := errors.Unwrap(inner); u != nil; u = errors.Unwrap(inner) {
+		inner = u
+	}
+	return fmt.Sprintf("%T", inner)
 }

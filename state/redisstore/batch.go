@@ -3,6 +3,7 @@ package redisstore
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -14,7 +15,7 @@ import (
 // together in the next pipeline. Nothing ever waits for a batch to fill: a request that
 // finds no idle dispatcher starts one at once (up to BatchConns of them), so a lone
 // request goes out alone immediately, and under load the pipelines grow by themselves.
-// There are no timers.
+// There are no timers (only deadlines: see send).
 //
 // Every request is still exactly one EVALSHA with its own reply; only the write and
 // read system calls are shared. A pipeline does not fall back from EVALSHA to EVAL
@@ -60,8 +61,8 @@ func newBatcher(rdb redis.UniversalClient, max, conns int, onFlush func(int)) *b
 }
 
 // do queues one EVALSHA of updateScript and waits for its reply or the end of ctx. When
-// ctx ends first the command may still be sent; the update's token makes a late commit
-// recognisable, so that is harmless.
+// ctx ends first the command may still be sent or still be waiting in a stalled Redis;
+// it carries the caller's deadline, and updateScript refuses to commit after it.
 func (b *batcher) do(ctx context.Context, keys []string, args []any) updateRes {
 	r := &updateReq{ctx: ctx, keys: keys, args: args, done: make(chan updateRes, 1)}
 	b.mu.Lock()
@@ -127,7 +128,10 @@ func (b *batcher) send(batch []*updateReq) {
 	b.onFlush(len(live))
 	// The pipeline serves many callers, so it runs on a context of none of them: a
 	// caller whose context ends stops waiting (see do); the others still get replies.
-	ctx := context.Background()
+	// It ends at the latest of their deadlines, so that a stalled Redis does not hold
+	// a dispatcher (and the requests queued behind it) longer than any caller waits.
+	ctx, cancel := context.WithDeadline(context.Background(), latestDeadline(live))
+	defer cancel()
 	cmds := make([]*redis.Cmd, len(live))
 	pipeErr := func() error {
 		_, err := b.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
@@ -145,4 +149,20 @@ func (b *batcher) send(batch []*updateReq) {
 		}
 		r.done <- updateRes{res: res, err: err, noScript: err != nil && redis.HasErrorPrefix(err, "NOSCRIPT")}
 	}
+}
+
+// latestDeadline is the latest deadline of the requests in batch; a request without
+// one counts as DefaultUpdateTimeout from now.
+func latestDeadline(batch []*updateReq) time.Time {
+	var latest time.Time
+	for _, r := range batch {
+		d, ok := r.ctx.Deadline()
+		if !ok {
+			d = time.Now().Add(DefaultUpdateTimeout)
+		}
+		if d.After(latest) {
+			latest = d
+		}
+	}
+	return latest
 }

@@ -57,9 +57,15 @@ func NewClient(url string) (redis.UniversalClient, error) {
 	if o.DialerRetries == 0 {
 		o.DialerRetries = DefaultDialerRetries
 	}
+	o.ContextTimeoutEnabled = true
 	return redis.NewClient(o), nil
 }
 
+// Clients made by NewClient honour their callers' context deadlines on every read and
+// write (ContextTimeoutEnabled), on top of the read and write timeouts (go-redis's
+// default, or read_timeout and write_timeout in the URL): a stalled Redis cannot hold
+// an Update past its deadline.
+//
 // DefaultDialTimeout and DefaultDialerRetries bound how long a user waits for "could not
 // save" when Redis is down (go-redis alone dials 5 times with a 5 s timeout). A
 // dial_timeout in the URL overrides the timeout (dialer_retries too, for clusters).
@@ -75,6 +81,7 @@ func clusterDefaults(o *redis.ClusterOptions) {
 	if o.DialerRetries == 0 {
 		o.DialerRetries = DefaultDialerRetries
 	}
+	o.ContextTimeoutEnabled = true
 }
 
 // redactURL hides a password for error messages.

@@ -185,8 +185,15 @@ func (s *Store) Stats() Stats {
 //	ARGV[4] record expiry in ms; ARGV[5] event id expiry in ms
 //	ARGV[6] this attempt's token, stored as the event key's value
 //	ARGV[7] ms that the indexes named by ARGV[8] are known to live from now on (0: none)
-//	ARGV[8] a: the users ARGV[9..] were just indexed; r: every member's index was just
-//	        refreshed (and the users ARGV[9..] indexed); "": no index was touched
+//	ARGV[8] a: the users ARGV[10..] were just indexed; r: every member's index was just
+//	        refreshed (and the users ARGV[10..] indexed); "": no index was touched
+//	ARGV[9] the caller's deadline in Unix microseconds
+//
+// A command that Redis runs after the caller's deadline (by Redis's clock, TIME) is
+// refused with {5} before anything is read or written: the caller has given up on it
+// and told the user the turn was not saved, so it must not commit later, when a
+// stalled Redis resumes or the client resends it. The deadline is taken on the bot's
+// clock; the hosts' clocks are assumed to agree (NTP) to well within the timeout.
 //
 // The members key lists the users whose index lists this conversation; its expiry is
 // a lower bound of all their indexes' expiries. A commit that would let the record
@@ -195,6 +202,9 @@ func (s *Store) Stats() Stats {
 // replies {0, token} when the event id was seen, {1[, record]} with the current record
 // when the caller's version is stale, {2} when committed.
 var updateScript = redis.NewScript(`
+if redis.replicate_commands then redis.replicate_commands() end
+local now = redis.call('TIME')
+if tonumber(now[1]) * 1000000 + tonumber(now[2]) > tonumber(ARGV[9]) then return {5} end
 if KEYS[3] then
   local seen = redis.call('GET', KEYS[3])
   if seen then return {0, seen} end
@@ -221,7 +231,7 @@ elseif ver ~= '' then
   redis.call('PEXPIRE', KEYS[1], ARGV[4])
 end
 if op ~= 'd' and mode ~= '' then
-  if #ARGV > 8 then redis.call('SADD', KEYS[2], unpack(ARGV, 9)) end
+  if #ARGV > 9 then redis.call('SADD', KEYS[2], unpack(ARGV, 10)) end
   if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('PEXPIRE', KEYS[2], bound) end
 end
 if KEYS[3] then redis.call('SET', KEYS[3], ARGV[6], 'PX', ARGV[5]) end
@@ -237,11 +247,14 @@ return {2}
 //
 //	KEYS[1] record key; KEYS[2] members key
 //	ARGV[1] version the caller saw; ARGV[2] op (w, d, t); ARGV[3] new record for w;
-//	ARGV[4] the longest expiry in ms the record may get
+//	ARGV[4] the longest expiry in ms the record may get; ARGV[5] the caller's deadline
+//	in Unix microseconds (as updateScript's ARGV[9])
 //
 // Replies {1[, record]} when the caller's version is stale, {2} when committed, {4}
-// when a write would grow the record.
+// when a write would grow the record, {5} when run after the deadline.
 var eraseScript = redis.NewScript(`#!lua flags=allow-oom
+local now = redis.call('TIME')
+if tonumber(now[1]) * 1000000 + tonumber(now[2]) > tonumber(ARGV[5]) then return {5} end
 local ver = redis.call('GETRANGE', KEYS[1], 0, 15)
 if ver ~= ARGV[1] then
   local cur = redis.call('GET', KEYS[1])
@@ -288,7 +301,16 @@ const (
 	replyCommitted = 2
 	replyRefresh   = 3 // updateScript: the members' indexes must be refreshed first
 	replyGrows     = 4 // eraseScript: the new record is longer than the current one
+	replyLate      = 5 // run after the caller's deadline: nothing was written
 )
+
+// DefaultUpdateTimeout bounds an Update whose context has no deadline: every command
+// it sends, and the deadline its commit carries to Redis (see updateScript).
+const DefaultUpdateTimeout = 10 * time.Second
+
+// errLate is the error of a commit that Redis refused because it ran after the
+// caller's deadline.
+var errLate = errors.New("commit reached Redis after the caller's deadline; not saved")
 
 // Update calls fn on the record of key as this process last saw it (from the cache; no
 // record when it has none) and commits its change with one script that checks the
@@ -302,6 +324,13 @@ const (
 // them and sends the step again (see updateScript and docs/redis.md).
 func (s *Store) Update(ctx context.Context, key state.Key, eventID string, fn state.UpdateFunc) error {
 	s.updates.Add(1)
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, DefaultUpdateTimeout)
+		defer cancel()
+		deadline, _ = ctx.Deadline()
+	}
 	rk := s.recordKey(key)
 	keys := []string{rk, s.membersKey(key)}
 	if eventID != "" {
@@ -339,7 +368,7 @@ func (s *Store) Update(ctx context.Context, key state.Key, eventID string, fn st
 		if ttl <= 0 {
 			ttl = s.opts.Retention
 		}
-		c := commit{keys: keys, version: cur.version, ttl: ttl, token: newVersion(), refreshed: refreshed}
+		c := commit{keys: keys, version: cur.version, ttl: ttl, token: newVersion(), refreshed: refreshed, deadline: deadline}
 		if len(ch.Users) > 0 && !ch.Erase {
 			// The index is written before the commit: if the commit then fails, the
 			// index lists a conversation without this user's words, which forget
@@ -407,7 +436,8 @@ type commit struct {
 	version, op, token string
 	val                []byte
 	ttl                time.Duration
-	users              []string // indexed in this attempt (c.indexed)
+	deadline           time.Time // the caller's: Redis refuses the command after it
+	users              []string  // indexed in this attempt (c.indexed)
 	indexed, refreshed lifetime
 }
 
@@ -442,7 +472,7 @@ func (c commit) args(s *Store) []any {
 		}
 		mode = "r"
 	}
-	args := []any{c.version, c.op, c.val, ms(c.ttl), ms(s.opts.DedupeWindow), c.token, ms(life), mode}
+	args := []any{c.version, c.op, c.val, ms(c.ttl), ms(s.opts.DedupeWindow), c.token, ms(life), mode, us(c.deadline)}
 	for _, u := range c.users {
 		args = append(args, u)
 	}
@@ -454,13 +484,13 @@ func (c commit) args(s *Store) []any {
 func (s *Store) commit(ctx context.Context, c commit, erase bool) (updateReply, error) {
 	if erase {
 		s.roundTrips.Add(1)
-		res, err := eraseScript.Run(ctx, s.rdb, c.keys[:2], c.version, c.op, c.val, ms(c.ttl)).Slice()
+		res, err := eraseScript.Run(ctx, s.rdb, c.keys[:2], c.version, c.op, c.val, ms(c.ttl), us(c.deadline)).Slice()
 		var rerr redis.Error
 		switch {
 		case err == nil:
 			r, err := parseReply(res)
 			if err != nil || r.code != replyGrows {
-				return r, err
+				return late(r, err)
 			}
 		case errors.As(err, &rerr) && !strings.HasPrefix(err.Error(), "OOM"):
 			// A server that does not know script flags (before Redis 7): erase as
@@ -500,7 +530,15 @@ func (s *Store) runUpdate(ctx context.Context, keys []string, args []any) (updat
 	if err != nil {
 		return updateReply{}, err
 	}
-	return parseReply(res)
+	return late(parseReply(res))
+}
+
+// late turns a replyLate into errLate.
+func late(r updateReply, err error) (updateReply, error) {
+	if err == nil && r.code == replyLate {
+		return updateReply{}, errLate
+	}
+	return r, err
 }
 
 // parseReply reads the reply of updateScript or eraseScript.
@@ -670,6 +708,9 @@ func newVersion() string {
 }
 
 func ms(d time.Duration) string { return strconv.FormatInt(d.Milliseconds(), 10) }
+
+// us renders t in Unix microseconds, as Redis's TIME counts.
+func us(t time.Time) string { return strconv.FormatInt(t.UnixMicro(), 10) }
 
 func clone(b []byte) []byte {
 	if b == nil {
