@@ -8,7 +8,7 @@ import (
 	"github.com/intervision-bot/intervision/prompts"
 )
 
-// FuzzFollowUp: on any text in nl and en, for every phase of every method, FollowUp
+// FuzzFollowUp: on any text in nl and en, for every phase of a method (pick chooses), FollowUp
 // and Advice never panic, and a returned question comes from the phase's pool or the
 // library (never from nowhere) and was not asked before.
 func FuzzFollowUp(f *testing.F) {
@@ -24,8 +24,8 @@ func FuzzFollowUp(f *testing.F) {
 		strings.Repeat(".", 4000),
 		"",
 	} {
-		f.Add(s, true)
-		f.Add(s, false)
+		f.Add(s, true, uint16(len(s)))
+		f.Add(s, false, uint16(3*len(s)))
 	}
 	lib := prompts.MustBuiltin()
 	r, err := New(lib)
@@ -44,11 +44,11 @@ func FuzzFollowUp(f *testing.F) {
 			}
 		}
 	}
-	f.Fuzz(func(t *testing.T, text string, lastConcrete bool) {
+	f.Fuzz(func(t *testing.T, text string, lastConcrete bool, pick uint16) {
 		text = text[:min(len(text), 4*bot.MaxText)]
 		for _, lang := range []string{"nl", "en"} {
 			r.Advice(text, lang)
-			for _, p := range plans {
+			for _, p := range []*prompts.Plan{plans[int(pick)%len(plans)]} {
 				for i := range p.Phases {
 					pool := p.Pools[i]
 					in := bot.FollowUpRequest{Lang: lang, Text: text, Stage: p.Phases[i].Stage, Pool: pool,
