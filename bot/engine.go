@@ -227,7 +227,7 @@ func (e *Engine) apply(ctx context.Context, ev Event, cmd *command) (Outcome, er
 			}
 		}
 		if ev.Ambient && (sess == nil || sess.Status == statusDone) && (cmd == nil || cmd.word != "start") {
-			return state.Change{}, errIgnore // chatter in a thread that is not (or no longer) a session
+			return e.noSession(ev, sess, cur, &out) // chatter in a thread that is not (or no longer) a session
 		}
 		tr := &turn{ctx: ctx, e: e, ev: ev, sess: sess, lang: e.userLang(ev)}
 		if sess != nil {
@@ -270,6 +270,18 @@ func (e *Engine) apply(ctx context.Context, ev Event, cmd *command) (Outcome, er
 		e.writeTag(ctx, ev.Conv, *tag)
 	}
 	return out, nil
+}
+
+// noSession decides an ambient message in a thread without a running session: it is
+// ignored, except in a thread the bot opened whose record is gone (expired, lost, a
+// store restarted empty), where the first such message gets one note that the session
+// cannot be continued and a lost marker is stored, so that the note comes only once.
+func (e *Engine) noSession(ev Event, sess *session, cur []byte, out *Outcome) (state.Change, error) {
+	if sess != nil || len(cur) != 0 || !ev.OwnThread || ev.Conv.Thread == "" || ev.Conv.Direct {
+		return state.Change{}, errIgnore
+	}
+	*out = Outcome{Replies: []Reply{{Text: e.msg("session.lost", e.userLang(ev))}}}
+	return state.Change{Data: lostMarker, TTL: e.cfg.FinishedRetention}, nil
 }
 
 // failure turns an update that did not commit into its outcome: nothing for an ignored

@@ -39,7 +39,12 @@ type Event struct {
 	// reply in any thread of a channel the bot is in. Where no session runs (none, or
 	// finished), the engine ignores it silently and stores nothing; only `start` works.
 	Ambient bool
-	Time    time.Time // when it happened; zero means now
+	// OwnThread, with Ambient, says the adapter knows the thread to be one the bot
+	// opened for a session. When that thread has no session record (expired, lost), the
+	// engine says once that the session cannot be continued and how to start again,
+	// and keeps a tiny marker so that it says so only once per thread.
+	OwnThread bool
+	Time      time.Time // when it happened; zero means now
 
 	timer *wake // set by Fire: the event is a timer's, not a person's
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -617,5 +618,41 @@ func TestQuietPeerNudgedOnce(t *testing.T) {
 	}
 	if out := h.say("bob", "And the meeting place was far from her home."); privateTo(out, "dan") != "" {
 		t.Fatal("nudged twice in one phase")
+	}
+}
+
+// TestLostSessionInOwnThreadToldOnce: a message in a thread the bot opened whose record
+// is gone gets one public note (in the user's language) that the session cannot be
+// continued; later messages there are ignored again, a redelivery is a duplicate, and
+// a thread the adapter does not know to be the bot's stays silent.
+func TestLostSessionInOwnThreadToldOnce(t *testing.T) {
+	h := newHarness(t, bot.Config{})
+	ctx := context.Background()
+	h.Conv.Thread = "1700.3"
+	ev := bot.Event{ID: "l1", Conv: h.Conv, User: bot.User{ID: "x"}, Text: "where were we?", Ambient: true, OwnThread: true, Lang: "nl"}
+	out, err := h.Engine.Handle(ctx, ev)
+	if err != nil || len(out.Replies) != 1 || out.Replies[0].To != "" || !strings.Contains(out.Replies[0].Text, "`start`") ||
+		!strings.Contains(out.Replies[0].Text, "draad") {
+		t.Fatalf("first message: %+v %v", out, err)
+	}
+	if again, _ := h.Engine.Handle(ctx, ev); !again.Duplicate || len(again.Replies) != 0 {
+		t.Fatalf("redelivered: %+v", again)
+	}
+	for i, text := range []string{"hello?", "next"} {
+		ev2 := bot.Event{ID: fmt.Sprint("l", i+2), Conv: h.Conv, User: bot.User{ID: "y"}, Text: text, Ambient: true, OwnThread: true}
+		ev2.Text, ev2.Command = bot.Classify(text, bot.Typed)
+		if out, err := h.Engine.Handle(ctx, ev2); err != nil || len(out.Replies) != 0 {
+			t.Fatalf("message %q after the note: %+v %v", text, out, err)
+		}
+	}
+	other := h.Conv
+	other.Thread = "1700.4"
+	if out, _ := h.Engine.Handle(ctx, bot.Event{ID: "o1", Conv: other, User: bot.User{ID: "x"}, Text: "hi", Ambient: true}); len(out.Replies) != 0 {
+		t.Fatalf("someone else's thread: %+v", out)
+	}
+	// start in the thread still begins a session over the marker.
+	st := bot.Event{ID: "s1", Conv: h.Conv, User: bot.User{ID: "ann", Name: "ann"}, Text: "start", Command: true, Ambient: true, OwnThread: true}
+	if out, err := h.Engine.Handle(ctx, st); err != nil || len(out.Replies) == 0 {
+		t.Fatalf("start over the marker: %+v %v", out, err)
 	}
 }

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -129,8 +130,13 @@ func stampOf(t time.Time) stamp { return stamp(t.Unix()) }
 // Time converts back, in UTC.
 func (s stamp) Time() time.Time { return time.Unix(int64(s), 0).UTC() }
 
+// lostMarker is the record of a bot-opened thread whose session record was gone when
+// someone wrote there: it holds nothing but the fact that they were told (see
+// Engine.noSession). Every reader sees no session in it.
+var lostMarker = []byte(`{"lost":true}`)
+
 func decodeSession(b []byte) (*session, error) {
-	if len(b) == 0 {
+	if len(b) == 0 || bytes.Equal(b, lostMarker) {
 		return nil, nil
 	}
 	var s session

@@ -309,6 +309,7 @@ func (r *router) messageEvent(m *discordgo.Message) (bot.Event, bool) {
 	}
 	ev.Conv = bot.Conversation{Platform: platformName, Workspace: m.GuildID, Channel: info.parent, Thread: m.ChannelID}
 	ev.Ambient = !ev.Command || !mentioned
+	ev.OwnThread = true // the bot opened it: a message here with no session gets a note
 	return ev, true
 }
 

@@ -359,3 +359,23 @@ func TestIgnoredMessages(t *testing.T) {
 		t.Fatalf("thread parent = %v, want %s", parent, channelID)
 	}
 }
+
+// TestLostSessionThreadToldOnce: in a thread the bot opened whose session record is
+// gone (expired, Redis restarted empty), the first message gets one note that the
+// session cannot be continued and how to start again; the next ones are ignored.
+func TestLostSessionThreadToldOnce(t *testing.T) {
+	t.Parallel()
+	h := start(t, 1)
+	h.f.addThread("888", guildID, channelID, h.f.botID) // the bot's thread, no record
+	h.say(ann, guildID, "888", "shall we go on?")
+	got := h.in("888")
+	if len(got) != 1 || !strings.Contains(got[0].Content, "`start`") || !strings.Contains(got[0].Content, "can't continue") {
+		t.Fatalf("first message in a lost session's thread:\n%s", dump(got))
+	}
+	h.say(bob, guildID, "888", "hello?")
+	h.say(ann, guildID, "888", "next")
+	if got := h.in("888"); len(got) != 1 {
+		t.Fatalf("told more than once:\n%s", dump(got))
+	}
+	checkSafe(t, h.f.messages())
+}

@@ -111,7 +111,7 @@ func TestAfterMention(t *testing.T) {
 	}
 }
 
-func testAdapter(t *testing.T) *Adapter {
+func testAdapter(t testing.TB) *Adapter {
 	t.Helper()
 	a, err := New(Config{BotToken: "xoxb", AppToken: "xapp", Logger: quietLogger()})
 	if err != nil {
