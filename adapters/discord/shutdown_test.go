@@ -1,41 +1,22 @@
 package discord
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/intervision-bot/intervision/internal/proctest"
 	"github.com/intervision-bot/intervision/state"
 	"github.com/intervision-bot/intervision/state/redisstore"
 	"github.com/intervision-bot/intervision/state/redistest"
 )
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // acceptedRE finds the adapter's debug line for a queued gateway event.
 var acceptedRE = regexp.MustCompile(`msg="discord: event accepted" adapter=discord kind=\w+ event=(\d+)`)
@@ -69,10 +50,7 @@ func TestShutdownDrainsAcceptedEvents(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "intervision")
-	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/intervision").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := proctest.Build(t, "../../cmd/intervision")
 	rds := redistest.Start(t)
 	f := newFakeDiscord(t)
 	f.addChannel(channelID, guildID, 0)
@@ -84,7 +62,7 @@ func TestShutdownDrainsAcceptedEvents(t *testing.T) {
 		"DISCORD_BOT_TOKEN=test-token", "DISCORD_GUILD_ID=" + guildID,
 		"DISCORD_API_URL=http://" + addr, "DISCORD_GATEWAY_URL=ws://" + addr + "/gateway",
 		"INTERVISION_SHUTDOWN_TIMEOUT=10s", "INTERVISION_LOG_LEVEL=debug"}
-	logs := &lockedBuffer{}
+	logs := &proctest.Buffer{}
 	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -1,42 +1,23 @@
 package slack
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/intervision-bot/intervision/internal/proctest"
 	"github.com/intervision-bot/intervision/state"
 	"github.com/intervision-bot/intervision/state/redisstore"
 	"github.com/intervision-bot/intervision/state/redistest"
 )
-
-// lockedBuffer collects the bot process's log.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // burstEnvelope is one turn of the burst, as the fake sent it.
 type burstEnvelope struct {
@@ -99,10 +80,7 @@ func TestShutdownDrainsAcknowledgedEnvelopes(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "intervision")
-	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/intervision").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := proctest.Build(t, "../../cmd/intervision")
 	rds := redistest.Start(t)
 	f := newFakeSlack(t)
 	f.addUser("UALICE", "Alice", "en-US")
@@ -113,7 +91,7 @@ func TestShutdownDrainsAcknowledgedEnvelopes(t *testing.T) {
 		"SLACK_BOT_TOKEN=xoxb-test", "SLACK_APP_TOKEN=xapp-test",
 		"SLACK_API_URL=" + f.srv.URL, // without the trailing slash: the adapter adds it
 		"INTERVISION_SHUTDOWN_TIMEOUT=10s"}
-	logs := &lockedBuffer{}
+	logs := &proctest.Buffer{}
 	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

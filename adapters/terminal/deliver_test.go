@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/intervision-bot/intervision/bot"
+	"github.com/intervision-bot/intervision/internal/proctest"
 )
 
 // logHandler records the events it gets and answers each with out.
@@ -25,24 +26,6 @@ func (l *logHandler) Handle(_ context.Context, ev bot.Event) (bot.Outcome, error
 	defer l.mu.Unlock()
 	l.events = append(l.events, ev)
 	return l.out, nil
-}
-
-// lockedBuffer is an io.Writer the test may read while the adapter writes.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 func TestDeliver(t *testing.T) {
@@ -94,7 +77,7 @@ var (
 // typed lines: every delivered line is whole and starts a line of its own.
 func TestDeliverWhileRunning(t *testing.T) {
 	r, w := io.Pipe()
-	out := &lockedBuffer{}
+	out := &proctest.Buffer{}
 	a := &Adapter{In: r, Out: out, User: "ann"}
 	done := make(chan error, 1)
 	go func() { done <- a.Run(context.Background(), echo{}) }()
@@ -151,7 +134,7 @@ func TestDeliverWhileRunning(t *testing.T) {
 func TestDeliverAtPrompt(t *testing.T) {
 	r, w := io.Pipe()
 	defer w.Close()
-	out := &lockedBuffer{}
+	out := &proctest.Buffer{}
 	a := &Adapter{In: r, Out: out, User: "ann"}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)

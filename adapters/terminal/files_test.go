@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/intervision-bot/intervision/bot"
+	"github.com/intervision-bot/intervision/internal/proctest"
 )
 
 func summaryFile() *bot.File {
@@ -45,7 +46,7 @@ func TestFileRun(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "docs")
 	f := summaryFile()
 	h := &logHandler{out: bot.Outcome{Replies: []bot.Reply{{Text: "Here is the summary.", File: f}}}}
-	var out lockedBuffer
+	var out proctest.Buffer
 	a := &Adapter{In: strings.NewReader("end\n"), Out: &out, FilesDir: dir}
 	if err := a.Run(context.Background(), h); err != nil {
 		t.Fatal(err)

@@ -7,45 +7,27 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/intervision-bot/intervision/internal/proctest"
 	"github.com/intervision-bot/intervision/state/redistest"
 )
-
-// syncBuffer collects a process's output while the test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // botProcess is the intervision binary chatting in the terminal.
 type botProcess struct {
 	t     *testing.T
 	cmd   *exec.Cmd
 	stdin io.WriteCloser
-	out   *syncBuffer
+	out   *proctest.Buffer
 }
 
 func startBot(t *testing.T, bin string, env []string) *botProcess {
 	t.Helper()
 	cmd := exec.Command(bin)
 	cmd.Env = env
-	out := &syncBuffer{}
+	out := &proctest.Buffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -79,15 +61,7 @@ func (p *botProcess) waitFor(want string) {
 	}
 }
 
-func buildBinary(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "intervision")
-	cmd := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
+func buildBinary(t *testing.T) string { return proctest.Build(t, ".") }
 
 // TestRestartContinuesSession kills the bot mid-session and starts it again on the
 // same Redis: the session continues in the same phase with every contribution.
