@@ -183,9 +183,6 @@ func buildCommand(t *testing.T, build stage) string {
 // stage's RUN line, run on a clean copy of the committed tree (git archive HEAD), must
 // build a static binary that prints its usage and runs its healthcheck.
 func TestDockerfileBuild(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the bot")
-	}
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Fatal("git is needed to reproduce the build from a clean checkout")
 	}

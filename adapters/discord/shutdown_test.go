@@ -47,9 +47,6 @@ func (f *fakeDiscord) waitMessages(t *testing.T, n int) {
 // sent after SIGTERM (the drain) and the last turns were not accepted (the intake
 // stopped).
 func TestShutdownDrainsAcceptedEvents(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
 	bin := proctest.Build(t, "../../cmd/intervision")
 	rds := redistest.Start(t)
 	f := newFakeDiscord(t)

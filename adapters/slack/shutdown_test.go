@@ -77,9 +77,6 @@ func (f *fakeSlack) waitThread(t *testing.T, command string) string {
 // redelivers those to another connection); answers were still posted after SIGTERM
 // (the drain), and the intake stopped (the last envelopes were not acknowledged).
 func TestShutdownDrainsAcknowledgedEnvelopes(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
 	bin := proctest.Build(t, "../../cmd/intervision")
 	rds := redistest.Start(t)
 	f := newFakeSlack(t)

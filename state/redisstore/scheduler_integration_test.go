@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log"
 	"os"
 	"os/exec"
 	"slices"
@@ -173,19 +174,18 @@ const (
 
 const childEarly, childLate = 20, 100
 
-// TestSchedulerChild is the child process of TestSchedulerKilled; it does nothing
-// in a normal test run. With childEnv=schedule it schedules childEarly timers due at
-// once and childLate timers due from childDueEnv on, runs a scheduler that appends
-// every firing to a Redis list, and prints READY once the early timers fired and
-// nothing is being fired. With childEnv=run it only runs the scheduler. It runs until
-// it is killed.
-func TestSchedulerChild(t *testing.T) {
-	mode := os.Getenv(childEnv)
-	if mode == "" {
-		t.Skip("child process of TestSchedulerKilled")
-	}
+// runTimerChild is the child process of TestSchedulerKilled (TestMain runs it when
+// childEnv is set, instead of the tests). With childEnv=schedule it schedules
+// childEarly timers due at once and childLate timers due from childDueEnv on, runs a
+// scheduler that appends every firing to a Redis list, and prints READY once the early
+// timers fired and nothing is being fired. With childEnv=run it only runs the
+// scheduler. It runs until it is killed.
+func runTimerChild(mode string) {
 	ctx := context.Background()
-	rdb := newClient(t, os.Getenv(childURLEnv))
+	rdb, err := redisstore.NewClient(os.Getenv(childURLEnv))
+	if err != nil {
+		log.Fatal(err)
+	}
 	prefix := os.Getenv(childPrefixEnv)
 	s := redisstore.NewScheduler(rdb, redisstore.SchedulerOptions{Prefix: prefix, Logger: quietSlog})
 	list := prefix + ":fired"
@@ -195,38 +195,43 @@ func TestSchedulerChild(t *testing.T) {
 	go func() { _ = s.Run(ctx, fire) }()
 	if mode == "schedule" {
 		ms, _ := strconv.ParseInt(os.Getenv(childDueEnv), 10, 64)
-		due := time.UnixMilli(ms)
-		for i := range childEarly {
-			if err := s.Schedule(ctx, state.Timer{ID: fmt.Sprintf("early-%d", i), Due: time.Now()}); err != nil {
-				t.Fatal(err)
-			}
-		}
-		for i := range childLate {
-			tm := state.Timer{ID: fmt.Sprintf("late-%d", i), Due: due.Add(time.Duration(i) * 10 * time.Millisecond)}
-			if err := s.Schedule(ctx, tm); err != nil {
-				t.Fatal(err)
-			}
-		}
-		for {
-			n, err := rdb.LLen(ctx, list).Result()
-			if err != nil {
-				t.Fatal(err)
-			}
-			st, err := s.Pending(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if n == childEarly && st.Active == 0 && st.Pending == 0 && st.Scheduled == childLate {
-				break
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
-		if time.Until(due) < time.Second {
-			t.Fatal("too slow: the late timers are about to come up before the kill")
-		}
+		scheduleChildTimers(ctx, s, rdb, list, time.UnixMilli(ms))
 		fmt.Println("READY")
 	}
 	select {}
+}
+
+// scheduleChildTimers schedules the child's early and late timers and waits until the
+// early ones fired and nothing is being fired.
+func scheduleChildTimers(ctx context.Context, s *redisstore.Scheduler, rdb redis.UniversalClient, list string, due time.Time) {
+	for i := range childEarly {
+		if err := s.Schedule(ctx, state.Timer{ID: fmt.Sprintf("early-%d", i), Due: time.Now()}); err != nil {
+			log.Fatal(err)
+		}
+	}
+	for i := range childLate {
+		tm := state.Timer{ID: fmt.Sprintf("late-%d", i), Due: due.Add(time.Duration(i) * 10 * time.Millisecond)}
+		if err := s.Schedule(ctx, tm); err != nil {
+			log.Fatal(err)
+		}
+	}
+	for {
+		n, err := rdb.LLen(ctx, list).Result()
+		if err != nil {
+			log.Fatal(err)
+		}
+		st, err := s.Pending(ctx)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if n == childEarly && st.Active == 0 && st.Pending == 0 && st.Scheduled == childLate {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if time.Until(due) < time.Second {
+		log.Fatal("too slow: the late timers are about to come up before the kill")
+	}
 }
 
 // TestSchedulerKilled kills (SIGKILL) a process that scheduled timers and runs a
@@ -279,11 +284,11 @@ func TestSchedulerKilled(t *testing.T) {
 		due.Sub(killedAt).Round(time.Millisecond), restartedAt.Sub(due).Round(time.Millisecond), len(entries), worst.Round(time.Millisecond))
 }
 
-// startTimerChild re-executes the test binary as TestSchedulerChild in mode
+// startTimerChild re-executes the test binary as the timer child in mode
 // ("schedule" or "run") and returns it with its stdout; the child is killed at cleanup.
 func startTimerChild(t *testing.T, mode, url, prefix string, due time.Time) (*exec.Cmd, *bufio.Reader) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestSchedulerChild$", "-test.count=1")
+	cmd := exec.Command(os.Args[0], "-test.run=^$", "-test.count=1")
 	cmd.Env = append(os.Environ(), childEnv+"="+mode, childURLEnv+"="+url,
 		childPrefixEnv+"="+prefix, childDueEnv+"="+strconv.FormatInt(due.UnixMilli(), 10))
 	cmd.Stderr = os.Stderr
