@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"regexp"
 	"strings"
 	"syscall"
@@ -54,24 +53,11 @@ func TestShutdownDrainsAcceptedEvents(t *testing.T) {
 	h := &harness{t: t, f: f} // for its event builders only: the bot runs in its own process
 	addr := f.srv.Listener.Addr().String()
 
-	cmd := exec.Command(bin)
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "REDIS_URL=" + rds.URL(),
+	bot := proctest.Start(t, bin, []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "REDIS_URL=" + rds.URL(),
 		"DISCORD_BOT_TOKEN=test-token", "DISCORD_GUILD_ID=" + guildID,
 		"DISCORD_API_URL=http://" + addr, "DISCORD_GATEWAY_URL=ws://" + addr + "/gateway",
-		"INTERVISION_SHUTDOWN_TIMEOUT=10s", "INTERVISION_LOG_LEVEL=debug"}
-	logs := &proctest.Buffer{}
-	cmd.Stdout, cmd.Stderr = logs, logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		if t.Failed() {
-			t.Logf("bot log:\n%s", logs.String())
-		}
-	})
+		"INTERVISION_SHUTDOWN_TIMEOUT=10s", "INTERVISION_LOG_LEVEL=debug"})
+	logs := bot.Log
 	h.until("the bot connected and registered its commands", func() bool {
 		for _, c := range f.restCalls() {
 			if c.Method == "PUT" && c.Status == 200 {
@@ -123,20 +109,13 @@ func TestShutdownDrainsAcceptedEvents(t *testing.T) {
 		burst = append(burst, tu)
 		if i == 11 {
 			answeredAtSignal = len(peerAnswers(f))
-			if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+			if err := bot.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
 				t.Fatal(err)
 			}
 		}
 		time.Sleep(8 * time.Millisecond)
 	}
-	select {
-	case err := <-exited:
-		if err != nil {
-			t.Fatalf("the bot exited with %v, want exit code 0", err)
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("the bot did not exit within 15 s of SIGTERM")
-	}
+	bot.WaitExit(t, 15*time.Second) // after SIGTERM
 
 	checkBurst(t, rds.URL(), f, th, burst, logs.String(), answeredAtSignal)
 	if !strings.Contains(logs.String(), "shutdown complete") {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"syscall"
@@ -83,24 +82,11 @@ func TestShutdownDrainsAcknowledgedEnvelopes(t *testing.T) {
 	f.addUser("UALICE", "Alice", "en-US")
 	f.addUser("UBOB", "Bob", "en-US")
 
-	cmd := exec.Command(bin)
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "REDIS_URL=" + rds.URL(),
+	bot := proctest.Start(t, bin, []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "REDIS_URL=" + rds.URL(),
 		"SLACK_BOT_TOKEN=xoxb-test", "SLACK_APP_TOKEN=xapp-test",
 		"SLACK_API_URL=" + f.srv.URL, // without the trailing slash: the adapter adds it
-		"INTERVISION_SHUTDOWN_TIMEOUT=10s"}
-	logs := &proctest.Buffer{}
-	cmd.Stdout, cmd.Stderr = logs, logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		if t.Failed() {
-			t.Logf("bot log:\n%s", logs.String())
-		}
-	})
+		"INTERVISION_SHUTDOWN_TIMEOUT=10s"})
+	logs := bot.Log
 	f.waitConnected()
 
 	// The session: Alice starts and brings the case, Bob joins, Alice begins and says
@@ -143,21 +129,14 @@ func TestShutdownDrainsAcknowledgedEnvelopes(t *testing.T) {
 		burst = append(burst, e)
 		if i == 11 {
 			answeredAtSignal = len(refusals(f.allPosts(), thread))
-			if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+			if err := bot.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
 				t.Fatal(err)
 			}
 		}
 		time.Sleep(8 * time.Millisecond)
 	}
 
-	select {
-	case err := <-exited:
-		if err != nil {
-			t.Fatalf("the bot exited with %v, want exit code 0", err)
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("the bot did not exit within 15 s of SIGTERM")
-	}
+	bot.WaitExit(t, 15*time.Second)   // after SIGTERM
 	time.Sleep(50 * time.Millisecond) // the ack collector reads the last acks
 
 	checkBurst(t, rds.URL(), f, thread, burst, &acked, answeredAtSignal)

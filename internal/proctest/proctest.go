@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 )
 
 // Buffer collects a process's output; it is safe to write and read at once.
@@ -39,4 +40,44 @@ func Build(tb testing.TB, dir string) string {
 		tb.Fatalf("go build %s: %v\n%s", dir, err, out)
 	}
 	return bin
+}
+
+// Process is a started binary: its log and its exit.
+type Process struct {
+	Cmd    *exec.Cmd
+	Log    *Buffer
+	exited chan error
+}
+
+// Start runs bin with exactly env, collecting stdout and stderr in Log; it is killed
+// when the test ends, and its log is shown if the test failed.
+func Start(tb testing.TB, bin string, env []string) *Process {
+	tb.Helper()
+	p := &Process{Cmd: exec.Command(bin), Log: &Buffer{}, exited: make(chan error, 1)}
+	p.Cmd.Env = env
+	p.Cmd.Stdout, p.Cmd.Stderr = p.Log, p.Log
+	if err := p.Cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	go func() { p.exited <- p.Cmd.Wait() }()
+	tb.Cleanup(func() {
+		_ = p.Cmd.Process.Kill()
+		if tb.Failed() {
+			tb.Logf("bot log:\n%s", p.Log.String())
+		}
+	})
+	return p
+}
+
+// WaitExit fails the test unless the process exits with code 0 within limit.
+func (p *Process) WaitExit(tb testing.TB, limit time.Duration) {
+	tb.Helper()
+	select {
+	case err := <-p.exited:
+		if err != nil {
+			tb.Fatalf("the bot exited with %v, want exit code 0", err)
+		}
+	case <-time.After(limit):
+		tb.Fatalf("the bot did not exit within %v", limit)
+	}
 }
