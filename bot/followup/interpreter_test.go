@@ -197,3 +197,19 @@ func TestLang(t *testing.T) {
 		}
 	}
 }
+
+// TestReasonNamesWholeTheme: a reason names what a theme's questions open up in full
+// (a YAML flow mapping once cut "the part of housing, money, work…" at the comma).
+func TestReasonNamesWholeTheme(t *testing.T) {
+	lib := prompts.MustBuiltin()
+	r := newInterpreter(t)
+	for _, c := range []struct{ lang, text, want string }{
+		{"en", "She works night shifts at a supermarket and has money worries about the rent.", "housing, money, work and the organisation"},
+		{"nl", "Ze werkt nachtdiensten in een supermarkt en heeft geldzorgen over de huur.", "wonen, geld, werk en de organisatie"},
+	} {
+		f, ok := r.FollowUp(bot.FollowUpRequest{Lang: c.lang, Text: c.text, Pool: lib.Questions(), Asked: map[string]bool{}, Themes: map[string]int{}})
+		if !ok || !strings.Contains(f.Why, c.want) {
+			t.Errorf("%s: why %q, want it to hold %q", c.lang, f.Why, c.want)
+		}
+	}
+}
