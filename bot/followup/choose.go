@@ -218,12 +218,14 @@ func special(q prompts.Question) bool {
 }
 
 // themeQuestion is the pool's first unasked question whose main theme is id, else the
-// first that has id among its themes; rule questions only when nothing else fits.
+// first that has id among its themes; a concrete-detail question only when nothing
+// else fits, and never a reframing one: it answers a label ("you call the parent
+// unmotivated") that only the deficit rule has heard.
 func themeQuestion(in bot.FollowUpRequest, id prompts.Theme) (prompts.Question, bool) {
 	passes := []func(prompts.Question) bool{
 		func(q prompts.Question) bool { return !special(q) && len(q.Themes) > 0 && q.Themes[0] == id },
 		func(q prompts.Question) bool { return !special(q) && slices.Contains(q.Themes, id) },
-		func(q prompts.Question) bool { return slices.Contains(q.Themes, id) },
+		func(q prompts.Question) bool { return q.Kind != prompts.KindReframe && slices.Contains(q.Themes, id) },
 	}
 	for _, ok := range passes {
 		for _, q := range in.Pool {

@@ -43,6 +43,10 @@ func TestReplayIncidentJSON(t *testing.T) {
 	if !strings.Contains(summary, "the plan was mine, not hers") {
 		t.Fatalf("summary lacks the takeaway:\n%s", summary)
 	}
+	// Nobody in the demo labels the mother, so no question may answer a label.
+	if strings.Contains(out.String(), "You call the parent") {
+		t.Errorf("a reframing question answers a label nobody used:\n%s", out.String())
+	}
 	if strings.Contains(summary, "You should just call her") {
 		t.Fatalf("advice during the questions phase reached the summary:\n%s", summary)
 	}
