@@ -87,8 +87,7 @@ func (tr *turn) enterPhase() {
 		lines = append(lines, tr.msg("phase.rule.questions"))
 	}
 	if !prompts.IsClosing(ph.Stage) { // the closing phases speak for themselves
-		// The question reads what the group wrote in the phase before.
-		if f, ok := tr.followUp(tr.phaseText(tr.sess.PhaseIndex-1), prompts.RolePeers, ph, false); ok {
+		if f, ok := tr.opener(ph); ok {
 			tr.markAsked(f)
 			lines = append(lines, tr.msg("phase.keep_in_mind", "question", f.Question.Text.In(tr.lang)))
 			if f.Why != "" {
@@ -111,7 +110,7 @@ func (tr *turn) resetPhase() {
 	s := tr.sess
 	s.PhaseStarted = stampOf(tr.ev.Time)
 	s.PhaseSeq++
-	s.NudgedNextStep, s.LastConcrete, s.Pending = false, false, ""
+	s.NudgedNextStep, s.Pending, s.Pressed = false, "", nil
 	s.Invited, s.Extra, s.Extended, s.Warned, s.AllIn, s.Auto = nil, 0, false, false, false, false
 	s.BringerReminded = false
 	if s.Paused != 0 {
@@ -134,19 +133,41 @@ func (tr *turn) phaseRef() string {
 	return statusLobby
 }
 
-// phaseText joins what was written in phase i, for the interpreter.
-func (tr *turn) phaseText(i int) string {
-	phases := tr.phases()
-	if i < 0 || i >= len(phases) {
-		return ""
-	}
-	var parts []string
-	for _, t := range tr.sess.Contributions {
-		if t.Phase == phases[i].ID {
-			parts = append(parts, t.Text)
+// opener is the question a group phase opens with: the phase's own first question,
+// which asks what the phase is for; else, once there is text to read, the question
+// that reads what the group wrote in the phase before, when it has a true reason
+// (who wrote what); else none.
+func (tr *turn) opener(ph *prompts.Phase) (FollowUp, bool) {
+	for _, q := range ph.Questions {
+		if q.Kind == "" && !tr.sess.asked(q.ID) {
+			return FollowUp{Question: q}, true
 		}
 	}
-	return strings.Join(parts, "\n")
+	parts := tr.phaseParts(tr.sess.PhaseIndex - 1)
+	if len(parts) == 0 {
+		return FollowUp{}, false
+	}
+	texts := make([]string, 0, len(parts))
+	for _, p := range parts {
+		texts = append(texts, p.Text)
+	}
+	f, ok := tr.followUp(strings.Join(texts, "\n"), prompts.RolePeers, ph, false, false, parts)
+	return f, ok && f.Why != ""
+}
+
+// phaseParts are what was written in phase i, by whom, for the interpreter.
+func (tr *turn) phaseParts(i int) []Part {
+	phases := tr.phases()
+	if i < 0 || i >= len(phases) {
+		return nil
+	}
+	var parts []Part
+	for _, t := range tr.sess.Contributions {
+		if t.Phase == phases[i].ID {
+			parts = append(parts, Part{Name: Quote(t.Name), Text: t.Text})
+		}
+	}
+	return parts
 }
 
 // speakerNames renders who is expected to write in a phase.
@@ -244,13 +265,18 @@ func (tr *turn) contribute(text string, guard bool) {
 		tr.say(tr.msg("step.concrete"))
 		return
 	}
+	wasPressed := tr.pressed(tr.user())
 	if tr.solo() {
-		tr.soloFollowUp(ph, text)
+		tr.soloFollowUp(ph, text, wasPressed)
 		return
 	}
-	if f, ok := tr.followUp(text, role, ph, true); ok && f.Strong {
+	f, ok := tr.followUp(text, role, ph, true, wasPressed, []Part{{Name: Quote(tr.ev.User.Name), Text: text}})
+	switch {
+	case ok && f.Strong:
 		tr.markAsked(f)
 		tr.say(tr.askText(f))
+	case !wasPressed && tr.readThin(ph, text, f, ok) && ph.Done == prompts.DoneLine:
+		return // the phase waits for the fuller answer
 	}
 	tr.pace(ph, role)
 }
@@ -358,29 +384,8 @@ func (tr *turn) contributionsIn(user, phase string) int {
 	return n
 }
 
-// soloFollowUp asks the next question of a solo reflection, or moves on.
-func (tr *turn) soloFollowUp(ph *prompts.Phase, text string) {
-	if tr.sess.AsksLeft > 0 {
-		if f, ok := tr.followUp(text, prompts.RoleBringer, ph, true); ok {
-			tr.markAsked(f)
-			if !f.Concrete {
-				tr.sess.AsksLeft--
-			}
-			tr.sess.Pending = f.Question.Text.In(tr.lang)
-			tr.say(tr.ack() + " " + tr.askText(f))
-			return
-		}
-	}
-	tr.advance(true)
-}
-
 // vague reports whether a short answer lacks detail.
 func vague(text string) bool { return len(strings.Fields(text)) < 5 }
-
-// ack is a short acknowledgement that varies with the number of turns.
-func (tr *turn) ack() string {
-	return tr.msg(fmt.Sprintf("solo.ack.%d", len(tr.sess.Contributions)%3))
-}
 
 // askText renders a follow-up question with the reason, when the interpreter gave one.
 func (tr *turn) askText(f FollowUp) string {
@@ -394,12 +399,13 @@ func (tr *turn) askText(f FollowUp) string {
 // followUp asks the interpreter for a question and counts the themes it saw.
 // count adds the themes it recognised to the session's tally (not when it rereads
 // text that was counted before).
-func (tr *turn) followUp(text string, role prompts.Role, ph *prompts.Phase, count bool) (FollowUp, bool) {
+func (tr *turn) followUp(text string, role prompts.Role, ph *prompts.Phase, count, pressed bool, parts []Part) (FollowUp, bool) {
 	f, ok := tr.e.interp.FollowUp(FollowUpRequest{
 		Lang: tr.lang, Text: text, Role: role, Solo: tr.solo(), Stage: ph.Stage,
-		Pool: tr.pool(), Asked: tr.sess.askedSet(), Themes: tr.sess.Themes,
+		Pool: tr.pool(), Asked: tr.sess.askedSet(), Themes: tr.sess.Themes, Parts: parts,
 		// Rereading a finished phase is no moment to ask for a concrete detail.
-		LastConcrete: tr.sess.LastConcrete || !count,
+		LastConcrete: pressed || !count,
+		ReadLast:     pressed && tr.solo(),
 	})
 	if count && len(f.Themes) > 0 {
 		if tr.sess.Themes == nil {
@@ -422,7 +428,6 @@ func (tr *turn) markAsked(f FollowUp) {
 		tr.sess.Questions = append(tr.sess.Questions, askedQuestion{Phase: ph.ID,
 			Text: f.Question.Text.In(tr.lang), After: len(tr.sess.Contributions)})
 	}
-	tr.sess.LastConcrete = f.Concrete
 	tr.dirty = true
 }
 

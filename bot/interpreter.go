@@ -27,8 +27,23 @@ type FollowUpRequest struct {
 	Pool   []prompts.Question // the phase's questions, in order
 	Asked  map[string]bool    // question ids asked before in this session: never repeat
 	Themes map[string]int     // how often each theme came up in this session so far
-	// LastConcrete is true when the previous follow-up asked for a concrete detail.
+	// LastConcrete is true when the previous follow-up to this person asked for a
+	// concrete detail.
 	LastConcrete bool
+	// Parts are who wrote what in Text, in order: one part for a contribution, several
+	// when a phase begins and the question reads the phase before. Name is the writer
+	// as a reason may show it (already quoted); "" is the person addressed ("you").
+	// Empty: Text is the addressee's own.
+	Parts []Part
+	// ReadLast is true in a solo session when the previous follow-up read the answer
+	// before it (a feeling, a label, a decision, a vague answer): now the script goes on.
+	ReadLast bool
+}
+
+// Part is one person's words in a FollowUpRequest.
+type Part struct {
+	Name string
+	Text string
 }
 
 // FollowUp is a reflective question chosen for a contribution.
@@ -40,6 +55,9 @@ type FollowUp struct {
 	// Strong means the text calls for a follow-up even in a group: deficit language
 	// about parents, or a decision taken without them.
 	Strong bool
+	// Reads means the question answers what the text said (deficit language, a
+	// decision, a feeling, a vague answer) rather than going on with the phase's script.
+	Reads bool
 }
 
 // BasicInterpreter is the engine's default Interpreter: a short advice phrase list and the

@@ -42,8 +42,13 @@ type session struct {
 	// AsksLeft is how many reflective questions a solo phase still asks.
 	AsksLeft int `json:"asks_left,omitempty"`
 	// Pending is the reflective question a solo session waits an answer to.
-	Pending      string `json:"pending,omitempty"`
-	LastConcrete bool   `json:"last_concrete,omitempty"`
+	Pending string `json:"pending,omitempty"`
+	// Pressed are the members whose last contribution drew a follow-up that read it (a
+	// thin answer, a vague one; in a solo session also a feeling, a label, a decision):
+	// their next one does not.
+	Pressed []string `json:"pressed,omitempty"`
+	// Acks counts the solo acknowledgements, so that consecutive ones differ.
+	Acks int `json:"acks,omitempty"`
 	// Invited are the members invited privately in this phase: one invitation each.
 	Invited []string `json:"invited,omitempty"`
 	// Pacing and time keeping (bot/pace.go).

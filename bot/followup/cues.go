@@ -89,8 +89,13 @@ type cueFile struct {
 	Advice        adviceSpec                  `yaml:"advice"`
 	Vague         []cueSpec                   `yaml:"vague"`
 	Concrete      []cueSpec                   `yaml:"concrete"`
-	Why           map[string]string           `yaml:"why"`
-	ThemeNames    map[prompts.Theme]themeName `yaml:"theme_names"`
+	// Feelings are words for a feeling; a solo answer that names one gets a question
+	// about what was behind it (Ask["feeling"]).
+	Feelings []cueSpec `yaml:"feelings"`
+	// Ask holds the questions the interpreter composes: feeling ({feeling}).
+	Ask        map[string]string           `yaml:"ask"`
+	Why        map[string]string           `yaml:"why"`
+	ThemeNames map[prompts.Theme]themeName `yaml:"theme_names"`
 }
 
 // cue is a compiled cue.
@@ -129,6 +134,8 @@ type langCues struct {
 	infNotVerb  []cue
 	vague       []cue
 	concrete    []cue
+	feelings    []cue
+	ask         map[string]string
 	why         map[string]string
 	names       map[prompts.Theme]themeName
 }
@@ -188,7 +195,7 @@ func add(into map[string]*langCues, f cueFile) error {
 	lc := into[f.Lang]
 	if lc == nil {
 		lc = &langCues{lang: f.Lang, function: map[string]bool{}, themes: map[prompts.Theme][]cue{},
-			why: map[string]string{}, names: map[prompts.Theme]themeName{}}
+			why: map[string]string{}, ask: map[string]string{}, names: map[prompts.Theme]themeName{}}
 		into[f.Lang] = lc
 	}
 	for _, w := range f.FunctionWords {
@@ -217,7 +224,7 @@ func add(into map[string]*langCues, f cueFile) error {
 		{&lc.notAfter, f.Advice.NotAfter, 1}, {&lc.tag, f.Advice.Tag, 1}, {&lc.invite, f.Advice.Invite, 1}, {&lc.reported, f.Advice.Reported, 1},
 		{&lc.infStart, f.Advice.Infinitive.Start, 1}, {&lc.infStop, f.Advice.Infinitive.Stop, 1},
 		{&lc.infVerb, f.Advice.Infinitive.Verb, 1}, {&lc.infNotVerb, f.Advice.Infinitive.NotVerb, 1},
-		{&lc.vague, f.Vague, 1}, {&lc.concrete, f.Concrete, 1},
+		{&lc.vague, f.Vague, 1}, {&lc.concrete, f.Concrete, 1}, {&lc.feelings, f.Feelings, 1},
 	}
 	for _, l := range lists {
 		cs, err := compileAll(l.src, l.defW)
@@ -228,6 +235,9 @@ func add(into map[string]*langCues, f cueFile) error {
 	}
 	for k, v := range f.Why {
 		lc.why[k] = strings.TrimSpace(v)
+	}
+	for k, v := range f.Ask {
+		lc.ask[k] = strings.TrimSpace(v)
 	}
 	for k, v := range f.ThemeNames {
 		lc.names[k] = v
