@@ -138,10 +138,8 @@ func (tr *turn) phaseRef() string {
 // that reads what the group wrote in the phase before, when it has a true reason
 // (who wrote what); else none.
 func (tr *turn) opener(ph *prompts.Phase) (FollowUp, bool) {
-	for _, q := range ph.Questions {
-		if q.Kind == "" && !tr.sess.asked(q.ID) {
-			return FollowUp{Question: q}, true
-		}
+	if q, ok := tr.ownQuestion(ph); ok {
+		return FollowUp{Question: q}, true
 	}
 	parts := tr.phaseParts(tr.sess.PhaseIndex - 1)
 	if len(parts) == 0 {
@@ -153,6 +151,16 @@ func (tr *turn) opener(ph *prompts.Phase) (FollowUp, bool) {
 	}
 	f, ok := tr.followUp(strings.Join(texts, "\n"), prompts.RolePeers, ph, false, false, parts)
 	return f, ok && f.Why != ""
+}
+
+// ownQuestion is the phase's own first unasked question: it asks what the phase is for.
+func (tr *turn) ownQuestion(ph *prompts.Phase) (prompts.Question, bool) {
+	for _, q := range ph.Questions {
+		if q.Kind == "" && !tr.sess.asked(q.ID) {
+			return q, true
+		}
+	}
+	return prompts.Question{}, false
 }
 
 // phaseParts are what was written in phase i, by whom, for the interpreter.
@@ -405,7 +413,6 @@ func (tr *turn) followUp(text string, role prompts.Role, ph *prompts.Phase, coun
 		Pool: tr.pool(), Asked: tr.sess.askedSet(), Themes: tr.sess.Themes, Parts: parts,
 		// Rereading a finished phase is no moment to ask for a concrete detail.
 		LastConcrete: pressed || !count,
-		ReadLast:     pressed && tr.solo(),
 	})
 	if count && len(f.Themes) > 0 {
 		if tr.sess.Themes == nil {

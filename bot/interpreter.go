@@ -35,9 +35,6 @@ type FollowUpRequest struct {
 	// as a reason may show it (already quoted); "" is the person addressed ("you").
 	// Empty: Text is the addressee's own.
 	Parts []Part
-	// ReadLast is true in a solo session when the previous follow-up read the answer
-	// before it (a feeling, a label, a decision, a vague answer): now the script goes on.
-	ReadLast bool
 }
 
 // Part is one person's words in a FollowUpRequest.

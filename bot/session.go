@@ -43,9 +43,8 @@ type session struct {
 	AsksLeft int `json:"asks_left,omitempty"`
 	// Pending is the reflective question a solo session waits an answer to.
 	Pending string `json:"pending,omitempty"`
-	// Pressed are the members whose last contribution drew a follow-up that read it (a
-	// thin answer, a vague one; in a solo session also a feeling, a label, a decision):
-	// their next one does not.
+	// Pressed are the members whose last contribution drew a request for a concrete
+	// detail (a thin or vague answer): their next one does not.
 	Pressed []string `json:"pressed,omitempty"`
 	// Acks counts the solo acknowledgements, so that consecutive ones differ.
 	Acks int `json:"acks,omitempty"`

@@ -40,9 +40,9 @@ func (tr *turn) asksReflection(ph *prompts.Phase) bool {
 		prompts.StageAssociate, prompts.StageListen, prompts.StageEvaluation}, ph.Stage)
 }
 
-// pressed reports whether the user's last contribution drew a follow-up that read it;
-// it clears the mark, since the user has now answered. At most one such follow-up in
-// a row per person.
+// pressed reports whether the user's last contribution drew a request for a concrete
+// detail (thin or vague); it clears the mark, since the user has now answered. At most
+// one such follow-up in a row per person.
 func (tr *turn) pressed(user string) bool {
 	i := slices.Index(tr.sess.Pressed, user)
 	if i < 0 {
@@ -53,7 +53,7 @@ func (tr *turn) pressed(user string) bool {
 	return true
 }
 
-// press marks that the user's last contribution drew a follow-up that read it.
+// press marks that the user's last contribution drew a request for a concrete detail.
 func (tr *turn) press(user string) {
 	if !slices.Contains(tr.sess.Pressed, user) {
 		tr.sess.Pressed = append(tr.sess.Pressed, user)
@@ -92,28 +92,31 @@ func (tr *turn) readThin(ph *prompts.Phase, text string, f FollowUp, ok bool) bo
 
 // soloFollowUp reads the answer of a solo reflection before the script goes on: deficit
 // language, a decision without the parents or a feeling gets a question about it; a
-// thin answer a kind request for one detail (once in a row). Those do not count
-// against the phase's questions. Then the phase's next question, or the next phase.
+// thin or vague answer a kind request for one detail, not twice in a row. Those do not
+// count against the phase's questions. Then the phase's next question (its own first,
+// unless the answer showed a theme), or the next phase.
 func (tr *turn) soloFollowUp(ph *prompts.Phase, text string, wasPressed bool) {
 	f, ok := tr.followUp(text, prompts.RoleBringer, ph, true, wasPressed, nil)
-	reads := ok && f.Reads && !f.Concrete
-	if !wasPressed && !reads && thin(text) && tr.asksReflection(ph) {
+	reads := ok && f.Reads && tr.asksReflection(ph)
+	switch {
+	case !wasPressed && !(reads && !f.Concrete) && thin(text) && tr.asksReflection(ph):
 		tr.press(tr.user())
 		tr.sess.Pending = tr.thinAsk(ph)
 		tr.say(tr.sess.Pending)
-		return
-	}
-	if ok && f.Reads && tr.asksReflection(ph) {
-		tr.press(tr.user())
+	case reads:
+		if f.Concrete {
+			tr.press(tr.user())
+		}
 		tr.askSolo(f)
-		return
-	}
-	if tr.sess.AsksLeft > 0 && ok && !f.Reads {
+	case tr.sess.AsksLeft > 0 && ok && !f.Reads:
+		if q, own := tr.ownQuestion(ph); own && f.Why == "" {
+			f = FollowUp{Question: q} // nothing read in the answer: what the phase is for
+		}
 		tr.sess.AsksLeft--
 		tr.askSolo(f)
-		return
+	default:
+		tr.advance(true)
 	}
-	tr.advance(true)
 }
 
 // askSolo asks a solo follow-up after an acknowledgement.

@@ -152,19 +152,20 @@ func (p part) writer(msgs *langCues) string {
 
 // FollowUp picks the next reflective question for a contribution (bot.Interpreter).
 // The rules that read the answer come first (Reads), each from the first writer whose
-// words show it, and not in a solo session right after such a question (ReadLast):
+// words show it:
 //
 //   - deficit language about parents: the reframing question the cue names (kind
 //     reframe), else a non-participation question, Strong;
 //   - a decision taken without the parents: a decision-making question, preferably one
 //     about the parents' part (kind decision), Strong;
-//   - a feeling the writer names: a question about what was behind it;
+//   - a feeling the case bringer names (or anyone, in a solo session): a question about
+//     what was behind it, once per feeling word;
 //   - a vague or very short answer: a question asking for one concrete detail
 //     (kind concrete), never twice in a row (LastConcrete).
 //
 // Otherwise the script goes on: the strongest theme's first unasked question whose main
 // theme it is, else one that has it among its themes; when no theme shows, the theme
-// the session has looked at least.
+// the session has looked at least (without a reason).
 //
 // A reason is given only when it is true of the question it sits under: a theme reason
 // names the question's main theme and quotes the words of the writer it names. An empty
@@ -177,7 +178,7 @@ func (r *Interpreter) FollowUp(in bot.FollowUpRequest) (bot.FollowUp, bool) {
 	}
 	msgs := r.langs[lang]
 	if strings.TrimSpace(in.Text) == "" {
-		return r.neutral(in, msgs, false)
+		return r.neutral(in)
 	}
 	a := r.analyse(in.Text, lang)
 	ids := make([]string, 0, len(a.themes))
@@ -187,17 +188,15 @@ func (r *Interpreter) FollowUp(in bot.FollowUpRequest) (bot.FollowUp, bool) {
 		}
 	}
 	ps := r.parts(in, lang)
-	if !(in.Solo && in.ReadLast) {
-		if f, ok := r.reading(in, a, ps, msgs); ok {
-			f.Themes, f.Reads = ids, true
-			return f, true
-		}
+	if f, ok := r.reading(in, a, ps, msgs); ok {
+		f.Themes, f.Reads = ids, true
+		return f, true
 	}
 	if f, ok := r.byTheme(in, a, ps, msgs); ok {
 		f.Themes = ids
 		return f, true
 	}
-	f, ok := r.neutral(in, msgs, len(a.themes) == 0)
+	f, ok := r.neutral(in)
 	f.Themes = ids
 	return f, ok
 }
@@ -294,10 +293,10 @@ func author(ps []part, id prompts.Theme) (part, string) {
 	return best, cue
 }
 
-// neutral picks a question for the theme the session has looked at least. It says so
-// (the neutral reason) only when told the text showed no theme at all and the question
-// is mainly about that theme.
-func (r *Interpreter) neutral(in bot.FollowUpRequest, msgs *langCues, noTheme bool) (bot.FollowUp, bool) {
+// neutral picks a question for the theme the session has looked at least, mainly about
+// that theme if the pool has one. It gives no reason: "no theme stood out" says nothing
+// about the question.
+func (r *Interpreter) neutral(in bot.FollowUpRequest) (bot.FollowUp, bool) {
 	best, bestN := prompts.Theme(""), math.MaxInt
 	for _, id := range prompts.Themes {
 		if in.Themes[string(id)] < bestN {
@@ -308,12 +307,7 @@ func (r *Interpreter) neutral(in bot.FollowUpRequest, msgs *langCues, noTheme bo
 	}
 	if best != "" {
 		if q, ok := themeQuestion(in, best, true); ok {
-			f := bot.FollowUp{Question: q}
-			if noTheme {
-				n := msgs.names[best]
-				f.Why = fill(msgs.why["neutral"], "theme", n.Name, "opens", n.Opens)
-			}
-			return f, true
+			return bot.FollowUp{Question: q}, true
 		}
 		q, _ := themeQuestion(in, best, false)
 		return bot.FollowUp{Question: q}, true

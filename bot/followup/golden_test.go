@@ -152,3 +152,87 @@ func TestGoldenIncidentNL(t *testing.T) {
 	}
 	s.golden("incident-nl")
 }
+
+// TestGoldenThinTakeaway: in a group, a one-word takeaway ("Veel.") gets one kind
+// follow-up by name and the phase waits; a second thin answer is taken as it is and
+// the phase moves on. A one-word perspective from a peer gets one follow-up too, and
+// the openers before anything was told ask no theme question.
+func TestGoldenThinTakeaway(t *testing.T) {
+	s := newSession(t)
+	s.say("ann", "/start incident nl")
+	s.say("bob", "/join")
+	s.say("cas", "/join")
+	s.say("ann", "/bring")
+	got := s.say("ann", "/next")
+	if strings.Contains(got, "Waarom ik dit vraag") || strings.Contains(got, "om bij stil te staan") {
+		t.Errorf("the first phase opens with a theme question before anything was told:\n%s", got)
+	}
+	s.say("ann", "Moeder belde af voor het gesprek over de oudertraining. Ik heb haar maandag teruggebeld.")
+	s.say("ann", "/next")
+	s.say("ann", "/next")
+	s.say("bob", "Ik denk dat de moeder zich overvallen voelde door de planning.")
+	s.say("ann", "/next")
+	got = s.say("cas", "Goed.")
+	if !strings.Contains(got, "cas, wil je er iets meer over zeggen?") {
+		t.Errorf("a one-word perspective should get one follow-up by name:\n%s", got)
+	}
+	if got = s.say("cas", "Gewoon goed."); got != "" {
+		t.Errorf("a second thin answer in a row got another follow-up:\n%s", got)
+	}
+	for s.Phase != "takeaway" {
+		s.say("ann", "/next")
+	}
+	got = s.say("ann", "Veel.")
+	if s.Phase != "takeaway" || !strings.Contains(got, "ann, kun je één ding noemen dat je meeneemt") {
+		t.Errorf("a one-word takeaway should get one follow-up and keep the phase (phase %s):\n%s", s.Phase, got)
+	}
+	s.say("ann", "Veel, echt.")
+	if s.Phase != "next-step" {
+		t.Errorf("the second answer should close the takeaway; phase %s", s.Phase)
+	}
+	s.say("ann", "/end")
+	s.golden("thin-takeaway-nl")
+}
+
+// TestGoldenSoloReads: a solo reflection reads each answer before its script goes on:
+// "De ouders wilden denk ik gewoon niet" gets a question about that label, "boos" a
+// question about the feeling, "Geen idee eigenlijk." one kind request for a detail (not
+// two in a row); acknowledgements do not repeat one after the other.
+func TestGoldenSoloReads(t *testing.T) {
+	s := newSession(t)
+	s.Conv = bot.Conversation{Platform: "slack", Workspace: "T1", Channel: "D1", Direct: true}
+	s.say("ann", "/start gibbs nl")
+	s.say("ann", "Moeder kwam niet naar het gesprek over de oudertraining; ik had haar twee keer gebeld.")
+	s.say("ann", "Ik heb een brief gestuurd.")
+	got := s.say("ann", "De ouders wilden denk ik gewoon niet.")
+	if !strings.Contains(got, s.question("reframe-resistant", "nl")) || !strings.Contains(got, "de ouders als onwillig") {
+		t.Errorf("\"wilden gewoon niet\" should get a question about that label:\n%s", got)
+	}
+	got = s.say("ann", "boos")
+	if !strings.Contains(got, "Je noemt \"boos\"") {
+		t.Errorf("\"boos\" should get a question about the feeling:\n%s", got)
+	}
+	got = s.say("ann", "Geen idee eigenlijk.")
+	if !strings.Contains(got, "Wil je er iets meer over zeggen?") {
+		t.Errorf("a thin answer should get one kind follow-up:\n%s", got)
+	}
+	got = s.say("ann", "Geen idee.")
+	if strings.Contains(got, "Wil je er iets meer over zeggen?") {
+		t.Errorf("a second thin answer in a row got another follow-up:\n%s", got)
+	}
+	for i := 0; s.Phase != "done" && i < 30; i++ {
+		s.say("ann", "Ik zag dat de moeder schrok toen ik over de rechter begon.")
+	}
+	var last string
+	for _, l := range strings.Split(s.Transcript(), "\n") {
+		if !strings.HasPrefix(l, "bot: ") || !strings.Contains(l, " **") {
+			continue
+		}
+		ack := strings.SplitN(strings.TrimPrefix(l, "bot: "), " **", 2)[0]
+		if ack == last {
+			t.Errorf("acknowledgement %q twice in a row", ack)
+		}
+		last = ack
+	}
+	s.golden("solo-reads-nl")
+}
