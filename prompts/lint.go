@@ -96,7 +96,8 @@ func join[S ~string](values []S) string {
 // Lint checks method packs and reports every problem with its file and line. With dir
 // empty it checks the embedded built-in packs; otherwise it checks the files below dir
 // together with the built-in packs, so that ids clashing with built-in ones are found.
-// Files under a cues directory are skipped. A file that is no regular file (a FIFO, a
+// Files under a pack's cues directory are skipped (they are not loaded); the built-in
+// cue files' reasons and theme names are checked (lintCues). A file that is no regular file (a FIFO, a
 // symlink to a device) or is over 1 MiB is a problem at line 0, and is not read. The
 // error is for a directory that cannot be read, not for problems in the packs.
 func Lint(dir string) ([]Problem, error) {
@@ -110,6 +111,9 @@ func Lint(dir string) ([]Problem, error) {
 		return nil, err
 	}
 	if err := l.addFS(sub, func(name string) string { return path.Join("prompts/data", name) }); err != nil {
+		return nil, err
+	}
+	if err := l.builtinCues(); err != nil {
 		return nil, err
 	}
 	if dir != "" {
@@ -210,6 +214,7 @@ func (l *linter) lintFile(b []byte) {
 		l.report(root.Line, "a pack file must be a mapping (method, questions, closing or messages)")
 		return
 	}
+	l.cutShort(root)
 	keys := l.mapping(root, topKeys, "top level")
 	if len(keys) == 0 {
 		l.report(root.Line, "nothing to load: expected id and phases, questions, closing or messages")
