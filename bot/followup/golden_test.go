@@ -2,6 +2,7 @@ package followup_test
 
 import (
 	"flag"
+	"slices"
 	"strings"
 	"testing"
 
@@ -197,7 +198,7 @@ func TestGoldenThinTakeaway(t *testing.T) {
 // TestGoldenSoloReads: a solo reflection reads each answer before its script goes on:
 // "De ouders wilden denk ik gewoon niet" gets a question about that label, "boos" a
 // question about the feeling, "Geen idee eigenlijk." one kind request for a detail (not
-// two in a row); acknowledgements do not repeat one after the other.
+// two in a row); no acknowledgement comes back within four.
 func TestGoldenSoloReads(t *testing.T) {
 	s := newSession(t)
 	s.Conv = bot.Conversation{Platform: "slack", Workspace: "T1", Channel: "D1", Direct: true}
@@ -223,16 +224,20 @@ func TestGoldenSoloReads(t *testing.T) {
 	for i := 0; s.Phase != "done" && i < 30; i++ {
 		s.say("ann", "Ik zag dat de moeder schrok toen ik over de rechter begon.")
 	}
-	var last string
+	var seen []string // the acknowledgements so far
 	for _, l := range strings.Split(s.Transcript(), "\n") {
-		if !strings.HasPrefix(l, "bot: ") || !strings.Contains(l, " **") {
-			continue
+		said, ok := strings.CutPrefix(l, "bot: ")
+		if !ok || strings.HasPrefix(said, "**") || !strings.Contains(said, " **") {
+			continue // not an acknowledgement before a question
 		}
-		ack := strings.SplitN(strings.TrimPrefix(l, "bot: "), " **", 2)[0]
-		if ack == last {
-			t.Errorf("acknowledgement %q twice in a row", ack)
+		ack := strings.SplitN(said, " **", 2)[0]
+		if i := slices.Index(seen[max(0, len(seen)-3):], ack); i >= 0 {
+			t.Errorf("acknowledgement %q again within four: %q", ack, append(seen[max(0, len(seen)-3):], ack))
 		}
-		last = ack
+		seen = append(seen, ack)
+	}
+	if len(seen) < 6 {
+		t.Errorf("only %d acknowledgements: %q", len(seen), seen)
 	}
 	s.golden("solo-reads-nl")
 }
