@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/intervision-bot/intervision/prompts"
 )
@@ -81,9 +82,9 @@ func (tr *turn) readThin(ph *prompts.Phase, text string, f FollowUp, ok bool) bo
 		return false
 	}
 	tr.press(tr.user())
-	if ok && f.Reads && !f.Concrete {
+	if ok && f.Reads && !f.Concrete { // the feeling it names
 		tr.markAsked(f)
-		tr.say(Quote(tr.ev.User.Name) + ", " + tr.askText(f))
+		tr.say(Quote(tr.ev.User.Name) + ", " + lowerFirst(tr.askText(f)))
 		return true
 	}
 	tr.say(tr.thinAsk(ph))
@@ -135,4 +136,15 @@ func (tr *turn) ack() string {
 	tr.sess.Acks = (n + 1) % acks
 	tr.dirty = true
 	return tr.msg(fmt.Sprintf("solo.ack.%d", n))
+}
+
+// lowerFirst lower-cases the first letter of s, after any Markdown emphasis: the
+// question follows a name ("ann, **je noemt…**").
+func lowerFirst(s string) string {
+	i := len(s) - len(strings.TrimLeft(s, "*_"))
+	r, n := utf8.DecodeRuneInString(s[i:])
+	if n == 0 {
+		return s
+	}
+	return s[:i] + string(unicode.ToLower(r)) + s[i+n:]
 }

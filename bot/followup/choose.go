@@ -252,8 +252,9 @@ func (r *Interpreter) reading(in bot.FollowUpRequest, a analysis, ps []part, msg
 
 // byTheme is the script's question for the strongest theme of the text that has one:
 // first a question whose main theme it is (with a reason that names the theme and
-// quotes its writer), else one that has the theme among its themes (without a reason:
-// the question looks at something else first).
+// quotes its writer, unless the question only asks for facts), else one that has the
+// theme among its themes (without a reason: the question looks at something else
+// first).
 func (r *Interpreter) byTheme(in bot.FollowUpRequest, a analysis, ps []part, msgs *langCues) (bot.FollowUp, bool) {
 	for _, main := range []bool{true, false} {
 		for _, t := range a.themes {
@@ -266,7 +267,7 @@ func (r *Interpreter) byTheme(in bot.FollowUpRequest, a analysis, ps []part, msg
 				continue
 			}
 			f := bot.FollowUp{Question: q}
-			if main {
+			if main && !factual(q) {
 				if p, cue := author(ps, id); cue != "" {
 					n := msgs.names[id]
 					f.Why = fill(msgs.why["theme"], "writer", p.writer(msgs), "theme", n.Name, "opens", n.Opens, "cue", cue)
@@ -276,6 +277,21 @@ func (r *Interpreter) byTheme(in bot.FollowUpRequest, a analysis, ps []part, msg
 		}
 	}
 	return bot.FollowUp{}, false
+}
+
+// factual reports whether a library question only asks for facts (it fits only the
+// clarifying stage: "Where did it take place?"). What a theme opens up is not what it
+// asks, so it gets no theme reason.
+func factual(q prompts.Question) bool {
+	if len(q.Stages) == 0 {
+		return false
+	}
+	for _, st := range q.Stages {
+		if st != prompts.StageClarify {
+			return false
+		}
+	}
+	return true
 }
 
 // author is the writer whose words show theme id most strongly, and the first of those

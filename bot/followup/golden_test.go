@@ -241,3 +241,23 @@ func TestGoldenSoloReads(t *testing.T) {
 	}
 	s.golden("solo-reads-nl")
 }
+
+// TestThinFeelingInGroup: in a group, the case bringer's one-word feeling gets the
+// question about that feeling, by name, once; the next thin answer is taken as it is.
+func TestThinFeelingInGroup(t *testing.T) {
+	s := newSession(t)
+	s.say("ann", "/start gibbs nl")
+	s.say("bob", "/join")
+	s.say("ann", "/bring")
+	s.say("ann", "/next")
+	s.say("ann", "Moeder liep weg toen ik over de uithuisplaatsing begon.")
+	s.say("ann", "/next")
+	s.say("bob", "Hoe voelde je je toen?")
+	got := s.say("ann", "Boos.")
+	if !strings.Contains(got, "ann, **je noemt \"boos\"") || !strings.Contains(got, "ann schreef \"boos\"") {
+		t.Errorf("the case bringer's one-word feeling should get a question about it, by name:\n%s", got)
+	}
+	if got = s.say("ann", "Heel boos."); got != "" {
+		t.Errorf("a second thin answer in a row got another follow-up:\n%s", got)
+	}
+}

@@ -105,6 +105,11 @@ func TestFollowUp(t *testing.T) {
 		{name: "secondary theme has no reason", in: bot.FollowUpRequest{Lang: "nl", Text: "Zo ging dat toen, ongeveer, voor zover ik het me herinner van die keer met het gezin.",
 			Pool: []prompts.Question{q("surprise", "goal-setting", "strengths-safety")}, Themes: map[string]int{"goal-setting": 4}},
 			want: "surprise", noWhy: true},
+		// Issue 12: "…this question looks at the part of housing…" next to "Where did
+		// it take place?": a question that only asks for facts gets no theme reason.
+		{name: "factual question has no theme reason", in: bot.FollowUpRequest{Lang: "en", Text: "They have debts and the landlord wants them out by the end of the month.",
+			Pool: []prompts.Question{{ID: "clarify-where", Stages: []prompts.Stage{prompts.StageClarify}, Themes: []prompts.Theme{"context"}, Text: prompts.Text{"en": "Where did it take place?"}}}},
+			want: "clarify-where", noWhy: true},
 		// "No theme stood out" only when no cue matched at all.
 		{name: "matched cues are no neutral text", in: bot.FollowUpRequest{Lang: "en", Text: "They have debts and the landlord wants them out by the end of the month.",
 			Pool: []prompts.Question{q("goal-whose", "goal-setting")}},
