@@ -73,7 +73,8 @@ var (
 	keepQ      = regexp.MustCompile(`: _(.+)_$`)
 )
 
-// TestGoldenReasonsAreTrue reads every reason in every golden transcript and checks it
+// TestGoldenReasonsAreTrue reads every reason in every golden transcript (and in the
+// README's demo session) and checks it
 // against the question it sits under and what was written before it: a theme it names
 // is the question's main theme, the writer it names wrote before it (by name in a
 // group; "you" only in a solo session), and the words it quotes are that writer's.
@@ -107,7 +108,19 @@ func TestGoldenReasonsAreTrue(t *testing.T) {
 	if len(files) < 20 {
 		t.Fatalf("found only %d golden transcripts: %v", len(files), files)
 	}
-	reasons := 0
+	// The README's demo session (testdata/incident-en.txt), played as replay plays it.
+	demo := "../../testdata/incident-en.txt"
+	b, err := os.ReadFile(demo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newSession(t)
+	for _, l := range strings.Split(string(b), "\n") {
+		if who, text, ok := strings.Cut(l, ": "); ok && !strings.HasPrefix(l, "#") {
+			s.say(who, text)
+		}
+	}
+	reasons := checkReasons(t, demo, strings.Split(s.Transcript(), "\n"), names, byText)
 	for _, file := range files {
 		b, err := os.ReadFile(file)
 		if err != nil {
@@ -125,6 +138,12 @@ func checkReasons(t *testing.T, file string, lines []string, names map[string]ma
 	byText map[string]prompts.Question) int {
 	t.Helper()
 	wrote := map[string]string{} // speaker → everything they wrote so far, as words
+	people := map[string]bool{}  // everyone who typed anything, commands too
+	for _, l := range lines {
+		if m := speaker.FindStringSubmatch(l); m != nil && m[1] != "bot" {
+			people[m[1]] = true
+		}
+	}
 	n := 0
 	for i, l := range lines {
 		if m := speaker.FindStringSubmatch(l); m != nil && m[1] != "bot" && !strings.HasPrefix(m[2], "/") {
@@ -154,11 +173,11 @@ func checkReasons(t *testing.T, file string, lines []string, names map[string]ma
 		}
 		who := w[1]
 		if who == "You" || who == "Je" {
-			if len(wrote) != 1 {
-				t.Errorf("%s\n  says \"you\" in a conversation of %d writers: name the writer", at, len(wrote))
+			if len(people) != 1 {
+				t.Errorf("%s\n  says \"you\" in a conversation of %d people: name the writer", at, len(people))
 				continue
 			}
-			for name := range wrote {
+			for name := range people {
 				who = name
 			}
 		}
