@@ -83,29 +83,32 @@ func (l *linter) lintCues(fsys fs.FS, label func(string) string) error {
 		}
 	}
 	for _, lang := range Languages {
-		l.file = first[string(lang)]
-		if l.file == "" {
-			continue
-		}
-		var missing []string
-		for section, ks := range cueTemplates {
-			for k := range ks {
-				if !have[string(lang)][section+"."+k] {
-					missing = append(missing, section+"."+k)
-				}
+		if l.file = first[string(lang)]; l.file != "" {
+			if missing := missingCues(have[string(lang)]); len(missing) > 0 {
+				l.report(0, "cues for %s lack %s", lang, strings.Join(missing, ", "))
 			}
-		}
-		for _, th := range Themes {
-			if !have[string(lang)]["theme_names."+string(th)] {
-				missing = append(missing, "theme_names."+string(th))
-			}
-		}
-		sort.Strings(missing)
-		if len(missing) > 0 {
-			l.report(0, "cues for %s lack %s", lang, strings.Join(missing, ", "))
 		}
 	}
 	return nil
+}
+
+// missingCues lists the templates and theme names a language lacks.
+func missingCues(have map[string]bool) []string {
+	var missing []string
+	for section, ks := range cueTemplates {
+		for k := range ks {
+			if !have[section+"."+k] {
+				missing = append(missing, section+"."+k)
+			}
+		}
+	}
+	for _, th := range Themes {
+		if !have["theme_names."+string(th)] {
+			missing = append(missing, "theme_names."+string(th))
+		}
+	}
+	sort.Strings(missing)
+	return missing
 }
 
 // cueTexts checks one section of templates (why, ask).

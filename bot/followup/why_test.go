@@ -160,39 +160,53 @@ func checkReasons(t *testing.T, file string, lines []string, names map[string]ma
 		}
 		at := file + ": " + why
 		q, asked := question(lines, i, byText)
-		for id, name := range names[lang] {
-			if strings.Contains(why, " "+name+" ") || strings.Contains(why, " "+name+",") || strings.Contains(why, " "+name+".") {
-				if !asked || len(q.Themes) == 0 || q.Themes[0] != id {
-					t.Errorf("%s\n  names theme %s, but the question (%s) is mainly about %v", at, id, q.ID, q.Themes)
-				}
-			}
-		}
-		w := writerPart.FindStringSubmatch(why)
-		if w == nil {
-			continue
-		}
-		who := w[1]
-		if who == "You" || who == "Je" {
-			if len(people) != 1 {
-				t.Errorf("%s\n  says \"you\" in a conversation of %d people: name the writer", at, len(people))
-				continue
-			}
-			for name := range people {
-				who = name
-			}
-		}
-		text, ok := wrote[who]
-		if !ok {
-			t.Errorf("%s\n  names %s, who wrote nothing before it", at, who)
-			continue
-		}
-		for _, c := range quoted.FindAllStringSubmatch(why, -1) {
-			if !strings.Contains(text, words(c[1])) {
-				t.Errorf("%s\n  quotes %q, which %s did not write", at, c[1], who)
-			}
-		}
+		checkTheme(t, at, why, names[lang], q, asked)
+		checkWriter(t, at, why, people, wrote)
 	}
 	return n
+}
+
+// checkTheme: a theme the reason names is the main theme of the question it sits under.
+func checkTheme(t *testing.T, at, why string, names map[prompts.Theme]string, q prompts.Question, asked bool) {
+	t.Helper()
+	for id, name := range names {
+		if !strings.Contains(why, " "+name+" ") && !strings.Contains(why, " "+name+",") && !strings.Contains(why, " "+name+".") {
+			continue
+		}
+		if !asked || len(q.Themes) == 0 || q.Themes[0] != id {
+			t.Errorf("%s\n  names theme %s, but the question (%s) is mainly about %v", at, id, q.ID, q.Themes)
+		}
+	}
+}
+
+// checkWriter: the writer the reason names wrote before it (by name in a group, "you"
+// only where one person takes part), and the words it quotes are theirs.
+func checkWriter(t *testing.T, at, why string, people map[string]bool, wrote map[string]string) {
+	t.Helper()
+	w := writerPart.FindStringSubmatch(why)
+	if w == nil {
+		return
+	}
+	who := w[1]
+	if who == "You" || who == "Je" {
+		if len(people) != 1 {
+			t.Errorf("%s\n  says \"you\" in a conversation of %d people: name the writer", at, len(people))
+			return
+		}
+		for name := range people {
+			who = name
+		}
+	}
+	text, ok := wrote[who]
+	if !ok {
+		t.Errorf("%s\n  names %s, who wrote nothing before it", at, who)
+		return
+	}
+	for _, c := range quoted.FindAllStringSubmatch(why, -1) {
+		if !strings.Contains(text, words(c[1])) {
+			t.Errorf("%s\n  quotes %q, which %s did not write", at, c[1], who)
+		}
+	}
 }
 
 // question is the question the reason on line i sits under: the bold question on the
