@@ -283,7 +283,7 @@ func (tr *turn) contribute(text string, guard bool) {
 	case ok && f.Strong:
 		tr.markAsked(f)
 		tr.say(tr.askText(f))
-	case !wasPressed && tr.readThin(ph, text, f, ok) && ph.Done == prompts.DoneLine:
+	case !wasPressed && tr.readThin(ph, role, text, f, ok) && ph.Done == prompts.DoneLine:
 		return // the phase waits for the fuller answer
 	}
 	tr.pace(ph, role)

@@ -27,15 +27,18 @@ func thin(text string) bool {
 
 // asksReflection reports whether a phase asks a role to reflect, so that a thin answer
 // gets one follow-up: not where a case is chosen or told, where the case bringer
-// answers factual questions, where peers give associations, the next step (it has its
-// own nudge) or the evaluation of the session. In a solo session every phase reflects
-// but the next step.
-func (tr *turn) asksReflection(ph *prompts.Phase) bool {
+// answers factual questions, where peers give associations or may only ask questions,
+// the next step (it has its own nudge) or the evaluation of the session. In a solo
+// session every phase reflects but the next step.
+func (tr *turn) asksReflection(ph *prompts.Phase, role prompts.Role) bool {
 	if ph.Stage == prompts.StageNextStep {
 		return false
 	}
 	if tr.solo() {
 		return true
+	}
+	if ph.Rule == prompts.RuleQuestions && role == prompts.RolePeers {
+		return false
 	}
 	return !slices.Contains([]prompts.Stage{prompts.StageChoose, prompts.StageDescribe, prompts.StageClarify,
 		prompts.StageAssociate, prompts.StageListen, prompts.StageEvaluation}, ph.Stage)
@@ -77,8 +80,8 @@ func (tr *turn) thinAsk(ph *prompts.Phase) string {
 
 // readThin answers a thin contribution in a group once: a question about the feeling
 // it names, else a kind request for one concrete detail. It reports whether it asked.
-func (tr *turn) readThin(ph *prompts.Phase, text string, f FollowUp, ok bool) bool {
-	if !thin(text) || !tr.asksReflection(ph) {
+func (tr *turn) readThin(ph *prompts.Phase, role prompts.Role, text string, f FollowUp, ok bool) bool {
+	if !thin(text) || !tr.asksReflection(ph, role) {
 		return false
 	}
 	tr.press(tr.user())
@@ -98,9 +101,9 @@ func (tr *turn) readThin(ph *prompts.Phase, text string, f FollowUp, ok bool) bo
 // unless the answer showed a theme), or the next phase.
 func (tr *turn) soloFollowUp(ph *prompts.Phase, text string, wasPressed bool) {
 	f, ok := tr.followUp(text, prompts.RoleBringer, ph, true, wasPressed, nil)
-	reads := ok && f.Reads && tr.asksReflection(ph)
+	reads := ok && f.Reads && tr.asksReflection(ph, prompts.RoleBringer)
 	switch {
-	case !wasPressed && !(reads && !f.Concrete) && thin(text) && tr.asksReflection(ph):
+	case !wasPressed && !(reads && !f.Concrete) && thin(text) && tr.asksReflection(ph, prompts.RoleBringer):
 		tr.press(tr.user())
 		tr.sess.Pending = tr.thinAsk(ph)
 		tr.say(tr.sess.Pending)

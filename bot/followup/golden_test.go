@@ -252,6 +252,9 @@ func TestThinFeelingInGroup(t *testing.T) {
 	s.say("ann", "/next")
 	s.say("ann", "Moeder liep weg toen ik over de uithuisplaatsing begon.")
 	s.say("ann", "/next")
+	if got := s.say("bob", "Ok."); got != "" {
+		t.Errorf("a peer's thin remark where peers only ask questions got a follow-up:\n%s", got)
+	}
 	s.say("bob", "Hoe voelde je je toen?")
 	got := s.say("ann", "Boos.")
 	if !strings.Contains(got, "ann, **je noemt \"boos\"") || !strings.Contains(got, "ann schreef \"boos\"") {
