@@ -108,7 +108,11 @@ func runExplain(_ context.Context, c cli, args []string) int {
 	if out.Question == nil {
 		fmt.Fprintln(stdout, "question: none fits")
 	} else {
-		fmt.Fprintf(stdout, "question: %s (%s)\n  %s\nwhy: %s\n", out.Question.ID, out.Question.Theme, out.Question.Text, out.Why)
+		why := out.Why
+		if why == "" {
+			why = "none (the bot gives a reason only where one is true of the question)"
+		}
+		fmt.Fprintf(stdout, "question: %s (%s)\n  %s\nwhy: %s\n", out.Question.ID, out.Question.Theme, out.Question.Text, why)
 		var notes []string
 		if f.Strong {
 			notes = append(notes, "strong: asked in a group session too")

@@ -100,3 +100,15 @@ func TestExplainUsage(t *testing.T) {
 		t.Error("explain is not registered as a subcommand")
 	}
 }
+
+// TestExplainNoReason: text without a theme gets a question but no reason, and explain
+// says so rather than printing an empty reason.
+func TestExplainNoReason(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := runSub("explain", []string{"--lang", "en"}, strings.NewReader("Right, so that is how it went then."), &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if !strings.Contains(out.String(), "\nwhy: none (") {
+		t.Errorf("output lacks the empty reason:\n%s", out.String())
+	}
+}
