@@ -42,11 +42,11 @@ type fakeDiscord struct {
 	disallow     bool // close with 4014 on IDENTIFY asking for message content
 	closeOnReady int  // close code sent right after READY (0: none)
 	lastIdentify map[string]any
-	noDMs        map[string]bool           // users who accept no DMs from the bot
-	users        map[string]map[string]any // user id → user JSON (GET /users/{id})
-	members      map[string]map[string]any // "guild/user" → member JSON (GET /guilds/{g}/members/{u})
-	files        fakeFiles                 // the files of multipart calls (files_test.go)
-	dmDelay      time.Duration             // how long a message to a DM channel takes (shutdown_test.go)
+	noDMs        map[string]bool             // users who accept no DMs from the bot
+	users        map[string]map[string]any   // user id → user JSON (GET /users/{id})
+	members      map[string]map[string]any   // "guild/user" → member JSON (GET /guilds/{g}/members/{u})
+	files        fakeFiles                   // the files of multipart calls (files_test.go)
+	dmDelay      time.Duration               // how long a message to a DM channel takes (shutdown_test.go)
 	history      map[string][]map[string]any // channel id → every message created there, oldest first (backfill_test.go)
 	gatewayDown  bool                        // refuse gateway connections, as during an outage
 }
