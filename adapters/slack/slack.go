@@ -80,7 +80,8 @@ type Adapter struct {
 
 	// observe, when set, is called after each event was handled and its replies
 	// delivered (tests wait on it).
-	observe func(ev bot.Event, out bot.Outcome, err error)
+	// eventID is the Slack event_id of the envelope that brought it, if any.
+	observe func(eventID string, ev bot.Event, out bot.Outcome, err error)
 	// ready, when set, is called once the adapter is ready to receive (tests).
 	ready func(addr string)
 }
