@@ -187,6 +187,8 @@ func (a *Adapter) socketEvents(ctx context.Context, smc *socketmode.Client, r *r
 		case socketmode.EventTypeConnected:
 			a.ops.Up()
 			a.log.Info("slack: socket mode connected")
+			// Events Slack could not deliver while no connection was open are gone.
+			r.catchUp()
 		case socketmode.EventTypeConnecting, socketmode.EventTypeDisconnect:
 			a.ops.Down()
 		case socketmode.EventTypeConnectionError:
