@@ -36,6 +36,9 @@ const (
 	pageLimit = 200
 	// maxPages bounds one conversation's catch-up.
 	maxPages = 50
+	// fetchTimeout bounds fetching one conversation's messages, 429 waits included
+	// (apps outside the Marketplace may call conversations.replies once a minute).
+	fetchTimeout = 10 * time.Minute
 )
 
 // catchUp starts catching up after a Socket Mode connect: it holds the queue at once
@@ -58,11 +61,7 @@ func (r *router) catchUp() {
 		var jobs []queue.Job
 		for _, s := range open {
 			in := inbound{team: s.Key.Workspace, channel: s.Key.Channel, thread: s.Key.Thread}
-			jobs = append(jobs, queue.Job{Key: in.key(), Run: func() {
-				ctx, cancel := queue.JobContext()
-				defer cancel()
-				r.backfill(ctx, s)
-			}})
+			jobs = append(jobs, queue.Job{Key: in.key(), Run: func() { r.backfill(s) }})
 		}
 		if len(jobs) > 0 {
 			r.a.log.Info("slack: catching up on open sessions", "sessions", len(jobs))
@@ -72,20 +71,24 @@ func (r *router) catchUp() {
 }
 
 // backfill fetches the messages of s's conversation after its last applied one and
-// handles them in order.
-func (r *router) backfill(ctx context.Context, s bot.Resumable) {
+// handles them in order, each as one job would.
+func (r *router) backfill(s bot.Resumable) {
 	after := s.After
 	if after == "" {
 		after = tsAt(s.Since)
 	}
-	msgs, err := r.a.messagesAfter(ctx, s.Key, after)
+	fetch, cancel := context.WithTimeout(context.Background(), fetchTimeout)
+	msgs, err := r.a.messagesAfter(fetch, s.Key, after)
+	cancel()
 	if err != nil {
 		r.a.log.Warn("slack: catch up on a session", "team", s.Key.Workspace, "channel", s.Key.Channel, "thread", s.Key.Thread, "err", err)
 	}
 	handled := 0
 	for _, m := range msgs {
 		if in, ok := r.a.backfilledInbound(s.Key, m); ok {
+			ctx, cancel := queue.JobContext()
 			r.a.handle(ctx, r.h, in)
+			cancel()
 			handled++
 		}
 	}
