@@ -92,3 +92,35 @@ func TestBackfillAfterFreshIdentify(t *testing.T) {
 	}
 	checkSafe(t, h.f.messages())
 }
+
+// TestBackfillDirectMessages: answers written in a solo reflection's DM during an
+// outage that ends in a fresh identify are fetched and applied in order, each answered.
+func TestBackfillDirectMessages(t *testing.T) {
+	t.Parallel()
+	h := start(t, 1)
+	dm := "dm-" + ann.id
+	h.f.addChannel(dm, "", 1)
+	h.slash(ann, "", dm, "start", "method=wsn", "language=en")
+	h.say(ann, "", dm, "The father stood in the doorway and said he had no time for another meeting.")
+	key := state.Key{Platform: "discord", Workspace: "dm", Channel: dm}
+	before := len(h.session(key)["turns"].([]any))
+
+	end := h.f.outage()
+	answers := []string{"I had planned the meeting without asking him.", "I relied on habit: we always plan them ourselves."}
+	var ids []string
+	for _, a := range answers {
+		ids = append(ids, h.post(ann, "", dm, a))
+	}
+	sentBefore := len(h.in(dm))
+	end()
+	for _, id := range ids {
+		h.wait(id)
+	}
+	turns := h.session(key)["turns"].([]any)
+	if len(turns) != before+2 || turns[before].(map[string]any)["text"] != answers[0] || turns[before+1].(map[string]any)["text"] != answers[1] {
+		t.Fatalf("turns after the catch-up: %v", turns)
+	}
+	if len(h.in(dm)) < sentBefore+2 {
+		t.Errorf("the answers written during the outage were not answered:\n%s", dump(h.in(dm)[sentBefore:]))
+	}
+}

@@ -166,3 +166,57 @@ func TestLostSessionInOwnSlackThread(t *testing.T) {
 	}
 	assertInert(t, h.fake.allPosts())
 }
+
+// TestBackfillDirectMessages: answers written in a solo reflection's DM while the
+// connection was down are fetched with conversations.history (newest first, in pages)
+// after the last one applied, and applied oldest first; the bot's own messages there
+// are not turns.
+func TestBackfillDirectMessages(t *testing.T) {
+	eng, st := engineOn()
+	h := start(t, eng, "")
+	const dm = "D9"
+	h.sayKept("UDAN", dm, "", "start wsn solo")
+	cursor := h.sayKept("UDAN", dm, "", soloAnswer(1))
+	var tss []string
+	for i := 2; i <= 4; i++ {
+		ts := h.ts()
+		h.fake.addMessage(dm, "", "UDAN", ts, soloAnswer(i))
+		tss = append(tss, ts)
+	}
+	h.fake.drop()
+	h.fake.waitConnected()
+	for _, ts := range tss {
+		if r := h.wait(msgID(dm, ts)); r.out.Duplicate || len(r.out.Replies) == 0 {
+			t.Errorf("answer %s: %+v, want applied and answered", ts, r.out)
+		}
+	}
+	b, err := st.Get(context.Background(), state.Key{Platform: Platform, Workspace: fakeTeam, Channel: dm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec struct{ Turns []struct{ Text string } }
+	if err := json.Unmarshal(b, &rec); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, tr := range rec.Turns {
+		got = append(got, tr.Text)
+	}
+	if want := []string{soloAnswer(1), soloAnswer(2), soloAnswer(3), soloAnswer(4)}; strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("turns = %q, want %q", got, want)
+	}
+	h.fake.mu.Lock()
+	defer h.fake.mu.Unlock()
+	calls := 0
+	for _, c := range h.fake.calls {
+		if c.Method == "conversations.history" {
+			calls++
+			if c.Form.Get("oldest") != cursor {
+				t.Errorf("conversations.history from %q, want after the last answer applied %s", c.Form.Get("oldest"), cursor)
+			}
+		}
+	}
+	if calls != 1 {
+		t.Errorf("conversations.history called %d times, want once", calls)
+	}
+}

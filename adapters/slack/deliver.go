@@ -142,8 +142,9 @@ func (a *Adapter) open(ctx context.Context, h bot.Handler, in inbound, ev bot.Ev
 		thread.id = in.id + "/open"
 	}
 	thread.text, thread.command = r.Opens.Command, true
+	thread.seq = ts // the opening message: every reply in its thread comes after it
 	next := ev
-	next.ID, next.Conv, next.Text, next.Command = thread.id, thread.conv(), thread.text, true
+	next.ID, next.Conv, next.Text, next.Command, next.Seq = thread.id, thread.conv(), thread.text, true, ts
 	if next.User.ID == "" && r.To != "" { // delivered without an event: from the addressee
 		thread.user = r.To
 		next.User = a.user(ctx, r.To)
