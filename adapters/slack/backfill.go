@@ -18,8 +18,9 @@ import (
 // Slack delivers each Events API event to one of the app's open Socket Mode
 // connections and retries one that is not acknowledged a few times over some minutes;
 // when no connection is open for longer than that (an outage, a restart with one
-// replica), the events are gone (docs/slack.md, "Dropped connections"). So at every
-// Socket Mode connect the adapter holds its intake (adapters/queue Hold), asks the
+// replica), the events are gone (docs/slack.md, "Dropped connections"). So at the
+// first Socket Mode connection and at a reconnect after a gap of retryWindow or more
+// (socket.go), and when the HTTP listener starts, the adapter holds its intake (adapters/queue Hold), asks the
 // engine for the open sessions (bot.Resumer) and, ahead of every envelope of the new
 // connection, fetches each session's messages after the last one applied:
 // conversations.replies for a session thread, conversations.history for a DM (oldest

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/intervision-bot/intervision/bot"
 	"github.com/intervision-bot/intervision/prompts"
@@ -18,6 +19,10 @@ func engineOn() (*bot.Engine, *memstore.Store) {
 	st := memstore.New()
 	return bot.New(bot.Config{Store: st, Library: prompts.MustBuiltin(), Logger: quietLogger()}), st
 }
+
+// alwaysCatchUp makes the adapter catch up after every reconnect, however short the
+// drop (the tests' drops last milliseconds).
+func alwaysCatchUp(c *Config) { c.catchUpGap = -1 }
 
 // sayKept posts a message in a thread as say does, and keeps it in the fake's history.
 func (h *harness) sayKept(user, channel, thread, text string) string {
@@ -39,7 +44,7 @@ func (h *harness) sayKept(user, channel, thread, text string) string {
 // with the next phase, once.
 func TestBackfillAfterSocketDrop(t *testing.T) {
 	eng, st := engineOn()
-	h := start(t, eng, "")
+	h := startWith(t, eng, "", alwaysCatchUp)
 	const channel = "C1"
 	_, th := h.slash("UALICE", channel, "start incident en")
 	h.click("UBOB", th, "join")
@@ -173,7 +178,7 @@ func TestLostSessionInOwnSlackThread(t *testing.T) {
 // are not turns.
 func TestBackfillDirectMessages(t *testing.T) {
 	eng, st := engineOn()
-	h := start(t, eng, "")
+	h := startWith(t, eng, "", alwaysCatchUp)
 	const dm = "D9"
 	h.sayKept("UDAN", dm, "", "start wsn solo")
 	cursor := h.sayKept("UDAN", dm, "", soloAnswer(1))
@@ -218,5 +223,50 @@ func TestBackfillDirectMessages(t *testing.T) {
 	}
 	if calls != 1 {
 		t.Errorf("conversations.history called %d times, want once", calls)
+	}
+}
+
+// TestShortDropNeedsNoCatchUp: after a drop shorter than Slack's retry window the bot
+// does not fetch anything (Slack retries what it could not deliver); at the first
+// connection, and after a long gap, it does.
+func TestShortDropNeedsNoCatchUp(t *testing.T) {
+	eng, _ := engineOn()
+	h := start(t, eng, "")
+	_, th := h.slash("UALICE", "C1", "start incident en")
+	h.fake.drop()
+	h.fake.waitConnected()
+	h.say("UALICE", "C1", th, "join") // handled after the reconnect: nothing was held back
+	if n := h.fake.callCount("conversations.replies"); n != 0 {
+		t.Errorf("conversations.replies called %d times after a short drop, want none", n)
+	}
+
+	t0 := time.Unix(1700000000, 0)
+	for _, c := range []struct {
+		name  string
+		steps func(o *outage) bool
+		want  bool
+	}{
+		{"first connection", func(o *outage) bool { return o.up(t0, time.Minute) }, true},
+		{"short gap", func(o *outage) bool {
+			o.up(t0, time.Minute)
+			o.down(t0.Add(time.Second))
+			o.down(t0.Add(20 * time.Second)) // the gap began at the first
+			return o.up(t0.Add(50*time.Second), time.Minute)
+		}, false},
+		{"long gap", func(o *outage) bool {
+			o.up(t0, time.Minute)
+			o.down(t0.Add(time.Second))
+			return o.up(t0.Add(time.Second+time.Minute), time.Minute)
+		}, true},
+		{"always", func(o *outage) bool {
+			o.up(t0, -1)
+			o.down(t0)
+			return o.up(t0, -1)
+		}, true},
+	} {
+		var o outage
+		if got := c.steps(&o); got != c.want {
+			t.Errorf("%s: catch up = %v, want %v", c.name, got, c.want)
+		}
 	}
 }
