@@ -270,3 +270,31 @@ func TestShortDropNeedsNoCatchUp(t *testing.T) {
 		}
 	}
 }
+
+// TestHTTPCatchUpAtStart: over the HTTP Events API there is no connection to lose, but
+// Slack's retries of what it sent while the process was down run out; the bot catches
+// up on the open sessions when its listener starts.
+func TestHTTPCatchUpAtStart(t *testing.T) {
+	eng, _ := engineOn()
+	conv := bot.Conversation{Platform: Platform, Workspace: fakeTeam, Channel: "C4", Thread: "1700000000.000040"}
+	if _, err := eng.Handle(context.Background(), bot.Event{ID: "seed", Seq: "1700000000.000050", Conv: conv,
+		User: bot.User{ID: "UALICE", Name: "Alice"}, Text: "start incident en", Command: true}); err != nil {
+		t.Fatal(err)
+	}
+	h := start(t, eng, "http-secret")
+	deadline := time.Now().Add(5 * time.Second)
+	for h.fake.callCount("conversations.replies") == 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	h.fake.mu.Lock()
+	defer h.fake.mu.Unlock()
+	var got []string
+	for _, c := range h.fake.calls {
+		if c.Method == "conversations.replies" {
+			got = append(got, c.Form.Get("channel")+" "+c.Form.Get("ts")+" "+c.Form.Get("oldest"))
+		}
+	}
+	if want := "C4 1700000000.000040 1700000000.000050"; len(got) != 1 || got[0] != want {
+		t.Errorf("conversations.replies calls = %q, want one: %q", got, want)
+	}
+}
