@@ -241,6 +241,7 @@ func (e *Engine) apply(ctx context.Context, ev Event, cmd *command) (Outcome, er
 			return state.Change{}, errIgnore
 		}
 		tr.touch()
+		tr.keepSeq()
 		if err := e.schedule(ctx, tr.timers); err != nil {
 			return state.Change{}, err
 		}

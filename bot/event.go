@@ -45,6 +45,12 @@ type Event struct {
 	// and keeps a tiny marker so that it says so only once per thread.
 	OwnThread bool
 	Time      time.Time // when it happened; zero means now
+	// Seq is the message's place in its conversation as the platform numbers it (a
+	// Discord snowflake, a Slack ts): decimal numbers, the longer or else the
+	// lexically greater one later. The engine keeps the latest Seq applied with the
+	// session, as the point an adapter catches up from after a reconnect
+	// (Engine.Resumable). Empty: not a message the platform can list again.
+	Seq string
 
 	timer *wake // set by Fire: the event is a timer's, not a person's
 }

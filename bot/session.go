@@ -104,6 +104,8 @@ type session struct {
 	PhaseStarted stamp `json:"phase_started"`
 	// Finished is when the session closed.
 	Finished stamp `json:"finished,omitempty"`
+	// Seq is the latest Event.Seq applied: where an adapter catches up from (resume.go).
+	Seq string `json:"seq,omitempty"`
 
 	encoded []encodedTurn // JSON of Turns, reused by encode; never stored
 }

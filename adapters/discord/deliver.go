@@ -433,6 +433,7 @@ func (r *router) open(ctx context.Context, h bot.Handler, ev bot.Event, rep bot.
 
 	oev := bot.Event{
 		ID:      derivedID(ev.ID, "/open"),
+		Seq:     msg.ID, // the opening message: every turn in its thread comes after it
 		Conv:    bot.Conversation{Platform: platformName, Workspace: ev.Conv.Workspace, Channel: parent, Thread: th.ID},
 		User:    ev.User,
 		Text:    rep.Opens.Command,
