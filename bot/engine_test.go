@@ -134,7 +134,11 @@ func TestGoldenGroup(t *testing.T) {
 					}
 					for _, role := range roles {
 						for _, who := range people[role] {
-							if h.Phase == before {
+							switch {
+							case h.Phase != before:
+							case ph.Private: // a private round is answered by DM
+								h.Direct(who, text(ph, role, lang))
+							default:
 								h.say(who, text(ph, role, lang))
 							}
 						}

@@ -104,6 +104,13 @@ func (tr *turn) enterPhase() {
 	}
 	tr.planPhaseTimers()
 	tr.say(strings.Join(lines, "\n"), tr.nextButton())
+	if ph.Private {
+		if tr.phaseText(tr.sess.PhaseIndex) != "" {
+			tr.sess.Revealed = true // back in a round whose answers were shown
+			return
+		}
+		tr.askPrivately(ph)
+	}
 }
 
 // resetPhase starts the current phase's bookkeeping afresh.
@@ -113,7 +120,7 @@ func (tr *turn) resetPhase() {
 	s.PhaseSeq++
 	s.NudgedNextStep, s.LastConcrete, s.Pending = false, false, ""
 	s.Invited, s.Extra, s.Extended, s.Warned, s.AllIn, s.Auto = nil, 0, false, false, false, false
-	s.BringerReminded = false
+	s.BringerReminded, s.Revealed = false, false
 	if s.Paused != 0 {
 		s.Paused = stampOf(tr.ev.Time) // a phase entered while paused starts paused
 	}
@@ -174,6 +181,9 @@ func (tr *turn) roleNames(role prompts.Role) string {
 // move nobody asked for (content, the time box): a typed next that follows at once is
 // then taken as done, not as a skip.
 func (tr *turn) advance(auto bool) {
+	if ph := tr.phase(); tr.openRound(ph) {
+		tr.reveal(ph) // moving on shows what is in
+	}
 	tr.sess.PhaseIndex++
 	tr.dirty = true
 	if tr.sess.PhaseIndex >= len(tr.phases()) {
@@ -223,6 +233,8 @@ func (tr *turn) contribute(text string, guard bool) {
 		case ph.Rule == prompts.RuleQuestions && role == prompts.RolePeers && tr.e.interp.Advice(text, tr.lang):
 			tr.tell(tr.msg("rule.questions_only"))
 			return
+		case !tr.privateRule(ph, role):
+			return
 		}
 	}
 	kinds := []string(nil)
@@ -248,9 +260,18 @@ func (tr *turn) contribute(text string, guard bool) {
 		tr.soloFollowUp(ph, text)
 		return
 	}
+	private := tr.openRound(ph)
 	if f, ok := tr.followUp(text, role, ph, true); ok && f.Strong {
 		tr.markAsked(f)
-		tr.say(tr.askText(f))
+		if private { // a question about a hidden answer would give it away
+			tr.tell(tr.askText(f))
+		} else {
+			tr.say(tr.askText(f))
+		}
+	}
+	if private {
+		tr.privatePace(ph)
+		return
 	}
 	tr.pace(ph, role)
 }
@@ -343,6 +364,11 @@ func (tr *turn) invite(m member, key string, ph *prompts.Phase) {
 	}
 	tr.sess.Invited = append(tr.sess.Invited, m.ID)
 	tr.dirty = true
+	if tr.openRound(ph) { // the answer goes by DM, so the invitation does too
+		tr.replies = append(tr.replies, Reply{To: m.ID, Direct: true,
+			Text: tr.msg("private.remind", "name", Quote(m.Name), "phase", ph.Title.In(tr.lang), "left", tr.leftText())})
+		return
+	}
 	tr.replies = append(tr.replies, Reply{To: m.ID,
 		Text: tr.msg(key, "name", Quote(m.Name), "phase", ph.Title.In(tr.lang), "left", tr.leftText())})
 }

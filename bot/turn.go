@@ -25,6 +25,7 @@ type turn struct {
 	closed   bool // the session closed and its record was deleted
 	planned  *plannedFor
 	nextStep string // a next step the case bringer named in this turn
+	pointers []string // users a private round asked in this turn (bot/private.go)
 	joined   bool   // the user became a member: index them for forget and export
 	timers   []state.Timer
 	void     bool        // a timer found nothing to do: commit nothing
@@ -244,9 +245,13 @@ func (tr *turn) join() {
 		tr.tell(tr.msg("join.solo"))
 		return
 	}
-	tr.sess.Members = append(tr.sess.Members, member{ID: tr.user(), Name: tr.ev.User.Name, Joined: stampOf(tr.ev.Time)})
+	m := member{ID: tr.user(), Name: tr.ev.User.Name, Joined: stampOf(tr.ev.Time)}
+	tr.sess.Members = append(tr.sess.Members, m)
 	tr.dirty, tr.joined = true, true
 	tr.say(tr.msg("join.done", "name", Quote(tr.ev.User.Name), "people", tr.people()))
+	if ph := tr.phase(); tr.openRound(ph) && tr.expects(ph, prompts.RolePeers) {
+		tr.askOne(m, ph) // a private round under way waits for them too
+	}
 }
 
 func (tr *turn) leave() {
