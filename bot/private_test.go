@@ -106,7 +106,7 @@ func TestPrivateRoundCollectsByDMAndRevealsTogether(t *testing.T) {
 	}
 	out = h.Direct("dan", "I would visit together with a colleague.")
 	got := thread(out)
-	for _, want := range []string{"shown together", `- **bob:** I would call mrs \[name 1\] at once`+" and ask what she needs. And I would bring the plan along.",
+	for _, want := range []string{"shown together", `- **bob:** I would call mrs \[name 1\] at once` + " and ask what she needs. And I would bring the plan along.",
 		"- **cas:** I would wait and ask the school first.", "- **dan:** I would visit together with a colleague."} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the reveal lacks %q:\n%s", want, got)

@@ -24,9 +24,9 @@ type turn struct {
 	deleted  bool
 	closed   bool // the session closed and its record was deleted
 	planned  *plannedFor
-	nextStep string // a next step the case bringer named in this turn
+	nextStep string   // a next step the case bringer named in this turn
 	pointers []string // users a private round asked in this turn (bot/private.go)
-	joined   bool   // the user became a member: index them for forget and export
+	joined   bool     // the user became a member: index them for forget and export
 	timers   []state.Timer
 	void     bool        // a timer found nothing to do: commit nothing
 	early    bool        // a timer came before the turn that planned it committed: fire it again
