@@ -47,6 +47,13 @@ func TestReplayIncidentJSON(t *testing.T) {
 	if strings.Contains(out.String(), "You call the parent") {
 		t.Errorf("a reframing question answers a label nobody used:\n%s", out.String())
 	}
+	// The private round: the thread hears a count, then both answers together.
+	for _, want := range []string{`"text":"1 of 2 have chosen (What would you do?)."`,
+		`- **bob:** I would ask her what she wants to get out of our meetings.\n- **cas:** I would visit her`} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the replay lacks %s", want)
+		}
+	}
 	if strings.Contains(summary, "You should just call her") {
 		t.Fatalf("advice during the questions phase reached the summary:\n%s", summary)
 	}
