@@ -160,6 +160,9 @@ func (tr *turn) phaseText(i int) string {
 func (tr *turn) speakerNames(ph *prompts.Phase) string {
 	var parts []string
 	for _, r := range ph.Speakers {
+		if r == prompts.RoleBringer && tr.sess.Bringer == "" {
+			continue // choosing the case: everyone is a peer until someone brings it
+		}
 		parts = append(parts, tr.roleNames(r))
 	}
 	return strings.Join(parts, "; ")
@@ -324,6 +327,9 @@ func (tr *turn) leadRoles() string {
 // leadNames names who moves the session on: the case bringer, and the starter when
 // that is someone else.
 func (tr *turn) leadNames() string {
+	if tr.sess.Bringer == "" {
+		return Quote(tr.sess.name(tr.sess.Starter))
+	}
 	names := tr.bringerName()
 	if tr.sess.Starter != tr.sess.Bringer {
 		names = tr.msg("role.either", "a", names, "b", Quote(tr.sess.name(tr.sess.Starter)))

@@ -184,6 +184,8 @@ func (tr *turn) timeUp(ph *prompts.Phase) {
 	waiting := tr.waiting(ph)
 	title := ph.Title.In(tr.lang)
 	switch {
+	case tr.needsChosenCase():
+		tr.chooseTimeUp(ph)
 	case len(waiting) == 0:
 		tr.say(tr.msg("phase.time_up", "phase", title))
 		tr.advance(true)

@@ -226,7 +226,11 @@ func (tr *turn) start(c command) {
 		tr.enterPhase()
 		return
 	}
-	tr.say(tr.msg("start.group", "method", m.Title.In(o.lang), "summary", m.Summary.In(o.lang),
+	key := "start.group"
+	if tr.choosesCase() {
+		key = "start.group_choose"
+	}
+	tr.say(tr.msg(key, "method", m.Title.In(o.lang), "summary", m.Summary.In(o.lang),
 		"minutes", fmt.Sprint(m.Duration.Minutes()), "name", Quote(tr.ev.User.Name))+tr.paceLine()+"\n"+tr.msg("privacy.reminder"),
 		Action{Label: tr.msg("button.join"), Command: "join"},
 		Action{Label: tr.msg("button.bring"), Command: "bring"},
@@ -293,7 +297,7 @@ func (tr *turn) bring() {
 	case tr.sess.Bringer != "":
 		tr.tell(tr.msg("bring.taken", "name", Quote(tr.sess.name(tr.sess.Bringer))))
 		return
-	case tr.running():
+	case tr.running() && !tr.choosing():
 		tr.tell(tr.msg("bring.running"))
 		return
 	}
@@ -303,6 +307,11 @@ func (tr *turn) bring() {
 	}
 	tr.sess.Bringer = tr.user()
 	tr.dirty = true
+	if tr.running() { // the case the group chose in a choose phase
+		tr.say(tr.msg("bring.chosen", "name", Quote(tr.ev.User.Name), "people", tr.people(), "leads", tr.leadNames()), tr.nextButton())
+		tr.lookBack()
+		return
+	}
 	tr.say(tr.msg("bring.done", "name", Quote(tr.ev.User.Name), "people", tr.people()),
 		Action{Label: tr.msg("button.join"), Command: "join"},
 		Action{Label: tr.msg("button.begin"), Command: "next " + statusLobby, Primary: true})
@@ -329,6 +338,10 @@ func (tr *turn) next(args []string) {
 	}
 	if tr.sess.Status == statusLobby {
 		switch {
+		case tr.choosesCase() && len(tr.sess.Members) < 2:
+			tr.tell(tr.msg("next.need_two"))
+			return
+		case tr.choosesCase():
 		case tr.sess.Bringer == "":
 			tr.tell(tr.msg("next.need_bringer"), Action{Label: tr.msg("button.bring"), Command: "bring", Primary: true})
 			return
@@ -340,6 +353,10 @@ func (tr *turn) next(args []string) {
 		tr.sess.PhaseIndex = 0
 		tr.dirty = true
 		tr.enterPhase()
+		return
+	}
+	if tr.needsChosenCase() {
+		tr.tell(tr.msg("choose.need_bringer"), Action{Label: tr.msg("button.bring"), Command: "bring", Primary: true})
 		return
 	}
 	tr.advance(false)
