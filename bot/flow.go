@@ -86,6 +86,7 @@ func (tr *turn) enterPhase() {
 	if ph.Rule == prompts.RuleQuestions {
 		lines = append(lines, tr.msg("phase.rule.questions"))
 	}
+	lines = append(lines, tr.recap(ph)...)
 	if !prompts.IsClosing(ph.Stage) { // the closing phases speak for themselves
 		// The question reads what the group wrote in the phase before.
 		if f, ok := tr.followUp(tr.phaseText(tr.sess.PhaseIndex-1), prompts.RolePeers, ph, false); ok {
@@ -111,6 +112,30 @@ func (tr *turn) enterPhase() {
 		}
 		tr.askPrivately(ph)
 	}
+}
+
+// recap lists, numbered, what was written in the earlier phase ph.Recap names (the
+// questions a case bringer sorts), under a heading; nothing when nothing was.
+func (tr *turn) recap(ph *prompts.Phase) []string {
+	if ph.Recap == "" {
+		return nil
+	}
+	title := ph.Recap
+	for _, p := range tr.phases() {
+		if p.ID == ph.Recap {
+			title = p.Title.In(tr.lang)
+		}
+	}
+	var lines []string
+	for _, c := range tr.sess.Contributions {
+		if c.Phase == ph.Recap {
+			lines = append(lines, fmt.Sprintf("%d. %s (%s)", len(lines)+1, Quote(strings.Join(strings.Fields(c.Text), " ")), Quote(c.Name)))
+		}
+	}
+	if len(lines) == 0 {
+		return nil
+	}
+	return append([]string{tr.msg("recap.head", "phase", title)}, lines...)
 }
 
 // resetPhase starts the current phase's bookkeeping afresh.

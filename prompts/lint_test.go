@@ -23,7 +23,7 @@ func TestBuiltinMethodsLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"incident", "wsn", "alact", "gibbs", "balint", "gossip", "socratic"}
+	want := []string{"incident", "wsn", "alact", "gibbs", "balint", "gossip", "socratic", "question-round", "socratic-dialogue"}
 	for _, id := range want {
 		m, ok := lib.Method(id)
 		if !ok {
