@@ -151,14 +151,8 @@ func TestGoldenGroup(t *testing.T) {
 					if h.Phase != before && ph.Done != prompts.DoneLine {
 						t.Errorf("phase %q (%d speakers) closed on content alone", before, len(ph.Speakers))
 					}
-					if h.Phase == before && choose && ph.Stage == prompts.StageChoose && !strings.Contains(h.Transcript(), "ann brings the chosen case") &&
-						!strings.Contains(h.Transcript(), "ann brengt de gekozen casus in") {
-						if i := slices.IndexFunc(plan.Phases, func(p prompts.Phase) bool { return p.ID == before }); plan.Phases[i+1].Stage != prompts.StageChoose {
-							if out := h.say("ann", "/next"); !strings.Contains(privateTo(out, "ann"), "`") {
-								t.Errorf("next without a case bringer was not refused: %+v", out.Replies)
-							}
-							h.say("ann", "/bring")
-						}
+					if h.Phase == before && choose {
+						h.bringChosen(plan, before)
 					}
 					if h.Phase == before {
 						h.say("ann", "/next")
@@ -186,6 +180,21 @@ func TestGoldenGroup(t *testing.T) {
 			})
 		}
 	}
+}
+
+// bringChosen has ann bring the chosen case at the end of the last choose phase: next
+// is refused first, as nobody brings it yet.
+func (h *harness) bringChosen(plan *prompts.Plan, phase string) {
+	h.T.Helper()
+	i := slices.IndexFunc(plan.Phases, func(p prompts.Phase) bool { return p.ID == phase })
+	chosen := strings.Contains(h.Transcript(), "ann brings the chosen case") || strings.Contains(h.Transcript(), "ann brengt de gekozen casus in")
+	if chosen || plan.Phases[i].Stage != prompts.StageChoose || plan.Phases[i+1].Stage == prompts.StageChoose {
+		return
+	}
+	if out := h.say("ann", "/next"); !strings.Contains(privateTo(out, "ann"), "`") || h.Phase != phase {
+		h.T.Errorf("next without a case bringer was not refused: %+v", out.Replies)
+	}
+	h.say("ann", "/bring")
 }
 
 // TestGoldenSolo runs every solo method in both languages, answering every question.

@@ -59,15 +59,7 @@ func TestPrivateRoundCollectsByDMAndRevealsTogether(t *testing.T) {
 	for h.Phase != "what-would-you-do" {
 		entry = h.say("ann", "/next")
 	}
-	asked := map[string]bool{}
-	for _, r := range entry.Replies {
-		if r.Direct && strings.Contains(r.Text, "this round (What would you do?) is private") {
-			asked[r.To] = true
-		}
-	}
-	if !asked["bob"] || !asked["cas"] || !asked["dan"] || asked["ann"] {
-		t.Fatalf("the round did not write to each peer (and only them) by DM: %+v", entry.Replies)
-	}
+	checkAsked(t, entry, "bob", "cas", "dan")
 
 	// In the thread, a peer's answer is refused and not saved; the case bringer listens.
 	if out := h.say("bob", "I would call the mother right away."); !strings.Contains(privateTo(out, "bob"), "send me your answer in a direct message") || bottest.Public(out) != "" {
@@ -77,8 +69,50 @@ func TestPrivateRoundCollectsByDMAndRevealsTogether(t *testing.T) {
 		t.Fatal("an answer given in the thread was saved")
 	}
 
-	bobWrites := "I would call mrs Jansen at once and ask what she needs."
-	out := h.Direct("bob", bobWrites)
+	firstAnswer(t, h)
+	if out := h.Direct("bob", "And I would bring the plan along."); thread(out) != "" || !strings.Contains(privateTo(out, "bob"), "Added") {
+		t.Fatalf("a second message from the same peer: %+v", out.Replies)
+	}
+	out := h.Direct("cas", "I would wait and ask the school first.")
+	if got := thread(out); got != "2 of 3 have chosen (What would you do?)." {
+		t.Fatalf("the thread after the second answer: %q", got)
+	}
+	out = h.Direct("dan", "I would visit together with a colleague.")
+	checkReveal(t, thread(out))
+	// After the reveal, the thread is open for the why; a late DM is not saved.
+	if out := h.say("bob", "I chose that because she asked for help last time."); privateTo(out, "bob") != "" {
+		t.Errorf("a remark in the thread after the reveal was refused: %+v", out.Replies)
+	}
+	if out := h.Direct("cas", "Actually I changed my mind."); !strings.Contains(privateTo(out, "cas"), "did not save") {
+		t.Errorf("a DM after the reveal: %+v", out.Replies)
+	}
+	if strings.Contains(string(h.record()), "changed my mind") {
+		t.Error("a DM told it was not saved was saved")
+	}
+	if h.say("ann", "/next"); h.Phase != "what-i-did" {
+		t.Fatalf("phase %s after next", h.Phase)
+	}
+}
+
+// checkAsked checks that the round's opening wrote by DM to exactly the peers.
+func checkAsked(t *testing.T, entry bot.Outcome, peers ...string) {
+	t.Helper()
+	var asked []string
+	for _, r := range entry.Replies {
+		if r.Direct && strings.Contains(r.Text, "this round (What would you do?) is private") {
+			asked = append(asked, r.To)
+		}
+	}
+	if strings.Join(asked, " ") != strings.Join(peers, " ") {
+		t.Fatalf("the round wrote by DM to %v, want the peers %v: %+v", asked, peers, entry.Replies)
+	}
+}
+
+// firstAnswer sends bob's answer, with a family name, by DM: the thread hears a count,
+// bob an acknowledgement and the privacy notice, and the session keeps it pseudonymised.
+func firstAnswer(t *testing.T, h *harness) {
+	t.Helper()
+	out := h.Direct("bob", "I would call mrs Jansen at once and ask what she needs.")
 	if got := thread(out); got != "1 of 3 have chosen (What would you do?)." {
 		t.Fatalf("the thread after the first answer: %q", got)
 	}
@@ -97,15 +131,11 @@ func TestPrivateRoundCollectsByDMAndRevealsTogether(t *testing.T) {
 	if strings.Contains(rec, "Jansen") || !strings.Contains(rec, "I would call mrs [name 1] at once") {
 		t.Fatalf("the answer is not stored pseudonymised in the group session: %s", rec)
 	}
-	if out := h.Direct("bob", "And I would bring the plan along."); thread(out) != "" || !strings.Contains(privateTo(out, "bob"), "Added") {
-		t.Fatalf("a second message from the same peer: %+v", out.Replies)
-	}
-	out = h.Direct("cas", "I would wait and ask the school first.")
-	if got := thread(out); got != "2 of 3 have chosen (What would you do?)." {
-		t.Fatalf("the thread after the second answer: %q", got)
-	}
-	out = h.Direct("dan", "I would visit together with a colleague.")
-	got := thread(out)
+}
+
+// checkReveal checks the reveal of the three answers, by name, without a count.
+func checkReveal(t *testing.T, got string) {
+	t.Helper()
 	for _, want := range []string{"shown together", `- **bob:** I would call mrs \[name 1\] at once` + " and ask what she needs. And I would bring the plan along.",
 		"- **cas:** I would wait and ask the school first.", "- **dan:** I would visit together with a colleague."} {
 		if !strings.Contains(got, want) {
@@ -114,19 +144,6 @@ func TestPrivateRoundCollectsByDMAndRevealsTogether(t *testing.T) {
 	}
 	if strings.Contains(got, "have chosen") {
 		t.Errorf("the reveal came with a count: %s", got)
-	}
-	// After the reveal, the thread is open for the why; a late DM is not saved.
-	if out := h.say("bob", "I chose that because she asked for help last time."); privateTo(out, "bob") != "" {
-		t.Errorf("a remark in the thread after the reveal was refused: %+v", out.Replies)
-	}
-	if out := h.Direct("cas", "Actually I changed my mind."); !strings.Contains(privateTo(out, "cas"), "did not save") {
-		t.Errorf("a DM after the reveal: %+v", out.Replies)
-	}
-	if strings.Contains(string(h.record()), "changed my mind") {
-		t.Error("a DM told it was not saved was saved")
-	}
-	if h.say("ann", "/next"); h.Phase != "what-i-did" {
-		t.Fatalf("phase %s after next", h.Phase)
 	}
 }
 

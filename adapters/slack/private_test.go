@@ -12,10 +12,18 @@ import (
 func TestPrivateRoundOverSlack(t *testing.T) {
 	h := start(t, newEngine(), "")
 	const channel = "C1"
+	thread := toPrivateRound(t, h, channel)
+	checkRound(t, h, channel, thread)
+}
+
+// toPrivateRound plays the incident script up to its private round and returns the
+// session's thread.
+func toPrivateRound(t *testing.T, h *harness, channel string) string {
+	t.Helper()
 	var thread string
-	for i, s := range incidentScript {
+	for _, s := range incidentScript {
 		if s.kind == "dm" {
-			break // the private round has begun
+			return thread // the private round has begun
 		}
 		switch s.kind {
 		case "slash":
@@ -25,10 +33,14 @@ func TestPrivateRoundOverSlack(t *testing.T) {
 		case "say":
 			h.say(s.who, channel, thread, s.text)
 		}
-		if i > 20 {
-			t.Fatal("no private round in the script")
-		}
 	}
+	t.Fatal("no private round in the script")
+	return ""
+}
+
+// checkRound checks the DMs that opened the round and the answers after it.
+func checkRound(t *testing.T, h *harness, channel, thread string) {
+	t.Helper()
 	asked := func(user string) bool {
 		for _, p := range h.fake.allPosts() {
 			if p.Channel == "D"+user && p.Method == "chat.postMessage" && strings.Contains(p.Text, "is private") {
