@@ -31,6 +31,9 @@ func TestBalintChoosesTheCaseInItsFirstPhase(t *testing.T) {
 		t.Fatalf("next without a case bringer did not begin the pitches: %s", h.Phase)
 	}
 	h.say("bob", "A father who shouts at me on the phone.")
+	if out := h.say("bob", "/status"); !strings.Contains(privateTo(out, "bob"), "`bring`") {
+		t.Errorf("status during the pitches does not offer bring: %s", privateTo(out, "bob"))
+	}
 	if out := h.say("ann", "/next"); h.Phase != "pitches" || !strings.Contains(privateTo(out, "ann"), "types `bring`") {
 		t.Fatalf("left the pitches without a case bringer: %s %+v", h.Phase, out.Replies)
 	}

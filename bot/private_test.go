@@ -177,6 +177,9 @@ func TestPrivateAnswerForgottenAndExported(t *testing.T) {
 	if strings.Contains(string(h.record()), "call the mother tonight") {
 		t.Fatal("forget left the DM answer")
 	}
+	if b, err := h.Store.Get(context.Background(), state.Key{Platform: "terminal", Thread: "private:bob"}); err != nil || b != nil {
+		t.Fatalf("forget left the pointer to the round: %s %v", b, err)
+	}
 	// bob left the session with forget: his DM is an ordinary DM again.
 	if out := h.Direct("bob", "I would call the mother."); thread(out) != "" || strings.Contains(string(h.record()), "I would call the mother.") {
 		t.Fatalf("a DM from someone who forgot everything went to the session: %+v", out.Replies)
