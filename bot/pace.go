@@ -329,6 +329,9 @@ func (tr *turn) back() {
 		tr.tell(tr.msg("back.none"))
 		return
 	}
+	if ph := tr.phase(); tr.openRound(ph) {
+		tr.reveal(ph) // leaving the round shows what is in, as moving on does
+	}
 	tr.sess.PhaseIndex--
 	tr.say(tr.msg("back.done", "name", Quote(tr.ev.User.Name)))
 	tr.enterPhase()

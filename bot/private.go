@@ -177,11 +177,11 @@ func (e *Engine) privateRoute(ctx context.Context, ev Event, cmd *command) (Even
 	if cmd != nil && !((cmd.word == "keep" || cmd.word == "rewrite") && strings.TrimSpace(cmd.rest) != "") {
 		return ev, false
 	}
-	if _, active := e.sessionLang(ctx, ev.Conv); active {
-		return ev, false
-	}
 	b, err := e.store.Get(ctx, privateKey(ev.Conv.Platform, ev.User.ID))
 	if err != nil || len(b) == 0 {
+		return ev, false // the common case: no round waits for them, one read
+	}
+	if _, active := e.sessionLang(ctx, ev.Conv); active {
 		return ev, false
 	}
 	var ref privateRef

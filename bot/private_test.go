@@ -163,6 +163,25 @@ func TestPrivateRoundNextRevealsWhatIsIn(t *testing.T) {
 	}
 }
 
+// TestBackFromRoundShowsWhatIsIn: going back from an open round shows the answers
+// (they were never hidden only to be lost), and the round, entered again, is open talk.
+func TestBackFromRoundShowsWhatIsIn(t *testing.T) {
+	h := toRound(t, bot.Config{})
+	h.Direct("bob", "I would call the mother.")
+	if out := h.say("ann", "/back"); !strings.Contains(bottest.Public(out), "- **bob:** I would call the mother.") || h.Phase != "analysis" {
+		t.Fatalf("back from an open round (phase %s):\n%s", h.Phase, bottest.Public(out))
+	}
+	out := h.say("ann", "/next")
+	for _, r := range out.Replies {
+		if r.Direct {
+			t.Errorf("a round whose answers were shown asked again: %+v", r)
+		}
+	}
+	if out := h.say("cas", "I would visit her."); privateTo(out, "cas") != "" {
+		t.Errorf("a message in a shown round was refused: %+v", out.Replies)
+	}
+}
+
 // TestPrivateAnswerForgottenAndExported: forget (typed in the thread) finds an answer
 // given by DM, and export lists it.
 func TestPrivateAnswerForgottenAndExported(t *testing.T) {
