@@ -168,8 +168,9 @@ func (e *Engine) writePointers(ctx context.Context, conv Conversation, seq int, 
 // privateRoute finds the group session whose private round a direct message answers:
 // plain text (or keep/rewrite with text) from a user with a pointer, in a DM where no
 // session of its own is open (a solo reflection there keeps its messages: what is
-// written in it never goes to a group). It returns the event placed in that session's
-// conversation.
+// written in it never goes to a group), while the session is still in the phase that
+// asked them (a late answer hears that the round is over). It returns the event
+// placed in that session's conversation.
 func (e *Engine) privateRoute(ctx context.Context, ev Event, cmd *command) (Event, bool) {
 	if !ev.Conv.Direct || ev.timer != nil || ev.User.ID == "" {
 		return ev, false
@@ -193,8 +194,8 @@ func (e *Engine) privateRoute(ctx context.Context, ev Event, cmd *command) (Even
 		return ev, false
 	}
 	sess, err := decodeSession(cur)
-	if err != nil || sess == nil || sess.Status != statusRunning || !sess.isMember(ev.User.ID) {
-		return ev, false // over, or never theirs: the DM is an ordinary DM
+	if err != nil || sess == nil || sess.Status != statusRunning || sess.PhaseSeq != ref.Seq || !sess.isMember(ev.User.ID) {
+		return ev, false // moved on, over, or never theirs: the DM is an ordinary DM
 	}
 	routed := ev
 	routed.Conv, routed.private = ref.Conv, true

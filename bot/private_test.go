@@ -161,6 +161,10 @@ func TestPrivateRoundNextRevealsWhatIsIn(t *testing.T) {
 	if strings.Index(got, "shown together") > strings.Index(got, "What I did") {
 		t.Error("the answers were shown after the next phase opened")
 	}
+	// Once the session moved on, a DM is an ordinary DM again.
+	if out := h.Direct("cas", "I would call the school."); thread(out) != "" || !strings.Contains(privateTo(out, "cas"), "no session here") {
+		t.Errorf("a DM after the round's phase went to the session: %+v", out.Replies)
+	}
 }
 
 // TestBackFromRoundShowsWhatIsIn: going back from an open round shows the answers
