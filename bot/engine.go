@@ -157,6 +157,9 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (out Outcome, err error) 
 			return out, err
 		}
 	}
+	if routed, ok := e.privateRoute(ctx, ev, cmd); ok {
+		return e.answerPrivately(ctx, routed, cmd)
+	}
 	return e.apply(ctx, ev, cmd)
 }
 
@@ -216,6 +219,9 @@ func (e *Engine) apply(ctx context.Context, ev Event, cmd *command) (Outcome, er
 		tag      *report.Tag
 		began    string // the methods of a session that began or ended, for the Observer
 		ended    string
+		asked    []string // users a private round asked: their pointers follow the commit
+		askedSeq int
+		askedTTL time.Duration
 	)
 	err := e.store.Update(ctx, key, ev.ID, func(cur []byte) (state.Change, error) {
 		kept, keptData = nil, nil
@@ -246,6 +252,10 @@ func (e *Engine) apply(ctx context.Context, ev Event, cmd *command) (Outcome, er
 			return state.Change{}, err
 		}
 		nextStep, tag, began, ended = tr.nextStep, tr.tag, tr.began, tr.ended
+		asked, askedSeq, askedTTL = tr.pointers, 0, 0
+		if len(asked) > 0 {
+			askedSeq, askedTTL = tr.sess.PhaseSeq, tr.pointerTTL()
+		}
 		out = Outcome{Replies: tr.replies, Phase: tr.phaseID()}
 		ch, err := tr.change()
 		switch {
@@ -269,6 +279,9 @@ func (e *Engine) apply(ctx context.Context, ev Event, cmd *command) (Outcome, er
 	}
 	if tag != nil {
 		e.writeTag(ctx, ev.Conv, *tag)
+	}
+	if len(asked) > 0 {
+		e.writePointers(ctx, ev.Conv, askedSeq, askedTTL, asked)
 	}
 	return out, nil
 }

@@ -53,6 +53,9 @@ type Event struct {
 	Seq string
 
 	timer *wake // set by Fire: the event is a timer's, not a person's
+	// private marks a member's direct message placed in the group session whose
+	// private round it answers (bot/private.go).
+	private bool
 }
 
 // Action is a choice offered with a reply. Slack and Discord render it as a button; a
@@ -84,6 +87,10 @@ type Reply struct {
 	// user in that thread. It is how a session gets a thread of its own. With Direct,
 	// the adapter hands Opens back, from To, in the direct conversation it posted in.
 	Opens *Opening
+	// In, when set, is the conversation to post this public reply in instead of the
+	// event's: the session's thread, for the replies to an answer someone sent the bot
+	// by direct message in a private round (the count of who has chosen, the reveal).
+	In *Conversation
 }
 
 // File is a document attached to a reply.

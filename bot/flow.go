@@ -86,6 +86,7 @@ func (tr *turn) enterPhase() {
 	if ph.Rule == prompts.RuleQuestions {
 		lines = append(lines, tr.msg("phase.rule.questions"))
 	}
+	lines = append(lines, tr.recap(ph)...)
 	if !prompts.IsClosing(ph.Stage) { // the closing phases speak for themselves
 		if f, ok := tr.opener(ph); ok {
 			tr.markAsked(f)
@@ -103,6 +104,37 @@ func (tr *turn) enterPhase() {
 	}
 	tr.planPhaseTimers()
 	tr.say(strings.Join(lines, "\n"), tr.nextButton())
+	if ph.Private {
+		if len(tr.phaseParts(tr.sess.PhaseIndex)) > 0 {
+			tr.sess.Revealed = true // back in a round whose answers were shown
+			return
+		}
+		tr.askPrivately(ph)
+	}
+}
+
+// recap lists, numbered, what was written in the earlier phase ph.Recap names (the
+// questions a case bringer sorts), under a heading; nothing when nothing was.
+func (tr *turn) recap(ph *prompts.Phase) []string {
+	if ph.Recap == "" {
+		return nil
+	}
+	title := ph.Recap
+	for _, p := range tr.phases() {
+		if p.ID == ph.Recap {
+			title = p.Title.In(tr.lang)
+		}
+	}
+	var lines []string
+	for _, c := range tr.sess.Contributions {
+		if c.Phase == ph.Recap {
+			lines = append(lines, fmt.Sprintf("%d. %s (%s)", len(lines)+1, Quote(strings.Join(strings.Fields(c.Text), " ")), Quote(c.Name)))
+		}
+	}
+	if len(lines) == 0 {
+		return nil
+	}
+	return append([]string{tr.msg("recap.head", "phase", title)}, lines...)
 }
 
 // resetPhase starts the current phase's bookkeeping afresh.
@@ -112,7 +144,7 @@ func (tr *turn) resetPhase() {
 	s.PhaseSeq++
 	s.NudgedNextStep, s.Pending, s.Pressed = false, "", nil
 	s.Invited, s.Extra, s.Extended, s.Warned, s.AllIn, s.Auto = nil, 0, false, false, false, false
-	s.BringerReminded = false
+	s.BringerReminded, s.Revealed = false, false
 	if s.Paused != 0 {
 		s.Paused = stampOf(tr.ev.Time) // a phase entered while paused starts paused
 	}
@@ -182,6 +214,9 @@ func (tr *turn) phaseParts(i int) []Part {
 func (tr *turn) speakerNames(ph *prompts.Phase) string {
 	var parts []string
 	for _, r := range ph.Speakers {
+		if r == prompts.RoleBringer && tr.sess.Bringer == "" {
+			continue // choosing the case: everyone is a peer until someone brings it
+		}
 		parts = append(parts, tr.roleNames(r))
 	}
 	return strings.Join(parts, "; ")
@@ -203,6 +238,9 @@ func (tr *turn) roleNames(role prompts.Role) string {
 // move nobody asked for (content, the time box): a typed next that follows at once is
 // then taken as done, not as a skip.
 func (tr *turn) advance(auto bool) {
+	if ph := tr.phase(); tr.openRound(ph) {
+		tr.reveal(ph) // moving on shows what is in
+	}
 	tr.sess.PhaseIndex++
 	tr.dirty = true
 	if tr.sess.PhaseIndex >= len(tr.phases()) {
@@ -252,6 +290,8 @@ func (tr *turn) contribute(text string, guard bool) {
 		case ph.Rule == prompts.RuleQuestions && role == prompts.RolePeers && tr.e.interp.Advice(text, tr.lang):
 			tr.tell(tr.msg("rule.questions_only"))
 			return
+		case !tr.privateRule(ph, role):
+			return
 		}
 	}
 	kinds := []string(nil)
@@ -278,13 +318,24 @@ func (tr *turn) contribute(text string, guard bool) {
 		tr.soloFollowUp(ph, text, wasPressed)
 		return
 	}
+	private := tr.openRound(ph)
 	f, ok := tr.followUp(text, role, ph, true, wasPressed, []Part{{Name: Quote(tr.ev.User.Name), Text: text}})
 	switch {
 	case ok && f.Strong:
 		tr.markAsked(f)
-		tr.say(tr.askText(f))
+		if private { // a question about a hidden answer would give it away
+			tr.tell(tr.askText(f))
+		} else {
+			tr.say(tr.askText(f))
+		}
+	case private: // a hidden answer is pressed only in private
+		tr.readThinPrivately(ph, role, text, wasPressed)
 	case !wasPressed && tr.readThin(ph, role, text, f, ok) && ph.Done == prompts.DoneLine:
 		return // the phase waits for the fuller answer
+	}
+	if private {
+		tr.privatePace(ph)
+		return
 	}
 	tr.pace(ph, role)
 }
@@ -337,6 +388,9 @@ func (tr *turn) leadRoles() string {
 // leadNames names who moves the session on: the case bringer, and the starter when
 // that is someone else.
 func (tr *turn) leadNames() string {
+	if tr.sess.Bringer == "" {
+		return Quote(tr.sess.name(tr.sess.Starter))
+	}
 	names := tr.bringerName()
 	if tr.sess.Starter != tr.sess.Bringer {
 		names = tr.msg("role.either", "a", names, "b", Quote(tr.sess.name(tr.sess.Starter)))
@@ -377,6 +431,11 @@ func (tr *turn) invite(m member, key string, ph *prompts.Phase) {
 	}
 	tr.sess.Invited = append(tr.sess.Invited, m.ID)
 	tr.dirty = true
+	if tr.openRound(ph) { // the answer goes by DM, so the invitation does too
+		tr.replies = append(tr.replies, Reply{To: m.ID, Direct: true,
+			Text: tr.msg("private.remind", "name", Quote(m.Name), "phase", ph.Title.In(tr.lang), "left", tr.leftText())})
+		return
+	}
 	tr.replies = append(tr.replies, Reply{To: m.ID,
 		Text: tr.msg(key, "name", Quote(m.Name), "phase", ph.Title.In(tr.lang), "left", tr.leftText())})
 }

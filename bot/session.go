@@ -66,6 +66,8 @@ type session struct {
 	Warned bool `json:"warned,omitempty"`
 	// AllIn marks that the bot said every expected contribution is in.
 	AllIn bool `json:"all_in,omitempty"`
+	// Revealed marks that a private round's answers were shown in the thread.
+	Revealed bool `json:"revealed,omitempty"`
 	// Auto marks a phase that began by itself (content or time box) in which nobody
 	// has written yet: a typed next then is taken as done.
 	Auto bool `json:"auto,omitempty"`

@@ -24,8 +24,9 @@ type turn struct {
 	deleted  bool
 	closed   bool // the session closed and its record was deleted
 	planned  *plannedFor
-	nextStep string // a next step the case bringer named in this turn
-	joined   bool   // the user became a member: index them for forget and export
+	nextStep string   // a next step the case bringer named in this turn
+	pointers []string // users a private round asked in this turn (bot/private.go)
+	joined   bool     // the user became a member: index them for forget and export
 	timers   []state.Timer
 	void     bool        // a timer found nothing to do: commit nothing
 	early    bool        // a timer came before the turn that planned it committed: fire it again
@@ -225,7 +226,11 @@ func (tr *turn) start(c command) {
 		tr.enterPhase()
 		return
 	}
-	tr.say(tr.msg("start.group", "method", m.Title.In(o.lang), "summary", m.Summary.In(o.lang),
+	key := "start.group"
+	if tr.choosesCase() {
+		key = "start.group_choose"
+	}
+	tr.say(tr.msg(key, "method", m.Title.In(o.lang), "summary", m.Summary.In(o.lang),
 		"minutes", fmt.Sprint(m.Duration.Minutes()), "name", Quote(tr.ev.User.Name))+tr.paceLine()+"\n"+tr.msg("privacy.reminder"),
 		Action{Label: tr.msg("button.join"), Command: "join"},
 		Action{Label: tr.msg("button.bring"), Command: "bring"},
@@ -244,9 +249,13 @@ func (tr *turn) join() {
 		tr.tell(tr.msg("join.solo"))
 		return
 	}
-	tr.sess.Members = append(tr.sess.Members, member{ID: tr.user(), Name: tr.ev.User.Name, Joined: stampOf(tr.ev.Time)})
+	m := member{ID: tr.user(), Name: tr.ev.User.Name, Joined: stampOf(tr.ev.Time)}
+	tr.sess.Members = append(tr.sess.Members, m)
 	tr.dirty, tr.joined = true, true
 	tr.say(tr.msg("join.done", "name", Quote(tr.ev.User.Name), "people", tr.people()))
+	if ph := tr.phase(); tr.openRound(ph) && tr.expects(ph, prompts.RolePeers) {
+		tr.askOne(m, ph) // a private round under way waits for them too
+	}
 }
 
 func (tr *turn) leave() {
@@ -288,7 +297,7 @@ func (tr *turn) bring() {
 	case tr.sess.Bringer != "":
 		tr.tell(tr.msg("bring.taken", "name", Quote(tr.sess.name(tr.sess.Bringer))))
 		return
-	case tr.running():
+	case tr.running() && !tr.choosing():
 		tr.tell(tr.msg("bring.running"))
 		return
 	}
@@ -298,6 +307,11 @@ func (tr *turn) bring() {
 	}
 	tr.sess.Bringer = tr.user()
 	tr.dirty = true
+	if tr.running() { // the case the group chose in a choose phase
+		tr.say(tr.msg("bring.chosen", "name", Quote(tr.ev.User.Name), "people", tr.people(), "leads", tr.leadNames()), tr.nextButton())
+		tr.lookBack()
+		return
+	}
 	tr.say(tr.msg("bring.done", "name", Quote(tr.ev.User.Name), "people", tr.people()),
 		Action{Label: tr.msg("button.join"), Command: "join"},
 		Action{Label: tr.msg("button.begin"), Command: "next " + statusLobby, Primary: true})
@@ -324,6 +338,10 @@ func (tr *turn) next(args []string) {
 	}
 	if tr.sess.Status == statusLobby {
 		switch {
+		case tr.choosesCase() && len(tr.sess.Members) < 2:
+			tr.tell(tr.msg("next.need_two"))
+			return
+		case tr.choosesCase():
 		case tr.sess.Bringer == "":
 			tr.tell(tr.msg("next.need_bringer"), Action{Label: tr.msg("button.bring"), Command: "bring", Primary: true})
 			return
@@ -335,6 +353,10 @@ func (tr *turn) next(args []string) {
 		tr.sess.PhaseIndex = 0
 		tr.dirty = true
 		tr.enterPhase()
+		return
+	}
+	if tr.needsChosenCase() {
+		tr.tell(tr.msg("choose.need_bringer"), Action{Label: tr.msg("button.bring"), Command: "bring", Primary: true})
 		return
 	}
 	tr.advance(false)

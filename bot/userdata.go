@@ -79,6 +79,11 @@ func (e *Engine) erase(ctx context.Context, space state.Space, user string, keys
 	}); err != nil {
 		return r, err
 	}
+	if err := e.store.Update(ctx, privateKey(space.Platform, user), "", func([]byte) (state.Change, error) {
+		return state.Change{Delete: true, Erase: true}, nil // where a private round waited for them
+	}); err != nil {
+		return r, err
+	}
 	if err := e.store.Unindex(ctx, space, user); err != nil {
 		return r, err
 	}

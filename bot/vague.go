@@ -94,6 +94,20 @@ func (tr *turn) readThin(ph *prompts.Phase, role prompts.Role, text string, f Fo
 	return true
 }
 
+// readThinPrivately answers a thin answer to a private round once, in the private
+// conversation it came from, so nobody else learns of it.
+func (tr *turn) readThinPrivately(ph *prompts.Phase, role prompts.Role, text string, wasPressed bool) {
+	if wasPressed || !thin(text) || !tr.asksReflection(ph, role) {
+		return
+	}
+	tr.press(tr.user())
+	key := "followup.thin"
+	if ph.Stage == prompts.StageTakeaway {
+		key += ".takeaway"
+	}
+	tr.tell(tr.msg(key + ".solo"))
+}
+
 // soloFollowUp reads the answer of a solo reflection before the script goes on: deficit
 // language, a decision without the parents or a feeling gets a question about it; a
 // thin or vague answer a kind request for one detail, not twice in a row. Those do not

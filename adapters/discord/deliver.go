@@ -267,6 +267,11 @@ func (r *router) deliver(ctx context.Context, h bot.Handler, ev bot.Event, out b
 		}
 		var err error
 		switch {
+		case rep.In != nil && rep.In.Platform == platformName && where(*rep.In) != "":
+			// Said about a session elsewhere (a private answer sent by DM): posted in
+			// the session's thread, where its buttons act.
+			to := r.toChannel(where(*rep.In))
+			_, err = r.post(to, to, rep.Text, rows, rep.File)
 		case rep.Opens != nil && rep.Direct && rep.To != "":
 			err = r.openDirect(ctx, h, ev, rep)
 		case rep.Opens != nil:

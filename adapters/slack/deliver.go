@@ -103,6 +103,11 @@ func (a *Adapter) replies(ctx context.Context, h bot.Handler, in inbound, ev bot
 	for _, r := range out.Replies {
 		var err error
 		switch {
+		case r.In != nil && r.In.Platform == Platform && r.In.Channel != "":
+			// Said about a session elsewhere (a private answer sent by DM): posted in
+			// the session's thread.
+			there := inbound{kind: in.kind, team: r.In.Workspace, channel: r.In.Channel, thread: r.In.Thread, direct: r.In.Direct}
+			err = a.post(ctx, there, r)
 		case r.Opens != nil && depth == 0 && r.Direct && r.To != "":
 			err = a.openDirect(ctx, h, in, ev, r)
 		case r.Opens != nil && depth == 0:

@@ -172,10 +172,9 @@ func TestGoldenThinTakeaway(t *testing.T) {
 	s.say("ann", "/next")
 	s.say("ann", "/next")
 	s.say("bob", "Ik denk dat de moeder zich overvallen voelde door de planning.")
-	s.say("ann", "/next")
 	got = s.say("cas", "Goed.")
 	if !strings.Contains(got, "cas, wil je er iets meer over zeggen?") {
-		t.Errorf("a one-word perspective should get one follow-up by name:\n%s", got)
+		t.Errorf("a one-word analysis should get one follow-up by name:\n%s", got)
 	}
 	if got = s.say("cas", "Gewoon goed."); got != "" {
 		t.Errorf("a second thin answer in a row got another follow-up:\n%s", got)
