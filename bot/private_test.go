@@ -273,3 +273,19 @@ func TestLateJoinerAskedAndRoundTimesOut(t *testing.T) {
 		t.Fatalf("after the extension:\n%s", shown)
 	}
 }
+
+// TestThinPrivateAnswerIsPressedInPrivate: a one-word answer to a private round gets one
+// kind request for a detail in the same DM, never in the thread, and not twice in a row.
+func TestThinPrivateAnswerIsPressedInPrivate(t *testing.T) {
+	h := toRound(t, bot.Config{})
+	out := h.Direct("bob", "Bellen.")
+	if !strings.Contains(privateTo(out, "bob"), "One concrete detail helps") {
+		t.Fatalf("a thin private answer got no follow-up in the DM: %+v", out.Replies)
+	}
+	if strings.Contains(thread(out), "concrete detail") || strings.Contains(bottest.Public(out), "concrete detail") {
+		t.Fatalf("a thin private answer was pressed in public: %+v", out.Replies)
+	}
+	if out := h.Direct("bob", "Echt bellen."); strings.Contains(privateTo(out, "bob"), "One concrete detail helps") {
+		t.Fatalf("a second thin answer in a row was pressed again: %+v", out.Replies)
+	}
+}
