@@ -25,9 +25,11 @@ type evalSet struct {
 	Advice    []snippet `yaml:"advice"`
 }
 
-// snippet is a question or an advice text: a bare string, or {lang, text}.
+// snippet is a question or an advice text: a bare string, or {lang, kind, text}. Kind
+// (advice, judgement, interpretation) is optional.
 type snippet struct {
 	Lang string `yaml:"lang"`
+	Kind string `yaml:"kind"`
 	Text string `yaml:"text"`
 }
 
@@ -298,40 +300,52 @@ func loadAdvice(t *testing.T, name string) adviceSet {
 	return s
 }
 
-// adviceRates measures recall on advice and false alarms on questions per language and
-// logs them as a table; quiet sets log no single case.
+// adviceRates measures recall on advice and false alarms on questions per language, read
+// in a clarifying phase (where interpretations count too), and logs them as a table with
+// how many labelled items got their kind; quiet sets log no single case.
 func adviceRates(t *testing.T, name string, s adviceSet, quiet bool) (map[string][2]int, map[string][2]int) {
 	t.Helper()
 	r := newInterpreter(t)
-	rec, fa := map[string][2]int{}, map[string][2]int{} // lang → hits, total
+	rec, fa, kinds := map[string][2]int{}, map[string][2]int{}, map[string][2]int{} // lang → hits, total
 	for _, a := range s.Advice {
 		v := rec[a.Lang]
 		v[1]++
-		if r.Advice(a.Text, a.Lang) {
+		got, ok := r.ReadAdvice(a.Text, a.Lang, prompts.StageClarify)
+		if ok {
 			v[0]++
 		} else if !quiet {
 			t.Logf("advice missed [%s]: %q", a.Lang, a.Text)
 		}
 		rec[a.Lang] = v
+		if a.Kind != "" {
+			k := kinds[a.Lang]
+			k[1]++
+			if got.Kind == a.Kind {
+				k[0]++
+			} else if ok && !quiet {
+				t.Logf("kind [%s] %s, want %s: %q (%q)", a.Lang, got.Kind, a.Kind, a.Text, got.Cues)
+			}
+			kinds[a.Lang] = k
+		}
 	}
 	for _, q := range s.Questions {
 		v := fa[q.Lang]
 		v[1]++
-		if r.Advice(q.Text, q.Lang) {
+		if got, ok := r.ReadAdvice(q.Text, q.Lang, prompts.StageClarify); ok {
 			v[0]++
 			if !quiet {
-				cue, _ := r.AdviceCue(q.Text, q.Lang)
-				t.Logf("false alarm [%s]: %q (%q)", q.Lang, q.Text, cue)
+				t.Logf("false alarm [%s]: %q (%s %q)", q.Lang, q.Text, got.Kind, got.Cues)
 			}
 		}
 		fa[q.Lang] = v
 	}
 	var b strings.Builder
-	b.WriteString("\n| set | lang | advice recall | n | false alarms | n |\n|---|---|---|---|---|---|\n")
+	b.WriteString("\n| set | lang | advice recall | n | false alarms | n | kind right | n |\n|---|---|---|---|---|---|---|---|\n")
 	for _, pl := range prompts.Languages {
 		l := string(pl)
-		fmt.Fprintf(&b, "| %s | %s | %.3f | %d/%d | %.3f | %d/%d |\n", name, l,
-			ratio(rec[l][0], rec[l][1]), rec[l][0], rec[l][1], ratio(fa[l][0], fa[l][1]), fa[l][0], fa[l][1])
+		fmt.Fprintf(&b, "| %s | %s | %.3f | %d/%d | %.3f | %d/%d | %.3f | %d/%d |\n", name, l,
+			ratio(rec[l][0], rec[l][1]), rec[l][0], rec[l][1], ratio(fa[l][0], fa[l][1]), fa[l][0], fa[l][1],
+			ratio(kinds[l][0], kinds[l][1]), kinds[l][0], kinds[l][1])
 	}
 	t.Log(b.String())
 	return rec, fa
