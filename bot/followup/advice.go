@@ -75,14 +75,17 @@ func sentenceAdvice(d doc, s sentence, lc *langCues, facts bool) (finding, bool)
 		return finding{}, false // an invitation to tell more: "Misschien kun je vertellen hoe het begon?"
 	}
 	question := s.question && !anyEnds(d, s, lc.tag) // "…, isn't it?" is a statement
+	open := question && opensQuestion(d, s, lc)
+	if !open {
+		if f, ok := firstCue(d, s, lc.judgement, question, lc); ok {
+			return f, true // before the always cues, so a judgement is named as one
+		}
+	}
 	if f, ok := firstCue(d, s, lc.always, question, lc); ok {
 		return f, true
 	}
-	if question && opensQuestion(d, s, lc) {
+	if open {
 		return finding{}, false // an open question: "what would you need?", "wat zou jij doen?"
-	}
-	if f, ok := firstCue(d, s, lc.judgement, question, lc); ok {
-		return f, true
 	}
 	if f, ok := firstCue(d, s, lc.statement, question, lc); ok {
 		return f, true
