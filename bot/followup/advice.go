@@ -87,6 +87,11 @@ func sentenceAdvice(d doc, s sentence, lc *langCues, facts bool) (finding, bool)
 	if open {
 		return finding{}, false // an open question: "what would you need?", "wat zou jij doen?"
 	}
+	if facts {
+		if f, ok := firstCue(d, s, lc.interpret, question, lc); ok {
+			return f, true // before the modal cues: "She must feel powerless." guesses, it does not advise
+		}
+	}
 	if f, ok := firstCue(d, s, lc.statement, question, lc); ok {
 		return f, true
 	}
@@ -106,9 +111,6 @@ func sentenceAdvice(d doc, s sentence, lc *langCues, facts bool) (finding, bool)
 		if m, ok := imperative(d, s, lc); ok {
 			return finding{m, bot.AdviceKindAdvice}, true
 		}
-	}
-	if facts {
-		return firstCue(d, s, lc.interpret, question, lc)
 	}
 	return finding{}, false
 }
