@@ -414,3 +414,52 @@ func TestAdviceBlind(t *testing.T) {
 	rec, fa := adviceRates(t, "advice_blind", s, true)
 	checkAdvice(t, rec, fa, adviceBlindBars.recall, adviceBlindBars.falseAlarms)
 }
+
+// Bars for testdata/blind2.yaml and testdata/advice_blind2.yaml, set once just under their
+// single measurement after tuning on the development sets had stopped for good
+// (docs/followups.md). They guard against regressions; they were not tuned on.
+// Measured once (after): top-2 en 0.836, nl 0.855; blind2 advice recall en 0.800, nl
+// 0.833, false alarms 0.038 each; advice_blind2 recall en 0.688, nl 0.711, false alarms
+// en 0.016, nl 0.032. The issue asks 0.90 / 0.05 / 0.90: not reached.
+var (
+	blind2Bars       = bars{top2: 0.83, adviceRecall: 0.79, falseAlarms: 0.05, quiet: true}
+	adviceBlind2Bars = struct{ recall, falseAlarms float64 }{recall: 0.68, falseAlarms: 0.05}
+)
+
+// TestBlind2 measures testdata/blind2.yaml, written for issue 12 by someone who never saw
+// the cues, the code or another evaluation set. Advice is read as in a clarifying phase.
+// It logs aggregate numbers per language only. Never tune cues on it, never read its
+// misses; write a new blind set instead.
+func TestBlind2(t *testing.T) {
+	s := loadEval(t, "testdata/blind2.yaml")
+	if len(s.Cases) == 0 || len(s.Advice) == 0 || len(s.Questions) == 0 {
+		t.Fatal("blind2 set is incomplete")
+	}
+	_, top2 := evalThemes(t, newInterpreter(t), s, true)
+	var b strings.Builder
+	b.WriteString("\n| set | lang | top-2 accuracy | n |\n|---|---|---|---|\n")
+	for _, pl := range prompts.Languages {
+		l := string(pl)
+		v := top2[l]
+		fmt.Fprintf(&b, "| blind2 | %s | %.3f | %d/%d |\n", l, ratio(v[0], v[1]), v[0], v[1])
+		if ratio(v[0], v[1]) < blind2Bars.top2 {
+			t.Errorf("blind2 top-2 accuracy %s = %.3f, want ≥ %.2f", l, ratio(v[0], v[1]), blind2Bars.top2)
+		}
+	}
+	t.Log(b.String())
+	rec, fa := adviceRates(t, "blind2", adviceSet{Advice: s.Advice, Questions: s.Questions}, true)
+	checkAdvice(t, rec, fa, blind2Bars.adviceRecall, blind2Bars.falseAlarms)
+}
+
+// TestAdviceBlind2 measures testdata/advice_blind2.yaml (advice, judgements and
+// interpretations with their kinds, and questions that must pass), written for issue 12
+// by someone who never saw the cues, read as in a clarifying phase. Aggregate numbers per
+// language only. Never tune cues on it; write a new set instead.
+func TestAdviceBlind2(t *testing.T) {
+	s := loadAdvice(t, "testdata/advice_blind2.yaml")
+	if len(s.Advice) == 0 || len(s.Questions) == 0 {
+		t.Fatal("advice blind2 set is empty")
+	}
+	rec, fa := adviceRates(t, "advice_blind2", s, true)
+	checkAdvice(t, rec, fa, adviceBlind2Bars.recall, adviceBlind2Bars.falseAlarms)
+}
