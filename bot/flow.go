@@ -287,8 +287,7 @@ func (tr *turn) contribute(text string, guard bool) {
 		case !ph.Speaks(role):
 			tr.tell(tr.msg("rule.wait", "phase", ph.Title.In(tr.lang), "who", tr.speakerNames(ph)))
 			return
-		case ph.Rule == prompts.RuleQuestions && role == prompts.RolePeers && tr.e.interp.Advice(text, tr.lang):
-			tr.tell(tr.msg("rule.questions_only"))
+		case role == prompts.RolePeers && !tr.questionOnly(ph, text):
 			return
 		case !tr.privateRule(ph, role):
 			return

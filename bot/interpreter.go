@@ -87,3 +87,23 @@ func (BasicInterpreter) FollowUp(in FollowUpRequest) (FollowUp, bool) {
 	}
 	return FollowUp{}, false
 }
+
+// The kinds of text peers must not write while only questions may be asked.
+const (
+	AdviceKindAdvice         = "advice"         // what someone should do
+	AdviceKindJudgement      = "judgement"      // a verdict on a parent or a professional
+	AdviceKindInterpretation = "interpretation" // a guess at what lies behind the facts
+)
+
+// Advice is what an AdviceReader noticed in a text: its kind and the words that showed it.
+type Advice struct {
+	Kind string
+	Cues []string
+}
+
+// AdviceReader is an optional Interpreter capability: it tells what kind of advice a text
+// holds in a phase of the given stage. Interpretations count only where a phase asks for
+// facts. The engine falls back to Interpreter.Advice (kind advice) without it.
+type AdviceReader interface {
+	ReadAdvice(text, lang string, stage prompts.Stage) (Advice, bool)
+}

@@ -483,9 +483,8 @@ func (tr *turn) lastTurn(user string) int {
 // while only questions may be asked.
 func (tr *turn) allowedText(i int, text string) bool {
 	for _, ph := range tr.phases() {
-		if ph.ID == tr.sess.Contributions[i].Phase && ph.Rule == prompts.RuleQuestions &&
-			tr.sess.role(tr.user()) == prompts.RolePeers && tr.e.interp.Advice(text, tr.lang) {
-			tr.tell(tr.msg("rule.questions_only"))
+		if ph.ID == tr.sess.Contributions[i].Phase && tr.sess.role(tr.user()) == prompts.RolePeers &&
+			!tr.questionOnly(&ph, text) {
 			return false
 		}
 	}
@@ -517,4 +516,30 @@ func (tr *turn) people() string {
 		names = append(names, n)
 	}
 	return strings.Join(names, ", ")
+}
+
+// questionOnly keeps the rule of a questions-only phase for a peer's text: when the text
+// gives advice, passes a judgement or (where the phase asks for facts) interprets, it
+// tells the peer which of these it noticed, without repeating the text, and reports false.
+func (tr *turn) questionOnly(ph *prompts.Phase, text string) bool {
+	if ph.Rule != prompts.RuleQuestions {
+		return true
+	}
+	kind := ""
+	if ar, ok := tr.e.interp.(AdviceReader); ok {
+		if a, found := ar.ReadAdvice(text, tr.lang, ph.Stage); found {
+			kind = a.Kind
+		}
+	} else if tr.e.interp.Advice(text, tr.lang) {
+		kind = AdviceKindAdvice
+	}
+	switch kind {
+	case "":
+		return true
+	case AdviceKindAdvice, AdviceKindJudgement, AdviceKindInterpretation:
+		tr.tell(tr.msg("rule.questions_only." + kind))
+	default:
+		tr.tell(tr.msg("rule.questions_only"))
+	}
+	return false
 }

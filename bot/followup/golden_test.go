@@ -84,8 +84,10 @@ func (s *session) golden(name string) { s.t.Helper(); s.Golden(name, *update) }
 
 // TestGoldenIncident: a three-person incident session. The case bringer's account of a
 // team decision gets a question about the parents' part in it; a peer's advice in the
-// questions-only phase gets the rule reminder while an ordinary question does not; and in
-// the analysis a peer's "the mother is just not motivated" gets a reframing question.
+// questions-only phase gets the advice reminder, a judgement dressed as a question the
+// judgement reminder and an interpretation the interpretation reminder (issue 12), while an
+// ordinary question does not; in the analysis a peer's "the mother is just not motivated"
+// gets a reframing question and an interpretation is kept.
 func TestGoldenIncident(t *testing.T) {
 	s := newSession(t)
 	s.say("ann", "/start incident en")
@@ -108,8 +110,18 @@ func TestGoldenIncident(t *testing.T) {
 	_ = got
 	before := len(s.Transcript())
 	s.say("cas", "You should have told her together with a colleague.")
-	if !strings.Contains(s.Transcript()[before:], "bot → cas") {
-		t.Errorf("advice in the questions-only phase should get a private reminder:\n%s", s.Transcript()[before:])
+	if !strings.Contains(s.Transcript()[before:], "bot → cas: That sounds like advice.") {
+		t.Errorf("advice in the questions-only phase should get the advice reminder:\n%s", s.Transcript()[before:])
+	}
+	before = len(s.Transcript())
+	s.say("bob", "Isn't she just a lazy mother who can't be bothered?")
+	if got := s.Transcript()[before:]; !strings.Contains(got, "bot → bob: That sounds like a judgement") || strings.Count(got, "lazy") != 1 {
+		t.Errorf("a judgement-question in the clarifying phase should get the judgement reminder, without the text:\n%s", got)
+	}
+	before = len(s.Transcript())
+	s.say("cas", "Maybe the father was humiliated at school himself.")
+	if got := s.Transcript()[before:]; !strings.Contains(got, "bot → cas: That sounds like an interpretation") {
+		t.Errorf("an interpretation in the clarifying phase should get the interpretation reminder:\n%s", got)
 	}
 	s.say("ann", "He is seven.")
 	s.say("ann", "/next")
@@ -124,13 +136,18 @@ func TestGoldenIncident(t *testing.T) {
 	if strings.Contains(strings.ToLower(got), "agree") {
 		t.Errorf("the bot must not agree with deficit language:\n%s", got)
 	}
+	before = len(s.Transcript())
 	s.say("cas", "Maybe the placement felt like a verdict on her as a mother.")
+	if got := s.Transcript()[before:]; strings.Contains(got, "bot → cas") {
+		t.Errorf("an interpretation in the analysis (a free phase) should be kept:\n%s", got)
+	}
 	s.say("ann", "/status")
 	s.golden("incident-en")
 }
 
-// TestGoldenIncidentNL is the same in Dutch: "ongemotiveerd" and "in het teamoverleg
-// besloten".
+// TestGoldenIncidentNL is the same in Dutch: "ongemotiveerd", "in het teamoverleg
+// besloten", and the judgement-question and interpretation of issue 12 in the clarifying
+// phase.
 func TestGoldenIncidentNL(t *testing.T) {
 	s := newSession(t)
 	s.say("ann", "/start incident nl")
@@ -145,6 +162,16 @@ func TestGoldenIncidentNL(t *testing.T) {
 	}
 	s.say("ann", "/next")
 	s.say("bob", "Hoe oud is Sam?")
+	before := len(s.Transcript())
+	s.say("cas", "Is ze niet gewoon een zwakke, ongeïnteresseerde moeder die het niet kan opbrengen?")
+	if got := s.Transcript()[before:]; !strings.Contains(got, "bot → cas: Dat klinkt als een oordeel") || strings.Count(got, "zwakke") != 1 {
+		t.Errorf("een oordeel als vraag hoort in de verhelderende fase de herinnering te krijgen, zonder de tekst:\n%s", got)
+	}
+	before = len(s.Transcript())
+	s.say("bob", "Misschien is vader zelf ooit op school vernederd.")
+	if got := s.Transcript()[before:]; !strings.Contains(got, "bot → bob: Dat klinkt als een interpretatie") {
+		t.Errorf("een interpretatie hoort in de verhelderende fase de herinnering te krijgen:\n%s", got)
+	}
 	s.say("ann", "Zeven.")
 	s.say("ann", "/next")
 	got = s.say("bob", "Ik vind moeder eerlijk gezegd gewoon ongemotiveerd.")

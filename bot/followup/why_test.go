@@ -27,7 +27,7 @@ func themeNames(t *testing.T) map[string]map[prompts.Theme]string {
 	t.Helper()
 	out := map[string]map[prompts.Theme]string{}
 	err := fs.WalkDir(prompts.Cues(), ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".yaml") {
 			return err
 		}
 		b, err := fs.ReadFile(prompts.Cues(), p)
