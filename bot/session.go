@@ -100,6 +100,11 @@ type session struct {
 	PhaseStarted stamp `json:"phase_started"`
 	// Finished is when the session closed.
 	Finished stamp `json:"finished,omitempty"`
+	// BudgetWarned marks that the session was told it is nearly full, BudgetFull that
+	// it was told it is full; FullTold is when each writer last heard it (bot/limit.go).
+	BudgetWarned bool             `json:"budget_warned,omitempty"`
+	BudgetFull   bool             `json:"budget_full,omitempty"`
+	FullTold     map[string]stamp `json:"full_told,omitempty"`
 
 	encoded []encodedTurn // JSON of Turns, reused by encode; never stored
 }
