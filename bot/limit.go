@@ -201,7 +201,7 @@ func (s *session) contributionSize(i int) int {
 // sizeOf is the length of c's JSON as encoding/json writes it.
 func sizeOf(c contribution) int {
 	// {"phase":"","user":"","name":"","text":"","at":}
-	n := 47 + jsonLen(c.Phase) + jsonLen(c.User) + jsonLen(c.Name) + jsonLen(c.Text) + len(strconv.FormatInt(int64(c.At), 10))
+	n := 48 + jsonLen(c.Phase) + jsonLen(c.User) + jsonLen(c.Name) + jsonLen(c.Text) + len(strconv.FormatInt(int64(c.At), 10))
 	if c.Question != "" {
 		n += len(`,"question":""`) + jsonLen(c.Question)
 	}
@@ -254,7 +254,9 @@ func (tr *turn) roomFor(c contribution, replace int) (bool, usage) {
 		u.turns++
 		u.bytes += size
 	}
-	if u.within(tr.e.budget) {
+	// Once the session was told it is full, nothing more is added, also what would
+	// still fit: that is what it was told.
+	if u.within(tr.e.budget) && !tr.sess.BudgetFull {
 		return true, u
 	}
 	tr.full()
