@@ -50,7 +50,10 @@ func TestUsageUsesTheEncodedTurns(t *testing.T) {
 	}
 }
 
-// TestBriefIsBounded: the message that goes with the summary stays within maxBrief
+// briefBound is the most characters the summary's message may have in chat.
+const briefBound = 3000
+
+// TestBriefIsBounded: the message that goes with the summary stays within briefBound
 // characters however much the takeaway and next step hold, keeps the next step, says
 // it was shortened, and the document keeps every word.
 func TestBriefIsBounded(t *testing.T) {
@@ -79,8 +82,8 @@ func TestBriefIsBounded(t *testing.T) {
 					d.NextStep = append(d.NextStep, docLine{User: "ann", Name: "ann", Text: l})
 				}
 				r := e.summaryReply(d, "")
-				if n := utf8.RuneCountInString(r.Text); n > maxBrief {
-					t.Errorf("brief is %d characters, want at most %d", n, maxBrief)
+				if n := utf8.RuneCountInString(r.Text); n > briefBound {
+					t.Errorf("brief is %d characters, want at most %d", n, briefBound)
 				}
 				cutSaid := strings.Contains(r.Text, e.msg("summary.brief_cut", lang))
 				if cutSaid != tc.cut {
@@ -101,17 +104,17 @@ func TestBriefIsBounded(t *testing.T) {
 }
 
 // TestOldSummaryTextIsBounded: a summary kept as text (before the document) is shown
-// within maxBrief, with the whole as a document.
+// within briefBound, with the whole as a document.
 func TestOldSummaryTextIsBounded(t *testing.T) {
 	e := New(Config{Library: prompts.MustBuiltin()})
 	for _, text := range []string{"A short summary.", strings.Repeat("a long summary ", 20000)} {
 		tr := &turn{e: e, lang: "en", ev: Event{User: User{ID: "ann"}}}
 		tr.tellSummaryText(text)
 		r := tr.replies[0]
-		if n := utf8.RuneCountInString(r.Text); n > maxBrief+100 {
+		if n := utf8.RuneCountInString(r.Text); n > briefBound+100 {
 			t.Errorf("%d characters in chat", n)
 		}
-		if long := len(text) > maxBrief; long != (r.File != nil) || (long && strings.TrimSpace(string(r.File.Data)) != strings.TrimSpace(text)) {
+		if long := len(text) > briefBound; long != (r.File != nil) || (long && strings.TrimSpace(string(r.File.Data)) != strings.TrimSpace(text)) {
 			t.Errorf("a summary of %d characters: file %v", len(text), r.File != nil)
 		}
 	}

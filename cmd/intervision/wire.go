@@ -45,11 +45,22 @@ func platformAdapters(getenv func(string) string, log *slog.Logger) ([]bot.Adapt
 	return adapters, nil
 }
 
+// senders says where an engine's messages come from, for the rate limit.
+type senders int
+
+const (
+	// localSenders: one local person or a program (the terminal, replay, admin,
+	// report); a transcript's lines come at no person's pace, so no rate limit.
+	localSenders senders = iota
+	// platformSenders: people on Slack or Discord; the rate limit applies.
+	platformSenders
+)
+
 // newEngine builds the engine: library, interpreter, store and scheduler,
-// pseudonymiser. now, when set (replay), is the clock of the engine, the embedded store
-// and the timers; obs, when set, hears what the engine does (metrics). The backend's
-// close closes the store.
-func newEngine(ctx context.Context, c *commonFlags, getenv func(string) string, log *slog.Logger, now func() time.Time, obs bot.Observer) (*bot.Engine, backend, error) {
+// pseudonymiser, limits. now, when set (replay), is the clock of the engine, the
+// embedded store and the timers; obs, when set, hears what the engine does (metrics);
+// who says whether the rate limit applies. The backend's close closes the store.
+func newEngine(ctx context.Context, c *commonFlags, getenv func(string) string, log *slog.Logger, now func() time.Time, obs bot.Observer, who senders) (*bot.Engine, backend, error) {
 	lang, err := c.language()
 	if err != nil {
 		return nil, backend{}, err
@@ -78,8 +89,8 @@ func newEngine(ctx context.Context, c *commonFlags, getenv func(string) string, 
 	if err != nil {
 		return nil, backend{}, err
 	}
-	if now != nil {
-		lim.rateMessages = -1 // replay: a transcript's lines come at no person's pace
+	if who == localSenders {
+		lim.rateMessages = -1
 	}
 	logText := getenv("INTERVISION_LOG_TEXT") == "1"
 	if logText {
