@@ -56,63 +56,42 @@ func TestFloodOnRedis(t *testing.T) {
 	}
 
 	began := time.Now()
-	var rateNotices, headsUps, fullNotices, applied, maxRecord int
-	var refused []int // told "not saved", or turned away before the store
-	fullAt := -1
+	var f floodTally
 	for i := range messages {
 		if i%burst == 0 {
 			clk.Advance(time.Minute)
-			if rec := c.Record(); len(rec) > maxRecord {
-				maxRecord = len(rec)
-			}
+			f.maxRecord = max(f.maxRecord, len(c.Record()))
 		}
 		out := c.Say("bob", floodText(i))
-		text := replyTo(out, "bob")
-		switch {
-		case strings.Contains(text, "I did not save this one"):
-			rateNotices++
-			if i%burst != bot.DefaultRateMessages {
-				t.Errorf("message %d: a rate notice, want it only for the first refusal of a window", i)
-			}
-			refused = append(refused, i)
-		case out.Phase == "":
-			refused = append(refused, i) // refused in silence, before the store
-		default:
-			applied++
-		}
-		if strings.Contains(text, "nearly full") {
-			headsUps++
-		}
-		if strings.Contains(text, "This session is full:") {
-			fullNotices++
-			fullAt = i
+		if f.add(i, out) && i%burst != bot.DefaultRateMessages {
+			t.Errorf("message %d: a rate notice, want it only for the first refusal of a window", i)
 		}
 	}
 	elapsed := time.Since(began)
 	rec := c.Record()
-	maxRecord = max(maxRecord, len(rec))
-	if windows := messages / burst; rateNotices != windows {
-		t.Errorf("rate notices: %d, want one per window: %d", rateNotices, windows)
+	f.maxRecord = max(f.maxRecord, len(rec))
+	if windows := messages / burst; f.rateNotices != windows {
+		t.Errorf("rate notices: %d, want one per window: %d", f.rateNotices, windows)
 	}
-	if headsUps != 1 || fullNotices != 1 {
-		t.Errorf("heads-ups %d, full notices %d; want 1 each", headsUps, fullNotices)
+	if f.headsUps != 1 || f.fullNotices != 1 {
+		t.Errorf("heads-ups %d, full notices %d; want 1 each", f.headsUps, f.fullNotices)
 	}
-	if fullAt < 0 {
+	if f.fullAt == 0 {
 		t.Fatal("the flood never filled the session")
 	}
-	for _, i := range refused {
+	for _, i := range f.refused {
 		if strings.Contains(string(rec), fmt.Sprintf("flood-%03d:", i)) {
 			t.Errorf("message %d was refused but is stored", i)
 		}
 	}
 	stored := strings.Count(string(rec), "flood-")
-	for i := fullAt; i < messages; i++ {
+	for i := f.fullAt; i < messages; i++ {
 		if strings.Contains(string(rec), fmt.Sprintf("flood-%03d:", i)) {
 			t.Errorf("message %d came after the session was full but is stored", i)
 		}
 	}
-	if maxRecord > budget+16<<10 {
-		t.Errorf("the record reached %d bytes; budget %d", maxRecord, budget)
+	if f.maxRecord > budget+16<<10 {
+		t.Errorf("the record reached %d bytes; budget %d", f.maxRecord, budget)
 	}
 
 	out := c.Say("ann", "/end")
@@ -135,12 +114,42 @@ func TestFloodOnRedis(t *testing.T) {
 	closed := c.Record()
 	t.Logf("flood: %d messages of %d characters in %v; %d reached the store, %d stored, %d refused (%d rate notices); "+
 		"record at most %d bytes (budget %d), %d bytes after end; summary message %d characters, document %d bytes",
-		messages, bot.MaxText, elapsed.Round(time.Millisecond), applied, stored, len(refused), rateNotices,
-		maxRecord, budget, len(closed), utf8.RuneCountInString(brief), len(doc))
+		messages, bot.MaxText, elapsed.Round(time.Millisecond), f.applied, stored, len(f.refused), f.rateNotices,
+		f.maxRecord, budget, len(closed), utf8.RuneCountInString(brief), len(doc))
 	if len(closed) > 2*budget+64<<10 {
 		t.Errorf("after end the record is %d bytes; budget %d", len(closed), budget)
 	}
 	if _, err := st.Get(context.Background(), bot.Key(c.Conv)); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// floodTally counts what the flood's messages got.
+type floodTally struct {
+	rateNotices, headsUps, fullNotices, applied, maxRecord int
+	refused                                                []int // told "not saved", or turned away before the store
+	fullAt                                                 int   // the message that was told the session is full
+}
+
+// add counts message i's outcome; notice reports a rate-limit notice.
+func (f *floodTally) add(i int, out bot.Outcome) (notice bool) {
+	text := replyTo(out, "bob")
+	switch {
+	case strings.Contains(text, "I did not save this one"):
+		f.rateNotices++
+		f.refused = append(f.refused, i)
+		notice = true
+	case out.Phase == "":
+		f.refused = append(f.refused, i) // refused in silence, before the store
+	default:
+		f.applied++
+	}
+	if strings.Contains(text, "nearly full") {
+		f.headsUps++
+	}
+	if strings.Contains(text, "This session is full:") {
+		f.fullNotices++
+		f.fullAt = i
+	}
+	return notice
 }

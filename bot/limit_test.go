@@ -208,34 +208,7 @@ func TestSessionBudget(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			c, clk := limitChat(t, tc.cfg, tc.lang)
-			var warned, full int
-			i := 0
-			for ; full == 0; i++ {
-				if i > 1000 {
-					t.Fatal("the session never filled up")
-				}
-				clk.Advance(time.Minute)
-				before := c.Record()
-				out := c.Say("bob", tc.text(i))
-				public := bottest.Public(out)
-				if strings.Contains(public, "nearly full") || strings.Contains(public, "bijna vol") {
-					warned++
-				}
-				if !strings.Contains(public, tc.fullWord) || !(strings.Contains(public, "This session is full:") || strings.Contains(public, "Deze sessie is vol:")) {
-					continue
-				}
-				full++
-				if warned != 1 {
-					t.Errorf("heads-ups before the session was full: %d, want 1", warned)
-				}
-				if bytes.Contains(c.Record(), []byte(tc.text(i))) || len(c.Record()) > len(before)+256 {
-					t.Fatalf("the message that did not fit was saved (record %d → %d bytes)", len(before), len(c.Record()))
-				}
-				if !hasAction(out, "end") {
-					t.Errorf("the full notice offers no end button: %+v", out.Replies)
-				}
-			}
-			if saved := i - 1; saved != tc.wantSaved {
+			if saved := fillUp(t, c, clk, tc.text, tc.fullWord); saved != tc.wantSaved {
 				t.Errorf("bob's messages saved: %d, want %d", saved, tc.wantSaved)
 			}
 			rec := c.Record()
@@ -245,29 +218,11 @@ func TestSessionBudget(t *testing.T) {
 			if n := bytes.Count(rec, []byte(`"user":"bob"`)); tc.checkTurns > 0 && n+1 > tc.checkTurns {
 				t.Errorf("%d contributions kept, budget %d", n+1, tc.checkTurns)
 			}
-
-			refusedNow := func(user, text string, wantAnswer bool) {
-				t.Helper()
-				before := c.Record()
-				out := c.Say(user, text)
-				if bytes.Contains(c.Record(), []byte(text)) {
-					t.Fatalf("%s: %q was saved in a full session", user, text)
-				}
-				got := replyTo(out, user)
-				switch {
-				case wantAnswer && (len(out.Replies) != 1 || out.Replies[0].To != user || !strings.Contains(got, tc.fullWord) || !hasAction(out, "end")):
-					t.Fatalf("%s: want one private answer naming %s with an end button, got %+v", user, tc.fullWord, out.Replies)
-				case !wantAnswer && len(out.Replies) > 0:
-					t.Fatalf("%s: want no answer, got %q", user, got)
-				case !wantAnswer && !bytes.Equal(before, c.Record()):
-					t.Fatalf("%s: a silent refusal changed the record", user)
-				}
-			}
-			refusedNow("bob", "bob tries once more?", false)
-			refusedNow("cas", "cas asks: and the father?", true)
-			refusedNow("cas", "cas asks again?", false)
+			refusedInFull(t, c, "bob", "bob tries once more?", tc.fullWord, false)
+			refusedInFull(t, c, "cas", "cas asks: and the father?", tc.fullWord, true)
+			refusedInFull(t, c, "cas", "cas asks again?", tc.fullWord, false)
 			clk.Advance(2 * time.Hour)
-			refusedNow("bob", "bob, two hours later?", true)
+			refusedInFull(t, c, "bob", "bob, two hours later?", tc.fullWord, true)
 
 			if got := replyTo(c.Say("ann", "/status"), "ann"); got == "" {
 				t.Error("status gave no answer in a full session")
@@ -277,10 +232,63 @@ func TestSessionBudget(t *testing.T) {
 				t.Fatalf("end left phase %q", c.Phase)
 			}
 			doc := bottest.Document(out)
-			if !strings.Contains(doc, strings.TrimSpace(tc.text(tc.wantSaved-1))[:20]) || strings.Contains(doc, "bob tries once more") {
+			if !strings.Contains(doc, strings.TrimSpace(tc.text(tc.wantSaved - 1))[:20]) || strings.Contains(doc, "bob tries once more") {
 				t.Errorf("the summary does not hold exactly what was saved:\n%.500s", doc)
 			}
 		})
+	}
+}
+
+// fillUp has bob write text(0), text(1), … a minute apart until the session says it
+// is full, checking the heads-up before it and that the message that did not fit was
+// not saved; it returns how many of bob's messages were saved.
+func fillUp(t *testing.T, c *bottest.Chat, clk *bottest.ManualClock, text func(int) string, fullWord string) int {
+	t.Helper()
+	warned := 0
+	for i := 0; i <= 1000; i++ {
+		clk.Advance(time.Minute)
+		before := c.Record()
+		out := c.Say("bob", text(i))
+		public := bottest.Public(out)
+		if strings.Contains(public, "nearly full") || strings.Contains(public, "bijna vol") {
+			warned++
+		}
+		if !strings.Contains(public, fullWord) || !(strings.Contains(public, "This session is full:") || strings.Contains(public, "Deze sessie is vol:")) {
+			continue
+		}
+		if warned != 1 {
+			t.Errorf("heads-ups before the session was full: %d, want 1", warned)
+		}
+		if bytes.Contains(c.Record(), []byte(text(i))) || len(c.Record()) > len(before)+256 {
+			t.Fatalf("the message that did not fit was saved (record %d → %d bytes)", len(before), len(c.Record()))
+		}
+		if !hasAction(out, "end") {
+			t.Errorf("the full notice offers no end button: %+v", out.Replies)
+		}
+		return i
+	}
+	t.Fatal("the session never filled up")
+	return 0
+}
+
+// refusedInFull has user write text in a full session: it is never saved; the
+// writer gets one private answer naming fullWord with an end button (wantAnswer), or
+// no answer and no change to the record at all.
+func refusedInFull(t *testing.T, c *bottest.Chat, user, text, fullWord string, wantAnswer bool) {
+	t.Helper()
+	before := c.Record()
+	out := c.Say(user, text)
+	if bytes.Contains(c.Record(), []byte(text)) {
+		t.Fatalf("%s: %q was saved in a full session", user, text)
+	}
+	got := replyTo(out, user)
+	switch {
+	case wantAnswer && (len(out.Replies) != 1 || out.Replies[0].To != user || !strings.Contains(got, fullWord) || !hasAction(out, "end")):
+		t.Fatalf("%s: want one private answer naming %s with an end button, got %+v", user, fullWord, out.Replies)
+	case !wantAnswer && len(out.Replies) > 0:
+		t.Fatalf("%s: want no answer, got %q", user, got)
+	case !wantAnswer && !bytes.Equal(before, c.Record()):
+		t.Fatalf("%s: a silent refusal changed the record", user)
 	}
 }
 
