@@ -119,3 +119,17 @@ func TestOldSummaryTextIsBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestForgetDropsFullTold: forget takes a person out of the record of who heard
+// that the session is full.
+func TestForgetDropsFullTold(t *testing.T) {
+	s := &session{Members: []member{{ID: "ann"}, {ID: "bob"}}, FullTold: map[string]stamp{"bob": 5, "ann": 6}}
+	s.forget("bob", 10)
+	if _, ok := s.FullTold["bob"]; ok || len(s.FullTold) != 1 {
+		t.Fatalf("after forget: %v", s.FullTold)
+	}
+	s.forget("ann", 10)
+	if s.FullTold != nil {
+		t.Fatalf("after forgetting everyone: %v", s.FullTold)
+	}
+}
