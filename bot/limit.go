@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"sync"
@@ -138,18 +139,46 @@ func (e *Engine) rateLimited(ctx context.Context, ev Event) (out Outcome, limite
 	if !notice {
 		return Outcome{}, true
 	}
-	lang := e.userLang(ev)
-	sessLang, active := e.sessionLang(ctx, ev.Conv)
-	if ev.Ambient && !active {
+	lang, answer, dup := e.refuse(ctx, ev)
+	switch {
+	case dup:
+		e.limiter.unnotice(k)
+		return Outcome{Duplicate: true}, true
+	case !answer:
 		e.limiter.unnotice(k) // chatter the bot would not answer anyway
 		return Outcome{}, true
-	}
-	if sessLang != "" {
-		lang = sessLang
 	}
 	text := e.msg("rate.limited", lang, "max", strconv.Itoa(e.limiter.n),
 		"window", (&turn{e: e, lang: lang}).spanText(e.limiter.window))
 	return Outcome{Replies: []Reply{{To: ev.User.ID, Text: text}}}, true
+}
+
+// refuse records the id of an event about to be answered "not saved", so that no
+// replica saves it later (a replica on the same Discord shard sees it too; a platform
+// may deliver it again elsewhere), and commits nothing else: the record and its
+// lifetime stay as they are. dup reports an event some replica already applied:
+// nothing to say. answer is false for chatter outside a running session. lang is the
+// session's language, else the user's.
+func (e *Engine) refuse(ctx context.Context, ev Event) (lang string, answer, dup bool) {
+	lang, answer = e.userLang(ev), true
+	err := e.store.Update(ctx, Key(ev.Conv), ev.ID, func(cur []byte) (state.Change, error) {
+		sess, err := decodeSession(cur)
+		if err != nil {
+			return state.Change{}, err
+		}
+		if sess != nil {
+			lang = sess.Lang
+		}
+		if answer = !ev.Ambient || (sess != nil && sess.Status != statusDone); !answer {
+			return state.Change{}, errIgnore
+		}
+		return state.Change{TTL: e.ttl(sess, ev.Time)}, nil
+	})
+	if errors.Is(err, state.ErrDuplicate) {
+		return lang, false, true
+	}
+	// Any other failure: this replica saved nothing, which is what the answer says.
+	return lang, answer, false
 }
 
 // budget is how much one session may keep; a bound that is not positive is none.

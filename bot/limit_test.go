@@ -322,3 +322,47 @@ func TestRewriteWithinBudget(t *testing.T) {
 		t.Fatalf("a shorter rewrite in a full session was refused: %s", rec)
 	}
 }
+
+// TestRateNoticeHoldsAcrossReplicas: two replicas on one store see the same events
+// (as on one Discord shard) but their buckets differ (one restarted, or their clocks
+// differ at the edge). A message one replica answered "not saved" is never saved by the
+// other; a message the other saved first gets no "not saved" at all.
+func TestRateNoticeHoldsAcrossReplicas(t *testing.T) {
+	c, clk := limitChat(t, bot.Config{}, "en")
+	mk := func(n int) *bot.Engine {
+		return bot.New(bot.Config{Store: c.Store, Library: c.Library, Now: clk.Now, RateMessages: n, RateWindow: time.Hour})
+	}
+	strict, loose := mk(1), mk(100)
+	send := func(eng *bot.Engine, id, text string) bot.Outcome {
+		out, err := eng.Handle(context.Background(), bot.Event{ID: id, Conv: c.Conv, User: bot.User{ID: "bob", Name: "bob"}, Text: text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	// Both replicas see the first message; the strict one has used its one token.
+	send(strict, "m1", "What did the mother say?")
+	send(loose, "m1", "What did the mother say?")
+
+	// The strict replica is first with m2 and says "not saved"; the loose one must not
+	// save it after all.
+	if out := send(strict, "m2", "Who else was there?"); !strings.Contains(replyTo(out, "bob"), "did not save") {
+		t.Fatalf("the strict replica did not refuse m2: %+v", out.Replies)
+	}
+	if out := send(loose, "m2", "Who else was there?"); !out.Duplicate || bytes.Contains(c.Record(), []byte("Who else was there?")) {
+		t.Fatalf("m2 was answered \"not saved\" by one replica and saved by the other: %+v", out)
+	}
+
+	// The loose replica is first with m3 and saves it; the strict one must not say it
+	// was not saved.
+	clk.Advance(2 * time.Hour) // the strict replica's notice may come again
+	send(strict, "m0", "When did you arrive?")
+	send(loose, "m3", "When did the visit end?")
+	if out := send(strict, "m3", "When did the visit end?"); len(out.Replies) > 0 || !bytes.Contains(c.Record(), []byte("When did the visit end?")) {
+		t.Fatalf("a message saved by one replica was answered by the other: %+v", out.Replies)
+	}
+	// The notice was not used up by the duplicate: the next refusal gets it.
+	if out := send(strict, "m4", "And the father?"); !strings.Contains(replyTo(out, "bob"), "did not save") {
+		t.Fatalf("the next refusal got no notice: %+v", out.Replies)
+	}
+}
