@@ -297,8 +297,12 @@ func (tr *turn) contribute(text string, guard bool) {
 	if guard {
 		text, kinds = tr.pseudonymise(text)
 	}
-	tr.sess.Contributions = append(tr.sess.Contributions, contribution{Phase: ph.ID, User: tr.user(), Name: tr.ev.User.Name,
-		Text: text, At: stampOf(tr.ev.Time), Question: tr.sess.Pending})
+	c := contribution{Phase: ph.ID, User: tr.user(), Name: tr.ev.User.Name, Text: text, At: stampOf(tr.ev.Time), Question: tr.sess.Pending}
+	room, used := tr.roomFor(c, -1)
+	if !room {
+		return
+	}
+	tr.sess.Contributions = append(tr.sess.Contributions, c)
 	if ph.Stage == prompts.StageNextStep && role == prompts.RoleBringer {
 		tr.nextStep = text
 	}
@@ -306,6 +310,7 @@ func (tr *turn) contribute(text string, guard bool) {
 	tr.sess.Auto = false
 	tr.dirty = true
 	tr.privacyNotice(kinds, text)
+	tr.nearlyFull(used)
 
 	if ph.Stage == prompts.StageNextStep && role == prompts.RoleBringer && !tr.sess.NudgedNextStep && vague(text) {
 		tr.sess.NudgedNextStep = true

@@ -108,6 +108,11 @@ type session struct {
 	Finished stamp `json:"finished,omitempty"`
 	// Seq is the latest Event.Seq applied: where an adapter catches up from (resume.go).
 	Seq string `json:"seq,omitempty"`
+	// BudgetWarned marks that the session was told it is nearly full, BudgetFull that
+	// it was told it is full; FullTold is when each writer last heard it (bot/limit.go).
+	BudgetWarned bool             `json:"budget_warned,omitempty"`
+	BudgetFull   bool             `json:"budget_full,omitempty"`
+	FullTold     map[string]stamp `json:"full_told,omitempty"`
 
 	encoded []encodedTurn // JSON of Turns, reused by encode; never stored
 }

@@ -417,7 +417,7 @@ func (tr *turn) keep(c command) {
 			tr.contribute(text, false)
 			return
 		}
-		if !tr.allowedText(i, text) {
+		if !tr.allowedText(i, text) || !tr.fits(i, text) {
 			return
 		}
 		tr.sess.Contributions[i].Text = text
@@ -463,6 +463,9 @@ func (tr *turn) rewrite(c command) {
 		return
 	}
 	clean, kinds := tr.pseudonymise(text)
+	if !tr.fits(i, clean) {
+		return
+	}
 	tr.sess.Contributions[i].Text = clean
 	tr.dirty = true
 	tr.tell(tr.msg("rewrite.done"))

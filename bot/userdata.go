@@ -156,6 +156,7 @@ func (s *session) forget(user string, now stamp) (int, bool) {
 		}
 	}
 	s.SummaryUsers = slices.DeleteFunc(s.SummaryUsers, func(u string) bool { return u == user })
+	s.forgetFull(user)
 	if s.Bringer == user {
 		// Without its case the session cannot go on: it closes, and what the others
 		// wrote stays for them to export or forget until it expires.
