@@ -49,7 +49,24 @@ func (a *Adapter) attach(ctx context.Context, channel, thread string, f *bot.Fil
 	if !textual {
 		return
 	}
-	_ = a.postText(ctx, inbound{kind: "file", channel: channel, thread: thread}, thread, "", bot.Reply{Text: string(f.Data)})
+	_ = a.postText(ctx, inbound{kind: "file", channel: channel, thread: thread}, thread, "", bot.Reply{Text: fallbackText(f.Data)})
+}
+
+// maxFallbackText bounds a document posted as text when its upload failed: a few long
+// messages, so a failed upload of a full session's summary does not flood the thread.
+const maxFallbackText = 80_000
+
+// fallbackText is a document's text as posted when its upload failed: whole when it is
+// short, else cut at the last line break before maxFallbackText and marked with "…".
+func fallbackText(data []byte) string {
+	if len(data) <= maxFallbackText {
+		return string(data)
+	}
+	cut := data[:maxFallbackText]
+	if i := bytes.LastIndexByte(cut, '\n'); i > 0 {
+		cut = cut[:i]
+	}
+	return strings.ToValidUTF8(string(cut), "") + "\n…"
 }
 
 // fileName is the name a document is uploaded under: f.Name, or "document" when empty.

@@ -280,6 +280,28 @@ func TestFileUploadFails(t *testing.T) {
 	}
 }
 
+// TestFileUploadFailsLongDocument: a document far longer than a thread should carry
+// (a full session's summary) is posted only up to maxFallbackText when its upload
+// fails, cut at a line and marked.
+func TestFileUploadFailsLongDocument(t *testing.T) {
+	a, f, _ := deliverer(t)
+	f.failWith("files.getUploadURLExternal", "missing_scope")
+	file := summary()
+	file.Data = append(file.Data, strings.Repeat("a line of the summary\n", 12000)...) // 264,000 bytes
+	err := a.Deliver(context.Background(), &recorder{}, threadConv(), bot.Outcome{Replies: []bot.Reply{{Text: "Here is the summary.", File: file}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	posts := f.allPosts()
+	total := 0
+	for _, p := range posts[1:] {
+		total += len(p.Text)
+	}
+	if len(posts) > 4 || total > 81_000 || !strings.HasSuffix(posts[len(posts)-1].Text, "…") {
+		t.Fatalf("%d posts, %d bytes after the reply; want at most three pieces, at most about 80,000 bytes, ending in …", len(posts), total)
+	}
+}
+
 // TestFilePrivateReply: a private reply's text is ephemeral in the thread; an
 // ephemeral message cannot carry a file, so the document goes to the recipient's DM.
 // When that upload fails, the content follows in the DM, never in the thread.
