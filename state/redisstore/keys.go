@@ -60,6 +60,11 @@ func (s *Store) eventsKey(k state.Key) string { return s.prefix + ":" + convTag(
 
 func (s *Store) oldEventsKey(k state.Key) string { return s.prefix + ":" + convTag(k) + ":d1" }
 
+// legacyEventKey is where the layout before the log kept an applied event id.
+func (s *Store) legacyEventKey(k state.Key, eventID string) string {
+	return s.prefix + ":" + convTag(k) + ":e:" + esc(eventID)
+}
+
 // membersKey lists the users whose index lists the conversation. It shares the
 // record's hash tag, so updateScript reads it; its expiry is a lower bound of the
 // expiry of every one of those indexes (see updateScript).

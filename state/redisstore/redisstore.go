@@ -196,7 +196,8 @@ func (s *Store) Stats() Stats {
 //
 //	KEYS[1] record key (version header + head); KEYS[2] members key; KEYS[3] log key
 //	        (a list of entries); KEYS[4] recent event ids (a hash of id → token);
-//	        KEYS[5] the generation of event ids before those
+//	        KEYS[5] the generation of event ids before those; KEYS[6] the event's key
+//	        in the layout before the log (":e:<id>"), read only
 //	ARGV[1] version the caller saw ("" = no record)
 //	ARGV[2] op: w write the head and append ARGV[13+n..] to the log; r write the head
 //	        and replace the log with them; d delete; t keep data and refresh expiry
@@ -233,7 +234,8 @@ local now = redis.call('TIME')
 if tonumber(now[1]) * 1000000 + tonumber(now[2]) > tonumber(ARGV[9]) then return {5} end
 local ev = ARGV[10]
 if ev ~= '' then
-  local seen = redis.call('HGET', KEYS[4], ev) or redis.call('HGET', KEYS[5], ev)
+  local seen = redis.call('HGET', KEYS[4], ev) or redis.call('HGET', KEYS[5], ev) or
+    (KEYS[6] and redis.call('GET', KEYS[6]))
   if seen then return {0, seen} end
 end
 -- Only the version header is read: the record itself can be many kilobytes.
@@ -411,7 +413,9 @@ func (s *Store) UpdateLog(ctx context.Context, key state.Key, eventID string, fn
 	keys := []string{rk, s.membersKey(key), s.logKey(key), s.eventsKey(key), s.oldEventsKey(key)}
 	field := ""
 	if eventID != "" {
-		field = eventField(eventID)
+		// An id applied by a version before the log was remembered in a key of its
+		// own; the script still looks there (for the DedupeWindow after upgrading).
+		field, keys = eventField(eventID), append(keys, s.legacyEventKey(key, eventID))
 	}
 	// Without a cache entry, guess that there is no record: when there is one, the
 	// commit fails its version check and returns the record, which costs the same
