@@ -128,6 +128,18 @@ type contribution struct {
 	Question string `json:"question,omitempty"` // the bot's question this answers (solo)
 }
 
+// logEntry is a contribution as a log entry: the same fields under one-letter names,
+// since an idle session's memory is mostly its entries. (Records before the log keep
+// contributions in the head, with the long names.)
+type logEntry struct {
+	Phase    string `json:"p"`
+	User     string `json:"u"`
+	Name     string `json:"n"`
+	Text     string `json:"t"`
+	At       stamp  `json:"a"`
+	Question string `json:"q,omitempty"`
+}
+
 // stamp is a time in Unix seconds: compact, and cheap to encode on every turn.
 type stamp int64
 
@@ -175,7 +187,7 @@ func decodeRecord(r state.Record) (*session, error) {
 	n := len(s.Contributions)
 	s.Contributions = slices.Grow(s.Contributions, len(inline)+len(r.Log))[:n+len(inline)+len(r.Log)]
 	for i, e := range slices.Concat(inline, r.Log) {
-		if err := json.Unmarshal(e, &s.Contributions[n+i]); err != nil {
+		if err := json.Unmarshal(e, (*logEntry)(&s.Contributions[n+i])); err != nil {
 			return nil, fmt.Errorf("decode contribution: %w", err)
 		}
 	}
@@ -200,7 +212,7 @@ func (s *session) change() (data []byte, entries [][]byte, rewrite bool, err err
 	if n := len(s.Contributions) - from; n > 0 {
 		entries = make([][]byte, n)
 		for i := range entries {
-			if entries[i], err = json.Marshal(&s.Contributions[from+i]); err != nil {
+			if entries[i], err = json.Marshal((*logEntry)(&s.Contributions[from+i])); err != nil {
 				return nil, nil, false, fmt.Errorf("encode contribution: %w", err)
 			}
 		}
@@ -287,4 +299,16 @@ func (s *session) removeMember(id string) {
 		}
 	}
 	s.Members = out
+}
+
+// RecordJSON renders a stored session record (as Store.Get returns it) as one JSON
+// document with its contributions under "turns", the way records before the log were
+// stored: for tests and tools that read records. A record that is no session comes
+// back as it is.
+func RecordJSON(rec []byte) ([]byte, error) {
+	s, err := decodeSession(rec)
+	if err != nil || s == nil {
+		return rec, err
+	}
+	return json.Marshal(s)
 }

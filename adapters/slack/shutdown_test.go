@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/intervision-bot/intervision/bot"
 	"github.com/intervision-bot/intervision/internal/proctest"
 	"github.com/intervision-bot/intervision/state"
 	"github.com/intervision-bot/intervision/state/redisstore"
@@ -154,12 +155,15 @@ func checkBurst(t *testing.T, url string, f *fakeSlack, thread string, burst []b
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer client.Close()
+	st := redisstore.New(client, redisstore.Options{})
+	defer st.Close()
 	var nAcked, peerAcked, notAcked int
 	for _, e := range burst {
 		_, isAcked := acked.Load(e.envelope)
-		key := fmt.Sprintf("%s:{slack:%s:%s:%s}:e:%s", redisstore.DefaultPrefix, fakeTeam, channel, thread, e.eventID)
-		committed := client.Exists(context.Background(), key).Val() == 1
+		committed, err := st.Remembers(context.Background(), state.Key{Platform: Platform, Workspace: fakeTeam, Channel: channel, Thread: thread}, e.eventID)
+		if err != nil {
+			t.Fatal(err)
+		}
 		inTurns := strings.Contains(rec, e.text)
 		switch {
 		case isAcked && !committed:
@@ -218,6 +222,9 @@ func sessionRecord(t *testing.T, url string, k state.Key) string {
 	b, err := st.Get(context.Background(), k)
 	if err != nil || b == nil {
 		t.Fatalf("session record %v: %q, %v", k, b, err)
+	}
+	if b, err = bot.RecordJSON(b); err != nil {
+		t.Fatal(err)
 	}
 	var rec struct {
 		Turns []struct{ User, Text string }

@@ -156,7 +156,7 @@ func checkPurge(t *testing.T, url string, addrs []string) {
 	for _, k := range before {
 		if ofT1(k) && strings.HasPrefix(k, "iv:") {
 			kinds["record"] = kinds["record"] || strings.HasSuffix(k, "}:s")
-			kinds["event id"] = kinds["event id"] || strings.Contains(k, "}:e:")
+			kinds["event id"] = kinds["event id"] || strings.HasSuffix(k, "}:d")
 			kinds["user index"] = kinds["user index"] || strings.HasPrefix(k, "iv:u:")
 		}
 	}

@@ -203,7 +203,7 @@ func (s *Store) Stats() Stats {
 //	        and replace the log with them; d delete; t keep data and refresh expiry
 //	ARGV[3] new head (version header + data) for w and r
 //	ARGV[4] record expiry in ms; ARGV[5] least expiry of the event ids in ms
-//	ARGV[6] this attempt's token, stored as the event id's value
+//	ARGV[6] the first half of this attempt's token, stored as the event id's value
 //	ARGV[7] ms that the indexes named by ARGV[13..] are known to live from now on (0: none)
 //	ARGV[8] a: the users ARGV[13..] were just indexed; r: every member's index was just
 //	        refreshed (and the users ARGV[13..] indexed); "": no index was touched
@@ -471,7 +471,7 @@ func (s *Store) UpdateLog(ctx context.Context, key state.Key, eventID string, fn
 		case reply.code == replyCommitted,
 			// The client may resend a command after a lost reply: a reply naming
 			// this attempt's own token means the first send committed.
-			reply.code == replySeen && reply.token == c.token,
+			reply.code == replySeen && reply.token == c.token[:tokenKept],
 			reply.code == replyCurrent && c.writes() && reply.current.Version == c.token:
 			s.cache.Put(rk, next)
 			return next.Version, nil
@@ -562,7 +562,7 @@ func (c commit) args(s *Store) []any {
 		mode = "r"
 	}
 	args := make([]any, 0, 12+len(c.users)+len(c.entries))
-	args = append(args, c.version, c.op, c.val, ms(c.ttl), ms(s.opts.DedupeWindow), c.token, ms(life), mode,
+	args = append(args, c.version, c.op, c.val, ms(c.ttl), ms(s.opts.DedupeWindow), c.token[:tokenKept], ms(life), mode,
 		us(c.deadline), c.field, s.eventIDs, strconv.Itoa(len(c.users)))
 	for _, u := range c.users {
 		args = append(args, u)
@@ -863,12 +863,18 @@ func cloneAll(bs [][]byte) [][]byte {
 	return out
 }
 
-// eventField is an event id's field in a conversation's recent ids: the first 12
-// bytes of its SHA-256, so every id takes the same few bytes however long it is.
+// eventField is an event id's field in a conversation's recent ids: the first 8 bytes
+// of its SHA-256, so every id takes the same few bytes however long it is (two ids of
+// one conversation collide with a chance of 2^-64).
 func eventField(id string) string {
 	h := sha256.Sum256([]byte(id))
-	return string(h[:12])
+	return string(h[:8])
 }
+
+// tokenKept is how much of an attempt's token an event id keeps: enough to tell a
+// resend of this attempt from another attempt's commit of the same event (a chance of
+// 2^-32 to mistake one for the other), at half the memory.
+const tokenKept = versionLen / 2
 
 // TTL returns how long key's record has left to live, or a negative duration when
 // there is no record (statetest.TTLReader).
@@ -878,6 +884,20 @@ func (s *Store) TTL(ctx context.Context, key state.Key) (time.Duration, error) {
 		return 0, s.unavailable("ttl", key, err)
 	}
 	return d, nil
+}
+
+// Remembers reports whether the event id is remembered for key: an Update with it
+// would be refused as a duplicate. For tests that check what was committed.
+func (s *Store) Remembers(ctx context.Context, key state.Key, eventID string) (bool, error) {
+	field := eventField(eventID)
+	for _, k := range []string{s.eventsKey(key), s.oldEventsKey(key)} {
+		ok, err := s.rdb.HExists(ctx, k, field).Result()
+		if err != nil || ok {
+			return ok, err
+		}
+	}
+	n, err := s.rdb.Exists(ctx, s.legacyEventKey(key, eventID)).Result()
+	return n == 1, err
 }
 
 // Retention is the lifetime of a record after a change without TTL
