@@ -26,20 +26,7 @@ func TestLogLayout(t *testing.T) {
 	k := state.Key{Platform: "slack", Workspace: "T1", Channel: "C1", Thread: "1"}
 	base := "iv:{slack:T1:C1:1}"
 	entry := []byte(strings.Repeat("e", 150))
-	inBytes := func() int64 {
-		t.Helper()
-		info, err := rdb.Info(ctx, "stats").Result()
-		if err != nil {
-			t.Fatal(err)
-		}
-		var n int64
-		for line := range strings.SplitSeq(info, "\n") {
-			if v, ok := strings.CutPrefix(strings.TrimSpace(line), "total_net_input_bytes:"); ok {
-				fmt.Sscan(v, &n)
-			}
-		}
-		return n
-	}
+	inBytes := func() int64 { return netInput(t, rdb) }
 	var cost []int64 // bytes Redis received for step 5 and step 500
 	for i := range 500 {
 		before := inBytes()
@@ -70,7 +57,30 @@ func TestLogLayout(t *testing.T) {
 	if ids < redisstore.DefaultEventIDs || ids > 2*redisstore.DefaultEventIDs {
 		t.Fatalf("%d event ids remembered after 500 events, want %d to %d", ids, redisstore.DefaultEventIDs, 2*redisstore.DefaultEventIDs)
 	}
-	// A read-only step refreshes every key's expiry in the same script.
+	checkLogExpiryAndDelete(t, s, rdb, k, base)
+}
+
+// netInput is what Redis has received (INFO stats total_net_input_bytes).
+func netInput(t *testing.T, rdb *redis.Client) int64 {
+	t.Helper()
+	info, err := rdb.Info(ctx, "stats").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	for line := range strings.SplitSeq(info, "\n") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "total_net_input_bytes:"); ok {
+			fmt.Sscan(v, &n)
+		}
+	}
+	return n
+}
+
+// checkLogExpiryAndDelete: a read-only step refreshes the expiry of every key of the
+// conversation k (named base) in the same script; a rewrite replaces the list; a
+// delete removes the record's keys but keeps the event ids.
+func checkLogExpiryAndDelete(t *testing.T, s *redisstore.Store, rdb *redis.Client, k state.Key, base string) {
+	t.Helper()
 	for _, suffix := range []string{":s", ":l", ":d", ":d1", ":m"} {
 		if err := rdb.PExpire(ctx, base+suffix, time.Minute).Err(); err != nil {
 			t.Fatal(err)
@@ -87,7 +97,6 @@ func TestLogLayout(t *testing.T) {
 			t.Errorf("%s lives %v after a step (%v), want the retention", suffix, ttl, err)
 		}
 	}
-	// A rewrite replaces the list; a delete removes the record's keys but keeps the ids.
 	if _, err := s.UpdateLog(ctx, k, "", func(state.Record) (state.Change, error) {
 		return state.Change{Data: []byte("h"), Append: [][]byte{[]byte("only")}, Rewrite: true}, nil
 	}); err != nil {
