@@ -236,11 +236,13 @@ func (s *Store) eventCounts(ctx context.Context, node redis.Cmdable, keys []stri
 	if !slices.Contains(kinds, kindEvents) {
 		return out, nil
 	}
+	var began []*redis.BoolCmd
 	s.roundTrips.Add(1)
 	_, err := node.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, k := range keys {
 			if kinds[i] == kindEvents {
 				cmds, at = append(cmds, p.HLen(ctx, k)), append(at, i)
+				began = append(began, p.HExists(ctx, k, "")) // the generation's start: no id
 			}
 		}
 		return nil
@@ -250,6 +252,9 @@ func (s *Store) eventCounts(ctx context.Context, node redis.Cmdable, keys []stri
 	}
 	for j, c := range cmds {
 		out[at[j]] = int(c.Val())
+		if began[j].Val() {
+			out[at[j]]--
+		}
 	}
 	return out, nil
 }

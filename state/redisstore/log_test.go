@@ -16,12 +16,13 @@ import (
 // TestLogLayout checks where a record with a log lives and what a step costs: the log
 // is a list next to the record, every key of the conversation gets the record's
 // expiry in the same script, a step that appends sends the same bytes at entry 5 and
-// at entry 500, and the recent event ids stay bounded in two hashes.
+// at entry 500, and, with a dedupe window of 1 ms, the event ids kept stay bounded in
+// two hashes (at least the last EventIDs).
 func TestLogLayout(t *testing.T) {
 	srv := redistest.Start(t)
 	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
 	defer rdb.Close()
-	s := redisstore.New(newClient(t, srv.URL()), redisstore.Options{Prefix: "iv", Retention: time.Hour})
+	s := redisstore.New(newClient(t, srv.URL()), redisstore.Options{Prefix: "iv", Retention: time.Hour, DedupeWindow: time.Millisecond})
 	defer s.Close()
 	k := state.Key{Platform: "slack", Workspace: "T1", Channel: "C1", Thread: "1"}
 	base := "iv:{slack:T1:C1:1}"
@@ -52,10 +53,15 @@ func TestLogLayout(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ids += int(n)
+		ids += int(n) - 1 // less the generation's start
 	}
-	if ids < redisstore.DefaultEventIDs || ids > 2*redisstore.DefaultEventIDs {
-		t.Fatalf("%d event ids remembered after 500 events, want %d to %d", ids, redisstore.DefaultEventIDs, 2*redisstore.DefaultEventIDs)
+	if ids < redisstore.DefaultEventIDs || ids > 2*(redisstore.DefaultEventIDs+1) {
+		t.Fatalf("%d event ids remembered after 500 events, want %d to %d", ids, redisstore.DefaultEventIDs, 2*(redisstore.DefaultEventIDs+1))
+	}
+	for i := 500 - redisstore.DefaultEventIDs; i < 500; i++ {
+		if ok, err := s.Remembers(ctx, k, fmt.Sprint("Ev", i)); err != nil || !ok {
+			t.Fatalf("event %d of 500 forgotten (%v)", i, err)
+		}
 	}
 	checkLogExpiryAndDelete(t, s, rdb, k, base)
 }

@@ -34,8 +34,8 @@ const DefaultPrefix = "intervision"
 // DefaultCacheSize is how many records a Store caches when Options.CacheSize is 0.
 const DefaultCacheSize = 4096
 
-// DefaultEventIDs is how many recent event ids a conversation remembers at least when
-// Options.EventIDs is 0.
+// DefaultEventIDs is how many later events of its conversation an event id is
+// remembered for at least when Options.EventIDs is 0.
 const DefaultEventIDs = 64
 
 // DefaultMaxAttempts is how often Update calls the update function before giving up
@@ -52,12 +52,13 @@ type Options struct {
 	// Retention is how long a record lives after its last change when the change has
 	// no TTL of its own (state.DefaultRetention when 0).
 	Retention time.Duration
-	// DedupeWindow is how long an event id is remembered at least after the
-	// conversation's last event (state.DedupeWindow when 0); ids live as long as the
-	// record when that is longer.
+	// DedupeWindow is how long an event id is remembered at least
+	// (state.DedupeWindow when 0); ids live as long as their conversation's record
+	// when that is longer.
 	DedupeWindow time.Duration
-	// EventIDs is how many recent event ids a conversation remembers at least
-	// (DefaultEventIDs when 0): it keeps the last EventIDs to 2×EventIDs, under its
+	// EventIDs is how many more events of the conversation an event id is remembered
+	// for at least, however old (DefaultEventIDs when 0). A conversation keeps the ids
+	// of its last one to two DedupeWindows, and at least its last EventIDs, under its
 	// own hash tag.
 	EventIDs int
 	// CacheSize bounds the per-process record cache (DefaultCacheSize when 0; a
@@ -202,7 +203,8 @@ func (s *Store) Stats() Stats {
 //	ARGV[2] op: w write the head and append ARGV[13+n..] to the log; r write the head
 //	        and replace the log with them; d delete; t keep data and refresh expiry
 //	ARGV[3] new head (version header + data) for w and r
-//	ARGV[4] record expiry in ms; ARGV[5] least expiry of the event ids in ms
+//	ARGV[4] record expiry in ms; ARGV[5] how long an event id is remembered at least,
+//	        in ms (DedupeWindow)
 //	ARGV[6] the first half of this attempt's token, stored as the event id's value
 //	ARGV[7] ms that the indexes named by ARGV[13..] are known to live from now on (0: none)
 //	ARGV[8] a: the users ARGV[13..] were just indexed; r: every member's index was just
@@ -218,9 +220,10 @@ func (s *Store) Stats() Stats {
 // clock; the hosts' clocks are assumed to agree (NTP) to well within the timeout.
 //
 // Event ids are remembered in two generations under the conversation's hash tag: when
-// the current one holds ARGV[11] ids it becomes the previous one (RENAME, dropping the
-// one before), so the last ARGV[11] to 2×ARGV[11] ids are refused. Both live as long
-// as the record and at least ARGV[5] after the last event.
+// the current one holds ARGV[11] ids and began at least ARGV[5] ms ago it becomes the
+// previous one (RENAME, dropping the one before), so every id is refused for at least
+// ARGV[5] ms and at least ARGV[11] more events. Both live as long as the record and at
+// least ARGV[5] after the last event.
 //
 // The members key lists the users whose index lists this conversation; its expiry is
 // a lower bound of all their indexes' expiries. A commit that would let the record
@@ -272,7 +275,14 @@ if op ~= 'd' and mode ~= '' then
   if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('PEXPIRE', KEYS[2], bound) end
 end
 if ev ~= '' then
-  if redis.call('HLEN', KEYS[4]) >= tonumber(ARGV[11]) then redis.call('RENAME', KEYS[4], KEYS[5]) end
+  -- The field '' (no id's field is empty) holds when the generation began, in ms.
+  local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+  local n = redis.call('HLEN', KEYS[4])
+  if n > tonumber(ARGV[11]) and ms - tonumber(redis.call('HGET', KEYS[4], '') or 0) >= tonumber(ARGV[5]) then
+    redis.call('RENAME', KEYS[4], KEYS[5])
+    n = 0
+  end
+  if n == 0 then redis.call('HSET', KEYS[4], '', ms) end
   redis.call('HSET', KEYS[4], ev, ARGV[6])
   local keep = tonumber(ARGV[5])
   if op ~= 'd' and (write or ver ~= '') and ttl > keep then keep = ttl end
