@@ -74,15 +74,6 @@ func (r Record) Flat() []byte {
 	return out
 }
 
-// Size is the length of Flat.
-func (r Record) Size() int {
-	n := len(r.Data)
-	for _, e := range r.Log {
-		n += 1 + len(e)
-	}
-	return n
-}
-
 // LogFunc decides a change from the current record (zero when there is none). Like
 // UpdateFunc it may be called more than once and must not modify cur.
 type LogFunc func(cur Record) (Change, error)

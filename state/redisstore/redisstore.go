@@ -1,8 +1,9 @@
-// Package redisstore is the state.Store on Redis (go-redis v9), shared by every bot
-// replica. Each conversation is one Redis string holding a version header and the
-// record; every update commits with one Lua script that checks the version, refuses
-// an event id seen before (and records it), and writes the record with its expiry, all
-// atomically. A small per-process cache of records lets the common update take a
+// Package redisstore is the state.Store (and state.LogStore) on Redis (go-redis v9),
+// shared by every bot replica. Each conversation is a Redis string holding a version
+// header and the record's head, a list with the record's log entries and a hash of its
+// recent event ids; every update commits with one Lua script that checks the version,
+// refuses an event id seen before (and records it), and writes the head, appends to
+// the log and sets their expiry, all atomically. A small per-process cache of records lets the common update take a
 // single round trip: the update function runs on the cached record and the script
 // verifies that it is still current, returning the current record when it is not.
 // Update commands of concurrent Updates share pipelines (batch.go; Options.NoBatch).
