@@ -18,7 +18,9 @@ func TestAppendedShares(t *testing.T) {
 	out := make([]state.Record, n)
 	var wg sync.WaitGroup
 	for i := range n {
-		wg.Go(func() { out[i] = base.Appended(fmt.Sprint("w", i), []byte("h"), [][]byte{[]byte(fmt.Sprint("c", i))}, false) })
+		wg.Go(func() {
+			out[i] = base.Appended(fmt.Sprint("w", i), []byte("h"), [][]byte{[]byte(fmt.Sprint("c", i))}, false)
+		})
 	}
 	wg.Wait()
 	if got := string(base.Flat()); got != "h\na\nb" {
