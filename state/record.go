@@ -80,7 +80,9 @@ type LogFunc func(cur Record) (Change, error)
 
 // LogStore is implemented by stores that keep a record's log apart from its head
 // (memstore, redisstore). Store.Get and Store.Update see such a record flat
-// (Record.Flat); a Store.Update that writes Data replaces head and log.
+// (Record.Flat); a Store.Update that writes Data replaces head and log. The engine
+// commits sessions through UpdateLog: a wrapper that changes Update of a LogStore it
+// embeds must change UpdateLog too (or embed it as a plain Store, which hides it).
 type LogStore interface {
 	Store
 	// UpdateLog is Update with the record as head and log: a Change with Data writes
