@@ -11,13 +11,14 @@
 // installed) for a one-key EVAL of GET+SET with as many clients as sessions, against
 // the same server, and prints the ratio. The last line is:
 //
-//	steps_per_s=.. p50_us=.. p99_us=.. cmds_per_step=.. bytes_per_session=..
+//	steps_per_s=.. p50_us=.. p99_us=.. cmds_per_step=.. bytes_per_session=.. bytes_per_step=..
 //
 // Before it the bench prints pipelines=.. mean_batch=.. (the store's batching of
 // concurrent steps; --batch=false turns it off, --batch-conns and --batch-size tune it).
 // cmds_per_step counts the commands clients sent (INFO commandstats, leaving out the
 // commands scripts run inside Redis); bytes_per_session is the growth of used_memory
-// per finished session (record, event ids and user index). It resets no statistics:
+// per finished session (record, event ids and user index); bytes_per_step is what Redis
+// received per step (INFO stats total_net_input_bytes). It resets no statistics:
 // it works on differences, so it can run against a shared server, which it only adds
 // keys to under a fresh prefix.
 //
@@ -168,6 +169,10 @@ func run(url string, sessions int, duration time.Duration, steps int, compare bo
 	if err != nil {
 		return err
 	}
+	inBefore, err := netInput(ctx, rdb)
+	if err != nil {
+		return err
+	}
 	statsBefore, err := commandStats(ctx, rdb)
 	if err != nil {
 		return err
@@ -186,6 +191,10 @@ func run(url string, sessions int, duration time.Duration, steps int, compare bo
 		return err
 	}
 	memAfter, err := usedMemory(ctx, rdb)
+	if err != nil {
+		return err
+	}
+	inAfter, err := netInput(ctx, rdb)
 	if err != nil {
 		return err
 	}
@@ -230,14 +239,16 @@ func run(url string, sessions int, duration time.Duration, steps int, compare bo
 			fmt.Printf("redis_benchmark_eval_rps=%.0f clients=%d ratio=%.2f\n", rps, sessions, stepsPerS/rps)
 		}
 	}
-	fmt.Printf("steps_per_s=%.0f p50_us=%d p99_us=%d cmds_per_step=%.2f bytes_per_session=%.0f\n",
-		stepsPerS, p50.Microseconds(), p99.Microseconds(), cmdsPerStep, bytesPerSession)
+	fmt.Printf("steps_per_s=%.0f p50_us=%d p99_us=%d cmds_per_step=%.2f bytes_per_session=%.0f bytes_per_step=%.0f\n",
+		stepsPerS, p50.Microseconds(), p99.Microseconds(), cmdsPerStep, bytesPerSession,
+		float64(inAfter-inBefore)/float64(n))
 	return nil
 }
 
 // scriptInner are the commands the store's scripts run inside Redis; INFO commandstats
 // counts them too, but no client sent them. (The bench path sends none of them itself.)
-var scriptInner = map[string]bool{"get": true, "getrange": true, "set": true, "del": true, "pexpire": true, "sadd": true, "pttl": true}
+var scriptInner = map[string]bool{"get": true, "getrange": true, "set": true, "del": true, "pexpire": true, "sadd": true, "pttl": true,
+	"hget": true, "hset": true, "hlen": true, "rename": true, "rpush": true, "lrange": true, "smembers": true}
 
 // benchOwn are the commands the bench sends to measure.
 var benchOwn = map[string]bool{"info": true, "memory|usage": true, "ping": true, "hello": true,
@@ -362,6 +373,21 @@ func usedMemory(ctx context.Context, rdb redis.UniversalClient) (int64, error) {
 	m := regexp.MustCompile(`(?m)^used_memory:(\d+)`).FindStringSubmatch(info)
 	if m == nil {
 		return 0, errors.New("INFO memory has no used_memory")
+	}
+	return strconv.ParseInt(m[1], 10, 64)
+}
+
+// netInput is what Redis has received from all clients (INFO stats
+// total_net_input_bytes), the bench's own INFO commands included (a few hundred bytes
+// per run).
+func netInput(ctx context.Context, rdb redis.UniversalClient) (int64, error) {
+	info, err := rdb.Info(ctx, "stats").Result()
+	if err != nil {
+		return 0, fmt.Errorf("INFO stats: %w", err)
+	}
+	m := regexp.MustCompile(`(?m)^total_net_input_bytes:(\d+)`).FindStringSubmatch(info)
+	if m == nil {
+		return 0, errors.New("INFO stats has no total_net_input_bytes")
 	}
 	return strconv.ParseInt(m[1], 10, 64)
 }

@@ -1,45 +1,45 @@
 package bot
 
 import (
-	"bytes"
-
 	"github.com/intervision-bot/intervision/internal/lru"
 	"github.com/intervision-bot/intervision/state"
 )
 
-// sessionCache keeps the sessions this engine committed last, decoded, next to the
-// exact bytes it stored. A turn whose record still holds those bytes takes the
-// session from here instead of decoding JSON; any other record (another replica
-// committed in between) is decoded as usual, so the cache can never be stale.
+// sessionCache keeps the sessions this engine committed last, decoded, by the version
+// of the record the store committed them as. A turn whose record still has that
+// version takes the session from here instead of decoding it; any other version
+// (another replica committed in between) is decoded as usual, so the cache can never
+// be stale. Versions are compared, never the records' bytes.
 type sessionCache struct {
 	items *lru.Cache[state.Key, cachedSession]
 }
 
 type cachedSession struct {
-	data []byte
-	sess *session
+	version string
+	sess    *session
 }
 
 func newSessionCache(max int) *sessionCache {
 	return &sessionCache{items: lru.New[state.Key, cachedSession](max)}
 }
 
-// take removes and returns the session cached for key when its bytes equal data. The
-// caller owns the session: it may change it freely.
-func (c *sessionCache) take(key state.Key, data []byte) *session {
-	if c == nil || len(data) == 0 {
+// take removes and returns the session cached for key when it is the record of
+// version. The caller owns the session: it may change it freely.
+func (c *sessionCache) take(key state.Key, version string) *session {
+	if c == nil || version == "" {
 		return nil
 	}
-	if it, ok := c.items.Take(key); ok && bytes.Equal(it.data, data) {
+	if it, ok := c.items.Take(key); ok && it.version == version {
 		return it.sess
 	}
 	return nil
 }
 
-// put remembers a committed session; the cache owns it from now on.
-func (c *sessionCache) put(key state.Key, data []byte, sess *session) {
-	if c == nil {
+// put remembers a committed session as the record of version; the cache owns it from
+// now on. A store that tells no versions ("") gets no cache.
+func (c *sessionCache) put(key state.Key, version string, sess *session) {
+	if c == nil || version == "" {
 		return
 	}
-	c.items.Put(key, cachedSession{data: data, sess: sess})
+	c.items.Put(key, cachedSession{version: version, sess: sess})
 }

@@ -75,6 +75,7 @@ type Engine struct {
 	cfg    Config
 	lib    *prompts.Library
 	store  state.Store
+	logs   state.LogStore // the store, for sessions: state.Logged(store)
 	interp Interpreter
 	log    *slog.Logger
 	cache  *sessionCache
@@ -124,7 +125,7 @@ func New(cfg Config) *Engine {
 	if obs == nil {
 		obs = nopObserver{}
 	}
-	return &Engine{cfg: cfg, lib: cfg.Library, store: cfg.Store, interp: r, log: cfg.Logger,
+	return &Engine{cfg: cfg, lib: cfg.Library, store: cfg.Store, logs: state.Logged(cfg.Store), interp: r, log: cfg.Logger,
 		cache: newSessionCache(cfg.CacheSize), obs: obs,
 		limiter: newRateLimiter(cfg.RateMessages, cmp.Or(cfg.RateWindow, DefaultRateWindow)),
 		budget:  budget{turns: cmp.Or(cfg.SessionMaxTurns, DefaultSessionMaxTurns), bytes: cmp.Or(cfg.SessionMaxBytes, DefaultSessionMaxBytes)}}
@@ -235,8 +236,7 @@ func (e *Engine) apply(ctx context.Context, ev Event, cmd *command) (Outcome, er
 		out      Outcome
 		key      = Key(ev.Conv)
 		kept     *session // the session as committed, for the cache
-		keptData []byte
-		nextStep string // a next step to remember for the case bringer
+		nextStep string   // a next step to remember for the case bringer
 		tag      *report.Tag
 		began    string // the methods of a session that began or ended, for the Observer
 		ended    string
@@ -244,17 +244,17 @@ func (e *Engine) apply(ctx context.Context, ev Event, cmd *command) (Outcome, er
 		askedSeq int
 		askedTTL time.Duration
 	)
-	err := e.store.Update(ctx, key, ev.ID, func(cur []byte) (state.Change, error) {
-		kept, keptData = nil, nil
-		sess := e.cache.take(key, cur)
+	version, err := e.logs.UpdateLog(ctx, key, ev.ID, func(cur state.Record) (state.Change, error) {
+		kept = nil
+		sess := e.cache.take(key, cur.Version)
 		if sess == nil {
 			var err error
-			if sess, err = decodeSession(cur); err != nil {
+			if sess, err = decodeRecord(cur); err != nil {
 				return state.Change{}, err
 			}
 		}
 		if ev.Ambient && (sess == nil || sess.Status == statusDone) && (cmd == nil || cmd.word != "start") {
-			return e.noSession(ev, sess, cur, &out) // chatter in a thread that is not (or no longer) a session
+			return e.noSession(ev, sess, cur.Data, &out) // chatter in a thread that is not (or no longer) a session
 		}
 		tr := &turn{ctx: ctx, e: e, ev: ev, sess: sess, lang: e.userLang(ev)}
 		if sess != nil {
@@ -279,12 +279,8 @@ func (e *Engine) apply(ctx context.Context, ev Event, cmd *command) (Outcome, er
 		}
 		out = Outcome{Replies: tr.replies, Phase: tr.phaseID()}
 		ch, err := tr.change()
-		switch {
-		case err != nil || tr.deleted || tr.sess == nil:
-		case ch.Data != nil:
-			kept, keptData = tr.sess, ch.Data
-		case cur != nil:
-			kept, keptData = tr.sess, cur
+		if err == nil && !tr.deleted && tr.sess != nil && (ch.Data != nil || cur.Data != nil) {
+			kept = tr.sess
 		}
 		return ch, err
 	})
@@ -292,7 +288,8 @@ func (e *Engine) apply(ctx context.Context, ev Event, cmd *command) (Outcome, er
 		return e.failure(ctx, ev, err)
 	}
 	if kept != nil {
-		e.cache.put(key, keptData, kept)
+		kept.committed()
+		e.cache.put(key, version, kept)
 	}
 	e.observeSessions(began, ended)
 	if nextStep != "" {
@@ -316,7 +313,7 @@ func (e *Engine) noSession(ev Event, sess *session, cur []byte, out *Outcome) (s
 		return state.Change{}, errIgnore
 	}
 	*out = Outcome{Replies: []Reply{{Text: e.msg("session.lost", e.userLang(ev))}}}
-	return state.Change{Data: lostMarker, TTL: e.cfg.FinishedRetention}, nil
+	return state.Change{Data: lostMarker, Rewrite: true, TTL: e.cfg.FinishedRetention}, nil
 }
 
 // failure turns an update that did not commit into its outcome: nothing for an ignored

@@ -135,6 +135,7 @@ func TestForgetWhenRedisFull(t *testing.T) {
 	t.Cleanup(func() { _ = st.Close() })
 	chat := newForgetChat(t, st)
 	chat.contribute()
+	chat.say("cas", "/join") // a member who writes nothing: forgetting her shrinks only the head
 
 	ctx := context.Background()
 	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
@@ -188,6 +189,8 @@ func TestForgetWhenRedisFull(t *testing.T) {
 			vals = []string{rdb.Get(ctx, k).Val()}
 		case "set":
 			vals = rdb.SMembers(ctx, k).Val()
+		case "list": // a session's contributions
+			vals = rdb.LRange(ctx, k, 0, -1).Val()
 		}
 		for _, v := range vals {
 			if strings.Contains(v, bobsQuestion) {
@@ -197,5 +200,9 @@ func TestForgetWhenRedisFull(t *testing.T) {
 	}
 	if err := iter.Err(); err != nil || n == 0 {
 		t.Fatalf("scan: %d keys, %v", n, err)
+	}
+	chat.sayIn(bot.Conversation{Platform: chat.conv.Platform, Workspace: chat.conv.Workspace, Channel: "D-cas", Direct: true}, "cas", "/forget yes")
+	if rec, err := st.Get(ctx, key); err != nil || strings.Contains(string(rec), `"cas"`) || !strings.Contains(string(rec), "doorway") {
+		t.Fatalf("after cas's forget (%v): %s", err, rec)
 	}
 }

@@ -218,21 +218,15 @@ func (s *session) usage() usage {
 	return u
 }
 
-// contributionSize is the size of contribution i in the record: the JSON encode kept
-// for it when it is still current, else counted.
-func (s *session) contributionSize(i int) int {
-	if i < len(s.encoded) && s.encoded[i].json != nil && s.encoded[i].turn == s.Contributions[i] {
-		return len(s.encoded[i].json)
-	}
-	return sizeOf(s.Contributions[i])
-}
+// contributionSize is the size of contribution i in the record: its log entry's JSON.
+func (s *session) contributionSize(i int) int { return sizeOf(s.Contributions[i]) }
 
-// sizeOf is the length of c's JSON as encoding/json writes it.
+// sizeOf is the length of c's log entry (logEntry) as encoding/json writes it.
 func sizeOf(c contribution) int {
-	// {"phase":"","user":"","name":"","text":"","at":}
-	n := 48 + jsonLen(c.Phase) + jsonLen(c.User) + jsonLen(c.Name) + jsonLen(c.Text) + len(strconv.FormatInt(int64(c.At), 10))
+	// {"p":"","u":"","n":"","t":"","a":}
+	n := 34 + jsonLen(c.Phase) + jsonLen(c.User) + jsonLen(c.Name) + jsonLen(c.Text) + len(strconv.FormatInt(int64(c.At), 10))
 	if c.Question != "" {
-		n += len(`,"question":""`) + jsonLen(c.Question)
+		n += len(`,"q":""`) + jsonLen(c.Question)
 	}
 	return n
 }

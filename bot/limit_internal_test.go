@@ -10,7 +10,7 @@ import (
 )
 
 // TestSizeOfIsTheJSONSize: the budget counts a contribution as the bytes its JSON
-// takes in the record, escapes included, whatever the text holds.
+// takes in the record (its log entry), escapes included, whatever the text holds.
 func TestSizeOfIsTheJSONSize(t *testing.T) {
 	texts := []string{
 		"", "plain words", `quotes " and \ backslashes`, "tab\tnew\nline\rreturn",
@@ -22,7 +22,7 @@ func TestSizeOfIsTheJSONSize(t *testing.T) {
 			{Phase: "questions", User: "U123", Name: "Ann <a>", Text: text, At: 1795514880},
 			{Phase: "p", User: "u", Name: "", Text: text, At: 0, Question: "What \"now\"? <x>"},
 		} {
-			b, err := json.Marshal(c)
+			b, err := json.Marshal((*logEntry)(&c))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -33,17 +33,22 @@ func TestSizeOfIsTheJSONSize(t *testing.T) {
 	}
 }
 
-// TestUsageUsesTheEncodedTurns: after encode, usage counts from the kept JSON and
-// agrees with counting afresh, also after a turn changed.
-func TestUsageUsesTheEncodedTurns(t *testing.T) {
+// TestUsageCountsTheLog: usage agrees with the log entries change renders, also after a
+// contribution changed.
+func TestUsageCountsTheLog(t *testing.T) {
 	s := &session{Contributions: []contribution{{Phase: "a", User: "u", Text: "one <1>"}, {Phase: "a", User: "v", Text: "two"}}}
-	fresh := s.usage()
-	if _, err := s.encode(); err != nil {
+	_, entries, _, err := s.change()
+	if err != nil {
 		t.Fatal(err)
 	}
-	if got := s.usage(); got != fresh {
-		t.Fatalf("usage after encode %+v, before %+v", got, fresh)
+	want := 0
+	for _, e := range entries {
+		want += len(e)
 	}
+	if got := s.usage(); got.bytes != want || got.turns != 2 {
+		t.Fatalf("usage %+v, the log's entries take %d bytes", got, want)
+	}
+	fresh := s.usage()
 	s.Contributions[1].Text = "two, and longer"
 	if got, want := s.usage().bytes, fresh.bytes+len(", and longer"); got != want {
 		t.Fatalf("usage after a change: %d bytes, want %d", got, want)

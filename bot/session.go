@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/intervision-bot/intervision/prompts"
+	"github.com/intervision-bot/intervision/state"
 )
 
 // Session statuses.
@@ -114,7 +116,12 @@ type session struct {
 	BudgetFull   bool             `json:"budget_full,omitempty"`
 	FullTold     map[string]stamp `json:"full_told,omitempty"`
 
-	encoded []encodedTurn // JSON of Turns, reused by encode; never stored
+	// How the record holds the contributions (never stored): fromLog when they were
+	// read from its log (or committed there), stored of them; edited when one of
+	// those changed since.
+	fromLog bool
+	stored  int
+	edited  bool
 }
 
 // member is a participant.
@@ -134,6 +141,18 @@ type contribution struct {
 	Question string `json:"question,omitempty"` // the bot's question this answers (solo)
 }
 
+// logEntry is a contribution as a log entry: the same fields under one-letter names,
+// since an idle session's memory is mostly its entries. (Records before the log keep
+// contributions in the head, with the long names.)
+type logEntry struct {
+	Phase    string `json:"p"`
+	User     string `json:"u"`
+	Name     string `json:"n"`
+	Text     string `json:"t"`
+	At       stamp  `json:"a"`
+	Question string `json:"q,omitempty"`
+}
+
 // stamp is a time in Unix seconds: compact, and cheap to encode on every turn.
 type stamp int64
 
@@ -148,64 +167,79 @@ func (s stamp) Time() time.Time { return time.Unix(int64(s), 0).UTC() }
 // Engine.noSession). Every reader sees no session in it.
 var lostMarker = []byte(`{"lost":true}`)
 
+// A session is stored as a record with a log (state.LogStore): the head is the
+// session's JSON without its contributions, and each contribution is one log entry
+// (its JSON), so a turn that adds a contribution writes the head and that entry only.
+// Flat (Store.Get, and stores without a log) it is JSON lines: the head, then one
+// contribution per line. Records written before the log hold the contributions in the
+// head ("turns") and still load. JSON from encoding/json never holds a raw newline.
+
+// decodeSession reads a flat record.
 func decodeSession(b []byte) (*session, error) {
-	if len(b) == 0 || bytes.Equal(b, lostMarker) {
+	return decodeRecord(state.Record{Data: b})
+}
+
+// decodeRecord reads a session from its record. The session remembers whether its
+// contributions are the record's log entries as they are, so that the next change can
+// append to the log instead of rewriting it.
+func decodeRecord(r state.Record) (*session, error) {
+	head := r.Data
+	if len(head) == 0 || bytes.Equal(head, lostMarker) {
 		return nil, nil
 	}
+	var inline [][]byte // contributions written flat, after the head
+	if i := bytes.IndexByte(head, '\n'); i >= 0 {
+		inline = bytes.Split(head[i+1:], []byte{'\n'})
+		head = head[:i]
+	}
 	var s session
-	if err := json.Unmarshal(b, &s); err != nil {
+	if err := json.Unmarshal(head, &s); err != nil {
 		return nil, fmt.Errorf("decode session: %w", err)
 	}
+	s.fromLog = len(s.Contributions) == 0 && inline == nil
+	n := len(s.Contributions)
+	s.Contributions = slices.Grow(s.Contributions, len(inline)+len(r.Log))[:n+len(inline)+len(r.Log)]
+	for i, e := range slices.Concat(inline, r.Log) {
+		if err := json.Unmarshal(e, (*logEntry)(&s.Contributions[n+i])); err != nil {
+			return nil, fmt.Errorf("decode contribution: %w", err)
+		}
+	}
+	s.stored = len(r.Log)
 	return &s, nil
 }
 
-// encode renders the session as JSON. Turns are the bulk of a session and rarely
-// change once written, so each turn's JSON is kept (in memory only) and reused while
-// the turn is unchanged; the rest is encoded afresh.
-func (s *session) encode() ([]byte, error) {
+// change renders the session for UpdateLog: the head, and the contributions to append
+// (rewrite: the whole log). Only contributions the record's log does not hold yet are
+// encoded, unless one it holds was edited or removed, or the record was not read as a
+// log (a new session, a flat or older record).
+func (s *session) change() (data []byte, entries [][]byte, rewrite bool, err error) {
 	head := *s
 	head.Contributions = nil
-	head.encoded = nil
-	b, err := json.Marshal(&head)
-	if err != nil {
-		return nil, fmt.Errorf("encode session: %w", err)
+	if data, err = json.Marshal(&head); err != nil {
+		return nil, nil, false, fmt.Errorf("encode session: %w", err)
 	}
-	if len(s.Contributions) == 0 {
-		return b, nil
+	from := s.stored
+	if rewrite = !s.fromLog || s.edited || s.stored > len(s.Contributions); rewrite {
+		from = 0
 	}
-	if len(s.encoded) > len(s.Contributions) {
-		s.encoded = s.encoded[:len(s.Contributions)]
-	}
-	size := len(b) + len(`,"turns":[]`)
-	for i := range s.Contributions {
-		if i >= len(s.encoded) {
-			s.encoded = append(s.encoded, encodedTurn{})
-		}
-		if e := &s.encoded[i]; e.json == nil || e.turn != s.Contributions[i] {
-			if e.json, err = json.Marshal(&s.Contributions[i]); err != nil {
-				return nil, fmt.Errorf("encode turn: %w", err)
+	if n := len(s.Contributions) - from; n > 0 {
+		entries = make([][]byte, n)
+		for i := range entries {
+			if entries[i], err = json.Marshal((*logEntry)(&s.Contributions[from+i])); err != nil {
+				return nil, nil, false, fmt.Errorf("encode contribution: %w", err)
 			}
-			e.turn = s.Contributions[i]
 		}
-		size += len(s.encoded[i].json) + 1
 	}
-	out := make([]byte, 0, size)
-	out = append(out, b[:len(b)-1]...) // drop the closing brace
-	out = append(out, `,"turns":[`...)
-	for i := range s.Contributions {
-		if i > 0 {
-			out = append(out, ',')
-		}
-		out = append(out, s.encoded[i].json...)
-	}
-	return append(out, "]}"...), nil
+	return data, entries, rewrite, nil
 }
 
-// encodedTurn is a turn with its JSON.
-type encodedTurn struct {
-	turn contribution
-	json []byte
+// committed marks that the record now holds the session as change rendered it.
+func (s *session) committed() {
+	s.fromLog, s.stored, s.edited = true, len(s.Contributions), false
 }
+
+// edit marks that a contribution the record may hold changed or was removed.
+func (s *session) edit() { s.edited = true }
 
 func (s *session) member(id string) *member {
 	for i := range s.Members {
@@ -278,4 +312,16 @@ func (s *session) removeMember(id string) {
 		}
 	}
 	s.Members = out
+}
+
+// RecordJSON renders a stored session record (as Store.Get returns it) as one JSON
+// document with its contributions under "turns", the way records before the log were
+// stored: for tests and tools that read records. A record that is no session comes
+// back as it is.
+func RecordJSON(rec []byte) ([]byte, error) {
+	s, err := decodeSession(rec)
+	if err != nil || s == nil {
+		return rec, err
+	}
+	return json.Marshal(s)
 }

@@ -58,11 +58,11 @@ func (tr *turn) change() (state.Change, error) {
 		return state.Change{TTL: tr.e.ttl(tr.sess, tr.ev.Time)}, nil
 	}
 	tr.sess.Updated = stampOf(tr.ev.Time)
-	b, err := tr.sess.encode()
+	data, entries, rewrite, err := tr.sess.change()
 	if err != nil {
 		return state.Change{}, err
 	}
-	ch := state.Change{Data: b, TTL: tr.e.ttl(tr.sess, tr.ev.Time)}
+	ch := state.Change{Data: data, Append: entries, Rewrite: rewrite, TTL: tr.e.ttl(tr.sess, tr.ev.Time)}
 	if tr.joined {
 		ch.Users = []string{tr.user()}
 	}
@@ -421,6 +421,7 @@ func (tr *turn) keep(c command) {
 			return
 		}
 		tr.sess.Contributions[i].Text = text
+		tr.sess.edit()
 		tr.dirty = true
 		tr.tell(tr.msg("keep.text_done"))
 		return
@@ -439,6 +440,7 @@ func (tr *turn) keep(c command) {
 	}
 	tr.sess.Kept = true
 	tr.sess.Contributions, tr.sess.Questions = nil, nil
+	tr.sess.edit()
 	tr.sess.Pseudonyms = nil
 	tr.dirty = true
 	tr.say(tr.msg("keep.done"))
@@ -467,6 +469,7 @@ func (tr *turn) rewrite(c command) {
 		return
 	}
 	tr.sess.Contributions[i].Text = clean
+	tr.sess.edit()
 	tr.dirty = true
 	tr.tell(tr.msg("rewrite.done"))
 	tr.privacyNotice(kinds, clean)

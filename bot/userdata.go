@@ -44,9 +44,9 @@ func (e *Engine) erase(ctx context.Context, space state.Space, user string, keys
 	for _, k := range keys {
 		var n int
 		var touched, quoted bool
-		err := e.store.Update(ctx, k, "", func(cur []byte) (state.Change, error) {
+		_, err := e.logs.UpdateLog(ctx, k, "", func(cur state.Record) (state.Change, error) {
 			n, touched, quoted = 0, false, false
-			sess, err := decodeSession(cur)
+			sess, err := decodeRecord(cur)
 			if err != nil || sess == nil {
 				return state.Change{}, err
 			}
@@ -58,9 +58,11 @@ func (e *Engine) erase(ctx context.Context, space state.Space, user string, keys
 			case len(sess.Members) == 0 && len(sess.Contributions) == 0 || sess.Mode == prompts.ModeSolo && sess.Starter == user:
 				return state.Change{Delete: true, Erase: true}, nil
 			}
-			// An erasure: the store commits it even when it is full (Change.Erase).
-			b, err := sess.encode()
-			return state.Change{Data: b, TTL: e.ttl(sess, now), Erase: true}, err
+			// An erasure: the store commits it even when it is full (Change.Erase). A
+			// removed contribution rewrites the log without it; only the head shrinks
+			// when none was removed.
+			data, entries, rewrite, err := sess.change()
+			return state.Change{Data: data, Append: entries, Rewrite: rewrite, TTL: e.ttl(sess, now), Erase: true}, err
 		})
 		if err != nil {
 			return r, err
@@ -140,6 +142,9 @@ func (s *session) forget(user string, now stamp) (int, bool) {
 		kept = append(kept, t)
 	}
 	s.Contributions = kept
+	if n > 0 {
+		s.edit()
+	}
 	touched := n > 0
 	if s.isMember(user) {
 		s.removeMember(user)

@@ -213,6 +213,11 @@ func (failingStore) Update(context.Context, state.Key, string, state.UpdateFunc)
 	return fmt.Errorf("redis down: %w", state.ErrUnavailable)
 }
 
+// UpdateLog fails too: the engine commits sessions through it (state.LogStore).
+func (failingStore) UpdateLog(context.Context, state.Key, string, state.LogFunc) (string, error) {
+	return "", fmt.Errorf("redis down: %w", state.ErrUnavailable)
+}
+
 // TestLabelsBounded: what people are and write never becomes a label, and the number
 // of series stays put however many people and channels there are.
 func TestLabelsBounded(t *testing.T) {

@@ -51,6 +51,13 @@ type Change struct {
 	// record live longer than it would have. Users are not indexed for an erasure. A
 	// store may commit an erasure that would grow the record as any other change.
 	Erase bool
+	// Append are entries added at the end of the record's log (LogStore.UpdateLog, with
+	// Data set). With Store.Update, Data replaces the whole record and the log then
+	// holds Append alone.
+	Append [][]byte
+	// Rewrite makes Append replace the record's log instead of extending it
+	// (LogStore.UpdateLog).
+	Rewrite bool
 }
 
 // UpdateFunc decides a change from the current record (nil when there is none). The

@@ -247,6 +247,9 @@ func (h *harness) session(k state.Key) map[string]any {
 	if b == nil {
 		return nil
 	}
+	if b, err = bot.RecordJSON(b); err != nil {
+		h.t.Fatal(err)
+	}
 	var s map[string]any
 	if err := json.Unmarshal(b, &s); err != nil {
 		h.t.Fatal(err)

@@ -3,7 +3,6 @@ package discord
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"os"
 	"regexp"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/intervision-bot/intervision/bot"
 	"github.com/intervision-bot/intervision/internal/proctest"
 	"github.com/intervision-bot/intervision/state"
 	"github.com/intervision-bot/intervision/state/redisstore"
@@ -143,6 +143,9 @@ func checkBurst(t *testing.T, url string, f *fakeDiscord, th string, burst []bur
 	if err != nil || b == nil {
 		t.Fatalf("session record: %q, %v", b, err)
 	}
+	if b, err = bot.RecordJSON(b); err != nil {
+		t.Fatal(err)
+	}
 	var rec struct{ Turns []struct{ User, Text string } }
 	if err := json.Unmarshal(b, &rec); err != nil {
 		t.Fatal(err)
@@ -150,8 +153,10 @@ func checkBurst(t *testing.T, url string, f *fakeDiscord, th string, burst []bur
 	turns, _ := json.Marshal(rec.Turns)
 	var nAccepted, peerAccepted, notAccepted int
 	for _, tu := range burst {
-		key := fmt.Sprintf("%s:{discord:%s:%s:%s}:e:%s", redisstore.DefaultPrefix, guildID, channelID, th, tu.id)
-		committed := client.Exists(context.Background(), key).Val() == 1
+		committed, err := st.Remembers(context.Background(), state.Key{Platform: platformName, Workspace: guildID, Channel: channelID, Thread: th}, tu.id)
+		if err != nil {
+			t.Fatal(err)
+		}
 		inTurns := strings.Contains(string(turns), tu.text)
 		switch {
 		case accepted[tu.id] && !committed:

@@ -82,6 +82,9 @@ func TestBackfillAfterSocketDrop(t *testing.T) {
 		}
 	}
 	b, err := st.Get(context.Background(), bot.Key(conv))
+	if err == nil {
+		b, err = bot.RecordJSON(b)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,6 +199,9 @@ func TestBackfillDirectMessages(t *testing.T) {
 		}
 	}
 	b, err := st.Get(context.Background(), state.Key{Platform: Platform, Workspace: fakeTeam, Channel: dm})
+	if err == nil {
+		b, err = bot.RecordJSON(b)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -134,10 +134,14 @@ func Public(out bot.Outcome) string {
 	return strings.Join(public, "\n")
 }
 
-// Record returns the stored session of the conversation.
+// Record returns the stored session of the conversation as one JSON document
+// (bot.RecordJSON: contributions under "turns").
 func (c *Chat) Record() []byte {
 	c.T.Helper()
 	b, err := c.Store.Get(context.Background(), bot.Key(c.Conv))
+	if err == nil {
+		b, err = bot.RecordJSON(b)
+	}
 	if err != nil {
 		c.T.Fatal(err)
 	}

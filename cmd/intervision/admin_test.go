@@ -156,7 +156,7 @@ func checkPurge(t *testing.T, url string, addrs []string) {
 	for _, k := range before {
 		if ofT1(k) && strings.HasPrefix(k, "iv:") {
 			kinds["record"] = kinds["record"] || strings.HasSuffix(k, "}:s")
-			kinds["event id"] = kinds["event id"] || strings.Contains(k, "}:e:")
+			kinds["event id"] = kinds["event id"] || strings.HasSuffix(k, "}:d")
 			kinds["user index"] = kinds["user index"] || strings.HasPrefix(k, "iv:u:")
 		}
 	}
@@ -170,6 +170,7 @@ func checkPurge(t *testing.T, url string, addrs []string) {
 	if after := rawKeys(t, addrs...); !slices.Equal(after, before) {
 		t.Fatal("an unconfirmed purge deleted keys")
 	}
+	fields := hashFields(t, url, before)
 	code, out, errs := adminRun(t, env, "", "purge-workspace", "T1", "--platform", "slack", "--yes")
 	if code != 0 {
 		t.Fatalf("purge: exit %d\n%s%s", code, out, errs)
@@ -179,20 +180,48 @@ func checkPurge(t *testing.T, url string, addrs []string) {
 	if !slices.Equal(after, want) {
 		t.Fatalf("after purge:\n  %v\nwant\n  %v", after, want)
 	}
-	// A conversation's member set (":m", kept for the index's expiry) goes with its
-	// record and is not counted as an entry of its own.
-	n := len(before) - len(after)
-	for _, k := range before {
-		if strings.HasSuffix(k, "}:m") && !slices.Contains(after, k) {
-			n--
-		}
-	}
+	n := purgedEntries(before, after, fields)
 	if !strings.Contains(out, fmt.Sprintf("deleted %d entries", n)) {
 		t.Errorf("purge of %d keys says:\n%s", n, out)
 	}
 	if code, out, _ := adminRun(t, env, "", "purge-workspace", "--platform", "slack", "T1"); code != 0 || !strings.Contains(out, "nothing to delete") {
 		t.Errorf("second purge: exit %d\n%s", code, out)
 	}
+}
+
+// purgedEntries is how many entries a purge from before to after deleted. A
+// conversation's member set (":m", kept for the index's expiry) and its log (":l") go
+// with its record and are not counted as entries of their own; a hash of recent event
+// ids (":d", ":d1") counts its ids (its fields less the generation's start).
+func purgedEntries(before, after []string, fields map[string]int) int {
+	n := 0
+	for _, k := range before {
+		switch {
+		case slices.Contains(after, k), strings.HasSuffix(k, "}:m"), strings.HasSuffix(k, "}:l"):
+		case strings.HasSuffix(k, "}:d"), strings.HasSuffix(k, "}:d1"):
+			n += fields[k] - 1
+		default:
+			n++
+		}
+	}
+	return n
+}
+
+// hashFields returns the number of fields of every hash among keys.
+func hashFields(t *testing.T, url string, keys []string) map[string]int {
+	t.Helper()
+	c, err := redisstore.NewClient(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	out := map[string]int{}
+	for _, k := range keys {
+		if c.Type(context.Background(), k).Val() == "hash" {
+			out[k] = int(c.HLen(context.Background(), k).Val())
+		}
+	}
+	return out
 }
 
 func TestAdminPurge(t *testing.T) {

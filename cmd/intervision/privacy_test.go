@@ -73,6 +73,8 @@ func dumpRedis(t *testing.T, url string) string {
 			}
 		case "set":
 			b.WriteString(strings.Join(rdb.SMembers(ctx, k).Val(), " "))
+		case "list": // a session's contributions
+			b.WriteString(strings.Join(rdb.LRange(ctx, k, 0, -1).Val(), " "))
 		default:
 			t.Fatalf("key %s has unexpected type %s", k, typ)
 		}

@@ -4,6 +4,7 @@ package memstore
 
 import (
 	"context"
+	"strconv"
 	"sync"
 	"time"
 
@@ -36,8 +37,7 @@ type seenKey struct {
 }
 
 type record struct {
-	data    []byte
-	version int64
+	rec     state.Record // Version is the decimal of a store-wide counter
 	expires time.Time
 }
 
@@ -67,41 +67,59 @@ func New(opts ...Option) *Store {
 
 // Update runs fn on the current record and commits its change. The store's lock is
 // not held while fn runs; a commit by someone else in between makes Update call fn
-// again with the newer record, as a shared store would.
+// again with the newer record, as a shared store would. A record with a log is shown
+// flat (state.Record.Flat); a change with Data replaces it whole.
 func (s *Store) Update(ctx context.Context, key state.Key, eventID string, fn state.UpdateFunc) error {
+	_, err := s.update(ctx, key, eventID, func(cur state.Record) (state.Change, error) {
+		ch, err := fn(cur.Flat())
+		if ch.Data != nil {
+			ch.Data, ch.Append, ch.Rewrite = clone(ch.Data), cloneAll(ch.Append), true
+		}
+		return ch, err
+	})
+	return err
+}
+
+// UpdateLog is Update with the record as head and log (state.LogStore). fn sees the
+// stored record itself: it must not modify it.
+func (s *Store) UpdateLog(ctx context.Context, key state.Key, eventID string, fn state.LogFunc) (string, error) {
+	return s.update(ctx, key, eventID, fn)
+}
+
+func (s *Store) update(ctx context.Context, key state.Key, eventID string, fn state.LogFunc) (string, error) {
 	seenKey := seenKey{key, eventID}
 	for {
 		if err := ctx.Err(); err != nil {
-			return err
+			return "", err
 		}
 		s.mu.Lock()
 		if eventID != "" && s.seen[seenKey].After(s.now()) {
 			s.mu.Unlock()
-			return state.ErrDuplicate
+			return "", state.ErrDuplicate
 		}
 		cur := s.live(key)
 		s.mu.Unlock()
 
-		ch, err := fn(clone(cur.data))
+		ch, err := fn(cur.rec)
 		if err != nil {
-			return err
+			return "", err
 		}
 
 		s.mu.Lock()
-		if now := s.live(key); now.version != cur.version {
+		if now := s.live(key); now.rec.Version != cur.rec.Version {
 			s.mu.Unlock()
 			continue
 		}
 		if eventID != "" {
 			if s.seen[seenKey].After(s.now()) {
 				s.mu.Unlock()
-				return state.ErrDuplicate
+				return "", state.ErrDuplicate
 			}
 			s.seen[seenKey] = s.now().Add(state.DedupeWindow)
 		}
-		s.apply(key, cur, ch)
+		v := s.apply(key, cur, ch)
 		s.mu.Unlock()
-		return nil
+		return v, nil
 	}
 }
 
@@ -115,23 +133,26 @@ func (s *Store) live(key state.Key) record {
 	return r
 }
 
-// apply commits a change. Caller holds mu.
-func (s *Store) apply(key state.Key, cur record, ch state.Change) {
+// apply commits a change and returns the record's version after it. Caller holds mu.
+func (s *Store) apply(key state.Key, cur record, ch state.Change) string {
 	ttl := ch.TTL
 	if ttl <= 0 {
 		ttl = s.retention
 	}
 	expires := s.now().Add(ttl)
-	if ch.Erase && cur.data != nil && cur.expires.Before(expires) {
+	if ch.Erase && cur.rec.Data != nil && cur.expires.Before(expires) {
 		expires = cur.expires // an erasure never lengthens a record's life
 	}
+	version := cur.rec.Version
 	switch {
 	case ch.Delete:
 		delete(s.records, key)
+		version = ""
 	case ch.Data != nil:
 		s.versions++
-		s.records[key] = record{data: clone(ch.Data), version: s.versions, expires: expires}
-	case cur.data != nil:
+		version = strconv.FormatInt(s.versions, 10)
+		s.records[key] = record{rec: cur.rec.Appended(version, ch.Data, ch.Append, ch.Rewrite), expires: expires}
+	case cur.rec.Data != nil:
 		cur.expires = expires
 		s.records[key] = cur
 	}
@@ -139,7 +160,7 @@ func (s *Store) apply(key state.Key, cur record, ch state.Change) {
 		s.sweep()
 	}
 	if ch.Erase {
-		return
+		return version
 	}
 	// The index never expires here (it goes with Unindex or PurgeSpace), so it outlives
 	// every record it lists however often they are refreshed.
@@ -154,6 +175,7 @@ func (s *Store) apply(key state.Key, cur record, ch state.Change) {
 		}
 		users[u][key] = true
 	}
+	return version
 }
 
 // sweep drops expired records and event ids, so memory does not grow without end and
@@ -176,7 +198,7 @@ func (s *Store) sweep() {
 func (s *Store) Get(_ context.Context, key state.Key) ([]byte, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return clone(s.live(key).data), nil
+	return s.live(key).rec.Flat(), nil
 }
 
 // Conversations lists the keys a user contributed to in a space.
@@ -210,3 +232,16 @@ func clone(b []byte) []byte {
 	}
 	return append([]byte{}, b...)
 }
+
+func cloneAll(bs [][]byte) [][]byte {
+	if bs == nil {
+		return nil
+	}
+	out := make([][]byte, len(bs))
+	for i, b := range bs {
+		out[i] = clone(b)
+	}
+	return out
+}
+
+var _ state.LogStore = (*Store)(nil)

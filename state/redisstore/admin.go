@@ -3,6 +3,7 @@ package redisstore
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -52,8 +53,10 @@ func (s *Store) userPattern(sp state.Space) string {
 const (
 	kindNone = iota
 	kindRecord
-	kindEvent
+	kindEvent   // an event id key of the layout before the log (":e:<id>")
+	kindEvents  // a hash of recent event ids: counted by its fields
 	kindMembers // a conversation's list of indexed users: purged, not counted
+	kindLog     // a record's log: part of the record, purged, not counted
 )
 
 // parseConvKey reads a record or event key back into its conversation key.
@@ -76,6 +79,10 @@ func (s *Store) parseConvKey(rk string) (state.Key, int) {
 		return k, kindRecord
 	case tail == ":m":
 		return k, kindMembers
+	case tail == ":l":
+		return k, kindLog
+	case tail == ":d" || tail == ":d1":
+		return k, kindEvents
 	case strings.HasPrefix(tail, ":e:") && !strings.ContainsAny(tail[3:], ":{}"):
 		return k, kindEvent
 	}
@@ -188,7 +195,11 @@ func (s *Store) CountSpace(ctx context.Context, sp state.Space) (state.SpaceCoun
 	var mu sync.Mutex
 	seen := map[string]bool{}
 	var c state.SpaceCount
-	err := s.spaceKeys(ctx, sp, func(_ context.Context, _ redis.Cmdable, keys []string, kinds []int) error {
+	err := s.spaceKeys(ctx, sp, func(ctx context.Context, node redis.Cmdable, keys []string, kinds []int) error {
+		ids, err := s.eventCounts(ctx, node, keys, kinds)
+		if err != nil {
+			return err
+		}
 		mu.Lock()
 		defer mu.Unlock()
 		for i, k := range keys {
@@ -201,7 +212,9 @@ func (s *Store) CountSpace(ctx context.Context, sp state.Space) (state.SpaceCoun
 				c.Records++
 			case kindEvent:
 				c.Events++
-			case kindMembers:
+			case kindEvents:
+				c.Events += ids[i]
+			case kindMembers, kindLog:
 			default:
 				c.Users++
 			}
@@ -214,6 +227,38 @@ func (s *Store) CountSpace(ctx context.Context, sp state.Space) (state.SpaceCoun
 	return c, nil
 }
 
+// eventCounts returns the number of ids in each hash of recent event ids among keys
+// (0 for the other kinds), with one pipeline.
+func (s *Store) eventCounts(ctx context.Context, node redis.Cmdable, keys []string, kinds []int) ([]int, error) {
+	out := make([]int, len(keys))
+	var cmds []*redis.IntCmd
+	var at []int
+	if !slices.Contains(kinds, kindEvents) {
+		return out, nil
+	}
+	var began []*redis.BoolCmd
+	s.roundTrips.Add(1)
+	_, err := node.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, k := range keys {
+			if kinds[i] == kindEvents {
+				cmds, at = append(cmds, p.HLen(ctx, k)), append(at, i)
+				began = append(began, p.HExists(ctx, k, "")) // the generation's start: no id
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for j, c := range cmds {
+		out[at[j]] = int(c.Val())
+		if began[j].Val() {
+			out[at[j]]--
+		}
+	}
+	return out, nil
+}
+
 // PurgeSpace unlinks every record, event id and user index of space, page by page,
 // on the server each lives on; keys of other spaces are never touched. One UNLINK per
 // key (pipelined), so keys of different slots never share a command.
@@ -223,6 +268,10 @@ func (s *Store) PurgeSpace(ctx context.Context, sp state.Space) (int, error) {
 	err := s.spaceKeys(ctx, sp, func(ctx context.Context, node redis.Cmdable, keys []string, kinds []int) error {
 		if len(keys) == 0 {
 			return nil
+		}
+		ids, err := s.eventCounts(ctx, node, keys, kinds)
+		if err != nil {
+			return err
 		}
 		s.roundTrips.Add(1)
 		cmds, err := node.Pipelined(ctx, func(p redis.Pipeliner) error {
@@ -237,8 +286,12 @@ func (s *Store) PurgeSpace(ctx context.Context, sp state.Space) (int, error) {
 		mu.Lock()
 		defer mu.Unlock()
 		for i, c := range cmds {
-			if kinds[i] != kindMembers {
-				n += int(c.(*redis.IntCmd).Val())
+			switch gone := int(c.(*redis.IntCmd).Val()); kinds[i] {
+			case kindMembers, kindLog:
+			case kindEvents:
+				n += gone * ids[i]
+			default:
+				n += gone
 			}
 			if kinds[i] == kindRecord {
 				s.cache.Take(keys[i])

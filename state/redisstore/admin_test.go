@@ -64,7 +64,7 @@ func TestPurgeOtherPrefixes(t *testing.T) {
 	}
 	after := scanAll(t, raw)
 	want := slices.DeleteFunc(slices.Clone(before), func(k string) bool {
-		return k == "iv:{slack:T1:C1:1}:s" || k == "iv:{slack:T1:C1:1}:e:e1" || k == "iv:u:{slack:T1}:U1" ||
+		return k == "iv:{slack:T1:C1:1}:s" || k == "iv:{slack:T1:C1:1}:d" || k == "iv:u:{slack:T1}:U1" ||
 			k == "iv:{slack:T1:C1:1}:m" // the conversation's indexed users: purged, not counted
 	})
 	if !slices.Equal(after, want) {

@@ -119,12 +119,6 @@ func TestBatching(t *testing.T) {
 			wg.Wait()
 			released.Do(func() { close(h.gate) })
 			st := s.Stats()
-			for g := range convs {
-				k := state.Key{Platform: "slack", Workspace: "T1", Channel: "C" + fmt.Sprint(g), Thread: "1"}
-				if got, err := s.Get(ctx, k); err != nil || string(got) != "abcde" {
-					t.Errorf("conv %d: record %q, %v; want abcde (each update once, in order)", g, got, err)
-				}
-			}
 			updates, pipes, batched := st.Updates-before.Updates, st.Pipelines-before.Pipelines, st.Batched-before.Batched
 			cmds := st.RoundTrips - before.RoundTrips
 			t.Logf("%d updates, %d update commands, %d pipelines carrying %d", updates, cmds, pipes, batched)
@@ -145,6 +139,12 @@ func TestBatching(t *testing.T) {
 			}
 			if n := h.plain.Load(); n != 0 {
 				t.Errorf("%d script calls went outside pipelines", n)
+			}
+			for g := range convs {
+				k := state.Key{Platform: "slack", Workspace: "T1", Channel: "C" + fmt.Sprint(g), Thread: "1"}
+				if got, err := s.Get(ctx, k); err != nil || string(got) != "abcde" {
+					t.Errorf("conv %d: record %q, %v; want abcde (each update once, in order)", g, got, err)
+				}
 			}
 		})
 	}

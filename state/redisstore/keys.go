@@ -8,16 +8,19 @@ import (
 
 // Key layout (see docs/redis.md):
 //
-//	<prefix>:{<platform>:<workspace>:<channel>:<thread>}:s        record: version header + data
-//	<prefix>:{<platform>:<workspace>:<channel>:<thread>}:e:<id>   event id seen (dedupe)
+//	<prefix>:{<platform>:<workspace>:<channel>:<thread>}:s        record head: version header + data
+//	<prefix>:{<platform>:<workspace>:<channel>:<thread>}:l        list: the record's log entries
+//	<prefix>:{<platform>:<workspace>:<channel>:<thread>}:d        hash: recent event ids (dedupe)
+//	<prefix>:{<platform>:<workspace>:<channel>:<thread>}:d1       hash: the ids before those
 //	<prefix>:{<platform>:<workspace>:<channel>:<thread>}:m        set of users indexed for it
 //	<prefix>:u:{<platform>:<workspace>}:<user>                    set of "<channel>:<thread>"
 //
 // Every id is escaped so that it contains no ':', '{', '}' or '%': a crafted channel,
 // thread, user or event id can neither move into another workspace's key space nor
 // change the hash tag (the part between the first '{' and the next '}' that Redis
-// Cluster hashes). The record and its event ids share one hash tag, so one script can
-// touch them together on a cluster.
+// Cluster hashes). The record, its log and its event ids share one hash tag, so one
+// script can touch them together on a cluster. (Before the log, each event id was a
+// key of its own, ":e:<id>"; the admin commands still count and purge such keys.)
 
 var idEscaper = strings.NewReplacer("%", "%25", ":", "%3A", "{", "%7B", "}", "%7D")
 
@@ -48,7 +51,17 @@ func convTag(k state.Key) string {
 
 func (s *Store) recordKey(k state.Key) string { return s.prefix + ":" + convTag(k) + ":s" }
 
-func (s *Store) eventKey(k state.Key, eventID string) string {
+// logKey is the list of a record's log entries.
+func (s *Store) logKey(k state.Key) string { return s.prefix + ":" + convTag(k) + ":l" }
+
+// eventsKey is the hash of a conversation's recent event ids (field: eventField, value:
+// the token of the commit that applied it); oldEventsKey is the generation before.
+func (s *Store) eventsKey(k state.Key) string { return s.prefix + ":" + convTag(k) + ":d" }
+
+func (s *Store) oldEventsKey(k state.Key) string { return s.prefix + ":" + convTag(k) + ":d1" }
+
+// legacyEventKey is where the layout before the log kept an applied event id.
+func (s *Store) legacyEventKey(k state.Key, eventID string) string {
 	return s.prefix + ":" + convTag(k) + ":e:" + esc(eventID)
 }
 

@@ -1,8 +1,9 @@
-// Package redisstore is the state.Store on Redis (go-redis v9), shared by every bot
-// replica. Each conversation is one Redis string holding a version header and the
-// record; every update commits with one Lua script that checks the version, refuses
-// an event id seen before (and records it), and writes the record with its expiry, all
-// atomically. A small per-process cache of records lets the common update take a
+// Package redisstore is the state.Store (and state.LogStore) on Redis (go-redis v9),
+// shared by every bot replica. Each conversation is a Redis string holding a version
+// header and the record's head, a list with the record's log entries and a hash of its
+// recent event ids; every update commits with one Lua script that checks the version,
+// refuses an event id seen before (and records it), and writes the head, appends to
+// the log and sets their expiry, all atomically. A small per-process cache of records lets the common update take a
 // single round trip: the update function runs on the cached record and the script
 // verifies that it is still current, returning the current record when it is not.
 // Update commands of concurrent Updates share pipelines (batch.go; Options.NoBatch).
@@ -13,6 +14,7 @@ package redisstore
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -33,6 +35,10 @@ const DefaultPrefix = "intervision"
 // DefaultCacheSize is how many records a Store caches when Options.CacheSize is 0.
 const DefaultCacheSize = 4096
 
+// DefaultEventIDs is how many later events of its conversation an event id is
+// remembered for at least when Options.EventIDs is 0.
+const DefaultEventIDs = 64
+
 // DefaultMaxAttempts is how often Update calls the update function before giving up
 // when other replicas keep committing first.
 const DefaultMaxAttempts = 100
@@ -47,8 +53,15 @@ type Options struct {
 	// Retention is how long a record lives after its last change when the change has
 	// no TTL of its own (state.DefaultRetention when 0).
 	Retention time.Duration
-	// DedupeWindow is how long an event id is remembered (state.DedupeWindow when 0).
+	// DedupeWindow is how long an event id is remembered at least
+	// (state.DedupeWindow when 0); ids live as long as their conversation's record
+	// when that is longer.
 	DedupeWindow time.Duration
+	// EventIDs is how many more events of the conversation an event id is remembered
+	// for at least, however old (DefaultEventIDs when 0). A conversation keeps the ids
+	// of its last one to two DedupeWindows, and at least its last EventIDs, under its
+	// own hash tag.
+	EventIDs int
 	// CacheSize bounds the per-process record cache (DefaultCacheSize when 0; a
 	// negative size turns the cache off, so every update takes two round trips).
 	CacheSize int
@@ -76,6 +89,9 @@ func (o Options) withDefaults() Options {
 	if o.DedupeWindow <= 0 {
 		o.DedupeWindow = state.DedupeWindow
 	}
+	if o.EventIDs <= 0 {
+		o.EventIDs = DefaultEventIDs
+	}
 	if o.CacheSize == 0 {
 		o.CacheSize = DefaultCacheSize
 	}
@@ -99,24 +115,27 @@ type Store struct {
 	prefix string
 	// cache holds records by record key. A cached record may be stale (another
 	// replica committed since): updateScript detects that and returns the current
-	// record, so the cache only saves round trips, never decides. Callers must not
-	// modify a cached record's data.
-	cache *lru.Cache[string, record]
+	// record, so the cache only saves round trips, never decides. Cached records are
+	// shared with update functions (state.Record): nobody modifies one.
+	cache *lru.Cache[string, state.Record]
 	batch *batcher // nil with Options.NoBatch
+
+	eventIDs string // Options.EventIDs, as updateScript's ARGV[11]
 
 	updates, roundTrips, conflicts, duplicates, pipelines, batched atomic.Int64
 }
 
-var _ state.Store = (*Store)(nil)
+var _ state.LogStore = (*Store)(nil)
 
 // New returns a Store using client. Close closes the client.
 func New(client redis.UniversalClient, opts Options) *Store {
 	opts = opts.withDefaults()
 	s := &Store{
-		rdb:    client,
-		opts:   opts,
-		prefix: prefixEscaper.Replace(opts.Prefix),
-		cache:  lru.New[string, record](opts.CacheSize),
+		rdb:      client,
+		opts:     opts,
+		prefix:   prefixEscaper.Replace(opts.Prefix),
+		eventIDs: strconv.Itoa(opts.EventIDs),
+		cache:    lru.New[string, state.Record](opts.CacheSize),
 	}
 	if !opts.NoBatch {
 		s.batch = newBatcher(client, opts.BatchSize, opts.BatchConns, func(n int) {
@@ -177,17 +196,23 @@ func (s *Store) Stats() Stats {
 
 // updateScript loads or commits one event's update of a conversation atomically.
 //
-//	KEYS[1] record key; KEYS[2] members key; KEYS[3] event key (absent when the event
-//	        has no id)
+//	KEYS[1] record key (version header + head); KEYS[2] members key; KEYS[3] log key
+//	        (a list of entries); KEYS[4] recent event ids (a hash of id → token);
+//	        KEYS[5] the generation of event ids before those; KEYS[6] the event's key
+//	        in the layout before the log (":e:<id>"), read only
 //	ARGV[1] version the caller saw ("" = no record)
-//	ARGV[2] op: w write, d delete, t keep data and refresh expiry
-//	ARGV[3] new record (version header + data) for w
-//	ARGV[4] record expiry in ms; ARGV[5] event id expiry in ms
-//	ARGV[6] this attempt's token, stored as the event key's value
-//	ARGV[7] ms that the indexes named by ARGV[8] are known to live from now on (0: none)
-//	ARGV[8] a: the users ARGV[10..] were just indexed; r: every member's index was just
-//	        refreshed (and the users ARGV[10..] indexed); "": no index was touched
+//	ARGV[2] op: w write the head and append ARGV[13+n..] to the log; r write the head
+//	        and replace the log with them; d delete; t keep data and refresh expiry
+//	ARGV[3] new head (version header + data) for w and r
+//	ARGV[4] record expiry in ms; ARGV[5] how long an event id is remembered at least,
+//	        in ms (DedupeWindow)
+//	ARGV[6] the first half of this attempt's token, stored as the event id's value
+//	ARGV[7] ms that the indexes named by ARGV[13..] are known to live from now on (0: none)
+//	ARGV[8] a: the users ARGV[13..] were just indexed; r: every member's index was just
+//	        refreshed (and the users ARGV[13..] indexed); "": no index was touched
 //	ARGV[9] the caller's deadline in Unix microseconds
+//	ARGV[10] the event's field in KEYS[4] ("" = the event has no id)
+//	ARGV[11] event ids per generation; ARGV[12] n, the number of users in ARGV[13..]
 //
 // A command that Redis runs after the caller's deadline (by Redis's clock, TIME) is
 // refused with {5} before anything is read or written: the caller has given up on it
@@ -195,87 +220,135 @@ func (s *Store) Stats() Stats {
 // stalled Redis resumes or the client resends it. The deadline is taken on the bot's
 // clock; the hosts' clocks are assumed to agree (NTP) to well within the timeout.
 //
+// Event ids are remembered in two generations under the conversation's hash tag: when
+// the current one holds ARGV[11] ids and began at least ARGV[5] ms ago it becomes the
+// previous one (RENAME, dropping the one before), so every id is refused for at least
+// ARGV[5] ms and at least ARGV[11] more events. Both live as long as the record and at
+// least ARGV[5] after the last event.
+//
 // The members key lists the users whose index lists this conversation; its expiry is
 // a lower bound of all their indexes' expiries. A commit that would let the record
 // outlive that bound is not made: the script replies {3, members...} and the caller
 // refreshes those indexes and sends the step again with ARGV[8] = r. Otherwise it
-// replies {0, token} when the event id was seen, {1[, record]} with the current record
-// when the caller's version is stale, {2} when committed.
+// replies {0, token} when the event id was seen, {1[, head, {entries}]} with the
+// current record when the caller's version is stale, {2} when committed.
 var updateScript = redis.NewScript(`
 if redis.replicate_commands then redis.replicate_commands() end
 local now = redis.call('TIME')
 if tonumber(now[1]) * 1000000 + tonumber(now[2]) > tonumber(ARGV[9]) then return {5} end
-if KEYS[3] then
-  local seen = redis.call('GET', KEYS[3])
+local ev = ARGV[10]
+if ev ~= '' then
+  local seen = redis.call('HGET', KEYS[4], ev) or redis.call('HGET', KEYS[5], ev) or
+    (KEYS[6] and redis.call('GET', KEYS[6]))
   if seen then return {0, seen} end
 end
 -- Only the version header is read: the record itself can be many kilobytes.
 local ver = redis.call('GETRANGE', KEYS[1], 0, 15)
 if ver ~= ARGV[1] then
   local cur = redis.call('GET', KEYS[1])
-  if cur then return {1, cur} end
+  if cur then return {1, cur, redis.call('LRANGE', KEYS[3], 0, -1)} end
   return {1}
 end
 local op, ttl, life, mode = ARGV[2], tonumber(ARGV[4]), tonumber(ARGV[7]), ARGV[8]
+local write = op == 'w' or op == 'r'
 -- How long every listed index is known to live after this commit (-2: no list).
 local bound = redis.call('PTTL', KEYS[2])
 if mode == 'r' or (mode == 'a' and (bound < 0 or life < bound)) then bound = life end
-if (op == 'w' or (op == 't' and ver ~= '')) and bound >= 0 and bound < ttl then
+if (write or (op == 't' and ver ~= '')) and bound >= 0 and bound < ttl then
   return {3, redis.call('SMEMBERS', KEYS[2])}
 end
-if op == 'w' then
+local nu = tonumber(ARGV[12])
+if write then
   redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4])
+  if op == 'r' then redis.call('DEL', KEYS[3]) end
+  for i = 13 + nu, #ARGV, 1000 do
+    redis.call('RPUSH', KEYS[3], unpack(ARGV, i, math.min(i + 999, #ARGV)))
+  end
+  redis.call('PEXPIRE', KEYS[3], ARGV[4])
 elseif op == 'd' then
-  if ver ~= '' then redis.call('DEL', KEYS[1], KEYS[2]) end
+  if ver ~= '' then redis.call('DEL', KEYS[1], KEYS[2], KEYS[3]) end
 elseif ver ~= '' then
   redis.call('PEXPIRE', KEYS[1], ARGV[4])
+  redis.call('PEXPIRE', KEYS[3], ARGV[4])
 end
 if op ~= 'd' and mode ~= '' then
-  if #ARGV > 9 then redis.call('SADD', KEYS[2], unpack(ARGV, 10)) end
+  if nu > 0 then redis.call('SADD', KEYS[2], unpack(ARGV, 13, 12 + nu)) end
   if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('PEXPIRE', KEYS[2], bound) end
 end
-if KEYS[3] then redis.call('SET', KEYS[3], ARGV[6], 'PX', ARGV[5]) end
+if ev ~= '' then
+  -- The field '' (no id's field is empty) holds when the generation began, in ms.
+  local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+  local n = redis.call('HLEN', KEYS[4])
+  if n > tonumber(ARGV[11]) and ms - tonumber(redis.call('HGET', KEYS[4], '') or 0) >= tonumber(ARGV[5]) then
+    redis.call('RENAME', KEYS[4], KEYS[5])
+    n = 0
+  end
+  if n == 0 then redis.call('HSET', KEYS[4], '', ms) end
+  redis.call('HSET', KEYS[4], ev, ARGV[6])
+  local keep = tonumber(ARGV[5])
+  if op ~= 'd' and (write or ver ~= '') and ttl > keep then keep = ttl end
+  redis.call('PEXPIRE', KEYS[4], keep)
+  redis.call('PEXPIRE', KEYS[5], keep)
+end
 return {2}
 `)
 
 // eraseScript commits a change that only removes data (state.Change.Erase) and so
 // may run while Redis is at maxmemory: it is flagged allow-oom, and it can only
-// shrink memory. It writes a record only when the new one is not longer than the
-// current one (else it replies {4} and writes nothing), never lengthens a record's
-// life, records no event id and adds nobody to an index. With no growth in expiry the
-// user indexes still outlive the record, so none needs refreshing.
+// shrink memory. It writes a record only when the new one (head and log) is not longer
+// than the current one (else it replies {4} and writes nothing), never lengthens a
+// record's life, records no event id and adds nobody to an index. With no growth in
+// expiry the user indexes still outlive the record, so none needs refreshing.
 //
-//	KEYS[1] record key; KEYS[2] members key
-//	ARGV[1] version the caller saw; ARGV[2] op (w, d, t); ARGV[3] new record for w;
-//	ARGV[4] the longest expiry in ms the record may get; ARGV[5] the caller's deadline
-//	in Unix microseconds (as updateScript's ARGV[9])
+//	KEYS[1] record key; KEYS[2] members key; KEYS[3] log key
+//	ARGV[1] version the caller saw; ARGV[2] op (r, d, t; w only without entries);
+//	ARGV[3] new head for w and r; ARGV[4] the longest expiry in ms the record may get;
+//	ARGV[5] the caller's deadline in Unix microseconds (as updateScript's ARGV[9]);
+//	ARGV[6..] the new log for r
 //
-// Replies {1[, record]} when the caller's version is stale, {2} when committed, {4}
-// when a write would grow the record, {5} when run after the deadline.
+// Replies {1[, head, {entries}]} when the caller's version is stale, {2} when
+// committed, {4} when a write would grow the record, {5} when run after the deadline.
 var eraseScript = redis.NewScript(`#!lua flags=allow-oom
 local now = redis.call('TIME')
 if tonumber(now[1]) * 1000000 + tonumber(now[2]) > tonumber(ARGV[5]) then return {5} end
 local ver = redis.call('GETRANGE', KEYS[1], 0, 15)
 if ver ~= ARGV[1] then
   local cur = redis.call('GET', KEYS[1])
-  if cur then return {1, cur} end
+  if cur then return {1, cur, redis.call('LRANGE', KEYS[3], 0, -1)} end
   return {1}
 end
 if ver == '' then return {2} end
 local op, ttl = ARGV[2], tonumber(ARGV[4])
 if op == 'd' then
-  redis.call('DEL', KEYS[1], KEYS[2])
+  redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
   return {2}
 end
 local left = redis.call('PTTL', KEYS[1])
-if op == 'w' then
-  if string.len(ARGV[3]) > redis.call('STRLEN', KEYS[1]) then return {4} end
-  if left > 0 and left < ttl then ttl = left end
+if left > 0 and left < ttl then ttl = left end
+if op == 'w' or op == 'r' then
+  local size, now = string.len(ARGV[3]), redis.call('STRLEN', KEYS[1])
+  if op == 'r' then
+    for i = 6, #ARGV do size = size + string.len(ARGV[i]) end
+    for _, e in ipairs(redis.call('LRANGE', KEYS[3], 0, -1)) do now = now + string.len(e) end
+  end
+  if size > now then return {4} end
+  if op == 'r' then redis.call('DEL', KEYS[3]) end
   redis.call('SET', KEYS[1], ARGV[3], 'PX', ttl)
+  for i = 6, #ARGV, 1000 do
+    redis.call('RPUSH', KEYS[3], unpack(ARGV, i, math.min(i + 999, #ARGV)))
+  end
+  redis.call('PEXPIRE', KEYS[3], ttl)
 elseif left < 0 or ttl < left then
   redis.call('PEXPIRE', KEYS[1], ttl)
+  redis.call('PEXPIRE', KEYS[3], ttl)
 end
 return {2}
+`)
+
+// loadScript reads a record's head and log at one moment. It writes nothing, so it
+// runs when Redis is full too.
+var loadScript = redis.NewScript(`#!lua flags=no-writes
+return {redis.call('GET', KEYS[1]), redis.call('LRANGE', KEYS[2], 0, -1)}
 `)
 
 // indexScript adds a member to a user's index and makes the index live at least
@@ -317,12 +390,28 @@ var errLate = errors.New("commit reached Redis after the caller's deadline; not 
 // version and the event id. On a version conflict the script returns the current record
 // and fn runs again, so an update costs one round trip when the cache is current and two
 // when it is not. A duplicate event id is refused with state.ErrDuplicate; fn may have
-// run, but its change is dropped.
+// run, but its change is dropped. A record with a log is shown flat
+// (state.Record.Flat), and a change with Data replaces head and log.
 //
 // About once per retention period of a conversation the script asks for its users'
 // indexes to be refreshed first (they must outlive the record): Update then refreshes
 // them and sends the step again (see updateScript and docs/redis.md).
 func (s *Store) Update(ctx context.Context, key state.Key, eventID string, fn state.UpdateFunc) error {
+	_, err := s.UpdateLog(ctx, key, eventID, func(cur state.Record) (state.Change, error) {
+		ch, err := fn(cur.Flat())
+		if ch.Data != nil {
+			// The caller keeps its slices; the cache must not share them.
+			ch.Data, ch.Append, ch.Rewrite = clone(ch.Data), cloneAll(ch.Append), true
+		}
+		return ch, err
+	})
+	return err
+}
+
+// UpdateLog is Update with the record as head and log (state.LogStore): a change that
+// appends sends and writes its new entries and the head, never the older entries. fn
+// sees the cached record itself, shared: it must not modify it.
+func (s *Store) UpdateLog(ctx context.Context, key state.Key, eventID string, fn state.LogFunc) (string, error) {
 	s.updates.Add(1)
 	deadline, ok := ctx.Deadline()
 	if !ok {
@@ -332,9 +421,12 @@ func (s *Store) Update(ctx context.Context, key state.Key, eventID string, fn st
 		deadline, _ = ctx.Deadline()
 	}
 	rk := s.recordKey(key)
-	keys := []string{rk, s.membersKey(key)}
+	keys := []string{rk, s.membersKey(key), s.logKey(key), s.eventsKey(key), s.oldEventsKey(key)}
+	field := ""
 	if eventID != "" {
-		keys = append(keys, s.eventKey(key, eventID))
+		// An id applied by a version before the log was remembered in a key of its
+		// own; the script still looks there (for the DedupeWindow after upgrading).
+		field, keys = eventField(eventID), append(keys, s.legacyEventKey(key, eventID))
 	}
 	// Without a cache entry, guess that there is no record: when there is one, the
 	// commit fails its version check and returns the record, which costs the same
@@ -344,22 +436,22 @@ func (s *Store) Update(ctx context.Context, key state.Key, eventID string, fn st
 	var refreshed lifetime // every listed user's index was refreshed during this call
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("redisstore: update %s: %w", key, err)
+			return "", fmt.Errorf("redisstore: update %s: %w", key, err)
 		}
-		ch, err := fn(clone(cur.data))
+		ch, err := fn(cur)
 		if err != nil {
 			if verified {
-				return err
+				return "", err
 			}
 			// fn may have judged a stale view: show it the current record first.
-			fresh, gerr := s.load(ctx, rk)
+			fresh, gerr := s.load(ctx, key)
 			if gerr != nil {
 				s.cache.Take(rk)
-				return s.unavailable("update", key, gerr)
+				return "", s.unavailable("update", key, gerr)
 			}
 			verified = true
-			if fresh.version == cur.version {
-				return err
+			if fresh.Version == cur.Version {
+				return "", err
 			}
 			cur = fresh
 			continue
@@ -368,7 +460,7 @@ func (s *Store) Update(ctx context.Context, key state.Key, eventID string, fn st
 		if ttl <= 0 {
 			ttl = s.opts.Retention
 		}
-		c := commit{keys: keys, version: cur.version, ttl: ttl, token: newVersion(), refreshed: refreshed, deadline: deadline}
+		c := commit{keys: keys, field: field, version: cur.Version, ttl: ttl, token: newVersion(), refreshed: refreshed, deadline: deadline}
 		if len(ch.Users) > 0 && !ch.Erase {
 			// The index is written before the commit: if the commit then fails, the
 			// index lists a conversation without this user's words, which forget
@@ -376,7 +468,7 @@ func (s *Store) Update(ctx context.Context, key state.Key, eventID string, fn st
 			c.indexed = lifetime{at: time.Now(), d: ttl + s.opts.Retention}
 			if err := s.index(ctx, key, ch.Users, c.indexed.d); err != nil {
 				s.cache.Take(rk)
-				return s.unavailable("update", key, err)
+				return "", s.unavailable("update", key, err)
 			}
 			c.users = ch.Users
 		}
@@ -384,24 +476,24 @@ func (s *Store) Update(ctx context.Context, key state.Key, eventID string, fn st
 		reply, err := s.commit(ctx, c, ch.Erase && eventID == "")
 		if err != nil {
 			s.cache.Take(rk)
-			return s.unavailable("update", key, err)
+			return "", s.unavailable("update", key, err)
 		}
 		switch {
 		case reply.code == replyCommitted,
 			// The client may resend a command after a lost reply: a reply naming
 			// this attempt's own token means the first send committed.
-			reply.code == replySeen && reply.token == c.token,
-			reply.code == replyCurrent && c.op == "w" && reply.current.version == c.token:
+			reply.code == replySeen && reply.token == c.token[:tokenKept],
+			reply.code == replyCurrent && c.writes() && reply.current.Version == c.token:
 			s.cache.Put(rk, next)
-			return nil
+			return next.Version, nil
 		case reply.code == replySeen:
 			s.duplicates.Add(1)
-			return state.ErrDuplicate
+			return "", state.ErrDuplicate
 		case reply.code == replyRefresh:
 			refreshed = lifetime{at: time.Now(), d: ttl + s.opts.Retention}
 			if err := s.refresh(ctx, key.Space(), reply.members, refreshed.d); err != nil {
 				s.cache.Take(rk)
-				return s.unavailable("update", key, err)
+				return "", s.unavailable("update", key, err)
 			}
 		default:
 			s.conflicts.Add(1)
@@ -409,7 +501,7 @@ func (s *Store) Update(ctx context.Context, key state.Key, eventID string, fn st
 			s.cache.Put(rk, cur)
 		}
 		if attempt >= s.opts.MaxAttempts {
-			return fmt.Errorf("redisstore: update %s: gave up after %d conflicting attempts: %w (%w)",
+			return "", fmt.Errorf("redisstore: update %s: gave up after %d conflicting attempts: %w (%w)",
 				key, attempt, state.ErrUnavailable, state.ErrConflict)
 		}
 	}
@@ -433,28 +525,36 @@ func (l lifetime) left(retention time.Duration) time.Duration {
 // commit is one attempt's command to updateScript or eraseScript.
 type commit struct {
 	keys               []string
+	field              string // the event id's field in the recent ids ("": none)
 	version, op, token string
-	val                []byte
+	val                []byte   // version header + head, for w and r
+	entries            [][]byte // appended (w) or the whole log (r)
 	ttl                time.Duration
 	deadline           time.Time // the caller's: Redis refuses the command after it
 	users              []string  // indexed in this attempt (c.indexed)
 	indexed, refreshed lifetime
 }
 
+// writes reports whether the commit writes a new head (and so a new version).
+func (c commit) writes() bool { return c.op == "w" || c.op == "r" }
+
 // set fills in the op and value for ch and returns the record cur becomes.
-func (c *commit) set(cur record, ch state.Change) record {
+func (c *commit) set(cur state.Record, ch state.Change) state.Record {
 	c.op = "t"
 	switch {
 	case ch.Delete:
 		c.op = "d"
-		return record{}
+		return state.Record{}
 	case ch.Data != nil:
 		c.val = make([]byte, 0, versionLen+len(ch.Data))
 		c.val = append(append(c.val, c.token...), ch.Data...)
-		c.op = "w"
-		return record{version: c.token, data: clone(ch.Data)}
-	case cur.version == "":
-		return record{}
+		c.op, c.entries = "w", ch.Append
+		if ch.Rewrite {
+			c.op = "r"
+		}
+		return cur.Appended(c.token, ch.Data, ch.Append, ch.Rewrite)
+	case cur.Version == "":
+		return state.Record{}
 	}
 	return cur
 }
@@ -472,9 +572,14 @@ func (c commit) args(s *Store) []any {
 		}
 		mode = "r"
 	}
-	args := []any{c.version, c.op, c.val, ms(c.ttl), ms(s.opts.DedupeWindow), c.token, ms(life), mode, us(c.deadline)}
+	args := make([]any, 0, 12+len(c.users)+len(c.entries))
+	args = append(args, c.version, c.op, c.val, ms(c.ttl), ms(s.opts.DedupeWindow), c.token[:tokenKept], ms(life), mode,
+		us(c.deadline), c.field, s.eventIDs, strconv.Itoa(len(c.users)))
 	for _, u := range c.users {
 		args = append(args, u)
+	}
+	for _, e := range c.entries {
+		args = append(args, e)
 	}
 	return args
 }
@@ -482,9 +587,14 @@ func (c commit) args(s *Store) []any {
 // commit sends c: with eraseScript when erase and the erasure can be made without
 // growing memory, else with updateScript.
 func (s *Store) commit(ctx context.Context, c commit, erase bool) (updateReply, error) {
-	if erase {
+	if erase && (c.op != "w" || len(c.entries) == 0) {
 		s.roundTrips.Add(1)
-		res, err := eraseScript.Run(ctx, s.rdb, c.keys[:2], c.version, c.op, c.val, ms(c.ttl), us(c.deadline)).Slice()
+		args := make([]any, 0, 5+len(c.entries))
+		args = append(args, c.version, c.op, c.val, ms(c.ttl), us(c.deadline))
+		for _, e := range c.entries {
+			args = append(args, e)
+		}
+		res, err := eraseScript.Run(ctx, s.rdb, c.keys[:3], args...).Slice()
 		var rerr redis.Error
 		switch {
 		case err == nil:
@@ -504,9 +614,9 @@ func (s *Store) commit(ctx context.Context, c commit, erase bool) (updateReply, 
 
 type updateReply struct {
 	code    int64
-	token   string   // replySeen: the token stored with the event id
-	current record   // replyCurrent: the record in Redis
-	members []string // replyRefresh: the users whose indexes list the conversation
+	token   string       // replySeen: the token stored with the event id
+	current state.Record // replyCurrent: the record in Redis
+	members []string     // replyRefresh: the users whose indexes list the conversation
 }
 
 // runUpdate runs updateScript: one command, through the batcher unless batching is off.
@@ -555,15 +665,11 @@ func parseReply(res []any) (updateReply, error) {
 		return r, nil
 	}
 	if code == replyRefresh {
-		ms, ok := res[1].([]any)
-		if !ok {
-			return updateReply{}, fmt.Errorf("unexpected script reply element %T", res[1])
+		ms, err := stringList(res[1])
+		if err != nil {
+			return updateReply{}, err
 		}
-		for _, m := range ms {
-			if u, ok := m.(string); ok {
-				r.members = append(r.members, u)
-			}
-		}
+		r.members = ms
 		return r, nil
 	}
 	v, ok := res[1].(string)
@@ -574,12 +680,34 @@ func parseReply(res []any) (updateReply, error) {
 	case replySeen:
 		r.token = v
 	case replyCurrent:
+		var log any
+		if len(res) > 2 {
+			log = res[2]
+		}
 		var err error
-		if r.current, err = parseRecord(v); err != nil {
+		if r.current, err = parseRecord(v, log); err != nil {
 			return updateReply{}, err
 		}
 	}
 	return r, nil
+}
+
+// stringList reads a script's array of strings.
+func stringList(v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vs, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Errorf("unexpected script reply element %T", v)
+	}
+	out := make([]string, 0, len(vs))
+	for _, x := range vs {
+		if s, ok := x.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out, nil
 }
 
 // index adds key to the index of every user, making each index live at least ttl.
@@ -606,30 +734,38 @@ func (s *Store) refresh(ctx context.Context, space state.Space, users []string, 
 	return nil
 }
 
-// Get returns the current record of key, or nil.
+// Get returns the current record of key, or nil; a record with a log flat
+// (state.Record.Flat).
 func (s *Store) Get(ctx context.Context, key state.Key) ([]byte, error) {
-	r, err := s.load(ctx, s.recordKey(key))
+	r, err := s.load(ctx, key)
 	if err != nil {
 		return nil, s.unavailable("get", key, err)
 	}
-	return clone(r.data), nil
+	return r.Flat(), nil
 }
 
-// load reads a record with GET and caches it.
-func (s *Store) load(ctx context.Context, rk string) (record, error) {
+// load reads a record's head and log with one read-only script (one round trip, one
+// moment; allowed when Redis is full) and caches it.
+func (s *Store) load(ctx context.Context, key state.Key) (state.Record, error) {
 	s.roundTrips.Add(1)
-	v, err := s.rdb.Get(ctx, rk).Result()
-	if errors.Is(err, redis.Nil) {
-		s.cache.Put(rk, record{})
-		return record{}, nil
-	}
+	rk := s.recordKey(key)
+	res, err := loadScript.Run(ctx, s.rdb, []string{rk, s.logKey(key)}).Slice()
 	if err != nil {
 		s.cache.Take(rk)
-		return record{}, err
+		return state.Record{}, err
 	}
-	r, err := parseRecord(v)
+	v, _ := res[0].(string)
+	if v == "" {
+		s.cache.Put(rk, state.Record{})
+		return state.Record{}, nil
+	}
+	var log any
+	if len(res) > 1 {
+		log = res[1]
+	}
+	r, err := parseRecord(v, log)
 	if err != nil {
-		return record{}, err
+		return state.Record{}, err
 	}
 	s.cache.Put(rk, r)
 	return r, nil
@@ -680,17 +816,25 @@ func (s *Store) unavailable(op string, key state.Key, err error) error {
 	return fmt.Errorf("redisstore: %s %s: %w (%w)", op, key, state.ErrUnavailable, err)
 }
 
-// record is a conversation record with the version it was read at ("" = none).
-type record struct {
-	version string
-	data    []byte
-}
-
-func parseRecord(v string) (record, error) {
+// parseRecord reads a record from its stored head (version header + data) and the
+// script's array of log entries.
+func parseRecord(v string, log any) (state.Record, error) {
 	if len(v) < versionLen {
-		return record{}, fmt.Errorf("redisstore: corrupt record of %d bytes", len(v))
+		return state.Record{}, fmt.Errorf("redisstore: corrupt record of %d bytes", len(v))
 	}
-	return record{version: v[:versionLen], data: []byte(v[versionLen:])}, nil
+	entries, err := stringList(log)
+	if err != nil {
+		return state.Record{}, err
+	}
+	var r state.Record
+	if len(entries) > 0 {
+		r.Log = make([][]byte, len(entries))
+		for i, e := range entries {
+			r.Log[i] = []byte(e)
+		}
+	}
+	r.Version, r.Data = v[:versionLen], []byte(v[versionLen:])
+	return r, nil
 }
 
 // newVersion returns a random version token. Versions are random rather than counted
@@ -719,6 +863,30 @@ func clone(b []byte) []byte {
 	return append([]byte{}, b...)
 }
 
+func cloneAll(bs [][]byte) [][]byte {
+	if bs == nil {
+		return nil
+	}
+	out := make([][]byte, len(bs))
+	for i, b := range bs {
+		out[i] = clone(b)
+	}
+	return out
+}
+
+// eventField is an event id's field in a conversation's recent ids: the first 8 bytes
+// of its SHA-256, so every id takes the same few bytes however long it is (two ids of
+// one conversation collide with a chance of 2^-64).
+func eventField(id string) string {
+	h := sha256.Sum256([]byte(id))
+	return string(h[:8])
+}
+
+// tokenKept is how much of an attempt's token an event id keeps: enough to tell a
+// resend of this attempt from another attempt's commit of the same event (a chance of
+// 2^-32 to mistake one for the other), at half the memory.
+const tokenKept = versionLen / 2
+
 // TTL returns how long key's record has left to live, or a negative duration when
 // there is no record (statetest.TTLReader).
 func (s *Store) TTL(ctx context.Context, key state.Key) (time.Duration, error) {
@@ -727,6 +895,20 @@ func (s *Store) TTL(ctx context.Context, key state.Key) (time.Duration, error) {
 		return 0, s.unavailable("ttl", key, err)
 	}
 	return d, nil
+}
+
+// Remembers reports whether the event id is remembered for key: an Update with it
+// would be refused as a duplicate. For tests that check what was committed.
+func (s *Store) Remembers(ctx context.Context, key state.Key, eventID string) (bool, error) {
+	field := eventField(eventID)
+	for _, k := range []string{s.eventsKey(key), s.oldEventsKey(key)} {
+		ok, err := s.rdb.HExists(ctx, k, field).Result()
+		if err != nil || ok {
+			return ok, err
+		}
+	}
+	n, err := s.rdb.Exists(ctx, s.legacyEventKey(key, eventID)).Result()
+	return n == 1, err
 }
 
 // Retention is the lifetime of a record after a change without TTL

@@ -151,14 +151,14 @@ func TestKeyLayout(t *testing.T) {
 	}{
 		{
 			state.Key{Platform: "slack", Workspace: "T1", Channel: "C1", Thread: "1700.1"}, "Ev1", "U1",
-			[]string{"iv%7Bx%7D:{slack:T1:C1:1700.1}:s", "iv%7Bx%7D:{slack:T1:C1:1700.1}:e:Ev1",
+			[]string{"iv%7Bx%7D:{slack:T1:C1:1700.1}:s", "iv%7Bx%7D:{slack:T1:C1:1700.1}:d",
 				"iv%7Bx%7D:{slack:T1:C1:1700.1}:m", "iv%7Bx%7D:u:{slack:T1}:U1"},
 		},
 		{
 			state.Key{Platform: "slack", Workspace: "T1}:u:{slack:T2", Channel: "C:1", Thread: "{x}"}, "a:{b}", "U}1",
 			[]string{
 				"iv%7Bx%7D:{slack:T1%7D%3Au%3A%7Bslack%3AT2:C%3A1:%7Bx%7D}:s",
-				"iv%7Bx%7D:{slack:T1%7D%3Au%3A%7Bslack%3AT2:C%3A1:%7Bx%7D}:e:a%3A%7Bb%7D",
+				"iv%7Bx%7D:{slack:T1%7D%3Au%3A%7Bslack%3AT2:C%3A1:%7Bx%7D}:d",
 				"iv%7Bx%7D:{slack:T1%7D%3Au%3A%7Bslack%3AT2:C%3A1:%7Bx%7D}:m",
 				"iv%7Bx%7D:u:{slack:T1%7D%3Au%3A%7Bslack%3AT2}:U%7D1",
 			},
@@ -249,8 +249,11 @@ func TestOneRoundTrip(t *testing.T) {
 	if got := calls["evalsha"] + calls["eval"]; got != n {
 		t.Fatalf("Redis counted %d script calls for %d updates: %v", got, n, calls)
 	}
-	if got, want := calls["set"], int64(2*n); got != want { // record + event id
+	if got, want := calls["set"], int64(n); got != want { // the record
 		t.Fatalf("Redis counted %d SETs for %d updates, want %d", got, n, want)
+	}
+	if got, want := calls["hset"], int64(n); got != want { // the event id
+		t.Fatalf("Redis counted %d HSETs for %d updates, want %d", got, n, want)
 	}
 }
 

@@ -147,6 +147,9 @@ func (r *replicas) checkSession(s, perSession, turns int) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if b, err = bot.RecordJSON(b); err != nil {
+		t.Fatal(err)
+	}
 	var sess struct {
 		Members []struct{ ID string }
 		Turns   []struct{ Phase, User, Text string }

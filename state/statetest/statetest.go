@@ -59,6 +59,14 @@ func Run(t *testing.T, newStore func(t *testing.T) state.Store) {
 			tc.fn(t, s)
 		})
 	}
+	// A LogStore's log, or a plain store's through state.Logged.
+	for _, tc := range logTests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newStore(t)
+			t.Cleanup(func() { _ = s.Close() })
+			tc.fn(t, state.Logged(s))
+		})
+	}
 }
 
 var ctx = context.Background()
