@@ -229,6 +229,10 @@ func (tr *turn) contribute(text string, guard bool) {
 	if guard {
 		text, kinds = tr.pseudonymise(text)
 	}
+	if tr.resent(ph.ID, text) {
+		tr.void = true // already saved: the person was not told so, or was told wrongly
+		return
+	}
 	tr.sess.Contributions = append(tr.sess.Contributions, contribution{Phase: ph.ID, User: tr.user(), Name: tr.ev.User.Name,
 		Text: text, At: stampOf(tr.ev.Time), Question: tr.sess.Pending})
 	if ph.Stage == prompts.StageNextStep && role == prompts.RoleBringer {
@@ -490,4 +494,23 @@ func (tr *turn) finish() {
 	tr.replies = append(tr.replies, tr.e.summaryReply(d, ""))
 	tr.say(tr.msg("finish.thanks."+tr.sess.Mode, "days", days),
 		Action{Label: tr.msg("button.keep"), Command: "keep"})
+}
+
+// resendWindow is how long after a person's contribution the same text from them, in
+// the same phase, counts as sent again rather than said twice.
+const resendWindow = 2 * 60
+
+// resent reports whether text is the person's last contribution in this session,
+// in phase, made within resendWindow seconds: they are sending it again because no
+// answer came, or "could not save" came although Redis had saved it (its reply was
+// late: a stalled or slow Redis). Keeping it once is what they meant.
+func (tr *turn) resent(phase, text string) bool {
+	for i := len(tr.sess.Contributions) - 1; i >= 0; i-- {
+		c := tr.sess.Contributions[i]
+		if c.User != tr.user() {
+			continue
+		}
+		return c.Phase == phase && c.Text == text && stampOf(tr.ev.Time)-c.At <= resendWindow
+	}
+	return false
 }
