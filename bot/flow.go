@@ -230,8 +230,7 @@ func (tr *turn) contribute(text string, guard bool) {
 		text, kinds = tr.pseudonymise(text)
 	}
 	if tr.resent(ph.ID, text) {
-		tr.void = true // already saved: the person was not told so, or was told wrongly
-		return
+		return // already saved: kept once; the event id is still recorded
 	}
 	tr.sess.Contributions = append(tr.sess.Contributions, contribution{Phase: ph.ID, User: tr.user(), Name: tr.ev.User.Name,
 		Text: text, At: stampOf(tr.ev.Time), Question: tr.sess.Pending})
@@ -503,14 +502,17 @@ const resendWindow = 2 * 60
 // resent reports whether text is the person's last contribution in this session,
 // in phase, made within resendWindow seconds: they are sending it again because no
 // answer came, or "could not save" came although Redis had saved it (its reply was
-// late: a stalled or slow Redis). Keeping it once is what they meant.
+// late: a stalled or slow Redis). Keeping it once is what they meant. The same words
+// answering a question the bot asked since are a new answer.
 func (tr *turn) resent(phase, text string) bool {
 	for i := len(tr.sess.Contributions) - 1; i >= 0; i-- {
 		c := tr.sess.Contributions[i]
 		if c.User != tr.user() {
 			continue
 		}
-		return c.Phase == phase && c.Text == text && stampOf(tr.ev.Time)-c.At <= resendWindow
+		// A question the bot asked since then may be answered with the same words.
+		asked := tr.sess.Pending != "" && tr.sess.Pending != c.Question
+		return c.Phase == phase && c.Text == text && !asked && stampOf(tr.ev.Time)-c.At <= resendWindow
 	}
 	return false
 }

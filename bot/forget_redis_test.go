@@ -137,23 +137,7 @@ func TestForgetWhenRedisFull(t *testing.T) {
 	chat.contribute()
 
 	ctx := context.Background()
-	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
-	t.Cleanup(func() { _ = rdb.Close() })
-	// Large junk keys, then small ones, until even a small write is refused.
-	n := 0
-	for _, size := range []int{4096, 64} {
-		junk := strings.Repeat("j", size)
-		for {
-			n++
-			err := rdb.Set(ctx, fmt.Sprintf("junk:%d", n), junk, 0).Err()
-			if err != nil && strings.Contains(err.Error(), "OOM") {
-				break
-			}
-			if err != nil || n > 100000 {
-				t.Fatalf("filling Redis: %v after %d keys", err, n)
-			}
-		}
-	}
+	rdb := fillRedis(t, srv.Addr)
 	key := bot.Key(chat.conv)
 	before, err := st.Get(ctx, key)
 	if err != nil || !strings.Contains(string(before), bobsQuestion) {
@@ -171,7 +155,7 @@ func TestForgetWhenRedisFull(t *testing.T) {
 	}
 	// No key in Redis holds bob's words any more.
 	iter := rdb.Scan(ctx, 0, "*", 1000).Iterator()
-	n = 0
+	n := 0
 	for iter.Next(ctx) {
 		k := iter.Val()
 		n++
@@ -198,4 +182,29 @@ func TestForgetWhenRedisFull(t *testing.T) {
 	if err := iter.Err(); err != nil || n == 0 {
 		t.Fatalf("scan: %d keys, %v", n, err)
 	}
+}
+
+// fillRedis writes large junk keys, then small ones, into the Redis at addr (started
+// with maxmemory and noeviction) until even a small write is refused, and returns a
+// client for it.
+func fillRedis(t *testing.T, addr string) *redis.Client {
+	t.Helper()
+	ctx := context.Background()
+	rdb := redis.NewClient(&redis.Options{Addr: addr})
+	t.Cleanup(func() { _ = rdb.Close() })
+	n := 0
+	for _, size := range []int{4096, 64} {
+		junk := strings.Repeat("j", size)
+		for {
+			n++
+			err := rdb.Set(ctx, fmt.Sprintf("junk:%d", n), junk, 0).Err()
+			if err != nil && strings.Contains(err.Error(), "OOM") {
+				break
+			}
+			if err != nil || n > 100000 {
+				t.Fatalf("filling Redis: %v after %d keys", err, n)
+			}
+		}
+	}
+	return rdb
 }

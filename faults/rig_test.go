@@ -105,7 +105,7 @@ type tally struct {
 	acked    map[string]bool // token → acknowledged
 	tries    map[string]int
 	history  map[string][]string // per token: how each try ended, for the log
-	told     int // answers "not saved" (or no answer in time) that led to a resend
+	told     int                 // answers "not saved" (or no answer in time) that led to a resend
 	maxGap   map[string]time.Duration
 	gapStart map[string]time.Time // when the longest gap began
 }
