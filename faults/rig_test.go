@@ -108,10 +108,16 @@ type tally struct {
 	told     int                 // answers "not saved" (or no answer in time) that led to a resend
 	maxGap   map[string]time.Duration
 	gapStart map[string]time.Time // when the longest gap began
+	open     map[string]bool      // the longest gap lasted until the load ended
+	sent     map[string]int       // turns begun per session
 }
 
+// lastToken is the token of the last turn c began.
+func lastToken(c bot.Conversation, tl *tally) string { return token(c, tl.sent[c.Thread]-1) }
+
 func newTally() *tally {
-	return &tally{acked: map[string]bool{}, tries: map[string]int{}, history: map[string][]string{}, maxGap: map[string]time.Duration{}, gapStart: map[string]time.Time{}}
+	return &tally{acked: map[string]bool{}, tries: map[string]int{}, history: map[string][]string{}, maxGap: map[string]time.Duration{}, gapStart: map[string]time.Time{},
+		open: map[string]bool{}, sent: map[string]int{}}
 }
 
 // load has bob send turns in every session, one after another per session, every
@@ -128,6 +134,9 @@ func (r *rig) load(convs []bot.Conversation, perSession int, pace, timeout time.
 			last := time.Now()
 			for j := 0; j < perSession && time.Now().Before(stop); j++ {
 				tok := token(c, j)
+				tl.mu.Lock()
+				tl.sent[c.Thread] = j + 1
+				tl.mu.Unlock()
 				for time.Now().Before(stop) {
 					ctx, cancel := context.WithTimeout(context.Background(), timeout)
 					out, err := r.handle(ctx, c, "bob", "What did the teacher say first, "+tok+"?")
@@ -154,6 +163,13 @@ func (r *rig) load(convs []bot.Conversation, perSession int, pace, timeout time.
 				}
 				time.Sleep(pace)
 			}
+			// A session still waiting at the end: its pause has not ended.
+			tl.mu.Lock()
+			if g := time.Since(last); g > tl.maxGap[c.Thread] && tl.told > 0 && !tl.acked[lastToken(c, tl)] {
+				tl.maxGap[c.Thread], tl.gapStart[c.Thread] = g, last
+				tl.open[c.Thread] = true
+			}
+			tl.mu.Unlock()
 		}()
 	}
 	wg.Wait()
