@@ -66,7 +66,7 @@ func TestMain(m *testing.M) {
 	if path := os.Getenv("FAULTS_TABLE"); path != "" && len(table) > 0 {
 		var b strings.Builder
 		fmt.Fprintf(&b, "fault suite, %s, long=%v\n\n", time.Now().UTC().Format(time.RFC3339), long)
-		b.WriteString("| case | sessions | acknowledged turns | resent after \"not saved\" | acknowledged lost | doubled | notes |\n|---|---|---|---|---|---|---|\n")
+		b.WriteString("| case | sessions | acknowledged turns | typed again (told \"not saved\", or no answer) | acknowledged lost | doubled | notes |\n|---|---|---|---|---|---|---|\n")
 		for _, r := range table {
 			fmt.Fprintf(&b, "| %s | %d | %d | %d | %d | %d | %s |\n", r.name, r.sessions, r.acked, r.told, r.lost, r.doubled, r.note)
 		}
