@@ -89,7 +89,7 @@ func TestClusterNoReplica(t *testing.T) {
 		t.Run("full-coverage-"+coverage, func(t *testing.T) {
 			c := redistest.StartReplicatedCluster(t, 3, 0, append(shippedCluster, "--cluster-require-full-coverage", coverage)...)
 			clusterRun(t, "cluster, 3 masters, no replicas, require-full-coverage "+coverage+": kill -9 a master, back after 12 s", c,
-				22*time.Second, 12*time.Second)
+				26*time.Second, 12*time.Second)
 		})
 	}
 }
