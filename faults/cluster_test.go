@@ -36,7 +36,7 @@ func clusterRun(t *testing.T, name string, c *redistest.ReplicatedCluster, run, 
 		}
 	}()
 	const per = 100000 // the load is bounded by time
-	r.load(convs, per, 40*time.Millisecond, time.Second, time.Now().Add(run), tl)
+	r.load(convs, per, 100*time.Millisecond, time.Second, time.Now().Add(run), tl)
 	kill := <-killedAt
 	acks, lost, doubled := r.count(convs, per, tl)
 	// Sessions whose longest pause is over 2 s stalled with the master; the others
