@@ -285,6 +285,9 @@ func (e *Engine) apply(ctx context.Context, ev Event, cmd *command) (Outcome, er
 		return ch, err
 	})
 	if err != nil {
+		if full, ok := e.endWhenFull(ctx, ev, cmd, out, err); ok {
+			return full, nil
+		}
 		return e.failure(ctx, ev, err)
 	}
 	if kept != nil {
@@ -343,6 +346,9 @@ func (e *Engine) storeFailure(ctx context.Context, ev Event, lang string, err er
 	key, fault := "error.internal", "internal"
 	if errors.Is(err, state.ErrUnavailable) {
 		key, fault = "error.unavailable", "unavailable"
+		if errors.Is(err, state.ErrFull) {
+			key = "error.full"
+		}
 		e.log.Warn("store unavailable", "conv", Key(ev.Conv).String(), "err", err)
 	} else {
 		e.log.Error("handle event", "conv", Key(ev.Conv).String(), "err", err)

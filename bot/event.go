@@ -122,3 +122,8 @@ type Outcome struct {
 // Unavailable reports whether the outcome is the engine's "could not save that just
 // now" answer: the store was unavailable and nothing was applied.
 func (o Outcome) Unavailable() bool { return o.fault == "unavailable" }
+
+// Failed reports whether the outcome is one of the engine's failure answers ("could
+// not save", "something went wrong", "storage is full"): nothing of the event was
+// saved, and the person was told so.
+func (o Outcome) Failed() bool { return o.fault != "" }

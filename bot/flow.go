@@ -297,6 +297,9 @@ func (tr *turn) contribute(text string, guard bool) {
 	if guard {
 		text, kinds = tr.pseudonymise(text)
 	}
+	if tr.resent(ph.ID, text) {
+		return // already saved: kept once; the event id is still recorded
+	}
 	c := contribution{Phase: ph.ID, User: tr.user(), Name: tr.ev.User.Name, Text: text, At: stampOf(tr.ev.Time), Question: tr.sess.Pending}
 	room, used := tr.roomFor(c, -1)
 	if !room {
@@ -565,4 +568,26 @@ func (tr *turn) finish() {
 	tr.replies = append(tr.replies, tr.e.summaryReply(d, ""))
 	tr.say(tr.msg("finish.thanks."+tr.sess.Mode, "days", days),
 		Action{Label: tr.msg("button.keep"), Command: "keep"})
+}
+
+// resendWindow is how long after a person's contribution the same text from them, in
+// the same phase, counts as sent again rather than said twice.
+const resendWindow = 2 * 60
+
+// resent reports whether text is the person's last contribution in this session,
+// in phase, made within resendWindow seconds: they are sending it again because no
+// answer came, or "could not save" came although Redis had saved it (its reply was
+// late: a stalled or slow Redis). Keeping it once is what they meant. The same words
+// answering a question the bot asked since are a new answer.
+func (tr *turn) resent(phase, text string) bool {
+	for i := len(tr.sess.Contributions) - 1; i >= 0; i-- {
+		c := tr.sess.Contributions[i]
+		if c.User != tr.user() {
+			continue
+		}
+		// A question the bot asked since then may be answered with the same words.
+		asked := tr.sess.Pending != "" && tr.sess.Pending != c.Question
+		return c.Phase == phase && c.Text == text && !asked && stampOf(tr.ev.Time)-c.At <= resendWindow
+	}
+	return false
 }

@@ -138,23 +138,7 @@ func TestForgetWhenRedisFull(t *testing.T) {
 	chat.say("cas", "/join") // a member who writes nothing: forgetting her shrinks only the head
 
 	ctx := context.Background()
-	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
-	t.Cleanup(func() { _ = rdb.Close() })
-	// Large junk keys, then small ones, until even a small write is refused.
-	n := 0
-	for _, size := range []int{4096, 64} {
-		junk := strings.Repeat("j", size)
-		for {
-			n++
-			err := rdb.Set(ctx, fmt.Sprintf("junk:%d", n), junk, 0).Err()
-			if err != nil && strings.Contains(err.Error(), "OOM") {
-				break
-			}
-			if err != nil || n > 100000 {
-				t.Fatalf("filling Redis: %v after %d keys", err, n)
-			}
-		}
-	}
+	rdb := fillRedis(t, srv.Addr)
 	key := bot.Key(chat.conv)
 	before, err := st.Get(ctx, key)
 	if err != nil || !strings.Contains(string(before), bobsQuestion) {
@@ -172,7 +156,7 @@ func TestForgetWhenRedisFull(t *testing.T) {
 	}
 	// No key in Redis holds bob's words any more.
 	iter := rdb.Scan(ctx, 0, "*", 1000).Iterator()
-	n = 0
+	n := 0
 	for iter.Next(ctx) {
 		k := iter.Val()
 		n++
@@ -205,4 +189,29 @@ func TestForgetWhenRedisFull(t *testing.T) {
 	if rec, err := st.Get(ctx, key); err != nil || strings.Contains(string(rec), `"cas"`) || !strings.Contains(string(rec), "doorway") {
 		t.Fatalf("after cas's forget (%v): %s", err, rec)
 	}
+}
+
+// fillRedis writes large junk keys, then small ones, into the Redis at addr (started
+// with maxmemory and noeviction) until even a small write is refused, and returns a
+// client for it.
+func fillRedis(t *testing.T, addr string) *redis.Client {
+	t.Helper()
+	ctx := context.Background()
+	rdb := redis.NewClient(&redis.Options{Addr: addr})
+	t.Cleanup(func() { _ = rdb.Close() })
+	n := 0
+	for _, size := range []int{4096, 64} {
+		junk := strings.Repeat("j", size)
+		for {
+			n++
+			err := rdb.Set(ctx, fmt.Sprintf("junk:%d", n), junk, 0).Err()
+			if err != nil && strings.Contains(err.Error(), "OOM") {
+				break
+			}
+			if err != nil || n > 100000 {
+				t.Fatalf("filling Redis: %v after %d keys", err, n)
+			}
+		}
+	}
+	return rdb
 }

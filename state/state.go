@@ -6,6 +6,7 @@ package state
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -86,6 +87,10 @@ var ErrDuplicate = errors.New("state: event already applied")
 
 // ErrUnavailable wraps failures to reach the store; the change was not committed.
 var ErrUnavailable = errors.New("state: store unavailable")
+
+// ErrFull wraps a write the store refused because it is out of memory (Redis at
+// maxmemory with noeviction); nothing was committed. It is also an ErrUnavailable.
+var ErrFull = fmt.Errorf("state: store full: %w", ErrUnavailable)
 
 // ErrConflict wraps an update that gave up because other writers kept committing
 // first; nothing was committed.

@@ -4,6 +4,7 @@ package proctest
 
 import (
 	"bytes"
+	"io"
 	"os/exec"
 	"path/filepath"
 	"sync"
@@ -77,6 +78,39 @@ func (p *Process) WaitExit(tb testing.TB, limit time.Duration) {
 		if err != nil {
 			tb.Fatalf("the bot exited with %v, want exit code 0", err)
 		}
+	case <-time.After(limit):
+		tb.Fatalf("the bot did not exit within %v", limit)
+	}
+}
+
+// StartWithInput is Start with a pipe to the process's standard input.
+func StartWithInput(tb testing.TB, bin string, env []string) (*Process, io.WriteCloser) {
+	tb.Helper()
+	p := &Process{Cmd: exec.Command(bin), Log: &Buffer{}, exited: make(chan error, 1)}
+	p.Cmd.Env = env
+	p.Cmd.Stdout, p.Cmd.Stderr = p.Log, p.Log
+	stdin, err := p.Cmd.StdinPipe()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := p.Cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	go func() { p.exited <- p.Cmd.Wait() }()
+	tb.Cleanup(func() {
+		_ = p.Cmd.Process.Kill()
+		if tb.Failed() {
+			tb.Logf("bot log:\n%s", p.Log.String())
+		}
+	})
+	return p, stdin
+}
+
+// WaitAny fails the test unless the process exits, with any status, within limit.
+func (p *Process) WaitAny(tb testing.TB, limit time.Duration) {
+	tb.Helper()
+	select {
+	case <-p.exited:
 	case <-time.After(limit):
 		tb.Fatalf("the bot did not exit within %v", limit)
 	}

@@ -81,6 +81,9 @@ func clusterDefaults(o *redis.ClusterOptions) {
 	if o.DialerRetries == 0 {
 		o.DialerRetries = DefaultDialerRetries
 	}
+	if o.ClusterStateReloadInterval == 0 {
+		o.ClusterStateReloadInterval = DefaultClusterReload
+	}
 	o.ContextTimeoutEnabled = true
 }
 

@@ -813,7 +813,7 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // unavailable wraps a Redis failure. A context error stays recognisable with errors.Is.
 func (s *Store) unavailable(op string, key state.Key, err error) error {
-	return fmt.Errorf("redisstore: %s %s: %w (%w)", op, key, state.ErrUnavailable, err)
+	return fmt.Errorf("redisstore: %s %s: %w (%w)", op, key, unavailableKind(err), err)
 }
 
 // parseRecord reads a record from its stored head (version header + data) and the

@@ -1,0 +1,31 @@
+package bot_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/intervision-bot/intervision/state/memstore"
+)
+
+// TestResendKeptOnce: a person who sends the same text again (no answer came, or
+// "could not save" came although the store had saved it) has it kept once; the same
+// text from someone else, or from them in a later phase, is kept.
+func TestResendKeptOnce(t *testing.T) {
+	c := newForgetChat(t, memstore.New())
+	c.contribute() // bob asks bobsQuestion in the clarifying phase
+	c.say("bob", bobsQuestion)
+	c.say("cas", "/join")
+	c.say("cas", bobsQuestion)
+	c.say("ann", "/next")
+	c.say("bob", bobsQuestion)
+	out := c.say("ann", "/end")
+	var doc string
+	for _, r := range out.Replies {
+		if r.File != nil {
+			doc = string(r.File.Data)
+		}
+	}
+	if n := strings.Count(doc, bobsQuestion); n != 3 {
+		t.Fatalf("the question is in the summary %d times, want 3 (bob once per phase, cas once):\n%s", n, doc)
+	}
+}
