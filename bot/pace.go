@@ -47,6 +47,8 @@ func ParseSpan(s string) (time.Duration, bool) {
 		unit = 24 * time.Hour
 	case strings.HasSuffix(s, "w"):
 		unit = 7 * 24 * time.Hour
+	case strings.HasSuffix(s, "u"): // uur: the Dutch texts write `langer 2u`
+		unit = time.Hour
 	}
 	if unit != 0 {
 		n, err := strconv.Atoi(s[:len(s)-1])
@@ -328,7 +330,7 @@ func (tr *turn) back() {
 		return
 	}
 	tr.sess.PhaseIndex--
-	tr.say(tr.msg("back.done", "name", Quote(tr.ev.User.Name)))
+	tr.say(tr.modeMsg("back.done", "name", Quote(tr.ev.User.Name)))
 	tr.enterPhase()
 }
 
@@ -375,7 +377,7 @@ func (tr *turn) pause() {
 	}
 	switch {
 	case !tr.timed() || tr.sess.Status == statusLobby:
-		tr.tell(tr.msg("pause.none"))
+		tr.tell(tr.modeMsg("pause.none"))
 		return
 	case tr.sess.Paused != 0:
 		tr.tell(tr.msg("pause.already"))
@@ -467,7 +469,7 @@ func (tr *turn) onIdle(w wake) {
 	if !s.IdleWarned {
 		s.IdleWarned = true
 		tr.replies = append(tr.replies, Reply{To: s.Starter, Direct: true,
-			Text: tr.msg("idle.remind", "method", tr.methodTitle(), "phase", tr.phaseTitle(), "time", tr.spanText(period))})
+			Text: tr.modeMsg("idle.remind", "method", tr.methodTitle(), "phase", tr.phaseTitle(), "time", tr.spanText(period))})
 		tr.planIdle(tr.ev.Time.Add(period))
 		return
 	}
@@ -481,5 +483,5 @@ func (tr *turn) onIdle(w wake) {
 		key = "idle.closed_empty"
 	}
 	tr.say(tr.msg(key, "time", tr.spanText(tr.ev.Time.Sub(s.Active.Time()))))
-	tr.finish()
+	tr.finish(key == "idle.closed_empty")
 }

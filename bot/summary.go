@@ -123,6 +123,15 @@ func (tr *turn) checkInAt() (time.Time, bool) {
 	return tr.ev.Time.Add(d), true
 }
 
+// mode is the session's mode, for the sentences that differ between a solo reflection
+// and a group.
+func (d *doc) mode() string {
+	if d.Solo {
+		return prompts.ModeSolo
+	}
+	return prompts.ModeGroup
+}
+
 // users are the ids the summary names or quotes (also someone who left before the
 // end), for forget and export.
 func (d *doc) users() []string {
@@ -193,7 +202,7 @@ func (e *Engine) markdown(d *doc) string {
 		b.WriteString(msg("summary.people", "bringer", strings.Join(bringer, ", "), "peers", strings.Join(peers, ", ")) + "\n")
 	}
 	if len(d.Takeaway) > 0 {
-		b.WriteString("\n**" + msg("summary.takeaway") + "**\n" + docLines(d.Takeaway, d.Solo))
+		b.WriteString("\n**" + msg("summary.takeaway."+d.mode()) + "**\n" + docLines(d.Takeaway, d.Solo))
 	}
 	if len(d.NextStep) > 0 {
 		b.WriteString("\n**" + msg("summary.next_step") + "**\n" + docLines(d.NextStep, d.Solo))
@@ -258,7 +267,7 @@ func (e *Engine) mirror(d *doc) string {
 func (e *Engine) brief(d *doc) string {
 	lines := []string{e.msg("summary.brief", d.Lang, "method", d.Method, "date", d.Date)}
 	for _, l := range d.Takeaway {
-		lines = append(lines, e.msg("summary.brief_takeaway", d.Lang, "text", Quote(strings.Join(strings.Fields(l.Text), " "))))
+		lines = append(lines, e.msg("summary.brief_takeaway."+d.mode(), d.Lang, "text", Quote(strings.Join(strings.Fields(l.Text), " "))))
 	}
 	for _, l := range d.NextStep {
 		lines = append(lines, e.msg("summary.brief_next_step", d.Lang, "text", Quote(strings.Join(strings.Fields(l.Text), " "))))
