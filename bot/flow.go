@@ -453,6 +453,13 @@ func (tr *turn) pseudonymise(text string) (string, []string) {
 	if tr.sess.Pseudonyms == nil {
 		tr.sess.Pseudonyms = map[string]string{}
 	}
+	if mp, ok := tr.e.cfg.Pseudonymiser.(MemberPseudonymiser); ok {
+		members := []string{tr.ev.User.Name}
+		for _, m := range tr.sess.Members {
+			members = append(members, m.Name)
+		}
+		return mp.PseudonymiseAmong(text, tr.lang, tr.sess.Pseudonyms, members)
+	}
 	return tr.e.cfg.Pseudonymiser.Pseudonymise(text, tr.lang, tr.sess.Pseudonyms)
 }
 
