@@ -199,7 +199,8 @@ func (e *Engine) markdown(d *doc) string {
 				peers = append(peers, Quote(p.Name))
 			}
 		}
-		b.WriteString(msg("summary.people", "bringer", strings.Join(bringer, ", "), "peers", strings.Join(peers, ", ")) + "\n")
+		pairs := []string{"bringer", strings.Join(bringer, ", "), "peers", strings.Join(peers, ", ")}
+		b.WriteString(prompts.Count(len(peers), msg("summary.people.one", pairs...), msg("summary.people.many", pairs...)) + "\n")
 	}
 	if len(d.Takeaway) > 0 {
 		b.WriteString("\n**" + msg("summary.takeaway."+d.mode()) + "**\n" + docLines(d.Takeaway, d.Solo))
