@@ -307,6 +307,10 @@ func (tr *turn) closesHow(ph *prompts.Phase) string {
 		return ""
 	case ph.Done == prompts.DoneLine:
 		return tr.msg("phase.closes.line", "leads", tr.leadNames())
+	case tr.expectsBringer(ph) && !tr.sess.contributed(tr.sess.Bringer, ph.ID):
+		// timeUp waits for a missing case bringer: "when the time is up, I move on" alone
+		// would promise what it does not do
+		return tr.msg("phase.closes.bringer", "leads", tr.leadNames(), "bringer", tr.bringerName())
 	}
 	return tr.msg("phase.closes.next", "leads", tr.leadNames())
 }

@@ -483,3 +483,26 @@ func TestDutchSpanUnits(t *testing.T) {
 		t.Error("a bare unit is a span")
 	}
 }
+
+// TestClosesHowIsTrue: a phase that still waits for the case bringer does not promise
+// to move on when the time is up (timeUp waits for them); once they wrote, it does.
+func TestClosesHowIsTrue(t *testing.T) {
+	c := newChatter(t, Conversation{Platform: "slack", Workspace: "T1", Channel: "C1", Thread: "1.0"}, Config{})
+	for _, l := range [][2]string{{"ann", "/start wsn nl"}, {"bob", "/meedoen"}, {"ann", "/inbrengen"}} {
+		c.say(l[0], l[1])
+	}
+	head := strings.Join(func() (s []string) {
+		for _, r := range c.say("ann", "/volgende") {
+			s = append(s, r.Text)
+		}
+		return s
+	}(), "\n")
+	if !strings.Contains(head, "als de tijd om is, ga ik verder zodra ann iets heeft geschreven.") {
+		t.Fatalf("the phase that waits for ann promises to move on:\n%s", head)
+	}
+	c.say("ann", "Een moeder kwam niet naar het derde gesprek.")
+	st := c.say("ann", "/status")
+	if !strings.Contains(st[0].Text, "als de tijd om is, ga ik verder.") || strings.Contains(st[0].Text, "zodra ann") {
+		t.Fatalf("after ann wrote, status still waits for her:\n%s", st[0].Text)
+	}
+}
