@@ -429,6 +429,23 @@ func TestPrivacyNoticeEditOnlyInAChat(t *testing.T) {
 	}
 }
 
+// TestForgetNamesChatCopiesOnlyInAChat: forget says the person's own messages stay in
+// the chat only where there is a chat; the terminal has none.
+func TestForgetNamesChatCopiesOnlyInAChat(t *testing.T) {
+	for platform, want := range map[string]bool{"slack": true, "discord": true, "terminal": false} {
+		c := newChatter(t, Conversation{Platform: platform, Workspace: "T1", Channel: "D1", Direct: true}, Config{})
+		c.say("ann", "/start gibbs en")
+		c.say("ann", "The father did not look at me.")
+		out := c.say("ann", "/forget yes")
+		if len(out) == 0 || !strings.Contains(out[0].Text, "I deleted 1 message of yours") {
+			t.Fatalf("%s: forget: %+v", platform, out)
+		}
+		if got := strings.Contains(out[0].Text, "in the chat itself stay"); got != want {
+			t.Errorf("%s: names the chat's copies: %v, want %v: %s", platform, got, want, out[0].Text)
+		}
+	}
+}
+
 // oneName replaces the name Jansen.
 type oneName struct{}
 

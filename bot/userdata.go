@@ -28,6 +28,9 @@ func (e *Engine) forget(ctx context.Context, ev Event, lang string) (Outcome, er
 	}
 	text := e.msg("forget.done", lang, "messages", e.count("count.messages", lang, r.Messages),
 		"sessions", e.count("count.sessions", lang, sessions))
+	if keepsOriginal(ev.Conv.Platform) {
+		text += " " + e.msg("forget.chat", lang)
+	}
 	if r.Summaries > 0 {
 		text += "\n" + e.msg("forget.summaries", lang, "summaries", e.count("count.summaries", lang, r.Summaries))
 	}
