@@ -74,7 +74,7 @@ var (
 	codeSpan = regexp.MustCompile("`([^`]*)`")
 	wordRe   = regexp.MustCompile(`[A-Za-z][A-Za-z-]*`)
 	// doubled marks where a title with its own mark meets a sentence's
-	doubled = regexp.MustCompile(`[?!]\.(\s|$)|\.\.(\s|$)`)
+	doubled = regexp.MustCompile(`[?!](\*\*|_)?[.,](\s|$)|\.\.(\s|$)`)
 )
 
 // dutchToo are English command words that are also plain Dutch words ("help de
@@ -159,8 +159,21 @@ func everyText(lib *prompts.Library, lang string, n int) map[string]string {
 // one, or a doubled mark; nor has an English one a wrong plural.
 func TestEveryTextReadsRight(t *testing.T) {
 	lib := prompts.MustBuiltin()
+	titled := regexp.MustCompile(`\{(phase|method|title)\}`)
 	for _, lang := range []string{"nl", "en"} {
 		c := newTextChecker(t, lib, lang)
+		// a title with its own mark ("Wat neem je mee?") where a sentence goes on
+		for _, k := range lib.MessageKeys() {
+			raw := lib.Msg(k, lang)
+			if !titled.MatchString(raw) {
+				continue
+			}
+			pairs := []string{"phase", "Wat nu?", "method", "Wat? Wat nu?", "title", "Wat nu?"}
+			text := placeholder.ReplaceAllString(lib.Msg(k, lang, pairs...), "x")
+			if m := doubled.FindString(text); m != "" {
+				t.Errorf("message %s (%s) with a title ending in ?: %q in %q", k, lang, strings.TrimSpace(m), text)
+			}
+		}
 		for _, n := range []int{1, 2} {
 			for label, text := range everyText(lib, lang, n) {
 				for _, p := range c.problems(text) {
@@ -180,6 +193,7 @@ func TestTextCheckerCatches(t *testing.T) {
 		"Je schreef 2 bericht.",
 		"Wat is wordt na 1 dagen gewist.",
 		"We zitten in: Wat neem je mee?.",
+		"**Wat? Wat betekent het? Wat nu?**, op je eentje.",
 		"Typ `join` om mee te doen.",
 		"Typ `next 10` om verder te gaan.",
 		"Druk op Next als je klaar bent.",
