@@ -275,7 +275,11 @@ func (tr *turn) pace(ph *prompts.Phase, role prompts.Role) {
 		return
 	case !tr.sess.AllIn && ph.Done != prompts.DoneNext && tr.complete(ph):
 		tr.sess.AllIn = true
-		tr.say(tr.msg("phase.all_in", "phase", ph.Title.In(tr.lang), "leads", tr.leadNames()), tr.nextButton())
+		key := "phase.all_in" // "everyone has had their say": only when it is so
+		if !tr.everyoneSpoke(ph) {
+			key = "phase.part_in"
+		}
+		tr.say(tr.msg(key, "phase", ph.Title.In(tr.lang), "leads", tr.leadNames()), tr.nextButton())
 		return
 	}
 	tr.nudgeLast(ph)
@@ -427,6 +431,16 @@ func (tr *turn) markAsked(f FollowUp) {
 }
 
 // complete reports whether every expected contribution of the phase is in.
+// everyoneSpoke reports whether every member who speaks in the phase has written in it.
+func (tr *turn) everyoneSpoke(ph *prompts.Phase) bool {
+	for _, m := range tr.sess.Members {
+		if ph.Speaks(tr.sess.role(m.ID)) && !tr.sess.contributed(m.ID, ph.ID) {
+			return false
+		}
+	}
+	return true
+}
+
 func (tr *turn) complete(ph *prompts.Phase) bool {
 	switch ph.Done {
 	case prompts.DoneBringer:

@@ -537,3 +537,28 @@ func TestClosesHowIsTrue(t *testing.T) {
 		t.Fatalf("after ann wrote, status still waits for her:\n%s", st[0].Text)
 	}
 }
+
+// TestAllInOnlyWhenEveryoneSpoke: "everyone has had their say" only when every speaker
+// of the phase wrote; in wsn's "Now what?" (done when the case bringer wrote, peers
+// speak too) the case bringer's line alone gets "what this phase waits for is in".
+func TestAllInOnlyWhenEveryoneSpoke(t *testing.T) {
+	c := newChatter(t, Conversation{Platform: "slack", Workspace: "T1", Channel: "C1", Thread: "1.0"}, Config{})
+	for _, l := range [][2]string{{"ann", "/start wsn en"}, {"bob", "/join"}, {"ann", "/bring"}, {"ann", "/next"},
+		{"ann", "A mother did not come."}, {"ann", "/next"}, {"bob", "Who was there?"}, {"ann", "Only me."}, {"ann", "/next"}} {
+		c.say(l[0], l[1])
+	}
+	if c.phase != "so-what" {
+		t.Fatalf("phase %q, want so-what", c.phase)
+	}
+	c.say("ann", "I decided too fast.")
+	all := c.say("bob", "Perhaps the time did not suit her.")
+	if len(all) == 0 || !strings.Contains(all[len(all)-1].Text, "Everyone has had their say") {
+		t.Fatalf("each member wrote, no all-in note: %+v", all)
+	}
+	c.say("ann", "/next")
+	part := c.say("ann", "I will ask her which time suits her.")
+	text := part[len(part)-1].Text
+	if strings.Contains(text, "Everyone") || !strings.Contains(text, "What this phase (Now what?) waits for is in") {
+		t.Fatalf("bob has not spoken in Now what?, yet: %q", text)
+	}
+}
