@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -105,11 +106,13 @@ func (ps *Pseudonymiser) PseudonymiseAmong(text, lang string, table map[string]s
 	return b.String(), kinds
 }
 
-// memberWords are the name words of the members' display names, lower case.
+// memberWords are the name words of the members' display names, lower case; a
+// handle such as "lotte.devries" or "Lotte_V" gives its parts too.
 func memberWords(members []string) map[string]bool {
 	out := map[string]bool{}
 	for _, m := range members {
-		for _, k := range nameKeys(m) {
+		parts := strings.FieldsFunc(m, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' && r != '-' })
+		for _, k := range nameKeys(strings.Join(parts, " ")) {
 			out[k] = true
 		}
 	}

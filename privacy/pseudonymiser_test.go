@@ -107,6 +107,10 @@ func TestMembersNamesStay(t *testing.T) {
 			t.Errorf("PseudonymiseAmong(%q)\n got %q\nwant %q", c.in, got, c.want)
 		}
 	}
+	// a platform handle names its member too
+	if got, _ := privacy.NewPseudonymiser().PseudonymiseAmong("Ik denk dat Lotte twijfelt.", "nl", nil, []string{"lotte.devries"}); got != "Ik denk dat Lotte twijfelt." {
+		t.Errorf("the handle lotte.devries: %q", got)
+	}
 	// without members, as before: a first name alone is a name
 	if got, _ := privacy.NewPseudonymiser().Pseudonymise("Ik denk dat Lotte zich erg verantwoordelijk voelt.", "nl", nil); strings.Contains(got, "Lotte") {
 		t.Errorf("Pseudonymise kept a name: %q", got)
