@@ -310,7 +310,11 @@ func (tr *turn) closesHow(ph *prompts.Phase) string {
 	case tr.expectsBringer(ph) && !tr.sess.contributed(tr.sess.Bringer, ph.ID):
 		// timeUp waits for a missing case bringer: "when the time is up, I move on" alone
 		// would promise what it does not do
-		return tr.msg("phase.closes.bringer", "leads", tr.leadNames(), "bringer", tr.bringerName())
+		key := "phase.closes.bringer"
+		if tr.bringerOnly(ph) {
+			key = "phase.closes.bringer_only" // one person writes: no "when you are all ready"
+		}
+		return tr.msg(key, "leads", tr.leadNames(), "bringer", tr.bringerName())
 	}
 	return tr.msg("phase.closes.next", "leads", tr.leadNames())
 }

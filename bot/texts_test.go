@@ -528,7 +528,7 @@ func TestClosesHowIsTrue(t *testing.T) {
 		}
 		return s
 	}(), "\n")
-	if !strings.Contains(head, "als de tijd om is, ga ik verder zodra ann iets heeft geschreven.") {
+	if !strings.Contains(head, "Met `volgende` (of de knop) gaat ann verder; als de tijd om is, ga ik verder zodra ann iets heeft geschreven.") {
 		t.Fatalf("the phase that waits for ann promises to move on:\n%s", head)
 	}
 	c.say("ann", "Een moeder kwam niet naar het derde gesprek.")
