@@ -97,10 +97,13 @@ func (c *textChecker) problems(text string) []string {
 		return out
 	}
 	for _, span := range codeSpan.FindAllStringSubmatch(text, -1) {
-		if f := strings.Fields(span[1]); len(f) > 0 {
-			if nl, ok := c.englishCmd[strings.ToLower(f[0])]; ok {
-				out = append(out, fmt.Sprintf("`%s` where Dutch says `%s`", span[1], nl))
-			}
+		f := strings.Fields(span[1])
+		if len(f) == 0 {
+			continue
+		}
+		// any word of the command other than the one Dutch text shows (`next`, `stop`)
+		if canonical, ok := CommandOf(f[0]); ok && dutchWords[canonical] != "" && f[0] != dutchWords[canonical] {
+			out = append(out, fmt.Sprintf("`%s` where Dutch says `%s`", span[1], dutchWords[canonical]))
 		}
 	}
 	plain := codeSpan.ReplaceAllString(text, " ")
@@ -196,6 +199,7 @@ func TestTextCheckerCatches(t *testing.T) {
 		"**Wat? Wat betekent het? Wat nu?**, op je eentje.",
 		"Typ `join` om mee te doen.",
 		"Typ `next 10` om verder te gaan.",
+		"Typ `stop` om te stoppen.",
 		"Druk op Next als je klaar bent.",
 		"Aan het woord: bob (collega's) en 1 collega's.",
 	} {
