@@ -27,6 +27,12 @@
 //
 // prints timers=N fire_lag_p50_ms=.. fire_lag_p99_ms=.. cmds_per_timer=..
 // bytes_per_timer=.. lost=.. doubled=..
+//
+// With --flood N one peer floods one session with N messages of 8,000 characters,
+// once without limits, once with the session budget and once with the binary's
+// defaults (flood.go):
+//
+//	go run ./bench --flood 400
 package main
 
 import (
@@ -76,6 +82,8 @@ func main() {
 	flag.IntVar(&tb.concurrency, "timers-concurrency", 0, "SchedulerOptions.Concurrency per asynq server (0: default)")
 	flag.IntVar(&tb.queues, "timers-queues", 0, "SchedulerOptions.Queues (0: default)")
 	flag.DurationVar(&tb.check, "timers-check", 0, "SchedulerOptions.DelayedTaskCheckInterval (0: default)")
+	var fb floodBench
+	flag.IntVar(&fb.n, "flood", 0, "instead of sessions: one peer sends this many messages of 8,000 characters into one session, per set of limits")
 	flag.Parse()
 	storeOpts := redisstore.Options{NoBatch: !*batch, BatchConns: *batchConns, BatchSize: *batchSize}
 	if *cpuprofile != "" {
@@ -89,6 +97,14 @@ func main() {
 			os.Exit(1)
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if fb.n > 0 {
+		if err := fb.run(*url); err != nil {
+			pprof.StopCPUProfile()
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
 	}
 	if tb.n > 0 {
 		if err := tb.run(*url); err != nil {

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -54,6 +55,18 @@ type Config struct {
 	CheckIn time.Duration
 	// Observer hears what the engine does, for metrics; nil: nobody.
 	Observer Observer
+	// RateMessages is how many messages one person may send per RateWindow (default a
+	// minute), in this process: a bucket of that many, refilled evenly over the
+	// window. A message beyond it is not saved, and the person hears so once per
+	// window. Zero or negative: no limit, for engines that code drives (tests, replay,
+	// the bench); the binary sets DefaultRateMessages (INTERVISION_RATE_MESSAGES).
+	RateMessages int
+	RateWindow   time.Duration
+	// SessionMaxTurns and SessionMaxBytes bound what one session keeps: its
+	// contributions, and the bytes they take in its record. A contribution beyond
+	// either is not saved, and the session is offered to close with its summary.
+	// Default 500 and 2 MiB; negative: no bound.
+	SessionMaxTurns, SessionMaxBytes int
 }
 
 // Engine runs intervision sessions. It is safe for concurrent use; all session state
@@ -66,6 +79,9 @@ type Engine struct {
 	log    *slog.Logger
 	cache  *sessionCache
 	obs    Observer
+	// limiter is the per-person rate limit, nil when off; budget bounds a session.
+	limiter *rateLimiter
+	budget  budget
 }
 
 // New returns an Engine.
@@ -109,7 +125,9 @@ func New(cfg Config) *Engine {
 		obs = nopObserver{}
 	}
 	return &Engine{cfg: cfg, lib: cfg.Library, store: cfg.Store, interp: r, log: cfg.Logger,
-		cache: newSessionCache(cfg.CacheSize), obs: obs}
+		cache: newSessionCache(cfg.CacheSize), obs: obs,
+		limiter: newRateLimiter(cfg.RateMessages, cmp.Or(cfg.RateWindow, DefaultRateWindow)),
+		budget:  budget{turns: cmp.Or(cfg.SessionMaxTurns, DefaultSessionMaxTurns), bytes: cmp.Or(cfg.SessionMaxBytes, DefaultSessionMaxBytes)}}
 }
 
 // Library returns the engine's method library.
@@ -140,6 +158,9 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (out Outcome, err error) 
 	if ev.timer != nil {
 		return e.fire(ctx, ev)
 	}
+	if out, limited := e.rateLimited(ctx, ev); limited {
+		return out, nil
+	}
 	if e.cfg.LogText {
 		e.log.Debug("event", "conv", Key(ev.Conv).String(), "user", ev.User.ID, "command", ev.Command, "text", ev.Text)
 	}
@@ -156,6 +177,9 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (out Outcome, err error) 
 		if out, done, err := e.outsideSession(ctx, ev, c); done {
 			return out, err
 		}
+	}
+	if routed, ok := e.privateRoute(ctx, ev, cmd); ok {
+		return e.answerPrivately(ctx, routed, cmd)
 	}
 	return e.apply(ctx, ev, cmd)
 }
@@ -216,6 +240,9 @@ func (e *Engine) apply(ctx context.Context, ev Event, cmd *command) (Outcome, er
 		tag      *report.Tag
 		began    string // the methods of a session that began or ended, for the Observer
 		ended    string
+		asked    []string // users a private round asked: their pointers follow the commit
+		askedSeq int
+		askedTTL time.Duration
 	)
 	err := e.store.Update(ctx, key, ev.ID, func(cur []byte) (state.Change, error) {
 		kept, keptData = nil, nil
@@ -241,10 +268,15 @@ func (e *Engine) apply(ctx context.Context, ev Event, cmd *command) (Outcome, er
 			return state.Change{}, errIgnore
 		}
 		tr.touch()
+		tr.keepSeq()
 		if err := e.schedule(ctx, tr.timers); err != nil {
 			return state.Change{}, err
 		}
 		nextStep, tag, began, ended = tr.nextStep, tr.tag, tr.began, tr.ended
+		asked, askedSeq, askedTTL = tr.pointers, 0, 0
+		if len(asked) > 0 {
+			askedSeq, askedTTL = tr.sess.PhaseSeq, tr.pointerTTL()
+		}
 		out = Outcome{Replies: tr.replies, Phase: tr.phaseID()}
 		ch, err := tr.change()
 		switch {
@@ -268,6 +300,9 @@ func (e *Engine) apply(ctx context.Context, ev Event, cmd *command) (Outcome, er
 	}
 	if tag != nil {
 		e.writeTag(ctx, ev.Conv, *tag)
+	}
+	if len(asked) > 0 {
+		e.writePointers(ctx, ev.Conv, askedSeq, askedTTL, asked)
 	}
 	return out, nil
 }

@@ -45,8 +45,17 @@ type Event struct {
 	// and keeps a tiny marker so that it says so only once per thread.
 	OwnThread bool
 	Time      time.Time // when it happened; zero means now
+	// Seq is the message's place in its conversation as the platform numbers it (a
+	// Discord snowflake, a Slack ts): decimal numbers, the longer or else the
+	// lexically greater one later. The engine keeps the latest Seq applied with the
+	// session, as the point an adapter catches up from after a reconnect
+	// (Engine.Resumable). Empty: not a message the platform can list again.
+	Seq string
 
 	timer *wake // set by Fire: the event is a timer's, not a person's
+	// private marks a member's direct message placed in the group session whose
+	// private round it answers (bot/private.go).
+	private bool
 }
 
 // Action is a choice offered with a reply. Slack and Discord render it as a button; a
@@ -78,6 +87,10 @@ type Reply struct {
 	// user in that thread. It is how a session gets a thread of its own. With Direct,
 	// the adapter hands Opens back, from To, in the direct conversation it posted in.
 	Opens *Opening
+	// In, when set, is the conversation to post this public reply in instead of the
+	// event's: the session's thread, for the replies to an answer someone sent the bot
+	// by direct message in a private round (the count of who has chosen, the reveal).
+	In *Conversation
 }
 
 // File is a document attached to a reply.

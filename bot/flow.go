@@ -86,9 +86,9 @@ func (tr *turn) enterPhase() {
 	if ph.Rule == prompts.RuleQuestions {
 		lines = append(lines, tr.msg("phase.rule.questions"))
 	}
+	lines = append(lines, tr.recap(ph)...)
 	if !prompts.IsClosing(ph.Stage) { // the closing phases speak for themselves
-		// The question reads what the group wrote in the phase before.
-		if f, ok := tr.followUp(tr.phaseText(tr.sess.PhaseIndex-1), prompts.RolePeers, ph, false); ok {
+		if f, ok := tr.opener(ph); ok {
 			tr.markAsked(f)
 			lines = append(lines, tr.msg("phase.keep_in_mind", "question", f.Question.Text.In(tr.lang)))
 			if f.Why != "" {
@@ -104,6 +104,37 @@ func (tr *turn) enterPhase() {
 	}
 	tr.planPhaseTimers()
 	tr.say(strings.Join(lines, "\n"), tr.nextButton())
+	if ph.Private {
+		if len(tr.phaseParts(tr.sess.PhaseIndex)) > 0 {
+			tr.sess.Revealed = true // back in a round whose answers were shown
+			return
+		}
+		tr.askPrivately(ph)
+	}
+}
+
+// recap lists, numbered, what was written in the earlier phase ph.Recap names (the
+// questions a case bringer sorts), under a heading; nothing when nothing was.
+func (tr *turn) recap(ph *prompts.Phase) []string {
+	if ph.Recap == "" {
+		return nil
+	}
+	title := ph.Recap
+	for _, p := range tr.phases() {
+		if p.ID == ph.Recap {
+			title = p.Title.In(tr.lang)
+		}
+	}
+	var lines []string
+	for _, c := range tr.sess.Contributions {
+		if c.Phase == ph.Recap {
+			lines = append(lines, fmt.Sprintf("%d. %s (%s)", len(lines)+1, Quote(strings.Join(strings.Fields(c.Text), " ")), Quote(c.Name)))
+		}
+	}
+	if len(lines) == 0 {
+		return nil
+	}
+	return append([]string{tr.msg("recap.head", "phase", title)}, lines...)
 }
 
 // resetPhase starts the current phase's bookkeeping afresh.
@@ -111,9 +142,9 @@ func (tr *turn) resetPhase() {
 	s := tr.sess
 	s.PhaseStarted = stampOf(tr.ev.Time)
 	s.PhaseSeq++
-	s.NudgedNextStep, s.LastConcrete, s.Pending = false, false, ""
+	s.NudgedNextStep, s.Pending, s.Pressed = false, "", nil
 	s.Invited, s.Extra, s.Extended, s.Warned, s.AllIn, s.Auto = nil, 0, false, false, false, false
-	s.BringerReminded = false
+	s.BringerReminded, s.Revealed = false, false
 	if s.Paused != 0 {
 		s.Paused = stampOf(tr.ev.Time) // a phase entered while paused starts paused
 	}
@@ -134,25 +165,58 @@ func (tr *turn) phaseRef() string {
 	return statusLobby
 }
 
-// phaseText joins what was written in phase i, for the interpreter.
-func (tr *turn) phaseText(i int) string {
-	phases := tr.phases()
-	if i < 0 || i >= len(phases) {
-		return ""
+// opener is the question a group phase opens with: the phase's own first question,
+// which asks what the phase is for; else, once there is text to read, the question
+// that reads what the group wrote in the phase before, when it has a true reason
+// (who wrote what); else none.
+func (tr *turn) opener(ph *prompts.Phase) (FollowUp, bool) {
+	if q, ok := tr.ownQuestion(ph); ok {
+		return FollowUp{Question: q}, true
 	}
-	var parts []string
-	for _, t := range tr.sess.Contributions {
-		if t.Phase == phases[i].ID {
-			parts = append(parts, t.Text)
+	parts := tr.phaseParts(tr.sess.PhaseIndex - 1)
+	if len(parts) == 0 {
+		return FollowUp{}, false
+	}
+	texts := make([]string, 0, len(parts))
+	for _, p := range parts {
+		texts = append(texts, p.Text)
+	}
+	f, ok := tr.followUp(strings.Join(texts, "\n"), prompts.RolePeers, ph, false, false, parts)
+	return f, ok && f.Why != ""
+}
+
+// ownQuestion is the phase's own first unasked question: it asks what the phase is for.
+func (tr *turn) ownQuestion(ph *prompts.Phase) (prompts.Question, bool) {
+	for _, q := range ph.Questions {
+		if q.Kind == "" && !tr.sess.asked(q.ID) {
+			return q, true
 		}
 	}
-	return strings.Join(parts, "\n")
+	return prompts.Question{}, false
+}
+
+// phaseParts are what was written in phase i, by whom, for the interpreter.
+func (tr *turn) phaseParts(i int) []Part {
+	phases := tr.phases()
+	if i < 0 || i >= len(phases) {
+		return nil
+	}
+	var parts []Part
+	for _, t := range tr.sess.Contributions {
+		if t.Phase == phases[i].ID {
+			parts = append(parts, Part{Name: Quote(t.Name), Text: t.Text})
+		}
+	}
+	return parts
 }
 
 // speakerNames renders who is expected to write in a phase.
 func (tr *turn) speakerNames(ph *prompts.Phase) string {
 	var parts []string
 	for _, r := range ph.Speakers {
+		if r == prompts.RoleBringer && tr.sess.Bringer == "" {
+			continue // choosing the case: everyone is a peer until someone brings it
+		}
 		parts = append(parts, tr.roleNames(r))
 	}
 	return strings.Join(parts, "; ")
@@ -174,6 +238,9 @@ func (tr *turn) roleNames(role prompts.Role) string {
 // move nobody asked for (content, the time box): a typed next that follows at once is
 // then taken as done, not as a skip.
 func (tr *turn) advance(auto bool) {
+	if ph := tr.phase(); tr.openRound(ph) {
+		tr.reveal(ph) // moving on shows what is in
+	}
 	tr.sess.PhaseIndex++
 	tr.dirty = true
 	if tr.sess.PhaseIndex >= len(tr.phases()) {
@@ -220,8 +287,9 @@ func (tr *turn) contribute(text string, guard bool) {
 		case !ph.Speaks(role):
 			tr.tell(tr.msg("rule.wait", "phase", ph.Title.In(tr.lang), "who", tr.speakerNames(ph)))
 			return
-		case ph.Rule == prompts.RuleQuestions && role == prompts.RolePeers && tr.e.interp.Advice(text, tr.lang):
-			tr.tell(tr.msg("rule.questions_only"))
+		case role == prompts.RolePeers && !tr.questionOnly(ph, text):
+			return
+		case !tr.privateRule(ph, role):
 			return
 		}
 	}
@@ -229,8 +297,12 @@ func (tr *turn) contribute(text string, guard bool) {
 	if guard {
 		text, kinds = tr.pseudonymise(text)
 	}
-	tr.sess.Contributions = append(tr.sess.Contributions, contribution{Phase: ph.ID, User: tr.user(), Name: tr.ev.User.Name,
-		Text: text, At: stampOf(tr.ev.Time), Question: tr.sess.Pending})
+	c := contribution{Phase: ph.ID, User: tr.user(), Name: tr.ev.User.Name, Text: text, At: stampOf(tr.ev.Time), Question: tr.sess.Pending}
+	room, used := tr.roomFor(c, -1)
+	if !room {
+		return
+	}
+	tr.sess.Contributions = append(tr.sess.Contributions, c)
 	if ph.Stage == prompts.StageNextStep && role == prompts.RoleBringer {
 		tr.nextStep = text
 	}
@@ -238,19 +310,36 @@ func (tr *turn) contribute(text string, guard bool) {
 	tr.sess.Auto = false
 	tr.dirty = true
 	tr.privacyNotice(kinds, text)
+	tr.nearlyFull(used)
 
 	if ph.Stage == prompts.StageNextStep && role == prompts.RoleBringer && !tr.sess.NudgedNextStep && vague(text) {
 		tr.sess.NudgedNextStep = true
 		tr.say(tr.msg("step.concrete"))
 		return
 	}
+	wasPressed := tr.pressed(tr.user())
 	if tr.solo() {
-		tr.soloFollowUp(ph, text)
+		tr.soloFollowUp(ph, text, wasPressed)
 		return
 	}
-	if f, ok := tr.followUp(text, role, ph, true); ok && f.Strong {
+	private := tr.openRound(ph)
+	f, ok := tr.followUp(text, role, ph, true, wasPressed, []Part{{Name: Quote(tr.ev.User.Name), Text: text}})
+	switch {
+	case ok && f.Strong:
 		tr.markAsked(f)
-		tr.say(tr.askText(f))
+		if private { // a question about a hidden answer would give it away
+			tr.tell(tr.askText(f))
+		} else {
+			tr.say(tr.askText(f))
+		}
+	case private: // a hidden answer is pressed only in private
+		tr.readThinPrivately(ph, role, text, wasPressed)
+	case !wasPressed && tr.readThin(ph, role, text, f, ok) && ph.Done == prompts.DoneLine:
+		return // the phase waits for the fuller answer
+	}
+	if private {
+		tr.privatePace(ph)
+		return
 	}
 	tr.pace(ph, role)
 }
@@ -307,6 +396,9 @@ func (tr *turn) leadRoles() string {
 // leadNames names who moves the session on: the case bringer, and the starter when
 // that is someone else.
 func (tr *turn) leadNames() string {
+	if tr.sess.Bringer == "" {
+		return Quote(tr.sess.name(tr.sess.Starter))
+	}
 	names := tr.bringerName()
 	if tr.sess.Starter != tr.sess.Bringer {
 		names = tr.msg("role.either", "a", names, "b", Quote(tr.sess.name(tr.sess.Starter)))
@@ -347,6 +439,11 @@ func (tr *turn) invite(m member, key string, ph *prompts.Phase) {
 	}
 	tr.sess.Invited = append(tr.sess.Invited, m.ID)
 	tr.dirty = true
+	if tr.openRound(ph) { // the answer goes by DM, so the invitation does too
+		tr.replies = append(tr.replies, Reply{To: m.ID, Direct: true,
+			Text: tr.msg("private.remind", "name", Quote(m.Name), "phase", ph.Title.In(tr.lang), "left", tr.leftText())})
+		return
+	}
 	tr.replies = append(tr.replies, Reply{To: m.ID,
 		Text: tr.msg(key, "name", Quote(m.Name), "phase", ph.Title.In(tr.lang), "left", tr.leftText())})
 }
@@ -362,29 +459,8 @@ func (tr *turn) contributionsIn(user, phase string) int {
 	return n
 }
 
-// soloFollowUp asks the next question of a solo reflection, or moves on.
-func (tr *turn) soloFollowUp(ph *prompts.Phase, text string) {
-	if tr.sess.AsksLeft > 0 {
-		if f, ok := tr.followUp(text, prompts.RoleBringer, ph, true); ok {
-			tr.markAsked(f)
-			if !f.Concrete {
-				tr.sess.AsksLeft--
-			}
-			tr.sess.Pending = f.Question.Text.In(tr.lang)
-			tr.say(tr.ack() + " " + tr.askText(f))
-			return
-		}
-	}
-	tr.advance(true)
-}
-
 // vague reports whether a short answer lacks detail.
 func vague(text string) bool { return len(strings.Fields(text)) < 5 }
-
-// ack is a short acknowledgement that varies with the number of turns.
-func (tr *turn) ack() string {
-	return tr.msg(fmt.Sprintf("solo.ack.%d", len(tr.sess.Contributions)%3))
-}
 
 // askText renders a follow-up question with the reason, when the interpreter gave one.
 func (tr *turn) askText(f FollowUp) string {
@@ -398,12 +474,12 @@ func (tr *turn) askText(f FollowUp) string {
 // followUp asks the interpreter for a question and counts the themes it saw.
 // count adds the themes it recognised to the session's tally (not when it rereads
 // text that was counted before).
-func (tr *turn) followUp(text string, role prompts.Role, ph *prompts.Phase, count bool) (FollowUp, bool) {
+func (tr *turn) followUp(text string, role prompts.Role, ph *prompts.Phase, count, pressed bool, parts []Part) (FollowUp, bool) {
 	f, ok := tr.e.interp.FollowUp(FollowUpRequest{
 		Lang: tr.lang, Text: text, Role: role, Solo: tr.solo(), Stage: ph.Stage,
-		Pool: tr.pool(), Asked: tr.sess.askedSet(), Themes: tr.sess.Themes,
+		Pool: tr.pool(), Asked: tr.sess.askedSet(), Themes: tr.sess.Themes, Parts: parts,
 		// Rereading a finished phase is no moment to ask for a concrete detail.
-		LastConcrete: tr.sess.LastConcrete || !count,
+		LastConcrete: pressed || !count,
 	})
 	if count && len(f.Themes) > 0 {
 		if tr.sess.Themes == nil {
@@ -426,7 +502,6 @@ func (tr *turn) markAsked(f FollowUp) {
 		tr.sess.Questions = append(tr.sess.Questions, askedQuestion{Phase: ph.ID,
 			Text: f.Question.Text.In(tr.lang), After: len(tr.sess.Contributions)})
 	}
-	tr.sess.LastConcrete = f.Concrete
 	tr.dirty = true
 }
 

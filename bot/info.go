@@ -71,6 +71,10 @@ func (tr *turn) possible() string {
 		words = []string{"join", "bring", "next", "status", "leave", "end"}
 	case tr.sess.Status == statusLobby:
 		words = []string{"bring", "status", "leave"}
+	case tr.choosing() && tr.leads():
+		words = []string{"bring", "next", "back", "more", "pause", "status", "end"}
+	case tr.choosing():
+		words = []string{"bring", "status", "leave"}
 	case tr.leads() && tr.sess.Paused != 0:
 		words = []string{"next", "back", "more", "resume", "status", "end"}
 	case tr.leads():

@@ -27,8 +27,20 @@ type FollowUpRequest struct {
 	Pool   []prompts.Question // the phase's questions, in order
 	Asked  map[string]bool    // question ids asked before in this session: never repeat
 	Themes map[string]int     // how often each theme came up in this session so far
-	// LastConcrete is true when the previous follow-up asked for a concrete detail.
+	// LastConcrete is true when the previous follow-up to this person asked for a
+	// concrete detail.
 	LastConcrete bool
+	// Parts are who wrote what in Text, in order: one part for a contribution, several
+	// when a phase begins and the question reads the phase before. Name is the writer
+	// as a reason may show it (already quoted); "" is the person addressed ("you").
+	// Empty: Text is the addressee's own.
+	Parts []Part
+}
+
+// Part is one person's words in a FollowUpRequest.
+type Part struct {
+	Name string
+	Text string
 }
 
 // FollowUp is a reflective question chosen for a contribution.
@@ -40,6 +52,9 @@ type FollowUp struct {
 	// Strong means the text calls for a follow-up even in a group: deficit language
 	// about parents, or a decision taken without them.
 	Strong bool
+	// Reads means the question answers what the text said (deficit language, a
+	// decision, a feeling, a vague answer) rather than going on with the phase's script.
+	Reads bool
 }
 
 // BasicInterpreter is the engine's default Interpreter: a short advice phrase list and the
@@ -71,4 +86,24 @@ func (BasicInterpreter) FollowUp(in FollowUpRequest) (FollowUp, bool) {
 		}
 	}
 	return FollowUp{}, false
+}
+
+// The kinds of text peers must not write while only questions may be asked.
+const (
+	AdviceKindAdvice         = "advice"         // what someone should do
+	AdviceKindJudgement      = "judgement"      // a verdict on a parent or a professional
+	AdviceKindInterpretation = "interpretation" // a guess at what lies behind the facts
+)
+
+// Advice is what an AdviceReader noticed in a text: its kind and the words that showed it.
+type Advice struct {
+	Kind string
+	Cues []string
+}
+
+// AdviceReader is an optional Interpreter capability: it tells what kind of advice a text
+// holds in a phase of the given stage. Interpretations count only where a phase asks for
+// facts. The engine falls back to Interpreter.Advice (kind advice) without it.
+type AdviceReader interface {
+	ReadAdvice(text, lang string, stage prompts.Stage) (Advice, bool)
 }

@@ -186,6 +186,8 @@ func (tr *turn) timeUp(ph *prompts.Phase) {
 	waiting := tr.waiting(ph)
 	title := ph.Title.In(tr.lang)
 	switch {
+	case tr.needsChosenCase():
+		tr.chooseTimeUp(ph)
 	case len(waiting) == 0:
 		tr.say(tr.msg("phase.time_up", "phase", title))
 		tr.advance(true)
@@ -336,6 +338,9 @@ func (tr *turn) back() {
 	if !tr.running() || tr.sess.PhaseIndex == 0 {
 		tr.tell(tr.msg("back.none"))
 		return
+	}
+	if ph := tr.phase(); tr.openRound(ph) {
+		tr.reveal(ph) // leaving the round shows what is in, as moving on does
 	}
 	tr.sess.PhaseIndex--
 	tr.say(tr.modeMsg("back.done", "name", Quote(tr.ev.User.Name)))

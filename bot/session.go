@@ -42,8 +42,12 @@ type session struct {
 	// AsksLeft is how many reflective questions a solo phase still asks.
 	AsksLeft int `json:"asks_left,omitempty"`
 	// Pending is the reflective question a solo session waits an answer to.
-	Pending      string `json:"pending,omitempty"`
-	LastConcrete bool   `json:"last_concrete,omitempty"`
+	Pending string `json:"pending,omitempty"`
+	// Pressed are the members whose last contribution drew a request for a concrete
+	// detail (a thin or vague answer): their next one does not.
+	Pressed []string `json:"pressed,omitempty"`
+	// Acks counts the solo acknowledgements, so that consecutive ones differ.
+	Acks int `json:"acks,omitempty"`
 	// Invited are the members invited privately in this phase: one invitation each.
 	Invited []string `json:"invited,omitempty"`
 	// Pacing and time keeping (bot/pace.go).
@@ -62,6 +66,8 @@ type session struct {
 	Warned bool `json:"warned,omitempty"`
 	// AllIn marks that the bot said every expected contribution is in.
 	AllIn bool `json:"all_in,omitempty"`
+	// Revealed marks that a private round's answers were shown in the thread.
+	Revealed bool `json:"revealed,omitempty"`
 	// Auto marks a phase that began by itself (content or time box) in which nobody
 	// has written yet: a typed next then is taken as done.
 	Auto bool `json:"auto,omitempty"`
@@ -100,6 +106,13 @@ type session struct {
 	PhaseStarted stamp `json:"phase_started"`
 	// Finished is when the session closed.
 	Finished stamp `json:"finished,omitempty"`
+	// Seq is the latest Event.Seq applied: where an adapter catches up from (resume.go).
+	Seq string `json:"seq,omitempty"`
+	// BudgetWarned marks that the session was told it is nearly full, BudgetFull that
+	// it was told it is full; FullTold is when each writer last heard it (bot/limit.go).
+	BudgetWarned bool             `json:"budget_warned,omitempty"`
+	BudgetFull   bool             `json:"budget_full,omitempty"`
+	FullTold     map[string]stamp `json:"full_told,omitempty"`
 
 	encoded []encodedTurn // JSON of Turns, reused by encode; never stored
 }

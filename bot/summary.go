@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/intervision-bot/intervision/prompts"
 )
@@ -263,17 +264,49 @@ func (e *Engine) mirror(d *doc) string {
 	return strings.Join(lines, "\n")
 }
 
+// Bounds of the message that goes with the summary document, in characters: a line
+// of the takeaway or next step, and the whole message. The document has every word.
+const (
+	maxBriefLine = 500
+	maxBrief     = 3000
+)
+
 // brief is the short message that goes with the summary document: the takeaway and
-// the next step, which are what people come back for.
+// the next step, which are what people come back for, within maxBrief characters. A
+// longer line is cut, the next step has the first claim on the room, and the message
+// then says the document has the rest.
 func (e *Engine) brief(d *doc) string {
-	lines := []string{e.msg("summary.brief", d.Lang, "method", d.Method, "date", d.Date)}
-	for _, l := range d.Takeaway {
-		lines = append(lines, e.msg("summary.brief_takeaway."+d.mode(), d.Lang, "text", Quote(strings.Join(strings.Fields(l.Text), " "))))
+	head := e.msg("summary.brief", d.Lang, "method", d.Method, "date", d.Date)
+	cutLine := "_" + e.msg("summary.brief_cut", d.Lang) + "_"
+	room, cut := maxBrief-utf8.RuneCountInString(head)-utf8.RuneCountInString(cutLine)-1, false
+	render := func(key string, ls []docLine) []string {
+		var out []string
+		for _, l := range ls {
+			text, shortened := cutText(strings.Join(strings.Fields(l.Text), " "), maxBriefLine)
+			line := e.msg(key, d.Lang, "text", Quote(text))
+			if n := utf8.RuneCountInString(line) + 1; n <= room {
+				out, room, cut = append(out, line), room-n, cut || shortened
+			} else {
+				cut = true
+			}
+		}
+		return out
 	}
-	for _, l := range d.NextStep {
-		lines = append(lines, e.msg("summary.brief_next_step", d.Lang, "text", Quote(strings.Join(strings.Fields(l.Text), " "))))
+	next := render("summary.brief_next_step", d.NextStep)
+	lines := append(append([]string{head}, render("summary.brief_takeaway."+d.mode(), d.Takeaway)...), next...)
+	if cut {
+		lines = append(lines, cutLine)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// cutText keeps the first max characters of text, with an ellipsis when it cut.
+func cutText(text string, max int) (string, bool) {
+	if utf8.RuneCountInString(text) <= max {
+		return text, false
+	}
+	r := []rune(text)
+	return strings.TrimSpace(string(r[:max-1])) + "…", true
 }
 
 // summaryReply is the summary as a short message with the Markdown document attached.
@@ -299,8 +332,28 @@ func (tr *turn) showSummary() {
 	case s.Doc != nil:
 		tr.replies = append(tr.replies, tr.e.summaryReply(s.Doc, tr.user()))
 	case s.Summary != "":
-		tr.tell(s.Summary)
+		tr.tellSummaryText(s.Summary)
 	default:
 		tr.tell(tr.msg("summary.gone"))
 	}
+}
+
+// tellSummaryText shows a summary kept as text (before the document existed): in full
+// up to maxBrief characters, else its beginning with the whole as a document.
+func (tr *turn) tellSummaryText(text string) {
+	short, cut := cutText(text, maxBrief)
+	if !cut {
+		tr.tell(text)
+		return
+	}
+	tr.replies = append(tr.replies, Reply{To: tr.user(), Text: short + "\n_" + tr.msg("summary.brief_cut") + "_",
+		File: &File{Name: legacySummaryName(tr.lang), Type: "text/markdown", Data: []byte(text + "\n")}})
+}
+
+// legacySummaryName is the file name of a summary kept as text.
+func legacySummaryName(lang string) string {
+	if lang == string(prompts.Dutch) {
+		return "samenvatting.md"
+	}
+	return "summary.md"
 }

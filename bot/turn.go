@@ -24,8 +24,9 @@ type turn struct {
 	deleted  bool
 	closed   bool // the session closed and its record was deleted
 	planned  *plannedFor
-	nextStep string // a next step the case bringer named in this turn
-	joined   bool   // the user became a member: index them for forget and export
+	nextStep string   // a next step the case bringer named in this turn
+	pointers []string // users a private round asked in this turn (bot/private.go)
+	joined   bool     // the user became a member: index them for forget and export
 	timers   []state.Timer
 	void     bool        // a timer found nothing to do: commit nothing
 	early    bool        // a timer came before the turn that planned it committed: fire it again
@@ -231,7 +232,11 @@ func (tr *turn) start(c command) {
 		tr.enterPhase()
 		return
 	}
-	tr.say(tr.msg("start.group", "method", m.Title.In(o.lang), "summary", m.Summary.In(o.lang),
+	key := "start.group"
+	if tr.choosesCase() {
+		key = "start.group_choose"
+	}
+	tr.say(tr.msg(key, "method", m.Title.In(o.lang), "summary", m.Summary.In(o.lang),
 		"minutes", fmt.Sprint(m.Duration.Minutes()), "name", Quote(tr.ev.User.Name))+tr.paceLine()+"\n"+tr.msg("privacy.reminder"),
 		Action{Label: tr.msg("button.join"), Command: "join"},
 		Action{Label: tr.msg("button.bring"), Command: "bring"},
@@ -250,9 +255,13 @@ func (tr *turn) join() {
 		tr.tell(tr.msg("join.solo"))
 		return
 	}
-	tr.sess.Members = append(tr.sess.Members, member{ID: tr.user(), Name: tr.ev.User.Name, Joined: stampOf(tr.ev.Time)})
+	m := member{ID: tr.user(), Name: tr.ev.User.Name, Joined: stampOf(tr.ev.Time)}
+	tr.sess.Members = append(tr.sess.Members, m)
 	tr.dirty, tr.joined = true, true
 	tr.say(tr.msg("join.done", "name", Quote(tr.ev.User.Name), "people", tr.people()))
+	if ph := tr.phase(); tr.openRound(ph) && tr.expects(ph, prompts.RolePeers) {
+		tr.askOne(m, ph) // a private round under way waits for them too
+	}
 }
 
 func (tr *turn) leave() {
@@ -294,7 +303,7 @@ func (tr *turn) bring() {
 	case tr.sess.Bringer != "":
 		tr.tell(tr.msg("bring.taken", "name", Quote(tr.sess.name(tr.sess.Bringer))))
 		return
-	case tr.running():
+	case tr.running() && !tr.choosing():
 		tr.tell(tr.msg("bring.running"))
 		return
 	}
@@ -304,6 +313,11 @@ func (tr *turn) bring() {
 	}
 	tr.sess.Bringer = tr.user()
 	tr.dirty = true
+	if tr.running() { // the case the group chose in a choose phase
+		tr.say(tr.msg("bring.chosen", "name", Quote(tr.ev.User.Name), "people", tr.people(), "leads", tr.leadNames()), tr.nextButton())
+		tr.lookBack()
+		return
+	}
 	tr.say(tr.msg("bring.done", "name", Quote(tr.ev.User.Name), "people", tr.people()),
 		Action{Label: tr.msg("button.join"), Command: "join"},
 		Action{Label: tr.msg("button.begin"), Command: "next " + statusLobby, Primary: true})
@@ -330,6 +344,10 @@ func (tr *turn) next(args []string) {
 	}
 	if tr.sess.Status == statusLobby {
 		switch {
+		case tr.choosesCase() && len(tr.sess.Members) < 2:
+			tr.tell(tr.msg("next.need_two"))
+			return
+		case tr.choosesCase():
 		case tr.sess.Bringer == "":
 			tr.tell(tr.msg("next.need_bringer"), Action{Label: tr.msg("button.bring"), Command: "bring", Primary: true})
 			return
@@ -341,6 +359,10 @@ func (tr *turn) next(args []string) {
 		tr.sess.PhaseIndex = 0
 		tr.dirty = true
 		tr.enterPhase()
+		return
+	}
+	if tr.needsChosenCase() {
+		tr.tell(tr.msg("choose.need_bringer"), Action{Label: tr.msg("button.bring"), Command: "bring", Primary: true})
 		return
 	}
 	tr.advance(false)
@@ -407,7 +429,7 @@ func (tr *turn) keep(c command) {
 			tr.contribute(text, false)
 			return
 		}
-		if !tr.allowedText(i, text) {
+		if !tr.allowedText(i, text) || !tr.fits(i, text) {
 			return
 		}
 		tr.sess.Contributions[i].Text = text
@@ -453,6 +475,9 @@ func (tr *turn) rewrite(c command) {
 		return
 	}
 	clean, kinds := tr.pseudonymise(text)
+	if !tr.fits(i, clean) {
+		return
+	}
 	tr.sess.Contributions[i].Text = clean
 	tr.dirty = true
 	tr.tell(tr.msg("rewrite.done"))
@@ -473,9 +498,8 @@ func (tr *turn) lastTurn(user string) int {
 // while only questions may be asked.
 func (tr *turn) allowedText(i int, text string) bool {
 	for _, ph := range tr.phases() {
-		if ph.ID == tr.sess.Contributions[i].Phase && ph.Rule == prompts.RuleQuestions &&
-			tr.sess.role(tr.user()) == prompts.RolePeers && tr.e.interp.Advice(text, tr.lang) {
-			tr.tell(tr.msg("rule.questions_only"))
+		if ph.ID == tr.sess.Contributions[i].Phase && tr.sess.role(tr.user()) == prompts.RolePeers &&
+			!tr.questionOnly(&ph, text) {
 			return false
 		}
 	}
@@ -507,4 +531,30 @@ func (tr *turn) people() string {
 		names = append(names, n)
 	}
 	return strings.Join(names, ", ")
+}
+
+// questionOnly keeps the rule of a questions-only phase for a peer's text: when the text
+// gives advice, passes a judgement or (where the phase asks for facts) interprets, it
+// tells the peer which of these it noticed, without repeating the text, and reports false.
+func (tr *turn) questionOnly(ph *prompts.Phase, text string) bool {
+	if ph.Rule != prompts.RuleQuestions {
+		return true
+	}
+	kind := ""
+	if ar, ok := tr.e.interp.(AdviceReader); ok {
+		if a, found := ar.ReadAdvice(text, tr.lang, ph.Stage); found {
+			kind = a.Kind
+		}
+	} else if tr.e.interp.Advice(text, tr.lang) {
+		kind = AdviceKindAdvice
+	}
+	switch kind {
+	case "":
+		return true
+	case AdviceKindAdvice, AdviceKindJudgement, AdviceKindInterpretation:
+		tr.tell(tr.msg("rule.questions_only." + kind))
+	default:
+		tr.tell(tr.msg("rule.questions_only"))
+	}
+	return false
 }

@@ -81,6 +81,11 @@ func (e *Engine) erase(ctx context.Context, space state.Space, user string, keys
 	}); err != nil {
 		return r, err
 	}
+	if err := e.store.Update(ctx, privateKey(space.Platform, user), "", func([]byte) (state.Change, error) {
+		return state.Change{Delete: true, Erase: true}, nil // where a private round waited for them
+	}); err != nil {
+		return r, err
+	}
 	if err := e.store.Unindex(ctx, space, user); err != nil {
 		return r, err
 	}
@@ -153,6 +158,7 @@ func (s *session) forget(user string, now stamp) (int, bool) {
 		}
 	}
 	s.SummaryUsers = slices.DeleteFunc(s.SummaryUsers, func(u string) bool { return u == user })
+	s.forgetFull(user)
 	if s.Bringer == user {
 		// Without its case the session cannot go on: it closes, and what the others
 		// wrote stays for them to export or forget until it expires.

@@ -27,6 +27,7 @@ type Library struct {
 	plans map[[2]string]*Plan // method id and mode → its phases, built on first use
 
 	methods   map[string]*Method
+	aliases   map[string]string // an earlier method id → the method's id
 	order     []string
 	questions []Question
 	closing   []Phase
@@ -96,6 +97,12 @@ func (l *Library) load(fsys fs.FS, label string) error {
 				l.order = append(l.order, m.ID)
 			}
 			l.methods[m.ID] = &m
+			for _, a := range m.Aliases {
+				if l.aliases == nil {
+					l.aliases = map[string]string{}
+				}
+				l.aliases[a] = m.ID
+			}
 		}
 		l.questions = append(l.questions, doc.Questions...)
 		l.closing = append(l.closing, doc.Closing...)
@@ -134,9 +141,13 @@ func Cues() fs.FS {
 	return sub
 }
 
-// Method returns the method with id.
+// Method returns the method with id, or with id among its aliases.
 func (l *Library) Method(id string) (*Method, bool) {
-	m, ok := l.methods[strings.ToLower(id)]
+	id = strings.ToLower(id)
+	m, ok := l.methods[id]
+	if !ok && l.aliases[id] != "" {
+		m, ok = l.methods[l.aliases[id]]
+	}
 	return m, ok
 }
 
@@ -166,7 +177,11 @@ func (l *Library) Questions() []Question { return l.questions }
 // Pool returns the reflective questions that fit a phase: its own questions, then the
 // library questions for its stage.
 func (l *Library) Pool(p *Phase) []Question {
-	out := append([]Question(nil), p.Questions...)
+	return l.addLibrary(append([]Question(nil), p.Questions...), p)
+}
+
+// addLibrary appends the library questions for p's stage to out.
+func (l *Library) addLibrary(out []Question, p *Phase) []Question {
 	for _, q := range l.questions {
 		if slices.Contains(q.Stages, p.Stage) {
 			out = append(out, q)
@@ -195,12 +210,25 @@ func (l *Library) Plan(methodID, mode string) *Plan {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	m, ok := l.methods[methodID]
+	if !ok && l.aliases[methodID] != "" {
+		m, ok = l.methods[l.aliases[methodID]]
+	}
 	if !ok {
 		return nil
 	}
-	p = &Plan{Phases: append(append([]Phase(nil), m.Phases...), l.Closing(mode)...)}
+	p = &Plan{Phases: append([]Phase(nil), m.Phases...)}
+	for _, c := range l.Closing(mode) {
+		if !slices.Contains(m.Skip, c.ID) {
+			p.Phases = append(p.Phases, c)
+		}
+	}
 	for i := range p.Phases {
-		p.Pools = append(p.Pools, l.Pool(&p.Phases[i]))
+		ph := &p.Phases[i]
+		pool := append([]Question(nil), ph.Questions...)
+		if m.Pool != PoolOwn || i >= len(m.Phases) {
+			pool = l.addLibrary(pool, ph)
+		}
+		p.Pools = append(p.Pools, pool)
 	}
 	if l.plans == nil {
 		l.plans = map[[2]string]*Plan{}

@@ -96,7 +96,8 @@ func join[S ~string](values []S) string {
 // Lint checks method packs and reports every problem with its file and line. With dir
 // empty it checks the embedded built-in packs; otherwise it checks the files below dir
 // together with the built-in packs, so that ids clashing with built-in ones are found.
-// Files under a cues directory are skipped. A file that is no regular file (a FIFO, a
+// Files under a pack's cues directory are skipped (they are not loaded); the built-in
+// cue files' reasons and theme names are checked (lintCues). A file that is no regular file (a FIFO, a
 // symlink to a device) or is over 1 MiB is a problem at line 0, and is not read. The
 // error is for a directory that cannot be read, not for problems in the packs.
 func Lint(dir string) ([]Problem, error) {
@@ -110,6 +111,9 @@ func Lint(dir string) ([]Problem, error) {
 		return nil, err
 	}
 	if err := l.addFS(sub, func(name string) string { return path.Join("prompts/data", name) }); err != nil {
+		return nil, err
+	}
+	if err := l.builtinCues(); err != nil {
 		return nil, err
 	}
 	if dir != "" {
@@ -210,6 +214,7 @@ func (l *linter) lintFile(b []byte) {
 		l.report(root.Line, "a pack file must be a mapping (method, questions, closing or messages)")
 		return
 	}
+	l.cutShort(root)
 	keys := l.mapping(root, topKeys, "top level")
 	if len(keys) == 0 {
 		l.report(root.Line, "nothing to load: expected id and phases, questions, closing or messages")
@@ -418,6 +423,36 @@ func (l *linter) lintMethod(root *yaml.Node, keys map[string]keyValue) {
 	for _, p := range phases {
 		l.lintPhase(p, modes, id, seen)
 	}
+	l.methodExtras(keys, id)
+}
+
+// methodExtras checks a method's aliases, skipped closing phases and question pool.
+func (l *linter) methodExtras(keys map[string]keyValue, id string) {
+	if kv, ok := keys["aliases"]; ok {
+		for i, a := range l.strings(kv.value, "method aliases") {
+			line := kv.value.Content[i].Line
+			if !idPattern.MatchString(a) {
+				l.report(line, "method alias %q: use lower-case words joined by hyphens", a)
+			}
+			if prev, dup := l.methods[a]; dup {
+				l.report(line, "method alias %q is already used in %s", a, prev)
+			} else {
+				l.methods[a] = pos{l.file, line}
+			}
+		}
+	}
+	if kv, ok := keys["skip"]; ok {
+		for i, c := range l.strings(kv.value, "method skip") {
+			if c != "takeaway" && c != "next-step" && c != "evaluation" {
+				l.report(kv.value.Content[i].Line, "method %s skip: %q is no closing phase (use takeaway, next-step or evaluation)", id, c)
+			}
+		}
+	}
+	if kv, ok := keys["pool"]; ok {
+		if p := l.scalar(kv.value, "method pool"); p != PoolAll && p != PoolOwn {
+			l.report(kv.value.Line, "method %s: unknown pool %q (use all or own)", id, p)
+		}
+	}
 }
 
 // lintPhase checks a method phase (method is the method id, modes its modes) or a
@@ -452,6 +487,8 @@ func (l *linter) lintPhase(n *yaml.Node, modes []string, method string, seen map
 	} else {
 		l.report(n.Line, "%s: missing timebox (e.g. 10m)", where)
 	}
+	l.phasePrivate(keys, where, done, modes, closing)
+	l.phaseRecap(keys, where, id, seen, closing)
 	asks := l.phaseAsks(keys, where)
 	inline := l.phaseQuestions(keys, where)
 	if slices.Contains(modes, ModeSolo) && stage != "" {
@@ -592,6 +629,39 @@ func (l *linter) phaseDone(keys map[string]keyValue, n *yaml.Node, where string)
 		l.report(kv.value.Line, "%s: unknown done %q (use next, bringer, each-peer, each-member or line)", where, done)
 	}
 	return done, kv.value.Line
+}
+
+// phasePrivate checks a private round: it waits for every peer or member, and runs
+// only in a group.
+func (l *linter) phasePrivate(keys map[string]keyValue, where, done string, modes []string, closing bool) {
+	kv, ok := keys["private"]
+	if !ok {
+		return
+	}
+	v := l.scalar(kv.value, where+" private")
+	switch {
+	case v != "true" && v != "false":
+		l.report(kv.value.Line, "%s: private %q must be true or false", where, v)
+	case v == "false":
+	case closing:
+		l.report(kv.value.Line, "%s: private belongs to method phases, not closing phases", where)
+	case done != DoneEachPeer && done != DoneEachMember:
+		l.report(kv.value.Line, "%s: a private round shows the answers once all are in, so it needs done each-peer or each-member", where)
+	case slices.Contains(modes, ModeSolo):
+		l.report(kv.value.Line, "%s: a private round needs a group; the method also runs solo", where)
+	}
+}
+
+// phaseRecap checks that recap names an earlier phase of the method.
+func (l *linter) phaseRecap(keys map[string]keyValue, where, id string, seen map[string]pos, closing bool) {
+	kv, ok := keys["recap"]
+	if !ok {
+		return
+	}
+	r := l.scalar(kv.value, where+" recap")
+	if _, earlier := seen[r]; closing || r == id || !earlier {
+		l.report(kv.value.Line, "%s: recap %q must name an earlier phase of the method", where, r)
+	}
 }
 
 // phaseAsks returns how many reflective questions a solo session asks (default 1).

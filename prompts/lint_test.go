@@ -23,7 +23,7 @@ func TestBuiltinMethodsLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"incident", "wsn", "alact", "gibbs", "balint", "gossip", "socratic"}
+	want := []string{"incident", "wsn", "alact", "gibbs", "balint", "gossip", "socratic", "question-round", "socratic-dialogue"}
 	for _, id := range want {
 		m, ok := lib.Method(id)
 		if !ok {
@@ -241,6 +241,13 @@ func TestLintBrokenPacks(t *testing.T) {
 		{"placeholder mismatch", "messages.yaml", "messages:\n  hello:\n    en: Hello {name}, phase {phase}\n    nl: Hallo {naam}, fase {phase}\n", 2, "nl lacks placeholder {name}"},
 		{"message missing nl", "messages.yaml", "messages:\n  hello:\n    en: Hello\n", 2, "message hello: missing nl"},
 		{"invalid yaml", "m.yaml", "id: [x\n", 1, "invalid YAML"},
+		{"private with done bringer", "m.yaml", strings.Replace(goodMethod, "timebox: 10m", "timebox: 10m\n    private: true", 1), 24, "a private round shows the answers once all are in"},
+		{"private in a solo method", "m.yaml", strings.Replace(strings.Replace(strings.Replace(goodMethod, "timebox: 10m", "timebox: 10m\n    private: true", 1), "[bringer]", "[bringer, peers]", 1), "done: bringer", "done: each-member", 1), 24, "a private round needs a group"},
+		{"recap of no earlier phase", "m.yaml", strings.Replace(goodMethod, "timebox: 10m", "timebox: 10m\n    recap: tell", 1), 24, `recap "tell" must name an earlier phase`},
+		{"skip no closing phase", "m.yaml", "skip: [wrap-up]\n" + goodMethod, 1, `skip: "wrap-up" is no closing phase`},
+		{"unknown pool", "m.yaml", "pool: some\n" + goodMethod, 1, `unknown pool "some"`},
+		{"alias of a method id", "m.yaml", "aliases: [incident]\n" + goodMethod, 1, `method alias "incident" is already used`},
+		{"alias taken", "m.yaml", "aliases: [socratic]\n" + goodMethod, 1, `method alias "socratic" is already used in prompts/data/methods/question-round.yaml`},
 		{"solo pool too small", "m.yaml", strings.Replace(goodMethod, "timebox: 10m", "timebox: 10m\n    asks: 99", 1), 10, "asks 99 reflective question(s)"},
 	}
 	for _, c := range cases {

@@ -188,6 +188,12 @@ type Phase struct {
 	Asks        int        `yaml:"asks"`  // solo: reflective questions asked after the instruction (default 1)
 	Modes       []string   `yaml:"modes"` // closing phases: the modes they run in (default all)
 	Questions   []Question `yaml:"questions"`
+	// Private marks a round in which each expected member answers the bot privately (a
+	// direct message); the answers are shown together, by name, once all are in.
+	Private bool `yaml:"private"`
+	// Recap is the id of an earlier phase whose contributions the phase opens with,
+	// numbered (the questions a case bringer is to sort).
+	Recap string `yaml:"recap"`
 }
 
 // Method is an intervision or reflection method: a named sequence of phases.
@@ -198,8 +204,21 @@ type Method struct {
 	Title    Text     `yaml:"title"`
 	Summary  Text     `yaml:"summary"`
 	Phases   []Phase  `yaml:"phases"`
-	File     string   `yaml:"-"` // where it was loaded from
+	// Aliases are earlier ids of the method: `start` and stored sessions find it by them.
+	Aliases []string `yaml:"aliases"`
+	// Skip lists the closing phases (by id) the method leaves out.
+	Skip []string `yaml:"skip"`
+	// Pool is where the phases' reflective questions come from: all (default: the
+	// phase's own, then the library's for its stage) or own (the phase's own only).
+	Pool string `yaml:"pool"`
+	File string `yaml:"-"` // where it was loaded from
 }
+
+// Question pools of a method.
+const (
+	PoolAll = "all"
+	PoolOwn = "own"
+)
 
 // Supports reports whether the method runs in mode.
 func (m *Method) Supports(mode string) bool { return slices.Contains(m.Modes, mode) }

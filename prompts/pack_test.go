@@ -36,8 +36,8 @@ func TestLintKeysFromTypes(t *testing.T) {
 		got  map[string]bool
 		want []string
 	}{
-		{"top", topKeys, []string{"id", "modes", "duration", "title", "summary", "phases", "questions", "closing", "messages"}},
-		{"phase", phaseKeys, []string{"id", "stage", "title", "instruction", "solo", "speakers", "listener", "rule", "done", "timebox", "asks", "modes", "questions"}},
+		{"top", topKeys, []string{"id", "modes", "duration", "title", "summary", "phases", "aliases", "skip", "pool", "questions", "closing", "messages"}},
+		{"phase", phaseKeys, []string{"id", "stage", "title", "instruction", "solo", "speakers", "listener", "rule", "done", "timebox", "asks", "modes", "questions", "private", "recap"}},
 		{"question", questionKeys, []string{"id", "kind", "stages", "themes", "source", "text"}},
 	} {
 		if len(tc.got) != len(tc.want) {
@@ -49,7 +49,7 @@ func TestLintKeysFromTypes(t *testing.T) {
 			}
 		}
 	}
-	if want := []string{"modes", "duration", "title", "summary"}; !slices.Equal(methodOnlyKeys, want) {
+	if want := []string{"modes", "duration", "title", "summary", "aliases", "skip", "pool"}; !slices.Equal(methodOnlyKeys, want) {
 		t.Errorf("method-only keys %v, want %v", methodOnlyKeys, want)
 	}
 }

@@ -267,6 +267,11 @@ func (r *router) deliver(ctx context.Context, h bot.Handler, ev bot.Event, out b
 		}
 		var err error
 		switch {
+		case rep.In != nil && rep.In.Platform == platformName && where(*rep.In) != "":
+			// Said about a session elsewhere (a private answer sent by DM): posted in
+			// the session's thread, where its buttons act.
+			to := r.toChannel(where(*rep.In))
+			_, err = r.post(to, to, rep.Text, rows, rep.File)
 		case rep.Opens != nil && rep.Direct && rep.To != "":
 			err = r.openDirect(ctx, h, ev, rep)
 		case rep.Opens != nil:
@@ -433,6 +438,7 @@ func (r *router) open(ctx context.Context, h bot.Handler, ev bot.Event, rep bot.
 
 	oev := bot.Event{
 		ID:      derivedID(ev.ID, "/open"),
+		Seq:     msg.ID, // the opening message: every turn in its thread comes after it
 		Conv:    bot.Conversation{Platform: platformName, Workspace: ev.Conv.Workspace, Channel: parent, Thread: th.ID},
 		User:    ev.User,
 		Text:    rep.Opens.Command,

@@ -220,6 +220,8 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 			r.setSelf(e.User.ID)
 		}
 		a.log.Info("discord: connected", "user", userName(e.User), "guilds", len(e.Guilds), "session", e.SessionID)
+		// A fresh session: Discord replays nothing of what was posted meanwhile.
+		r.intake(func() { r.catchUp(func(g string) bool { return onShard(g, a.cfg.ShardID, a.cfg.ShardCount) }) })
 	})
 	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) {
 		a.ops.Up()

@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -40,11 +42,13 @@ type fakeDiscord struct {
 	disallow     bool // close with 4014 on IDENTIFY asking for message content
 	closeOnReady int  // close code sent right after READY (0: none)
 	lastIdentify map[string]any
-	noDMs        map[string]bool           // users who accept no DMs from the bot
-	users        map[string]map[string]any // user id → user JSON (GET /users/{id})
-	members      map[string]map[string]any // "guild/user" → member JSON (GET /guilds/{g}/members/{u})
-	files        fakeFiles                 // the files of multipart calls (files_test.go)
-	dmDelay      time.Duration             // how long a message to a DM channel takes (shutdown_test.go)
+	noDMs        map[string]bool             // users who accept no DMs from the bot
+	users        map[string]map[string]any   // user id → user JSON (GET /users/{id})
+	members      map[string]map[string]any   // "guild/user" → member JSON (GET /guilds/{g}/members/{u})
+	files        fakeFiles                   // the files of multipart calls (files_test.go)
+	dmDelay      time.Duration               // how long a message to a DM channel takes (shutdown_test.go)
+	history      map[string][]map[string]any // channel id → every message created there, oldest first (backfill_test.go)
+	gatewayDown  bool                        // refuse gateway connections, as during an outage
 }
 
 // sent is one message the bot created or filled.
@@ -63,6 +67,7 @@ type sent struct {
 
 type call struct {
 	Method, Path string
+	Query        string
 	At           time.Time
 	Status       int
 }
@@ -183,7 +188,7 @@ func (f *fakeDiscord) rest(w http.ResponseWriter, r *http.Request) {
 	if status == 0 {
 		status = f.route(w, r.Method, path, r.URL.Query(), body)
 	}
-	f.calls = append(f.calls, call{Method: r.Method, Path: path, At: time.Now(), Status: status})
+	f.calls = append(f.calls, call{Method: r.Method, Path: path, Query: r.URL.RawQuery, At: time.Now(), Status: status})
 }
 
 // restReq is one REST call as the fake's handlers see it: path without /api/v9, its
@@ -193,6 +198,7 @@ type restReq struct {
 	p            []string
 	in           map[string]any
 	body         []byte
+	query        map[string][]string
 }
 
 // restRoute sends the calls of one method whose path matches to handle. The webhook
@@ -211,6 +217,7 @@ var restRoutes = []restRoute{
 	}, (*fakeDiscord).putCommands},
 	{"GET", func(r restReq) bool { return len(r.p) == 2 && r.p[0] == "channels" }, inChannel((*fakeDiscord).getChannel)},
 	{"POST", func(r restReq) bool { return len(r.p) == 3 && r.p[0] == "channels" && r.p[2] == "messages" }, inChannel((*fakeDiscord).postMessage)},
+	{"GET", func(r restReq) bool { return len(r.p) == 3 && r.p[0] == "channels" && r.p[2] == "messages" }, inChannel((*fakeDiscord).getMessages)},
 	{"POST", func(r restReq) bool {
 		return len(r.p) == 5 && r.p[0] == "channels" && r.p[2] == "messages" && r.p[4] == "threads"
 	}, inChannel((*fakeDiscord).postThread)},
@@ -226,7 +233,7 @@ func (f *fakeDiscord) route(w http.ResponseWriter, method, path string, q map[st
 	if f.rateLimited(w, method, path) {
 		return 429
 	}
-	r := restReq{method: method, path: path, p: strings.Split(strings.Trim(path, "/"), "/"), body: body}
+	r := restReq{method: method, path: path, p: strings.Split(strings.Trim(path, "/"), "/"), body: body, query: q}
 	_ = json.Unmarshal(body, &r.in)
 	for _, rt := range restRoutes {
 		if (rt.method == "" || rt.method == method) && rt.match(r) {
@@ -423,6 +430,13 @@ func (f *fakeDiscord) botMessage(m sent, guild string) map[string]any {
 
 // gateway serves one websocket connection.
 func (f *fakeDiscord) gateway(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	down := f.gatewayDown
+	f.mu.Unlock()
+	if down {
+		http.Error(w, "gateway unavailable", http.StatusServiceUnavailable)
+		return
+	}
 	up := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
 	conn, err := up.Upgrade(w, r, nil)
 	if err != nil {
@@ -541,6 +555,9 @@ func (f *fakeDiscord) sendLocked(s *gwSession, typ string, d any) {
 // dispatchLocked sends an event to every gateway session (f.mu held): every session on
 // a shard receives every event, as on Discord.
 func (f *fakeDiscord) dispatchLocked(typ string, d any) {
+	if m, ok := d.(map[string]any); ok && typ == "MESSAGE_CREATE" {
+		f.remember(m)
+	}
 	for _, s := range f.sessions {
 		f.sendLocked(s, typ, d)
 	}
@@ -622,4 +639,62 @@ func (f *fakeDiscord) getMember(w http.ResponseWriter, r restReq) int {
 		return f.reply(w, 404, map[string]any{"message": "Unknown Member", "code": 10007})
 	}
 	return f.reply(w, 200, m)
+}
+
+// remember keeps a created message in its channel's history (f.mu held), for
+// GET /channels/{id}/messages.
+func (f *fakeDiscord) remember(m map[string]any) {
+	if f.history == nil {
+		f.history = map[string][]map[string]any{}
+	}
+	ch := fmt.Sprint(m["channel_id"])
+	f.history[ch] = append(f.history[ch], m)
+}
+
+// GET /channels/{channel}/messages?after=ID&limit=N: the N oldest messages after ID,
+// newest first, as Discord answers (limit 1 to 100, default 50). Only after= is
+// supported: it is all the adapter asks.
+func (f *fakeDiscord) getMessages(w http.ResponseWriter, r restReq, _ map[string]any) int {
+	q := url.Values(r.query)
+	limit := 50
+	if l := q.Get("limit"); l != "" {
+		limit, _ = strconv.Atoi(l)
+	}
+	if limit < 1 || limit > 100 || q.Get("before") != "" || q.Get("around") != "" {
+		return f.reply(w, 400, map[string]any{"message": "Invalid Form Body", "code": 50035})
+	}
+	after, _ := strconv.ParseInt(q.Get("after"), 10, 64)
+	var page []map[string]any
+	for _, m := range f.history[r.p[1]] {
+		if id, _ := strconv.ParseInt(fmt.Sprint(m["id"]), 10, 64); id > after && len(page) < limit {
+			page = append(page, m)
+		}
+	}
+	out := make([]map[string]any, 0, len(page))
+	for i := len(page) - 1; i >= 0; i-- {
+		out = append(out, page[i])
+	}
+	return f.reply(w, 200, out)
+}
+
+// outage cuts every gateway connection, forgets the gateway sessions (a RESUME then
+// gets op 9 INVALID_SESSION, and discordgo identifies afresh: Discord replays
+// nothing) and refuses new connections until the returned function is called. Messages
+// created meanwhile reach only the channels' history.
+func (f *fakeDiscord) outage() (end func()) {
+	f.mu.Lock()
+	f.gatewayDown = true
+	for _, s := range f.sessions {
+		if s.conn != nil {
+			_ = s.conn.NetConn().Close()
+			s.conn = nil
+		}
+	}
+	f.sessions = nil
+	f.mu.Unlock()
+	return func() {
+		f.mu.Lock()
+		f.gatewayDown = false
+		f.mu.Unlock()
+	}
 }

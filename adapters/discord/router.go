@@ -25,6 +25,9 @@ const dmWorkspace = "dm"
 type api interface {
 	ApplicationCommandBulkOverwrite(appID, guildID string, cmds []*discordgo.ApplicationCommand, options ...discordgo.RequestOption) ([]*discordgo.ApplicationCommand, error)
 	Channel(channelID string, options ...discordgo.RequestOption) (*discordgo.Channel, error)
+	// ChannelMessages (GET /channels/{id}/messages, Read Message History) fetches what
+	// was posted in a session while the bot was disconnected (backfill.go).
+	ChannelMessages(channelID string, limit int, beforeID, afterID, aroundID string, options ...discordgo.RequestOption) ([]*discordgo.Message, error)
 	ChannelMessageSendComplex(channelID string, data *discordgo.MessageSend, options ...discordgo.RequestOption) (*discordgo.Message, error)
 	MessageThreadStartComplex(channelID, messageID string, data *discordgo.ThreadStart, options ...discordgo.RequestOption) (*discordgo.Channel, error)
 	UserChannelCreate(recipientID string, options ...discordgo.RequestOption) (*discordgo.Channel, error)
@@ -232,8 +235,7 @@ func (r *router) jobContext() (context.Context, context.CancelFunc) {
 // under the message's channel. It runs on the gateway's event goroutine and must not
 // block: channel look-ups and the engine run in the job.
 func (r *router) onMessage(m *discordgo.Message) {
-	if m.Author == nil || m.Author.Bot || m.Author.System || m.WebhookID != "" || m.Author.ID == r.selfID() ||
-		m.Type != discordgo.MessageTypeDefault && m.Type != discordgo.MessageTypeReply {
+	if !r.isTurn(m) {
 		r.done(m.ID)
 		return
 	}
@@ -277,7 +279,7 @@ func (r *router) handleMessage(m *discordgo.Message) {
 // else as Typed.
 func (r *router) messageEvent(m *discordgo.Message) (bot.Event, bool) {
 	text, mentioned := stripMention(m.Content, r.selfID())
-	ev := bot.Event{ID: m.ID, User: userOf(m.Author, m.Member), Time: m.Timestamp}
+	ev := bot.Event{ID: m.ID, Seq: m.ID, User: userOf(m.Author, m.Member), Time: m.Timestamp}
 	via := bot.Typed
 	if mentioned {
 		via = bot.Addressed
@@ -363,7 +365,7 @@ func (r *router) onInteraction(i *discordgo.Interaction) {
 		r.done(i.ID)
 		return
 	}
-	ev := bot.Event{ID: i.ID, User: userOf(i.User, i.Member), Lang: lang(i.Locale)}
+	ev := bot.Event{ID: i.ID, Seq: i.ID, User: userOf(i.User, i.Member), Lang: lang(i.Locale)}
 	ev.Text, ev.Command = bot.Classify(text, bot.Invoked)
 	if ev.User.ID == "" {
 		r.done(i.ID)

@@ -35,6 +35,10 @@ func (s *stubAPI) ApplicationCommandBulkOverwrite(string, string, []*discordgo.A
 	return nil, nil
 }
 
+func (s *stubAPI) ChannelMessages(string, int, string, string, string, ...discordgo.RequestOption) ([]*discordgo.Message, error) {
+	return nil, nil
+}
+
 func (s *stubAPI) Channel(id string, _ ...discordgo.RequestOption) (*discordgo.Channel, error) {
 	return &discordgo.Channel{ID: id, Type: discordgo.ChannelTypeGuildText}, nil
 }

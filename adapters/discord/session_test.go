@@ -40,6 +40,7 @@ type step struct {
 	who   person
 	click string
 	text  string
+	dm    bool // text goes to the bot in the person's DM (a private round)
 }
 
 func TestGroupSessionWithButtons(t *testing.T) {
@@ -59,7 +60,7 @@ func TestGroupSessionWithButtons(t *testing.T) {
 		{who: ann, click: "next"},                                          // 2 questions: done by next
 		{who: bob, text: analysis}, {who: cas, text: analysis + " Again."}, // 3 analysis: each peer, then next
 		{who: ann, click: "next"},
-		{who: bob, text: "I would sit down with him."}, {who: cas, text: "I would ask when suits him."}, // 4
+		{who: bob, text: "I would sit down with him.", dm: true}, {who: cas, text: "I would ask when suits him.", dm: true}, // 4, private
 		{who: ann, text: "!next"},                                // a command after "!" typed in the thread
 		{who: ann, text: "I told him the meeting was required."}, // 5
 		{who: ann, click: "next"},
@@ -72,9 +73,12 @@ func TestGroupSessionWithButtons(t *testing.T) {
 		{who: ann, click: "next"},
 	}
 	for i, s := range script {
-		if s.click != "" {
+		switch {
+		case s.click != "":
 			h.click(s.who, th, s.click)
-		} else {
+		case s.dm:
+			h.say(s.who, "", "dm-"+s.who.id, s.text)
+		default:
 			h.say(s.who, guildID, th, s.text)
 		}
 		if t.Failed() {
@@ -376,6 +380,70 @@ func TestLostSessionThreadToldOnce(t *testing.T) {
 	h.say(ann, guildID, "888", "next")
 	if got := h.in("888"); len(got) != 1 {
 		t.Fatalf("told more than once:\n%s", dump(got))
+	}
+	checkSafe(t, h.f.messages())
+}
+
+// TestPrivateRoundOverDiscord: in the incident method's private round each peer is
+// written to by DM; an answer sent there is acknowledged in the DM, the session's
+// thread hears only how many have chosen, and the last answer shows all of them
+// together, by name, in the thread, with a Next button that acts there.
+func TestPrivateRoundOverDiscord(t *testing.T) {
+	t.Parallel()
+	h := start(t, 1)
+	h.slash(ann, guildID, channelID, "start", "method=incident", "language=en")
+	th := h.thread()
+	for _, s := range []step{{who: bob, click: "join"}, {who: cas, click: "join"}, {who: ann, click: "bring"}, {who: ann, click: "next"},
+		{who: ann, text: "The father stood in the doorway."}, {who: ann, click: "next"}, {who: ann, click: "next"},
+		{who: bob, text: "He may have felt rushed."}, {who: cas, text: "Perhaps the time did not suit him."}, {who: ann, click: "next"}} {
+		if s.click != "" {
+			h.click(s.who, th, s.click)
+		} else {
+			h.say(s.who, guildID, th, s.text)
+		}
+	}
+	asked := func(p person) bool {
+		for _, m := range h.in("dm-" + p.id) {
+			if strings.Contains(m.Content, "is private") {
+				return true
+			}
+		}
+		return false
+	}
+	if !asked(bob) || !asked(cas) || asked(ann) {
+		t.Fatalf("the peers (and only they) were not written to by DM:\n%s", dump(h.f.messages()))
+	}
+	public := func() string {
+		var b strings.Builder
+		for _, m := range h.in(th) {
+			if !m.Ephemeral {
+				b.WriteString(m.Content + "\n")
+			}
+		}
+		return b.String()
+	}
+	h.say(bob, "", "dm-"+bob.id, "I would sit down on the step with him.")
+	if got := public(); !strings.Contains(got, "1 of 2 have chosen") || strings.Contains(got, "on the step") {
+		t.Fatalf("the thread after the first answer:\n%s", got)
+	}
+	var acked bool
+	for _, m := range h.in("dm-" + bob.id) {
+		acked = acked || strings.Contains(m.Content, "your answer is in")
+	}
+	if !acked {
+		t.Fatalf("no acknowledgement in the DM:\n%s", dump(h.in("dm-"+bob.id)))
+	}
+	h.say(cas, "", "dm-"+cas.id, "I would ask which time suits him.")
+	got := public()
+	for _, want := range []string{"shown together", "**Bob:** I would sit down on the step with him.", "**Cas:** I would ask which time suits him."} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the reveal in the thread lacks %q:\n%s", want, got)
+		}
+	}
+	h.click(ann, th, "next") // the reveal's Next button acts in the thread
+	key := state.Key{Platform: "discord", Workspace: guildID, Channel: channelID, Thread: th}
+	if s := h.session(key); s["revealed"] != nil {
+		t.Errorf("the session did not move on from the round: %v", s["step"])
 	}
 	checkSafe(t, h.f.messages())
 }

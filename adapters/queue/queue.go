@@ -27,6 +27,16 @@ type Queue struct {
 	// during a shutdown.)
 	active int
 	idle   chan struct{}
+	// holds counts Hold calls not yet released; held are the jobs Submit kept back
+	// meanwhile, in submission order.
+	holds int
+	held  []heldJob
+}
+
+// heldJob is a job Submit kept back while the queue was held.
+type heldJob struct {
+	key string
+	job func()
 }
 
 // New returns a Queue that runs at most workers jobs at once and holds at most
@@ -47,17 +57,70 @@ func (q *Queue) Submit(key string, job func()) bool {
 		q.drops++
 		return false
 	}
+	q.queued++
+	if q.holds > 0 {
+		q.held = append(q.held, heldJob{key, job})
+		return true
+	}
+	q.enqueueLocked(key, job)
+	return true
+}
+
+// enqueueLocked appends job to key's queue and starts its drain if none runs (q.mu
+// held; the job is counted in queued already).
+func (q *Queue) enqueueLocked(key string, job func()) {
 	jobs, running := q.queues[key]
 	q.queues[key] = append(jobs, job)
-	q.queued++
 	if !running {
-		if q.active == 0 {
-			q.idle = make(chan struct{})
-		}
-		q.active++
+		q.startLocked()
 		go q.drain(key)
 	}
-	return true
+}
+
+// startLocked counts one more busy goroutine (a drain, or a hold).
+func (q *Queue) startLocked() {
+	if q.active == 0 {
+		q.idle = make(chan struct{})
+	}
+	q.active++
+}
+
+// Job is a job for Release: Run runs in Key's order.
+type Job struct {
+	Key string
+	Run func()
+}
+
+// Hold keeps the jobs submitted from now on back, in order, until the returned release
+// is called: an adapter that reconnected holds its intake while it finds out what it
+// missed. release queues first (the catch-up jobs, each under its key) ahead of every
+// job held meanwhile, then the held jobs in the order they were submitted; jobs queued
+// before Hold run as usual. Holds nest: held jobs start when the last one is released.
+// Drain waits for a hold as for a running job. Calling release twice does nothing more.
+func (q *Queue) Hold() (release func(first []Job)) {
+	q.mu.Lock()
+	q.holds++
+	q.startLocked()
+	q.mu.Unlock()
+	var once sync.Once
+	return func(first []Job) { once.Do(func() { q.release(first) }) }
+}
+
+func (q *Queue) release(first []Job) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for _, j := range first {
+		q.queued++
+		q.enqueueLocked(j.Key, j.Run)
+	}
+	q.holds--
+	if q.holds == 0 {
+		for _, h := range q.held {
+			q.enqueueLocked(h.key, h.job)
+		}
+		q.held = nil
+	}
+	q.doneLocked()
 }
 
 // drain runs the jobs of key until its queue is empty. A key is in q.queues exactly
@@ -101,6 +164,11 @@ func (q *Queue) Drops() int {
 func (q *Queue) done() {
 	q.mu.Lock()
 	defer q.mu.Unlock()
+	q.doneLocked()
+}
+
+// doneLocked ends a busy goroutine or a hold (q.mu held).
+func (q *Queue) doneLocked() {
 	q.active--
 	if q.active == 0 {
 		close(q.idle)

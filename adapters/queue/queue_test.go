@@ -1,6 +1,7 @@
 package queue
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"sync"
@@ -76,5 +77,54 @@ func TestLenAndDrops(t *testing.T) {
 	q.Wait(5 * time.Second)
 	if q.Len() != 0 || q.Drops() != 1 {
 		t.Errorf("after Wait: Len %d Drops %d, want 0 and 1", q.Len(), q.Drops())
+	}
+}
+
+// TestHoldPutsCatchUpFirst: jobs submitted while the queue is held wait; on release
+// the catch-up jobs run first in their keys, then the held ones in submission order,
+// and Drain waits for the hold.
+func TestHoldPutsCatchUpFirst(t *testing.T) {
+	d := New(4, 1000, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	var mu sync.Mutex
+	var order []string
+	rec := func(s string) func() {
+		return func() {
+			mu.Lock()
+			order = append(order, s)
+			mu.Unlock()
+		}
+	}
+	release := d.Hold()
+	d.Submit("a", rec("live a1"))
+	d.Submit("b", rec("live b1"))
+	d.Submit("a", rec("live a2"))
+	time.Sleep(20 * time.Millisecond)
+	mu.Lock()
+	if len(order) != 0 {
+		t.Fatalf("held jobs ran: %v", order)
+	}
+	mu.Unlock()
+	drained := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		drained <- d.Drain(ctx)
+	}()
+	select {
+	case <-drained:
+		t.Fatal("Drain returned while the queue was held")
+	case <-time.After(20 * time.Millisecond):
+	}
+	release([]Job{{Key: "a", Run: rec("catch-up a")}})
+	release(nil) // a second call does nothing
+	if err := <-drained; err != nil {
+		t.Fatal(err)
+	}
+	pos := map[string]int{}
+	for i, s := range order {
+		pos[s] = i
+	}
+	if len(order) != 4 || pos["catch-up a"] > pos["live a1"] || pos["live a1"] > pos["live a2"] {
+		t.Fatalf("order = %v, want the catch-up of a before a's held jobs, in order", order)
 	}
 }

@@ -25,6 +25,12 @@ type webAPI interface {
 	// a channel or thread: files.getUploadURLExternal, a POST of the bytes to the URL it
 	// gave, then files.completeUploadExternal with channel_id and thread_ts.
 	UploadFileContext(ctx context.Context, params slack.UploadFileParameters) (*slack.FileSummary, error)
+	// GetConversationRepliesContext (conversations.replies, scopes channels:history and
+	// groups:history) and GetConversationHistoryContext (conversations.history, scope
+	// im:history) fetch what was written in a session while the bot was disconnected
+	// (backfill.go).
+	GetConversationRepliesContext(ctx context.Context, params *slack.GetConversationRepliesParameters) ([]slack.Message, bool, string, error)
+	GetConversationHistoryContext(ctx context.Context, params *slack.GetConversationHistoryParameters) (*slack.GetConversationHistoryResponse, error)
 }
 
 // retryingAPI retries a call that Slack answered with HTTP 429 after the Retry-After
@@ -106,5 +112,24 @@ func (r *retryingAPI) UploadFileContext(ctx context.Context, params slack.Upload
 			}
 		}
 		return r.api.UploadFileContext(ctx, params)
+	})
+}
+
+func (r *retryingAPI) GetConversationRepliesContext(ctx context.Context, params *slack.GetConversationRepliesParameters) ([]slack.Message, bool, string, error) {
+	type res struct {
+		msgs   []slack.Message
+		more   bool
+		cursor string
+	}
+	v, err := retry(ctx, r, "conversations.replies", func() (res, error) {
+		msgs, more, cursor, err := r.api.GetConversationRepliesContext(ctx, params)
+		return res{msgs, more, cursor}, err
+	})
+	return v.msgs, v.more, v.cursor, err
+}
+
+func (r *retryingAPI) GetConversationHistoryContext(ctx context.Context, params *slack.GetConversationHistoryParameters) (*slack.GetConversationHistoryResponse, error) {
+	return retry(ctx, r, "conversations.history", func() (*slack.GetConversationHistoryResponse, error) {
+		return r.api.GetConversationHistoryContext(ctx, params)
 	})
 }

@@ -27,6 +27,9 @@ func (a *Adapter) handle(ctx context.Context, h bot.Handler, in inbound) {
 		Ambient: in.ambient,
 		Lang:    lang,
 		Time:    a.cfg.Now(),
+		Seq:     in.seq,
+		// A thread the bot opened, with no session record: the engine says so once.
+		OwnThread: in.ownThread,
 	}
 	out, err := h.Handle(ctx, ev)
 	a.finish(ctx, h, in, ev, out, err, 0)
@@ -76,7 +79,7 @@ func (a *Adapter) Deliver(ctx context.Context, h bot.Handler, conv bot.Conversat
 // finish delivers the outcome of ev, and reports it to the test observer.
 func (a *Adapter) finish(ctx context.Context, h bot.Handler, in inbound, ev bot.Event, out bot.Outcome, err error, depth int) {
 	if a.observe != nil {
-		defer a.observe(ev, out, err)
+		defer a.observe(in.eventID, ev, out, err)
 	}
 	switch {
 	case err != nil:
@@ -100,6 +103,11 @@ func (a *Adapter) replies(ctx context.Context, h bot.Handler, in inbound, ev bot
 	for _, r := range out.Replies {
 		var err error
 		switch {
+		case r.In != nil && r.In.Platform == Platform && r.In.Channel != "":
+			// Said about a session elsewhere (a private answer sent by DM): posted in
+			// the session's thread.
+			there := inbound{kind: in.kind, team: r.In.Workspace, channel: r.In.Channel, thread: r.In.Thread, direct: r.In.Direct}
+			err = a.post(ctx, there, r)
 		case r.Opens != nil && depth == 0 && r.Direct && r.To != "":
 			err = a.openDirect(ctx, h, in, ev, r)
 		case r.Opens != nil && depth == 0:
@@ -139,8 +147,9 @@ func (a *Adapter) open(ctx context.Context, h bot.Handler, in inbound, ev bot.Ev
 		thread.id = in.id + "/open"
 	}
 	thread.text, thread.command = r.Opens.Command, true
+	thread.seq = ts // the opening message: every reply in its thread comes after it
 	next := ev
-	next.ID, next.Conv, next.Text, next.Command = thread.id, thread.conv(), thread.text, true
+	next.ID, next.Conv, next.Text, next.Command, next.Seq = thread.id, thread.conv(), thread.text, true, ts
 	if next.User.ID == "" && r.To != "" { // delivered without an event: from the addressee
 		thread.user = r.To
 		next.User = a.user(ctx, r.To)

@@ -32,8 +32,9 @@ type fakeSlack struct {
 	delay   map[string]time.Duration // method → how long it takes to answer
 	fail    map[string]string        // method → error code it answers with ({"ok":false})
 	users   map[string]fakeUser
-	opens   int         // apps.connections.open calls
-	uploads fakeUploads // the file upload methods (files_test.go)
+	opens   int                         // apps.connections.open calls
+	uploads fakeUploads                 // the file upload methods (files_test.go)
+	history map[string][]map[string]any // channel → its messages, oldest first (backfill_test.go)
 
 	wsMu      sync.Mutex
 	ws        *websocket.Conn
@@ -205,11 +206,16 @@ func (f *fakeSlack) serveAPI(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		f.posts = append(f.posts, p)
+		if method == "chat.postMessage" {
+			f.addLocked(p.Channel, map[string]any{"type": "message", "user": fakeBotUser, "bot_id": "BBOT", "text": p.Text, "ts": p.TS}, p.Thread)
+		}
 		if method == "chat.postEphemeral" {
 			reply(map[string]any{"ok": true, "message_ts": p.TS})
 			return
 		}
 		reply(map[string]any{"ok": true, "channel": p.Channel, "ts": p.TS})
+	case "conversations.replies", "conversations.history":
+		reply(f.listMessages(method, form))
 	default:
 		if f.serveFiles(w, r, method, form, body, reply) {
 			return
@@ -422,4 +428,62 @@ func (f *fakeSlack) hasButton(user, thread, command string) bool {
 		}
 	}
 	return false
+}
+
+// fakePage is how many messages the fake gives per page of conversations.replies and
+// conversations.history, whatever the limit: what Slack allows apps outside the
+// Marketplace (15), so that paging is exercised.
+const fakePage = 15
+
+// addMessage adds a message to a channel's history (a thread reply when thread is
+// set), as Slack keeps it whether or not its event reached the bot.
+func (f *fakeSlack) addMessage(channel, thread, user, ts, text string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.addLocked(channel, map[string]any{"type": "message", "user": user, "text": text, "ts": ts}, thread)
+}
+
+// addLocked adds m to channel's history (f.mu held), as a reply in thread when set:
+// with thread_ts and the parent's author as parent_user_id.
+func (f *fakeSlack) addLocked(channel string, m map[string]any, thread string) {
+	if f.history == nil {
+		f.history = map[string][]map[string]any{}
+	}
+	if thread != "" {
+		m["thread_ts"] = thread
+		for _, p := range f.history[channel] {
+			if p["ts"] == thread {
+				m["parent_user_id"] = p["user"]
+			}
+		}
+	}
+	f.history[channel] = append(f.history[channel], m)
+}
+
+// listMessages answers conversations.replies (the thread's parent first, then its
+// replies after oldest) or conversations.history (top-level messages after oldest,
+// newest first), fakePage at a time; the cursor is the offset of the next page.
+func (f *fakeSlack) listMessages(method string, form url.Values) map[string]any {
+	channel, thread, oldest := form.Get("channel"), form.Get("ts"), form.Get("oldest")
+	var all []map[string]any
+	for _, m := range f.history[channel] {
+		ts, _ := m["ts"].(string)
+		th, _ := m["thread_ts"].(string)
+		switch {
+		case method == "conversations.replies" && ts == thread:
+			all = append([]map[string]any{m}, all...)
+		case method == "conversations.replies" && th == thread && ts > oldest:
+			all = append(all, m)
+		case method == "conversations.history" && (th == "" || th == ts) && ts > oldest:
+			all = append([]map[string]any{m}, all...)
+		}
+	}
+	start := 0
+	fmt.Sscan(form.Get("cursor"), &start)
+	end := min(start+fakePage, len(all))
+	out := map[string]any{"ok": true, "messages": all[min(start, end):end], "has_more": end < len(all)}
+	if end < len(all) {
+		out["response_metadata"] = map[string]any{"next_cursor": fmt.Sprint(end)}
+	}
+	return out
 }

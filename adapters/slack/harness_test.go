@@ -69,9 +69,12 @@ func startWith(t *testing.T, h bot.Handler, secret string, tune func(*Config)) *
 	}
 	hs := &harness{t: t, fake: f, a: a, results: map[string][]result{}}
 	hs.cond = sync.NewCond(&hs.mu)
-	a.observe = func(ev bot.Event, out bot.Outcome, err error) {
+	a.observe = func(eventID string, ev bot.Event, out bot.Outcome, err error) {
 		hs.mu.Lock()
 		hs.results[ev.ID] = append(hs.results[ev.ID], result{ev, out, err})
+		if eventID != "" && eventID != ev.ID {
+			hs.results[eventID] = append(hs.results[eventID], result{ev, out, err}) // tests wait on Slack's event ids
+		}
 		hs.mu.Unlock()
 		hs.cond.Broadcast()
 	}

@@ -37,6 +37,8 @@ func (a *Adapter) runHTTP(ctx context.Context, r *router) error {
 	a.log.Info("slack: events API listening", "addr", ln.Addr().String())
 	a.ops.Up()
 	defer a.ops.Down()
+	// Slack's retries of what it sent while the process was down may have run out.
+	r.catchUp()
 	if a.ready != nil {
 		a.ready(ln.Addr().String())
 	}

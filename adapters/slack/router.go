@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"encoding/json"
 	"strings"
 
 	"github.com/slack-go/slack"
@@ -13,7 +14,11 @@ import (
 // inbound is one thing a person did in Slack, decoded from either transport (Socket
 // Mode or HTTP) and waiting to become a bot.Event.
 type inbound struct {
-	id       string // de-duplication id (Slack event_id, or a stable id for commands and clicks)
+	// id is the de-duplication id: msgID for a message (so a message fetched again
+	// after a reconnect is the same event), a stable id for commands and clicks.
+	id       string
+	eventID  string // Slack's event_id of the envelope, when one brought it (logs, tests)
+	seq      string // a message's ts: its place in the conversation (bot.Event.Seq)
 	kind     string // "message", "mention", "slash", "action": for logs
 	team     string
 	channel  string
@@ -24,6 +29,9 @@ type inbound struct {
 	text     string // decoded plain text
 	command  bool
 	ambient  bool // a thread reply not addressed to the bot
+	// ownThread: the thread's parent message is the bot's (parent_user_id), so it is a
+	// session thread the bot opened (bot.Event.OwnThread).
+	ownThread bool
 	// replyTS is where public replies to a top-level event go: the thread of the
 	// mention that asked, so the channel itself stays quiet. Empty: the channel.
 	replyTS string
@@ -43,7 +51,16 @@ func (in inbound) key() string { return in.team + ":" + in.channel + ":" + in.th
 type eventMeta struct {
 	team    string
 	eventID string
+	// parentUser is the inner event's parent_user_id (the author of a thread reply's
+	// parent message), which slack-go's MessageEvent leaves out.
+	parentUser string
 }
+
+// msgID is the event id of a message: its channel and ts, which Slack keeps when it
+// redelivers an event and which conversations.replies and conversations.history give
+// again, so the engine applies a message once however it arrives. The app_mention and
+// message events of one message share it.
+func msgID(channel, ts string) string { return "msg:" + channel + ":" + ts }
 
 // router routes decoded Slack payloads by type, as slack-go's SocketmodeHandler does,
 // but synchronously: it only decodes and queues, so events reach the dispatcher in the
@@ -88,6 +105,13 @@ func (r *router) eventsAPI(ev slackevents.EventsAPIEvent) {
 		if meta.team == "" {
 			meta.team = cb.TeamID
 		}
+		if cb.InnerEvent != nil {
+			var inner struct {
+				ParentUserID string `json:"parent_user_id"`
+			}
+			_ = json.Unmarshal(*cb.InnerEvent, &inner)
+			meta.parentUser = inner.ParentUserID
+		}
 	}
 	if f, ok := r.events[slackevents.EventsAPIType(ev.InnerEvent.Type)]; ok {
 		f(meta, ev.InnerEvent.Data)
@@ -120,6 +144,14 @@ func (r *router) interaction(cb slack.InteractionCallback, envelopeID string) {
 	}
 }
 
+// msgIDOf is msgID, or "" when the message has no ts.
+func msgIDOf(channel, ts string) string {
+	if ts == "" {
+		return ""
+	}
+	return msgID(channel, ts)
+}
+
 func isDirect(channel, channelType string) bool {
 	return channelType == "im" || strings.HasPrefix(channel, "D")
 }
@@ -136,7 +168,8 @@ func (a *Adapter) messageInbound(meta eventMeta, m *slackevents.MessageEvent) (i
 	if m.BotID != "" || m.User == "" || m.User == a.botUserID {
 		return inbound{}, false
 	}
-	in := inbound{id: meta.eventID, kind: "message", team: meta.team, channel: m.Channel, user: m.User}
+	in := inbound{id: firstNonEmpty(msgIDOf(m.Channel, m.TimeStamp), meta.eventID), eventID: meta.eventID, seq: m.TimeStamp,
+		kind: "message", team: meta.team, channel: m.Channel, user: m.User}
 	if in.team == "" {
 		in.team = m.UserTeam
 	}
@@ -159,6 +192,7 @@ func (a *Adapter) messageInbound(meta eventMeta, m *slackevents.MessageEvent) (i
 	// point, @intervision, I agree"); its app_mention twin is ignored.
 	in.thread = m.ThreadTimeStamp
 	in.ambient = true
+	in.ownThread = meta.parentUser != "" && meta.parentUser == a.botUserID
 	in.text, in.command = bot.Classify(decodeText(m.Text, a.name), bot.Typed)
 	return in, true
 }
@@ -170,7 +204,8 @@ func (a *Adapter) mentionInbound(meta eventMeta, m *slackevents.AppMentionEvent)
 	if m.BotID != "" || m.User == "" || m.User == a.botUserID || m.Edited != nil {
 		return inbound{}, false
 	}
-	in := inbound{id: meta.eventID, kind: "mention", team: meta.team, channel: m.Channel, user: m.User, command: true}
+	in := inbound{id: firstNonEmpty(msgIDOf(m.Channel, m.TimeStamp), meta.eventID), eventID: meta.eventID, seq: m.TimeStamp,
+		kind: "mention", team: meta.team, channel: m.Channel, user: m.User, command: true}
 	if in.team == "" {
 		in.team = m.UserTeam
 	}

@@ -14,7 +14,7 @@ import (
 // and through Slack, and must pass through the same phases.
 type scriptStep struct {
 	who  string // user id
-	kind string // "slash", "click", "say"
+	kind string // "slash", "click", "say", "dm" (a message in the user's DM with the bot)
 	text string // command, button command, or message
 }
 
@@ -37,8 +37,8 @@ var incidentScript = []scriptStep{
 	{"UALICE", "say", "Maybe she felt threatened by the visit and expected bad news."},
 	{"UBOB", "say", "Earlier experiences with services might play a role for this mother."},
 	{"UCAROL", "click", "next"},
-	{"UALICE", "say", "I would stay at the door and name what I see: that she is scared."},
-	{"UBOB", "say", "I would ask whether a colleague she trusts could come along next time."},
+	{"UALICE", "dm", "I would stay at the door and name what I see: that she is scared."}, // a private round
+	{"UBOB", "dm", "I would ask whether a colleague she trusts could come along next time."},
 	{"UCAROL", "click", "next"},
 	{"UCAROL", "say", "I stayed outside, said I was not there to take anyone, and we made a new appointment."},
 	{"UCAROL", "click", "next"},
@@ -60,7 +60,10 @@ func goldenPhases(t *testing.T, script []scriptStep, conv bot.Conversation) []st
 	var phases []string
 	for i, s := range script {
 		ev := bot.Event{ID: fmt.Sprintf("g%d", i), Conv: conv, User: bot.User{ID: s.who, Name: names[s.who]},
-			Text: s.text, Command: s.kind != "say"}
+			Text: s.text, Command: s.kind != "say" && s.kind != "dm"}
+		if s.kind == "dm" {
+			ev.Conv = bot.Conversation{Platform: conv.Platform, Workspace: conv.Workspace, Channel: "D" + s.who, Direct: true}
+		}
 		out, err := eng.Handle(context.Background(), ev)
 		if err != nil {
 			t.Fatalf("golden step %d: %v", i, err)
@@ -92,6 +95,8 @@ func TestIncidentSessionOverSlack(t *testing.T) {
 			out = h.click(s.who, thread, s.text)
 		case "say":
 			out = h.say(s.who, channel, thread, s.text)
+		case "dm":
+			out = h.say(s.who, "D"+s.who, "", s.text)
 		}
 		phases = append(phases, out.Phase)
 	}
@@ -105,7 +110,7 @@ func TestIncidentSessionOverSlack(t *testing.T) {
 		t.Errorf("opening message: thread %q ts %q, session thread %q", posts[0].Thread, posts[0].TS, thread)
 	}
 	for _, p := range posts[1:] {
-		if p.Channel != channel || p.Thread != thread {
+		if !strings.HasPrefix(p.Channel, "D") && (p.Channel != channel || p.Thread != thread) {
 			t.Errorf("post outside the session thread: %+v", p)
 		}
 	}

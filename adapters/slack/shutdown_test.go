@@ -20,7 +20,7 @@ import (
 
 // burstEnvelope is one turn of the burst, as the fake sent it.
 type burstEnvelope struct {
-	envelope, eventID, user, text string
+	envelope, eventID, user, text, ts string
 }
 
 // sendNoWait writes one events_api envelope without waiting for its ack.
@@ -123,6 +123,7 @@ func TestShutdownDrainsAcknowledgedEnvelopes(t *testing.T) {
 			e.user, e.text = "UBOB", "did the children see it "+w
 		}
 		ts := fmt.Sprintf("1700002001.%06d", i)
+		e.ts = ts
 		if err := f.sendNoWait(e.envelope, eventPayload(e.eventID, messageEvent(e.user, channel, thread, ts, e.text))); err != nil {
 			break // the bot closed the connection
 		}
@@ -154,12 +155,18 @@ func checkBurst(t *testing.T, url string, f *fakeSlack, thread string, burst []b
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer client.Close()
+	st := redisstore.New(client, redisstore.Options{})
+	defer st.Close()
+	conv := state.Key{Platform: Platform, Workspace: fakeTeam, Channel: channel, Thread: thread}
 	var nAcked, peerAcked, notAcked int
 	for _, e := range burst {
 		_, isAcked := acked.Load(e.envelope)
-		key := fmt.Sprintf("%s:{slack:%s:%s:%s}:e:%s", redisstore.DefaultPrefix, fakeTeam, channel, thread, e.eventID)
-		committed := client.Exists(context.Background(), key).Val() == 1
+		// Committed: the store refuses the message's event id as applied before. (The
+		// probe keeps the record as it is; it only remembers an id the bot never saw.)
+		err := st.Update(context.Background(), conv, msgID(channel, e.ts), func([]byte) (state.Change, error) {
+			return state.Change{}, nil
+		})
+		committed := errors.Is(err, state.ErrDuplicate)
 		inTurns := strings.Contains(rec, e.text)
 		switch {
 		case isAcked && !committed:

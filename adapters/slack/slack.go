@@ -57,6 +57,11 @@ type Config struct {
 	MaxRateLimitRetries int
 	// Now is the clock for signature timestamps and caches (tests); default time.Now.
 	Now func() time.Time
+
+	// catchUpGap: a Socket Mode reconnect after a shorter gap than this does not catch
+	// up (Slack retries what it could not deliver meanwhile); default retryWindow,
+	// negative: always (tests).
+	catchUpGap time.Duration
 }
 
 // Adapter is the Slack bot.Adapter.
@@ -80,7 +85,8 @@ type Adapter struct {
 
 	// observe, when set, is called after each event was handled and its replies
 	// delivered (tests wait on it).
-	observe func(ev bot.Event, out bot.Outcome, err error)
+	// eventID is the Slack event_id of the envelope that brought it, if any.
+	observe func(eventID string, ev bot.Event, out bot.Outcome, err error)
 	// ready, when set, is called once the adapter is ready to receive (tests).
 	ready func(addr string)
 }
@@ -113,6 +119,9 @@ func New(cfg Config) (*Adapter, error) {
 	}
 	if cfg.DrainTimeout <= 0 {
 		cfg.DrainTimeout = queue.DrainTimeout
+	}
+	if cfg.catchUpGap == 0 {
+		cfg.catchUpGap = retryWindow
 	}
 	if cfg.APIURL != "" && !strings.HasSuffix(cfg.APIURL, "/") {
 		cfg.APIURL += "/"

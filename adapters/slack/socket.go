@@ -76,6 +76,32 @@ func (a *Adapter) runSocket(ctx context.Context, r *router) error {
 	}
 }
 
+// retryWindow is how long a Socket Mode connection may be gone without a catch-up:
+// Slack retries an event it could not deliver for about five minutes (the first retry
+// at once, one after a minute), to whichever connection is open then.
+const retryWindow = time.Minute
+
+// outage tracks the gaps between Socket Mode connections.
+type outage struct {
+	connected bool      // a connection was open before
+	since     time.Time // when the last open connection went away; zero while up
+}
+
+// down notes that the connection went away (once per gap).
+func (o *outage) down(now time.Time) {
+	if o.connected && o.since.IsZero() {
+		o.since = now
+	}
+}
+
+// up notes a new connection and reports whether to catch up: after the first one (the
+// process was down) and after a gap of at least window (always when window is negative).
+func (o *outage) up(now time.Time, window time.Duration) bool {
+	first, since := !o.connected, o.since
+	o.connected, o.since = true, time.Time{}
+	return first || window < 0 || since.IsZero() || now.Sub(since) >= window
+}
+
 // ackFlush is how long the connection stays open after the intake stopped, so that
 // the acknowledgements already handed to slack-go are written.
 const ackFlush = 200 * time.Millisecond
@@ -152,6 +178,7 @@ func fatalAuth(err error) bool {
 // or queued any more, and Slack redelivers those to another connection.
 // refused is called when a connection error means the app token is refused for good.
 func (a *Adapter) socketEvents(ctx context.Context, smc *socketmode.Client, r *router, refused func(error)) {
+	var gap outage
 	for {
 		var evt socketmode.Event
 		select {
@@ -187,10 +214,17 @@ func (a *Adapter) socketEvents(ctx context.Context, smc *socketmode.Client, r *r
 		case socketmode.EventTypeConnected:
 			a.ops.Up()
 			a.log.Info("slack: socket mode connected")
+			// Events Slack could not deliver while no connection was open are gone
+			// once its retries ran out.
+			if gap.up(time.Now(), a.cfg.catchUpGap) {
+				r.catchUp()
+			}
 		case socketmode.EventTypeConnecting, socketmode.EventTypeDisconnect:
 			a.ops.Down()
+			gap.down(time.Now())
 		case socketmode.EventTypeConnectionError:
 			a.ops.Down()
+			gap.down(time.Now())
 			if e, ok := evt.Data.(*slack.ConnectionErrorEvent); ok {
 				a.log.Warn("slack: socket mode connection failed", "attempt", e.Attempt, "backoff", e.Backoff, "err", e.ErrorObj)
 				if fatalAuth(e.ErrorObj) {

@@ -129,7 +129,7 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	if user == "" {
 		user = "you"
 	}
-	a.printf("Intervision in the terminal. You are %q; /as NAME switches who speaks, /help shows the commands, /quit stops.\n", user)
+	a.printf("Intervision in the terminal. You are %q; /as NAME switches who speaks, /dm TEXT writes to the bot privately, /help shows the commands, /quit stops.\n", user)
 	lines, errc := readLines(a.In)
 	for {
 		a.showPrompt(user)
@@ -247,12 +247,17 @@ type player struct {
 	unsaved bool
 }
 
+// directConv is user's direct conversation with the bot, next to c.
+func directConv(c bot.Conversation, user string) bot.Conversation {
+	return bot.Conversation{Platform: c.Platform, Workspace: c.Workspace, Channel: "dm-" + user, Direct: true}
+}
+
 // open moves the player to the conversation a reply opens: a new thread in the same
 // channel, or, for a Direct reply, the direct conversation with its recipient.
 func (p *player) open(r bot.Reply) {
 	next := p.conv
 	if r.Direct && r.To != "" {
-		next = bot.Conversation{Platform: p.conv.Platform, Workspace: p.conv.Workspace, Channel: "dm-" + r.To, Direct: true}
+		next = directConv(p.conv, r.To)
 	} else {
 		threadSeq++
 		next.Thread, next.Direct = fmt.Sprintf("main-%d", threadSeq), false
@@ -268,19 +273,30 @@ var threadSeq int
 
 var eventSeq atomic.Int64
 
+// directPrefix starts a line typed to the bot in the speaker's direct conversation
+// (a DM on other platforms): "/dm I would call the mother" answers a private round.
+const directPrefix = "/dm "
+
 // say sends one line from user and returns the line itself followed by the replies.
+// A line starting with "/dm " goes, without the prefix, to the direct conversation
+// between user and the bot; the terminal stays where it is.
 func (p *player) say(ctx context.Context, user, text string) ([]Entry, error) {
+	conv, line := p.conv, text
+	if rest, ok := strings.CutPrefix(text, directPrefix); ok {
+		conv = directConv(p.conv, user)
+		line = strings.TrimSpace(rest)
+	}
 	ev := bot.Event{
 		ID:   fmt.Sprintf("term-%d-%d", time.Now().UnixNano(), eventSeq.Add(1)),
-		Conv: p.conv, User: bot.User{ID: user, Name: user}, Text: text, Lang: p.lang,
+		Conv: conv, User: bot.User{ID: user, Name: user}, Text: line, Lang: p.lang,
 	}
 	// "/" is the terminal's own command prefix, as a slash command is on Slack and
 	// Discord; anything else is typed in the session's thread.
 	via := bot.Typed
-	if strings.HasPrefix(text, "/") {
+	if strings.HasPrefix(line, "/") {
 		via = bot.Invoked
 	}
-	ev.Text, ev.Command = bot.Classify(text, via)
+	ev.Text, ev.Command = bot.Classify(line, via)
 	entries := []Entry{{From: user, Text: text}}
 	out, err := p.h.Handle(ctx, ev)
 	if err != nil {

@@ -56,8 +56,25 @@ func New(t testing.TB, cfg bot.Config) *Chat {
 // Say sends text from user; a leading "/" makes it a command.
 func (c *Chat) Say(user, text string) bot.Outcome {
 	c.T.Helper()
+	return c.send(c.Conv, user, user, text)
+}
+
+// DirectConv is user's direct conversation with the bot on the Chat's platform.
+func (c *Chat) DirectConv(user string) bot.Conversation {
+	return bot.Conversation{Platform: c.Conv.Platform, Workspace: c.Conv.Workspace, Channel: "dm-" + user, Direct: true}
+}
+
+// Direct sends text from user in their direct conversation with the bot (a DM).
+func (c *Chat) Direct(user, text string) bot.Outcome {
+	c.T.Helper()
+	return c.send(c.DirectConv(user), user, user+" (dm)", text)
+}
+
+// send sends text from user in conv, written in the transcript as from who.
+func (c *Chat) send(conv bot.Conversation, user, who, text string) bot.Outcome {
+	c.T.Helper()
 	c.seq++
-	ev := bot.Event{ID: fmt.Sprintf("ev-%d", c.seq), Conv: c.Conv, User: bot.User{ID: user, Name: user}, Text: text}
+	ev := bot.Event{ID: fmt.Sprintf("ev-%d", c.seq), Conv: conv, User: bot.User{ID: user, Name: user}, Text: text}
 	if strings.HasPrefix(text, "/") {
 		ev.Command, ev.Text = true, text[1:]
 	}
@@ -65,11 +82,16 @@ func (c *Chat) Say(user, text string) bot.Outcome {
 	if err != nil {
 		c.T.Fatalf("%s: %q: %v", user, text, err)
 	}
-	fmt.Fprintf(&c.out, "%s: %s\n", user, text)
+	fmt.Fprintf(&c.out, "%s: %s\n", who, text)
 	for _, r := range out.Replies {
 		to := ""
-		if r.To != "" {
+		switch {
+		case r.To != "" && r.Direct:
+			to = " → " + r.To + " (dm)"
+		case r.To != "":
 			to = " → " + r.To
+		case r.In != nil:
+			to = " → thread"
 		}
 		fmt.Fprintf(&c.out, "bot%s: %s\n", to, r.Text)
 		for _, a := range r.Actions {

@@ -1,67 +1,128 @@
 package followup
 
+import (
+	"slices"
+
+	"github.com/intervision-bot/intervision/bot"
+	"github.com/intervision-bot/intervision/prompts"
+)
+
+// FactStage reports whether a phase of stage s asks for facts, so that interpretations
+// count as well as advice and judgements: the clarifying questions.
+func FactStage(s prompts.Stage) bool { return s == prompts.StageClarify }
+
 // Advice reports whether text gives advice or passes a judgement, in Dutch or English.
 // Suggestions dressed as questions ("Have you tried calling her?", "Waarom bel je niet
-// gewoon?") count as advice; open questions ("What could you do next?", "Wat zei de
-// moeder toen?") do not.
+// gewoon?") count as advice and leading questions that judge ("Is ze niet gewoon
+// onverschillig?") as judgements; open questions ("What could you do next?", "Wat zei
+// de moeder toen?") do not. Interpretations count only with ReadAdvice in a fact stage.
 func (r *Interpreter) Advice(text, lang string) bool {
-	_, ok := r.AdviceCue(text, lang)
+	_, ok := r.ReadAdvice(text, lang, "")
 	return ok
 }
 
 // AdviceCue is Advice that also returns the words that showed it.
 func (r *Interpreter) AdviceCue(text, lang string) (string, bool) {
+	a, ok := r.ReadAdvice(text, lang, "")
+	if !ok {
+		return "", false
+	}
+	return a.Cues[0], true
+}
+
+// ReadAdvice reports what kind of advice text holds in a phase of stage: advice, a
+// judgement or, where the phase asks for facts (FactStage), an interpretation. When a
+// text holds several kinds it reports the strongest (judgement, then advice, then
+// interpretation) with the words that showed it.
+func (r *Interpreter) ReadAdvice(text, lang string, stage prompts.Stage) (bot.Advice, bool) {
 	d := tokenize(text)
 	sets := []*langCues{r.cuesFor(d, lang)}
 	if l, _ := r.detect(d); r.langs[l] != nil && r.langs[l] != sets[0] {
 		sets = append(sets, r.langs[l])
 	}
 	for _, lc := range sets {
-		if m, ok := adviceIn(d, lc); ok {
-			return m, true
+		if a, ok := adviceIn(d, lc, FactStage(stage)); ok {
+			return a, true
 		}
 	}
-	return "", false
+	return bot.Advice{}, false
 }
 
-func adviceIn(d doc, lc *langCues) (string, bool) {
+// finding is one sentence's advice: the words and their kind.
+type finding struct{ cue, kind string }
+
+// kindRank orders the kinds when a text holds several.
+var kindRank = map[string]int{bot.AdviceKindInterpretation: 1, bot.AdviceKindAdvice: 2, bot.AdviceKindJudgement: 3}
+
+func adviceIn(d doc, lc *langCues, facts bool) (bot.Advice, bool) {
+	var out bot.Advice
 	for _, s := range d.sents {
-		if anyIn(d, s, lc.invite) {
-			continue // an invitation to tell more: "Misschien kun je vertellen hoe het begon?"
+		f, ok := sentenceAdvice(d, s, lc, facts)
+		switch {
+		case !ok:
+		case kindRank[f.kind] > kindRank[out.Kind]:
+			out = bot.Advice{Kind: f.kind, Cues: []string{f.cue}}
+		case f.kind == out.Kind && !slices.Contains(out.Cues, f.cue):
+			out.Cues = append(out.Cues, f.cue)
 		}
-		question := s.question && !anyEnds(d, s, lc.tag) // "…, isn't it?" is a statement
-		for _, c := range lc.always {
-			if m, ok := cueIn(d, s, c, question, lc); ok {
-				return m, true
-			}
+	}
+	return out, out.Kind != ""
+}
+
+// sentenceAdvice finds advice in one sentence; interpretations only when facts is true.
+func sentenceAdvice(d doc, s sentence, lc *langCues, facts bool) (finding, bool) {
+	if anyIn(d, s, lc.invite) {
+		return finding{}, false // an invitation to tell more: "Misschien kun je vertellen hoe het begon?"
+	}
+	question := s.question && !anyEnds(d, s, lc.tag) // "…, isn't it?" is a statement
+	open := question && opensQuestion(d, s, lc)
+	if !open {
+		if f, ok := firstCue(d, s, lc.judgement, question, lc); ok {
+			return f, true // before the always cues, so a judgement is named as one
 		}
-		if question && s.question && opensQuestion(d, s, lc) {
-			continue // an open question: "what would you need?", "wat zou jij doen?"
+	}
+	if f, ok := firstCue(d, s, lc.always, question, lc); ok {
+		return f, true
+	}
+	if open {
+		return finding{}, false // an open question: "what would you need?", "wat zou jij doen?"
+	}
+	if facts {
+		if f, ok := firstCue(d, s, lc.interpret, question, lc); ok {
+			return f, true // before the modal cues: "She must feel powerless." guesses, it does not advise
 		}
-		for _, c := range lc.statement {
-			if m, ok := cueIn(d, s, c, question, lc); ok {
-				return m, true
-			}
+	}
+	if f, ok := firstCue(d, s, lc.statement, question, lc); ok {
+		return f, true
+	}
+	if m, ok := infinitive(d, s, lc); ok {
+		return finding{m, bot.AdviceKindAdvice}, true // "Eerst even met de school bellen.", "Misschien de oma vragen?"
+	}
+	if question {
+		if m, ok := softImperative(d, s, lc); ok {
+			return finding{m, bot.AdviceKindAdvice}, true // "Maybe ask the father?"
 		}
-		if m, ok := infinitive(d, s, lc); ok {
-			return m, true // "Eerst even met de school bellen.", "Misschien de oma vragen?"
-		}
-		if question {
-			if m, ok := softImperative(d, s, lc); ok {
-				return m, true // "Maybe ask the father?"
-			}
-			continue
-		}
+	} else {
 		for _, c := range lc.assert {
 			if m, ok := c.p.findIn(d, s); ok {
-				return m, true
+				return finding{m, c.kind}, true
 			}
 		}
 		if m, ok := imperative(d, s, lc); ok {
-			return m, true
+			return finding{m, bot.AdviceKindAdvice}, true
 		}
 	}
-	return "", false
+	return finding{}, false
+}
+
+// firstCue is the first of cs that cueIn finds in the sentence.
+func firstCue(d doc, s sentence, cs []cue, question bool, lc *langCues) (finding, bool) {
+	for _, c := range cs {
+		if m, ok := cueIn(d, s, c, question, lc); ok {
+			return finding{m, c.kind}, true
+		}
+	}
+	return finding{}, false
 }
 
 // cueIn matches a cue in a sentence; in a question, a cue after a reporting verb is

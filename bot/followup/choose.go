@@ -20,6 +20,7 @@ type analysis struct {
 	label    string // how the reason names them, e.g. "unmotivated"
 	reframe  string // the question id the deficit cue prefers
 	decision string // a decision taken without parents, e.g. "decided in the team"
+	feeling  string // a feeling the writer names, e.g. "angry"
 	who      string // "the mother"
 	poss     string // "her"
 	vague    bool
@@ -51,6 +52,12 @@ func (r *Interpreter) analyse(text, lang string) analysis {
 				a.decision = "" // the parents were part of it
 				break
 			}
+		}
+	}
+	for _, c := range lc.feelings {
+		if m, ok := c.p.find(d); ok {
+			a.feeling = m
+			break
 		}
 	}
 	for _, c := range lc.parents {
@@ -101,9 +108,8 @@ func vague(d doc, lc *langCues, raw string) bool {
 	return false
 }
 
-// why fills a reason template of lc with {name} values.
-func (a analysis) why(key string, pairs ...string) string {
-	s := a.lc.why[key]
+// fill replaces each {name} of a template with its value.
+func fill(s string, pairs ...string) string {
 	if s == "" {
 		return ""
 	}
@@ -114,19 +120,57 @@ func (a analysis) why(key string, pairs ...string) string {
 	return strings.NewReplacer(r...).Replace(s)
 }
 
-// FollowUp picks the next reflective question for a contribution (bot.Interpreter):
+// part is one writer's words and what the interpreter sees in them.
+type part struct {
+	name string // as the reason names the writer; "" is the person addressed
+	a    analysis
+}
+
+// parts analyses each writer's words of the request on their own, so a reason can say
+// who wrote what.
+func (r *Interpreter) parts(in bot.FollowUpRequest, lang string) []part {
+	ps := in.Parts
+	if len(ps) == 0 {
+		ps = []bot.Part{{Text: in.Text}}
+	}
+	out := make([]part, 0, len(ps))
+	for _, p := range ps {
+		if strings.TrimSpace(p.Text) != "" {
+			out = append(out, part{name: p.Name, a: r.analyse(p.Text, lang)})
+		}
+	}
+	return out
+}
+
+// writer is how a reason in msgs names the writer of p: by name, or "you".
+func (p part) writer(msgs *langCues) string {
+	if p.name == "" {
+		return msgs.why["you"]
+	}
+	return p.name
+}
+
+// FollowUp picks the next reflective question for a contribution (bot.Interpreter).
+// The rules that read the answer come first (Reads), each from the first writer whose
+// words show it:
 //
 //   - deficit language about parents: the reframing question the cue names (kind
 //     reframe), else a non-participation question, Strong;
 //   - a decision taken without the parents: a decision-making question, preferably one
 //     about the parents' part (kind decision), Strong;
+//   - a feeling the case bringer names (or anyone, in a solo session): a question about
+//     what was behind it, once per feeling word;
 //   - a vague or very short answer: a question asking for one concrete detail
-//     (kind concrete), never twice in a row;
-//   - otherwise the strongest theme's first unasked question of the pool; when no theme
-//     shows, the theme the session has looked at least.
+//     (kind concrete), never twice in a row (LastConcrete).
 //
-// An empty Text (a phase begins) gets a question for the least-covered theme. A
-// question in in.Asked is never returned. Why is in in.Lang.
+// Otherwise the script goes on: the strongest theme's first unasked question whose main
+// theme it is, else one that has it among its themes; when no theme shows, the theme
+// the session has looked at least (without a reason).
+//
+// A reason is given only when it is true of the question it sits under: a theme reason
+// names the question's main theme and quotes the words of the writer it names. An empty
+// Text (a phase begins, nothing to read) gets the pool's first question, without a
+// reason. A question in in.Asked is never returned. Why is in in.Lang.
 func (r *Interpreter) FollowUp(in bot.FollowUpRequest) (bot.FollowUp, bool) {
 	lang := in.Lang
 	if r.langs[lang] == nil {
@@ -134,7 +178,7 @@ func (r *Interpreter) FollowUp(in bot.FollowUpRequest) (bot.FollowUp, bool) {
 	}
 	msgs := r.langs[lang]
 	if strings.TrimSpace(in.Text) == "" {
-		return r.neutral(in, analysis{lc: msgs}, "start")
+		return r.neutral(in)
 	}
 	a := r.analyse(in.Text, lang)
 	ids := make([]string, 0, len(a.themes))
@@ -143,70 +187,150 @@ func (r *Interpreter) FollowUp(in bot.FollowUpRequest) (bot.FollowUp, bool) {
 			ids = append(ids, t.ID)
 		}
 	}
-	// reasons speak the session's language, whatever language the text was in
-	say := a
-	say.lc = msgs
-	if a.who == "" || a.lc != msgs {
-		say.who, say.poss = msgs.why["who"], msgs.why["poss"]
+	ps := r.parts(in, lang)
+	if f, ok := r.reading(in, a, ps, msgs); ok {
+		f.Themes, f.Reads = ids, true
+		return f, true
 	}
-	done := func(q prompts.Question, why string, concrete, strong bool) (bot.FollowUp, bool) {
-		return bot.FollowUp{Question: q, Why: why, Themes: ids, Concrete: concrete, Strong: strong}, true
+	if f, ok := r.byTheme(in, a, ps, msgs); ok {
+		f.Themes = ids
+		return f, true
 	}
-	if a.deficit != "" {
-		if q, ok := r.reframing(in, a.reframe); ok {
-			label := a.label
-			if a.lc != msgs {
-				label = a.deficit
-			}
-			return done(q, say.why("deficit", "who", say.who, "poss", say.poss, "label", label), false, true)
-		}
-	}
-	if a.decision != "" {
-		if q, ok := r.decisionQuestion(in); ok {
-			return done(q, say.why("decision", "cue", a.decision), false, true)
-		}
-	}
-	if a.vague && !in.LastConcrete {
-		if q, ok := r.byKind(in, prompts.KindConcrete); ok {
-			return done(q, say.why("concrete"), true, false)
-		}
-	}
-	for _, t := range a.themes {
-		if t.Score < MinScore {
-			break
-		}
-		if q, ok := themeQuestion(in, prompts.Theme(t.ID)); ok {
-			n := msgs.names[prompts.Theme(t.ID)]
-			cue := ""
-			if len(t.Cues) > 0 {
-				cue = t.Cues[0]
-			}
-			return done(q, say.why("theme", "theme", n.Name, "opens", n.Opens, "cue", cue), false, false)
-		}
-	}
-	f, ok := r.neutral(in, say, "neutral")
+	f, ok := r.neutral(in)
 	f.Themes = ids
 	return f, ok
 }
 
-// neutral picks a question for the theme the session has looked at least.
-func (r *Interpreter) neutral(in bot.FollowUpRequest, a analysis, key string) (bot.FollowUp, bool) {
+// reading is the follow-up that answers what a writer said, if any.
+func (r *Interpreter) reading(in bot.FollowUpRequest, a analysis, ps []part, msgs *langCues) (bot.FollowUp, bool) {
+	for _, p := range ps {
+		if p.a.deficit == "" {
+			continue
+		}
+		if q, ok := r.reframing(in, p.a.reframe); ok {
+			who, poss, label := p.a.who, p.a.poss, p.a.label
+			if who == "" || p.a.lc != msgs {
+				who, poss = msgs.why["who"], msgs.why["poss"]
+			}
+			if p.a.lc != msgs {
+				label = p.a.deficit
+			}
+			why := fill(msgs.why["deficit"], "writer", p.writer(msgs), "who", who, "poss", poss, "label", label)
+			return bot.FollowUp{Question: q, Why: why, Strong: true}, true
+		}
+		break
+	}
+	for _, p := range ps {
+		if p.a.decision == "" {
+			continue
+		}
+		if q, ok := r.decisionQuestion(in); ok {
+			why := fill(msgs.why["decision"], "writer", p.writer(msgs), "cue", p.a.decision)
+			return bot.FollowUp{Question: q, Why: why, Strong: true}, true
+		}
+		break
+	}
+	for _, p := range ps {
+		if p.a.feeling == "" || msgs.ask["feeling"] == "" || (!in.Solo && in.Role != prompts.RoleBringer) {
+			continue
+		}
+		id := "feeling-" + p.a.feeling
+		if in.Asked[id] {
+			break
+		}
+		q := prompts.Question{ID: id, Text: prompts.Text{msgs.lang: fill(msgs.ask["feeling"], "feeling", p.a.feeling)}}
+		why := fill(msgs.why["feeling"], "writer", p.writer(msgs), "cue", p.a.feeling)
+		return bot.FollowUp{Question: q, Why: why}, true
+	}
+	if a.vague && !in.LastConcrete {
+		if q, ok := r.byKind(in, prompts.KindConcrete); ok {
+			return bot.FollowUp{Question: q, Why: msgs.why["concrete"], Concrete: true}, true
+		}
+	}
+	return bot.FollowUp{}, false
+}
+
+// byTheme is the script's question for the strongest theme of the text that has one:
+// first a question whose main theme it is (with a reason that names the theme and
+// quotes its writer, unless the question only asks for facts), else one that has the
+// theme among its themes (without a reason: the question looks at something else
+// first).
+func (r *Interpreter) byTheme(in bot.FollowUpRequest, a analysis, ps []part, msgs *langCues) (bot.FollowUp, bool) {
+	for _, main := range []bool{true, false} {
+		for _, t := range a.themes {
+			if t.Score < MinScore {
+				break
+			}
+			id := prompts.Theme(t.ID)
+			q, ok := themeQuestion(in, id, main)
+			if !ok {
+				continue
+			}
+			f := bot.FollowUp{Question: q}
+			if main && !factual(q) {
+				if p, cue := author(ps, id); cue != "" {
+					n := msgs.names[id]
+					f.Why = fill(msgs.why["theme"], "writer", p.writer(msgs), "theme", n.Name, "opens", n.Opens, "cue", cue)
+				}
+			}
+			return f, true
+		}
+	}
+	return bot.FollowUp{}, false
+}
+
+// factual reports whether a library question only asks for facts (it fits only the
+// clarifying stage: "Where did it take place?"). What a theme opens up is not what it
+// asks, so it gets no theme reason.
+func factual(q prompts.Question) bool {
+	if len(q.Stages) == 0 {
+		return false
+	}
+	for _, st := range q.Stages {
+		if st != prompts.StageClarify {
+			return false
+		}
+	}
+	return true
+}
+
+// author is the writer whose words show theme id most strongly, and the first of those
+// words.
+func author(ps []part, id prompts.Theme) (part, string) {
+	var best part
+	cue, score := "", 0.0
+	for _, p := range ps {
+		for _, t := range p.a.themes {
+			if t.ID == string(id) && len(t.Cues) > 0 && t.Score > score {
+				best, cue, score = p, t.Cues[0], t.Score
+			}
+		}
+	}
+	return best, cue
+}
+
+// neutral picks a question for the theme the session has looked at least, mainly about
+// that theme if the pool has one. It gives no reason: "no theme stood out" says nothing
+// about the question.
+func (r *Interpreter) neutral(in bot.FollowUpRequest) (bot.FollowUp, bool) {
 	best, bestN := prompts.Theme(""), math.MaxInt
 	for _, id := range prompts.Themes {
 		if in.Themes[string(id)] < bestN {
-			if _, ok := themeQuestion(in, id); ok {
+			if _, ok := themeQuestion(in, id, false); ok {
 				best, bestN = id, in.Themes[string(id)]
 			}
 		}
 	}
 	if best != "" {
-		q, _ := themeQuestion(in, best)
-		n := a.lc.names[best]
-		return bot.FollowUp{Question: q, Why: a.why(key, "theme", n.Name, "opens", n.Opens)}, true
+		if q, ok := themeQuestion(in, best, true); ok {
+			return bot.FollowUp{Question: q}, true
+		}
+		q, _ := themeQuestion(in, best, false)
+		return bot.FollowUp{Question: q}, true
 	}
 	for _, q := range in.Pool {
 		if !in.Asked[q.ID] {
-			return bot.FollowUp{Question: q, Why: a.why("next")}, true
+			return bot.FollowUp{Question: q}, true
 		}
 	}
 	return bot.FollowUp{}, false
@@ -217,15 +341,18 @@ func special(q prompts.Question) bool {
 	return q.Kind == prompts.KindReframe || q.Kind == prompts.KindConcrete
 }
 
-// themeQuestion is the pool's first unasked question whose main theme is id, else the
-// first that has id among its themes; a concrete-detail question only when nothing
-// else fits, and never a reframing one: it answers a label ("you call the parent
-// unmotivated") that only the deficit rule has heard.
-func themeQuestion(in bot.FollowUpRequest, id prompts.Theme) (prompts.Question, bool) {
+// themeQuestion is the pool's first unasked question whose main theme is id; unless
+// main, else the first that has id among its themes, and a concrete-detail question
+// only when nothing else fits. Never a reframing one: it answers a label ("you call
+// the parent unmotivated") that only the deficit rule has heard.
+func themeQuestion(in bot.FollowUpRequest, id prompts.Theme, main bool) (prompts.Question, bool) {
 	passes := []func(prompts.Question) bool{
 		func(q prompts.Question) bool { return !special(q) && len(q.Themes) > 0 && q.Themes[0] == id },
 		func(q prompts.Question) bool { return !special(q) && slices.Contains(q.Themes, id) },
 		func(q prompts.Question) bool { return q.Kind != prompts.KindReframe && slices.Contains(q.Themes, id) },
+	}
+	if main {
+		passes = passes[:1]
 	}
 	for _, ok := range passes {
 		for _, q := range in.Pool {

@@ -10,6 +10,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/intervision-bot/intervision/bot"
 	"github.com/intervision-bot/intervision/prompts"
 )
 
@@ -24,6 +25,9 @@ type cueSpec struct {
 	// Question is the id of the question a deficit cue calls for first (e.g.
 	// reframe-unmotivated), when the pool or the library has it.
 	Question string `yaml:"question"`
+	// Kind is what an advice cue shows: advice (the default), judgement or
+	// interpretation.
+	Kind string `yaml:"kind"`
 }
 
 // UnmarshalYAML accepts "cue text" or {cue: ..., w: ..., label: ...}.
@@ -45,6 +49,14 @@ type adviceSpec struct {
 	// Assert cues count only in a statement or a tag question ("That's neglect, isn't it?"):
 	// judgements and inverted modals that are ordinary in a question.
 	Assert []cueSpec `yaml:"assert"`
+	// Judgement cues (kind judgement) count in a statement or a closed question, never in
+	// an open one: "Is ze niet gewoon onverschillig?" judges, "Wat maakt dat je haar
+	// onverschillig noemt?" asks.
+	Judgement []cueSpec `yaml:"judgement"`
+	// Interpretation cues (kind interpretation) are guesses at what lies behind what
+	// happened ("Misschien is vader zelf ooit vernederd."). They count like judgement
+	// cues, and only in a phase that asks for facts (see FactStage).
+	Interpretation []cueSpec `yaml:"interpretation"`
 	// Lead words may stand before an imperative ("Honestly, just call her", "Dan bel je").
 	Lead []cueSpec `yaml:"lead"`
 	// SoftLead words turn a question that continues with an imperative into a suggestion
@@ -89,8 +101,13 @@ type cueFile struct {
 	Advice        adviceSpec                  `yaml:"advice"`
 	Vague         []cueSpec                   `yaml:"vague"`
 	Concrete      []cueSpec                   `yaml:"concrete"`
-	Why           map[string]string           `yaml:"why"`
-	ThemeNames    map[prompts.Theme]themeName `yaml:"theme_names"`
+	// Feelings are words for a feeling; a solo answer that names one gets a question
+	// about what was behind it (Ask["feeling"]).
+	Feelings []cueSpec `yaml:"feelings"`
+	// Ask holds the questions the interpreter composes: feeling ({feeling}).
+	Ask        map[string]string           `yaml:"ask"`
+	Why        map[string]string           `yaml:"why"`
+	ThemeNames map[prompts.Theme]themeName `yaml:"theme_names"`
 }
 
 // cue is a compiled cue.
@@ -101,6 +118,7 @@ type cue struct {
 	who   string
 	poss  string
 	q     string
+	kind  string
 }
 
 // langCues is everything the interpreter knows about one language.
@@ -117,6 +135,8 @@ type langCues struct {
 	imperative  []cue
 	open        []cue
 	assert      []cue
+	judgement   []cue
+	interpret   []cue
 	lead        []cue
 	softLead    []cue
 	notAfter    []cue
@@ -129,8 +149,21 @@ type langCues struct {
 	infNotVerb  []cue
 	vague       []cue
 	concrete    []cue
+	feelings    []cue
+	ask         map[string]string
 	why         map[string]string
 	names       map[prompts.Theme]themeName
+}
+
+// compileKind is compileAll for advice cues: a cue without a kind gets kind.
+func compileKind(specs []cueSpec, kind string) ([]cue, error) {
+	cs, err := compileAll(specs, 1)
+	for i := range cs {
+		if cs[i].kind == "" {
+			cs[i].kind = kind
+		}
+	}
+	return cs, err
 }
 
 func compileAll(specs []cueSpec, defW float64) ([]cue, error) {
@@ -144,7 +177,12 @@ func compileAll(specs []cueSpec, defW float64) ([]cue, error) {
 		if w == 0 {
 			w = defW
 		}
-		out = append(out, cue{p: p, w: w, label: s.Label, who: s.Who, poss: s.Poss, q: s.Question})
+		switch s.Kind {
+		case "", bot.AdviceKindAdvice, bot.AdviceKindJudgement, bot.AdviceKindInterpretation:
+		default:
+			return nil, fmt.Errorf("cue %q: unknown kind %q", s.Cue, s.Kind)
+		}
+		out = append(out, cue{p: p, w: w, label: s.Label, who: s.Who, poss: s.Poss, q: s.Question, kind: s.Kind})
 	}
 	return out, nil
 }
@@ -188,7 +226,7 @@ func add(into map[string]*langCues, f cueFile) error {
 	lc := into[f.Lang]
 	if lc == nil {
 		lc = &langCues{lang: f.Lang, function: map[string]bool{}, themes: map[prompts.Theme][]cue{},
-			why: map[string]string{}, names: map[prompts.Theme]themeName{}}
+			why: map[string]string{}, ask: map[string]string{}, names: map[prompts.Theme]themeName{}}
 		into[f.Lang] = lc
 	}
 	for _, w := range f.FunctionWords {
@@ -211,13 +249,11 @@ func add(into map[string]*langCues, f cueFile) error {
 	}{
 		{&lc.deficit, f.Deficit, 3}, {&lc.decision, f.Decision, 2},
 		{&lc.withParents, f.WithParents, 1}, {&lc.parents, f.Parents, 1},
-		{&lc.always, f.Advice.Always, 1}, {&lc.statement, f.Advice.Statement, 1},
-		{&lc.imperative, f.Advice.Imperative, 1}, {&lc.open, f.Advice.Open, 1},
-		{&lc.assert, f.Advice.Assert, 1}, {&lc.lead, f.Advice.Lead, 1}, {&lc.softLead, f.Advice.SoftLead, 1},
+		{&lc.open, f.Advice.Open, 1}, {&lc.lead, f.Advice.Lead, 1}, {&lc.softLead, f.Advice.SoftLead, 1},
 		{&lc.notAfter, f.Advice.NotAfter, 1}, {&lc.tag, f.Advice.Tag, 1}, {&lc.invite, f.Advice.Invite, 1}, {&lc.reported, f.Advice.Reported, 1},
 		{&lc.infStart, f.Advice.Infinitive.Start, 1}, {&lc.infStop, f.Advice.Infinitive.Stop, 1},
 		{&lc.infVerb, f.Advice.Infinitive.Verb, 1}, {&lc.infNotVerb, f.Advice.Infinitive.NotVerb, 1},
-		{&lc.vague, f.Vague, 1}, {&lc.concrete, f.Concrete, 1},
+		{&lc.vague, f.Vague, 1}, {&lc.concrete, f.Concrete, 1}, {&lc.feelings, f.Feelings, 1},
 	}
 	for _, l := range lists {
 		cs, err := compileAll(l.src, l.defW)
@@ -226,8 +262,27 @@ func add(into map[string]*langCues, f cueFile) error {
 		}
 		*l.dst = append(*l.dst, cs...)
 	}
+	kinds := []struct {
+		dst  *[]cue
+		src  []cueSpec
+		kind string
+	}{
+		{&lc.always, f.Advice.Always, bot.AdviceKindAdvice}, {&lc.statement, f.Advice.Statement, bot.AdviceKindAdvice},
+		{&lc.imperative, f.Advice.Imperative, bot.AdviceKindAdvice}, {&lc.assert, f.Advice.Assert, bot.AdviceKindAdvice},
+		{&lc.judgement, f.Advice.Judgement, bot.AdviceKindJudgement}, {&lc.interpret, f.Advice.Interpretation, bot.AdviceKindInterpretation},
+	}
+	for _, l := range kinds {
+		cs, err := compileKind(l.src, l.kind)
+		if err != nil {
+			return err
+		}
+		*l.dst = append(*l.dst, cs...)
+	}
 	for k, v := range f.Why {
 		lc.why[k] = strings.TrimSpace(v)
+	}
+	for k, v := range f.Ask {
+		lc.ask[k] = strings.TrimSpace(v)
 	}
 	for k, v := range f.ThemeNames {
 		lc.names[k] = v

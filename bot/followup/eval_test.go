@@ -25,9 +25,11 @@ type evalSet struct {
 	Advice    []snippet `yaml:"advice"`
 }
 
-// snippet is a question or an advice text: a bare string, or {lang, text}.
+// snippet is a question or an advice text: a bare string, or {lang, kind, text}. Kind
+// (advice, judgement, interpretation) is optional.
 type snippet struct {
 	Lang string `yaml:"lang"`
+	Kind string `yaml:"kind"`
 	Text string `yaml:"text"`
 }
 
@@ -298,40 +300,52 @@ func loadAdvice(t *testing.T, name string) adviceSet {
 	return s
 }
 
-// adviceRates measures recall on advice and false alarms on questions per language and
-// logs them as a table; quiet sets log no single case.
+// adviceRates measures recall on advice and false alarms on questions per language, read
+// in a clarifying phase (where interpretations count too), and logs them as a table with
+// how many labelled items got their kind; quiet sets log no single case.
 func adviceRates(t *testing.T, name string, s adviceSet, quiet bool) (map[string][2]int, map[string][2]int) {
 	t.Helper()
 	r := newInterpreter(t)
-	rec, fa := map[string][2]int{}, map[string][2]int{} // lang → hits, total
+	rec, fa, kinds := map[string][2]int{}, map[string][2]int{}, map[string][2]int{} // lang → hits, total
 	for _, a := range s.Advice {
 		v := rec[a.Lang]
 		v[1]++
-		if r.Advice(a.Text, a.Lang) {
+		got, ok := r.ReadAdvice(a.Text, a.Lang, prompts.StageClarify)
+		if ok {
 			v[0]++
 		} else if !quiet {
 			t.Logf("advice missed [%s]: %q", a.Lang, a.Text)
 		}
 		rec[a.Lang] = v
+		if a.Kind != "" {
+			k := kinds[a.Lang]
+			k[1]++
+			if got.Kind == a.Kind {
+				k[0]++
+			} else if ok && !quiet {
+				t.Logf("kind [%s] %s, want %s: %q (%q)", a.Lang, got.Kind, a.Kind, a.Text, got.Cues)
+			}
+			kinds[a.Lang] = k
+		}
 	}
 	for _, q := range s.Questions {
 		v := fa[q.Lang]
 		v[1]++
-		if r.Advice(q.Text, q.Lang) {
+		if got, ok := r.ReadAdvice(q.Text, q.Lang, prompts.StageClarify); ok {
 			v[0]++
 			if !quiet {
-				cue, _ := r.AdviceCue(q.Text, q.Lang)
-				t.Logf("false alarm [%s]: %q (%q)", q.Lang, q.Text, cue)
+				t.Logf("false alarm [%s]: %q (%s %q)", q.Lang, q.Text, got.Kind, got.Cues)
 			}
 		}
 		fa[q.Lang] = v
 	}
 	var b strings.Builder
-	b.WriteString("\n| set | lang | advice recall | n | false alarms | n |\n|---|---|---|---|---|---|\n")
+	b.WriteString("\n| set | lang | advice recall | n | false alarms | n | kind right | n |\n|---|---|---|---|---|---|---|---|\n")
 	for _, pl := range prompts.Languages {
 		l := string(pl)
-		fmt.Fprintf(&b, "| %s | %s | %.3f | %d/%d | %.3f | %d/%d |\n", name, l,
-			ratio(rec[l][0], rec[l][1]), rec[l][0], rec[l][1], ratio(fa[l][0], fa[l][1]), fa[l][0], fa[l][1])
+		fmt.Fprintf(&b, "| %s | %s | %.3f | %d/%d | %.3f | %d/%d | %.3f | %d/%d |\n", name, l,
+			ratio(rec[l][0], rec[l][1]), rec[l][0], rec[l][1], ratio(fa[l][0], fa[l][1]), fa[l][0], fa[l][1],
+			ratio(kinds[l][0], kinds[l][1]), kinds[l][0], kinds[l][1])
 	}
 	t.Log(b.String())
 	return rec, fa
@@ -399,4 +413,53 @@ func TestAdviceBlind(t *testing.T) {
 	}
 	rec, fa := adviceRates(t, "advice_blind", s, true)
 	checkAdvice(t, rec, fa, adviceBlindBars.recall, adviceBlindBars.falseAlarms)
+}
+
+// Bars for testdata/blind2.yaml and testdata/advice_blind2.yaml, set once just under their
+// single measurement after tuning on the development sets had stopped for good
+// (docs/followups.md). They guard against regressions; they were not tuned on.
+// Measured once (after): top-2 en 0.836, nl 0.855; blind2 advice recall en 0.800, nl
+// 0.833, false alarms 0.038 each; advice_blind2 recall en 0.688, nl 0.711, false alarms
+// en 0.016, nl 0.032. The issue asks 0.90 / 0.05 / 0.90: not reached.
+var (
+	blind2Bars       = bars{top2: 0.83, adviceRecall: 0.79, falseAlarms: 0.05, quiet: true}
+	adviceBlind2Bars = struct{ recall, falseAlarms float64 }{recall: 0.68, falseAlarms: 0.05}
+)
+
+// TestBlind2 measures testdata/blind2.yaml, written for issue 12 by someone who never saw
+// the cues, the code or another evaluation set. Advice is read as in a clarifying phase.
+// It logs aggregate numbers per language only. Never tune cues on it, never read its
+// misses; write a new blind set instead.
+func TestBlind2(t *testing.T) {
+	s := loadEval(t, "testdata/blind2.yaml")
+	if len(s.Cases) == 0 || len(s.Advice) == 0 || len(s.Questions) == 0 {
+		t.Fatal("blind2 set is incomplete")
+	}
+	_, top2 := evalThemes(t, newInterpreter(t), s, true)
+	var b strings.Builder
+	b.WriteString("\n| set | lang | top-2 accuracy | n |\n|---|---|---|---|\n")
+	for _, pl := range prompts.Languages {
+		l := string(pl)
+		v := top2[l]
+		fmt.Fprintf(&b, "| blind2 | %s | %.3f | %d/%d |\n", l, ratio(v[0], v[1]), v[0], v[1])
+		if ratio(v[0], v[1]) < blind2Bars.top2 {
+			t.Errorf("blind2 top-2 accuracy %s = %.3f, want ≥ %.2f", l, ratio(v[0], v[1]), blind2Bars.top2)
+		}
+	}
+	t.Log(b.String())
+	rec, fa := adviceRates(t, "blind2", adviceSet{Advice: s.Advice, Questions: s.Questions}, true)
+	checkAdvice(t, rec, fa, blind2Bars.adviceRecall, blind2Bars.falseAlarms)
+}
+
+// TestAdviceBlind2 measures testdata/advice_blind2.yaml (advice, judgements and
+// interpretations with their kinds, and questions that must pass), written for issue 12
+// by someone who never saw the cues, read as in a clarifying phase. Aggregate numbers per
+// language only. Never tune cues on it; write a new set instead.
+func TestAdviceBlind2(t *testing.T) {
+	s := loadAdvice(t, "testdata/advice_blind2.yaml")
+	if len(s.Advice) == 0 || len(s.Questions) == 0 {
+		t.Fatal("advice blind2 set is empty")
+	}
+	rec, fa := adviceRates(t, "advice_blind2", s, true)
+	checkAdvice(t, rec, fa, adviceBlind2Bars.recall, adviceBlind2Bars.falseAlarms)
 }

@@ -2,6 +2,7 @@ package followup_test
 
 import (
 	"flag"
+	"slices"
 	"strings"
 	"testing"
 
@@ -83,8 +84,10 @@ func (s *session) golden(name string) { s.t.Helper(); s.Golden(name, *update) }
 
 // TestGoldenIncident: a three-person incident session. The case bringer's account of a
 // team decision gets a question about the parents' part in it; a peer's advice in the
-// questions-only phase gets the rule reminder while an ordinary question does not; and in
-// the analysis a peer's "the mother is just not motivated" gets a reframing question.
+// questions-only phase gets the advice reminder, a judgement dressed as a question the
+// judgement reminder and an interpretation the interpretation reminder (issue 12), while an
+// ordinary question does not; in the analysis a peer's "the mother is just not motivated"
+// gets a reframing question and an interpretation is kept.
 func TestGoldenIncident(t *testing.T) {
 	s := newSession(t)
 	s.say("ann", "/start incident en")
@@ -107,8 +110,18 @@ func TestGoldenIncident(t *testing.T) {
 	_ = got
 	before := len(s.Transcript())
 	s.say("cas", "You should have told her together with a colleague.")
-	if !strings.Contains(s.Transcript()[before:], "bot → cas") {
-		t.Errorf("advice in the questions-only phase should get a private reminder:\n%s", s.Transcript()[before:])
+	if !strings.Contains(s.Transcript()[before:], "bot → cas: That sounds like advice.") {
+		t.Errorf("advice in the questions-only phase should get the advice reminder:\n%s", s.Transcript()[before:])
+	}
+	before = len(s.Transcript())
+	s.say("bob", "Isn't she just a lazy mother who can't be bothered?")
+	if got := s.Transcript()[before:]; !strings.Contains(got, "bot → bob: That sounds like a judgement") || strings.Count(got, "lazy") != 1 {
+		t.Errorf("a judgement-question in the clarifying phase should get the judgement reminder, without the text:\n%s", got)
+	}
+	before = len(s.Transcript())
+	s.say("cas", "Maybe the father was humiliated at school himself.")
+	if got := s.Transcript()[before:]; !strings.Contains(got, "bot → cas: That sounds like an interpretation") {
+		t.Errorf("an interpretation in the clarifying phase should get the interpretation reminder:\n%s", got)
 	}
 	s.say("ann", "He is seven.")
 	s.say("ann", "/next")
@@ -123,13 +136,18 @@ func TestGoldenIncident(t *testing.T) {
 	if strings.Contains(strings.ToLower(got), "agree") {
 		t.Errorf("the bot must not agree with deficit language:\n%s", got)
 	}
+	before = len(s.Transcript())
 	s.say("cas", "Maybe the placement felt like a verdict on her as a mother.")
+	if got := s.Transcript()[before:]; strings.Contains(got, "bot → cas") {
+		t.Errorf("an interpretation in the analysis (a free phase) should be kept:\n%s", got)
+	}
 	s.say("ann", "/status")
 	s.golden("incident-en")
 }
 
-// TestGoldenIncidentNL is the same in Dutch: "ongemotiveerd" and "in het teamoverleg
-// besloten".
+// TestGoldenIncidentNL is the same in Dutch: "ongemotiveerd", "in het teamoverleg
+// besloten", and the judgement-question and interpretation of issue 12 in the clarifying
+// phase.
 func TestGoldenIncidentNL(t *testing.T) {
 	s := newSession(t)
 	s.say("ann", "/start incident nl")
@@ -144,6 +162,16 @@ func TestGoldenIncidentNL(t *testing.T) {
 	}
 	s.say("ann", "/next")
 	s.say("bob", "Hoe oud is Sam?")
+	before := len(s.Transcript())
+	s.say("cas", "Is ze niet gewoon een zwakke, ongeïnteresseerde moeder die het niet kan opbrengen?")
+	if got := s.Transcript()[before:]; !strings.Contains(got, "bot → cas: Dat klinkt als een oordeel") || strings.Count(got, "zwakke") != 1 {
+		t.Errorf("een oordeel als vraag hoort in de verhelderende fase de herinnering te krijgen, zonder de tekst:\n%s", got)
+	}
+	before = len(s.Transcript())
+	s.say("bob", "Misschien is vader zelf ooit op school vernederd.")
+	if got := s.Transcript()[before:]; !strings.Contains(got, "bot → bob: Dat klinkt als een interpretatie") {
+		t.Errorf("een interpretatie hoort in de verhelderende fase de herinnering te krijgen:\n%s", got)
+	}
 	s.say("ann", "Zeven.")
 	s.say("ann", "/next")
 	got = s.say("bob", "Ik vind moeder eerlijk gezegd gewoon ongemotiveerd.")
@@ -151,4 +179,114 @@ func TestGoldenIncidentNL(t *testing.T) {
 		t.Errorf("tekortentaal hoort een herkaderende vraag te krijgen:\n%s", got)
 	}
 	s.golden("incident-nl")
+}
+
+// TestGoldenThinTakeaway: in a group, a one-word takeaway ("Veel.") gets one kind
+// follow-up by name and the phase waits; a second thin answer is taken as it is and
+// the phase moves on. A one-word perspective from a peer gets one follow-up too, and
+// the openers before anything was told ask no theme question.
+func TestGoldenThinTakeaway(t *testing.T) {
+	s := newSession(t)
+	s.say("ann", "/start incident nl")
+	s.say("bob", "/join")
+	s.say("cas", "/join")
+	s.say("ann", "/bring")
+	got := s.say("ann", "/next")
+	if strings.Contains(got, "Waarom ik dit vraag") || strings.Contains(got, "om bij stil te staan") {
+		t.Errorf("the first phase opens with a theme question before anything was told:\n%s", got)
+	}
+	s.say("ann", "Moeder belde af voor het gesprek over de oudertraining. Ik heb haar maandag teruggebeld.")
+	s.say("ann", "/next")
+	s.say("ann", "/next")
+	s.say("bob", "Ik denk dat de moeder zich overvallen voelde door de planning.")
+	got = s.say("cas", "Goed.")
+	if !strings.Contains(got, "cas, wil je er iets meer over zeggen?") {
+		t.Errorf("a one-word analysis should get one follow-up by name:\n%s", got)
+	}
+	if got = s.say("cas", "Gewoon goed."); got != "" {
+		t.Errorf("a second thin answer in a row got another follow-up:\n%s", got)
+	}
+	for s.Phase != "takeaway" {
+		s.say("ann", "/next")
+	}
+	got = s.say("ann", "Veel.")
+	if s.Phase != "takeaway" || !strings.Contains(got, "ann, kun je één ding noemen dat je meeneemt") {
+		t.Errorf("a one-word takeaway should get one follow-up and keep the phase (phase %s):\n%s", s.Phase, got)
+	}
+	s.say("ann", "Veel, echt.")
+	if s.Phase != "next-step" {
+		t.Errorf("the second answer should close the takeaway; phase %s", s.Phase)
+	}
+	s.say("ann", "/end")
+	s.golden("thin-takeaway-nl")
+}
+
+// TestGoldenSoloReads: a solo reflection reads each answer before its script goes on:
+// "De ouders wilden denk ik gewoon niet" gets a question about that label, "boos" a
+// question about the feeling, "Geen idee eigenlijk." one kind request for a detail (not
+// two in a row); no acknowledgement comes back within four.
+func TestGoldenSoloReads(t *testing.T) {
+	s := newSession(t)
+	s.Conv = bot.Conversation{Platform: "slack", Workspace: "T1", Channel: "D1", Direct: true}
+	s.say("ann", "/start gibbs nl")
+	s.say("ann", "Moeder kwam niet naar het gesprek over de oudertraining; ik had haar twee keer gebeld.")
+	s.say("ann", "Ik heb een brief gestuurd.")
+	got := s.say("ann", "De ouders wilden denk ik gewoon niet.")
+	if !strings.Contains(got, s.question("reframe-resistant", "nl")) || !strings.Contains(got, "de ouders als onwillig") {
+		t.Errorf("\"wilden gewoon niet\" should get a question about that label:\n%s", got)
+	}
+	got = s.say("ann", "boos")
+	if !strings.Contains(got, "Je noemt \"boos\"") {
+		t.Errorf("\"boos\" should get a question about the feeling:\n%s", got)
+	}
+	got = s.say("ann", "Geen idee eigenlijk.")
+	if !strings.Contains(got, "Wil je er iets meer over zeggen?") {
+		t.Errorf("a thin answer should get one kind follow-up:\n%s", got)
+	}
+	got = s.say("ann", "Geen idee.")
+	if strings.Contains(got, "Wil je er iets meer over zeggen?") {
+		t.Errorf("a second thin answer in a row got another follow-up:\n%s", got)
+	}
+	for i := 0; s.Phase != "done" && i < 30; i++ {
+		s.say("ann", "Ik zag dat de moeder schrok toen ik over de rechter begon.")
+	}
+	var seen []string // the acknowledgements so far
+	for _, l := range strings.Split(s.Transcript(), "\n") {
+		said, ok := strings.CutPrefix(l, "bot: ")
+		if !ok || strings.HasPrefix(said, "**") || !strings.Contains(said, " **") {
+			continue // not an acknowledgement before a question
+		}
+		ack := strings.SplitN(said, " **", 2)[0]
+		if i := slices.Index(seen[max(0, len(seen)-3):], ack); i >= 0 {
+			t.Errorf("acknowledgement %q again within four: %q", ack, append(seen[max(0, len(seen)-3):], ack))
+		}
+		seen = append(seen, ack)
+	}
+	if len(seen) < 6 {
+		t.Errorf("only %d acknowledgements: %q", len(seen), seen)
+	}
+	s.golden("solo-reads-nl")
+}
+
+// TestThinFeelingInGroup: in a group, the case bringer's one-word feeling gets the
+// question about that feeling, by name, once; the next thin answer is taken as it is.
+func TestThinFeelingInGroup(t *testing.T) {
+	s := newSession(t)
+	s.say("ann", "/start gibbs nl")
+	s.say("bob", "/join")
+	s.say("ann", "/bring")
+	s.say("ann", "/next")
+	s.say("ann", "Moeder liep weg toen ik over de uithuisplaatsing begon.")
+	s.say("ann", "/next")
+	if got := s.say("bob", "Ok."); got != "" {
+		t.Errorf("a peer's thin remark where peers only ask questions got a follow-up:\n%s", got)
+	}
+	s.say("bob", "Hoe voelde je je toen?")
+	got := s.say("ann", "Boos.")
+	if !strings.Contains(got, "ann, **je noemt \"boos\"") || !strings.Contains(got, "ann schreef \"boos\"") {
+		t.Errorf("the case bringer's one-word feeling should get a question about it, by name:\n%s", got)
+	}
+	if got = s.say("ann", "Heel boos."); got != "" {
+		t.Errorf("a second thin answer in a row got another follow-up:\n%s", got)
+	}
 }

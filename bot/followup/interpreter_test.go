@@ -46,7 +46,9 @@ func TestFollowUp(t *testing.T) {
 		strong   bool
 		concrete bool
 		why      string // part of the reason
+		noWhy    bool   // no reason at all: one would not be true
 		theme    string // a theme that must be among FollowUp.Themes
+		reads    bool
 	}{
 		{name: "deficit en reframes", in: bot.FollowUpRequest{Lang: "en", Text: "The mother is just not motivated."},
 			want: "reframe-unmotivated", strong: true, why: "the mother as unmotivated", theme: "non-participation"},
@@ -71,7 +73,7 @@ func TestFollowUp(t *testing.T) {
 		{name: "vague nl asks concrete", in: bot.FollowUpRequest{Lang: "nl", Text: "Lastig allemaal."},
 			want: "concrete-one-situation", concrete: true},
 		{name: "vague not twice in a row", in: bot.FollowUpRequest{Lang: "en", Text: "It was difficult.", LastConcrete: true},
-			want: "goal-whose", concrete: false, why: "No theme"},
+			want: "goal-whose", concrete: false, noWhy: true},
 		{name: "short question is not vague", in: bot.FollowUpRequest{Lang: "en", Text: "How old is he?"},
 			want: "goal-whose", concrete: false},
 		{name: "concrete detail is not vague", in: bot.FollowUpRequest{Lang: "en", Text: "She said: leave."},
@@ -84,10 +86,42 @@ func TestFollowUp(t *testing.T) {
 			want: "decide-other", theme: "context"},
 		{name: "neutral prefers least covered", in: bot.FollowUpRequest{Lang: "en", Text: "Right, so that is where we were with the family then, more or less, as far as I remember it.",
 			Themes: map[string]int{"goal-setting": 2, "non-participation": 1, "decision-making": 1, "informing": 1, "instructing": 0, "motivating": 3, "front-back-stage": 1, "context": 1, "strengths-safety": 1}},
-			want: "instruct-know", why: "least attention"},
-		{name: "phase start opens least covered", in: bot.FollowUpRequest{Lang: "nl", Text: "",
+			want: "instruct-know", noWhy: true},
+		// Nothing told yet: no theme reason ("Om deze fase te openen: doelen en plannen…").
+		{name: "phase start has no reason", in: bot.FollowUpRequest{Lang: "nl", Text: "",
 			Themes: map[string]int{"goal-setting": 1, "non-participation": 1}},
-			want: "decide-other", why: "Om deze fase te openen"},
+			want: "decide-other", noWhy: true},
+		// The reason names who wrote the words it quotes, not "you" (issue 12: "Je
+		// schreef… oudertraining" said to the peers while sanne wrote it).
+		{name: "reread names the writer", in: bot.FollowUpRequest{Lang: "nl", Text: "Hoe oud is Sam?\nZe hebben schulden en de huisbaas wil ze eruit zetten.",
+			Parts: []bot.Part{{Name: "bob", Text: "Hoe oud is Sam?"}, {Name: "sanne", Text: "Ze hebben schulden en de huisbaas wil ze eruit zetten."}}},
+			want: "context-money", why: "sanne schreef over omstandigheden buiten de opvoeding (\"schulden"},
+		{name: "contribution names its writer", in: bot.FollowUpRequest{Lang: "en", Text: "I think the mother is just not motivated.",
+			Parts: []bot.Part{{Name: "cas", Text: "I think the mother is just not motivated."}}},
+			want: "reframe-unmotivated", strong: true, reads: true, why: "cas described the mother as unmotivated"},
+		// A question that is only partly about a theme does not get that theme's reason
+		// (issue 12: "Welk idee van je collega's verraste je…" explained as opening
+		// "veiligheid en krachten").
+		{name: "secondary theme has no reason", in: bot.FollowUpRequest{Lang: "nl", Text: "Zo ging dat toen, ongeveer, voor zover ik het me herinner van die keer met het gezin.",
+			Pool: []prompts.Question{q("surprise", "goal-setting", "strengths-safety")}, Themes: map[string]int{"goal-setting": 4}},
+			want: "surprise", noWhy: true},
+		// Issue 12: "…this question looks at the part of housing…" next to "Where did
+		// it take place?": a question that only asks for facts gets no theme reason.
+		{name: "factual question has no theme reason", in: bot.FollowUpRequest{Lang: "en", Text: "They have debts and the landlord wants them out by the end of the month.",
+			Pool: []prompts.Question{{ID: "clarify-where", Stages: []prompts.Stage{prompts.StageClarify}, Themes: []prompts.Theme{"context"}, Text: prompts.Text{"en": "Where did it take place?"}}}},
+			want: "clarify-where", noWhy: true},
+		// "No theme stood out" only when no cue matched at all.
+		{name: "matched cues are no neutral text", in: bot.FollowUpRequest{Lang: "en", Text: "They have debts and the landlord wants them out by the end of the month.",
+			Pool: []prompts.Question{q("goal-whose", "goal-setting")}},
+			want: "goal-whose", noWhy: true},
+		{name: "solo feeling", in: bot.FollowUpRequest{Lang: "nl", Text: "boos", Solo: true},
+			want: "feeling-boos", reads: true, why: "Je schreef \"boos\""},
+		{name: "solo unwilling parents reframe", in: bot.FollowUpRequest{Lang: "nl", Text: "De ouders wilden denk ik gewoon niet.", Solo: true},
+			want: "reframe-resistant", strong: true, reads: true, why: "de ouders als onwillig"},
+		{name: "solo feeling once", in: bot.FollowUpRequest{Lang: "nl", Text: "boos", Solo: true, LastConcrete: true, Asked: map[string]bool{"feeling-boos": true}},
+			want: "goal-whose"},
+		{name: "group peer feeling is not read", in: bot.FollowUpRequest{Lang: "nl", Text: "Ik zou boos zijn geworden, denk ik, als iemand dat tegen mij zei.", Role: prompts.RolePeers},
+			want: "goal-whose"},
 		{name: "empty language detected", in: bot.FollowUpRequest{Text: "Moeder is echt ongemotiveerd, ze doet niets met de adviezen."},
 			want: "reframe-unmotivated", strong: true, why: "Je beschreef de moeder als ongemotiveerd"},
 		{name: "english text in a dutch session", in: bot.FollowUpRequest{Lang: "nl", Text: "Honestly the father is in denial about the drinking."},
@@ -106,6 +140,12 @@ func TestFollowUp(t *testing.T) {
 			if f.Question.ID != tc.want || f.Strong != tc.strong || f.Concrete != tc.concrete {
 				t.Errorf("got %s strong=%v concrete=%v (why %q, themes %v), want %s strong=%v concrete=%v",
 					f.Question.ID, f.Strong, f.Concrete, f.Why, f.Themes, tc.want, tc.strong, tc.concrete)
+			}
+			if tc.noWhy && f.Why != "" {
+				t.Errorf("why = %q, want none", f.Why)
+			}
+			if reads := tc.reads || tc.strong || tc.concrete; f.Reads != reads {
+				t.Errorf("reads = %v, want %v", f.Reads, reads)
 			}
 			if !strings.Contains(f.Why, tc.why) {
 				t.Errorf("why = %q, want it to contain %q", f.Why, tc.why)

@@ -204,11 +204,14 @@ type pattern struct {
 //	a .. b          up to four other words between a and b, in the same sentence
 //	p / q           phrase p or phrase q ("hard to reach / out of reach")
 //	re:EXPR         a Go regular expression on the lower-cased words joined by spaces
-//	                (sentences joined by " | ")
+//	                (sentences joined by " | "); \w matches any letter, not only ASCII
 func compile(src string) (*pattern, error) {
 	src = strings.TrimSpace(src)
 	if rest, ok := strings.CutPrefix(src, "re:"); ok {
-		re, err := regexp.Compile(strings.TrimSpace(rest))
+		// \w is any letter, digit or apostrophe of a word, not only ASCII ("geïnteresseerd",
+		// "naïef", "won't"), so a cue that skips a word skips every word.
+		expr := strings.ReplaceAll(strings.TrimSpace(rest), `\w`, `[\p{L}\p{N}_']`)
+		re, err := regexp.Compile(expr)
 		if err != nil {
 			return nil, fmt.Errorf("cue %q: %w", src, err)
 		}

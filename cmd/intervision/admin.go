@@ -77,7 +77,7 @@ func adminEngine(ctx context.Context, c cli, name string, common *commonFlags) (
 			"which is empty (the bot's own embedded store lives and dies with the bot). Set REDIS_URL to the bot's Redis.\n", name)
 	}
 	logger := newLogger(c.stderr, c.getenv, slog.LevelError)
-	eng, be, err := newEngine(ctx, common, c.getenv, logger, nil, nil)
+	eng, be, err := newEngine(ctx, common, c.getenv, logger, nil, nil, localSenders)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "admin %s: %v\n", name, err)
 		return nil, backend{}, false

@@ -100,3 +100,62 @@ func TestExplainUsage(t *testing.T) {
 		t.Error("explain is not registered as a subcommand")
 	}
 }
+
+// TestExplainNoReason: text without a theme gets a question but no reason, and explain
+// says so rather than printing an empty reason.
+func TestExplainNoReason(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := runSub("explain", []string{"--lang", "en"}, strings.NewReader("Right, so that is how it went then."), &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if !strings.Contains(out.String(), "\nwhy: none (") {
+		t.Errorf("output lacks the empty reason:\n%s", out.String())
+	}
+}
+
+// TestExplainAdvice: explain --json reports what the advice detector finds, read in a
+// phase of --stage (default clarify): its kind and the words that showed it.
+func TestExplainAdvice(t *testing.T) {
+	tests := []struct {
+		name, text string
+		args       []string
+		detected   bool
+		kind       string
+	}{
+		{"judgement-question nl", "Is ze niet gewoon een zwakke, ongeïnteresseerde moeder die het niet kan opbrengen?", nil, true, "judgement"},
+		{"advice en", "Have you ever tried texting her instead?", nil, true, "advice"},
+		{"interpretation in clarify", "Misschien is vader zelf ooit op school vernederd.", nil, true, "interpretation"},
+		{"interpretation in analyse", "Misschien is vader zelf ooit op school vernederd.", []string{"--stage", "analyse"}, false, ""},
+		{"open question", "What did the mother say when you arrived?", nil, false, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			if code := runSub("explain", append([]string{"--json"}, tc.args...), strings.NewReader(tc.text), &out, &errb); code != 0 {
+				t.Fatalf("exit %d: %s", code, errb.String())
+			}
+			var got struct {
+				Advice *struct {
+					Detected bool     `json:"detected"`
+					Kind     string   `json:"kind"`
+					Cues     []string `json:"cues"`
+				} `json:"advice"`
+			}
+			if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+				t.Fatalf("%v\n%s", err, out.String())
+			}
+			a := got.Advice
+			if a == nil || a.Detected != tc.detected || a.Kind != tc.kind || a.Cues == nil || (len(a.Cues) > 0) != tc.detected {
+				t.Errorf("advice = %+v, want detected %v kind %q with cues when detected", a, tc.detected, tc.kind)
+			}
+		})
+	}
+	var out, errb bytes.Buffer
+	if code := runSub("explain", []string{"--stage", "nope"}, strings.NewReader("text"), &out, &errb); code != 2 || !strings.Contains(errb.String(), "clarify") {
+		t.Errorf("an unknown stage: exit %d, stderr %q; want 2 and the stages listed", code, errb.String())
+	}
+	out.Reset()
+	if code := runSub("explain", nil, strings.NewReader("Isn't she just lazy?"), &out, &errb); code != 0 || !strings.Contains(out.String(), "advice: yes, judgement") {
+		t.Errorf("text output: exit %d\n%s", code, out.String())
+	}
+}

@@ -98,7 +98,9 @@ func runBot(ctx context.Context, c cli, args []string) int {
 		logger.Error("configure adapter", "err", err)
 		return 1
 	}
+	who := platformSenders
 	if len(adapters) == 0 {
+		who = localSenders // one person at this terminal
 		// The terminal is a chat: keep the log quiet unless something goes wrong.
 		logger = newLogger(stderr, getenv, slog.LevelWarn)
 		adapters = append(adapters, &terminal.Adapter{In: stdin, Out: stdout, Channel: common.channel, User: *user, Lang: common.lang,
@@ -115,7 +117,7 @@ func runBot(ctx context.Context, c cli, args []string) int {
 		logger.Error("configure", "err", err)
 		return 1
 	}
-	eng, be, err := newEngine(ctx, common, getenv, logger, nil, opsSrv.observer())
+	eng, be, err := newEngine(ctx, common, getenv, logger, nil, opsSrv.observer(), who)
 	if err != nil {
 		logger.Error("start", "err", err)
 		return 1
@@ -173,7 +175,7 @@ func runReplay(ctx context.Context, c cli, args []string) int {
 		}
 		clock.now = t.UTC()
 	}
-	eng, be, err := newEngine(ctx, common, getenv, logger, clock.Now, nil)
+	eng, be, err := newEngine(ctx, common, getenv, logger, clock.Now, nil, localSenders)
 	if err != nil {
 		fmt.Fprintf(stderr, "replay: %v\n", err)
 		return 1

@@ -47,8 +47,39 @@ func TestReplayIncidentJSON(t *testing.T) {
 	if strings.Contains(out.String(), "You call the parent") {
 		t.Errorf("a reframing question answers a label nobody used:\n%s", out.String())
 	}
+	// The private round: the thread hears a count, then both answers together.
+	for _, want := range []string{`"text":"1 of 2 have chosen (What would you do?)."`,
+		`- **bob:** I would ask her what she wants to get out of our meetings.\n- **cas:** I would visit her`} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the replay lacks %s", want)
+		}
+	}
 	if strings.Contains(summary, "You should just call her") {
 		t.Fatalf("advice during the questions phase reached the summary:\n%s", summary)
+	}
+}
+
+// TestPrivateAnswerGuardedAsThreadText: an answer sent by DM in a private round passes
+// the binary's privacy guard as a message in the thread would: the phone number is
+// replaced before anything is stored or shown, and the writer is told so in the DM.
+func TestPrivateAnswerGuardedAsThreadText(t *testing.T) {
+	script := strings.Join([]string{"ann: /start incident en", "bob: /join", "cas: /join", "ann: /bring", "ann: /next",
+		"ann: A mother did not come to our meeting.", "ann: /next", "ann: /next", "bob: Maybe the time did not suit her.",
+		"cas: Perhaps the plan was ours.", "ann: /next",
+		"bob: /dm I would call her at 06-12345678 and ask what she needs.", "cas: /dm I would visit her."}, "\n")
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"replay", "-"}, strings.NewReader(script), &out, &errb, noEnv); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	got := out.String()
+	for _, l := range strings.Split(got, "\n") {
+		if !strings.HasPrefix(l, "bob: ") && strings.Contains(l, "12345678") { // bob's own line shows what he typed
+			t.Errorf("the bot repeated the phone number: %s", l)
+		}
+	}
+	if !strings.Contains(got, "bot → bob (only you): Your message seems to contain personal data") ||
+		!strings.Contains(got, "- bob: I would call her at ") {
+		t.Errorf("no privacy notice to bob, or no reveal:\n%s", got)
 	}
 }
 

@@ -36,7 +36,7 @@ func runReport(ctx context.Context, c cli, args []string) int {
 		lang = "en"
 	}
 	logger := newLogger(c.stderr, c.getenv, slog.LevelError)
-	eng, be, err := newEngine(ctx, common, c.getenv, logger, nil, nil)
+	eng, be, err := newEngine(ctx, common, c.getenv, logger, nil, nil, localSenders)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "report: %v\n", err)
 		return 1

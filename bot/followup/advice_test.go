@@ -1,0 +1,78 @@
+package followup_test
+
+import (
+	"testing"
+
+	"github.com/intervision-bot/intervision/bot"
+	"github.com/intervision-bot/intervision/prompts"
+)
+
+// TestReadAdviceKinds: the examples of issue 12 and their look-alikes. Judgements dressed
+// as questions count in every questions-only phase; interpretations only in a phase that
+// asks for facts (the clarifying questions).
+func TestReadAdviceKinds(t *testing.T) {
+	r := newInterpreter(t)
+	cases := []struct {
+		lang, text string
+		stage      prompts.Stage
+		want       string // kind, "" for none
+	}{
+		{"nl", "Is ze niet gewoon een zwakke, ongeïnteresseerde moeder die het niet kan opbrengen?", prompts.StageClarify, bot.AdviceKindJudgement},
+		{"nl", "Is ze niet gewoon een zwakke, ongeïnteresseerde moeder die het niet kan opbrengen?", prompts.StageFeelings, bot.AdviceKindJudgement},
+		{"en", "Isn't she just a weak, uninterested mother who can't be bothered?", prompts.StageClarify, bot.AdviceKindJudgement},
+		{"nl", "Het is toch gewoon onwil?", prompts.StageClarify, bot.AdviceKindJudgement},
+		{"nl", "Moeder is onverschillig.", prompts.StageClarify, bot.AdviceKindJudgement},
+		{"nl", "Die ouders zijn pedagogisch onmachtig.", prompts.StageClarify, bot.AdviceKindJudgement},
+		{"nl", "Vader is niet leerbaar.", prompts.StageClarify, bot.AdviceKindJudgement},
+		{"en", "The father is pedagogically incapable.", prompts.StageClarify, bot.AdviceKindJudgement},
+		{"nl", "Heb je al eens geprobeerd haar gewoon te appen?", prompts.StageClarify, bot.AdviceKindAdvice},
+		{"nl", "Zou je niet beter de zaak sluiten?", prompts.StageClarify, bot.AdviceKindAdvice},
+		{"en", "Have you ever tried texting her instead?", prompts.StageClarify, bot.AdviceKindAdvice},
+		{"nl", "Misschien is vader zelf ooit op school vernederd.", prompts.StageClarify, bot.AdviceKindInterpretation},
+		{"nl", "Misschien is vader zelf ooit op school vernederd.", prompts.StageFeelings, ""},
+		{"nl", "Misschien is vader zelf ooit op school vernederd.", prompts.StageAnalyse, ""},
+		{"en", "Maybe the father was humiliated at school himself.", prompts.StageClarify, bot.AdviceKindInterpretation},
+		{"en", "Maybe the father was humiliated at school himself.", "", ""},
+		{"en", "I think she feels ashamed of the house.", prompts.StageClarify, bot.AdviceKindInterpretation},
+		// \w in a regexp cue matches letters with diacritics ("naïef")
+		{"nl", "Was dat niet een beetje naïef van je?", prompts.StageClarify, bot.AdviceKindJudgement},
+		// look-alikes that must pass
+		{"nl", "Wat maakt dat je haar onverschillig noemt?", prompts.StageClarify, ""},
+		{"en", "What makes you call her indifferent?", prompts.StageClarify, ""},
+		{"nl", "Is het overleg niet gewoon op dinsdag?", prompts.StageClarify, ""},
+		{"en", "Is it just the mother and the two kids at home?", prompts.StageClarify, ""},
+		{"nl", "Zei ze dat ze bang was?", prompts.StageClarify, ""},
+		{"en", "Did the report say she was uncooperative?", prompts.StageClarify, ""},
+		{"nl", "Misschien kun je vertellen wat ze toen zei?", prompts.StageClarify, ""},
+		{"nl", "Voelde je je machteloos op dat moment?", prompts.StageClarify, ""},
+	}
+	for _, c := range cases {
+		a, ok := r.ReadAdvice(c.text, c.lang, c.stage)
+		if ok != (c.want != "") || a.Kind != c.want {
+			t.Errorf("ReadAdvice(%q, %s, %q) = %+v, %v; want kind %q", c.text, c.lang, c.stage, a, ok, c.want)
+		}
+		if ok && len(a.Cues) == 0 {
+			t.Errorf("ReadAdvice(%q) found %s without cues", c.text, a.Kind)
+		}
+	}
+}
+
+// TestDeficitWordsReadAsTheme: the deficit words of issue 12 count for non-participation,
+// so a reframing question answers them.
+func TestDeficitWordsReadAsTheme(t *testing.T) {
+	r := newInterpreter(t)
+	for _, c := range []struct{ lang, text string }{
+		{"nl", "Is ze niet gewoon een zwakke, ongeïnteresseerde moeder die het niet kan opbrengen?"},
+		{"nl", "Moeder is onverschillig."},
+		{"nl", "Die ouders zijn pedagogisch onmachtig."},
+		{"nl", "Vader is niet leerbaar."},
+		{"en", "The mother is indifferent."},
+		{"en", "They are pedagogically incapable."},
+		{"en", "He is simply not teachable."},
+	} {
+		scores := r.Read(c.text, c.lang)
+		if len(scores) == 0 || scores[0].ID != string(prompts.ThemeNonParticipation) || scores[0].Score < 3 {
+			t.Errorf("Read(%q) = %+v, want non-participation first from deficit language", c.text, scores)
+		}
+	}
+}
