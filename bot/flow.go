@@ -66,7 +66,7 @@ func (tr *turn) solo() bool { return tr.sess.Mode == prompts.ModeSolo }
 func (tr *turn) enterPhase() {
 	ph := tr.phase()
 	if ph == nil {
-		tr.finish()
+		tr.finish(false)
 		return
 	}
 	tr.resetPhase()
@@ -231,7 +231,7 @@ func (tr *turn) roleNames(role prompts.Role) string {
 	for _, m := range tr.sess.peers() {
 		names = append(names, Quote(m.Name))
 	}
-	return strings.Join(names, ", ") + " (" + tr.msg("role.peers") + ")"
+	return strings.Join(names, ", ") + " (" + tr.plural("role.peer", len(names)) + ")"
 }
 
 // advance moves to the next phase, or closes the session after the last. auto marks a
@@ -244,7 +244,7 @@ func (tr *turn) advance(auto bool) {
 	tr.sess.PhaseIndex++
 	tr.dirty = true
 	if tr.sess.PhaseIndex >= len(tr.phases()) {
-		tr.finish()
+		tr.finish(false)
 		return
 	}
 	tr.enterPhase()
@@ -367,7 +367,11 @@ func (tr *turn) pace(ph *prompts.Phase, role prompts.Role) {
 		return
 	case !tr.sess.AllIn && ph.Done != prompts.DoneNext && tr.complete(ph):
 		tr.sess.AllIn = true
-		tr.say(tr.msg("phase.all_in", "phase", ph.Title.In(tr.lang), "leads", tr.leadNames()), tr.nextButton())
+		key := "phase.all_in" // "everyone has had their say": only when it is so
+		if !tr.everyoneSpoke(ph) {
+			key = "phase.part_in"
+		}
+		tr.say(tr.msg(key, "phase", ph.Title.In(tr.lang), "leads", tr.leadNames()), tr.nextButton())
 		return
 	}
 	tr.nudgeLast(ph)
@@ -505,6 +509,16 @@ func (tr *turn) markAsked(f FollowUp) {
 }
 
 // complete reports whether every expected contribution of the phase is in.
+// everyoneSpoke reports whether every member who speaks in the phase has written in it.
+func (tr *turn) everyoneSpoke(ph *prompts.Phase) bool {
+	for _, m := range tr.sess.Members {
+		if ph.Speaks(tr.sess.role(m.ID)) && !tr.sess.contributed(m.ID, ph.ID) {
+			return false
+		}
+	}
+	return true
+}
+
 func (tr *turn) complete(ph *prompts.Phase) bool {
 	switch ph.Done {
 	case prompts.DoneBringer:
@@ -531,8 +545,21 @@ func (tr *turn) pseudonymise(text string) (string, []string) {
 	if tr.sess.Pseudonyms == nil {
 		tr.sess.Pseudonyms = map[string]string{}
 	}
+	if mp, ok := tr.e.cfg.Pseudonymiser.(MemberPseudonymiser); ok {
+		members := []string{tr.ev.User.Name}
+		for _, m := range tr.sess.Members {
+			members = append(members, m.Name)
+		}
+		return mp.PseudonymiseAmong(text, tr.lang, tr.sess.Pseudonyms, members)
+	}
 	return tr.e.cfg.Pseudonymiser.Pseudonymise(text, tr.lang, tr.sess.Pseudonyms)
 }
+
+// keepsOriginal reports whether a platform shows the writer's own message to others
+// after the bot stored its pseudonymised copy, so that the writer should edit or delete
+// it: every chat does; the terminal's line lives only on the writer's own screen. A
+// platform the engine does not know counts as a chat.
+func keepsOriginal(platform string) bool { return platform != "terminal" }
 
 // privacyNotice tells the writer privately what personal data was replaced.
 func (tr *turn) privacyNotice(kinds []string, stored string) {
@@ -543,18 +570,25 @@ func (tr *turn) privacyNotice(kinds []string, stored string) {
 	for _, k := range kinds {
 		names = append(names, tr.msg("privacy.kind."+k))
 	}
-	tr.tell(tr.msg("privacy.found", "kinds", strings.Join(names, ", "), "stored", blockquote(stored)))
+	lines := []string{tr.msg("privacy.found", "kinds", strings.Join(names, ", "), "stored", blockquote(stored))}
+	if keepsOriginal(tr.ev.Conv.Platform) {
+		lines = append(lines, tr.msg("privacy.edit_original"))
+	}
+	tr.tell(strings.Join(append(lines, tr.msg("privacy.keep_hint")), "\n"))
 }
 
-// finish closes the session with a summary.
-func (tr *turn) finish() {
+// finish closes the session with a summary. said reports that the caller's own message
+// already says that nothing was written.
+func (tr *turn) finish(said bool) {
 	tr.sess.Status = statusDone
 	tr.sess.Finished = stampOf(tr.ev.Time)
 	tr.dirty, tr.ended = true, tr.sess.Method
 	if len(tr.sess.Contributions) == 0 {
 		// Nothing was written: nothing to summarise or keep.
 		tr.deleted, tr.closed = true, true
-		tr.say(tr.msg("finish.empty"))
+		if !said {
+			tr.say(tr.modeMsg("finish.empty"))
+		}
 		return
 	}
 	d := tr.buildDoc()
@@ -564,9 +598,8 @@ func (tr *turn) finish() {
 		tr.tag = &t
 	}
 	tr.planCheckIn()
-	days := fmt.Sprint(int(tr.e.cfg.FinishedRetention.Hours() / 24))
 	tr.replies = append(tr.replies, tr.e.summaryReply(d, ""))
-	tr.say(tr.msg("finish.thanks."+tr.sess.Mode, "days", days),
+	tr.say(tr.modeMsg("finish.thanks", "time", tr.spanText(tr.e.cfg.FinishedRetention)),
 		Action{Label: tr.msg("button.keep"), Command: "keep"})
 }
 

@@ -14,7 +14,7 @@ func (tr *turn) status() string {
 	if tr.sess == nil {
 		return tr.msg("session.none")
 	}
-	lines := []string{tr.msg("status.head", "method", tr.methodTitle(), "phase", tr.phaseTitle(),
+	lines := []string{tr.modeMsg("status.head", "method", tr.methodTitle(), "phase", tr.phaseTitle(),
 		"people", tr.people())}
 	if tr.sess.Span > 0 {
 		lines = append(lines, tr.msg("status.spread", "time", tr.spanText(time.Duration(tr.sess.Span)*time.Second)))

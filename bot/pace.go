@@ -47,6 +47,8 @@ func ParseSpan(s string) (time.Duration, bool) {
 		unit = 24 * time.Hour
 	case strings.HasSuffix(s, "w"):
 		unit = 7 * 24 * time.Hour
+	case strings.HasSuffix(s, "u"): // uur: the Dutch texts write `langer 2u`
+		unit = time.Hour
 	}
 	if unit != 0 {
 		n, err := strconv.Atoi(s[:len(s)-1])
@@ -307,6 +309,14 @@ func (tr *turn) closesHow(ph *prompts.Phase) string {
 		return ""
 	case ph.Done == prompts.DoneLine:
 		return tr.msg("phase.closes.line", "leads", tr.leadNames())
+	case tr.expectsBringer(ph) && !tr.sess.contributed(tr.sess.Bringer, ph.ID):
+		// timeUp waits for a missing case bringer: "when the time is up, I move on" alone
+		// would promise what it does not do
+		key := "phase.closes.bringer"
+		if tr.bringerOnly(ph) {
+			key = "phase.closes.bringer_only" // one person writes: no "when you are all ready"
+		}
+		return tr.msg(key, "leads", tr.leadNames(), "bringer", tr.bringerName())
 	}
 	return tr.msg("phase.closes.next", "leads", tr.leadNames())
 }
@@ -333,7 +343,7 @@ func (tr *turn) back() {
 		tr.reveal(ph) // leaving the round shows what is in, as moving on does
 	}
 	tr.sess.PhaseIndex--
-	tr.say(tr.msg("back.done", "name", Quote(tr.ev.User.Name)))
+	tr.say(tr.modeMsg("back.done", "name", Quote(tr.ev.User.Name)))
 	tr.enterPhase()
 }
 
@@ -380,7 +390,7 @@ func (tr *turn) pause() {
 	}
 	switch {
 	case !tr.timed() || tr.sess.Status == statusLobby:
-		tr.tell(tr.msg("pause.none"))
+		tr.tell(tr.modeMsg("pause.none"))
 		return
 	case tr.sess.Paused != 0:
 		tr.tell(tr.msg("pause.already"))
@@ -472,7 +482,7 @@ func (tr *turn) onIdle(w wake) {
 	if !s.IdleWarned {
 		s.IdleWarned = true
 		tr.replies = append(tr.replies, Reply{To: s.Starter, Direct: true,
-			Text: tr.msg("idle.remind", "method", tr.methodTitle(), "phase", tr.phaseTitle(), "time", tr.spanText(period))})
+			Text: tr.modeMsg("idle.remind", "method", tr.methodTitle(), "phase", tr.phaseTitle(), "time", tr.spanText(period))})
 		tr.planIdle(tr.ev.Time.Add(period))
 		return
 	}
@@ -486,5 +496,5 @@ func (tr *turn) onIdle(w wake) {
 		key = "idle.closed_empty"
 	}
 	tr.say(tr.msg(key, "time", tr.spanText(tr.ev.Time.Sub(s.Active.Time()))))
-	tr.finish()
+	tr.finish(key == "idle.closed_empty")
 }

@@ -9,3 +9,12 @@ type Pseudonymiser interface {
 	// pseudonym; Pseudonymise adds to it.
 	Pseudonymise(text, lang string, table map[string]string) (clean string, kinds []string)
 }
+
+// MemberPseudonymiser is an optional capability of a Pseudonymiser: it leaves alone the
+// names of the session's own members (their display names), which are no personal data
+// of a family. In the gossip method peers talk about the case bringer by name ("Lotte
+// voelt zich verantwoordelijk"); that name must not become a family member's pseudonym.
+// A member's name introduced as a family member's ("moeder Lotte") is still replaced.
+type MemberPseudonymiser interface {
+	PseudonymiseAmong(text, lang string, table map[string]string, members []string) (clean string, kinds []string)
+}

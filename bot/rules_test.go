@@ -521,7 +521,7 @@ func TestDutchSessionAnswersInDutch(t *testing.T) {
 		{"  ", "leeg"},
 		{"/export", "niets van jou"},
 		{"/forget", "Dit wist alles"},
-		{"/methods", "alleen"},
+		{"/methods", "op je eentje"},
 		{"/dance", "ken ik niet"},
 	} {
 		if out := h.say("bob", c.text); !strings.Contains(out.Replies[0].Text, c.want) {

@@ -124,6 +124,15 @@ func (tr *turn) checkInAt() (time.Time, bool) {
 	return tr.ev.Time.Add(d), true
 }
 
+// mode is the session's mode, for the sentences that differ between a solo reflection
+// and a group.
+func (d *doc) mode() string {
+	if d.Solo {
+		return prompts.ModeSolo
+	}
+	return prompts.ModeGroup
+}
+
 // users are the ids the summary names or quotes (also someone who left before the
 // end), for forget and export.
 func (d *doc) users() []string {
@@ -191,10 +200,11 @@ func (e *Engine) markdown(d *doc) string {
 				peers = append(peers, Quote(p.Name))
 			}
 		}
-		b.WriteString(msg("summary.people", "bringer", strings.Join(bringer, ", "), "peers", strings.Join(peers, ", ")) + "\n")
+		pairs := []string{"bringer", strings.Join(bringer, ", "), "peers", strings.Join(peers, ", ")}
+		b.WriteString(prompts.Count(len(peers), msg("summary.people.one", pairs...), msg("summary.people.many", pairs...)) + "\n")
 	}
 	if len(d.Takeaway) > 0 {
-		b.WriteString("\n**" + msg("summary.takeaway") + "**\n" + docLines(d.Takeaway, d.Solo))
+		b.WriteString("\n**" + msg("summary.takeaway."+d.mode()) + "**\n" + docLines(d.Takeaway, d.Solo))
 	}
 	if len(d.NextStep) > 0 {
 		b.WriteString("\n**" + msg("summary.next_step") + "**\n" + docLines(d.NextStep, d.Solo))
@@ -283,7 +293,7 @@ func (e *Engine) brief(d *doc) string {
 		return out
 	}
 	next := render("summary.brief_next_step", d.NextStep)
-	lines := append(append([]string{head}, render("summary.brief_takeaway", d.Takeaway)...), next...)
+	lines := append(append([]string{head}, render("summary.brief_takeaway."+d.mode(), d.Takeaway)...), next...)
 	if cut {
 		lines = append(lines, cutLine)
 	}

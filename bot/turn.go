@@ -37,6 +37,12 @@ type turn struct {
 
 func (tr *turn) msg(key string, pairs ...string) string { return tr.e.msg(key, tr.lang, pairs...) }
 
+// modeMsg is the sentence key in the session's mode (key.solo, key.group): a solo
+// reflection is never spoken to as a group.
+func (tr *turn) modeMsg(key string, pairs ...string) string {
+	return tr.msg(key+"."+tr.sess.Mode, pairs...)
+}
+
 // say adds a public reply.
 func (tr *turn) say(text string, actions ...Action) {
 	tr.replies = append(tr.replies, Reply{Text: text, Actions: actions})
@@ -122,7 +128,7 @@ func (tr *turn) run(cmd *command) {
 			tr.end()
 			return
 		}
-		tr.tell(tr.msg("session.broken"))
+		tr.tell(tr.modeMsg("session.broken"))
 		return
 	}
 	if cmd == nil {
@@ -396,8 +402,14 @@ func (tr *turn) end() {
 	if !tr.needLead("end.not_lead") {
 		return
 	}
-	tr.say(tr.msg("end.early."+tr.sess.Mode, "name", Quote(tr.ev.User.Name)))
-	tr.finish()
+	if len(tr.sess.Contributions) == 0 {
+		// one message: ended, and nothing to summarise (not "here is what you wrote")
+		tr.say(tr.modeMsg("end.empty", "name", Quote(tr.ev.User.Name)))
+		tr.finish(true)
+		return
+	}
+	tr.say(tr.modeMsg("end.early", "name", Quote(tr.ev.User.Name)))
+	tr.finish(false)
 }
 
 // keep either keeps the summary of a finished session (case bringer) or, with text,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/intervision-bot/intervision/prompts"
@@ -29,6 +28,9 @@ func (e *Engine) forget(ctx context.Context, ev Event, lang string) (Outcome, er
 	}
 	text := e.msg("forget.done", lang, "messages", e.count("count.messages", lang, r.Messages),
 		"sessions", e.count("count.sessions", lang, sessions))
+	if keepsOriginal(ev.Conv.Platform) {
+		text += " " + e.msg("forget.chat", lang)
+	}
 	if r.Summaries > 0 {
 		text += "\n" + e.msg("forget.summaries", lang, "summaries", e.count("count.summaries", lang, r.Summaries))
 	}
@@ -258,10 +260,5 @@ func (e *Engine) userKeys(ctx context.Context, here state.Key, user string) ([]s
 }
 
 // count renders n with the message key's singular (key.one) or plural (key.many):
-// "1 message", "3 messages". The one plural rule of the bot's texts.
-func (e *Engine) count(key, lang string, n int) string {
-	if n == 1 {
-		return e.msg(key+".one", lang, "n", "1")
-	}
-	return e.msg(key+".many", lang, "n", strconv.Itoa(n))
-}
+// "1 message", "3 messages", through prompts.Count, the one plural rule.
+func (e *Engine) count(key, lang string, n int) string { return e.lib.Count(key, lang, n) }

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -48,6 +49,16 @@ func (ps *Pseudonymiser) Scan(text, lang string) []Finding {
 // pseudonymised in an earlier message of the session is also replaced when it comes
 // back alone. table may be nil (no memory between calls); its keys are keyed hashes.
 func (ps *Pseudonymiser) Pseudonymise(text, lang string, table map[string]string) (string, []string) {
+	return ps.PseudonymiseAmong(text, lang, table, nil)
+}
+
+// PseudonymiseAmong is Pseudonymise for a conversation among members: a name made only
+// of the words of a member's display name ("Lotte" for the member "Lotte de Vries") is
+// the name of someone in the conversation, not of a family, and stays as written,
+// unless a title or family role introduces it ("moeder Lotte", "mevrouw Lotte"), or it
+// was pseudonymised as such earlier in the session. It implements
+// bot.MemberPseudonymiser.
+func (ps *Pseudonymiser) PseudonymiseAmong(text, lang string, table map[string]string, members []string) (string, []string) {
 	if table == nil {
 		table = map[string]string{}
 	}
@@ -57,8 +68,9 @@ func (ps *Pseudonymiser) Pseudonymise(text, lang string, table map[string]string
 	}
 	hs := scan(text, "") // people mix languages: look for both
 	var keep []hit
+	own := memberWords(members)
 	for _, h := range hs {
-		if h.Confidence >= min {
+		if h.Confidence >= min && !(len(own) > 0 && ownName(text, h, own)) {
 			keep = append(keep, h)
 		}
 	}
@@ -92,6 +104,34 @@ func (ps *Pseudonymiser) Pseudonymise(text, lang string, table map[string]string
 		}
 	}
 	return b.String(), kinds
+}
+
+// memberWords are the name words of the members' display names, lower case; a
+// handle such as "lotte.devries" or "Lotte_V" gives its parts too.
+func memberWords(members []string) map[string]bool {
+	out := map[string]bool{}
+	for _, m := range members {
+		parts := strings.FieldsFunc(m, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' && r != '-' })
+		for _, k := range nameKeys(strings.Join(parts, " ")) {
+			out[k] = true
+		}
+	}
+	return out
+}
+
+// ownName reports a name finding that is a member's own name: not introduced by a title
+// or role, not a child, and made only of member name words.
+func ownName(text string, h hit, own map[string]bool) bool {
+	if h.Kind != KindName || h.intro || h.child || h.role != "" {
+		return false
+	}
+	ks := nameKeys(text[h.Start:h.End])
+	for _, k := range ks {
+		if !own[k] {
+			return false
+		}
+	}
+	return len(ks) > 0
 }
 
 func resolveOrder(hs []hit) {

@@ -86,3 +86,33 @@ func TestPseudonymiseNilTable(t *testing.T) {
 		t.Errorf("got %q %v", got, kinds)
 	}
 }
+
+var _ bot.MemberPseudonymiser = (*privacy.Pseudonymiser)(nil)
+
+// TestMembersNamesStay: the names of the conversation's own members are no personal
+// data of a family: in the gossip method peers speak of the case bringer by name.
+// A member's name introduced as a family member's, or with a surname that is not the
+// member's, is still replaced.
+func TestMembersNamesStay(t *testing.T) {
+	members := []string{"Lotte de Vries", "bob"}
+	for _, c := range []struct{ in, want string }{
+		{"Ik denk dat Lotte zich erg verantwoordelijk voelt voor dit gezin.", "Ik denk dat Lotte zich erg verantwoordelijk voelt voor dit gezin."},
+		{"Lotte de Vries ziet misschien over het hoofd hoe moe ze is.", "Lotte de Vries ziet misschien over het hoofd hoe moe ze is."},
+		{"Lotte sprak moeder Fatima over haar zoon Daan.", "Lotte sprak moeder A over haar zoon Kind 1."},
+		{"Haar moeder Lotte belde gisteren.", "Haar moeder A belde gisteren."},
+		{"Ik sprak Lotte Jansen bij de poort.", "Ik sprak Persoon A bij de poort."},
+	} {
+		got, _ := privacy.NewPseudonymiser().PseudonymiseAmong(c.in, "nl", map[string]string{}, members)
+		if got != c.want {
+			t.Errorf("PseudonymiseAmong(%q)\n got %q\nwant %q", c.in, got, c.want)
+		}
+	}
+	// a platform handle names its member too
+	if got, _ := privacy.NewPseudonymiser().PseudonymiseAmong("Ik denk dat Lotte twijfelt.", "nl", nil, []string{"lotte.devries"}); got != "Ik denk dat Lotte twijfelt." {
+		t.Errorf("the handle lotte.devries: %q", got)
+	}
+	// without members, as before: a first name alone is a name
+	if got, _ := privacy.NewPseudonymiser().Pseudonymise("Ik denk dat Lotte zich erg verantwoordelijk voelt.", "nl", nil); strings.Contains(got, "Lotte") {
+		t.Errorf("Pseudonymise kept a name: %q", got)
+	}
+}

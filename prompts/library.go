@@ -11,6 +11,7 @@ import (
 	"path"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -253,11 +254,38 @@ func (l *Library) Msg(key, lang string, pairs ...string) string {
 	if len(pairs) == 0 {
 		return s
 	}
-	r := make([]string, 0, len(pairs))
+	r := make([]string, 0, 2*len(pairs))
 	for i := 0; i+1 < len(pairs); i += 2 {
-		r = append(r, "{"+pairs[i]+"}", pairs[i+1])
+		k, v := "{"+pairs[i]+"}", pairs[i+1]
+		if endsSentence(v) {
+			// "We are in: {phase}." with the title "What now?" reads "We are in: What
+			// now?", not "What now?.": the value's own mark ends the sentence.
+			r = append(r, k+".", v)
+		}
+		r = append(r, k, v)
 	}
 	return strings.NewReplacer(r...).Replace(s)
+}
+
+// endsSentence reports a value that brings its own closing mark ("What now?").
+func endsSentence(v string) bool {
+	return strings.HasSuffix(v, "?") || strings.HasSuffix(v, "!") || strings.HasSuffix(v, ".")
+}
+
+// Count renders the number n with the singular form one or the plural form many, each
+// holding {n}: "1 message", "3 messages". It is the one plural rule of the bot's texts
+// (Library.Count, the engine and the team report use it).
+func Count(n int, one, many string) string {
+	if n == 1 {
+		return strings.ReplaceAll(one, "{n}", "1")
+	}
+	return strings.ReplaceAll(many, "{n}", strconv.Itoa(n))
+}
+
+// Count renders n with the message key's singular (key.one) or plural (key.many) in
+// lang: "1 bericht", "2 berichten".
+func (l *Library) Count(key, lang string, n int) string {
+	return Count(n, l.Msg(key+".one", lang), l.Msg(key+".many", lang))
 }
 
 // maxPackFile is the largest pack file read, 1 MiB.

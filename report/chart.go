@@ -173,9 +173,9 @@ func (r Report) themeAlt(w words) string {
 	for i, t := range r.Themes {
 		parts[i] = fmt.Sprintf("%s %d", ThemeName(t.Theme, w.pick("en", "nl")), t.Sessions)
 	}
-	return fmt.Sprintf(w.pick("Bar chart of how many of the %d sessions in %s looked at each theme: %s.",
-		"Staafdiagram van het aantal sessies per thema in %[2]s (%[1]d sessies in totaal): %[3]s."),
-		r.Sessions, w.window(r.Window), strings.Join(parts, ", "))
+	return fmt.Sprintf(w.pick("Bar chart of how many of the %s in %s looked at each theme: %s.",
+		"Staafdiagram van het aantal sessies per thema in %[2]s (%[1]s in totaal): %[3]s."),
+		w.sessions(r.Sessions), w.window(r.Window), strings.Join(parts, ", "))
 }
 
 func (r Report) seriesAlt(w words) string {

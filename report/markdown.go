@@ -52,8 +52,8 @@ func (r Report) Markdown(lang string, titles func(method string) string) string 
 // MinForThemes sessions, only why there are none.
 func (r Report) writeThemes(b *strings.Builder, w words) {
 	if !r.HasThemes() {
-		fmt.Fprintf(b, w.pick("Fewer than %d sessions in this period: the themes are left out, so that no single case can be recognised.",
-			"Minder dan %d sessies in deze periode: het overzicht laat de thema's weg, zodat geen enkele casus herkenbaar is.")+"\n\n", MinForThemes)
+		fmt.Fprintf(b, w.pick("Fewer than %s in this period: the themes are left out, so that no single case can be recognised.",
+			"Minder dan %s in deze periode: het overzicht laat de thema's weg, zodat geen enkele casus herkenbaar is.")+"\n\n", w.sessions(MinForThemes))
 		return
 	}
 	b.WriteString(w.pick("Themes: sessions that looked at each", "Thema's: in hoeveel sessies ze aan bod kwamen") + "\n")

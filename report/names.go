@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -76,10 +75,7 @@ func (w words) pick(en, nl string) string {
 
 // sessions is "1 session" or "n sessions".
 func (w words) sessions(n int) string {
-	if n == 1 {
-		return w.pick("1 session", "1 sessie")
-	}
-	return strconv.Itoa(n) + w.pick(" sessions", " sessies")
+	return prompts.Count(n, w.pick("1 session", "1 sessie"), w.pick("{n} sessions", "{n} sessies"))
 }
 
 // window is "the last 30 days" or "the last year".
@@ -141,10 +137,7 @@ func (w words) shortBucket(b Bucket, monthly bool) string {
 // duration is "9 hours and 30 minutes" or "9 uur en 30 minuten".
 func (w words) duration(min int) string {
 	h, m := min/60, min%60
-	hours := fmt.Sprintf("%d %s", h, w.pick("hours", "uur"))
-	if h == 1 {
-		hours = w.pick("1 hour", "1 uur")
-	}
+	hours := prompts.Count(h, w.pick("1 hour", "1 uur"), w.pick("{n} hours", "{n} uur"))
 	switch {
 	case h == 0:
 		return w.minutes(m)
@@ -155,10 +148,7 @@ func (w words) duration(min int) string {
 }
 
 func (w words) minutes(m int) string {
-	if m == 1 {
-		return w.pick("1 minute", "1 minuut")
-	}
-	return fmt.Sprintf("%d %s", m, w.pick("minutes", "minuten"))
+	return prompts.Count(m, w.pick("1 minute", "1 minuut"), w.pick("{n} minutes", "{n} minuten"))
 }
 
 // themeList joins theme names with commas (the names themselves hold "and").

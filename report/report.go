@@ -61,7 +61,7 @@ func ParseWindow(s string) (Window, bool) {
 	switch {
 	case unit == 'd' && n <= 731:
 		return Window{n: n}, true
-	case unit == 'y' && n <= 2:
+	case (unit == 'y' || unit == 'j') && n <= 2: // year, jaar
 		return Window{n: n, years: true}, true
 	}
 	return Window{}, false

@@ -436,6 +436,9 @@ func TestParseWindow(t *testing.T) {
 		{"7D", "7d", true},
 		{"731d", "731d", true},
 		{"2y", "2y", true},
+		{"1j", "1y", true}, // jaar: the Dutch report.how says `overzicht 1j`
+		{"2J", "2y", true},
+		{"3j", "", false},
 		{"0d", "", false},
 		{"-30d", "", false},
 		{"+30d", "", false},

@@ -53,7 +53,7 @@ var subcommands = []subcommand{
 	{name: "next", nl: "volgende", descEN: "Go to the next phase", descNL: "Ga naar de volgende fase"},
 	{name: "back", nl: "terug", descEN: "Reopen the previous phase", descNL: "Open de vorige fase opnieuw"},
 	{name: "more", nl: "langer", descEN: "Give this phase more time", descNL: "Geef deze fase meer tijd",
-		options: []option{{name: "minutes", nl: "minuten", descEN: "Minutes, or a span such as 2h (default: half the phase)", descNL: "Minuten, of bijv. 2h (standaard: de helft van de fase)"}}},
+		options: []option{{name: "minutes", nl: "minuten", descEN: "Minutes, or a span such as 2h (default: half the phase)", descNL: "Minuten, of bijv. 2u (standaard: de helft van de fase)"}}},
 	{name: "pause", nl: "pauze", descEN: "Hold the session's timers", descNL: "Zet de tijd van de sessie stil"},
 	{name: "resume", nl: "hervat", descEN: "Let the session's timers run again", descNL: "Laat de tijd van de sessie weer lopen"},
 	{name: "checkin", nl: "terugblik", descEN: "Case bringer: when I check back about your next step", descNL: "Inbrenger: wanneer ik terugkom op je volgende stap",

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/intervision-bot/intervision/bot"
+	"github.com/intervision-bot/intervision/prompts"
 )
 
 // Conversation is the terminal's conversation in channel: one workspace, one thread.
@@ -389,8 +390,8 @@ func (e *UnsavedError) Error() string {
 	for i, n := range e.Lines {
 		nums[i] = fmt.Sprint(n)
 	}
-	return fmt.Sprintf("%d of %d lines could not be saved (the store was unavailable): line %s",
-		len(e.Lines), e.Of, strings.Join(nums, ", "))
+	return fmt.Sprintf("%d of %s could not be saved (the store was unavailable): %s %s",
+		len(e.Lines), prompts.Count(e.Of, "1 line", "{n} lines"), prompts.Count(len(e.Lines), "line", "lines"), strings.Join(nums, ", "))
 }
 
 // Replay plays a transcript and writes the conversation to w, as text or as one JSON

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/intervision-bot/intervision/bot"
+	"github.com/intervision-bot/intervision/prompts"
 	"github.com/intervision-bot/intervision/state"
 	"github.com/intervision-bot/intervision/state/memstore"
 	"github.com/intervision-bot/intervision/state/redisstore"
@@ -127,7 +128,7 @@ func adminSessions(ctx context.Context, c cli, args []string) int {
 			orDash(s.Key.Thread), s.Method, s.Phase, age(s.Age), s.Members)
 	}
 	_ = tw.Flush()
-	fmt.Fprintf(c.stdout, "%d open sessions\n", len(list))
+	fmt.Fprintln(c.stdout, prompts.Count(len(list), "1 open session", "{n} open sessions"))
 	return 0
 }
 

@@ -46,14 +46,9 @@ func runPromptsLint(args []string, stdout, stderr io.Writer) int {
 	for _, p := range problems {
 		fmt.Fprintln(stdout, p)
 	}
-	switch len(problems) {
-	case 0:
-		fmt.Fprintln(stdout, "0 problems")
+	fmt.Fprintln(stdout, prompts.Count(len(problems), "1 problem", "{n} problems"))
+	if len(problems) == 0 {
 		return 0
-	case 1:
-		fmt.Fprintln(stdout, "1 problem")
-	default:
-		fmt.Fprintf(stdout, "%d problems\n", len(problems))
 	}
 	return 1
 }
