@@ -111,3 +111,52 @@ func TestUpdatePastDeadlineNeverCommits(t *testing.T) {
 		})
 	}
 }
+
+// TestUpdatePastReadTimeoutNeverCommits: with a long caller deadline (30 s) the client
+// still stops waiting at its read timeout (go-redis's default is 3 s; 1 s here, and
+// go-redis sends the command again up to 3 times) and the Update reports
+// ErrUnavailable; when the stalled Redis resumes, the command it had received
+// must not commit then either (its sender was told it was not saved).
+func TestUpdatePastReadTimeoutNeverCommits(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opts redisstore.Options
+	}{
+		{"batch", redisstore.Options{}},
+		{"nobatch", redisstore.Options{NoBatch: true}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := redistest.Start(t)
+			pid := serverPid(t, srv)
+			o := tc.opts
+			o.Prefix = uniquePrefix()
+			s := redisstore.New(newClient(t, srv.URL()+"?read_timeout=1s"), o)
+			defer s.Close()
+			key := state.Key{Platform: "slack", Workspace: "T1", Channel: "C1", Thread: "1.0"}
+			if err := s.Update(ctx, key, "e1", write("first")); err != nil {
+				t.Fatal(err)
+			}
+			if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
+				t.Fatal(err)
+			}
+			stopped := true
+			defer func() {
+				if stopped {
+					_ = syscall.Kill(pid, syscall.SIGCONT)
+				}
+			}()
+			tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+			err := s.Update(tctx, key, "e2", write("second"))
+			cancel()
+			if !errors.Is(err, state.ErrUnavailable) {
+				t.Fatalf("Update on a stalled Redis: %v, want ErrUnavailable", err)
+			}
+			_ = syscall.Kill(pid, syscall.SIGCONT)
+			stopped = false
+			time.Sleep(500 * time.Millisecond)
+			if got, err := s.Get(ctx, key); err != nil || string(got) != "first" {
+				t.Fatalf("after a reported failure the record is %q (%v), want %q", got, err, "first")
+			}
+		})
+	}
+}

@@ -121,6 +121,9 @@ type Store struct {
 	batch *batcher // nil with Options.NoBatch
 
 	eventIDs string // Options.EventIDs, as updateScript's ARGV[11]
+	// readTimeout is the client's read timeout (0: none): how long it waits for a
+	// reply, however long its caller's deadline (see commitDeadline).
+	readTimeout time.Duration
 
 	updates, roundTrips, conflicts, duplicates, pipelines, batched atomic.Int64
 }
@@ -137,6 +140,7 @@ func New(client redis.UniversalClient, opts Options) *Store {
 		eventIDs: strconv.Itoa(opts.EventIDs),
 		cache:    lru.New[string, state.Record](opts.CacheSize),
 	}
+	s.readTimeout = readTimeout(client)
 	if !opts.NoBatch {
 		s.batch = newBatcher(client, opts.BatchSize, opts.BatchConns, func(n int) {
 			s.pipelines.Add(1)
@@ -460,7 +464,7 @@ func (s *Store) UpdateLog(ctx context.Context, key state.Key, eventID string, fn
 		if ttl <= 0 {
 			ttl = s.opts.Retention
 		}
-		c := commit{keys: keys, field: field, version: cur.Version, ttl: ttl, token: newVersion(), refreshed: refreshed, deadline: deadline}
+		c := commit{keys: keys, field: field, version: cur.Version, ttl: ttl, token: newVersion(), refreshed: refreshed, deadline: s.commitDeadline(deadline)}
 		if len(ch.Users) > 0 && !ch.Erase {
 			// The index is written before the commit: if the commit then fails, the
 			// index lists a conversation without this user's words, which forget
@@ -505,6 +509,31 @@ func (s *Store) UpdateLog(ctx context.Context, key state.Key, eventID string, fn
 				key, attempt, state.ErrUnavailable, state.ErrConflict)
 		}
 	}
+}
+
+// commitDeadline is the deadline a commit carries to Redis: the caller's, or sooner
+// when the client stops waiting for the reply before it (its read timeout). A
+// commit still queued in a stalled Redis when the client gave up must not commit:
+// its sender was told it was not saved.
+func (s *Store) commitDeadline(caller time.Time) time.Time {
+	if s.readTimeout > 0 {
+		if d := time.Now().Add(s.readTimeout); d.Before(caller) {
+			return d
+		}
+	}
+	return caller
+}
+
+// readTimeout is the read timeout of client's options (go-redis sets 3 s unless told
+// otherwise; 0 when reads wait for ever), or 0 for a client it does not know.
+func readTimeout(client redis.UniversalClient) time.Duration {
+	switch c := client.(type) {
+	case *redis.Client:
+		return max(c.Options().ReadTimeout, 0)
+	case *redis.ClusterClient:
+		return max(c.Options().ReadTimeout, 0)
+	}
+	return 0
 }
 
 // lifetime says that some user indexes were made to live at least d from at.
