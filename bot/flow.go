@@ -298,7 +298,8 @@ func (tr *turn) contribute(text string, guard bool) {
 		text, kinds = tr.pseudonymise(text)
 	}
 	if tr.resent(ph.ID, text) {
-		return // already saved: kept once; the event id is still recorded
+		tr.tell(tr.msg("resend.kept")) // already saved: kept once; the event id is still recorded
+		return
 	}
 	c := contribution{Phase: ph.ID, User: tr.user(), Name: tr.ev.User.Name, Text: text, At: stampOf(tr.ev.Time), Question: tr.sess.Pending}
 	room, used := tr.roomFor(c, -1)
@@ -607,20 +608,18 @@ func (tr *turn) finish(said bool) {
 // the same phase, counts as sent again rather than said twice.
 const resendWindow = 2 * 60
 
-// resent reports whether text is the person's last contribution in this session,
-// in phase, made within resendWindow seconds: they are sending it again because no
-// answer came, or "could not save" came although Redis had saved it (its reply was
-// late: a stalled or slow Redis). Keeping it once is what they meant. The same words
-// answering a question the bot asked since are a new answer.
+// resent reports whether text is the session's last contribution, by this person, in
+// phase, made within resendWindow seconds: they are sending it again because no answer
+// came, or "could not save" came although Redis had saved it (its reply was late: a
+// stalled or slow Redis). Keeping it once is what they meant, and contribute says so.
+// Once anyone else wrote, or the bot asked a question since, the same words ("Nee.")
+// answer something new and are kept.
 func (tr *turn) resent(phase, text string) bool {
-	for i := len(tr.sess.Contributions) - 1; i >= 0; i-- {
-		c := tr.sess.Contributions[i]
-		if c.User != tr.user() {
-			continue
-		}
-		// A question the bot asked since then may be answered with the same words.
-		asked := tr.sess.Pending != "" && tr.sess.Pending != c.Question
-		return c.Phase == phase && c.Text == text && !asked && stampOf(tr.ev.Time)-c.At <= resendWindow
+	n := len(tr.sess.Contributions)
+	if n == 0 {
+		return false
 	}
-	return false
+	c := tr.sess.Contributions[n-1]
+	asked := tr.sess.Pending != "" && tr.sess.Pending != c.Question
+	return c.User == tr.user() && c.Phase == phase && c.Text == text && !asked && stampOf(tr.ev.Time)-c.At <= resendWindow
 }

@@ -29,3 +29,30 @@ func TestResendKeptOnce(t *testing.T) {
 		t.Fatalf("the question is in the summary %d times, want 3 (bob once per phase, cas once):\n%s", n, doc)
 	}
 }
+
+// TestSameAnswerToTwoQuestionsKept: the same short answer to two questions asked in
+// between ("Nee." twice) is two contributions; a resend right after one's own
+// message is kept once and the sender hears so.
+func TestSameAnswerToTwoQuestionsKept(t *testing.T) {
+	c := newForgetChat(t, memstore.New())
+	c.contribute() // bob asks bobsQuestion in the clarifying phase
+	c.say("ann", "Nee.")
+	c.say("bob", "Was het kind thuis?")
+	if out := c.say("ann", "Nee."); len(out.Replies) != 0 {
+		t.Fatalf("a second answer to a new question got %+v", out.Replies)
+	}
+	out := c.say("ann", "Nee.")
+	if len(out.Replies) != 1 || !strings.Contains(out.Replies[0].Text, "already had this message") || out.Replies[0].To != "ann" {
+		t.Fatalf("a resend right after: %+v, want one private note that it was kept once", out.Replies)
+	}
+	out = c.say("ann", "/end")
+	var doc string
+	for _, r := range out.Replies {
+		if r.File != nil {
+			doc = string(r.File.Data)
+		}
+	}
+	if n := strings.Count(doc, "**ann:** Nee."); n != 2 {
+		t.Fatalf("ann's answer is in the summary %d times, want 2:\n%s", n, doc)
+	}
+}

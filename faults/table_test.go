@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/intervision-bot/intervision/internal/proctest"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -62,7 +63,7 @@ func (quietLogger) Printf(context.Context, string, ...any) {}
 // writes the table.
 func TestMain(m *testing.M) {
 	redis.SetLogger(quietLogger{})
-	code := m.Run()
+	code := proctest.RunInTempDir(m) // the bot binary's summary files stay out of /tmp
 	if path := os.Getenv("FAULTS_TABLE"); path != "" && len(table) > 0 {
 		var b strings.Builder
 		fmt.Fprintf(&b, "fault suite, %s, long=%v\n\n", time.Now().UTC().Format(time.RFC3339), long)
