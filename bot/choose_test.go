@@ -20,7 +20,7 @@ func TestBalintChoosesTheCaseInItsFirstPhase(t *testing.T) {
 	clk := bottest.NewManualClock(bottest.Clock)
 	sched := memstore.NewScheduler(memstore.WithSchedulerClock(clk.Now))
 	h := newHarness(t, bot.Config{Scheduler: sched, Now: clk.Now, Store: memstore.New(memstore.WithClock(clk.Now))})
-	if out := h.say("ann", "/start balint en"); !strings.Contains(bottest.Public(out), "You choose the case together in the first phase") {
+	if out := h.say("ann", "/start balint en"); !strings.Contains(bottest.Public(out), "you choose together during the session") {
 		t.Fatalf("the start does not say the case is chosen together: %s", bottest.Public(out))
 	}
 	if out := h.say("ann", "/next"); !strings.Contains(privateTo(out, "ann"), "at least one more person") || h.Phase != "lobby" {

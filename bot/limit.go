@@ -311,14 +311,19 @@ func (tr *turn) full() {
 }
 
 // nearlyFull tells the session once, when u passes budgetWarnPercent of its budget,
-// that it is nearly full.
+// that it is nearly full (or, when this contribution filled it, that it is full now).
 func (tr *turn) nearlyFull(u usage) {
 	if tr.sess.BudgetWarned || u.percent(tr.e.budget) < budgetWarnPercent {
 		return
 	}
 	tr.sess.BudgetWarned = true
 	tr.dirty = true
-	tr.say(tr.msg("budget.nearly_full", "percent", fmt.Sprint(u.percent(tr.e.budget)), "leads", tr.leadNames()))
+	if p := u.percent(tr.e.budget); p < 100 {
+		tr.say(tr.msg("budget.nearly_full", "percent", fmt.Sprint(p), "leads", tr.leadNames()))
+		return
+	}
+	// This contribution filled it: "nearly full (100%)" would not be true.
+	tr.say(tr.msg("budget.reached", "leads", tr.leadNames()))
 }
 
 // forgetFull drops a person from the record of who was told the session is full.

@@ -366,3 +366,20 @@ func TestRateNoticeHoldsAcrossReplicas(t *testing.T) {
 		t.Fatalf("the next refusal got no notice: %+v", out.Replies)
 	}
 }
+
+// TestBudgetFilledExactly: when a contribution fills the budget to the last turn, the
+// session hears that it is full now, not "nearly full (100%)".
+func TestBudgetFilledExactly(t *testing.T) {
+	c, clk := limitChat(t, bot.Config{SessionMaxTurns: 5, SessionMaxBytes: -1}, "en")
+	for i := 0; i < 10; i++ {
+		clk.Advance(time.Minute)
+		public := bottest.Public(c.Say("bob", fmt.Sprintf("Question %d: who else was there?", i)))
+		if strings.Contains(public, "(100%") {
+			t.Fatalf("message %d: %q", i, public)
+		}
+		if strings.Contains(public, "with it this session is full") {
+			return
+		}
+	}
+	t.Fatal("the session never said it was full now")
+}
