@@ -137,10 +137,16 @@ func (tr *turn) soloFollowUp(ph *prompts.Phase, text string, wasPressed bool) {
 	}
 }
 
-// askSolo asks a solo follow-up after an acknowledgement.
+// askSolo asks a solo follow-up, after an acknowledgement unless the question answers
+// what the answer said (a label, a decision, a feeling): "Thanks, that helps." before
+// a question about "de ouders wilden gewoon niet" would praise the label.
 func (tr *turn) askSolo(f FollowUp) {
 	tr.markAsked(f)
 	tr.sess.Pending = f.Question.Text.In(tr.lang)
+	if f.Reads {
+		tr.say(tr.askText(f))
+		return
+	}
 	tr.say(tr.ack() + " " + tr.askText(f))
 }
 

@@ -224,7 +224,8 @@ func TestGoldenThinTakeaway(t *testing.T) {
 // TestGoldenSoloReads: a solo reflection reads each answer before its script goes on:
 // "De ouders wilden denk ik gewoon niet" gets a question about that label, "boos" a
 // question about the feeling, "Geen idee eigenlijk." one kind request for a detail (not
-// two in a row); no acknowledgement comes back within four.
+// two in a row); a question about what was said follows no praise; no acknowledgement
+// comes back within four.
 func TestGoldenSoloReads(t *testing.T) {
 	s := newSession(t)
 	s.Conv = bot.Conversation{Platform: "slack", Workspace: "T1", Channel: "D1", Direct: true}
@@ -234,6 +235,9 @@ func TestGoldenSoloReads(t *testing.T) {
 	got := s.say("ann", "De ouders wilden denk ik gewoon niet.")
 	if !strings.Contains(got, s.question("reframe-resistant", "nl")) || !strings.Contains(got, "de ouders als onwillig") {
 		t.Errorf("\"wilden gewoon niet\" should get a question about that label:\n%s", got)
+	}
+	if strings.Contains(got, "dat helpt") || strings.Contains(got, "Fijn dat je") {
+		t.Errorf("a question about a label should not follow praise:\n%s", got)
 	}
 	got = s.say("ann", "boos")
 	if !strings.Contains(got, "Je noemt \"boos\"") {
