@@ -292,7 +292,7 @@ func breakdown(ctx context.Context, rdb redis.UniversalClient, prefix string) er
 // counts them too, but no client sent them. (The bench path sends none of them itself.)
 var scriptInner = map[string]bool{"get": true, "getrange": true, "set": true, "del": true, "pexpire": true, "sadd": true, "pttl": true,
 	"hget": true, "hset": true, "hlen": true, "rename": true, "rpush": true, "lrange": true, "smembers": true,
-	"time": true, "exists": true}
+	"time": true, "exists": true, "type": true, "hkeys": true}
 
 // benchOwn are the commands the bench sends to measure.
 var benchOwn = map[string]bool{"info": true, "memory|usage": true, "ping": true, "hello": true,
