@@ -20,7 +20,8 @@
 // per finished session (record, event ids and user index); bytes_per_step is what Redis
 // received per step (INFO stats total_net_input_bytes). It resets no statistics:
 // it works on differences, so it can run against a shared server, which it only adds
-// keys to under a fresh prefix.
+// keys to under a fresh prefix. Before the last line it prints memory_usage_bytes:
+// MEMORY USAGE of each key of one finished session and its share of the user indexes.
 //
 // With --timers N it measures the Redis scheduler instead (timers.go):
 //
