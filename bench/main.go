@@ -233,12 +233,7 @@ func run(url string, sessions int, duration time.Duration, steps int, compare bo
 		(selfAfter-selfBefore).Seconds()/elapsed.Seconds(), (cpuAfter-cpuBefore).Seconds()/elapsed.Seconds())
 
 	if compare {
-		rps, err := redisBenchmark(url, sessions)
-		if err != nil {
-			fmt.Printf("redis-benchmark: %v\n", err)
-		} else {
-			fmt.Printf("redis_benchmark_eval_rps=%.0f clients=%d ratio=%.2f\n", rps, sessions, stepsPerS/rps)
-		}
+		printCompare(url, sessions, stepsPerS)
 	}
 	if err := breakdown(ctx, rdb, prefix); err != nil {
 		fmt.Printf("memory breakdown: %v\n", err)
@@ -247,6 +242,16 @@ func run(url string, sessions int, duration time.Duration, steps int, compare bo
 		stepsPerS, p50.Microseconds(), p99.Microseconds(), cmdsPerStep, bytesPerSession,
 		float64(inAfter-inBefore)/float64(n))
 	return nil
+}
+
+// printCompare runs redis-benchmark and prints its result and the ratio of steps/s to it.
+func printCompare(url string, sessions int, stepsPerS float64) {
+	rps, err := redisBenchmark(url, sessions)
+	if err != nil {
+		fmt.Printf("redis-benchmark: %v\n", err)
+		return
+	}
+	fmt.Printf("redis_benchmark_eval_rps=%.0f clients=%d ratio=%.2f\n", rps, sessions, stepsPerS/rps)
 }
 
 // breakdown prints MEMORY USAGE of each key of one finished session (the first
