@@ -20,7 +20,8 @@
 // per finished session (record, event ids and user index); bytes_per_step is what Redis
 // received per step (INFO stats total_net_input_bytes). It resets no statistics:
 // it works on differences, so it can run against a shared server, which it only adds
-// keys to under a fresh prefix.
+// keys to under a fresh prefix. Before the last line it prints memory_usage_bytes:
+// MEMORY USAGE of each key of one finished session and its share of the user indexes.
 //
 // With --timers N it measures the Redis scheduler instead (timers.go):
 //
@@ -232,12 +233,10 @@ func run(url string, sessions int, duration time.Duration, steps int, compare bo
 		(selfAfter-selfBefore).Seconds()/elapsed.Seconds(), (cpuAfter-cpuBefore).Seconds()/elapsed.Seconds())
 
 	if compare {
-		rps, err := redisBenchmark(url, sessions)
-		if err != nil {
-			fmt.Printf("redis-benchmark: %v\n", err)
-		} else {
-			fmt.Printf("redis_benchmark_eval_rps=%.0f clients=%d ratio=%.2f\n", rps, sessions, stepsPerS/rps)
-		}
+		printCompare(url, sessions, stepsPerS)
+	}
+	if err := breakdown(ctx, rdb, prefix); err != nil {
+		fmt.Printf("memory breakdown: %v\n", err)
 	}
 	fmt.Printf("steps_per_s=%.0f p50_us=%d p99_us=%d cmds_per_step=%.2f bytes_per_session=%.0f bytes_per_step=%.0f\n",
 		stepsPerS, p50.Microseconds(), p99.Microseconds(), cmdsPerStep, bytesPerSession,
@@ -245,10 +244,61 @@ func run(url string, sessions int, duration time.Duration, steps int, compare bo
 	return nil
 }
 
+// printCompare runs redis-benchmark and prints its result and the ratio of steps/s to it.
+func printCompare(url string, sessions int, stepsPerS float64) {
+	rps, err := redisBenchmark(url, sessions)
+	if err != nil {
+		fmt.Printf("redis-benchmark: %v\n", err)
+		return
+	}
+	fmt.Printf("redis_benchmark_eval_rps=%.0f clients=%d ratio=%.2f\n", rps, sessions, stepsPerS/rps)
+}
+
+// breakdown prints MEMORY USAGE of each key of one finished session (the first
+// session goroutine's first thread) and of the user indexes it is listed in, divided
+// by the members each index lists (a session's share of them). The key names follow
+// docs/redis.md; the bench's ids need no escaping.
+func breakdown(ctx context.Context, rdb redis.UniversalClient, prefix string) error {
+	tag := fmt.Sprintf("%s:{slack:T0:C0:%s.0}", prefix, prefix)
+	var parts []string
+	total := int64(0)
+	for _, suffix := range []string{"s", "l", "d", "d1", "m"} {
+		n, err := rdb.MemoryUsage(ctx, tag+":"+suffix, 0).Result()
+		if errors.Is(err, redis.Nil) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("MEMORY USAGE %s: %w", suffix, err)
+		}
+		enc, _ := rdb.ObjectEncoding(ctx, tag+":"+suffix).Result()
+		parts = append(parts, fmt.Sprintf("%s=%d(%s)", suffix, n, enc))
+		total += n
+	}
+	llen, _ := rdb.LLen(ctx, tag+":l").Result()
+	ids, _ := rdb.HLen(ctx, tag+":d").Result()
+	var index float64
+	for _, u := range []string{"UANN", "UBOB", "UCAS"} {
+		k := fmt.Sprintf("%s:u:{slack:T0}:%s", prefix, u)
+		n, err := rdb.MemoryUsage(ctx, k, 0).Result()
+		if err != nil {
+			return fmt.Errorf("MEMORY USAGE %s: %w", k, err)
+		}
+		c, err := rdb.SCard(ctx, k).Result()
+		if err != nil || c == 0 {
+			return fmt.Errorf("SCARD %s: %d, %w", k, c, err)
+		}
+		index += float64(n) / float64(c)
+	}
+	fmt.Printf("memory_usage_bytes: %s index_share=%.0f total=%.0f (log entries=%d, ids=%d)\n",
+		strings.Join(parts, " "), index, float64(total)+index, llen, ids)
+	return nil
+}
+
 // scriptInner are the commands the store's scripts run inside Redis; INFO commandstats
 // counts them too, but no client sent them. (The bench path sends none of them itself.)
 var scriptInner = map[string]bool{"get": true, "getrange": true, "set": true, "del": true, "pexpire": true, "sadd": true, "pttl": true,
-	"hget": true, "hset": true, "hlen": true, "rename": true, "rpush": true, "lrange": true, "smembers": true}
+	"hget": true, "hset": true, "hlen": true, "rename": true, "rpush": true, "lrange": true, "smembers": true,
+	"time": true, "exists": true, "type": true, "hkeys": true}
 
 // benchOwn are the commands the bench sends to measure.
 var benchOwn = map[string]bool{"info": true, "memory|usage": true, "ping": true, "hello": true,
@@ -334,9 +384,10 @@ func script(conv bot.Conversation, thread, i int) bot.Event {
 		case 0:
 			ev.User, ev.Text = bob, fmt.Sprintf("What did the mother say when you arrived the %d. time?", i)
 		case 1:
-			ev.User, ev.Text = cas, "How long had you known the family by then?"
+			ev.User, ev.Text = cas, fmt.Sprintf("How long had you known the family by the %d. visit?", i)
 		default:
-			ev.User, ev.Text = ann, "About a year; she said nothing and went inside."
+			// Each text differs: the engine keeps a resent text once (TestResendKeptOnce).
+			ev.User, ev.Text = ann, fmt.Sprintf("About a year; at the %d. visit she said nothing and went inside.", i)
 		}
 	}
 	return ev

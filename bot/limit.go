@@ -218,13 +218,18 @@ func (s *session) usage() usage {
 	return u
 }
 
-// contributionSize is the size of contribution i in the record: its log entry's JSON.
+// contributionSize is the size of contribution i in the record: its log entry's JSON
+// with every field (what the entry takes at most, see encodeEntry).
 func (s *session) contributionSize(i int) int { return sizeOf(s.Contributions[i]) }
 
-// sizeOf is the length of c's log entry (logEntry) as encoding/json writes it.
+// sizeOf is the length of c's log entry with every field (encodeEntry(nil, &c)) as
+// encoding/json writes it; in the log an entry may leave fields out and be shorter.
 func sizeOf(c contribution) int {
-	// {"p":"","u":"","n":"","t":"","a":}
-	n := 34 + jsonLen(c.Phase) + jsonLen(c.User) + jsonLen(c.Name) + jsonLen(c.Text) + len(strconv.FormatInt(int64(c.At), 10))
+	// {"p":"","u":"","n":"","t":""}
+	n := 29 + jsonLen(c.Phase) + jsonLen(c.User) + jsonLen(c.Name) + jsonLen(c.Text)
+	if c.At != 0 {
+		n += len(`,"a":`) + len(strconv.FormatInt(int64(c.At), 10))
+	}
 	if c.Question != "" {
 		n += len(`,"q":""`) + jsonLen(c.Question)
 	}

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -22,7 +21,7 @@ func TestSizeOfIsTheJSONSize(t *testing.T) {
 			{Phase: "questions", User: "U123", Name: "Ann <a>", Text: text, At: 1795514880},
 			{Phase: "p", User: "u", Name: "", Text: text, At: 0, Question: "What \"now\"? <x>"},
 		} {
-			b, err := json.Marshal((*logEntry)(&c))
+			b, err := encodeEntry(nil, &c)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -41,12 +40,20 @@ func TestUsageCountsTheLog(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := 0
-	for _, e := range entries {
-		want += len(e)
+	want, logged := 0, 0
+	for i, e := range entries {
+		full, err := encodeEntry(nil, &s.Contributions[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		want += len(full)
+		logged += len(e)
 	}
 	if got := s.usage(); got.bytes != want || got.turns != 2 {
-		t.Fatalf("usage %+v, the log's entries take %d bytes", got, want)
+		t.Fatalf("usage %+v, the entries with every field take %d bytes", got, want)
+	}
+	if logged > want {
+		t.Fatalf("the log's entries take %d bytes, more than the %d counted", logged, want)
 	}
 	fresh := s.usage()
 	s.Contributions[1].Text = "two, and longer"

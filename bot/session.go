@@ -143,14 +143,80 @@ type contribution struct {
 
 // logEntry is a contribution as a log entry: the same fields under one-letter names,
 // since an idle session's memory is mostly its entries. (Records before the log keep
-// contributions in the head, with the long names.)
+// contributions in the head, with the long names.) An entry leaves out what the
+// entries before it in the log already say (see encodeEntry): the phase when it is the
+// one of the entry before, the name when it is the one of the user's entry before, and
+// the time, given instead as seconds after the entry before ("d", left out when 0).
+// Entries written before that carry every field and still load.
 type logEntry struct {
-	Phase    string `json:"p"`
-	User     string `json:"u"`
-	Name     string `json:"n"`
-	Text     string `json:"t"`
-	At       stamp  `json:"a"`
-	Question string `json:"q,omitempty"`
+	Phase    *string `json:"p,omitempty"` // nil: left out (an empty phase is "")
+	User     string  `json:"u"`
+	Name     *string `json:"n,omitempty"`
+	Text     string  `json:"t"`
+	At       stamp   `json:"a,omitempty"`
+	Delta    stamp   `json:"d,omitempty"`
+	Question string  `json:"q,omitempty"`
+}
+
+// nameLookBack is how many entries before a new one encodeEntry searches for the
+// user's previous entry (whose name it may then leave out), so that appending an
+// entry costs the same however long the session is.
+const nameLookBack = 32
+
+// encodeEntry encodes c as the log entry that follows the entries prev (the log's
+// contributions before it, oldest first).
+func encodeEntry(prev []contribution, c *contribution) ([]byte, error) {
+	e := logEntry{Phase: &c.Phase, User: c.User, Name: &c.Name, Text: c.Text, At: c.At, Question: c.Question}
+	if len(prev) > 0 {
+		last := &prev[len(prev)-1]
+		if c.Phase == last.Phase {
+			e.Phase = nil
+		}
+		e.At, e.Delta = 0, c.At-last.At
+		for i := len(prev) - 1; i >= max(0, len(prev)-nameLookBack); i-- {
+			if prev[i].User == c.User {
+				if prev[i].Name == c.Name {
+					e.Name = nil
+				}
+				break
+			}
+		}
+	}
+	return json.Marshal(&e)
+}
+
+// entryDecoder reads log entries in order, filling in what each left out.
+type entryDecoder struct {
+	prev  *contribution
+	names map[string]string // user → the name of their latest entry
+}
+
+func (d *entryDecoder) decode(b []byte, c *contribution) error {
+	var e logEntry
+	if err := json.Unmarshal(b, &e); err != nil {
+		return err
+	}
+	*c = contribution{User: e.User, Text: e.Text, At: e.At, Question: e.Question}
+	switch {
+	case e.Phase != nil:
+		c.Phase = *e.Phase
+	case d.prev != nil:
+		c.Phase = d.prev.Phase
+	}
+	if d.prev != nil && e.At == 0 {
+		c.At = d.prev.At + e.Delta
+	}
+	if e.Name != nil {
+		c.Name = *e.Name
+	} else {
+		c.Name = d.names[c.User]
+	}
+	if d.names == nil {
+		d.names = map[string]string{}
+	}
+	d.names[c.User] = c.Name
+	d.prev = c
+	return nil
 }
 
 // stamp is a time in Unix seconds: compact, and cheap to encode on every turn.
@@ -199,8 +265,9 @@ func decodeRecord(r state.Record) (*session, error) {
 	s.fromLog = len(s.Contributions) == 0 && inline == nil
 	n := len(s.Contributions)
 	s.Contributions = slices.Grow(s.Contributions, len(inline)+len(r.Log))[:n+len(inline)+len(r.Log)]
+	var dec entryDecoder
 	for i, e := range slices.Concat(inline, r.Log) {
-		if err := json.Unmarshal(e, (*logEntry)(&s.Contributions[n+i])); err != nil {
+		if err := dec.decode(e, &s.Contributions[n+i]); err != nil {
 			return nil, fmt.Errorf("decode contribution: %w", err)
 		}
 	}
@@ -225,7 +292,7 @@ func (s *session) change() (data []byte, entries [][]byte, rewrite bool, err err
 	if n := len(s.Contributions) - from; n > 0 {
 		entries = make([][]byte, n)
 		for i := range entries {
-			if entries[i], err = json.Marshal((*logEntry)(&s.Contributions[from+i])); err != nil {
+			if entries[i], err = encodeEntry(s.Contributions[:from+i], &s.Contributions[from+i]); err != nil {
 				return nil, nil, false, fmt.Errorf("encode contribution: %w", err)
 			}
 		}

@@ -1,7 +1,9 @@
 package bot
 
 import (
+	"bytes"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/intervision-bot/intervision/state"
@@ -93,4 +95,94 @@ func TestDecodeRecordBeforeLog(t *testing.T) {
 	if err != nil || len(back.Contributions) != 2 || back.Contributions[1].Text != "two" {
 		t.Fatalf("after the rewrite: %+v, %v", back, err)
 	}
+}
+
+// TestLogEntriesLeaveOutRepeats: entries leave out the phase, name and time the
+// entries before them already give, and every contribution reads back as it was: an
+// empty name or phase after a non-empty one, a changed name, time going backwards, a
+// user last seen more than nameLookBack entries before, an entry at time 0, and
+// entries of the layout that wrote every field followed by new ones.
+func TestLogEntriesLeaveOutRepeats(t *testing.T) {
+	cs := []contribution{
+		{Phase: "incident", User: "U1", Name: "ann", Text: "one", At: 0},
+		{Phase: "incident", User: "U1", Name: "ann", Text: "two", At: 100},
+		{Phase: "questions", User: "U2", Name: "bob", Text: "three", At: 100},
+		{Phase: "questions", User: "U2", Name: "", Text: "empty name", At: 90},
+		{Phase: "", User: "U2", Name: "bob", Text: "empty phase", At: 95},
+		{Phase: "questions", User: "U1", Name: "Ann B", Text: "renamed", At: 1796177477, Question: "q?"},
+	}
+	for i := range nameLookBack + 2 {
+		cs = append(cs, contribution{Phase: "questions", User: "U3", Name: "cas", Text: "filler", At: stamp(1796177477 + i)})
+	}
+	cs = append(cs, contribution{Phase: "questions", User: "U1", Name: "Ann B", Text: "back after long", At: 1796177600})
+	cs = append(cs, contribution{Phase: "questions", User: "U2", Name: "", Text: "empty again", At: 1796177600})
+
+	check := func(name string, rec state.Record, want []contribution) {
+		t.Helper()
+		for _, r := range []state.Record{rec, {Data: rec.Flat()}} {
+			back, err := decodeRecord(r)
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			if !reflect.DeepEqual(back.Contributions, want) {
+				t.Fatalf("%s:\n got %+v\nwant %+v", name, back.Contributions, want)
+			}
+		}
+	}
+	// Appended one at a time, then rewritten whole.
+	s := &session{V: 1, Method: "incident", Lang: "en", Status: statusRunning}
+	var rec state.Record
+	for i := range cs {
+		s.Contributions = append(s.Contributions, cs[i])
+		data, entries, rewrite, err := s.change()
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec = rec.Appended(string(rune('a'+i%26)), data, entries, rewrite)
+		s.committed()
+		check("append", rec, cs[:i+1])
+	}
+	full := 0
+	for i := range cs {
+		full += sizeOf(cs[i])
+	}
+	if got := len(rec.Flat()) - len(rec.Data) - len(cs); got > full*7/10 {
+		t.Errorf("the log takes %d bytes, the entries with every field %d: repeats not left out", got, full)
+	}
+	if !bytes.Contains(rec.Log[len(rec.Log)-2], []byte(`"n":"Ann B"`)) {
+		t.Errorf("an entry after more than nameLookBack others left out the name: %s", rec.Log[len(rec.Log)-2])
+	}
+	s.Contributions = slices.Delete(s.Contributions, 1, 3) // forget: the next entries must say more
+	s.edit()
+	data, entries, rewrite, err := s.change()
+	if err != nil || !rewrite {
+		t.Fatalf("rewrite %v, %v", rewrite, err)
+	}
+	rec = rec.Appended("z", data, entries, rewrite)
+	check("rewrite", rec, s.Contributions)
+
+	// The layout before: every field, absolute times; new entries follow it.
+	old := state.Record{Data: rec.Data, Log: [][]byte{
+		[]byte(`{"p":"incident","u":"U1","n":"ann","t":"old one","a":1796177000}`),
+		[]byte(`{"p":"incident","u":"U2","n":"","t":"old two","a":1796177001}`),
+	}}
+	s, err = decodeRecord(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []contribution{
+		{Phase: "incident", User: "U1", Name: "ann", Text: "old one", At: 1796177000},
+		{Phase: "incident", User: "U2", Name: "", Text: "old two", At: 1796177001},
+		{Phase: "incident", User: "U1", Name: "ann", Text: "new", At: 1796177005},
+		{Phase: "incident", User: "U2", Name: "", Text: "new two", At: 1796177005},
+	}
+	s.Contributions = append(s.Contributions, want[2:]...)
+	data, entries, rewrite, err = s.change()
+	if err != nil || rewrite || len(entries) != 2 {
+		t.Fatalf("append to an old log: rewrite %v, %d entries, %v", rewrite, len(entries), err)
+	}
+	if string(entries[0]) != `{"u":"U1","t":"new","d":4}` {
+		t.Errorf("entry after old ones = %s", entries[0])
+	}
+	check("after the old layout", old.Appended("y", data, entries, false), want)
 }

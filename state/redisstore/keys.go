@@ -12,7 +12,7 @@ import (
 //	<prefix>:{<platform>:<workspace>:<channel>:<thread>}:l        list: the record's log entries
 //	<prefix>:{<platform>:<workspace>:<channel>:<thread>}:d        hash: recent event ids (dedupe)
 //	<prefix>:{<platform>:<workspace>:<channel>:<thread>}:d1       hash: the ids before those
-//	<prefix>:{<platform>:<workspace>:<channel>:<thread>}:m        set of users indexed for it
+//	<prefix>:{<platform>:<workspace>:<channel>:<thread>}:m        hash (before: set) of users indexed for it
 //	<prefix>:u:{<platform>:<workspace>}:<user>                    set of "<channel>:<thread>"
 //
 // Every id is escaped so that it contains no ':', '{', '}' or '%': a crafted channel,

@@ -1,6 +1,7 @@
 package redisstore_test
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"strings"
 	"testing"
@@ -138,5 +139,50 @@ func TestLegacyEventKey(t *testing.T) {
 	err := s.Update(ctx, k, "Ev:1", func([]byte) (state.Change, error) { return state.Change{Data: []byte("x")}, nil })
 	if err != state.ErrDuplicate {
 		t.Fatalf("an id of the old layout: %v, want ErrDuplicate", err)
+	}
+}
+
+// TestEventIDsCompact: an event id takes an 8-byte field and a 4-byte value (what it
+// keeps of the committing attempt's token) in a listpack, and an id stored before with
+// the token's hex digits is still refused.
+func TestEventIDsCompact(t *testing.T) {
+	srv := redistest.Start(t)
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
+	defer rdb.Close()
+	s := redisstore.New(newClient(t, srv.URL()), redisstore.Options{Prefix: "iv"})
+	defer s.Close()
+	k := state.Key{Platform: "slack", Workspace: "T1", Channel: "C1", Thread: "1"}
+	step := func(id string) error {
+		return s.Update(ctx, k, id, func(b []byte) (state.Change, error) { return state.Change{Data: append(b, 'x')}, nil })
+	}
+	for i := range 30 {
+		if err := step(fmt.Sprintf("Ev%d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ids := rdb.HGetAll(ctx, "iv:{slack:T1:C1:1}:d").Val()
+	if len(ids) != 31 {
+		t.Fatalf("%d fields, want 30 ids and the generation's start", len(ids))
+	}
+	for f, v := range ids {
+		if f != "" && (len(f) != 8 || len(v) != 4) {
+			t.Errorf("id field of %d bytes with a value of %d bytes (%q), want 8 and 4", len(f), len(v), v)
+		}
+	}
+	if enc := rdb.ObjectEncoding(ctx, "iv:{slack:T1:C1:1}:d").Val(); enc != "listpack" {
+		t.Errorf("ids kept as %s, want a listpack", enc)
+	}
+	if n := rdb.MemoryUsage(ctx, "iv:{slack:T1:C1:1}:d", 0).Val(); n > 640 {
+		t.Errorf("30 ids take %d bytes, want at most 640", n)
+	}
+	h := sha256.Sum256([]byte("old"))
+	if err := rdb.HSet(ctx, "iv:{slack:T1:C1:1}:d", string(h[:8]), "0123abcd").Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := step("old"); err != state.ErrDuplicate {
+		t.Fatalf("an id stored with hex digits: %v, want ErrDuplicate", err)
+	}
+	if err := step("Ev3"); err != state.ErrDuplicate {
+		t.Fatalf("a redelivered id: %v, want ErrDuplicate", err)
 	}
 }

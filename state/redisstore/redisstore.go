@@ -15,6 +15,7 @@ package redisstore
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -210,7 +211,7 @@ func (s *Store) Stats() Stats {
 //	ARGV[3] new head (version header + data) for w and r
 //	ARGV[4] record expiry in ms; ARGV[5] how long an event id is remembered at least,
 //	        in ms (DedupeWindow)
-//	ARGV[6] the first half of this attempt's token, stored as the event id's value
+//	ARGV[6] what the event id keeps of this attempt's token (keptToken), its value
 //	ARGV[7] ms that the indexes named by ARGV[13..] are known to live from now on (0: none)
 //	ARGV[8] a: the users ARGV[13..] were just indexed; r: every member's index was just
 //	        refreshed (and the users ARGV[13..] indexed); "": no index was touched
@@ -230,7 +231,9 @@ func (s *Store) Stats() Stats {
 // ARGV[5] ms and at least ARGV[11] more events. Both live as long as the record and at
 // least ARGV[5] after the last event.
 //
-// The members key lists the users whose index lists this conversation; its expiry is
+// The members key lists the users whose index lists this conversation (a hash of user
+// → "", which Redis keeps as a small listpack; conversations indexed before keep a
+// set, which Redis 7.0 keeps as a hash table of ~300 bytes); its expiry is
 // a lower bound of all their indexes' expiries. A commit that would let the record
 // outlive that bound is not made: the script replies {3, members...} and the caller
 // refreshes those indexes and sends the step again with ARGV[8] = r. Otherwise it
@@ -258,8 +261,11 @@ local write = op == 'w' or op == 'r'
 -- How long every listed index is known to live after this commit (-2: no list).
 local bound = redis.call('PTTL', KEYS[2])
 if mode == 'r' or (mode == 'a' and (bound < 0 or life < bound)) then bound = life end
+-- The members key is a hash of user -> ''; a conversation indexed before keeps a set.
+local function oldset() return redis.call('TYPE', KEYS[2]).ok == 'set' end
 if (write or (op == 't' and ver ~= '')) and bound >= 0 and bound < ttl then
-  return {3, redis.call('SMEMBERS', KEYS[2])}
+  if oldset() then return {3, redis.call('SMEMBERS', KEYS[2])} end
+  return {3, redis.call('HKEYS', KEYS[2])}
 end
 local nu = tonumber(ARGV[12])
 if write then
@@ -276,7 +282,13 @@ elseif ver ~= '' then
   redis.call('PEXPIRE', KEYS[3], ARGV[4])
 end
 if op ~= 'd' and mode ~= '' then
-  if nu > 0 then redis.call('SADD', KEYS[2], unpack(ARGV, 13, 12 + nu)) end
+  if nu > 0 and oldset() then
+    redis.call('SADD', KEYS[2], unpack(ARGV, 13, 12 + nu))
+  elseif nu > 0 then
+    local fv = {}
+    for i = 13, 12 + nu do fv[#fv + 1] = ARGV[i]; fv[#fv + 1] = '' end
+    redis.call('HSET', KEYS[2], unpack(fv))
+  end
   if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('PEXPIRE', KEYS[2], bound) end
 end
 if ev ~= '' then
@@ -486,7 +498,7 @@ func (s *Store) UpdateLog(ctx context.Context, key state.Key, eventID string, fn
 		case reply.code == replyCommitted,
 			// The client may resend a command after a lost reply: a reply naming
 			// this attempt's own token means the first send committed.
-			reply.code == replySeen && reply.token == c.token[:tokenKept],
+			reply.code == replySeen && reply.token == keptToken(c.token),
 			reply.code == replyCurrent && c.writes() && reply.current.Version == c.token:
 			s.cache.Put(rk, next)
 			return next.Version, nil
@@ -602,7 +614,7 @@ func (c commit) args(s *Store) []any {
 		mode = "r"
 	}
 	args := make([]any, 0, 12+len(c.users)+len(c.entries))
-	args = append(args, c.version, c.op, c.val, ms(c.ttl), ms(s.opts.DedupeWindow), c.token[:tokenKept], ms(life), mode,
+	args = append(args, c.version, c.op, c.val, ms(c.ttl), ms(s.opts.DedupeWindow), keptToken(c.token), ms(life), mode,
 		us(c.deadline), c.field, s.eventIDs, strconv.Itoa(len(c.users)))
 	for _, u := range c.users {
 		args = append(args, u)
@@ -915,6 +927,18 @@ func eventField(id string) string {
 // resend of this attempt from another attempt's commit of the same event (a chance of
 // 2^-32 to mistake one for the other), at half the memory.
 const tokenKept = versionLen / 2
+
+// keptToken is what an event id keeps of an attempt's token: its first tokenKept hex
+// digits as bytes (4 bytes instead of 8 characters in the ids' listpack). An id
+// stored before as hex digits never equals it, which only makes a resend of an attempt
+// of a process from before the change count as another attempt's commit: a duplicate.
+func keptToken(token string) string {
+	b, err := hex.DecodeString(token[:tokenKept])
+	if err != nil {
+		return token[:tokenKept] // not a token from newVersion; kept as it is
+	}
+	return string(b)
+}
 
 // TTL returns how long key's record has left to live, or a negative duration when
 // there is no record (statetest.TTLReader).

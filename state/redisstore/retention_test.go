@@ -102,3 +102,52 @@ func fill(t *testing.T, rdb *redis.Client) {
 		}
 	}
 }
+
+// TestMembersKey: a conversation's indexed users are a hash, which Redis keeps as a
+// listpack (a set of strings is a hash table of ~300 bytes on Redis 7.0); a
+// conversation indexed before keeps its set: a join adds to it, and when the record
+// would outlive it the users it lists get their indexes refreshed.
+func TestMembersKey(t *testing.T) {
+	srv := redistest.Start(t)
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
+	defer rdb.Close()
+	s := redisstore.New(newClient(t, srv.URL()), redisstore.Options{Prefix: "iv"})
+	defer s.Close()
+	step := func(k state.Key, ev string, users ...string) {
+		t.Helper()
+		if err := s.Update(ctx, k, ev, func(b []byte) (state.Change, error) {
+			return state.Change{Data: append(b, 'x'), TTL: time.Hour, Users: users}, nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	k := state.Key{Platform: "slack", Workspace: "T1", Channel: "C1", Thread: "1"}
+	step(k, "e1", "ann")
+	step(k, "e2", "bob")
+	if typ, enc := rdb.Type(ctx, "iv:{slack:T1:C1:1}:m").Val(), rdb.ObjectEncoding(ctx, "iv:{slack:T1:C1:1}:m").Val(); typ != "hash" || enc != "listpack" {
+		t.Errorf("members key is a %s (%s), want a hash in a listpack", typ, enc)
+	}
+	if got := rdb.HKeys(ctx, "iv:{slack:T1:C1:1}:m").Val(); len(got) != 2 {
+		t.Errorf("members %v, want ann and bob", got)
+	}
+
+	old := state.Key{Platform: "slack", Workspace: "T1", Channel: "C2", Thread: "1"}
+	step(old, "o1")
+	for key, ttl := range map[string]time.Duration{"iv:{slack:T1:C2:1}:m": time.Second, "iv:u:{slack:T1}:ann": 2 * time.Second} {
+		if err := rdb.SAdd(ctx, key, map[bool]string{true: "ann", false: "C2:1"}[strings.HasSuffix(key, ":m")]).Err(); err != nil {
+			t.Fatal(err)
+		}
+		rdb.PExpire(ctx, key, ttl)
+	}
+	step(old, "o2") // the record (1 h) would outlive the set (1 s): ann's index is refreshed
+	if ttl := rdb.PTTL(ctx, "iv:u:{slack:T1}:ann").Val(); ttl < time.Hour {
+		t.Errorf("ann's index lives %v after a step of a conversation indexed before, want over an hour", ttl)
+	}
+	step(old, "o3", "bob")
+	if typ, got := rdb.Type(ctx, "iv:{slack:T1:C2:1}:m").Val(), rdb.SMembers(ctx, "iv:{slack:T1:C2:1}:m").Val(); typ != "set" || len(got) != 2 {
+		t.Errorf("the old members set is a %s of %v, want a set of ann and bob", typ, got)
+	}
+	if ttl := rdb.PTTL(ctx, "iv:{slack:T1:C2:1}:m").Val(); ttl < time.Hour {
+		t.Errorf("the old members set lives %v, want over an hour", ttl)
+	}
+}
