@@ -158,7 +158,9 @@ func run(url string, sessions int, duration time.Duration, steps int, compare bo
 	}
 	defer st.Close()
 	rdb := st.Client()
-	eng := bot.New(bot.Config{Store: st, Library: prompts.MustBuiltin(),
+	// No session budget: --steps 1000 measures a session longer than the default
+	// budget (bot.DefaultSessionMaxTurns) allows; --flood measures the budget.
+	eng := bot.New(bot.Config{Store: st, Library: prompts.MustBuiltin(), SessionMaxTurns: -1, SessionMaxBytes: -1,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 
 	// Warm up: the script is loaded and the connection pool filled.

@@ -209,13 +209,17 @@ func (u usage) within(b budget) bool {
 	return (b.turns <= 0 || u.turns <= b.turns) && (b.bytes <= 0 || u.bytes <= b.bytes)
 }
 
-// usage counts the session's contributions and their bytes.
+// usage counts the session's contributions and their bytes. Contributions are only
+// appended except where edit marks a change, so only the ones added since the last
+// count are counted, and a step costs the same at turn 5 and turn 500.
 func (s *session) usage() usage {
-	u := usage{turns: len(s.Contributions)}
-	for i := range s.Contributions {
-		u.bytes += s.contributionSize(i)
+	if s.sizedAt != s.edits || s.sized > len(s.Contributions) {
+		s.sized, s.sizedBytes, s.sizedAt = 0, 0, s.edits
 	}
-	return u
+	for ; s.sized < len(s.Contributions); s.sized++ {
+		s.sizedBytes += s.contributionSize(s.sized)
+	}
+	return usage{turns: len(s.Contributions), bytes: s.sizedBytes}
 }
 
 // contributionSize is the size of contribution i in the record: its log entry's JSON

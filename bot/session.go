@@ -122,6 +122,10 @@ type session struct {
 	fromLog bool
 	stored  int
 	edited  bool
+
+	// The budget's count of the contributions (never stored; see usage): the bytes of
+	// the first sized of them, counted while edits was sizedAt.
+	sized, sizedBytes, edits, sizedAt int
 }
 
 // member is a participant.
@@ -306,7 +310,7 @@ func (s *session) committed() {
 }
 
 // edit marks that a contribution the record may hold changed or was removed.
-func (s *session) edit() { s.edited = true }
+func (s *session) edit() { s.edited, s.edits = true, s.edits+1 }
 
 func (s *session) member(id string) *member {
 	for i := range s.Members {

@@ -53,6 +53,8 @@ func TestChangeKeepsLogCorrect(t *testing.T) {
 			}
 			want := *s
 			back.fromLog, back.stored, want.fromLog, want.stored = false, 0, false, 0
+			back.sized, back.sizedBytes, back.edits, back.sizedAt = 0, 0, 0, 0
+			want.sized, want.sizedBytes, want.edits, want.sizedAt = 0, 0, 0, 0
 			if len(want.Contributions) == 0 {
 				want.Contributions = nil
 			}
