@@ -115,9 +115,13 @@ func sentenceAdvice(d doc, s sentence, lc *langCues, facts bool) (finding, bool)
 	return finding{}, false
 }
 
-// firstCue is the first of cs that cueIn finds in the sentence.
+// firstCue is the first of cs that cueIn finds in the sentence; in a question, not an
+// assert cue.
 func firstCue(d doc, s sentence, cs []cue, question bool, lc *langCues) (finding, bool) {
 	for _, c := range cs {
+		if question && c.assert {
+			continue
+		}
 		if m, ok := cueIn(d, s, c, question, lc); ok {
 			return finding{m, c.kind}, true
 		}

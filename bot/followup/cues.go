@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -28,6 +29,10 @@ type cueSpec struct {
 	// Kind is what an advice cue shows: advice (the default), judgement or
 	// interpretation.
 	Kind string `yaml:"kind"`
+	// Assert makes a judgement or interpretation cue count only in a statement (or a tag
+	// question), not in a closed question: "She's scared of losing them." guesses, "Is
+	// she scared of the dog?" asks.
+	Assert bool `yaml:"assert"`
 }
 
 // UnmarshalYAML accepts "cue text" or {cue: ..., w: ..., label: ...}.
@@ -91,7 +96,10 @@ type themeName struct {
 
 // cueFile is one file of prompts/data/cues. Several files may add to one language.
 type cueFile struct {
-	Lang          string                      `yaml:"lang"`
+	Lang string `yaml:"lang"`
+	// Lists are named word lists a regular-expression cue of the same file uses as
+	// {{name}}: the words of a lexicon in one place, the patterns that use them in another.
+	Lists         map[string][]string         `yaml:"lists"`
 	FunctionWords []string                    `yaml:"function_words"`
 	Themes        map[prompts.Theme][]cueSpec `yaml:"themes"`
 	Deficit       []cueSpec                   `yaml:"deficit"`
@@ -119,6 +127,8 @@ type cue struct {
 	poss  string
 	q     string
 	kind  string
+	// assert: counts only in a statement (cueSpec.Assert).
+	assert bool
 }
 
 // langCues is everything the interpreter knows about one language.
@@ -182,7 +192,7 @@ func compileAll(specs []cueSpec, defW float64) ([]cue, error) {
 		default:
 			return nil, fmt.Errorf("cue %q: unknown kind %q", s.Cue, s.Kind)
 		}
-		out = append(out, cue{p: p, w: w, label: s.Label, who: s.Who, poss: s.Poss, q: s.Question, kind: s.Kind})
+		out = append(out, cue{p: p, w: w, label: s.Label, who: s.Who, poss: s.Poss, q: s.Question, kind: s.Kind, assert: s.Assert})
 	}
 	return out, nil
 }
@@ -211,6 +221,9 @@ func loadCues(fsys fs.FS, into map[string]*langCues) error {
 		var f cueFile
 		if err := yaml.Unmarshal(b, &f); err != nil {
 			return fmt.Errorf("followup: %s: %w", name, err)
+		}
+		if err := f.expandLists(); err != nil {
+			return fmt.Errorf("followup: %s: %w", path.Base(name), err)
 		}
 		if f.Lang == "" {
 			return fmt.Errorf("followup: %s: no lang", name)
@@ -286,6 +299,39 @@ func add(into map[string]*langCues, f cueFile) error {
 	}
 	for k, v := range f.ThemeNames {
 		lc.names[k] = v
+	}
+	return nil
+}
+
+// listRef is a reference to a named word list in a regular-expression cue: {{name}}.
+var listRef = regexp.MustCompile(`\{\{([a-z_]+)\}\}`)
+
+// expandLists replaces each {{name}} in the file's advice regular expressions by a group
+// of the words of list name, longest first, so "such a mess" is tried before "mess". A
+// reference to a list the file does not define is an error.
+func (f *cueFile) expandLists() error {
+	groups := map[string]string{}
+	for name, words := range f.Lists {
+		ws := slices.Clone(words)
+		sort.SliceStable(ws, func(i, j int) bool { return len(ws[i]) > len(ws[j]) })
+		groups[name] = "(?:" + strings.Join(ws, "|") + ")"
+	}
+	a := &f.Advice
+	for _, specs := range [][]cueSpec{a.Always, a.Statement, a.Assert, a.Judgement, a.Interpretation} {
+		for i := range specs {
+			var missing string
+			specs[i].Cue = listRef.ReplaceAllStringFunc(specs[i].Cue, func(ref string) string {
+				name := ref[2 : len(ref)-2]
+				g, ok := groups[name]
+				if !ok {
+					missing = name
+				}
+				return g
+			})
+			if missing != "" {
+				return fmt.Errorf("cue %q: no list %q", specs[i].Cue, missing)
+			}
+		}
 	}
 	return nil
 }
