@@ -78,6 +78,10 @@ type adviceSpec struct {
 	// Reported words (say, think, zei, vindt) before a cue in a question make it reported
 	// speech: "Did the school say you should…?" is not advice.
 	Reported []cueSpec `yaml:"reported"`
+	// Reports (said, told me, wrote, zei, vertelde) before a judgement or interpretation cue
+	// in a statement make it a report of what someone said: "She asked me whether I thought
+	// she was a bad mother."
+	Reports []cueSpec `yaml:"reports"`
 	// Infinitive is the Dutch infinitive instruction ("Eerst even met school bellen."):
 	// a sentence that begins with a start word, has an infinitive (verb) and no stop word.
 	Infinitive struct {
@@ -153,6 +157,7 @@ type langCues struct {
 	tag         []cue
 	invite      []cue
 	reported    []cue
+	reports     []cue
 	infStart    []cue
 	infStop     []cue
 	infVerb     []cue
@@ -263,7 +268,7 @@ func add(into map[string]*langCues, f cueFile) error {
 		{&lc.deficit, f.Deficit, 3}, {&lc.decision, f.Decision, 2},
 		{&lc.withParents, f.WithParents, 1}, {&lc.parents, f.Parents, 1},
 		{&lc.open, f.Advice.Open, 1}, {&lc.lead, f.Advice.Lead, 1}, {&lc.softLead, f.Advice.SoftLead, 1},
-		{&lc.notAfter, f.Advice.NotAfter, 1}, {&lc.tag, f.Advice.Tag, 1}, {&lc.invite, f.Advice.Invite, 1}, {&lc.reported, f.Advice.Reported, 1},
+		{&lc.notAfter, f.Advice.NotAfter, 1}, {&lc.tag, f.Advice.Tag, 1}, {&lc.invite, f.Advice.Invite, 1}, {&lc.reported, f.Advice.Reported, 1}, {&lc.reports, f.Advice.Reports, 1},
 		{&lc.infStart, f.Advice.Infinitive.Start, 1}, {&lc.infStop, f.Advice.Infinitive.Stop, 1},
 		{&lc.infVerb, f.Advice.Infinitive.Verb, 1}, {&lc.infNotVerb, f.Advice.Infinitive.NotVerb, 1},
 		{&lc.vague, f.Vague, 1}, {&lc.concrete, f.Concrete, 1}, {&lc.feelings, f.Feelings, 1},
