@@ -115,9 +115,13 @@ func sentenceAdvice(d doc, s sentence, lc *langCues, facts bool) (finding, bool)
 	return finding{}, false
 }
 
-// firstCue is the first of cs that cueIn finds in the sentence.
+// firstCue is the first of cs that cueIn finds in the sentence; in a question, not an
+// assert cue.
 func firstCue(d doc, s sentence, cs []cue, question bool, lc *langCues) (finding, bool) {
 	for _, c := range cs {
+		if question && c.assert {
+			continue
+		}
 		if m, ok := cueIn(d, s, c, question, lc); ok {
 			return finding{m, c.kind}, true
 		}
@@ -126,7 +130,8 @@ func firstCue(d doc, s sentence, cs []cue, question bool, lc *langCues) (finding
 }
 
 // cueIn matches a cue in a sentence; in a question, a cue after a reporting verb is
-// reported speech ("Did the school say you should call?") and does not count.
+// reported speech ("Did the school say you should call?") and does not count, nor in a
+// statement a judgement or interpretation after a report ("She told me she was scared").
 func cueIn(d doc, s sentence, c cue, question bool, lc *langCues) (string, bool) {
 	m, i, ok := c.p.locIn(d, s)
 	if !ok {
@@ -138,8 +143,23 @@ func cueIn(d doc, s sentence, c cue, question bool, lc *langCues) (string, bool)
 				return "", false
 			}
 		}
+	} else if c.kind != bot.AdviceKindAdvice && reportBefore(d, s, i, lc) {
+		return "", false
 	}
 	return m, true
+}
+
+// reportBefore reports whether a reports cue ends before token i in the sentence: what
+// follows it is what someone else said ("The teacher wrote that he is aggressive").
+func reportBefore(d doc, s sentence, i int, lc *langCues) bool {
+	for j := s.start; j < i; j++ {
+		for _, c := range lc.reports {
+			if _, end, ok := c.p.at(d, s, j); ok && end < i {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // anyIn reports whether one of the cues occurs in the sentence.

@@ -1,9 +1,12 @@
 package followup_test
 
 import (
+	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/intervision-bot/intervision/bot"
+	"github.com/intervision-bot/intervision/bot/followup"
 	"github.com/intervision-bot/intervision/prompts"
 )
 
@@ -74,5 +77,68 @@ func TestDeficitWordsReadAsTheme(t *testing.T) {
 		if len(scores) == 0 || scores[0].ID != string(prompts.ThemeNonParticipation) || scores[0].Score < 3 {
 			t.Errorf("Read(%q) = %+v, want non-participation first from deficit language", c.text, scores)
 		}
+	}
+}
+
+// TestReadAdviceStructure: judgements and interpretations read by their structure (a
+// person, a copula and an evaluative word; a person and an inner state or motive; a cause
+// in the past), not by a phrase of a tuning set, and the look-alikes that must pass: open
+// questions that name a label, closed questions about a feeling, reports of what someone
+// said.
+func TestReadAdviceStructure(t *testing.T) {
+	r := newInterpreter(t)
+	const j, i = bot.AdviceKindJudgement, bot.AdviceKindInterpretation
+	for _, c := range []struct{ lang, text, want string }{
+		{"en", "The grandmother is toxic.", j},
+		{"en", "Isn't the mother rather cold?", j},
+		{"en", "He never listens to anyone.", j},
+		{"en", "Typical father who leaves everything to the mum.", j},
+		{"en", "I read the file and, frankly, the father comes across as a thug.", j},
+		{"nl", "Die oma is giftig.", j},
+		{"nl", "Zo'n moeder die altijd de slachtofferrol speelt.", j},
+		{"nl", "Is hij echt zo dom?", j},
+		{"nl", "Ze snapt het gewoon niet.", j},
+		{"en", "She's scared of losing them.", i},
+		{"en", "That'll be because of his own father.", i},
+		{"en", "Is it because she was in care herself?", i},
+		{"en", "His anger is really fear.", i},
+		{"nl", "Ze schaamt zich.", i},
+		{"nl", "Dat zal wel door zijn eigen vader komen.", i},
+		{"nl", "Komt het doordat ze zelf in de jeugdzorg heeft gezeten?", i},
+		{"nl", "Het is een loyaliteitsconflict voor de jongen.", i},
+		// look-alikes
+		{"en", "What makes you say she's a terrible mother?", ""},
+		{"nl", "Wat maakt dat je haar een slechte moeder noemt?", ""},
+		{"en", "Was he aggressive when you arrived?", ""},
+		{"nl", "Was vader dronken toen je op bezoek kwam?", ""},
+		{"en", "She told me she was scared of losing them.", ""},
+		{"en", "The teacher wrote that he is aggressive in class.", ""},
+		{"nl", "Ze vroeg me of ik vond dat ze een slechte moeder was.", ""},
+		{"nl", "De juf schreef dat hij agressief is in de klas.", ""},
+		{"en", "Is she scared of the dog?", ""},
+		{"nl", "Komt de vader uit Polen?", ""},
+	} {
+		a, ok := r.ReadAdvice(c.text, c.lang, prompts.StageClarify)
+		if ok != (c.want != "") || a.Kind != c.want {
+			t.Errorf("ReadAdvice(%q, %s) = %+v, %v; want kind %q", c.text, c.lang, a, ok, c.want)
+		}
+	}
+}
+
+// TestCueLists: a regular-expression cue uses a named word list of its file as {{name}};
+// a list the file does not define is an error, not a cue that silently matches nothing.
+func TestCueLists(t *testing.T) {
+	file := func(cue string) fstest.MapFS {
+		return fstest.MapFS{"x.yaml": {Data: []byte("lang: en\nlists:\n  odd: ['wobbly|squiffy']\nadvice:\n  judgement:\n    - '" + cue + "'\n")}}
+	}
+	r, err := followup.New(prompts.MustBuiltin(), file(`re:^(?:she|he) is {{odd}}\b`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, ok := r.ReadAdvice("He is squiffy.", "en", prompts.StageClarify); !ok || a.Kind != bot.AdviceKindJudgement {
+		t.Errorf("ReadAdvice with a list cue = %+v, %v; want a judgement", a, ok)
+	}
+	if _, err := followup.New(prompts.MustBuiltin(), file(`re:^she is {{nope}}\b`)); err == nil || !strings.Contains(err.Error(), "nope") {
+		t.Errorf("New with an unknown list = %v; want an error naming it", err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -28,6 +29,10 @@ type cueSpec struct {
 	// Kind is what an advice cue shows: advice (the default), judgement or
 	// interpretation.
 	Kind string `yaml:"kind"`
+	// Assert makes a judgement or interpretation cue count only in a statement (or a tag
+	// question), not in a closed question: "She's scared of losing them." guesses, "Is
+	// she scared of the dog?" asks.
+	Assert bool `yaml:"assert"`
 }
 
 // UnmarshalYAML accepts "cue text" or {cue: ..., w: ..., label: ...}.
@@ -73,6 +78,10 @@ type adviceSpec struct {
 	// Reported words (say, think, zei, vindt) before a cue in a question make it reported
 	// speech: "Did the school say you should…?" is not advice.
 	Reported []cueSpec `yaml:"reported"`
+	// Reports (said, told me, wrote, zei, vertelde) before a judgement or interpretation cue
+	// in a statement make it a report of what someone said: "She asked me whether I thought
+	// she was a bad mother."
+	Reports []cueSpec `yaml:"reports"`
 	// Infinitive is the Dutch infinitive instruction ("Eerst even met school bellen."):
 	// a sentence that begins with a start word, has an infinitive (verb) and no stop word.
 	Infinitive struct {
@@ -91,7 +100,10 @@ type themeName struct {
 
 // cueFile is one file of prompts/data/cues. Several files may add to one language.
 type cueFile struct {
-	Lang          string                      `yaml:"lang"`
+	Lang string `yaml:"lang"`
+	// Lists are named word lists a regular-expression cue of the same file uses as
+	// {{name}}: the words of a lexicon in one place, the patterns that use them in another.
+	Lists         map[string][]string         `yaml:"lists"`
 	FunctionWords []string                    `yaml:"function_words"`
 	Themes        map[prompts.Theme][]cueSpec `yaml:"themes"`
 	Deficit       []cueSpec                   `yaml:"deficit"`
@@ -119,6 +131,8 @@ type cue struct {
 	poss  string
 	q     string
 	kind  string
+	// assert: counts only in a statement (cueSpec.Assert).
+	assert bool
 }
 
 // langCues is everything the interpreter knows about one language.
@@ -143,6 +157,7 @@ type langCues struct {
 	tag         []cue
 	invite      []cue
 	reported    []cue
+	reports     []cue
 	infStart    []cue
 	infStop     []cue
 	infVerb     []cue
@@ -182,7 +197,7 @@ func compileAll(specs []cueSpec, defW float64) ([]cue, error) {
 		default:
 			return nil, fmt.Errorf("cue %q: unknown kind %q", s.Cue, s.Kind)
 		}
-		out = append(out, cue{p: p, w: w, label: s.Label, who: s.Who, poss: s.Poss, q: s.Question, kind: s.Kind})
+		out = append(out, cue{p: p, w: w, label: s.Label, who: s.Who, poss: s.Poss, q: s.Question, kind: s.Kind, assert: s.Assert})
 	}
 	return out, nil
 }
@@ -211,6 +226,9 @@ func loadCues(fsys fs.FS, into map[string]*langCues) error {
 		var f cueFile
 		if err := yaml.Unmarshal(b, &f); err != nil {
 			return fmt.Errorf("followup: %s: %w", name, err)
+		}
+		if err := f.expandLists(); err != nil {
+			return fmt.Errorf("followup: %s: %w", path.Base(name), err)
 		}
 		if f.Lang == "" {
 			return fmt.Errorf("followup: %s: no lang", name)
@@ -250,7 +268,7 @@ func add(into map[string]*langCues, f cueFile) error {
 		{&lc.deficit, f.Deficit, 3}, {&lc.decision, f.Decision, 2},
 		{&lc.withParents, f.WithParents, 1}, {&lc.parents, f.Parents, 1},
 		{&lc.open, f.Advice.Open, 1}, {&lc.lead, f.Advice.Lead, 1}, {&lc.softLead, f.Advice.SoftLead, 1},
-		{&lc.notAfter, f.Advice.NotAfter, 1}, {&lc.tag, f.Advice.Tag, 1}, {&lc.invite, f.Advice.Invite, 1}, {&lc.reported, f.Advice.Reported, 1},
+		{&lc.notAfter, f.Advice.NotAfter, 1}, {&lc.tag, f.Advice.Tag, 1}, {&lc.invite, f.Advice.Invite, 1}, {&lc.reported, f.Advice.Reported, 1}, {&lc.reports, f.Advice.Reports, 1},
 		{&lc.infStart, f.Advice.Infinitive.Start, 1}, {&lc.infStop, f.Advice.Infinitive.Stop, 1},
 		{&lc.infVerb, f.Advice.Infinitive.Verb, 1}, {&lc.infNotVerb, f.Advice.Infinitive.NotVerb, 1},
 		{&lc.vague, f.Vague, 1}, {&lc.concrete, f.Concrete, 1}, {&lc.feelings, f.Feelings, 1},
@@ -286,6 +304,39 @@ func add(into map[string]*langCues, f cueFile) error {
 	}
 	for k, v := range f.ThemeNames {
 		lc.names[k] = v
+	}
+	return nil
+}
+
+// listRef is a reference to a named word list in a regular-expression cue: {{name}}.
+var listRef = regexp.MustCompile(`\{\{([a-z_]+)\}\}`)
+
+// expandLists replaces each {{name}} in the file's advice regular expressions by a group
+// of the words of list name, longest first, so "such a mess" is tried before "mess". A
+// reference to a list the file does not define is an error.
+func (f *cueFile) expandLists() error {
+	groups := map[string]string{}
+	for name, words := range f.Lists {
+		ws := slices.Clone(words)
+		sort.SliceStable(ws, func(i, j int) bool { return len(ws[i]) > len(ws[j]) })
+		groups[name] = "(?:" + strings.Join(ws, "|") + ")"
+	}
+	a := &f.Advice
+	for _, specs := range [][]cueSpec{a.Always, a.Statement, a.Assert, a.Judgement, a.Interpretation} {
+		for i := range specs {
+			var missing string
+			specs[i].Cue = listRef.ReplaceAllStringFunc(specs[i].Cue, func(ref string) string {
+				name := ref[2 : len(ref)-2]
+				g, ok := groups[name]
+				if !ok {
+					missing = name
+				}
+				return g
+			})
+			if missing != "" {
+				return fmt.Errorf("cue %q: no list %q", specs[i].Cue, missing)
+			}
+		}
 	}
 	return nil
 }
