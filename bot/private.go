@@ -44,7 +44,6 @@ func privateKey(platform, user string) state.Key {
 // privatePrefix begins the thread of every pointer record's key.
 const privatePrefix = "private:"
 
-
 // privatePointerTTL is how long a pointer lives beyond the round's box: a round
 // cannot wait longer than its box and one extension.
 const privatePointerTTL = 24 * time.Hour
