@@ -8,6 +8,7 @@ import (
 
 	"github.com/intervision-bot/intervision/bot"
 	"github.com/intervision-bot/intervision/bot/bottest"
+	"github.com/intervision-bot/intervision/prompts"
 	"github.com/intervision-bot/intervision/state"
 	"github.com/intervision-bot/intervision/state/memstore"
 )
@@ -350,14 +351,16 @@ func TestRoundReenteredLateDMInSessionLanguage(t *testing.T) {
 // TestPrivateRoundOpensWithoutQuestionInThread: the round's opening in the thread asks
 // nobody a question there (answers go by DM), and help says where to answer.
 func TestPrivateRoundOpensWithoutQuestionInThread(t *testing.T) {
-	h := newHarness(t, bot.Config{})
-	for _, l := range [][2]string{{"ann", "/start incident nl"}, {"bob", "/join"}, {"ann", "/bring"}, {"ann", "/next"}} {
+	lib := prompts.MustBuiltin()
+	h := newHarness(t, bot.Config{Library: lib, Interpreter: interpreter(t, lib)})
+	for _, l := range [][2]string{{"ann", "/start incident nl"}, {"bob", "/join"}, {"cas", "/join"}, {"ann", "/bring"}, {"ann", "/next"}} {
 		h.say(l[0], l[1])
 	}
 	for h.Phase != "analysis" {
 		h.say("ann", "/volgende")
 	}
 	h.say("bob", peerRemark["nl"]) // text the opener would read
+	h.say("cas", peerRemark["nl"])
 	entry := h.say("ann", "/volgende")
 	if got := bottest.Public(entry); h.Phase != "what-would-you-do" || strings.Contains(got, "Een vraag om bij stil te staan") || !strings.Contains(got, "Wat zou jij doen") {
 		t.Fatalf("the private round opened with a question in the thread:\n%s", got)
