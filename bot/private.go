@@ -15,7 +15,7 @@ import (
 // This file is the private round (a phase with `private: true`, such as the incident
 // method's "what would you do?"): each member the phase waits for fixes their answer
 // on their own, in a direct message to the bot, before anyone sees another's. The
-// thread only hears how many have chosen; when all have (or the lead moves on, or the
+// thread only hears how many have answered; when all have (or the lead moves on, or the
 // time is up) the bot shows every answer together, by name, in the thread.
 //
 // The way in is the ordinary event path: the bot writes to each of them by DM

@@ -385,8 +385,11 @@ func TestSoloInDMAndRoundInvitation(t *testing.T) {
 	for h.Phase != "what-would-you-do" {
 		entry = h.say("ann", "/volgende")
 	}
-	if got := privateTo(entry, "cas"); !strings.Contains(got, "solo-reflectie") || !strings.Contains(got, "`antwoord`") {
+	if got := privateTo(entry, "cas"); !strings.Contains(got, "solo-reflectie") || !strings.Contains(got, "`!antwoord Ik zou eerst…`") {
 		t.Fatalf("the invitation to someone with a solo reflection open: %q", got)
+	}
+	if words, cmd := bot.Classify("!antwoord Ik zou eerst…", bot.Typed); !cmd || words != "antwoord Ik zou eerst…" {
+		t.Fatalf("the invitation's example is no command when typed: %q %v", words, cmd)
 	}
 	if got := privateTo(entry, "bob"); strings.Contains(got, "solo") || !strings.Contains(got, "schrijf je antwoord hier") {
 		t.Fatalf("the invitation to someone without: %q", got)
@@ -394,7 +397,7 @@ func TestSoloInDMAndRoundInvitation(t *testing.T) {
 	if out := h.Direct("cas", "Een moeder belde me over de school van haar zoon."); thread(out) != "" {
 		t.Fatalf("plain text in the solo DM went to the round: %+v", out.Replies)
 	}
-	out := h.Direct("cas", "/antwoord Ik zou eerst de school bellen.")
+	out := h.Direct("cas", "/antwoord Ik zou eerst de school bellen.") // as Classify gives "!antwoord …"
 	if got := thread(out); !strings.Contains(got, "Geantwoord: 1 van de 2") {
 		t.Fatalf("the answer word did not reach the round: %+v", out.Replies)
 	}
