@@ -238,8 +238,8 @@ func (e *Engine) writePointers(ctx context.Context, conv Conversation, seq int, 
 // session of its own is open (a solo reflection there keeps its messages: what is
 // written in it never goes to a group), or `answer TEXT` from any DM, while the session
 // is still in the phase that asked them. It returns the event placed in that session's
-// conversation. A late answer (the round is over, or the session moved on) gets late:
-// private.closed in the session's language, and the pointer is deleted.
+// conversation. A late answer (the answers were shown, or the session moved on or
+// ended) gets late: private.closed in the session's language; the pointer is deleted.
 func (e *Engine) privateRoute(ctx context.Context, ev Event, cmd *command) (routed Event, late *Outcome, ok bool) {
 	if !ev.Conv.Direct || ev.timer != nil || ev.User.ID == "" {
 		return ev, nil, false
@@ -268,7 +268,7 @@ func (e *Engine) privateRoute(ctx context.Context, ev Event, cmd *command) (rout
 	if err != nil || sess == nil || !sess.isMember(ev.User.ID) {
 		return ev, nil, false // gone, or never theirs: the DM is an ordinary DM
 	}
-	if sess.Status != statusRunning || sess.PhaseSeq != ref.Seq {
+	if sess.Status != statusRunning || sess.PhaseSeq != ref.Seq || sess.Revealed {
 		e.dropPointer(ctx, pk, b)
 		out := Outcome{Replies: []Reply{{To: ev.User.ID, Text: e.msg("private.closed", sess.Lang)}}}
 		return ev, &out, false

@@ -90,6 +90,9 @@ func TestPrivateRoundCollectsByDMAndRevealsTogether(t *testing.T) {
 	if strings.Contains(string(h.record()), "changed my mind") {
 		t.Error("a DM told it was not saved was saved")
 	}
+	if b, err := h.Store.Get(context.Background(), state.Key{Platform: "terminal", Thread: "private:cas"}); err != nil || b != nil {
+		t.Errorf("the pointer of a round whose answers were shown was kept: %s %v", b, err)
+	}
 	if h.say("ann", "/next"); h.Phase != "what-i-did" {
 		t.Fatalf("phase %s after next", h.Phase)
 	}
