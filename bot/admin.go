@@ -50,26 +50,32 @@ type Receipt struct {
 
 // Inventory is what a space holds in the store, for an operator about to purge it.
 type Inventory struct {
-	// Sessions, Notes and Reports are the records by kind.
-	Sessions, Notes, Reports int
+	// Sessions, Notes and Reports are the records by kind; Pointers are a private
+	// round's pointers to the session that waits for a user's answer (bot/private.go).
+	Sessions, Notes, Reports, Pointers int
 	// Users are user indexes; Events are event ids remembered against duplicates.
 	Users, Events int
 }
 
 // Total is the number of store entries.
-func (i Inventory) Total() int { return i.Sessions + i.Notes + i.Reports + i.Users + i.Events }
+func (i Inventory) Total() int {
+	return i.Sessions + i.Notes + i.Reports + i.Pointers + i.Users + i.Events
+}
 
 // Record kinds by key.
 const (
 	kindSession = iota
 	kindNote
 	kindReport
+	kindPointer
 )
 
-// recordKind tells a session's key from a note's (noteKey) and a report record's
-// (reportKey).
+// recordKind tells a session's key from a note's (noteKey), a report record's
+// (reportKey) and a private round's pointer's (privateKey).
 func recordKind(k state.Key) int {
 	switch {
+	case k.Channel == "" && strings.HasPrefix(k.Thread, privatePrefix):
+		return kindPointer
 	case k.Channel == "" && strings.HasPrefix(k.Thread, "note:"):
 		return kindNote
 	case k.Thread == "report:":
@@ -219,6 +225,8 @@ func (e *Engine) SpaceInventory(ctx context.Context, space state.Space) (Invento
 			inv.Notes++
 		case kindReport:
 			inv.Reports++
+		case kindPointer:
+			inv.Pointers++
 		default:
 			inv.Sessions++
 		}

@@ -179,8 +179,10 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (out Outcome, err error) 
 			return out, err
 		}
 	}
-	if routed, ok := e.privateRoute(ctx, ev, cmd); ok {
+	if routed, late, ok := e.privateRoute(ctx, ev, cmd); ok {
 		return e.answerPrivately(ctx, routed, cmd)
+	} else if late != nil {
+		return *late, nil
 	}
 	return e.apply(ctx, ev, cmd)
 }

@@ -87,7 +87,9 @@ func (tr *turn) enterPhase() {
 		lines = append(lines, tr.msg("phase.rule.questions"))
 	}
 	lines = append(lines, tr.recap(ph)...)
-	if !prompts.IsClosing(ph.Stage) { // the closing phases speak for themselves
+	// The closing phases speak for themselves; a private round asks each by DM, so a
+	// question in the thread would invite answers there that the round refuses.
+	if !prompts.IsClosing(ph.Stage) && !ph.Private {
 		if f, ok := tr.opener(ph); ok {
 			tr.markAsked(f)
 			lines = append(lines, tr.msg("phase.keep_in_mind", "question", f.Question.Text.In(tr.lang)))
@@ -342,7 +344,7 @@ func (tr *turn) contribute(text string, guard bool) {
 		return // the phase waits for the fuller answer
 	}
 	if private {
-		tr.privatePace(ph)
+		tr.privatePace(ph, wasPressed)
 		return
 	}
 	tr.pace(ph, role)

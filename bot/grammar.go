@@ -32,6 +32,7 @@ var commandWords = map[string]string{
 	"checkin": "checkin", "check-in": "checkin", "terugblik": "checkin",
 	"summary": "summary", "samenvatting": "summary",
 	"report": "report", "overzicht": "report",
+	"answer": "answer", "antwoord": "answer",
 }
 
 // dutchWords is the word a Dutch text shows for a canonical command.
@@ -40,6 +41,7 @@ var dutchWords = map[string]string{
 	"methods": "methodes", "help": "hulp", "end": "einde", "forget": "vergeet",
 	"keep": "bewaren", "rewrite": "herschrijf", "back": "terug", "more": "langer",
 	"pause": "pauze", "resume": "hervat", "checkin": "terugblik", "summary": "samenvatting", "report": "overzicht",
+	"answer": "antwoord",
 }
 
 // typedLang is the language a command's own word says, when it says one: a Dutch word

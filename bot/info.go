@@ -135,6 +135,8 @@ func (tr *turn) help() string {
 		key = "help.lobby"
 	case tr.solo():
 		key = "help.solo"
+	case tr.openRound(tr.phase()):
+		key = "help.private" // answers go by DM, not in the thread
 	default:
 		key = "help.running"
 	}

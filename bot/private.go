@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -14,7 +15,7 @@ import (
 // This file is the private round (a phase with `private: true`, such as the incident
 // method's "what would you do?"): each member the phase waits for fixes their answer
 // on their own, in a direct message to the bot, before anyone sees another's. The
-// thread only hears how many have chosen; when all have (or the lead moves on, or the
+// thread only hears how many have answered; when all have (or the lead moves on, or the
 // time is up) the bot shows every answer together, by name, in the thread.
 //
 // The way in is the ordinary event path: the bot writes to each of them by DM
@@ -37,8 +38,11 @@ type privateRef struct {
 // text, only where the round is, and the turn that uses it checks that the user is a
 // member the round waits for.
 func privateKey(platform, user string) state.Key {
-	return state.Key{Platform: platform, Thread: "private:" + user}
+	return state.Key{Platform: platform, Thread: privatePrefix + user}
 }
+
+// privatePrefix begins the thread of every pointer record's key.
+const privatePrefix = "private:"
 
 // privatePointerTTL is how long a pointer lives beyond the round's box: a round
 // cannot wait longer than its box and one extension.
@@ -66,32 +70,96 @@ func (tr *turn) askPrivately(ph *prompts.Phase) {
 	}
 }
 
-// askOne writes to one member by DM for the private round.
+// askOne writes to one member by DM for the private round. Someone with a solo
+// reflection open in their DM hears that what they write there stays in it, and how to
+// answer the round all the same (`answer …`).
 func (tr *turn) askOne(m member, ph *prompts.Phase) {
+	key := "private.ask"
+	if tr.e.soloInDirect(tr.ctx, tr.ev.Conv, m.ID) {
+		key = "private.ask_solo"
+	}
 	tr.replies = append(tr.replies, Reply{To: m.ID, Direct: true,
-		Text: tr.msg("private.ask", "name", Quote(m.Name), "phase", ph.Title.In(tr.lang),
+		Text: tr.msg(key, "name", Quote(m.Name), "phase", ph.Title.In(tr.lang),
 			"instruction", ph.InstructionFor(tr.sess.Mode, tr.lang), "left", tr.leftText())})
 	tr.pointers = append(tr.pointers, m.ID)
 }
 
-// chosen counts the members the round waits for who have answered, of all it waits for.
+// soloInDirect reports whether user has a solo reflection open in a direct message
+// with the bot: a solo session they started, not ended, in a conversation of their
+// index that is no thread (a solo reflection in a channel runs in a thread of its own).
+// The DM of a Discord user belongs to no guild, so the space without a workspace is
+// looked in too. A store failure reads as none: the invitation then says "here".
+func (e *Engine) soloInDirect(ctx context.Context, conv Conversation, user string) bool {
+	spaces := []state.Space{Key(conv).Space()}
+	if conv.Workspace != "" {
+		spaces = append(spaces, state.Space{Platform: conv.Platform})
+	}
+	for _, sp := range spaces {
+		keys, err := e.store.Conversations(ctx, sp, user)
+		if err != nil {
+			return false
+		}
+		for _, k := range keys {
+			if k.Thread != "" || k.Channel == "" || k == Key(conv) {
+				continue
+			}
+			b, err := e.store.Get(ctx, k)
+			if err != nil {
+				continue
+			}
+			if s, err := decodeSession(b); err == nil && s != nil && s.Mode == prompts.ModeSolo && s.Starter == user && s.Status != statusDone {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// answer is `answer TEXT`: a contribution to the private round that waits for the
+// writer, sent from a DM where a solo reflection would otherwise keep it (the engine
+// routes it to the group session, privateRoute). Anywhere else it is an ordinary
+// contribution, under the phase's rules; in a DM with no round waiting it is refused.
+func (tr *turn) answer(c command) {
+	text := strings.TrimSpace(c.rest)
+	if l, ok := typedLang(tr.ev.Text); ok && tr.sess == nil {
+		tr.lang = l // "antwoord" in a DM without a session: answer in Dutch
+	}
+	switch {
+	case text == "":
+		tr.tell(tr.msg("private.answer_empty"))
+	case tr.ev.Conv.Direct && !tr.ev.private:
+		tr.tell(tr.msg("private.answer_none"))
+	case !tr.needMember() || !tr.running():
+	default:
+		tr.contribute(text, true)
+	}
+}
+
+// chosen counts the members the round waits for who have answered, of all it waits
+// for. An answer the bot just asked more about (Pressed) is not counted yet.
 func (tr *turn) chosen(ph *prompts.Phase) (n, of int) {
 	for _, m := range tr.sess.Members {
 		if !tr.expects(ph, tr.sess.role(m.ID)) {
 			continue
 		}
 		of++
-		if tr.sess.contributed(m.ID, ph.ID) {
-			n++
+		if tr.sess.contributed(m.ID, ph.ID) && !slices.Contains(tr.sess.Pressed, m.ID) {
+			n++ // a thin answer asked for more counts with the next message or the box
 		}
 	}
 	return n, of
 }
 
 // privatePace answers a private contribution: the writer hears it is saved, the
-// thread how many have chosen; the last answer shows them all.
-func (tr *turn) privatePace(ph *prompts.Phase) {
-	if tr.contributionsIn(tr.user(), ph.ID) > 1 {
+// thread how many have answered; the last answer shows them all. An answer the bot
+// just asked more about waits for the writer's next message (or the box), so that the
+// fuller answer is not refused; that next message counts it. wasPressed says that this
+// message answers such a request.
+func (tr *turn) privatePace(ph *prompts.Phase, wasPressed bool) {
+	switch {
+	case slices.Contains(tr.sess.Pressed, tr.user()):
+		return // the request for more was said; the count waits for the answer
+	case tr.contributionsIn(tr.user(), ph.ID) > 1 && !wasPressed:
 		tr.tell(tr.msg("private.added"))
 		return
 	}
@@ -121,7 +189,7 @@ func (tr *turn) reveal(ph *prompts.Phase) {
 				parts = append(parts, Quote(strings.Join(strings.Fields(c.Text), " ")))
 			}
 		}
-		answer := strings.Join(parts, " ")
+		answer := strings.Join(parts, " / ") // one person's messages, told apart
 		if answer == "" {
 			answer = "_" + tr.msg("private.none") + "_"
 		}
@@ -168,38 +236,60 @@ func (e *Engine) writePointers(ctx context.Context, conv Conversation, seq int, 
 // privateRoute finds the group session whose private round a direct message answers:
 // plain text (or keep/rewrite with text) from a user with a pointer, in a DM where no
 // session of its own is open (a solo reflection there keeps its messages: what is
-// written in it never goes to a group), while the session is still in the phase that
-// asked them (a late answer hears that the round is over). It returns the event
-// placed in that session's conversation.
-func (e *Engine) privateRoute(ctx context.Context, ev Event, cmd *command) (Event, bool) {
+// written in it never goes to a group), or `answer TEXT` from any DM, while the session
+// is still in the phase that asked them. It returns the event placed in that session's
+// conversation. A late answer (the answers were shown, or the session moved on or
+// ended) gets late: private.closed in the session's language; the pointer is deleted.
+func (e *Engine) privateRoute(ctx context.Context, ev Event, cmd *command) (routed Event, late *Outcome, ok bool) {
 	if !ev.Conv.Direct || ev.timer != nil || ev.User.ID == "" {
-		return ev, false
+		return ev, nil, false
 	}
-	if cmd != nil && !((cmd.word == "keep" || cmd.word == "rewrite") && strings.TrimSpace(cmd.rest) != "") {
-		return ev, false
+	answer := cmd != nil && cmd.word == "answer" && strings.TrimSpace(cmd.rest) != ""
+	if cmd != nil && !answer && !((cmd.word == "keep" || cmd.word == "rewrite") && strings.TrimSpace(cmd.rest) != "") {
+		return ev, nil, false
 	}
-	b, err := e.store.Get(ctx, privateKey(ev.Conv.Platform, ev.User.ID))
+	pk := privateKey(ev.Conv.Platform, ev.User.ID)
+	b, err := e.store.Get(ctx, pk)
 	if err != nil || len(b) == 0 {
-		return ev, false // the common case: no round waits for them, one read
+		return ev, nil, false // the common case: no round waits for them, one read
 	}
-	if _, active := e.sessionLang(ctx, ev.Conv); active {
-		return ev, false
+	if _, active := e.sessionLang(ctx, ev.Conv); active && !answer {
+		return ev, nil, false
 	}
 	var ref privateRef
 	if json.Unmarshal(b, &ref) != nil || ref.Conv.Platform != ev.Conv.Platform || ref.Conv.Direct || !ref.Conv.InThread() {
-		return ev, false
+		return ev, nil, false
 	}
 	cur, err := e.store.Get(ctx, Key(ref.Conv))
 	if err != nil {
-		return ev, false
+		return ev, nil, false
 	}
 	sess, err := decodeSession(cur)
-	if err != nil || sess == nil || sess.Status != statusRunning || sess.PhaseSeq != ref.Seq || !sess.isMember(ev.User.ID) {
-		return ev, false // moved on, over, or never theirs: the DM is an ordinary DM
+	if err != nil || sess == nil || !sess.isMember(ev.User.ID) {
+		return ev, nil, false // gone, or never theirs: the DM is an ordinary DM
 	}
-	routed := ev
+	if sess.Status != statusRunning || sess.PhaseSeq != ref.Seq || sess.Revealed {
+		e.dropPointer(ctx, pk, b)
+		out := Outcome{Replies: []Reply{{To: ev.User.ID, Text: e.msg("private.closed", sess.Lang)}}}
+		return ev, &out, false
+	}
+	routed = ev
 	routed.Conv, routed.private = ref.Conv, true
-	return routed, true
+	return routed, nil, true
+}
+
+// dropPointer deletes a pointer whose round is over, unless a newer round wrote it
+// meanwhile. A failure only leaves a pointer that says the same again.
+func (e *Engine) dropPointer(ctx context.Context, k state.Key, was []byte) {
+	err := e.store.Update(ctx, k, "", func(cur []byte) (state.Change, error) {
+		if string(cur) != string(was) {
+			return state.Change{}, nil
+		}
+		return state.Change{Delete: true}, nil
+	})
+	if err != nil {
+		e.log.Warn("delete private round pointer", "err", err)
+	}
 }
 
 // answerPrivately decides a routed DM in its group session. The thread's replies go

@@ -8,6 +8,7 @@ import (
 
 	"github.com/intervision-bot/intervision/bot"
 	"github.com/intervision-bot/intervision/bot/bottest"
+	"github.com/intervision-bot/intervision/prompts"
 	"github.com/intervision-bot/intervision/state"
 	"github.com/intervision-bot/intervision/state/memstore"
 )
@@ -48,7 +49,7 @@ func thread(out bot.Outcome) string {
 
 // TestPrivateRoundCollectsByDMAndRevealsTogether: entering the round writes to every
 // peer by DM; a peer's answer in their DM is saved in the group session (pseudonymised,
-// with the privacy notice in the DM), the thread hears only "N of M have chosen", and
+// with the privacy notice in the DM), the thread hears only "N of M have answered", and
 // the last answer shows them all, by name, in the thread.
 func TestPrivateRoundCollectsByDMAndRevealsTogether(t *testing.T) {
 	h := newHarness(t, bot.Config{Pseudonymiser: namePseudonymiser{}})
@@ -74,7 +75,7 @@ func TestPrivateRoundCollectsByDMAndRevealsTogether(t *testing.T) {
 		t.Fatalf("a second message from the same peer: %+v", out.Replies)
 	}
 	out := h.Direct("cas", "I would wait and ask the school first.")
-	if got := thread(out); got != "2 of 3 have chosen (What would you do?)." {
+	if got := thread(out); got != "2 of 3 have answered (What would you do?)." {
 		t.Fatalf("the thread after the second answer: %q", got)
 	}
 	out = h.Direct("dan", "I would visit together with a colleague.")
@@ -88,6 +89,9 @@ func TestPrivateRoundCollectsByDMAndRevealsTogether(t *testing.T) {
 	}
 	if strings.Contains(string(h.record()), "changed my mind") {
 		t.Error("a DM told it was not saved was saved")
+	}
+	if b, err := h.Store.Get(context.Background(), state.Key{Platform: "terminal", Thread: "private:cas"}); err != nil || b != nil {
+		t.Errorf("the pointer of a round whose answers were shown was kept: %s %v", b, err)
 	}
 	if h.say("ann", "/next"); h.Phase != "what-i-did" {
 		t.Fatalf("phase %s after next", h.Phase)
@@ -113,7 +117,7 @@ func checkAsked(t *testing.T, entry bot.Outcome, peers ...string) {
 func firstAnswer(t *testing.T, h *harness) {
 	t.Helper()
 	out := h.Direct("bob", "I would call mrs Jansen at once and ask what she needs.")
-	if got := thread(out); got != "1 of 3 have chosen (What would you do?)." {
+	if got := thread(out); got != "1 of 3 have answered (What would you do?)." {
 		t.Fatalf("the thread after the first answer: %q", got)
 	}
 	for _, r := range out.Replies {
@@ -136,18 +140,18 @@ func firstAnswer(t *testing.T, h *harness) {
 // checkReveal checks the reveal of the three answers, by name, without a count.
 func checkReveal(t *testing.T, got string) {
 	t.Helper()
-	for _, want := range []string{"shown together", `- **bob:** I would call mrs \[name 1\] at once` + " and ask what she needs. And I would bring the plan along.",
+	for _, want := range []string{"shown together", `- **bob:** I would call mrs \[name 1\] at once` + " and ask what she needs. / And I would bring the plan along.",
 		"- **cas:** I would wait and ask the school first.", "- **dan:** I would visit together with a colleague."} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the reveal lacks %q:\n%s", want, got)
 		}
 	}
-	if strings.Contains(got, "have chosen") {
+	if strings.Contains(got, "have answered") {
 		t.Errorf("the reveal came with a count: %s", got)
 	}
 }
 
-// TestPrivateRoundNextRevealsWhatIsIn: moving on before all have chosen shows what is
+// TestPrivateRoundNextRevealsWhatIsIn: moving on before all have answered shows what is
 // in, and says who gave no answer.
 func TestPrivateRoundNextRevealsWhatIsIn(t *testing.T) {
 	h := toRound(t, bot.Config{})
@@ -161,9 +165,16 @@ func TestPrivateRoundNextRevealsWhatIsIn(t *testing.T) {
 	if strings.Index(got, "shown together") > strings.Index(got, "What I did") {
 		t.Error("the answers were shown after the next phase opened")
 	}
-	// Once the session moved on, a DM is an ordinary DM again.
-	if out := h.Direct("cas", "I would call the school."); thread(out) != "" || !strings.Contains(privateTo(out, "cas"), "no session here") {
-		t.Errorf("a DM after the round's phase went to the session: %+v", out.Replies)
+	// Once the session moved on, a late DM hears that the round is over, once; then
+	// the pointer is gone and a DM is an ordinary DM again.
+	if out := h.Direct("cas", "I would call the school."); thread(out) != "" || !strings.Contains(privateTo(out, "cas"), "private round is over") {
+		t.Errorf("a DM after the round's phase: %+v", out.Replies)
+	}
+	if strings.Contains(string(h.record()), "call the school") {
+		t.Error("a late DM told it was not saved was saved")
+	}
+	if out := h.Direct("cas", "I would call the school."); !strings.Contains(privateTo(out, "cas"), "no session here") {
+		t.Errorf("a DM after the late answer: %+v", out.Replies)
 	}
 }
 
@@ -287,5 +298,138 @@ func TestThinPrivateAnswerIsPressedInPrivate(t *testing.T) {
 	}
 	if out := h.Direct("bob", "Echt bellen."); strings.Contains(privateTo(out, "bob"), "One concrete detail helps") {
 		t.Fatalf("a second thin answer in a row was pressed again: %+v", out.Replies)
+	}
+}
+
+// TestThinLastAnswerWaitsForTheFullerOne: the last peer's thin answer is asked about in
+// private and not counted yet, so the round does not open on it; the fuller answer that
+// follows is saved, counts, and the reveal shows both, each message told apart.
+func TestThinLastAnswerWaitsForTheFullerOne(t *testing.T) {
+	h := toRound(t, bot.Config{})
+	h.Direct("bob", "I would step back and ask what he needs.")
+	h.Direct("dan", "I would visit together with a colleague.")
+	out := h.Direct("cas", "yes")
+	if !strings.Contains(privateTo(out, "cas"), "Could you say a little more?") || thread(out) != "" {
+		t.Fatalf("a thin last answer: %+v", out.Replies)
+	}
+	out = h.Direct("cas", "I would ask the school what they saw first.")
+	if strings.Contains(privateTo(out, "cas"), "did not save") || !strings.Contains(privateTo(out, "cas"), "last answer") {
+		t.Fatalf("the fuller answer after the request: %+v", out.Replies)
+	}
+	if got := thread(out); !strings.Contains(got, "- **cas:** yes / I would ask the school what they saw first.") ||
+		!strings.Contains(got, "- **bob:** I would step back and ask what he needs.") {
+		t.Fatalf("the reveal:\n%s", got)
+	}
+}
+
+// TestRoundReenteredLateDMInSessionLanguage: a Dutch round shown, left with terug and
+// entered again with volgende is open talk; a DM sent then hears in Dutch that the
+// private round is over, and is not saved.
+func TestRoundReenteredLateDMInSessionLanguage(t *testing.T) {
+	h := newHarness(t, bot.Config{})
+	for _, l := range [][2]string{{"ann", "/start incident nl"}, {"bob", "/join"}, {"cas", "/join"}, {"ann", "/bring"}, {"ann", "/next"}} {
+		h.say(l[0], l[1])
+	}
+	for h.Phase != "what-would-you-do" {
+		h.say("ann", "/next")
+	}
+	h.Direct("bob", "Ik zou de moeder bellen.")
+	h.Direct("cas", "Ik zou eerst de school vragen wat zij zagen.")
+	h.say("ann", "/terug")
+	if h.say("ann", "/volgende"); h.Phase != "what-would-you-do" {
+		t.Fatalf("phase %s", h.Phase)
+	}
+	out := h.Direct("cas", "Toch liever aanbellen.")
+	if !strings.Contains(privateTo(out, "cas"), "Die privéronde is voorbij") {
+		t.Fatalf("a late DM in a Dutch session: %+v", out.Replies)
+	}
+	if strings.Contains(string(h.record()), "liever aanbellen") {
+		t.Fatal("a late DM told it was not saved was saved")
+	}
+	if b, err := h.Store.Get(context.Background(), state.Key{Platform: "terminal", Thread: "private:cas"}); err != nil || b != nil {
+		t.Fatalf("the pointer of a round that is over was kept: %s %v", b, err)
+	}
+}
+
+// TestPrivateRoundOpensWithoutQuestionInThread: the round's opening in the thread asks
+// nobody a question there (answers go by DM), and help says where to answer.
+func TestPrivateRoundOpensWithoutQuestionInThread(t *testing.T) {
+	lib := prompts.MustBuiltin()
+	h := newHarness(t, bot.Config{Library: lib, Interpreter: interpreter(t, lib)})
+	for _, l := range [][2]string{{"ann", "/start incident nl"}, {"bob", "/join"}, {"cas", "/join"}, {"ann", "/bring"}, {"ann", "/next"}} {
+		h.say(l[0], l[1])
+	}
+	for h.Phase != "analysis" {
+		h.say("ann", "/volgende")
+	}
+	h.say("bob", peerRemark["nl"]) // text the opener would read
+	h.say("cas", peerRemark["nl"])
+	entry := h.say("ann", "/volgende")
+	if got := bottest.Public(entry); h.Phase != "what-would-you-do" || strings.Contains(got, "Een vraag om bij stil te staan") || !strings.Contains(got, "Wat zou jij doen") {
+		t.Fatalf("the private round opened with a question in the thread:\n%s", got)
+	}
+	help := privateTo(h.say("bob", "/hulp"), "bob")
+	if strings.Contains(help, "Schrijf in deze draad") || !strings.Contains(help, "privébericht") {
+		t.Fatalf("help in a private round: %s", help)
+	}
+}
+
+// TestSoloInDMAndRoundInvitation: someone whose solo reflection is open in their DM
+// is told so when the round asks them, with the way to answer it (antwoord …); plain
+// text stays in the solo reflection, the answer word reaches the round. Someone without
+// a solo reflection gets the plain invitation.
+func TestSoloInDMAndRoundInvitation(t *testing.T) {
+	h := newHarness(t, bot.Config{})
+	h.Direct("cas", "/start wsn nl")
+	for _, l := range [][2]string{{"ann", "/start incident nl"}, {"bob", "/join"}, {"cas", "/join"}, {"ann", "/bring"}, {"ann", "/next"}} {
+		h.say(l[0], l[1])
+	}
+	var entry bot.Outcome
+	for h.Phase != "what-would-you-do" {
+		entry = h.say("ann", "/volgende")
+	}
+	if got := privateTo(entry, "cas"); !strings.Contains(got, "solo-reflectie") || !strings.Contains(got, "`!antwoord Ik zou eerst…`") {
+		t.Fatalf("the invitation to someone with a solo reflection open: %q", got)
+	}
+	if words, cmd := bot.Classify("!antwoord Ik zou eerst…", bot.Typed); !cmd || words != "antwoord Ik zou eerst…" {
+		t.Fatalf("the invitation's example is no command when typed: %q %v", words, cmd)
+	}
+	if got := privateTo(entry, "bob"); strings.Contains(got, "solo") || !strings.Contains(got, "schrijf je antwoord hier") {
+		t.Fatalf("the invitation to someone without: %q", got)
+	}
+	if out := h.Direct("cas", "Een moeder belde me over de school van haar zoon."); thread(out) != "" {
+		t.Fatalf("plain text in the solo DM went to the round: %+v", out.Replies)
+	}
+	out := h.Direct("cas", "/antwoord Ik zou eerst de school bellen.") // as Classify gives "!antwoord …"
+	if got := thread(out); !strings.Contains(got, "Geantwoord: 1 van de 2") {
+		t.Fatalf("the answer word did not reach the round: %+v", out.Replies)
+	}
+	rec := string(h.record())
+	if !strings.Contains(rec, "Ik zou eerst de school bellen.") || strings.Contains(rec, "antwoord Ik") || strings.Contains(rec, "haar zoon") {
+		t.Fatalf("the group session holds: %s", rec)
+	}
+	if out := h.Direct("bob", "/antwoord"); !strings.Contains(privateTo(out, "bob"), "na het woord") {
+		t.Fatalf("the answer word alone: %+v", out.Replies)
+	}
+	if out := h.Direct("eve", "/antwoord Iets."); !strings.Contains(privateTo(out, "eve"), "Er wacht geen privéronde") {
+		t.Fatalf("the answer word with no round: %+v", out.Replies)
+	}
+}
+
+// TestPointersAreNoSessions: the pointers a round writes are not counted or listed as
+// sessions by the operator's commands.
+func TestPointersAreNoSessions(t *testing.T) {
+	h := toRound(t, bot.Config{})
+	ctx := context.Background()
+	inv, err := h.Engine.SpaceInventory(ctx, state.Space{Platform: "terminal"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inv.Sessions != 1 || inv.Pointers != 3 {
+		t.Fatalf("the terminal holds %+v, want 1 session and 3 pointers", inv)
+	}
+	open, err := h.Engine.OpenSessions(ctx, state.Filter{Platform: "terminal"})
+	if err != nil || len(open) != 1 {
+		t.Fatalf("open sessions: %+v %v", open, err)
 	}
 }

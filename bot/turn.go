@@ -114,6 +114,7 @@ var commandActions = map[string]func(tr *turn, c command){
 	"end":     func(tr *turn, _ command) { tr.end() },
 	"keep":    func(tr *turn, c command) { tr.keep(c) },
 	"rewrite": func(tr *turn, c command) { tr.rewrite(c) },
+	"answer":  func(tr *turn, c command) { tr.answer(c) },
 }
 
 // run dispatches the event.

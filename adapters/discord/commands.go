@@ -63,6 +63,8 @@ var subcommands = []subcommand{
 	{name: "leave", nl: "verlaten", descEN: "Leave the session", descNL: "Verlaat de sessie"},
 	{name: "rewrite", nl: "herschrijf", descEN: "Replace your last message in this phase", descNL: "Vervang je laatste bericht in deze fase",
 		options: []option{{name: "text", nl: "tekst", descEN: "The new text", descNL: "De nieuwe tekst", free: true, required: true}}},
+	{name: "answer", nl: "antwoord", descEN: "Your answer to the private round that waits for you", descNL: "Je antwoord in de privéronde die op je wacht",
+		options: []option{{name: "text", nl: "tekst", descEN: "Your answer", descNL: "Je antwoord", free: true, required: true}}},
 	{name: "end", nl: "einde", descEN: "End the session and post the summary", descNL: "Beëindig de sessie en plaats de samenvatting"},
 	{name: "keep", nl: "bewaren", descEN: "After the end: keep only the summary (case bringer)", descNL: "Na afloop: bewaar alleen de samenvatting (inbrenger)",
 		options: []option{{name: "text", nl: "tekst", descEN: "Optional: a message to keep as written", descNL: "Optioneel: een bericht om letterlijk te bewaren", free: true}}},

@@ -386,7 +386,7 @@ func TestLostSessionThreadToldOnce(t *testing.T) {
 
 // TestPrivateRoundOverDiscord: in the incident method's private round each peer is
 // written to by DM; an answer sent there is acknowledged in the DM, the session's
-// thread hears only how many have chosen, and the last answer shows all of them
+// thread hears only how many have answered, and the last answer shows all of them
 // together, by name, in the thread, with a Next button that acts there.
 func TestPrivateRoundOverDiscord(t *testing.T) {
 	t.Parallel()
@@ -423,7 +423,7 @@ func TestPrivateRoundOverDiscord(t *testing.T) {
 		return b.String()
 	}
 	h.say(bob, "", "dm-"+bob.id, "I would sit down on the step with him.")
-	if got := public(); !strings.Contains(got, "1 of 2 have chosen") || strings.Contains(got, "on the step") {
+	if got := public(); !strings.Contains(got, "1 of 2 have answered") || strings.Contains(got, "on the step") {
 		t.Fatalf("the thread after the first answer:\n%s", got)
 	}
 	var acked bool

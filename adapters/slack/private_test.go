@@ -7,7 +7,7 @@ import (
 
 // TestPrivateRoundOverSlack: in the incident method's private round each peer is
 // written to by DM (conversations.open); an answer sent there is acknowledged in the
-// DM, the session's thread hears only how many have chosen, and the last answer shows
+// DM, the session's thread hears only how many have answered, and the last answer shows
 // all of them together, by name, in the thread.
 func TestPrivateRoundOverSlack(t *testing.T) {
 	h := start(t, newEngine(), "")
@@ -63,7 +63,7 @@ func checkRound(t *testing.T, h *harness, channel, thread string) {
 	}
 	alice := "I would sit down on the doorstep and wait until she is ready to talk."
 	h.say("UALICE", "DUALICE", "", alice)
-	if got := inThread(); !strings.Contains(got, "1 of 2 have chosen") || strings.Contains(got, "doorstep") {
+	if got := inThread(); !strings.Contains(got, "1 of 2 have answered") || strings.Contains(got, "doorstep") {
 		t.Fatalf("the thread after the first answer:\n%s", got)
 	}
 	var acked bool

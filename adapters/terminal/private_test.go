@@ -32,7 +32,7 @@ func TestPrivateRoundInTheTerminal(t *testing.T) {
 	for _, want := range []string{
 		"bot → bob (direct message): bob, this round (What would you do?) is private",
 		"bot → bob (only you): Thank you, your answer is in.",
-		"bot: 1 of 2 have chosen (What would you do?).",
+		"bot: 1 of 2 have answered (What would you do?).",
 		"bot → cas (only you): This round (What would you do?) is private: send me your answer in a direct message",
 		"bot: Everyone's answer in this round (What would you do?), shown together:\n- bob: I would ask her which time suits her.\n- cas: I would visit her at home.",
 		"Incident method · now in: What would you do?", // the terminal stayed in the session's thread
@@ -41,7 +41,7 @@ func TestPrivateRoundInTheTerminal(t *testing.T) {
 			t.Errorf("the terminal lacks %q:\n%s", want, got)
 		}
 	}
-	if i, j := strings.Index(got, "1 of 2 have chosen"), strings.Index(got, "- bob: I would ask"); i < 0 || j < i {
+	if i, j := strings.Index(got, "1 of 2 have answered"), strings.Index(got, "- bob: I would ask"); i < 0 || j < i {
 		t.Errorf("an answer was shown before the round closed:\n%s", got)
 	}
 }

@@ -48,7 +48,7 @@ func TestReplayIncidentJSON(t *testing.T) {
 		t.Errorf("a reframing question answers a label nobody used:\n%s", out.String())
 	}
 	// The private round: the thread hears a count, then both answers together.
-	for _, want := range []string{`"text":"1 of 2 have chosen (What would you do?)."`,
+	for _, want := range []string{`"text":"1 of 2 have answered (What would you do?)."`,
 		`- **bob:** I would ask her what she wants to get out of our meetings.\n- **cas:** I would visit her`} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the replay lacks %s", want)
