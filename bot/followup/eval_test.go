@@ -463,3 +463,47 @@ func TestAdviceBlind2(t *testing.T) {
 	rec, fa := adviceRates(t, "advice_blind2", s, true)
 	checkAdvice(t, rec, fa, adviceBlind2Bars.recall, adviceBlind2Bars.falseAlarms)
 }
+
+// Bars for testdata/blind3.yaml and testdata/advice_blind3.yaml: a third blind set,
+// written for issue 12 by someone who never saw the cues, the code or another set,
+// while the second round of tuning (wt-tune) ran; measured once, after it stopped.
+// Set just under that single measurement (docs/followups.md); never tune on them.
+// Measured once: top-2 en 0.784, nl 0.725; blind3 advice recall en 0.900, nl 0.905,
+// false alarms en 0.050, nl 0.048; advice_blind3 recall en 0.761, nl 0.727, false
+// alarms en 0.000, nl 0.038. The issue asks 0.90 / 0.05 / 0.90: not reached.
+var (
+	blind3Bars       = bars{top2: 0.72, adviceRecall: 0.89, falseAlarms: 0.06, quiet: true}
+	adviceBlind3Bars = struct{ recall, falseAlarms float64 }{recall: 0.72, falseAlarms: 0.05}
+)
+
+// TestBlind3 measures testdata/blind3.yaml as TestBlind2 does blind2.
+func TestBlind3(t *testing.T) {
+	s := loadEval(t, "testdata/blind3.yaml")
+	if len(s.Cases) == 0 || len(s.Advice) == 0 || len(s.Questions) == 0 {
+		t.Fatal("blind3 set is incomplete")
+	}
+	_, top2 := evalThemes(t, newInterpreter(t), s, true)
+	var b strings.Builder
+	b.WriteString("\n| set | lang | top-2 accuracy | n |\n|---|---|---|---|\n")
+	for _, pl := range prompts.Languages {
+		l := string(pl)
+		v := top2[l]
+		fmt.Fprintf(&b, "| blind3 | %s | %.3f | %d/%d |\n", l, ratio(v[0], v[1]), v[0], v[1])
+		if ratio(v[0], v[1]) < blind3Bars.top2 {
+			t.Errorf("blind3 top-2 accuracy %s = %.3f, want ≥ %.2f", l, ratio(v[0], v[1]), blind3Bars.top2)
+		}
+	}
+	t.Log(b.String())
+	rec, fa := adviceRates(t, "blind3", adviceSet{Advice: s.Advice, Questions: s.Questions}, true)
+	checkAdvice(t, rec, fa, blind3Bars.adviceRecall, blind3Bars.falseAlarms)
+}
+
+// TestAdviceBlind3 measures testdata/advice_blind3.yaml as TestAdviceBlind2 does its set.
+func TestAdviceBlind3(t *testing.T) {
+	s := loadAdvice(t, "testdata/advice_blind3.yaml")
+	if len(s.Advice) == 0 || len(s.Questions) == 0 {
+		t.Fatal("advice blind3 set is empty")
+	}
+	rec, fa := adviceRates(t, "advice_blind3", s, true)
+	checkAdvice(t, rec, fa, adviceBlind3Bars.recall, adviceBlind3Bars.falseAlarms)
+}
