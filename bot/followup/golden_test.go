@@ -240,7 +240,7 @@ func TestGoldenSoloReads(t *testing.T) {
 		t.Errorf("a question about a label should not follow praise:\n%s", got)
 	}
 	got = s.say("ann", "boos")
-	if !strings.Contains(got, "Je noemt \"boos\"") {
+	if !strings.Contains(got, "Je gebruikt het woord \"boos\"") {
 		t.Errorf("\"boos\" should get a question about the feeling:\n%s", got)
 	}
 	got = s.say("ann", "Geen idee eigenlijk.")
@@ -287,7 +287,7 @@ func TestThinFeelingInGroup(t *testing.T) {
 	}
 	s.say("bob", "Hoe voelde je je toen?")
 	got := s.say("ann", "Boos.")
-	if !strings.Contains(got, "ann, **je noemt \"boos\"") || !strings.Contains(got, "ann schreef \"boos\"") {
+	if !strings.Contains(got, "ann, **je gebruikt het woord \"boos\"") || !strings.Contains(got, "ann schreef \"boos\"") {
 		t.Errorf("the case bringer's one-word feeling should get a question about it, by name:\n%s", got)
 	}
 	if got = s.say("ann", "Heel boos."); got != "" {

@@ -124,6 +124,8 @@ func TestFollowUp(t *testing.T) {
 			want: "goal-whose"},
 		{name: "empty language detected", in: bot.FollowUpRequest{Text: "Moeder is echt ongemotiveerd, ze doet niets met de adviezen."},
 			want: "reframe-unmotivated", strong: true, why: "Je beschreef de moeder als ongemotiveerd"},
+		{name: "a label is the word used", in: bot.FollowUpRequest{Lang: "nl", Text: "Is ze niet gewoon lui?", Solo: true},
+			want: "nonpart-meaning", strong: true, why: "als lui;"},
 		{name: "english text in a dutch session", in: bot.FollowUpRequest{Lang: "nl", Text: "Honestly the father is in denial about the drinking."},
 			want: "reframe-does-not-open-up", strong: true, why: "Je beschreef"},
 	}
