@@ -430,10 +430,14 @@ var (
 // the cues, the code or another evaluation set. Advice is read as in a clarifying phase.
 // It logs aggregate numbers per language only. Never tune cues on it, never read its
 // misses; write a new blind set instead.
-func TestBlind2(t *testing.T) {
-	s := loadEval(t, "testdata/blind2.yaml")
+func TestBlind2(t *testing.T) { measureBlind(t, "blind2", blind2Bars) }
+
+// measureBlind measures the blind set testdata/<name>.yaml (themes, and advice read as
+// in a clarifying phase) against bar, logging aggregates per language only.
+func measureBlind(t *testing.T, name string, bar bars) {
+	s := loadEval(t, "testdata/"+name+".yaml")
 	if len(s.Cases) == 0 || len(s.Advice) == 0 || len(s.Questions) == 0 {
-		t.Fatal("blind2 set is incomplete")
+		t.Fatalf("%s set is incomplete", name)
 	}
 	_, top2 := evalThemes(t, newInterpreter(t), s, true)
 	var b strings.Builder
@@ -441,14 +445,14 @@ func TestBlind2(t *testing.T) {
 	for _, pl := range prompts.Languages {
 		l := string(pl)
 		v := top2[l]
-		fmt.Fprintf(&b, "| blind2 | %s | %.3f | %d/%d |\n", l, ratio(v[0], v[1]), v[0], v[1])
-		if ratio(v[0], v[1]) < blind2Bars.top2 {
-			t.Errorf("blind2 top-2 accuracy %s = %.3f, want ≥ %.2f", l, ratio(v[0], v[1]), blind2Bars.top2)
+		fmt.Fprintf(&b, "| %s | %s | %.3f | %d/%d |\n", name, l, ratio(v[0], v[1]), v[0], v[1])
+		if ratio(v[0], v[1]) < bar.top2 {
+			t.Errorf("%s top-2 accuracy %s = %.3f, want ≥ %.2f", name, l, ratio(v[0], v[1]), bar.top2)
 		}
 	}
 	t.Log(b.String())
-	rec, fa := adviceRates(t, "blind2", adviceSet{Advice: s.Advice, Questions: s.Questions}, true)
-	checkAdvice(t, rec, fa, blind2Bars.adviceRecall, blind2Bars.falseAlarms)
+	rec, fa := adviceRates(t, name, adviceSet{Advice: s.Advice, Questions: s.Questions}, true)
+	checkAdvice(t, rec, fa, bar.adviceRecall, bar.falseAlarms)
 }
 
 // TestAdviceBlind2 measures testdata/advice_blind2.yaml (advice, judgements and
@@ -477,26 +481,7 @@ var (
 )
 
 // TestBlind3 measures testdata/blind3.yaml as TestBlind2 does blind2.
-func TestBlind3(t *testing.T) {
-	s := loadEval(t, "testdata/blind3.yaml")
-	if len(s.Cases) == 0 || len(s.Advice) == 0 || len(s.Questions) == 0 {
-		t.Fatal("blind3 set is incomplete")
-	}
-	_, top2 := evalThemes(t, newInterpreter(t), s, true)
-	var b strings.Builder
-	b.WriteString("\n| set | lang | top-2 accuracy | n |\n|---|---|---|---|\n")
-	for _, pl := range prompts.Languages {
-		l := string(pl)
-		v := top2[l]
-		fmt.Fprintf(&b, "| blind3 | %s | %.3f | %d/%d |\n", l, ratio(v[0], v[1]), v[0], v[1])
-		if ratio(v[0], v[1]) < blind3Bars.top2 {
-			t.Errorf("blind3 top-2 accuracy %s = %.3f, want ≥ %.2f", l, ratio(v[0], v[1]), blind3Bars.top2)
-		}
-	}
-	t.Log(b.String())
-	rec, fa := adviceRates(t, "blind3", adviceSet{Advice: s.Advice, Questions: s.Questions}, true)
-	checkAdvice(t, rec, fa, blind3Bars.adviceRecall, blind3Bars.falseAlarms)
-}
+func TestBlind3(t *testing.T) { measureBlind(t, "blind3", blind3Bars) }
 
 // TestAdviceBlind3 measures testdata/advice_blind3.yaml as TestAdviceBlind2 does its set.
 func TestAdviceBlind3(t *testing.T) {

@@ -53,28 +53,8 @@ func TestUpdatePastDeadlineNeverCommits(t *testing.T) {
 		{"nobatch", redisstore.Options{NoBatch: true}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := redistest.Start(t)
-			pid := serverPid(t, srv)
-			o := tc.opts
-			o.Prefix = uniquePrefix()
-			s := redisstore.New(newClient(t, srv.URL()), o)
-			defer s.Close()
-			key := state.Key{Platform: "slack", Workspace: "T1", Channel: "C1", Thread: "1.0"}
-			if err := s.Update(ctx, key, "e1", write("first")); err != nil {
-				t.Fatal(err)
-			}
-
-			if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
-				t.Fatal(err)
-			}
-			resumed := false
-			resume := func() {
-				if !resumed {
-					resumed = true
-					_ = syscall.Kill(pid, syscall.SIGCONT)
-				}
-			}
-			defer resume()
+			s, key, stall := stalledStore(t, "", tc.opts)
+			resume := stall.resume
 			tctx, cancel := context.WithTimeout(ctx, time.Second)
 			start := time.Now()
 			err := s.Update(tctx, key, "e2", write("second"))
@@ -115,8 +95,8 @@ func TestUpdatePastDeadlineNeverCommits(t *testing.T) {
 // TestUpdatePastReadTimeoutNeverCommits: with a long caller deadline (30 s) the client
 // still stops waiting at its read timeout (go-redis's default is 3 s; 1 s here, and
 // go-redis sends the command again up to 3 times) and the Update reports
-// ErrUnavailable; when the stalled Redis resumes, the command it had received
-// must not commit then either (its sender was told it was not saved).
+// ErrUnavailable; when the stalled Redis resumes, the command it had received must not
+// commit then either (its sender was told it was not saved).
 func TestUpdatePastReadTimeoutNeverCommits(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -126,37 +106,52 @@ func TestUpdatePastReadTimeoutNeverCommits(t *testing.T) {
 		{"nobatch", redisstore.Options{NoBatch: true}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := redistest.Start(t)
-			pid := serverPid(t, srv)
-			o := tc.opts
-			o.Prefix = uniquePrefix()
-			s := redisstore.New(newClient(t, srv.URL()+"?read_timeout=1s"), o)
-			defer s.Close()
-			key := state.Key{Platform: "slack", Workspace: "T1", Channel: "C1", Thread: "1.0"}
-			if err := s.Update(ctx, key, "e1", write("first")); err != nil {
-				t.Fatal(err)
-			}
-			if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
-				t.Fatal(err)
-			}
-			stopped := true
-			defer func() {
-				if stopped {
-					_ = syscall.Kill(pid, syscall.SIGCONT)
-				}
-			}()
+			s, key, stall := stalledStore(t, "?read_timeout=1s", tc.opts)
 			tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 			err := s.Update(tctx, key, "e2", write("second"))
 			cancel()
 			if !errors.Is(err, state.ErrUnavailable) {
 				t.Fatalf("Update on a stalled Redis: %v, want ErrUnavailable", err)
 			}
-			_ = syscall.Kill(pid, syscall.SIGCONT)
-			stopped = false
+			stall.resume()
 			time.Sleep(500 * time.Millisecond)
 			if got, err := s.Get(ctx, key); err != nil || string(got) != "first" {
 				t.Fatalf("after a reported failure the record is %q (%v), want %q", got, err, "first")
 			}
 		})
 	}
+}
+
+// stall is a redis-server stopped with SIGSTOP until resume (or the test's end).
+type stall struct {
+	pid     int
+	resumed bool
+}
+
+func (s *stall) resume() {
+	if !s.resumed {
+		s.resumed = true
+		_ = syscall.Kill(s.pid, syscall.SIGCONT)
+	}
+}
+
+// stalledStore starts a redis-server, opens a Store on it (URL + query), writes "first"
+// as event e1 and then stops the server.
+func stalledStore(t *testing.T, query string, o redisstore.Options) (*redisstore.Store, state.Key, *stall) {
+	t.Helper()
+	srv := redistest.Start(t)
+	pid := serverPid(t, srv)
+	o.Prefix = uniquePrefix()
+	s := redisstore.New(newClient(t, srv.URL()+query), o)
+	t.Cleanup(func() { _ = s.Close() })
+	key := state.Key{Platform: "slack", Workspace: "T1", Channel: "C1", Thread: "1.0"}
+	if err := s.Update(ctx, key, "e1", write("first")); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	st := &stall{pid: pid}
+	t.Cleanup(st.resume)
+	return s, key, st
 }
