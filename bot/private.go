@@ -241,11 +241,8 @@ func (e *Engine) writePointers(ctx context.Context, conv Conversation, seq int, 
 // conversation. A late answer (the answers were shown, or the session moved on or
 // ended) gets late: private.closed in the session's language; the pointer is deleted.
 func (e *Engine) privateRoute(ctx context.Context, ev Event, cmd *command) (routed Event, late *Outcome, ok bool) {
-	if !ev.Conv.Direct || ev.timer != nil || ev.User.ID == "" {
-		return ev, nil, false
-	}
-	answer := cmd != nil && cmd.word == "answer" && strings.TrimSpace(cmd.rest) != ""
-	if cmd != nil && !answer && !((cmd.word == "keep" || cmd.word == "rewrite") && strings.TrimSpace(cmd.rest) != "") {
+	answer, may := mayAnswerRound(ev, cmd)
+	if !may {
 		return ev, nil, false
 	}
 	pk := privateKey(ev.Conv.Platform, ev.User.ID)
@@ -276,6 +273,20 @@ func (e *Engine) privateRoute(ctx context.Context, ev Event, cmd *command) (rout
 	routed = ev
 	routed.Conv, routed.private = ref.Conv, true
 	return routed, nil, true
+}
+
+// mayAnswerRound reports whether ev can answer a private round: a person's direct
+// message of plain text, keep or rewrite with text, or `answer TEXT` (answer).
+func mayAnswerRound(ev Event, cmd *command) (answer, may bool) {
+	if !ev.Conv.Direct || ev.timer != nil || ev.User.ID == "" {
+		return false, false
+	}
+	if cmd == nil {
+		return false, true
+	}
+	withText := strings.TrimSpace(cmd.rest) != ""
+	answer = cmd.word == "answer" && withText
+	return answer, answer || ((cmd.word == "keep" || cmd.word == "rewrite") && withText)
 }
 
 // dropPointer deletes a pointer whose round is over, unless a newer round wrote it
