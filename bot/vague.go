@@ -101,11 +101,11 @@ func (tr *turn) readThinPrivately(ph *prompts.Phase, role prompts.Role, text str
 		return
 	}
 	tr.press(tr.user())
-	key := "followup.thin"
 	if ph.Stage == prompts.StageTakeaway {
-		key += ".takeaway"
+		tr.tell(tr.msg("followup.thin.takeaway.solo"))
+		return
 	}
-	tr.tell(tr.msg(key + ".solo"))
+	tr.tell(tr.msg("followup.thin.private")) // no "next moves on": a peer does not lead
 }
 
 // soloFollowUp reads the answer of a solo reflection before the script goes on: deficit

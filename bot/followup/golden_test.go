@@ -244,7 +244,7 @@ func TestGoldenSoloReads(t *testing.T) {
 		t.Errorf("\"boos\" should get a question about the feeling:\n%s", got)
 	}
 	got = s.say("ann", "Geen idee eigenlijk.")
-	if !strings.Contains(got, "Wil je er iets meer over zeggen?") {
+	if !strings.Contains(got, "Wil je er iets meer over zeggen?") || !strings.Contains(got, "met `volgende` gaan we verder") {
 		t.Errorf("a thin answer should get one kind follow-up:\n%s", got)
 	}
 	got = s.say("ann", "Geen idee.")
