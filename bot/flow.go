@@ -104,13 +104,17 @@ func (tr *turn) enterPhase() {
 	if tr.sess.Paused != 0 {
 		lines = append(lines, tr.msg("phase.paused"))
 	}
+	shown := ph.Private && len(tr.phaseParts(tr.sess.PhaseIndex)) > 0 // back in a round whose answers were shown
+	if shown {
+		lines = append(lines, tr.msg("private.shown"))
+	}
 	tr.planPhaseTimers()
 	tr.say(strings.Join(lines, "\n"), tr.nextButton())
+	if shown {
+		tr.sess.Revealed = true
+		return
+	}
 	if ph.Private {
-		if len(tr.phaseParts(tr.sess.PhaseIndex)) > 0 {
-			tr.sess.Revealed = true // back in a round whose answers were shown
-			return
-		}
 		tr.askPrivately(ph)
 	}
 }
@@ -241,7 +245,7 @@ func (tr *turn) roleNames(role prompts.Role) string {
 // then taken as done, not as a skip.
 func (tr *turn) advance(auto bool) {
 	if ph := tr.phase(); tr.openRound(ph) {
-		tr.reveal(ph) // moving on shows what is in
+		tr.reveal(ph, true) // moving on shows what is in
 	}
 	tr.sess.PhaseIndex++
 	tr.dirty = true

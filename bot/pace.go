@@ -340,7 +340,7 @@ func (tr *turn) back() {
 		return
 	}
 	if ph := tr.phase(); tr.openRound(ph) {
-		tr.reveal(ph) // leaving the round shows what is in, as moving on does
+		tr.reveal(ph, true) // leaving the round shows what is in, as moving on does
 	}
 	tr.sess.PhaseIndex--
 	tr.say(tr.modeMsg("back.done", "name", Quote(tr.ev.User.Name)))

@@ -166,7 +166,7 @@ func (tr *turn) privatePace(ph *prompts.Phase, wasPressed bool) {
 	n, of := tr.chosen(ph)
 	if n >= of {
 		tr.tell(tr.msg("private.saved_last"))
-		tr.reveal(ph)
+		tr.reveal(ph, false)
 		return
 	}
 	tr.tell(tr.msg("private.saved"))
@@ -175,7 +175,7 @@ func (tr *turn) privatePace(ph *prompts.Phase, wasPressed bool) {
 }
 
 // reveal shows every answer of the private round together, by name, in the thread.
-func (tr *turn) reveal(ph *prompts.Phase) {
+func (tr *turn) reveal(ph *prompts.Phase, leaving bool) {
 	tr.sess.Revealed, tr.sess.AllIn = true, true
 	tr.dirty = true
 	lines := []string{tr.msg("private.reveal", "phase", ph.Title.In(tr.lang))}
@@ -194,6 +194,10 @@ func (tr *turn) reveal(ph *prompts.Phase) {
 			answer = "_" + tr.msg("private.none") + "_"
 		}
 		lines = append(lines, "- **"+Quote(m.Name)+":** "+answer)
+	}
+	if leaving { // the phase ends in this same turn: nothing to explain here, no button
+		tr.say(strings.Join(lines, "\n"))
+		return
 	}
 	lines = append(lines, tr.msg("private.after", "leads", tr.leadNames()))
 	tr.say(strings.Join(lines, "\n"), tr.nextButton())

@@ -336,8 +336,12 @@ func TestRoundReenteredLateDMInSessionLanguage(t *testing.T) {
 	h.Direct("bob", "Ik zou de moeder bellen.")
 	h.Direct("cas", "Ik zou eerst de school vragen wat zij zagen.")
 	h.say("ann", "/terug")
-	if h.say("ann", "/volgende"); h.Phase != "what-would-you-do" {
+	back := h.say("ann", "/volgende")
+	if h.Phase != "what-would-you-do" {
 		t.Fatalf("phase %s", h.Phase)
+	}
+	if !strings.Contains(bottest.Public(back), "zijn al getoond, dus niemand hoeft er opnieuw een te sturen") {
+		t.Errorf("back in a round whose answers were shown, the thread is not told so: %s", bottest.Public(back))
 	}
 	out := h.Direct("cas", "Toch liever aanbellen.")
 	if !strings.Contains(privateTo(out, "cas"), "Die privéronde is voorbij") {
@@ -431,5 +435,23 @@ func TestPointersAreNoSessions(t *testing.T) {
 	open, err := h.Engine.OpenSessions(ctx, state.Filter{Platform: "terminal"})
 	if err != nil || len(open) != 1 {
 		t.Fatalf("open sessions: %+v %v", open, err)
+	}
+}
+
+// TestRevealWhenMovingOnHasNoStaleButton: when the lead moves on before all answered,
+// the answers are shown without an invitation to talk them over or a Next button for
+// the phase that is ending in that same turn.
+func TestRevealWhenMovingOnHasNoStaleButton(t *testing.T) {
+	h := toRound(t, bot.Config{})
+	h.Direct("bob", "I would call the mother right away.")
+	out := h.say("ann", "/next")
+	pub := bottest.Public(out)
+	if !strings.Contains(pub, "bob:** I would call the mother") || strings.Contains(pub, "moves on with `next` when you are ready") {
+		t.Fatalf("the reveal when moving on: %s", pub)
+	}
+	for _, r := range out.Replies {
+		if strings.Contains(r.Text, "shown together") && len(r.Actions) > 0 {
+			t.Fatalf("the reveal when moving on offers %+v", r.Actions)
+		}
 	}
 }
