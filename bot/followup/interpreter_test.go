@@ -115,7 +115,7 @@ func TestFollowUp(t *testing.T) {
 			Pool: []prompts.Question{q("goal-whose", "goal-setting")}},
 			want: "goal-whose", noWhy: true},
 		{name: "solo feeling", in: bot.FollowUpRequest{Lang: "nl", Text: "boos", Solo: true},
-			want: "feeling-boos", reads: true, why: "Je schreef \"boos\""},
+			want: "feeling-boos", reads: true, why: "je schreef \"boos\""},
 		{name: "solo unwilling parents reframe", in: bot.FollowUpRequest{Lang: "nl", Text: "De ouders wilden denk ik gewoon niet.", Solo: true},
 			want: "reframe-resistant", strong: true, reads: true, why: "de ouders als onwillig"},
 		{name: "solo feeling once", in: bot.FollowUpRequest{Lang: "nl", Text: "boos", Solo: true, LastConcrete: true, Asked: map[string]bool{"feeling-boos": true}},
@@ -123,11 +123,11 @@ func TestFollowUp(t *testing.T) {
 		{name: "group peer feeling is not read", in: bot.FollowUpRequest{Lang: "nl", Text: "Ik zou boos zijn geworden, denk ik, als iemand dat tegen mij zei.", Role: prompts.RolePeers},
 			want: "goal-whose"},
 		{name: "empty language detected", in: bot.FollowUpRequest{Text: "Moeder is echt ongemotiveerd, ze doet niets met de adviezen."},
-			want: "reframe-unmotivated", strong: true, why: "Je beschreef de moeder als ongemotiveerd"},
+			want: "reframe-unmotivated", strong: true, why: "je beschreef de moeder als ongemotiveerd"},
 		{name: "a label is the word used", in: bot.FollowUpRequest{Lang: "nl", Text: "Is ze niet gewoon lui?", Solo: true},
 			want: "nonpart-meaning", strong: true, why: "als lui;"},
 		{name: "english text in a dutch session", in: bot.FollowUpRequest{Lang: "nl", Text: "Honestly the father is in denial about the drinking."},
-			want: "reframe-does-not-open-up", strong: true, why: "Je beschreef"},
+			want: "reframe-does-not-open-up", strong: true, why: "je beschreef"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

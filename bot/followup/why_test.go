@@ -188,7 +188,7 @@ func checkWriter(t *testing.T, at, why string, people map[string]bool, wrote map
 		return
 	}
 	who := w[1]
-	if who == "You" || who == "Je" {
+	if who == "You" || who == "je" {
 		if len(people) != 1 {
 			t.Errorf("%s\n  says \"you\" in a conversation of %d people: name the writer", at, len(people))
 			return
