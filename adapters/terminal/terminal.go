@@ -199,8 +199,10 @@ type Entry struct {
 	To   string `json:"to,omitempty"`
 	Text string `json:"text"`
 	// Direct marks a reply to To in a direct conversation (a DM on other platforms).
-	Direct bool   `json:"direct,omitempty"`
-	Phase  string `json:"phase"`
+	Direct bool `json:"direct,omitempty"`
+	// Phase is the session's phase once the line was handled (Outcome.Phase): for a
+	// line that moved the session on, the phase it moved to.
+	Phase string `json:"phase"`
 	// Actions are the commands offered as buttons.
 	Actions []string `json:"actions,omitempty"`
 	// File is the path of the document the reply carried, written to disk.
