@@ -183,17 +183,7 @@ func (tr *turn) reveal(ph *prompts.Phase, leaving bool) {
 		if !tr.expects(ph, tr.sess.role(m.ID)) {
 			continue
 		}
-		var parts []string
-		for _, c := range tr.sess.Contributions {
-			if c.User == m.ID && c.Phase == ph.ID {
-				parts = append(parts, Quote(strings.Join(strings.Fields(c.Text), " ")))
-			}
-		}
-		answer := strings.Join(parts, " / ") // one person's messages, told apart
-		if answer == "" {
-			answer = "_" + tr.msg("private.none") + "_"
-		}
-		lines = append(lines, "- **"+Quote(m.Name)+":** "+answer)
+		lines = append(lines, tr.revealed(ph, m))
 	}
 	if leaving { // the phase ends in this same turn: nothing to explain here, no button
 		tr.say(strings.Join(lines, "\n"))
@@ -201,6 +191,26 @@ func (tr *turn) reveal(ph *prompts.Phase, leaving bool) {
 	}
 	lines = append(lines, tr.msg("private.after", "leads", tr.leadNames()))
 	tr.say(strings.Join(lines, "\n"), tr.nextButton())
+}
+
+// revealed is one member's line of the reveal: their answer after their name, or,
+// when they sent several messages (a thin answer and the fuller one the bot asked
+// for, an addition), each message on a line of its own under their name, in order.
+func (tr *turn) revealed(ph *prompts.Phase, m member) string {
+	var parts []string
+	for _, c := range tr.sess.Contributions {
+		if c.User == m.ID && c.Phase == ph.ID {
+			parts = append(parts, Quote(strings.Join(strings.Fields(c.Text), " ")))
+		}
+	}
+	head := "- **" + Quote(m.Name) + ":**"
+	switch len(parts) {
+	case 0:
+		return head + " _" + tr.msg("private.none") + "_"
+	case 1:
+		return head + " " + parts[0]
+	}
+	return head + "\n  - " + strings.Join(parts, "\n  - ")
 }
 
 // privateRule keeps the private round's rules for a contribution; it reports whether

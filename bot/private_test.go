@@ -140,7 +140,7 @@ func firstAnswer(t *testing.T, h *harness) {
 // checkReveal checks the reveal of the three answers, by name, without a count.
 func checkReveal(t *testing.T, got string) {
 	t.Helper()
-	for _, want := range []string{"shown together", `- **bob:** I would call mrs \[name 1\] at once` + " and ask what she needs. / And I would bring the plan along.",
+	for _, want := range []string{"shown together", "- **bob:**\n  - I would call mrs \\[name 1\\] at once and ask what she needs.\n  - And I would bring the plan along.",
 		"- **cas:** I would wait and ask the school first.", "- **dan:** I would visit together with a colleague."} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the reveal lacks %q:\n%s", want, got)
@@ -303,7 +303,8 @@ func TestThinPrivateAnswerIsPressedInPrivate(t *testing.T) {
 
 // TestThinLastAnswerWaitsForTheFullerOne: the last peer's thin answer is asked about in
 // private and not counted yet, so the round does not open on it; the fuller answer that
-// follows is saved, counts, and the reveal shows both, each message told apart.
+// follows is saved, counts, and the reveal shows both, each message on a line of its
+// own under the name (not "yes / I would…").
 func TestThinLastAnswerWaitsForTheFullerOne(t *testing.T) {
 	h := toRound(t, bot.Config{})
 	h.Direct("bob", "I would step back and ask what he needs.")
@@ -316,7 +317,7 @@ func TestThinLastAnswerWaitsForTheFullerOne(t *testing.T) {
 	if strings.Contains(privateTo(out, "cas"), "did not save") || !strings.Contains(privateTo(out, "cas"), "last answer") {
 		t.Fatalf("the fuller answer after the request: %+v", out.Replies)
 	}
-	if got := thread(out); !strings.Contains(got, "- **cas:** yes / I would ask the school what they saw first.") ||
+	if got := thread(out); !strings.Contains(got, "- **cas:**\n  - yes\n  - I would ask the school what they saw first.\n") ||
 		!strings.Contains(got, "- **bob:** I would step back and ask what he needs.") {
 		t.Fatalf("the reveal:\n%s", got)
 	}
