@@ -4,14 +4,66 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/slack-go/slack"
 
 	"github.com/intervision-bot/intervision/bot"
+	"github.com/intervision-bot/intervision/prompts"
 )
 
-// sorry is said privately when the engine failed on someone's event.
-const sorry = "Sorry, something went wrong on my side. Please try again in a moment."
+// sorry is said privately when the engine failed on someone's event (error.adapter
+// in the prompts, from the handler's library when it has one), in the language of the
+// session when this process opened its conversation, else the first of hints that is
+// a language (the user's Slack language), else English.
+func (a *Adapter) sorry(h bot.Handler, in inbound, hints ...string) bot.Reply {
+	lang := string(prompts.English)
+	for _, l := range append([]string{a.langs.of(in.key())}, hints...) {
+		if p, ok := prompts.ParseLanguage(l); ok {
+			lang = string(p)
+			break
+		}
+	}
+	lib, ok := h.(interface{ Library() *prompts.Library })
+	if !ok || lib.Library() == nil {
+		return bot.Reply{To: in.user, Text: builtin().Msg("error.adapter", lang)}
+	}
+	return bot.Reply{To: in.user, Text: lib.Library().Msg("error.adapter", lang)}
+}
+
+// builtin is the embedded library, for a handler that has none of its own.
+var builtin = sync.OnceValue(prompts.MustBuiltin)
+
+// langCache remembers the language of the sessions this process opened a
+// conversation for (Opening.Lang), by conversation, for the texts the adapter writes
+// itself. It forgets everything once it holds maxLangs.
+type langCache struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+// maxLangs bounds a langCache.
+const maxLangs = 10000
+
+// note remembers lang for the conversation key.
+func (c *langCache) note(key, lang string) {
+	if lang == "" {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= maxLangs {
+		c.m = map[string]string{}
+	}
+	c.m[key] = lang
+}
+
+// of is the language noted for key, or "".
+func (c *langCache) of(key string) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[key]
+}
 
 var _ bot.Deliverer = (*Adapter)(nil)
 
@@ -84,7 +136,7 @@ func (a *Adapter) finish(ctx context.Context, h bot.Handler, in inbound, ev bot.
 	switch {
 	case err != nil:
 		a.log.Error("slack: engine failed", "kind", in.kind, "team", in.team, "channel", in.channel, "thread", in.thread, "err", err)
-		_ = a.post(ctx, in, bot.Reply{To: in.user, Text: sorry})
+		_ = a.post(ctx, in, a.sorry(h, in, ev.Lang))
 		return
 	case out.Duplicate:
 		a.log.Debug("slack: event applied before, ignored", "kind", in.kind, "event", in.id)
@@ -128,7 +180,7 @@ func (a *Adapter) open(ctx context.Context, h bot.Handler, in inbound, ev bot.Ev
 	if err != nil {
 		a.log.Error("slack: post a session's opening message", "channel", in.channel, "err", err)
 		if in.user != "" {
-			_ = a.post(ctx, in, bot.Reply{To: in.user, Text: sorry})
+			_ = a.post(ctx, in, a.sorry(h, in, r.Opens.Lang, ev.Lang))
 		}
 		return fmt.Errorf("slack: post an opening message in %s: %w", in.channel, err)
 	}
@@ -147,6 +199,7 @@ func (a *Adapter) open(ctx context.Context, h bot.Handler, in inbound, ev bot.Ev
 		thread.id = in.id + "/open"
 	}
 	thread.text, thread.command = r.Opens.Command, true
+	a.langs.note(thread.key(), r.Opens.Lang)
 	thread.seq = ts // the opening message: every reply in its thread comes after it
 	next := ev
 	next.ID, next.Conv, next.Text, next.Command, next.Seq = thread.id, thread.conv(), thread.text, true, ts
@@ -172,6 +225,7 @@ func (a *Adapter) openDirect(ctx context.Context, h bot.Handler, in inbound, ev 
 		dm.id = in.id + "/direct"
 	}
 	name, lang := a.users.lookup(ctx, r.To, "")
+	a.langs.note(dm.key(), r.Opens.Lang)
 	if r.Opens.Lang != "" {
 		lang = r.Opens.Lang
 	}

@@ -71,6 +71,7 @@ type Adapter struct {
 	api   webAPI
 	raw   *slack.Client
 	users *userCache
+	langs langCache // the sessions' languages, for the adapter's own texts
 
 	// Identity of the bot, from auth.test.
 	botUserID string
