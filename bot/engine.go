@@ -279,7 +279,7 @@ func (e *Engine) apply(ctx context.Context, ev Event, cmd *command) (Outcome, er
 		if len(asked) > 0 {
 			askedSeq, askedTTL = tr.sess.PhaseSeq, tr.pointerTTL()
 		}
-		out = Outcome{Replies: tr.replies, Phase: tr.phaseID()}
+		out = Outcome{Replies: tr.replies, Phase: tr.phaseID(), Lang: tr.lang}
 		ch, err := tr.change()
 		if err == nil && !tr.deleted && tr.sess != nil && (ch.Data != nil || cur.Data != nil) {
 			kept = tr.sess

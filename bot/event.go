@@ -113,6 +113,9 @@ type Outcome struct {
 	Replies []Reply
 	// Phase is the session's phase id after the event; empty when no session is here.
 	Phase string
+	// Lang is the language the session's replies are in (the session's, else the
+	// user's); empty when the event was decided outside a session's turn.
+	Lang string
 	// Duplicate is true when the event id was seen before and nothing was applied.
 	Duplicate bool
 

@@ -44,6 +44,17 @@ var dutchWords = map[string]string{
 	"answer": "antwoord",
 }
 
+// CommandWord is the word a text in lang shows for a canonical command ("next" in
+// Dutch: "volgende"); a command without a word of that language keeps its own.
+func CommandWord(canonical, lang string) string {
+	if lang == string(prompts.Dutch) {
+		if nl, ok := dutchWords[canonical]; ok {
+			return nl
+		}
+	}
+	return canonical
+}
+
 // typedLang is the language a command's own word says, when it says one: a Dutch word
 // that is no English word ("overzicht", "vergeet").
 func typedLang(text string) (string, bool) {

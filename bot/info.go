@@ -96,14 +96,7 @@ func (tr *turn) commandList(words []string) string {
 }
 
 // word is a canonical command word in the session's language.
-func (tr *turn) word(canonical string) string {
-	if tr.lang == string(prompts.Dutch) {
-		if nl, ok := dutchWords[canonical]; ok {
-			return nl
-		}
-	}
-	return canonical
-}
+func (tr *turn) word(canonical string) string { return CommandWord(canonical, tr.lang) }
 
 func (tr *turn) methods() string {
 	lines := []string{tr.msg("methods.head")}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -129,7 +130,7 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	if user == "" {
 		user = "you"
 	}
-	a.printf("Intervision in the terminal. You are %q; /as NAME switches who speaks, /dm TEXT writes to the bot privately, /help shows the commands, /quit stops.\n", user)
+	a.printf("%s\n", p.label(a.Lang, "terminal.welcome", "user", strconv.Quote(user)))
 	lines, errc := readLines(a.In)
 	for {
 		a.showPrompt(user)
@@ -156,7 +157,7 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 				user = name
 				continue
 			}
-			a.printf("usage: /as NAME (one word)\n")
+			a.printf("%s\n", p.label(a.Lang, "terminal.as_usage"))
 			continue
 		}
 		p.conv = a.current()
@@ -203,12 +204,16 @@ type Entry struct {
 	// Phase is the session's phase once the line was handled (Outcome.Phase): for a
 	// line that moved the session on, the phase it moved to.
 	Phase string `json:"phase"`
-	// Actions are the commands offered as buttons.
+	// Actions are the buttons offered: each one's label and the command it gives,
+	// with the command word in the reply's language ("Volgende fase: /volgende incident").
 	Actions []string `json:"actions,omitempty"`
 	// File is the path of the document the reply carried, written to disk.
 	File string `json:"file,omitempty"`
 	// FileError says why the reply's document could not be written.
 	FileError string `json:"file_error,omitempty"`
+
+	lang string           // the language of the reply, for the terminal's own labels
+	lib  *prompts.Library // where those labels come from; nil: the built-in library
 }
 
 // markup is the light Markdown the terminal shows as plain text.
@@ -219,21 +224,56 @@ func (e Entry) plain() string {
 	if len(e.Actions) > 0 {
 		text += "\n  [" + strings.Join(e.Actions, "] [") + "]"
 	}
+	label := func(key string, pairs ...string) string { return libraryOr(e.lib).Msg(key, e.lang, pairs...) }
 	switch {
 	case e.File != "":
-		text += "\n  [file: " + e.File + "]"
+		text += "\n  [" + label("terminal.file", "path", e.File) + "]"
 	case e.FileError != "":
-		text += "\n  [file not saved: " + e.FileError + "]"
+		text += "\n  [" + label("terminal.file_error", "error", e.FileError) + "]"
 	}
 	switch {
 	case e.From != "bot":
 		return e.From + ": " + text
 	case e.To != "" && e.Direct:
-		return "bot → " + e.To + " (direct message): " + text
+		return "bot → " + e.To + " (" + label("terminal.direct") + "): " + text
 	case e.To != "":
-		return "bot → " + e.To + " (only you): " + text
+		return "bot → " + e.To + " (" + label("terminal.only") + "): " + text
 	}
 	return "bot: " + text
+}
+
+// builtin is the embedded library, for a handler that has none of its own.
+var builtin = sync.OnceValue(prompts.MustBuiltin)
+
+// libraryOr is lib, or the built-in library when lib is nil.
+func libraryOr(lib *prompts.Library) *prompts.Library {
+	if lib != nil {
+		return lib
+	}
+	return builtin()
+}
+
+// library is the handler's library (an *bot.Engine has one), or nil.
+func library(h bot.Handler) *prompts.Library {
+	if l, ok := h.(interface{ Library() *prompts.Library }); ok {
+		return l.Library()
+	}
+	return nil
+}
+
+// label is one of the terminal's own texts in lang (English when it is no language).
+func (p *player) label(lang, key string, pairs ...string) string {
+	return libraryOr(library(p.h)).Msg(key, lang, pairs...)
+}
+
+// command is an action's command with its word in lang ("next lobby" in Dutch:
+// "volgende lobby"), as typed after "/".
+func command(cmd, lang string) string {
+	word, rest, _ := strings.Cut(cmd, " ")
+	if c, ok := bot.CommandOf(word); ok {
+		word = bot.CommandWord(c, lang)
+	}
+	return strings.TrimSpace(word + " " + rest)
 }
 
 // player sends lines to the engine as users of one conversation.
@@ -320,8 +360,12 @@ func (p *player) say(ctx context.Context, user, text string) ([]Entry, error) {
 func (p *player) replies(ctx context.Context, user string, out bot.Outcome) ([]Entry, error) {
 	p.unsaved = p.unsaved || out.Unavailable()
 	var entries []Entry
+	lang := out.Lang
+	if lang == "" {
+		lang = p.lang
+	}
 	for _, r := range out.Replies {
-		entries = append(entries, p.entry(r, out.Phase))
+		entries = append(entries, p.entry(r, out.Phase, lang))
 		if r.Opens == nil {
 			continue
 		}
@@ -342,11 +386,11 @@ func (p *player) replies(ctx context.Context, user string, out bot.Outcome) ([]E
 	return entries, nil
 }
 
-// entry turns a reply into an entry, writing its document (if any) into p.files.
-func (p *player) entry(r bot.Reply, phase string) Entry {
-	e := Entry{From: "bot", To: r.To, Direct: r.Direct && r.To != "", Text: r.Text, Phase: phase}
+// entry turns a reply in lang into an entry, writing its document (if any) into p.files.
+func (p *player) entry(r bot.Reply, phase, lang string) Entry {
+	e := Entry{From: "bot", To: r.To, Direct: r.Direct && r.To != "", Text: r.Text, Phase: phase, lang: lang, lib: library(p.h)}
 	for _, a := range r.Actions {
-		e.Actions = append(e.Actions, a.Label+": /"+a.Command)
+		e.Actions = append(e.Actions, a.Label+": /"+command(a.Command, lang))
 	}
 	if r.File != nil {
 		dir := p.files
