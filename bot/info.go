@@ -133,6 +133,34 @@ func (tr *turn) help() string {
 	default:
 		key = "help.running"
 	}
-	return tr.msg(key, "phase", tr.phaseTitle()) + "\n" + tr.msg("status.now", "now", tr.possible()) +
-		"\n" + tr.msg("privacy.reminder")
+	lines := []string{tr.msg(key, "phase", tr.phaseTitle())}
+	for _, k := range tr.helpRole(key) {
+		lines = append(lines, tr.msg(k, "leads", tr.leadNames()))
+	}
+	return strings.Join(append(lines, tr.msg("status.now", "now", tr.possible()), tr.msg("privacy.reminder")), "\n")
+}
+
+// helpRole are the lines of a group session's help (key) that depend on who asks: how
+// they take part, and who moves on and closes. Someone who does not lead hears who
+// does, never a command only a lead may use; the commands they may use follow in the
+// help's last line (possible), from the same grammar.
+func (tr *turn) helpRole(key string) []string {
+	switch {
+	case key == "help.none" || key == "help.direct" || key == "help.solo":
+		return nil
+	case !tr.sess.isMember(tr.user()):
+		return []string{key + ".guest"}
+	}
+	var out []string
+	if key == "help.private" {
+		if tr.expects(tr.phase(), tr.sess.role(tr.user())) {
+			out = append(out, "help.private.answer")
+		} else {
+			out = append(out, "help.private.listen")
+		}
+	}
+	if tr.leads() {
+		return append(out, key+".lead")
+	}
+	return append(out, key+".member")
 }
