@@ -243,6 +243,7 @@ func (e *Engine) apply(ctx context.Context, ev Event, cmd *command) (Outcome, er
 		began    string // the methods of a session that began or ended, for the Observer
 		ended    string
 		asked    []string // users a private round asked: their pointers follow the commit
+		heard    []string // members it does not wait for: listening pointers
 		askedSeq int
 		askedTTL time.Duration
 	)
@@ -275,8 +276,8 @@ func (e *Engine) apply(ctx context.Context, ev Event, cmd *command) (Outcome, er
 			return state.Change{}, err
 		}
 		nextStep, tag, began, ended = tr.nextStep, tr.tag, tr.began, tr.ended
-		asked, askedSeq, askedTTL = tr.pointers, 0, 0
-		if len(asked) > 0 {
+		asked, heard, askedSeq, askedTTL = tr.pointers, tr.listeners, 0, 0
+		if len(asked)+len(heard) > 0 {
 			askedSeq, askedTTL = tr.sess.PhaseSeq, tr.pointerTTL()
 		}
 		out = Outcome{Replies: tr.replies, Phase: tr.phaseID(), Lang: tr.lang}
@@ -304,7 +305,10 @@ func (e *Engine) apply(ctx context.Context, ev Event, cmd *command) (Outcome, er
 		e.writeTag(ctx, ev.Conv, *tag)
 	}
 	if len(asked) > 0 {
-		e.writePointers(ctx, ev.Conv, askedSeq, askedTTL, asked)
+		e.writePointers(ctx, ev.Conv, askedSeq, askedTTL, asked, false)
+	}
+	if len(heard) > 0 {
+		e.writePointers(ctx, ev.Conv, askedSeq, askedTTL, heard, true)
 	}
 	return out, nil
 }

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -31,6 +32,10 @@ import (
 type privateRef struct {
 	Conv Conversation `json:"conv"`
 	Seq  int          `json:"seq"` // the session's PhaseSeq when the round opened
+	// Listen marks a member the round does not wait for (the case bringer while the
+	// peers answer): a DM from them is not saved, and they hear that the peers are
+	// answering and where the answers will be shown.
+	Listen bool `json:"listen,omitempty"`
 }
 
 // privateKey is the key of a user's pointer to the private round that waits for them
@@ -63,10 +68,15 @@ func (tr *turn) openRound(ph *prompts.Phase) bool {
 }
 
 // askPrivately writes, by DM, to each member the private round waits for, and notes
-// them for a pointer record.
+// them for a pointer record; the members it does not wait for get a listening pointer.
 func (tr *turn) askPrivately(ph *prompts.Phase) {
 	for _, m := range tr.waiting(ph) {
 		tr.askOne(m, ph)
+	}
+	for _, m := range tr.sess.Members {
+		if !tr.expects(ph, tr.sess.role(m.ID)) {
+			tr.listeners = append(tr.listeners, m.ID)
+		}
 	}
 }
 
@@ -230,15 +240,21 @@ func (tr *turn) privateRule(ph *prompts.Phase, role prompts.Role) bool {
 }
 
 // writePointers records, for each user a private round just asked, where the round
-// is. A failure means that user's DM answer cannot be routed: it is logged, and the
-// time box still moves the round on.
-func (e *Engine) writePointers(ctx context.Context, conv Conversation, seq int, ttl time.Duration, users []string) {
-	b, err := json.Marshal(privateRef{Conv: conv, Seq: seq})
+// is (for each one it listens to, listen: where the round is that they do not answer).
+// A listening pointer never replaces one of another session's round that waits for
+// that user. A failure means that user's DM answer cannot be routed: it is logged, and
+// the time box still moves the round on.
+func (e *Engine) writePointers(ctx context.Context, conv Conversation, seq int, ttl time.Duration, users []string, listen bool) {
+	b, err := json.Marshal(privateRef{Conv: conv, Seq: seq, Listen: listen})
 	if err != nil {
 		return
 	}
 	for _, u := range users {
-		err := e.store.Update(ctx, privateKey(conv.Platform, u), "", func([]byte) (state.Change, error) {
+		err := e.store.Update(ctx, privateKey(conv.Platform, u), "", func(cur []byte) (state.Change, error) {
+			var was privateRef
+			if listen && cur != nil && json.Unmarshal(cur, &was) == nil && !was.Listen && was.Conv != conv {
+				return state.Change{}, nil // another round waits for their answer
+			}
 			return state.Change{Data: b, TTL: ttl}, nil
 		})
 		if err != nil {
@@ -254,6 +270,8 @@ func (e *Engine) writePointers(ctx context.Context, conv Conversation, seq int, 
 // is still in the phase that asked them. It returns the event placed in that session's
 // conversation. A late answer (the answers were shown, or the session moved on or
 // ended) gets late: private.closed in the session's language; the pointer is deleted.
+// A member the round does not wait for (a listening pointer) gets late too, while the
+// round is open: private.listen (listening); once it is over their DM is ordinary.
 func (e *Engine) privateRoute(ctx context.Context, ev Event, cmd *command) (routed Event, late *Outcome, ok bool) {
 	answer, may := mayAnswerRound(ev, cmd)
 	if !may {
@@ -279,14 +297,40 @@ func (e *Engine) privateRoute(ctx context.Context, ev Event, cmd *command) (rout
 	if err != nil || sess == nil || !sess.isMember(ev.User.ID) {
 		return ev, nil, false // gone, or never theirs: the DM is an ordinary DM
 	}
-	if sess.Status != statusRunning || sess.PhaseSeq != ref.Seq || sess.Revealed {
+	over := sess.Status != statusRunning || sess.PhaseSeq != ref.Seq || sess.Revealed
+	switch {
+	case over && ref.Listen:
+		e.dropPointer(ctx, pk, b)
+		return ev, nil, false // the round they listened to is over: an ordinary DM
+	case over:
 		e.dropPointer(ctx, pk, b)
 		out := Outcome{Replies: []Reply{{To: ev.User.ID, Text: e.msg("private.closed", sess.Lang)}}}
+		return ev, &out, false
+	case ref.Listen:
+		out := e.listening(ctx, ev, sess)
 		return ev, &out, false
 	}
 	routed = ev
 	routed.Conv, routed.private = ref.Conv, true
 	return routed, nil, true
+}
+
+// listening answers a DM from a member the open private round does not wait for (the
+// case bringer while the peers answer): kindly, in the session's language, that the
+// peers are answering and the answers will be shown in the thread. Nothing is saved;
+// the event id is recorded in the DM, so a redelivered message gets no second reply.
+func (e *Engine) listening(ctx context.Context, ev Event, sess *session) Outcome {
+	if ev.ID != "" {
+		err := e.store.Update(ctx, Key(ev.Conv), ev.ID, func([]byte) (state.Change, error) { return state.Change{}, nil })
+		switch {
+		case errors.Is(err, state.ErrDuplicate):
+			return Outcome{Duplicate: true}
+		case err != nil:
+			e.log.Warn("record a listener's direct message", "err", err)
+		}
+	}
+	tr := &turn{ctx: ctx, e: e, ev: ev, sess: sess, lang: sess.Lang}
+	return Outcome{Replies: []Reply{{To: ev.User.ID, Text: tr.msg("private.listen", "phase", tr.phaseTitle())}}, Lang: sess.Lang}
 }
 
 // mayAnswerRound reports whether ev can answer a private round: a person's direct

@@ -430,8 +430,8 @@ func TestPointersAreNoSessions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if inv.Sessions != 1 || inv.Pointers != 3 {
-		t.Fatalf("the terminal holds %+v, want 1 session and 3 pointers", inv)
+	if inv.Sessions != 1 || inv.Pointers != 4 { // the peers' three, the case bringer's listening one
+		t.Fatalf("the terminal holds %+v, want 1 session and 4 pointers", inv)
 	}
 	open, err := h.Engine.OpenSessions(ctx, state.Filter{Platform: "terminal"})
 	if err != nil || len(open) != 1 {
@@ -454,5 +454,69 @@ func TestRevealWhenMovingOnHasNoStaleButton(t *testing.T) {
 		if strings.Contains(r.Text, "shown together") && len(r.Actions) > 0 {
 			t.Fatalf("the reveal when moving on offers %+v", r.Actions)
 		}
+	}
+}
+
+// TestCaseBringerDMDuringPrivateRound: the case bringer, whom the round does not wait
+// for, writes to the bot by DM while the peers answer: they hear kindly, in the
+// session's language, that the peers are answering and the answers will be shown in
+// the thread, not "no session here"; nothing is saved, a redelivered DM gets no second
+// reply, and once the answers are shown their DM is an ordinary DM again.
+func TestCaseBringerDMDuringPrivateRound(t *testing.T) {
+	for _, tc := range []struct{ lang, want, start string }{
+		{"en", "Your peers are answering this round (What would you do?) privately now; once everyone has answered, I show all the answers together in the thread.", "/start incident en"},
+		{"nl", "Je collega's beantwoorden deze ronde (Wat zou jij doen?) nu elk privé; zodra iedereen geantwoord heeft, toon ik alle antwoorden samen in de draad.", "/start incident nl"},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			h := newHarness(t, bot.Config{})
+			for _, l := range [][2]string{{"ann", tc.start}, {"bob", "/join"}, {"cas", "/join"}, {"ann", "/bring"}, {"ann", "/next"}} {
+				h.say(l[0], l[1])
+			}
+			for h.Phase != "what-would-you-do" {
+				h.say("ann", "/next")
+			}
+			ev := bot.Event{ID: "dm-ann-1", Conv: bot.Conversation{Platform: "terminal", Channel: "dm-ann", Direct: true},
+				User: bot.User{ID: "ann", Name: "ann"}, Text: "Hoe gaat het met de antwoorden?"}
+			out, err := h.Engine.Handle(context.Background(), ev)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := privateTo(out, "ann"); !strings.Contains(got, tc.want) || thread(out) != "" {
+				t.Fatalf("the case bringer's DM during the round: %+v", out.Replies)
+			}
+			if strings.Contains(string(h.record()), "Hoe gaat het") {
+				t.Fatal("the case bringer's DM was saved")
+			}
+			if again, err := h.Engine.Handle(context.Background(), ev); err != nil || !again.Duplicate {
+				t.Fatalf("a redelivered DM: %+v %v", again, err)
+			}
+			h.Direct("bob", "I would call the mother.")
+			h.Direct("cas", "I would visit her at home.") // the last answer: all are shown
+			if out := h.Direct("ann", "En nu?"); strings.Contains(privateTo(out, "ann"), tc.want) {
+				t.Fatalf("after the answers were shown: %+v", out.Replies)
+			}
+		})
+	}
+}
+
+// TestListeningPointerKeepsAnotherRoundsAnswer: a listening pointer never replaces
+// the pointer of another session's open round that waits for the same person: bob,
+// a peer in ann's round and the case bringer in his own, still answers ann's round by
+// DM once his own round opens, and ann, a peer in bob's round, answers that one.
+func TestListeningPointerKeepsAnotherRoundsAnswer(t *testing.T) {
+	h := toRound(t, bot.Config{})
+	h2 := &harness{bottest.New(t, bot.Config{Store: h.Store})}
+	h2.Conv.Thread = "second"
+	for _, l := range [][2]string{{"bob", "/start incident en"}, {"ann", "/join"}, {"eve", "/join"}, {"bob", "/bring"}, {"bob", "/next"}} {
+		h2.say(l[0], l[1])
+	}
+	for h2.Phase != "what-would-you-do" {
+		h2.say("bob", "/next")
+	}
+	if got := thread(h.Direct("bob", "I would call the mother.")); got != "1 of 3 have answered (What would you do?)." {
+		t.Fatalf("bob's answer to ann's round after his own round opened: %q", got)
+	}
+	if got := thread(h.Direct("ann", "I would ask the school.")); got != "1 of 2 have answered (What would you do?)." {
+		t.Fatalf("ann's answer to bob's round: %q", got)
 	}
 }

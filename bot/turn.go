@@ -14,25 +14,26 @@ import (
 // turn decides one event for one session. It only changes its own copy of the session;
 // the store commits the result, or calls the update function again on a conflict.
 type turn struct {
-	ctx      context.Context
-	e        *Engine
-	ev       Event
-	sess     *session // nil when the conversation has no session
-	lang     string
-	replies  []Reply
-	dirty    bool
-	deleted  bool
-	closed   bool // the session closed and its record was deleted
-	planned  *plannedFor
-	nextStep string   // a next step the case bringer named in this turn
-	pointers []string // users a private round asked in this turn (bot/private.go)
-	joined   bool     // the user became a member: index them for forget and export
-	timers   []state.Timer
-	void     bool        // a timer found nothing to do: commit nothing
-	early    bool        // a timer came before the turn that planned it committed: fire it again
-	tag      *report.Tag // a closed group session's tag for the team's report
-	began    string      // the method of a session this turn started, for the Observer
-	ended    string      // the method of a session this turn finished, for the Observer
+	ctx       context.Context
+	e         *Engine
+	ev        Event
+	sess      *session // nil when the conversation has no session
+	lang      string
+	replies   []Reply
+	dirty     bool
+	deleted   bool
+	closed    bool // the session closed and its record was deleted
+	planned   *plannedFor
+	nextStep  string   // a next step the case bringer named in this turn
+	pointers  []string // users a private round asked in this turn (bot/private.go)
+	listeners []string // members a private round opened in this turn does not wait for
+	joined    bool     // the user became a member: index them for forget and export
+	timers    []state.Timer
+	void      bool        // a timer found nothing to do: commit nothing
+	early     bool        // a timer came before the turn that planned it committed: fire it again
+	tag       *report.Tag // a closed group session's tag for the team's report
+	began     string      // the method of a session this turn started, for the Observer
+	ended     string      // the method of a session this turn finished, for the Observer
 }
 
 func (tr *turn) msg(key string, pairs ...string) string { return tr.e.msg(key, tr.lang, pairs...) }
