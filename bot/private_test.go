@@ -520,3 +520,31 @@ func TestListeningPointerKeepsAnotherRoundsAnswer(t *testing.T) {
 		t.Fatalf("ann's answer to bob's round: %q", got)
 	}
 }
+
+// TestResumableOwing: the open sessions an adapter catches up on name the members an
+// open private round still waits for (their DMs may hold answers sent while the
+// adapter was away): not who answered, still who was asked for more after a thin
+// answer; none once the answers were shown.
+func TestResumableOwing(t *testing.T) {
+	h := toRound(t, bot.Config{})
+	owing := func() string {
+		t.Helper()
+		open, err := h.Engine.Resumable(context.Background(), state.Filter{Platform: "terminal"})
+		if err != nil || len(open) != 1 {
+			t.Fatalf("resumable: %+v %v", open, err)
+		}
+		return strings.Join(open[0].Owing, " ")
+	}
+	if got := owing(); got != "bob cas dan" {
+		t.Fatalf("owing at the round's start: %q", got)
+	}
+	h.Direct("bob", "I would call the mother.")
+	h.Direct("cas", "yes") // thin: asked for more, not counted yet
+	if got := owing(); got != "cas dan" {
+		t.Fatalf("owing after bob's answer and cas's thin one: %q", got)
+	}
+	h.say("ann", "/next")
+	if got := owing(); got != "" {
+		t.Fatalf("owing after the answers were shown: %q", got)
+	}
+}

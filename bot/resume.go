@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"time"
 
@@ -13,7 +14,10 @@ import (
 // IDENTIFY, Slack once its retries ran out, any platform while the process was down):
 // the adapter then lists the open sessions (Engine.Resumable), fetches each one's
 // messages after its Seq from the platform, and hands them to Handle like any message,
-// with the ids it always uses, so what was applied before is a duplicate.
+// with the ids it always uses, so what was applied before is a duplicate. While a
+// private round is open, the answers its members owe come by DM: the adapter fetches
+// the DM of each of them (Resumable.Owing) after the same point and hands those
+// messages to Handle too, as the DMs they are; the engine routes them to the round.
 
 // Resumer is an optional capability of a Handler; *Engine has it.
 type Resumer interface {
@@ -30,6 +34,11 @@ type Resumable struct {
 	// Since is when the session last changed: the point to catch up from when After
 	// is empty (a session of an earlier version, or one moved only by clicks).
 	Since time.Time
+	// Owing are the members an open private round of the session still waits for
+	// (no answer yet, or asked for more after a thin one), sorted: the answers they
+	// sent by DM while the adapter was away are in their DMs with the bot, after the
+	// same point (After, else Since).
+	Owing []string
 }
 
 var _ Resumer = (*Engine)(nil)
@@ -51,10 +60,28 @@ func (e *Engine) Resumable(ctx context.Context, f state.Filter) ([]Resumable, er
 		if err != nil || sess == nil || sess.Status != statusLobby && sess.Status != statusRunning {
 			continue // gone meanwhile, finished, or not a session
 		}
-		out = append(out, Resumable{Key: k, After: sess.Seq, Since: sess.Updated.Time()})
+		out = append(out, Resumable{Key: k, After: sess.Seq, Since: sess.Updated.Time(), Owing: e.owing(sess)})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Key.String() < out[j].Key.String() })
 	return out, nil
+}
+
+// owing lists the members sess's open private round still waits for, sorted; nil
+// when no private round is open.
+func (e *Engine) owing(sess *session) []string {
+	tr := &turn{e: e, sess: sess, lang: sess.Lang}
+	ph := tr.phase()
+	if !tr.openRound(ph) {
+		return nil
+	}
+	var out []string
+	for _, m := range sess.Members {
+		if tr.expects(ph, sess.role(m.ID)) && (!sess.contributed(m.ID, ph.ID) || slices.Contains(sess.Pressed, m.ID)) {
+			out = append(out, m.ID)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // keepSeq records the event's Seq in the session when it is later than the one kept.

@@ -21,7 +21,9 @@ import (
 // one's messages after the last one applied (GET /channels/{id}/messages?after=…,
 // 100 a page, oldest first) and hands them to the engine as if the gateway had brought
 // them, with the message id as event id: what was applied before is a duplicate and
-// gets no answer. A RESUMED connection needs none of this: Discord replays the events
+// gets no answer. While a session's private round is open, the DMs of the members it
+// still waits for are fetched the same way, since their answers come there
+// (directJobs). A RESUMED connection needs none of this: Discord replays the events
 // missed.
 
 // Catch-up bounds.
@@ -68,8 +70,62 @@ func (r *router) catchUp(shard func(guild string) bool) {
 		if len(jobs) > 0 {
 			r.log.Info("discord: catching up on open sessions", "sessions", len(jobs))
 		}
+		if shard(dmWorkspace) { // DMs come to shard 0
+			jobs = append(jobs, r.directJobs(open)...)
+		}
 		release(jobs)
 	}()
+}
+
+// directJobs are the catch-up jobs of the DMs of the members open private rounds still
+// wait for (bot.Resumable.Owing): their answers come by DM. Each DM (POST
+// /users/@me/channels finds it) is fetched once, after the earliest point of the
+// sessions that wait for its person, in the DM's own queue; its messages are handled
+// as the DMs they are, so the engine routes them to the round, and one applied before
+// is a duplicate.
+func (r *router) directJobs(open []bot.Resumable) []queue.Job {
+	dms := map[string]bot.Resumable{}
+	var order []string
+	for _, s := range open {
+		for _, user := range s.Owing {
+			ch, err := r.api.UserChannelCreate(user)
+			if err != nil || ch == nil || ch.ID == "" {
+				r.log.Warn("discord: cannot open a DM to catch up on a private round", "user", user, "err", err)
+				continue
+			}
+			dm := bot.Resumable{Key: state.Key{Platform: platformName, Workspace: dmWorkspace, Channel: ch.ID}, After: s.After, Since: s.Since}
+			if was, seen := dms[ch.ID]; seen {
+				dm = earlier(was, dm)
+			} else {
+				order = append(order, ch.ID)
+			}
+			dms[ch.ID] = dm
+		}
+	}
+	jobs := make([]queue.Job, 0, len(order))
+	for _, id := range order {
+		dm := dms[id]
+		jobs = append(jobs, queue.Job{Key: id, Run: func() { r.backfill(id, dm) }})
+	}
+	if len(jobs) > 0 {
+		r.log.Info("discord: catching up on the DMs of open private rounds", "dms", len(jobs))
+	}
+	return jobs
+}
+
+// earlier is a or b with the earlier point to catch up from: a point without an After
+// is only its Since.
+func earlier(a, b bot.Resumable) bot.Resumable {
+	switch {
+	case a.After == "" || b.After == "":
+		if b.Since.Before(a.Since) {
+			a.Since = b.Since
+		}
+		a.After = ""
+	case bot.SeqAfter(a.After, b.After):
+		a.After = b.After
+	}
+	return a
 }
 
 // backfill fetches the messages of channel (a session thread or DM) after s's last

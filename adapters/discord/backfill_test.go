@@ -124,3 +124,68 @@ func TestBackfillDirectMessages(t *testing.T) {
 		t.Errorf("the answers written during the outage were not answered:\n%s", dump(h.in(dm)[sentBefore:]))
 	}
 }
+
+// TestBackfillPrivateRoundDMs: answers to a private round are sent by DM during an
+// outage that ends in a fresh identify. After READY the bot fetches the DMs of the
+// peers the round still waits for, after the session's last applied message, and
+// hands their messages to the engine as the DMs they are: they reach the round, the
+// thread hears the reveal once, and the thin answer another replica had applied
+// (without recording its place) is a duplicate. The case bringer's DM is not fetched.
+func TestBackfillPrivateRoundDMs(t *testing.T) {
+	t.Parallel()
+	h := start(t, 1)
+	h.slash(ann, guildID, channelID, "start", "method=incident", "language=en")
+	th := h.thread()
+	for _, s := range []step{{who: bob, click: "join"}, {who: cas, click: "join"}, {who: ann, click: "bring"}, {who: ann, click: "next"},
+		{who: ann, text: "The father stood in the doorway."}, {who: ann, click: "next"}, {who: ann, click: "next"},
+		{who: bob, text: "He may have felt rushed."}, {who: cas, text: "Perhaps the time did not suit him."}, {who: ann, click: "next"}} {
+		if s.click != "" {
+			h.click(s.who, th, s.click)
+		} else {
+			h.say(s.who, guildID, th, s.text)
+		}
+	}
+	end := h.f.outage()
+	thin := h.post(bob, "", "dm-"+bob.id, "yes")
+	// Another replica applied Bob's thin first answer, without recording its place.
+	ev := bot.Event{ID: thin, Conv: bot.Conversation{Platform: "discord", Workspace: dmWorkspace, Channel: "dm-" + bob.id, Direct: true},
+		User: bot.User{ID: bob.id, Name: "Bob"}, Text: "yes"}
+	if out, err := h.eng.Handle(context.Background(), ev); err != nil || out.Duplicate || len(out.Replies) == 0 || !strings.Contains(out.Replies[0].Text, "say a little more") {
+		t.Fatalf("direct handle: %+v, %v", out, err)
+	}
+	fuller := h.post(bob, "", "dm-"+bob.id, "I would sit down on the step with him.")
+	other := h.post(cas, "", "dm-"+cas.id, "I would ask which time suits him.")
+	end()
+
+	h.until("a fresh identify", func() bool { n, _ := h.f.counts(); return n == 2 })
+	for _, id := range []string{thin, fuller, other} {
+		h.wait(id)
+	}
+	var reveals []string
+	for _, m := range h.in(th) {
+		if !m.Ephemeral && strings.Contains(m.Content, "shown together") {
+			reveals = append(reveals, m.Content)
+		}
+	}
+	if len(reveals) != 1 || !strings.Contains(reveals[0], "**Bob:**\n  - yes\n  - I would sit down on the step with him.") ||
+		!strings.Contains(reveals[0], "**Cas:** I would ask which time suits him.") {
+		t.Fatalf("the reveal after the catch-up (%d):\n%s", len(reveals), strings.Join(reveals, "\n---\n"))
+	}
+	h.mu.Lock()
+	for _, id := range []string{thin, fuller, other} {
+		if h.observed[id] != 1 {
+			t.Errorf("message %s handled %d times, want once", id, h.observed[id])
+		}
+	}
+	h.mu.Unlock()
+	var fetched []string
+	for _, c := range h.f.restCalls() {
+		if c.Method == "GET" && strings.HasPrefix(c.Path, "/channels/dm-") {
+			fetched = append(fetched, strings.TrimPrefix(strings.TrimSuffix(c.Path, "/messages"), "/channels/"))
+		}
+	}
+	if got := strings.Join(fetched, " "); got != "dm-"+bob.id+" dm-"+cas.id && got != "dm-"+cas.id+" dm-"+bob.id {
+		t.Errorf("DMs fetched: %v, want Bob's and Cas's", fetched)
+	}
+	checkSafe(t, h.f.messages())
+}

@@ -24,9 +24,11 @@ import (
 // engine for the open sessions (bot.Resumer) and, ahead of every envelope of the new
 // connection, fetches each session's messages after the last one applied:
 // conversations.replies for a session thread, conversations.history for a DM (oldest
-// = that ts, cursor paging, 429s waited out through retryingAPI). They are handled as
-// if their events had come, with the message's id (msgID) as event id, so what was
-// applied before is a duplicate and gets no answer.
+// = that ts, cursor paging, 429s waited out through retryingAPI). While a session's
+// private round is open, the DMs of the members it still waits for are fetched the
+// same way (conversations.open, then conversations.history), since their answers come
+// there (directJobs). They are handled as if their events had come, with the message's
+// id (msgID) as event id, so what was applied before is a duplicate and gets no answer.
 
 // Catch-up bounds.
 const (
@@ -67,8 +69,60 @@ func (r *router) catchUp() {
 		if len(jobs) > 0 {
 			r.a.log.Info("slack: catching up on open sessions", "sessions", len(jobs))
 		}
-		release(jobs)
+		release(append(jobs, r.directJobs(ctx, open)...))
 	}()
+}
+
+// directJobs are the catch-up jobs of the DMs of the members open private rounds still
+// wait for (bot.Resumable.Owing): their answers come by DM. Each DM (conversations.open
+// finds it) is fetched once, after the earliest point of the sessions that wait for
+// its person, in the DM's own queue; its messages are handled as the DMs they are, so
+// the engine routes them to the round, and one applied before is a duplicate.
+func (r *router) directJobs(ctx context.Context, open []bot.Resumable) []queue.Job {
+	dms := map[string]bot.Resumable{}
+	var order []string
+	for _, s := range open {
+		for _, user := range s.Owing {
+			ch, _, _, err := r.a.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{user}})
+			if err != nil || ch == nil || ch.ID == "" {
+				r.a.log.Warn("slack: cannot open a DM to catch up on a private round", "user", user, "err", err)
+				continue
+			}
+			dm := bot.Resumable{Key: state.Key{Platform: Platform, Workspace: s.Key.Workspace, Channel: ch.ID}, After: s.After, Since: s.Since}
+			was, seen := dms[ch.ID]
+			if !seen {
+				order = append(order, ch.ID)
+			} else {
+				dm = earlier(was, dm)
+			}
+			dms[ch.ID] = dm
+		}
+	}
+	jobs := make([]queue.Job, 0, len(order))
+	for _, id := range order {
+		dm := dms[id]
+		in := inbound{team: dm.Key.Workspace, channel: id}
+		jobs = append(jobs, queue.Job{Key: in.key(), Run: func() { r.backfill(dm) }})
+	}
+	if len(jobs) > 0 {
+		r.a.log.Info("slack: catching up on the DMs of open private rounds", "dms", len(jobs))
+	}
+	return jobs
+}
+
+// earlier is a or b with the earlier point to catch up from: a point without an After
+// is only its Since.
+func earlier(a, b bot.Resumable) bot.Resumable {
+	switch {
+	case a.After == "" || b.After == "":
+		if b.Since.Before(a.Since) {
+			a.Since = b.Since
+		}
+		a.After = ""
+	case bot.SeqAfter(a.After, b.After):
+		a.After = b.After
+	}
+	return a
 }
 
 // backfill fetches the messages of s's conversation after its last applied one and

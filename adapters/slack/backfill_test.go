@@ -304,3 +304,72 @@ func TestHTTPCatchUpAtStart(t *testing.T) {
 		t.Errorf("conversations.replies calls = %q, want one: %q", got, want)
 	}
 }
+
+// TestBackfillPrivateRoundDMs: answers to a private round are sent by DM while the
+// bot's Socket Mode connection is down. After the reconnect the bot opens the DMs of
+// the peers the round still waits for (conversations.open), fetches each one after the
+// session's last applied message (conversations.history) and hands the messages to the
+// engine as the DMs they are: they reach the round, the thread hears the reveal once,
+// and the thin answer another replica had applied (without recording its place) is a
+// duplicate. The case bringer's DM, which holds no answer, is not fetched.
+func TestBackfillPrivateRoundDMs(t *testing.T) {
+	eng, _ := engineOn()
+	h := startWith(t, eng, "", alwaysCatchUp)
+	const channel = "C1"
+	thread := toPrivateRound(t, h, channel)
+
+	// Another replica applied Alice's thin first answer, without recording its place.
+	thin := h.ts()
+	h.fake.addMessage("DUALICE", "", "UALICE", thin, "yes")
+	dm := func(user string) bot.Conversation {
+		return bot.Conversation{Platform: Platform, Workspace: fakeTeam, Channel: "D" + user, Direct: true}
+	}
+	ev := bot.Event{ID: msgID("DUALICE", thin), Conv: dm("UALICE"), User: bot.User{ID: "UALICE", Name: "Alice"}, Text: "yes"}
+	if out, err := eng.Handle(context.Background(), ev); err != nil || out.Duplicate || !strings.Contains(out.Replies[0].Text, "say a little more") {
+		t.Fatalf("direct handle: %+v, %v", out, err)
+	}
+	// Written while the connection is down: Slack keeps them, their events never come.
+	alice, bob := h.ts(), h.ts()
+	h.fake.addMessage("DUALICE", "", "UALICE", alice, "I would stay at the door and name what I see.")
+	h.fake.addMessage("DUBOB", "", "UBOB", bob, "I would ask a colleague she trusts to come along.")
+	h.fake.drop()
+	h.fake.waitConnected()
+
+	if r := h.wait(msgID("DUALICE", thin)); !r.out.Duplicate {
+		t.Errorf("the thin answer applied before was applied again: %+v", r.out)
+	}
+	for _, id := range []string{msgID("DUALICE", alice), msgID("DUBOB", bob)} {
+		if r := h.wait(id); r.out.Duplicate || r.err != nil {
+			t.Errorf("%s: %+v %v", id, r.out, r.err)
+		}
+	}
+	var reveals []string
+	for _, p := range h.fake.allPosts() {
+		if p.Channel == channel && p.Thread == thread && strings.Contains(p.Text+blockText(p), "shown together") {
+			reveals = append(reveals, p.Text+blockText(p))
+		}
+	}
+	if len(reveals) != 1 || !strings.Contains(reveals[0], "• yes\n") || !strings.Contains(reveals[0], "I would stay at the door and name what I see.") ||
+		!strings.Contains(reveals[0], "Bob:* I would ask a colleague she trusts to come along.") {
+		t.Fatalf("the reveal after the catch-up (%d):\n%s", len(reveals), strings.Join(reveals, "\n---\n"))
+	}
+	h.fake.mu.Lock()
+	var fetched []string
+	for _, c := range h.fake.calls {
+		if c.Method == "conversations.history" {
+			fetched = append(fetched, c.Form.Get("channel"))
+		}
+	}
+	h.fake.mu.Unlock()
+	if strings.Join(fetched, " ") != "DUALICE DUBOB" && strings.Join(fetched, " ") != "DUBOB DUALICE" {
+		t.Errorf("conversations.history fetched %v, want the DMs of Alice and Bob", fetched)
+	}
+	h.mu.Lock()
+	for _, id := range []string{msgID("DUALICE", thin), msgID("DUALICE", alice), msgID("DUBOB", bob)} {
+		if n := len(h.results[id]); n != 1 {
+			t.Errorf("message %s handled %d times, want once", id, n)
+		}
+	}
+	h.mu.Unlock()
+	assertInert(t, h.fake.allPosts())
+}
