@@ -295,13 +295,13 @@ func factual(q prompts.Question) bool {
 }
 
 // author is the writer whose words show theme id most strongly, and the first of those
-// words.
+// words; words only the theme model weighed are never quoted as a reason.
 func author(ps []part, id prompts.Theme) (part, string) {
 	var best part
 	cue, score := "", 0.0
 	for _, p := range ps {
 		for _, t := range p.a.themes {
-			if t.ID == string(id) && len(t.Cues) > 0 && t.Score > score {
+			if t.ID == string(id) && !t.Model && len(t.Cues) > 0 && t.Score > score {
 				best, cue, score = p, t.Cues[0], t.Score
 			}
 		}

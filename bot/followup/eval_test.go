@@ -174,6 +174,10 @@ func TestFresh(t *testing.T) {
 	measure(t, loadEval(t, "testdata/fresh.yaml"), bars{top2: 0.80, adviceRecall: 0.90, falseAlarms: 0.05, quiet: true})
 }
 
+// Since the theme and advice models (model.go), blind, blind2 and blind3 and their advice
+// sets are training data (model_train_test.go): their tests below keep guarding against
+// regressions, but they no longer measure anything unseen. blind4 is the unseen set.
+//
 // Bars for testdata/blind.yaml, set once just under its single measurement after the cues
 // were broadened (docs/followups.md). Nobody tuned cues on it and nobody read its misses.
 var blindBars = bars{top2: 0.80, adviceRecall: 0.80, falseAlarms: 0.05, quiet: true}
@@ -491,4 +495,31 @@ func TestAdviceBlind3(t *testing.T) {
 	}
 	rec, fa := adviceRates(t, "advice_blind3", s, true)
 	checkAdvice(t, rec, fa, adviceBlind3Bars.recall, adviceBlind3Bars.falseAlarms)
+}
+
+// Bars for testdata/blind4.yaml and testdata/advice_blind4.yaml: a fourth blind set,
+// written for issue 12 by a helper who saw only the domain brief and the label sheet
+// (never the cues, the code, the training sets or another set), while the theme and
+// advice models were trained; measured once, after training and tuning stopped. Never
+// train or tune on them (model_train_test.go leaves them out). Set just under that
+// single measurement (docs/followups.md). Measured once: top-2 en 0.870, nl 0.950
+// (the issue asks 0.90: not reached in English); blind4 advice recall 1.000 / 1.000,
+// false alarms 0.000 / 0.000; advice_blind4 recall en 0.933, nl 0.933, false alarms
+// 0.000 / 0.000 (the issue asks 0.90 / 0.05: reached).
+var (
+	blind4Bars       = bars{top2: 0.86, adviceRecall: 0.95, falseAlarms: 0.05, quiet: true}
+	adviceBlind4Bars = struct{ recall, falseAlarms float64 }{recall: 0.92, falseAlarms: 0.02}
+)
+
+// TestBlind4 measures testdata/blind4.yaml as TestBlind2 does blind2.
+func TestBlind4(t *testing.T) { measureBlind(t, "blind4", blind4Bars) }
+
+// TestAdviceBlind4 measures testdata/advice_blind4.yaml as TestAdviceBlind2 does its set.
+func TestAdviceBlind4(t *testing.T) {
+	s := loadAdvice(t, "testdata/advice_blind4.yaml")
+	if len(s.Advice) == 0 || len(s.Questions) == 0 {
+		t.Fatal("advice blind4 set is empty")
+	}
+	rec, fa := adviceRates(t, "advice_blind4", s, true)
+	checkAdvice(t, rec, fa, adviceBlind4Bars.recall, adviceBlind4Bars.falseAlarms)
 }

@@ -12,6 +12,9 @@ type ThemeScore struct {
 	ID    string   `json:"id"`
 	Score float64  `json:"score"`
 	Cues  []string `json:"cues"`
+	// Model is true when no cue showed the theme, only the theme model (model.go); Cues
+	// are then the words it weighed most, and no reason quotes them.
+	Model bool `json:"model,omitempty"`
 }
 
 // MinScore is the score from which a theme counts as present in a text.
@@ -25,6 +28,13 @@ func (r *Interpreter) Read(text, lang string) []ThemeScore {
 }
 
 func (r *Interpreter) read(d doc, lc *langCues) []ThemeScore {
+	scores := r.cueScoresIn(d, lc)
+	r.modelThemes(d, lc, scores)
+	return sorted(scores)
+}
+
+// cueScoresIn scores d against the theme, deficit and decision cues of lc.
+func (r *Interpreter) cueScoresIn(d doc, lc *langCues) map[prompts.Theme]*ThemeScore {
 	scores := map[prompts.Theme]*ThemeScore{}
 	hit := func(id prompts.Theme, c cue) {
 		m, ok := c.p.find(d)
@@ -55,6 +65,12 @@ func (r *Interpreter) read(d doc, lc *langCues) []ThemeScore {
 	for _, c := range lc.decision {
 		hit(prompts.ThemeDecisionMaking, c)
 	}
+	return scores
+}
+
+// sorted lists the scores strongest first, ties in the order of prompts.Themes, with
+// scores rounded to two decimals.
+func sorted(scores map[prompts.Theme]*ThemeScore) []ThemeScore {
 	order := map[string]int{}
 	for i, id := range prompts.Themes {
 		order[string(id)] = i

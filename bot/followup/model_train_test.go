@@ -1,0 +1,313 @@
+package followup
+
+import (
+	"bytes"
+	"compress/gzip"
+	"flag"
+	"math"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/intervision-bot/intervision/bot"
+	"github.com/intervision-bot/intervision/prompts"
+)
+
+var updateModels = flag.Bool("update-models", false, "retrain model/models.txt.gz from the training sets")
+
+// trainingFiles are the labelled sets the models learn from: the development sets, the
+// blind sets already measured (no longer unseen) and testdata/train. The blind set that
+// is still unseen (blind4) is never among them.
+func trainingFiles(t testing.TB) []string {
+	t.Helper()
+	fs := []string{"eval.yaml", "holdout.yaml", "fresh.yaml", "zz_themes2.yaml", "blind.yaml", "blind2.yaml",
+		"blind3.yaml", "advice_dev.yaml", "advice_blind.yaml", "advice_blind2.yaml", "advice_blind3.yaml"}
+	for i := range fs {
+		fs[i] = filepath.Join("testdata", fs[i])
+	}
+	more, err := filepath.Glob("testdata/train/*.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(fs, more...)
+}
+
+// labelled is one file of labelled texts, in the layout of testdata/eval.yaml.
+type labelled struct {
+	Cases []struct {
+		Lang   string   `yaml:"lang"`
+		Themes []string `yaml:"themes"`
+		Text   string   `yaml:"text"`
+	} `yaml:"cases"`
+	Questions []item `yaml:"questions"`
+	Advice    []item `yaml:"advice"`
+}
+
+// item is a question or an advice text: a bare string, or {lang, kind, text}.
+type item struct {
+	Lang string `yaml:"lang"`
+	Kind string `yaml:"kind"`
+	Text string `yaml:"text"`
+}
+
+func (s *item) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		s.Text = n.Value
+		return nil
+	}
+	type plain item
+	return n.Decode((*plain)(s))
+}
+
+// example is one training text: its features and its classes (several for themes).
+type example struct {
+	file   string
+	text   string
+	feats  []string
+	labels []int
+}
+
+// adviceClasses are the advice model's classes; "none" is an ordinary question.
+var adviceClasses = []string{"none", bot.AdviceKindAdvice, bot.AdviceKindJudgement, bot.AdviceKindInterpretation}
+
+func themeClasses() []string {
+	out := make([]string, len(prompts.Themes))
+	for i, th := range prompts.Themes {
+		out[i] = string(th)
+	}
+	return out
+}
+
+// loadTraining reads files into examples per model name ("theme/nl", "advice/en").
+func loadTraining(t testing.TB, files []string) map[string][]example {
+	t.Helper()
+	out := map[string][]example{}
+	tc := themeClasses()
+	idx := func(cs []string, c string) int {
+		for i, x := range cs {
+			if x == c {
+				return i
+			}
+		}
+		t.Fatalf("unknown class %q", c)
+		return -1
+	}
+	r, err := New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	langOf := func(it item) string {
+		if it.Lang != "" {
+			return it.Lang
+		}
+		return r.Lang(it.Text)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var s labelled
+		if err := yaml.Unmarshal(b, &s); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		for _, c := range s.Cases {
+			ex := example{file: f, text: c.Text, feats: features(tokenize(c.Text))}
+			for _, th := range c.Themes {
+				ex.labels = append(ex.labels, idx(tc, th))
+			}
+			out[taskTheme+"/"+c.Lang] = append(out[taskTheme+"/"+c.Lang], ex)
+		}
+		for _, q := range s.Questions {
+			l := langOf(q)
+			out[taskAdvice+"/"+l] = append(out[taskAdvice+"/"+l], example{file: f, text: q.Text, feats: features(tokenize(q.Text)), labels: []int{0}})
+		}
+		for _, a := range s.Advice {
+			k := a.Kind
+			if k == "" {
+				k = bot.AdviceKindAdvice
+			}
+			l := langOf(a)
+			out[taskAdvice+"/"+l] = append(out[taskAdvice+"/"+l], example{file: f, text: a.Text, feats: features(tokenize(a.Text)), labels: []int{idx(adviceClasses, k)}})
+		}
+	}
+	return out
+}
+
+// trainConfig holds the settings of training.
+type trainConfig struct {
+	softmax bool // one softmax over the classes (else a sigmoid for each)
+	epochs  int
+	rate    float64
+	l2      float64
+	minFreq int     // a feature must occur in this many training texts
+	prune   float64 // weights smaller than this are dropped
+}
+
+// trainConfigs are the settings for the theme and the advice models.
+type trainConfigs struct{ theme, advice trainConfig }
+
+var defaultTrain = trainConfigs{
+	theme:  trainConfig{epochs: 25, rate: 0.3, l2: 1e-3, minFreq: 2, prune: 0.01},
+	advice: trainConfig{epochs: 50, rate: 0.05, l2: 1e-4, minFreq: 2, prune: 0.01},
+}
+
+// train fits a linear model with Adagrad: independent sigmoids for themes (a text may
+// have two), a softmax for advice. Deterministic: a fixed seed orders the examples.
+func train(exs []example, classes []string, multi bool, cfg trainConfig) *linearModel {
+	freq := map[string]int{}
+	for _, ex := range exs {
+		for _, f := range ex.feats {
+			freq[f]++
+		}
+	}
+	k := len(classes)
+	w := map[string][]float64{}
+	g2 := map[string][]float64{}
+	for f, n := range freq {
+		if n >= cfg.minFreq {
+			w[f] = make([]float64, k)
+			g2[f] = make([]float64, k)
+		}
+	}
+	bias := make([]float64, k)
+	bg2 := make([]float64, k)
+	order := make([]int, len(exs))
+	for i := range order {
+		order[i] = i
+	}
+	rng := rand.New(rand.NewSource(1))
+	z := make([]float64, k)
+	grad := make([]float64, k)
+	for ep := 0; ep < cfg.epochs; ep++ {
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		for _, i := range order {
+			ex := exs[i]
+			copy(z, bias)
+			for _, f := range ex.feats {
+				if ws := w[f]; ws != nil {
+					for c := range z {
+						z[c] += ws[c]
+					}
+				}
+			}
+			if multi {
+				for c := range z {
+					grad[c] = sigmoid(z[c])
+				}
+			} else {
+				copy(grad, softmax(z))
+			}
+			for _, l := range ex.labels {
+				if multi {
+					grad[l]--
+				} else {
+					grad[l] -= 1 / float64(len(ex.labels)) // a text with two themes counts half for each
+				}
+			}
+			for c := range grad {
+				bg2[c] += grad[c] * grad[c]
+				bias[c] -= cfg.rate * grad[c] / math.Sqrt(bg2[c]+1e-8)
+			}
+			for _, f := range ex.feats {
+				ws := w[f]
+				if ws == nil {
+					continue
+				}
+				gs := g2[f]
+				for c := range ws {
+					g := grad[c] + cfg.l2*ws[c]
+					gs[c] += g * g
+					ws[c] -= cfg.rate * g / math.Sqrt(gs[c]+1e-8)
+				}
+			}
+		}
+	}
+	m := &linearModel{classes: classes, bias: make([]float64, k), w: map[string][]classWeight{}}
+	for c := range bias {
+		m.bias[c] = round3(bias[c])
+	}
+	for f, ws := range w {
+		for c, v := range ws {
+			if math.Abs(v) >= cfg.prune {
+				m.w[f] = append(m.w[f], classWeight{c, round3(v)})
+			}
+		}
+	}
+	return m
+}
+
+func round3(v float64) float64 { return math.Round(v*1000) / 1000 }
+
+// trainAll trains every model from the examples.
+func trainAll(data map[string][]example, cfg trainConfigs) map[string]*linearModel {
+	out := map[string]*linearModel{}
+	names := make([]string, 0, len(data))
+	for n := range data {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		task, _, _ := strings.Cut(n, "/")
+		if task == taskTheme {
+			out[n] = train(data[n], themeClasses(), !cfg.theme.softmax, cfg.theme)
+		} else {
+			out[n] = train(data[n], adviceClasses, false, cfg.advice)
+		}
+	}
+	return out
+}
+
+// TestModelsAreTrained retrains the models from the training sets and compares them with
+// model/models.txt.gz; -update-models writes the file.
+func TestModelsAreTrained(t *testing.T) {
+	ms := trainAll(loadTraining(t, trainingFiles(t)), defaultTrain)
+	var b bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
+	if err := writeModels(zw, ms); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if *updateModels {
+		if err := os.WriteFile("model/models.txt.gz", b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	have, err := builtinModels()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n, m := range ms {
+		h := have[n]
+		if h == nil {
+			t.Fatalf("model %s is not in model/models.txt.gz: run go test ./bot/followup -run TestModelsAreTrained -update-models", n)
+		}
+		diff := 0
+		for f, ws := range m.w {
+			hw := h.w[f]
+			if len(hw) != len(ws) {
+				diff++
+				continue
+			}
+			for i := range ws {
+				if hw[i].c != ws[i].c || math.Abs(hw[i].v-ws[i].v) > 0.002 {
+					diff++
+					break
+				}
+			}
+		}
+		// Floating point may round a weight differently on another CPU; a few features
+		// may differ, a stale file differs in many.
+		if diff > len(m.w)/200 || len(h.w) != len(m.w) && math.Abs(float64(len(h.w)-len(m.w))) > float64(len(m.w))/200 {
+			t.Errorf("model %s: %d of %d features differ from model/models.txt.gz (%d there): run go test ./bot/followup -run TestModelsAreTrained -update-models", n, diff, len(m.w), len(h.w))
+		}
+	}
+}
