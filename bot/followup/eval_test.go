@@ -443,6 +443,14 @@ func measureBlind(t *testing.T, name string, bar bars) {
 	if len(s.Cases) == 0 || len(s.Advice) == 0 || len(s.Questions) == 0 {
 		t.Fatalf("%s set is incomplete", name)
 	}
+	measureBlindThemes(t, name, s, bar)
+	rec, fa := adviceRates(t, name, adviceSet{Advice: s.Advice, Questions: s.Questions}, true)
+	checkAdvice(t, rec, fa, bar.adviceRecall, bar.falseAlarms)
+}
+
+// measureBlindThemes checks a blind set's theme top-2 per language against bar,
+// logging aggregates only.
+func measureBlindThemes(t *testing.T, name string, s evalSet, bar bars) {
 	_, top2 := evalThemes(t, newInterpreter(t), s, true)
 	var b strings.Builder
 	b.WriteString("\n| set | lang | top-2 accuracy | n |\n|---|---|---|---|\n")
@@ -455,8 +463,6 @@ func measureBlind(t *testing.T, name string, bar bars) {
 		}
 	}
 	t.Log(b.String())
-	rec, fa := adviceRates(t, name, adviceSet{Advice: s.Advice, Questions: s.Questions}, true)
-	checkAdvice(t, rec, fa, bar.adviceRecall, bar.falseAlarms)
 }
 
 // TestAdviceBlind2 measures testdata/advice_blind2.yaml (advice, judgements and
@@ -522,4 +528,20 @@ func TestAdviceBlind4(t *testing.T) {
 	}
 	rec, fa := adviceRates(t, "advice_blind4", s, true)
 	checkAdvice(t, rec, fa, adviceBlind4Bars.recall, adviceBlind4Bars.falseAlarms)
+}
+
+// Bar for testdata/blind5.yaml (themes only: 150 + 150 cases), written by a helper who
+// saw only the domain brief and the label sheet, after the models were trained; measured
+// once with the models of blind4's measurement, nothing changed in between: top-2 en
+// 0.920, nl 0.920 (the issue asks 0.90). Its writer says most English cases retell Dutch
+// ones, so the two languages are not independent. Set just under that measurement.
+var blind5Bars = bars{top2: 0.91, quiet: true}
+
+// TestBlind5 measures the theme top-2 of testdata/blind5.yaml.
+func TestBlind5(t *testing.T) {
+	s := loadEval(t, "testdata/blind5.yaml")
+	if len(s.Cases) == 0 {
+		t.Fatal("blind5 has no cases")
+	}
+	measureBlindThemes(t, "blind5", s, blind5Bars)
 }
