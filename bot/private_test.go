@@ -290,13 +290,13 @@ func TestLateJoinerAskedAndRoundTimesOut(t *testing.T) {
 func TestThinPrivateAnswerIsPressedInPrivate(t *testing.T) {
 	h := toRound(t, bot.Config{})
 	out := h.Direct("bob", "Bellen.")
-	if !strings.Contains(privateTo(out, "bob"), "One concrete detail helps") {
+	if !strings.Contains(privateTo(out, "bob"), "one concrete detail helps") {
 		t.Fatalf("a thin private answer got no follow-up in the DM: %+v", out.Replies)
 	}
 	if strings.Contains(thread(out), "concrete detail") || strings.Contains(bottest.Public(out), "concrete detail") {
 		t.Fatalf("a thin private answer was pressed in public: %+v", out.Replies)
 	}
-	if out := h.Direct("bob", "Echt bellen."); strings.Contains(privateTo(out, "bob"), "One concrete detail helps") {
+	if out := h.Direct("bob", "Echt bellen."); strings.Contains(privateTo(out, "bob"), "one concrete detail helps") {
 		t.Fatalf("a second thin answer in a row was pressed again: %+v", out.Replies)
 	}
 }
@@ -310,7 +310,7 @@ func TestThinLastAnswerWaitsForTheFullerOne(t *testing.T) {
 	h.Direct("bob", "I would step back and ask what he needs.")
 	h.Direct("dan", "I would visit together with a colleague.")
 	out := h.Direct("cas", "yes")
-	if !strings.Contains(privateTo(out, "cas"), "Could you say a little more?") || thread(out) != "" {
+	if !strings.Contains(privateTo(out, "cas"), "Tell a little more, if you can") || thread(out) != "" {
 		t.Fatalf("a thin last answer: %+v", out.Replies)
 	}
 	out = h.Direct("cas", "I would ask the school what they saw first.")

@@ -125,13 +125,13 @@ func (tr *turn) soloFollowUp(ph *prompts.Phase, text string, wasPressed bool) {
 		if f.Concrete {
 			tr.press(tr.user())
 		}
-		tr.askSolo(f)
+		tr.askSolo(f, thin(text))
 	case tr.sess.AsksLeft > 0 && ok && !f.Reads:
 		if q, own := tr.ownQuestion(ph); own && f.Why == "" {
 			f = FollowUp{Question: q} // nothing read in the answer: what the phase is for
 		}
 		tr.sess.AsksLeft--
-		tr.askSolo(f)
+		tr.askSolo(f, thin(text))
 	default:
 		tr.advance(true)
 	}
@@ -139,25 +139,33 @@ func (tr *turn) soloFollowUp(ph *prompts.Phase, text string, wasPressed bool) {
 
 // askSolo asks a solo follow-up, after an acknowledgement unless the question answers
 // what the answer said (a label, a decision, a feeling): "Thanks, that helps." before
-// a question about "de ouders wilden gewoon niet" would praise the label.
-func (tr *turn) askSolo(f FollowUp) {
+// a question about "de ouders wilden gewoon niet" would praise the label. After a thin
+// answer ("geen idee") the acknowledgement thanks for nothing.
+func (tr *turn) askSolo(f FollowUp, thinAnswer bool) {
 	tr.markAsked(f)
 	tr.sess.Pending = f.Question.Text.In(tr.lang)
 	if f.Reads {
 		tr.say(tr.askText(f))
 		return
 	}
-	tr.say(tr.ack() + " " + tr.askText(f))
+	tr.say(tr.ack(thinAnswer) + " " + tr.askText(f))
 }
 
 // acks is how many acknowledgements there are (solo.ack.0 …).
 const acks = 5
 
-// ack is a short acknowledgement; consecutive ones differ.
-func (tr *turn) ack() string {
+// thinAcks is how many acknowledgements of a thin answer there are (solo.ack.thin.0 …).
+const thinAcks = 2
+
+// ack is a short acknowledgement, of a thin answer when thinAnswer; consecutive ones
+// differ.
+func (tr *turn) ack(thinAnswer bool) string {
 	n := tr.sess.Acks
 	tr.sess.Acks = (n + 1) % acks
 	tr.dirty = true
+	if thinAnswer {
+		return tr.msg(fmt.Sprintf("solo.ack.thin.%d", n%thinAcks))
+	}
 	return tr.msg(fmt.Sprintf("solo.ack.%d", n))
 }
 

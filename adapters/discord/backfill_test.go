@@ -150,7 +150,7 @@ func TestBackfillPrivateRoundDMs(t *testing.T) {
 	// Another replica applied Bob's thin first answer, without recording its place.
 	ev := bot.Event{ID: thin, Conv: bot.Conversation{Platform: "discord", Workspace: dmWorkspace, Channel: "dm-" + bob.id, Direct: true},
 		User: bot.User{ID: bob.id, Name: "Bob"}, Text: "yes"}
-	if out, err := h.eng.Handle(context.Background(), ev); err != nil || out.Duplicate || len(out.Replies) == 0 || !strings.Contains(out.Replies[0].Text, "say a little more") {
+	if out, err := h.eng.Handle(context.Background(), ev); err != nil || out.Duplicate || len(out.Replies) == 0 || !strings.Contains(out.Replies[0].Text, "a little more, if you can") {
 		t.Fatalf("direct handle: %+v, %v", out, err)
 	}
 	fuller := h.post(bob, "", "dm-"+bob.id, "I would sit down on the step with him.")

@@ -325,7 +325,7 @@ func TestBackfillPrivateRoundDMs(t *testing.T) {
 		return bot.Conversation{Platform: Platform, Workspace: fakeTeam, Channel: "D" + user, Direct: true}
 	}
 	ev := bot.Event{ID: msgID("DUALICE", thin), Conv: dm("UALICE"), User: bot.User{ID: "UALICE", Name: "Alice"}, Text: "yes"}
-	if out, err := eng.Handle(context.Background(), ev); err != nil || out.Duplicate || !strings.Contains(out.Replies[0].Text, "say a little more") {
+	if out, err := eng.Handle(context.Background(), ev); err != nil || out.Duplicate || !strings.Contains(out.Replies[0].Text, "a little more, if you can") {
 		t.Fatalf("direct handle: %+v, %v", out, err)
 	}
 	// Written while the connection is down: Slack keeps them, their events never come.

@@ -2,6 +2,7 @@ package followup
 
 import (
 	"math"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -14,9 +15,14 @@ const shortWords = 6
 
 // analysis is what the interpreter sees in one contribution.
 type analysis struct {
-	lc       *langCues
-	themes   []ThemeScore
-	deficit  string // the deficit words, e.g. "not motivated"
+	lc      *langCues
+	themes  []ThemeScore
+	deficit string // the deficit words, e.g. "not motivated"
+	// ownLabel is true when the writer uses the deficit words themselves: not in an open
+	// question, not in quotes, not after a report ("volgens het dossier", "the school
+	// says"): "Who wrote 'unmotivated' in the file?" questions the label, "Is ze niet
+	// gewoon lui?" uses it.
+	ownLabel bool
 	label    string // how the reason names them, e.g. "unmotivated"
 	reframe  string // the question id the deficit cue prefers
 	decision string // a decision taken without parents, e.g. "decided in the team"
@@ -31,15 +37,7 @@ func (r *Interpreter) analyse(text, lang string) analysis {
 	d := tokenize(text)
 	lc := r.textCues(d, lang)
 	a := analysis{lc: lc, themes: r.read(d, lc), words: len(d.toks)}
-	for _, c := range lc.deficit {
-		if m, ok := c.p.find(d); ok {
-			a.deficit, a.label, a.reframe = m, c.label, c.q
-			if a.label == "" {
-				a.label = m
-			}
-			break
-		}
-	}
+	a.deficitIn(d, lc, text)
 	for _, c := range lc.decision {
 		if m, ok := c.p.find(d); ok {
 			a.decision = m
@@ -68,6 +66,47 @@ func (r *Interpreter) analyse(text, lang string) analysis {
 	}
 	a.vague = vague(d, lc, text)
 	return a
+}
+
+// deficitIn finds the first deficit cue of lc in d, preferring one the writer uses as
+// their own words (see analysis.ownLabel).
+func (a *analysis) deficitIn(d doc, lc *langCues, raw string) {
+	quoted := quotedWords(raw)
+	for _, own := range []bool{true, false} {
+		for _, c := range lc.deficit {
+			for _, s := range d.sents {
+				m, i, ok := c.p.locIn(d, s)
+				if !ok {
+					continue
+				}
+				asked := s.question && opensQuestion(d, s, lc)
+				isOwn := !asked && !reportBefore(d, s, i, lc) && !strings.Contains(quoted, " "+m+" ")
+				if isOwn != own {
+					continue
+				}
+				a.deficit, a.label, a.reframe, a.ownLabel = m, c.label, c.q, own
+				if a.label == "" {
+					a.label = m
+				}
+				return
+			}
+		}
+	}
+}
+
+// quotedRe finds text in double quotes, or in single quotes that open after a space or
+// the start and close before a space or a mark ("zo'n" and "don't" are not quotes).
+var quotedRe = regexp.MustCompile(`"[^"]+"|(?:^|[\s(])'[^']+'(?:[\s.,;:!?)]|$)`)
+
+// quotedWords is the words of the quoted parts of raw, joined and surrounded by spaces.
+func quotedWords(raw string) string {
+	var b strings.Builder
+	b.WriteString(" ")
+	for _, q := range quotedRe.FindAllString(normalise(raw), -1) {
+		b.WriteString(tokenize(q).flat)
+		b.WriteString(" ")
+	}
+	return b.String()
 }
 
 // vague reports whether a contribution is too short or too general to reflect on: no
@@ -214,6 +253,11 @@ func (r *Interpreter) reading(in bot.FollowUpRequest, a analysis, ps []part, msg
 			}
 			if p.a.lc != msgs {
 				label = p.a.deficit
+			}
+			if !p.a.ownLabel {
+				// the label is quoted, asked about or someone else's: the question fits,
+				// "you described the mother as unmotivated" would not be true
+				return bot.FollowUp{Question: q}, true
 			}
 			why := fill(msgs.why["deficit"], "writer", p.writer(msgs), "who", who, "poss", poss, "label", label)
 			return bot.FollowUp{Question: q, Why: why, Strong: true}, true

@@ -200,7 +200,7 @@ func TestGoldenThinTakeaway(t *testing.T) {
 	s.say("ann", "/next")
 	s.say("bob", "Ik denk dat de moeder zich overvallen voelde door de planning.")
 	got = s.say("cas", "Goed.")
-	if !strings.Contains(got, "cas, wil je er iets meer over zeggen?") {
+	if !strings.Contains(got, "cas, vertel er gerust iets meer over") {
 		t.Errorf("a one-word analysis should get one follow-up by name:\n%s", got)
 	}
 	if got = s.say("cas", "Gewoon goed."); got != "" {
@@ -224,8 +224,8 @@ func TestGoldenThinTakeaway(t *testing.T) {
 // TestGoldenSoloReads: a solo reflection reads each answer before its script goes on:
 // "De ouders wilden denk ik gewoon niet" gets a question about that label, "boos" a
 // question about the feeling, "Geen idee eigenlijk." one kind request for a detail (not
-// two in a row); a question about what was said follows no praise; no acknowledgement
-// comes back within four.
+// two in a row), and the thin answer after it no thanks; a question about what was said
+// follows no praise; no acknowledgement comes back within four.
 func TestGoldenSoloReads(t *testing.T) {
 	s := newSession(t)
 	s.Conv = bot.Conversation{Platform: "slack", Workspace: "T1", Channel: "D1", Direct: true}
@@ -244,12 +244,17 @@ func TestGoldenSoloReads(t *testing.T) {
 		t.Errorf("\"boos\" should get a question about the feeling:\n%s", got)
 	}
 	got = s.say("ann", "Geen idee eigenlijk.")
-	if !strings.Contains(got, "Wil je er iets meer over zeggen?") || !strings.Contains(got, "met `volgende` gaan we verder") {
+	if !strings.Contains(got, "Vertel er gerust iets meer over") || !strings.Contains(got, "met `volgende` gaan we verder") {
 		t.Errorf("a thin answer should get one kind follow-up:\n%s", got)
 	}
 	got = s.say("ann", "Geen idee.")
-	if strings.Contains(got, "Wil je er iets meer over zeggen?") {
+	if strings.Contains(got, "Vertel er gerust iets meer over") {
 		t.Errorf("a second thin answer in a row got another follow-up:\n%s", got)
+	}
+	for _, thanks := range []string{"Dank je", "dat helpt", "Fijn dat je", "Dat is helder"} {
+		if strings.Contains(got, thanks) {
+			t.Errorf("\"Geen idee.\" was thanked as if it helped (%q):\n%s", thanks, got)
+		}
 	}
 	for i := 0; s.Phase != "done" && i < 30; i++ {
 		s.say("ann", "Ik zag dat de moeder schrok toen ik over de rechter begon.")
@@ -270,6 +275,24 @@ func TestGoldenSoloReads(t *testing.T) {
 		t.Errorf("only %d acknowledgements: %q", len(seen), seen)
 	}
 	s.golden("solo-reads-nl")
+}
+
+// TestSoloThinAnswerIsNotThanked: "geen idee" after a request for a detail gets the
+// script's next question after an acknowledgement that thanks for nothing.
+func TestSoloThinAnswerIsNotThanked(t *testing.T) {
+	s := newSession(t)
+	s.Conv = bot.Conversation{Platform: "slack", Workspace: "T1", Channel: "D1", Direct: true}
+	s.say("ann", "/start nl")
+	s.say("ann", "Gesprek met ouders over hun zoon, ging niet goed.")
+	got := s.say("ann", "geen idee")
+	if !strings.Contains(got, "**") {
+		t.Fatalf("no next question after \"geen idee\":\n%s", got)
+	}
+	for _, thanks := range []string{"Dank je", "dat helpt", "Fijn dat je", "Dat is helder", "Ik begrijp het"} {
+		if strings.Contains(got, thanks) {
+			t.Errorf("\"geen idee\" was thanked as if it helped (%q):\n%s", thanks, got)
+		}
+	}
 }
 
 // TestThinFeelingInGroup: in a group, the case bringer's one-word feeling gets the
