@@ -41,17 +41,16 @@ func (r *Interpreter) ReadAdvice(text, lang string, stage prompts.Stage) (bot.Ad
 		sets = append(sets, r.langs[l])
 	}
 	facts := FactStage(stage)
-	kind, p, none, cues := r.modelAdvice(d, sets[0].lang, facts)
 	for _, lc := range sets {
 		if a, ok := adviceIn(d, lc, facts); ok {
-			if none >= r.tune.questionMin {
-				return bot.Advice{}, false // the model is sure it is an ordinary question
-			}
 			return a, true
 		}
 	}
-	if kind != "" && p >= r.tune.adviceMin && len(cues) > 0 {
-		return bot.Advice{Kind: kind, Cues: cues}, true
+	for _, lc := range sets {
+		// what no cue names, the model of the same language may find
+		if kind, p, cues := r.modelAdvice(d, lc, facts); kind != "" && p >= r.tune.adviceMin && len(cues) > 0 {
+			return bot.Advice{Kind: kind, Cues: cues}, true
+		}
 	}
 	return bot.Advice{}, false
 }

@@ -222,7 +222,7 @@ func (r *Interpreter) FollowUp(in bot.FollowUpRequest) (bot.FollowUp, bool) {
 	a := r.analyse(in.Text, lang)
 	ids := make([]string, 0, len(a.themes))
 	for _, t := range a.themes {
-		if t.Score >= MinScore {
+		if t.Present {
 			ids = append(ids, t.ID)
 		}
 	}
@@ -302,8 +302,8 @@ func (r *Interpreter) reading(in bot.FollowUpRequest, a analysis, ps []part, msg
 func (r *Interpreter) byTheme(in bot.FollowUpRequest, a analysis, ps []part, msgs *langCues) (bot.FollowUp, bool) {
 	for _, main := range []bool{true, false} {
 		for _, t := range a.themes {
-			if t.Score < MinScore {
-				break
+			if !t.Present {
+				continue
 			}
 			id := prompts.Theme(t.ID)
 			q, ok := themeQuestion(in, id, main)

@@ -103,16 +103,19 @@ type cueFile struct {
 	Lang string `yaml:"lang"`
 	// Lists are named word lists a regular-expression cue of the same file uses as
 	// {{name}}: the words of a lexicon in one place, the patterns that use them in another.
-	Lists         map[string][]string         `yaml:"lists"`
-	FunctionWords []string                    `yaml:"function_words"`
-	Themes        map[prompts.Theme][]cueSpec `yaml:"themes"`
-	Deficit       []cueSpec                   `yaml:"deficit"`
-	Decision      []cueSpec                   `yaml:"decision"`
-	WithParents   []cueSpec                   `yaml:"with_parents"`
-	Parents       []cueSpec                   `yaml:"parents"`
-	Advice        adviceSpec                  `yaml:"advice"`
-	Vague         []cueSpec                   `yaml:"vague"`
-	Concrete      []cueSpec                   `yaml:"concrete"`
+	Lists         map[string][]string `yaml:"lists"`
+	FunctionWords []string            `yaml:"function_words"`
+	// StopWords are small words the models' evidence never shows (with the function
+	// words; detect uses only those).
+	StopWords   []string                    `yaml:"stop_words"`
+	Themes      map[prompts.Theme][]cueSpec `yaml:"themes"`
+	Deficit     []cueSpec                   `yaml:"deficit"`
+	Decision    []cueSpec                   `yaml:"decision"`
+	WithParents []cueSpec                   `yaml:"with_parents"`
+	Parents     []cueSpec                   `yaml:"parents"`
+	Advice      adviceSpec                  `yaml:"advice"`
+	Vague       []cueSpec                   `yaml:"vague"`
+	Concrete    []cueSpec                   `yaml:"concrete"`
 	// Feelings are words for a feeling; a solo answer that names one gets a question
 	// about what was behind it (Ask["feeling"]).
 	Feelings []cueSpec `yaml:"feelings"`
@@ -139,6 +142,7 @@ type cue struct {
 type langCues struct {
 	lang        string
 	function    map[string]bool
+	stop        map[string]bool // function and stop words: never a model's evidence
 	themes      map[prompts.Theme][]cue
 	deficit     []cue
 	decision    []cue
@@ -243,12 +247,16 @@ func loadCues(fsys fs.FS, into map[string]*langCues) error {
 func add(into map[string]*langCues, f cueFile) error {
 	lc := into[f.Lang]
 	if lc == nil {
-		lc = &langCues{lang: f.Lang, function: map[string]bool{}, themes: map[prompts.Theme][]cue{},
+		lc = &langCues{lang: f.Lang, function: map[string]bool{}, stop: map[string]bool{}, themes: map[prompts.Theme][]cue{},
 			why: map[string]string{}, ask: map[string]string{}, names: map[prompts.Theme]themeName{}}
 		into[f.Lang] = lc
 	}
 	for _, w := range f.FunctionWords {
 		lc.function[strings.ToLower(w)] = true
+		lc.stop[strings.ToLower(w)] = true
+	}
+	for _, w := range f.StopWords {
+		lc.stop[strings.ToLower(w)] = true
 	}
 	for id, specs := range f.Themes {
 		if !slices.Contains(prompts.Themes, id) {

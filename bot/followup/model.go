@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -58,8 +59,8 @@ func (m *linearModel) logits(feats []string) []float64 {
 
 // evidence returns up to n words of the text that speak most for class c: word and
 // word-pair features with a positive weight of at least min, strongest first, leaving out
-// function words.
-func (m *linearModel) evidence(feats []string, c, n int, min float64, function map[string]bool) []string {
+// stop words, pairs of them and words already shown in a pair.
+func (m *linearModel) evidence(feats []string, c, n int, min float64, stop map[string]bool) []string {
 	type ev struct {
 		w string
 		v float64
@@ -70,7 +71,7 @@ func (m *linearModel) evidence(feats []string, c, n int, min float64, function m
 		if !ok {
 			w, ok = strings.CutPrefix(f, "b|")
 		}
-		if !ok || allFunction(w, function) {
+		if !ok || allFunction(w, stop) {
 			continue
 		}
 		for _, cw := range m.w[f] {
@@ -85,9 +86,21 @@ func (m *linearModel) evidence(feats []string, c, n int, min float64, function m
 		if len(out) == n {
 			break
 		}
-		out = append(out, e.w)
+		if !within(e.w, out) {
+			out = append(out, e.w)
+		}
 	}
 	return out
+}
+
+// within reports whether w is one of ws or a word of one of them, or holds one of them.
+func within(w string, ws []string) bool {
+	for _, x := range ws {
+		if slices.Contains(strings.Fields(x), w) || slices.Contains(strings.Fields(w), x) {
+			return true
+		}
+	}
+	return false
 }
 
 // class returns the index of a class, or -1.
@@ -243,6 +256,14 @@ func readModels(r io.Reader) (map[string]*linearModel, error) {
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("followup: read models: %w", err)
 	}
+	for n, m := range out {
+		if len(m.bias) != len(m.classes) {
+			return nil, fmt.Errorf("followup: model %s has no bias line", n)
+		}
+		if strings.HasPrefix(n, taskAdvice+"/") && m.class("none") < 0 {
+			return nil, fmt.Errorf("followup: advice model %s has no class none", n)
+		}
+	}
 	return out, nil
 }
 
@@ -289,19 +310,19 @@ type modelTuning struct {
 	themeMin    float64 // probabilities below this add nothing
 	aloneMin    float64 // a theme no cue showed needs at least this probability
 	evidenceMin float64 // and a word the model weighs at least this much for it
-	// presentMin is the probability from which the model alone makes a theme present
-	// (MinScore) in a text of more than shortWords words when its cues score less; below
-	// it such a theme is only ranked.
-	presentMin  float64
-	adviceMin   float64 // a text without an advice cue counts when the model is this sure
-	questionMin float64 // a text with an advice cue does not count when the model is this sure it is a question
+	// presentMin is the probability from which the model makes a theme present in a text
+	// of more than shortWords words when its cues score less than MinScore; below it
+	// such a theme is only ranked. Above 1: the cues alone decide what is present.
+	presentMin float64
+	adviceMin  float64 // a text without an advice cue counts when the model is this sure
 }
 
-var defaultTuning = modelTuning{themeWeight: 2, themeMin: 0.1, aloneMin: 0.3, evidenceMin: 0.4, presentMin: 0.9, adviceMin: 0.9, questionMin: 0.8}
+var defaultTuning = modelTuning{themeWeight: 2, themeMin: 0.1, aloneMin: 0.3, evidenceMin: 0.4, presentMin: 1.01, adviceMin: 0.8}
 
 // modelThemes adds the theme model's view to the cue scores: themeWeight times each
 // probability of at least themeMin; a theme no cue showed gets the words the model
-// weighed most as its cues (none when they are all small words).
+// weighed most as its cues (none when they are all small words). The model orders the
+// themes; it makes one present only when it is at least presentMin sure.
 func (r *Interpreter) modelThemes(d doc, lc *langCues, scores map[prompts.Theme]*ThemeScore) {
 	m := r.models[taskTheme+"/"+lc.lang]
 	if m == nil || r.tune.themeWeight == 0 {
@@ -320,33 +341,27 @@ func (r *Interpreter) modelThemes(d doc, lc *langCues, scores map[prompts.Theme]
 			if p < r.tune.aloneMin {
 				continue
 			}
-			ev := m.evidence(feats, c, 2, r.tune.evidenceMin, lc.function)
+			ev := m.evidence(feats, c, 2, r.tune.evidenceMin, lc.stop)
 			if len(ev) == 0 {
 				continue // nothing in the text speaks for it but the model's prior
 			}
 			s = &ThemeScore{ID: id, Cues: ev, Model: true}
 			scores[th] = s
 		}
-		cue := s.Score
 		s.Score += r.tune.themeWeight * p
-		if cue < MinScore && (p < r.tune.presentMin || len(d.toks) <= shortWords) {
-			// ranked, but not present: the cues did not show it, and the model is not
-			// sure or read too few words to be
-			s.Score = math.Min(s.Score, belowPresent)
+		if p >= r.tune.presentMin && len(d.toks) > shortWords {
+			s.Present = true // the model is sure, and read enough words to be
 		}
 	}
 }
 
-// belowPresent is the highest score of a theme that is ranked but not present.
-const belowPresent = MinScore - 0.01
-
-// modelAdvice is the advice model's reading of a text: the kind it finds most likely
-// (an interpretation only when facts) with its probability, and the probability that
-// it is an ordinary question.
-func (r *Interpreter) modelAdvice(d doc, lang string, facts bool) (kind string, p, none float64, cues []string) {
-	m := r.models[taskAdvice+"/"+lang]
+// modelAdvice is the advice model of lc's language on a text: the kind it finds most
+// likely (an interpretation only when facts), the probability that the text holds one
+// of the kinds it may, and the words it weighed most for that kind.
+func (r *Interpreter) modelAdvice(d doc, lc *langCues, facts bool) (kind string, p float64, cues []string) {
+	m := r.models[taskAdvice+"/"+lc.lang]
 	if m == nil {
-		return "", 0, 0, nil
+		return "", 0, nil
 	}
 	feats := features(d)
 	ps := softmax(m.logits(feats))
@@ -360,11 +375,14 @@ func (r *Interpreter) modelAdvice(d doc, lang string, facts bool) (kind string, 
 			best = c
 		}
 	}
-	none = ps[m.class("none")]
-	return m.classes[best], p, none, m.evidence(feats, best, 3, 0.1, nil)
+	cues = m.evidence(feats, best, 3, 0.1, lc.stop)
+	if len(cues) == 0 {
+		cues = m.evidence(feats, best, 3, 0, nil) // only small words showed it
+	}
+	return m.classes[best], p, cues
 }
 
-// allFunction reports whether every word of w (one word or a pair) is a function word.
+// allFunction reports whether every word of w (one word or a pair) is a stop word.
 func allFunction(w string, function map[string]bool) bool {
 	for _, x := range strings.Fields(w) {
 		if !function[x] {

@@ -1,3 +1,8 @@
+//go:build cv
+
+// The cross-validation is a tuning tool, not a test of the reader: it runs only with
+// `go test -tags cv -run TestModelCrossValidation -v ./bot/followup` (see docs/followups.md).
+
 package followup
 
 import (
@@ -11,16 +16,15 @@ import (
 )
 
 var (
-	crossValidate = flag.Bool("cv", false, "log a cross-validation of the models and their tuning (slow)")
-	cvSets        = flag.String("cvsets", ".", "regexp: the training files whose texts are scored in cross-validation")
-	cvEpochs      = flag.Int("cvepochs", defaultTrain.theme.epochs, "cross-validation: theme training epochs")
-	cvL2          = flag.Float64("cvl2", defaultTrain.theme.l2, "cross-validation: theme L2 penalty")
-	cvRate        = flag.Float64("cvrate", defaultTrain.theme.rate, "cross-validation: theme learning rate")
-	cvSoftmax     = flag.Bool("cvsoftmax", false, "cross-validation: one softmax over the themes")
-	cvMinFreq     = flag.Int("cvminfreq", defaultTrain.theme.minFreq, "cross-validation: theme features must occur in this many texts")
-	cvExclude     = flag.String("cvexclude", "^$", "cross-validation: regexp of training files left out")
-	cvMisses      = flag.Bool("cvmisses", false, "cross-validation: log the theme misses of the default tuning")
-	cvQuick       = flag.Bool("cvquick", false, "cross-validation: a few tunings only")
+	cvSets    = flag.String("cvsets", ".", "regexp: the training files whose texts are scored in cross-validation")
+	cvEpochs  = flag.Int("cvepochs", defaultTrain.theme.epochs, "cross-validation: theme training epochs")
+	cvL2      = flag.Float64("cvl2", defaultTrain.theme.l2, "cross-validation: theme L2 penalty")
+	cvRate    = flag.Float64("cvrate", defaultTrain.theme.rate, "cross-validation: theme learning rate")
+	cvSoftmax = flag.Bool("cvsoftmax", false, "cross-validation: one softmax over the themes")
+	cvMinFreq = flag.Int("cvminfreq", defaultTrain.theme.minFreq, "cross-validation: theme features must occur in this many texts")
+	cvExclude = flag.String("cvexclude", "^$", "cross-validation: regexp of training files left out")
+	cvMisses  = flag.Bool("cvmisses", false, "cross-validation: log the theme misses of the default tuning")
+	cvQuick   = flag.Bool("cvquick", false, "cross-validation: a few tunings only")
 )
 
 // cvFolds is the number of folds of the cross-validation.
@@ -51,7 +55,7 @@ type cvResult struct {
 }
 
 // adviceTuning is the part of modelTuning that decides advice.
-type adviceTuning struct{ adviceMin, questionMin float64 }
+type adviceTuning struct{ adviceMin float64 }
 
 func (c *cvResult) theme(i int, lang string) *rate {
 	if c.themes[i][lang] == nil {
@@ -71,11 +75,8 @@ func (c *cvResult) adv(at adviceTuning, key string) *rate {
 }
 
 // TestModelCrossValidation trains on four fifths of the training texts and scores the
-// other fifth, for several tunings; with -cv only (a tuning tool, and slow).
+// other fifth, for several tunings.
 func TestModelCrossValidation(t *testing.T) {
-	if !*crossValidate {
-		return
-	}
 	data := loadTraining(t, trainingFiles(t))
 	cfg := defaultTrain
 	cfg.theme.epochs, cfg.theme.l2, cfg.theme.rate, cfg.theme.softmax = *cvEpochs, *cvL2, *cvRate, *cvSoftmax
@@ -180,15 +181,9 @@ func topTwo(scores []ThemeScore, labels []int) bool {
 }
 
 func adviceTunings() []adviceTuning {
-	ams, qms := []float64{0.5, 0.7, 0.8, 0.9, 0.95, 2}, []float64{0.5, 0.7, 0.8, 0.9, 1.01}
-	if *cvQuick {
-		ams, qms = []float64{0.8, 0.9, 0.95}, []float64{0.8, 0.9, 1.01}
-	}
 	var out []adviceTuning
-	for _, am := range ams {
-		for _, qm := range qms {
-			out = append(out, adviceTuning{am, qm})
-		}
+	for _, am := range []float64{0.5, 0.7, 0.8, 0.9, 0.95, 2} {
+		out = append(out, adviceTuning{am})
 	}
 	return out
 }
@@ -196,7 +191,7 @@ func adviceTunings() []adviceTuning {
 // scoreAdvice counts advice found per advice tuning, in a fact stage.
 func scoreAdvice(r *Interpreter, exs []example, lang string, res *cvResult) {
 	for _, at := range adviceTunings() {
-		r.tune = modelTuning{adviceMin: at.adviceMin, questionMin: at.questionMin}
+		r.tune = modelTuning{adviceMin: at.adviceMin}
 		for _, ex := range exs {
 			_, got := r.ReadAdvice(ex.text, lang, prompts.StageClarify)
 			key := lang + "/advice"
@@ -219,7 +214,7 @@ func (c *cvResult) table(tunings []modelTuning) string {
 	}
 	b.WriteString("\nadvice recall / false alarms (cross-validated)\n")
 	for _, at := range adviceTunings() {
-		fmt.Fprintf(&b, "adviceMin %.2f questionMin %.2f: en %.3f / %.3f  nl %.3f / %.3f\n", at.adviceMin, at.questionMin,
+		fmt.Fprintf(&b, "adviceMin %.2f: en %.3f / %.3f  nl %.3f / %.3f\n", at.adviceMin,
 			c.adv(at, "en/advice").ratio(), c.adv(at, "en/question").ratio(), c.adv(at, "nl/advice").ratio(), c.adv(at, "nl/question").ratio())
 	}
 	return b.String()

@@ -122,6 +122,11 @@ func loadTraining(t testing.TB, files []string) map[string][]example {
 				ex.labels = append(ex.labels, idx(tc, th))
 			}
 			out[taskTheme+"/"+c.Lang] = append(out[taskTheme+"/"+c.Lang], ex)
+			if len(c.Themes) == 0 || caseStatement(r, f, c.Text, c.Lang) {
+				// an acknowledgement, a remark about the session or what someone did: no
+				// advice either
+				out[taskAdvice+"/"+c.Lang] = append(out[taskAdvice+"/"+c.Lang], example{file: f, text: c.Text, feats: ex.feats, labels: []int{0}})
+			}
 		}
 		for _, q := range s.Questions {
 			l := langOf(q)
@@ -310,4 +315,21 @@ func TestModelsAreTrained(t *testing.T) {
 			t.Errorf("model %s: %d of %d features differ from model/models.txt.gz (%d there): run go test ./bot/followup -run TestModelsAreTrained -update-models", n, diff, len(m.w), len(h.w))
 		}
 	}
+}
+
+// caseStatement reports whether a training case of testdata/train is a statement the
+// cues find no advice, judgement or interpretation in: what a professional tells of a
+// case ("I keep calling the dad…") is an ordinary contribution for the advice model.
+func caseStatement(r *Interpreter, file, text, lang string) bool {
+	if !strings.Contains(file, "/train/") {
+		return false
+	}
+	d := tokenize(text)
+	for _, s := range d.sents {
+		if s.question {
+			return false
+		}
+	}
+	_, found := adviceIn(d, r.langs[lang], true)
+	return !found
 }

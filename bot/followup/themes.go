@@ -15,9 +15,13 @@ type ThemeScore struct {
 	// Model is true when no cue showed the theme, only the theme model (model.go); Cues
 	// are then the words it weighed most, and no reason quotes them.
 	Model bool `json:"model,omitempty"`
+	// Present is true when the theme counts as found in the text: its cues score at least
+	// MinScore (or the model is sure, see modelTuning.presentMin). Only a present theme
+	// picks a question or counts in the summary; the others only order the list.
+	Present bool `json:"present"`
 }
 
-// MinScore is the score from which a theme counts as present in a text.
+// MinScore is the cue score from which a theme counts as present in a text.
 const MinScore = 1.0
 
 // Read scores text against the nine themes in lang ("" detects it). It returns the
@@ -29,6 +33,9 @@ func (r *Interpreter) Read(text, lang string) []ThemeScore {
 
 func (r *Interpreter) read(d doc, lc *langCues) []ThemeScore {
 	scores := r.cueScoresIn(d, lc)
+	for _, s := range scores {
+		s.Present = s.Score >= MinScore
+	}
 	r.modelThemes(d, lc, scores)
 	return sorted(scores)
 }
