@@ -81,7 +81,7 @@ func parseCheckIn(args []string) (string, bool) {
 		return "", false
 	}
 	switch a := args[0]; a {
-	case checkInOff, "uit", "geen", "none", "no", "nee":
+	case checkInOff, dutchArg("checkin", checkInOff), "geen", "none", "no", "nee":
 		return checkInOff, true
 	default:
 		d, ok := ParseSpan(a)

@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -33,21 +34,7 @@ func TestCheckInOpensTheEvaluation(t *testing.T) {
 			clk := bottest.NewManualClock(bottest.Clock)
 			sched := memstore.NewScheduler(memstore.WithSchedulerClock(clk.Now))
 			h := newHarness(t, bot.Config{Scheduler: sched, Now: clk.Now, Store: memstore.New(memstore.WithClock(clk.Now))})
-			for _, s := range [][2]string{{"sanne", "/start incident nl"}, {"joris", "/meedoen"}, {"fatima", "/meedoen"},
-				{"sanne", "/inbrengen"}, {"sanne", "/volgende"}, {"sanne", bringerText["nl"]}} {
-				h.say(s[0], s[1])
-			}
-			for guard := 0; h.Phase != "takeaway"; guard++ {
-				if guard > 10 {
-					t.Fatalf("stuck in %s", h.Phase)
-				}
-				h.say("sanne", "/volgende")
-			}
-			h.say("sanne", takeaway["nl"])
-			if h.say("sanne", nextStep["nl"]); !strings.HasSuffix(strings.TrimSpace(h.Transcript()), "[phase next-step]") ||
-				!strings.Contains(h.Transcript(), "/checkin 2w]") {
-				t.Fatalf("no check-in offer: %s", h.Transcript())
-			}
+			h.toCheckIn()
 			if h.say("sanne", c.choice); h.Phase != "evaluation" {
 				t.Fatalf("phase %s after the check-in choice", h.Phase)
 			}
@@ -80,5 +67,62 @@ func TestCheckInOpensTheEvaluation(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// toCheckIn plays a Dutch incident session up to the check-in offer after sanne's
+// next step.
+func (h *harness) toCheckIn() {
+	h.T.Helper()
+	for _, s := range [][2]string{{"sanne", "/start incident nl"}, {"joris", "/meedoen"}, {"fatima", "/meedoen"},
+		{"sanne", "/inbrengen"}, {"sanne", "/volgende"}, {"sanne", bringerText["nl"]}} {
+		h.say(s[0], s[1])
+	}
+	for guard := 0; h.Phase != "takeaway"; guard++ {
+		if guard > 10 {
+			h.T.Fatalf("stuck in %s", h.Phase)
+		}
+		h.say("sanne", "/volgende")
+	}
+	h.say("sanne", takeaway["nl"])
+	if h.say("sanne", nextStep["nl"]); !strings.HasSuffix(strings.TrimSpace(h.Transcript()), "[phase next-step]") ||
+		!strings.Contains(h.Transcript(), "/checkin 2w]") {
+		h.T.Fatalf("no check-in offer: %s", h.Transcript())
+	}
+}
+
+// TestDutchButtonsHaveDutchLabels: Slack and Discord show a button's label, and its
+// command only when it has none: every button of a Dutch session has a Dutch label,
+// with no command, phase id or English argument in it.
+func TestDutchButtonsHaveDutchLabels(t *testing.T) {
+	h := newHarness(t, bot.Config{Scheduler: memstore.NewScheduler()})
+	h.toCheckIn()
+	h.say("sanne", "/terugblik uit")
+	h.say("sanne", "/einde")
+	button := regexp.MustCompile(`^  \[(.*): /(.*)\]$`)
+	n := 0
+	for _, l := range strings.Split(h.Transcript(), "\n") {
+		m := button.FindStringSubmatch(l)
+		if m == nil {
+			continue
+		}
+		n++
+		label := m[1]
+		if strings.TrimSpace(label) == "" || strings.ContainsAny(label, "/`") {
+			t.Errorf("button label %q (%s)", label, m[2])
+		}
+		for _, w := range strings.Fields(m[2]) {
+			if w != "next" && w != "checkin" && strings.Contains(strings.ToLower(label), w) {
+				t.Errorf("button label %q shows its command's %q", label, w)
+			}
+		}
+		for _, en := range []string{"next", "off", "phase", "check-in", "keep", "join"} {
+			if strings.Contains(strings.ToLower(label), en) {
+				t.Errorf("a Dutch button label shows %q: %q", en, label)
+			}
+		}
+	}
+	if n < 10 {
+		t.Errorf("only %d buttons:\n%s", n, h.Transcript())
 	}
 }
