@@ -42,7 +42,9 @@ func (tr *turn) offerCheckIn() {
 }
 
 // chooseCheckIn records the case bringer's choice; in the next-step phase, once the
-// step is written, the choice moves the session on.
+// step is written, the choice moves the session on, as a move nobody asked for with
+// next: the next-step phase told the case bringer to type `next`, and a next that
+// follows is meant for it, not for the evaluation the choice just opened.
 func (tr *turn) chooseCheckIn(args []string) {
 	if !tr.needMember() {
 		return
@@ -69,7 +71,7 @@ func (tr *turn) chooseCheckIn(args []string) {
 		tr.tell(tr.msg("checkin.set", "time", tr.spanText(d)))
 	}
 	if ph := tr.phase(); ph != nil && ph.Stage == prompts.StageNextStep && tr.sess.contributed(tr.user(), ph.ID) {
-		tr.advance(false)
+		tr.advance(true)
 	}
 }
 
@@ -79,7 +81,7 @@ func parseCheckIn(args []string) (string, bool) {
 		return "", false
 	}
 	switch a := args[0]; a {
-	case checkInOff, "uit", "geen", "none", "no", "nee":
+	case checkInOff, dutchArg("checkin", checkInOff), "geen", "none", "no", "nee":
 		return checkInOff, true
 	default:
 		d, ok := ParseSpan(a)

@@ -214,7 +214,7 @@ func (e *Engine) outsideSession(ctx context.Context, ev Event, c command) (out O
 		}
 	}
 	switch {
-	case c.word == "forget" && len(c.args) == 1 && (c.args[0] == "yes" || c.args[0] == "ja"):
+	case c.word == "forget" && len(c.args) == 1 && (c.args[0] == "yes" || c.args[0] == dutchArg("forget", "yes")):
 		out, err = e.forget(ctx, ev, lang)
 	case c.word == "forget":
 		out, err = e.forgetAsk(ctx, ev, lang)

@@ -307,7 +307,8 @@ func (tr *turn) contribute(text string, guard bool) {
 		tr.tell(tr.msg("resend.kept")) // already saved: kept once; the event id is still recorded
 		return
 	}
-	c := contribution{Phase: ph.ID, User: tr.user(), Name: tr.ev.User.Name, Text: text, At: stampOf(tr.ev.Time), Question: tr.sess.Pending}
+	c := contribution{Phase: ph.ID, User: tr.user(), Name: tr.ev.User.Name, Text: text, At: stampOf(tr.ev.Time), Question: tr.sess.Pending,
+		Detail: slices.Contains(tr.sess.Pressed, tr.user())}
 	room, used := tr.roomFor(c, -1)
 	if !room {
 		return

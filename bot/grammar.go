@@ -191,3 +191,44 @@ func parseCommand(text string) command {
 	}
 	return command{word: canon, args: args, rest: rest}
 }
+
+// dutchArgs is the word a Dutch text shows for a command's argument, per canonical
+// command; the grammar reads both ("checkin uit", "forget ja").
+var dutchArgs = map[string]map[string]string{
+	"checkin": {checkInOff: "uit"},
+	"forget":  {"yes": "ja"},
+}
+
+// dutchArg is the Dutch word for a command's argument, or the argument itself.
+func dutchArg(canonical, arg string) string {
+	if nl, ok := dutchArgs[canonical][arg]; ok {
+		return nl
+	}
+	return arg
+}
+
+// TypedCommand is an action's command as someone types it in lang: the command word
+// and its arguments in that language ("checkin off" in Dutch: "terugblik uit"), and
+// next without the phase its button carries, which only refuses a click that comes
+// after the phase moved on ("next questions": "volgende"). A text that is no command
+// is returned as it came.
+func TypedCommand(cmd, lang string) string {
+	f := strings.Fields(cmd)
+	if len(f) == 0 {
+		return cmd
+	}
+	c, ok := CommandOf(f[0])
+	if !ok {
+		return cmd
+	}
+	if c == "next" {
+		f = f[:1]
+	}
+	f[0] = CommandWord(c, lang)
+	if lang == string(prompts.Dutch) {
+		for i := 1; i < len(f); i++ {
+			f[i] = dutchArg(c, f[i])
+		}
+	}
+	return strings.Join(f, " ")
+}

@@ -143,6 +143,9 @@ type contribution struct {
 	Text     string `json:"text"`
 	At       stamp  `json:"at"`
 	Question string `json:"question,omitempty"` // the bot's question this answers (solo)
+	// Detail marks an answer to the bot's request for a concrete detail, which the
+	// writer's thin answer before it drew.
+	Detail bool `json:"detail,omitempty"`
 }
 
 // logEntry is a contribution as a log entry: the same fields under one-letter names,
@@ -160,6 +163,7 @@ type logEntry struct {
 	At       stamp   `json:"a,omitempty"`
 	Delta    stamp   `json:"d,omitempty"`
 	Question string  `json:"q,omitempty"`
+	Detail   bool    `json:"x,omitempty"`
 }
 
 // nameLookBack is how many entries before a new one encodeEntry searches for the
@@ -170,7 +174,7 @@ const nameLookBack = 32
 // encodeEntry encodes c as the log entry that follows the entries prev (the log's
 // contributions before it, oldest first).
 func encodeEntry(prev []contribution, c *contribution) ([]byte, error) {
-	e := logEntry{Phase: &c.Phase, User: c.User, Name: &c.Name, Text: c.Text, At: c.At, Question: c.Question}
+	e := logEntry{Phase: &c.Phase, User: c.User, Name: &c.Name, Text: c.Text, At: c.At, Question: c.Question, Detail: c.Detail}
 	if len(prev) > 0 {
 		last := &prev[len(prev)-1]
 		if c.Phase == last.Phase {
@@ -200,7 +204,7 @@ func (d *entryDecoder) decode(b []byte, c *contribution) error {
 	if err := json.Unmarshal(b, &e); err != nil {
 		return err
 	}
-	*c = contribution{User: e.User, Text: e.Text, At: e.At, Question: e.Question}
+	*c = contribution{User: e.User, Text: e.Text, At: e.At, Question: e.Question, Detail: e.Detail}
 	switch {
 	case e.Phase != nil:
 		c.Phase = *e.Phase

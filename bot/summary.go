@@ -67,13 +67,21 @@ func (tr *turn) buildDoc() *doc {
 	}
 	for _, ph := range tr.phases() {
 		lines := tr.phaseLines(ph.ID)
-		switch {
-		case len(lines) == 0:
-		case ph.Stage == prompts.StageTakeaway:
-			d.Takeaway = contributionsOnly(lines)
-		case ph.Stage == prompts.StageNextStep:
-			d.NextStep = contributionsOnly(lines)
-		default:
+		if len(lines) == 0 {
+			continue
+		}
+		if ph.Stage != prompts.StageTakeaway && ph.Stage != prompts.StageNextStep {
+			d.Phases = append(d.Phases, docPhase{Title: ph.Title.In(tr.lang), Lines: lines})
+			continue
+		}
+		head := tr.headLines(ph)
+		if ph.Stage == prompts.StageTakeaway {
+			d.Takeaway = head
+		} else {
+			d.NextStep = head
+		}
+		if len(head) < len(contributionsOnly(slices.Clone(lines))) {
+			// the head left fillers out: the phase's full record keeps every word
 			d.Phases = append(d.Phases, docPhase{Title: ph.Title.In(tr.lang), Lines: lines})
 		}
 	}
@@ -106,6 +114,33 @@ func (tr *turn) phaseLines(phase string) []docLine {
 	// A question nobody answered is not worth keeping.
 	for len(out) > 0 && out[len(out)-1].User == "" {
 		out = out[:len(out)-1]
+	}
+	return out
+}
+
+// headLines are what the summary's head shows of a takeaway or next-step phase: each
+// person's fuller answers, without the thin ones (a vague next step) beside them: "ok"
+// or "morgen" next to the answer to the bot's request for a detail. An answer is fuller
+// when it is not thin, or it answers that request; someone with no fuller answer keeps
+// all theirs.
+func (tr *turn) headLines(ph prompts.Phase) []docLine {
+	weak := thin
+	if ph.Stage == prompts.StageNextStep {
+		weak = vague
+	}
+	var in []contribution
+	full := map[string]bool{}
+	for _, c := range tr.sess.Contributions {
+		if c.Phase == ph.ID {
+			in = append(in, c)
+			full[c.User] = full[c.User] || c.Detail || !weak(c.Text)
+		}
+	}
+	var out []docLine
+	for _, c := range in {
+		if !full[c.User] || c.Detail || !weak(c.Text) {
+			out = append(out, docLine{User: c.User, Name: c.Name, Text: c.Text})
+		}
 	}
 	return out
 }

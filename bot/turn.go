@@ -336,12 +336,18 @@ func (tr *turn) next(args []string) {
 		tr.tell(tr.msg("next.stale", "phase", tr.phaseTitle()))
 		return
 	}
-	if len(args) == 0 && tr.sess.Auto && tr.ev.Time.Sub(tr.sess.PhaseStarted.Time()) < autoGrace {
+	if last := tr.lastPhase() && !tr.solo(); len(args) == 0 && tr.sess.Auto && (last || tr.ev.Time.Sub(tr.sess.PhaseStarted.Time()) < autoGrace) {
 		// The phase moved on by itself a moment ago and nobody has written in it yet:
-		// this next was meant for the phase before.
+		// this next was meant for the phase before. In a group's last phase, whose
+		// next closes the session for good (and the evaluation with it), so for as
+		// long as nobody has written in it.
 		tr.sess.Auto = false
 		tr.dirty = true
-		tr.tell(tr.msg("next.already", "phase", tr.phaseTitle()))
+		key := "next.already"
+		if last {
+			key = "next.already_last"
+		}
+		tr.tell(tr.msg(key, "phase", tr.phaseTitle()))
 		return
 	}
 	if tr.sess.Status == statusLobby {
@@ -368,6 +374,11 @@ func (tr *turn) next(args []string) {
 		return
 	}
 	tr.advance(false)
+}
+
+// lastPhase reports whether the session runs its last phase: next closes it.
+func (tr *turn) lastPhase() bool {
+	return tr.running() && tr.sess.PhaseIndex == len(tr.phases())-1
 }
 
 // autoGrace is how long after a phase moved on by itself a typed next is taken as

@@ -205,7 +205,8 @@ type Entry struct {
 	// line that moved the session on, the phase it moved to.
 	Phase string `json:"phase"`
 	// Actions are the buttons offered: each one's label and the command it gives,
-	// with the command word in the reply's language ("Volgende fase: /volgende incident").
+	// as typed in the reply's language ("Volgende fase: /volgende", "Niet nodig:
+	// /terugblik uit").
 	Actions []string `json:"actions,omitempty"`
 	// File is the path of the document the reply carried, written to disk.
 	File string `json:"file,omitempty"`
@@ -266,15 +267,9 @@ func (p *player) label(lang, key string, pairs ...string) string {
 	return libraryOr(library(p.h)).Msg(key, lang, pairs...)
 }
 
-// command is an action's command with its word in lang ("next lobby" in Dutch:
-// "volgende lobby"), as typed after "/".
-func command(cmd, lang string) string {
-	word, rest, _ := strings.Cut(cmd, " ")
-	if c, ok := bot.CommandOf(word); ok {
-		word = bot.CommandWord(c, lang)
-	}
-	return strings.TrimSpace(word + " " + rest)
-}
+// command is an action's command as typed after "/" in lang (bot.TypedCommand): "next
+// lobby" in Dutch is "volgende", "checkin off" is "terugblik uit".
+func command(cmd, lang string) string { return bot.TypedCommand(cmd, lang) }
 
 // player sends lines to the engine as users of one conversation.
 type player struct {

@@ -1,0 +1,128 @@
+package bot_test
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/intervision-bot/intervision/bot"
+	"github.com/intervision-bot/intervision/bot/bottest"
+	"github.com/intervision-bot/intervision/state"
+	"github.com/intervision-bot/intervision/state/memstore"
+)
+
+// TestCheckInOpensTheEvaluation: choosing a check-in in the next-step phase moves the
+// group on to the evaluation, and the case bringer's `next` right after it, as the
+// next-step phase had told them to type, is taken as meant for the next-step phase: the
+// evaluation stays open with a warning, the group's lines are kept in it, and only
+// the next after them closes the session. Typed, Dutch and by button.
+func TestCheckInOpensTheEvaluation(t *testing.T) {
+	cases := []struct {
+		name, choice string
+		wait         time.Duration // between the choice and the next
+	}{
+		{"typed", "/checkin 2w", 0},
+		{"dutch off", "/terugblik uit", time.Minute},
+		{"button", "/checkin 1w", 0},
+		// past the box (2 minutes), which then gets a minute more, as nobody wrote
+		{"after a while", "/checkin off", 150 * time.Second},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			clk := bottest.NewManualClock(bottest.Clock)
+			sched := memstore.NewScheduler(memstore.WithSchedulerClock(clk.Now))
+			h := newHarness(t, bot.Config{Scheduler: sched, Now: clk.Now, Store: memstore.New(memstore.WithClock(clk.Now))})
+			h.toCheckIn()
+			if h.say("sanne", c.choice); h.Phase != "evaluation" {
+				t.Fatalf("phase %s after the check-in choice", h.Phase)
+			}
+			clk.Advance(c.wait)
+			if _, err := sched.FireDue(context.Background(), func(ctx context.Context, tm state.Timer) error {
+				_, _, err := h.Engine.Fire(ctx, tm)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			out := h.say("sanne", "/volgende")
+			if h.Phase != "evaluation" {
+				t.Fatalf("the next after the check-in choice closed the evaluation it opened:\n%s", h.Transcript())
+			}
+			if warn := privateTo(out, "sanne"); !strings.Contains(warn, "Evaluatie") || !strings.Contains(warn, "`volgende`") {
+				t.Errorf("no clear warning: %q", warn)
+			}
+			if out := h.say("sanne", "/volgende next-step"); h.Phase != "evaluation" || !strings.Contains(privateTo(out, "sanne"), "andere fase") {
+				t.Errorf("the next-step phase's button moved the evaluation on: %+v", out.Replies)
+			}
+			h.say("joris", "Goed om te doen, scherp.")
+			h.say("sanne", "Fijne sessie, ik kijk anders naar het dossier.")
+			if h.say("sanne", "/volgende"); h.Phase != "done" {
+				t.Fatalf("next after the evaluation did not close: %s", h.Phase)
+			}
+			doc := bottest.Document(h.Last)
+			for _, s := range []string{"Goed om te doen, scherp.", "Fijne sessie, ik kijk anders naar het dossier."} {
+				if !strings.Contains(doc, s) {
+					t.Errorf("the summary lost the evaluation line %q:\n%s", s, doc)
+				}
+			}
+		})
+	}
+}
+
+// toCheckIn plays a Dutch incident session up to the check-in offer after sanne's
+// next step.
+func (h *harness) toCheckIn() {
+	h.T.Helper()
+	for _, s := range [][2]string{{"sanne", "/start incident nl"}, {"joris", "/meedoen"}, {"fatima", "/meedoen"},
+		{"sanne", "/inbrengen"}, {"sanne", "/volgende"}, {"sanne", bringerText["nl"]}} {
+		h.say(s[0], s[1])
+	}
+	for guard := 0; h.Phase != "takeaway"; guard++ {
+		if guard > 10 {
+			h.T.Fatalf("stuck in %s", h.Phase)
+		}
+		h.say("sanne", "/volgende")
+	}
+	h.say("sanne", takeaway["nl"])
+	if h.say("sanne", nextStep["nl"]); !strings.HasSuffix(strings.TrimSpace(h.Transcript()), "[phase next-step]") ||
+		!strings.Contains(h.Transcript(), "/checkin 2w]") {
+		h.T.Fatalf("no check-in offer: %s", h.Transcript())
+	}
+}
+
+// TestDutchButtonsHaveDutchLabels: Slack and Discord show a button's label, and its
+// command only when it has none: every button of a Dutch session has a Dutch label,
+// with no command, phase id or English argument in it.
+func TestDutchButtonsHaveDutchLabels(t *testing.T) {
+	h := newHarness(t, bot.Config{Scheduler: memstore.NewScheduler()})
+	h.toCheckIn()
+	h.say("sanne", "/terugblik uit")
+	h.say("sanne", "/einde")
+	button := regexp.MustCompile(`^  \[(.*): /(.*)\]$`)
+	n := 0
+	for _, l := range strings.Split(h.Transcript(), "\n") {
+		m := button.FindStringSubmatch(l)
+		if m == nil {
+			continue
+		}
+		n++
+		label := m[1]
+		if strings.TrimSpace(label) == "" || strings.ContainsAny(label, "/`") {
+			t.Errorf("button label %q (%s)", label, m[2])
+		}
+		for _, w := range strings.Fields(m[2]) {
+			if w != "next" && w != "checkin" && strings.Contains(strings.ToLower(label), w) {
+				t.Errorf("button label %q shows its command's %q", label, w)
+			}
+		}
+		for _, en := range []string{"next", "off", "phase", "check-in", "keep", "join"} {
+			if strings.Contains(strings.ToLower(label), en) {
+				t.Errorf("a Dutch button label shows %q: %q", en, label)
+			}
+		}
+	}
+	if n < 10 {
+		t.Errorf("only %d buttons:\n%s", n, h.Transcript())
+	}
+}
