@@ -47,6 +47,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"runtime"
 	"runtime/pprof"
 	"slices"
 	"strconv"
@@ -71,6 +72,7 @@ func main() {
 	steps := flag.Int("steps", 30, "steps per session before it moves to a new thread")
 	compare := flag.Bool("compare", true, "run redis-benchmark against the same server afterwards")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
+	memprofile := flag.String("memprofile", "", "write an allocation profile (all allocations of the run) to this file")
 	batch := flag.Bool("batch", true, "let concurrent steps share pipelines (false: redisstore.Options.NoBatch)")
 	batchConns := flag.Int("batch-conns", 0, "pipelines in flight at most (0: redisstore.DefaultBatchConns)")
 	batchSize := flag.Int("batch-size", 0, "step commands per pipeline at most (0: redisstore.DefaultBatchSize)")
@@ -100,6 +102,10 @@ func main() {
 		}
 		defer pprof.StopCPUProfile()
 	}
+	if *memprofile != "" {
+		runtime.MemProfileRate = 4096
+		defer writeMemProfile(*memprofile)
+	}
 	if fb.n > 0 {
 		if err := fb.run(*url); err != nil {
 			pprof.StopCPUProfile()
@@ -120,6 +126,19 @@ func main() {
 		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
+	}
+}
+
+// writeMemProfile writes the allocations made so far (pprof's allocs profile).
+func writeMemProfile(path string) {
+	f, err := os.Create(path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		return
+	}
+	defer f.Close()
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
 	}
 }
 
@@ -299,7 +318,7 @@ func breakdown(ctx context.Context, rdb redis.UniversalClient, prefix string) er
 // scriptInner are the commands the store's scripts run inside Redis; INFO commandstats
 // counts them too, but no client sent them. (The bench path sends none of them itself.)
 var scriptInner = map[string]bool{"get": true, "getrange": true, "set": true, "del": true, "pexpire": true, "sadd": true, "pttl": true,
-	"hget": true, "hset": true, "hlen": true, "rename": true, "rpush": true, "lrange": true, "smembers": true,
+	"hget": true, "hmget": true, "hset": true, "hlen": true, "rename": true, "rpush": true, "lrange": true, "smembers": true,
 	"time": true, "exists": true, "type": true, "hkeys": true}
 
 // benchOwn are the commands the bench sends to measure.
