@@ -241,33 +241,42 @@ func (s *Store) Stats() Stats {
 // current record when the caller's version is stale, {2} when committed.
 var updateScript = redis.NewScript(`
 if redis.replicate_commands then redis.replicate_commands() end
+-- Numbers stay strings where they can: tonumber and passing a number to redis.call
+-- (formatted with %.17g) cost more than most commands. gt compares non-negative
+-- integers written without leading zeros.
+local function gt(a, b) return #a > #b or (#a == #b and a > b) end
 local now = redis.call('TIME')
-if tonumber(now[1]) * 1000000 + tonumber(now[2]) > tonumber(ARGV[9]) then return {5} end
+local t = now[1] .. string.sub('00000' .. now[2], -6)
+if gt(t, ARGV[9]) then return {5} end
 local ev = ARGV[10]
+-- The ids' fields '' (when the generation began, in ms) and '-' (there is no previous
+-- generation) come with the id; no id's field is that short.
+local ids
 if ev ~= '' then
-  local seen = redis.call('HGET', KEYS[4], ev) or redis.call('HGET', KEYS[5], ev) or
+  ids = redis.call('HMGET', KEYS[4], ev, '', '-')
+  local seen = ids[1] or (not ids[3] and redis.call('HGET', KEYS[5], ev)) or
     (KEYS[6] and redis.call('GET', KEYS[6]))
   if seen then return {0, seen} end
 end
 -- Only the version header is read: the record itself can be many kilobytes.
-local ver = redis.call('GETRANGE', KEYS[1], 0, 15)
+local ver = redis.call('GETRANGE', KEYS[1], '0', '15')
 if ver ~= ARGV[1] then
   local cur = redis.call('GET', KEYS[1])
-  if cur then return {1, cur, redis.call('LRANGE', KEYS[3], 0, -1)} end
+  if cur then return {1, cur, redis.call('LRANGE', KEYS[3], '0', '-1')} end
   return {1}
 end
-local op, ttl, life, mode = ARGV[2], tonumber(ARGV[4]), tonumber(ARGV[7]), ARGV[8]
+local op, mode = ARGV[2], ARGV[8]
 local write = op == 'w' or op == 'r'
 -- How long every listed index is known to live after this commit (-2: no list).
 local bound = redis.call('PTTL', KEYS[2])
-if mode == 'r' or (mode == 'a' and (bound < 0 or life < bound)) then bound = life end
+if mode == 'r' or (mode == 'a' and (bound < 0 or tonumber(ARGV[7]) < bound)) then bound = tonumber(ARGV[7]) end
 -- The members key is a hash of user -> ''; a conversation indexed before keeps a set.
 local function oldset() return redis.call('TYPE', KEYS[2]).ok == 'set' end
-if (write or (op == 't' and ver ~= '')) and bound >= 0 and bound < ttl then
+if (write or (op == 't' and ver ~= '')) and bound >= 0 and bound < tonumber(ARGV[4]) then
   if oldset() then return {3, redis.call('SMEMBERS', KEYS[2])} end
   return {3, redis.call('HKEYS', KEYS[2])}
 end
-local nu = tonumber(ARGV[12])
+local nu = ARGV[12] == '0' and 0 or tonumber(ARGV[12])
 if write then
   redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4])
   if op == 'r' then redis.call('DEL', KEYS[3]) end
@@ -292,19 +301,29 @@ if op ~= 'd' and mode ~= '' then
   if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('PEXPIRE', KEYS[2], bound) end
 end
 if ev ~= '' then
-  -- The field '' (no id's field is empty) holds when the generation began, in ms.
-  local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
-  local n = redis.call('HLEN', KEYS[4])
-  if n > tonumber(ARGV[11]) and ms - tonumber(redis.call('HGET', KEYS[4], '') or 0) >= tonumber(ARGV[5]) then
+  local ms = string.sub(t, 1, -4)
+  local began, alone = ids[2], ids[3]
+  -- The generation's size is read only once it is old enough to give way: it holds
+  -- ARGV[11] ids (its count less the fields '' and '-').
+  if began and tonumber(ms) - tonumber(began) >= tonumber(ARGV[5]) and
+      redis.call('HLEN', KEYS[4]) - (alone and 1 or 0) > tonumber(ARGV[11]) then
     redis.call('RENAME', KEYS[4], KEYS[5])
-    n = 0
+    began, alone = false, false
   end
-  if n == 0 then redis.call('HSET', KEYS[4], '', ms) end
-  redis.call('HSET', KEYS[4], ev, ARGV[6])
-  local keep = tonumber(ARGV[5])
-  if op ~= 'd' and (write or ver ~= '') and ttl > keep then keep = ttl end
+  if began then
+    redis.call('HSET', KEYS[4], ev, ARGV[6])
+  elseif not ids[1] and not ids[2] and not alone and redis.call('EXISTS', KEYS[5]) == 0 then
+    -- A new first generation (the previous one, when there is one, always lives as
+    -- long as the current one).
+    redis.call('HSET', KEYS[4], '', ms, '-', '', ev, ARGV[6])
+    alone = true
+  else
+    redis.call('HSET', KEYS[4], '', ms, ev, ARGV[6])
+  end
+  local keep = ARGV[5]
+  if op ~= 'd' and (write or ver ~= '') and gt(ARGV[4], keep) then keep = ARGV[4] end
   redis.call('PEXPIRE', KEYS[4], keep)
-  redis.call('PEXPIRE', KEYS[5], keep)
+  if not alone then redis.call('PEXPIRE', KEYS[5], keep) end
 end
 return {2}
 `)
@@ -436,13 +455,14 @@ func (s *Store) UpdateLog(ctx context.Context, key state.Key, eventID string, fn
 		defer cancel()
 		deadline, _ = ctx.Deadline()
 	}
-	rk := s.recordKey(key)
-	keys := []string{rk, s.membersKey(key), s.logKey(key), s.eventsKey(key), s.oldEventsKey(key)}
+	// With an event id the keys end with where a version before the log remembered
+	// it, a key of its own; the script still looks there (for the DedupeWindow after
+	// upgrading).
+	keys := s.updateKeys(key, eventID)
+	rk := keys[0]
 	field := ""
 	if eventID != "" {
-		// An id applied by a version before the log was remembered in a key of its
-		// own; the script still looks there (for the DedupeWindow after upgrading).
-		field, keys = eventField(eventID), append(keys, s.legacyEventKey(key, eventID))
+		field = eventField(eventID)
 	}
 	// Without a cache entry, guess that there is no record: when there is one, the
 	// commit fails its version check and returns the record, which costs the same
@@ -663,25 +683,32 @@ type updateReply struct {
 // runUpdate runs updateScript: one command, through the batcher unless batching is off.
 func (s *Store) runUpdate(ctx context.Context, keys []string, args []any) (updateReply, error) {
 	s.roundTrips.Add(1)
-	var res []any
-	var err error
-	if s.batch != nil {
-		r := s.batch.do(ctx, keys, args)
-		if r.noScript {
-			// The server lost its scripts (restart, SCRIPT FLUSH). Load the script
-			// again for the pipelines to come and run this command on its own;
-			// Run still falls back to EVAL should the load have been undone already.
-			_ = updateScript.Load(ctx, s.rdb).Err()
-			r.res, r.err = updateScript.Run(ctx, s.rdb, keys, args...).Slice()
-		}
-		res, err = r.res, r.err
-	} else {
-		res, err = updateScript.Run(ctx, s.rdb, keys, args...).Slice()
-	}
+	v, err := s.run(ctx, updateScript, keys, args...)
 	if err != nil {
 		return updateReply{}, err
 	}
+	res, ok := v.([]any)
+	if !ok {
+		return updateReply{}, fmt.Errorf("unexpected script reply %T", v)
+	}
 	return late(parseReply(res))
+}
+
+// run runs script: through the batcher unless batching is off, else (and after a
+// NOSCRIPT in a pipeline) with Script.Run, which falls back to EVAL.
+func (s *Store) run(ctx context.Context, script *redis.Script, keys []string, args ...any) (any, error) {
+	if s.batch == nil {
+		return script.Run(ctx, s.rdb, keys, args...).Result()
+	}
+	r := s.batch.do(ctx, script, keys, args)
+	if r.noScript {
+		// The server lost its scripts (restart, SCRIPT FLUSH). Load the script
+		// again for the pipelines to come and run this command on its own; Run
+		// still falls back to EVAL should the load have been undone already.
+		_ = script.Load(ctx, s.rdb).Err()
+		return script.Run(ctx, s.rdb, keys, args...).Result()
+	}
+	return r.val, r.err
 }
 
 // late turns a replyLate into errLate.
@@ -756,7 +783,7 @@ func (s *Store) index(ctx context.Context, key state.Key, users []string, ttl ti
 	m := member(key)
 	for _, u := range users {
 		s.roundTrips.Add(1)
-		if err := indexScript.Run(ctx, s.rdb, []string{s.userKey(key.Space(), u)}, m, ms(ttl)).Err(); err != nil {
+		if _, err := s.run(ctx, indexScript, []string{s.userKey(key.Space(), u)}, m, ms(ttl)); err != nil {
 			return err
 		}
 	}
@@ -768,7 +795,7 @@ func (s *Store) index(ctx context.Context, key state.Key, users []string, ttl ti
 func (s *Store) refresh(ctx context.Context, space state.Space, users []string, ttl time.Duration) error {
 	for _, u := range users {
 		s.roundTrips.Add(1)
-		if err := refreshScript.Run(ctx, s.rdb, []string{s.userKey(space, u)}, ms(ttl)).Err(); err != nil {
+		if _, err := s.run(ctx, refreshScript, []string{s.userKey(space, u)}, ms(ttl)); err != nil {
 			return err
 		}
 	}
@@ -894,8 +921,9 @@ func newVersion() string {
 
 func ms(d time.Duration) string { return strconv.FormatInt(d.Milliseconds(), 10) }
 
-// us renders t in Unix microseconds, as Redis's TIME counts.
-func us(t time.Time) string { return strconv.FormatInt(t.UnixMicro(), 10) }
+// us renders t in Unix microseconds, as Redis's TIME counts; "0" for a time before
+// 1970 (updateScript compares the digits as they are: no sign).
+func us(t time.Time) string { return strconv.FormatInt(max(t.UnixMicro(), 0), 10) }
 
 func clone(b []byte) []byte {
 	if b == nil {
