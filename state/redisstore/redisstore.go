@@ -813,11 +813,15 @@ func (s *Store) Get(ctx context.Context, key state.Key) ([]byte, error) {
 }
 
 // load reads a record's head and log with one read-only script (one round trip, one
-// moment; allowed when Redis is full) and caches it.
+// moment; allowed when Redis is full; batched like commits) and caches it.
 func (s *Store) load(ctx context.Context, key state.Key) (state.Record, error) {
 	s.roundTrips.Add(1)
 	rk := s.recordKey(key)
-	res, err := loadScript.Run(ctx, s.rdb, []string{rk, s.logKey(key)}).Slice()
+	reply, err := s.run(ctx, loadScript, []string{rk, s.logKey(key)})
+	res, ok := reply.([]any)
+	if err == nil && (!ok || len(res) == 0) {
+		err = fmt.Errorf("unexpected script reply %T", reply)
+	}
 	if err != nil {
 		s.cache.Take(rk)
 		return state.Record{}, err
