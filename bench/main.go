@@ -16,7 +16,7 @@
 // Before it the bench prints pipelines=.. mean_batch=.. (the store's batching of
 // concurrent steps; --batch=false turns it off, --batch-conns and --batch-size tune it).
 // cmds_per_step counts the commands clients sent (INFO commandstats, leaving out the
-// commands scripts run inside Redis); bytes_per_session is the growth of used_memory
+// commands scripts run inside Redis, which script_cmds_per_step counts); bytes_per_session is the growth of used_memory
 // per finished session (record, event ids and user index); bytes_per_step is what Redis
 // received per step (INFO stats total_net_input_bytes). It resets no statistics:
 // it works on differences, so it can run against a shared server, which it only adds
@@ -232,9 +232,12 @@ func run(url string, sessions int, duration time.Duration, steps int, compare bo
 	stepsPerS := float64(n) / elapsed.Seconds()
 	p50 := res.latencies[n*50/100]
 	p99 := res.latencies[min(n-1, n*99/100)]
-	var clientCmds int64
+	var clientCmds, innerCmds int64
 	for name, calls := range statsAfter {
-		if !scriptInner[name] && !benchOwn[name] {
+		switch {
+		case scriptInner[name]:
+			innerCmds += calls - statsBefore[name]
+		case !benchOwn[name]:
 			clientCmds += calls - statsBefore[name]
 		}
 	}
@@ -249,6 +252,7 @@ func run(url string, sessions int, duration time.Duration, steps int, compare bo
 	} else {
 		fmt.Println("pipelines=0 (batching off)")
 	}
+	fmt.Printf("script_cmds_per_step=%.2f (commands the store's scripts ran inside Redis)\n", float64(innerCmds)/float64(n))
 	fmt.Printf("cpu_us_per_step: bench_process=%.1f redis_server=%.1f (cores used: %.2f, %.2f)\n",
 		(selfAfter-selfBefore).Seconds()*1e6/float64(n), (cpuAfter-cpuBefore).Seconds()*1e6/float64(n),
 		(selfAfter-selfBefore).Seconds()/elapsed.Seconds(), (cpuAfter-cpuBefore).Seconds()/elapsed.Seconds())

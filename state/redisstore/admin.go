@@ -297,7 +297,9 @@ func (s *Store) PurgeSpace(ctx context.Context, sp state.Space) (int, error) {
 				n += gone
 			}
 			if kinds[i] == kindRecord {
-				s.cache.Take(keys[i])
+				if k, _ := s.parseConvKey(keys[i]); k != (state.Key{}) {
+					s.cache.Take(k)
+				}
 			}
 		}
 		return nil

@@ -118,10 +118,13 @@ type Store struct {
 	// replica committed since): updateScript detects that and returns the current
 	// record, so the cache only saves round trips, never decides. Cached records are
 	// shared with update functions (state.Record): nobody modifies one.
-	cache *lru.Cache[string, state.Record]
+	cache *lru.Cache[state.Key, cached]
 	batch *batcher // nil with Options.NoBatch
 
-	eventIDs string // Options.EventIDs, as updateScript's ARGV[11]
+	// updateScript's arguments that are the same for every commit, boxed once (a
+	// string in an interface value is an allocation): ARGV[5], ARGV[11], and ARGV[4]
+	// for a change without TTL of its own.
+	argWindow, argEventIDs, argRetention any
 	// readTimeout is the client's read timeout (0: none): how long it waits for a
 	// reply, however long its caller's deadline (see commitDeadline).
 	readTimeout time.Duration
@@ -131,15 +134,24 @@ type Store struct {
 
 var _ state.LogStore = (*Store)(nil)
 
+// cached is a cache entry: a record as this process last saw it and, once an update
+// built them, its conversation's keys (updateKeys without an event id).
+type cached struct {
+	rec  state.Record
+	keys []string
+}
+
 // New returns a Store using client. Close closes the client.
 func New(client redis.UniversalClient, opts Options) *Store {
 	opts = opts.withDefaults()
 	s := &Store{
-		rdb:      client,
-		opts:     opts,
-		prefix:   prefixEscaper.Replace(opts.Prefix),
-		eventIDs: strconv.Itoa(opts.EventIDs),
-		cache:    lru.New[string, state.Record](opts.CacheSize),
+		rdb:          client,
+		opts:         opts,
+		prefix:       prefixEscaper.Replace(opts.Prefix),
+		argWindow:    ms(opts.DedupeWindow),
+		argEventIDs:  strconv.Itoa(opts.EventIDs),
+		argRetention: ms(opts.Retention),
+		cache:        lru.New[state.Key, cached](opts.CacheSize),
 	}
 	s.readTimeout = readTimeout(client)
 	if !opts.NoBatch {
@@ -458,16 +470,20 @@ func (s *Store) UpdateLog(ctx context.Context, key state.Key, eventID string, fn
 	// With an event id the keys end with where a version before the log remembered
 	// it, a key of its own; the script still looks there (for the DedupeWindow after
 	// upgrading).
-	keys := s.updateKeys(key, eventID)
-	rk := keys[0]
-	field := ""
-	if eventID != "" {
-		field = eventField(eventID)
-	}
 	// Without a cache entry, guess that there is no record: when there is one, the
 	// commit fails its version check and returns the record, which costs the same
 	// round trip a load would have, and a new conversation costs none.
-	cur, _ := s.cache.Get(rk)
+	entry, _ := s.cache.Get(key)
+	cur, convKeys := entry.rec, entry.keys
+	if convKeys == nil {
+		convKeys = s.updateKeys(key, "")
+	}
+	keys, field := convKeys, ""
+	if eventID != "" {
+		field = eventField(eventID)
+		// The record key less ":s" is every key's start.
+		keys = append(convKeys[:len(convKeys):len(convKeys)], convKeys[0][:len(convKeys[0])-2]+":e:"+esc(eventID))
+	}
 	verified := false      // cur was read from Redis during this call
 	var refreshed lifetime // every listed user's index was refreshed during this call
 	for attempt := 1; ; attempt++ {
@@ -482,7 +498,7 @@ func (s *Store) UpdateLog(ctx context.Context, key state.Key, eventID string, fn
 			// fn may have judged a stale view: show it the current record first.
 			fresh, gerr := s.load(ctx, key)
 			if gerr != nil {
-				s.cache.Take(rk)
+				s.cache.Take(key)
 				return "", s.unavailable("update", key, gerr)
 			}
 			verified = true
@@ -503,7 +519,7 @@ func (s *Store) UpdateLog(ctx context.Context, key state.Key, eventID string, fn
 			// handles; the reverse would hide words from forget.
 			c.indexed = lifetime{at: time.Now(), d: ttl + s.opts.Retention}
 			if err := s.index(ctx, key, ch.Users, c.indexed.d); err != nil {
-				s.cache.Take(rk)
+				s.cache.Take(key)
 				return "", s.unavailable("update", key, err)
 			}
 			c.users = ch.Users
@@ -511,7 +527,7 @@ func (s *Store) UpdateLog(ctx context.Context, key state.Key, eventID string, fn
 		next := c.set(cur, ch)
 		reply, err := s.commit(ctx, c, ch.Erase && eventID == "")
 		if err != nil {
-			s.cache.Take(rk)
+			s.cache.Take(key)
 			return "", s.unavailable("update", key, err)
 		}
 		switch {
@@ -520,7 +536,7 @@ func (s *Store) UpdateLog(ctx context.Context, key state.Key, eventID string, fn
 			// this attempt's own token means the first send committed.
 			reply.code == replySeen && reply.token == keptToken(c.token),
 			reply.code == replyCurrent && c.writes() && reply.current.Version == c.token:
-			s.cache.Put(rk, next)
+			s.cache.Put(key, cached{next, convKeys})
 			return next.Version, nil
 		case reply.code == replySeen:
 			s.duplicates.Add(1)
@@ -528,13 +544,13 @@ func (s *Store) UpdateLog(ctx context.Context, key state.Key, eventID string, fn
 		case reply.code == replyRefresh:
 			refreshed = lifetime{at: time.Now(), d: ttl + s.opts.Retention}
 			if err := s.refresh(ctx, key.Space(), reply.members, refreshed.d); err != nil {
-				s.cache.Take(rk)
+				s.cache.Take(key)
 				return "", s.unavailable("update", key, err)
 			}
 		default:
 			s.conflicts.Add(1)
 			cur, verified = reply.current, true
-			s.cache.Put(rk, cur)
+			s.cache.Put(key, cached{cur, convKeys})
 		}
 		if attempt >= s.opts.MaxAttempts {
 			return "", fmt.Errorf("redisstore: update %s: gave up after %d conflicting attempts: %w (%w)",
@@ -622,20 +638,39 @@ func (c *commit) set(cur state.Record, ch state.Change) state.Record {
 
 // args are updateScript's ARGV.
 func (c commit) args(s *Store) []any {
-	mode, life := "", time.Duration(0)
-	if !c.indexed.at.IsZero() {
-		mode, life = "a", c.indexed.left(s.opts.Retention)
-	}
-	if !c.refreshed.at.IsZero() {
-		r := c.refreshed.left(s.opts.Retention)
-		if mode == "" || r < life {
-			life = r
+	// Constants and the Store's boxed values go into the []any without an
+	// allocation each.
+	var mode, life, op, ttl, nu any = "", "0", "t", s.argRetention, "0"
+	if !c.indexed.at.IsZero() || !c.refreshed.at.IsZero() {
+		var d time.Duration
+		if !c.indexed.at.IsZero() {
+			mode, d = "a", c.indexed.left(s.opts.Retention)
 		}
-		mode = "r"
+		if !c.refreshed.at.IsZero() {
+			if r := c.refreshed.left(s.opts.Retention); mode == "" || r < d {
+				d = r
+			}
+			mode = "r"
+		}
+		life = ms(d)
+	}
+	switch c.op {
+	case "w":
+		op = "w"
+	case "r":
+		op = "r"
+	case "d":
+		op = "d"
+	}
+	if c.ttl != s.opts.Retention {
+		ttl = ms(c.ttl)
+	}
+	if len(c.users) > 0 {
+		nu = strconv.Itoa(len(c.users))
 	}
 	args := make([]any, 0, 12+len(c.users)+len(c.entries))
-	args = append(args, c.version, c.op, c.val, ms(c.ttl), ms(s.opts.DedupeWindow), keptToken(c.token), ms(life), mode,
-		us(c.deadline), c.field, s.eventIDs, strconv.Itoa(len(c.users)))
+	args = append(args, c.version, op, c.val, ttl, s.argWindow, keptToken(c.token), life, mode,
+		us(c.deadline), c.field, s.argEventIDs, nu)
 	for _, u := range c.users {
 		args = append(args, u)
 	}
@@ -823,12 +858,12 @@ func (s *Store) load(ctx context.Context, key state.Key) (state.Record, error) {
 		err = fmt.Errorf("unexpected script reply %T", reply)
 	}
 	if err != nil {
-		s.cache.Take(rk)
+		s.cache.Take(key)
 		return state.Record{}, err
 	}
 	v, _ := res[0].(string)
 	if v == "" {
-		s.cache.Put(rk, state.Record{})
+		s.cache.Put(key, cached{})
 		return state.Record{}, nil
 	}
 	var log any
@@ -839,7 +874,7 @@ func (s *Store) load(ctx context.Context, key state.Key) (state.Record, error) {
 	if err != nil {
 		return state.Record{}, err
 	}
-	s.cache.Put(rk, r)
+	s.cache.Put(key, cached{rec: r})
 	return r, nil
 }
 
