@@ -227,7 +227,7 @@ func (s *Store) Stats() Stats {
 //	ARGV[7] ms that the indexes named by ARGV[13..] are known to live from now on (0: none)
 //	ARGV[8] a: the users ARGV[13..] were just indexed; r: every member's index was just
 //	        refreshed (and the users ARGV[13..] indexed); "": no index was touched
-//	ARGV[9] the caller's deadline in Unix microseconds
+//	ARGV[9] the caller's deadline in Unix microseconds (compared as digits with TIME's)
 //	ARGV[10] the event's field in KEYS[4] ("" = the event has no id)
 //	ARGV[11] event ids per generation; ARGV[12] n, the number of users in ARGV[13..]
 //
@@ -241,7 +241,10 @@ func (s *Store) Stats() Stats {
 // the current one holds ARGV[11] ids and began at least ARGV[5] ms ago it becomes the
 // previous one (RENAME, dropping the one before), so every id is refused for at least
 // ARGV[5] ms and at least ARGV[11] more events. Both live as long as the record and at
-// least ARGV[5] after the last event.
+// least ARGV[5] after the last event. The current one's field '-' marks a first
+// generation (set when it begins and EXISTS finds no previous one; a rotation drops
+// it): only without it is the previous one read and given an expiry. The ids are
+// counted (HLEN) only once the generation is old enough to give way.
 //
 // The members key lists the users whose index lists this conversation (a hash of user
 // → "", which Redis keeps as a small listpack; conversations indexed before keep a
