@@ -37,6 +37,7 @@ type updateReq struct {
 	script *redis.Script
 	keys   []string
 	args   []any
+	cmd    []any          // instead of script, keys and args: the whole EVALSHA
 	done   chan updateRes // buffered: the dispatcher never blocks on a caller that left
 }
 
@@ -66,7 +67,18 @@ func newBatcher(rdb redis.UniversalClient, max, conns int, onFlush func(int)) *b
 // ends first the command may still be sent or still be waiting in a stalled Redis; a
 // commit carries the caller's deadline, and updateScript refuses to commit after it.
 func (b *batcher) do(ctx context.Context, script *redis.Script, keys []string, args []any) updateRes {
-	r := &updateReq{ctx: ctx, script: script, keys: keys, args: args, done: make(chan updateRes, 1)}
+	return b.queue1(&updateReq{ctx: ctx, script: script, keys: keys, args: args, done: make(chan updateRes, 1)})
+}
+
+// doCmd is do with the whole EVALSHA of script built by the caller (cmd: "evalsha",
+// the hash, the key count, the keys, the arguments).
+func (b *batcher) doCmd(ctx context.Context, script *redis.Script, keys []string, cmd []any) updateRes {
+	return b.queue1(&updateReq{ctx: ctx, script: script, keys: keys, cmd: cmd, done: make(chan updateRes, 1)})
+}
+
+// queue1 queues r and waits for its reply or the end of its context.
+func (b *batcher) queue1(r *updateReq) updateRes {
+	ctx := r.ctx
 	b.mu.Lock()
 	b.queue = append(b.queue, r)
 	start := b.idle == 0 && b.running < b.conns
@@ -138,7 +150,14 @@ func (b *batcher) send(batch []*updateReq) {
 	pipeErr := func() error {
 		_, err := b.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 			for i, r := range live {
-				cmds[i] = r.script.EvalSha(ctx, p, r.keys, r.args...)
+				if r.cmd == nil {
+					cmds[i] = r.script.EvalSha(ctx, p, r.keys, r.args...)
+					continue
+				}
+				c := redis.NewCmd(ctx, r.cmd...)
+				c.SetFirstKeyPos(3)
+				_ = p.Process(ctx, c)
+				cmds[i] = c
 			}
 			return nil
 		})

@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -137,8 +138,9 @@ var _ state.LogStore = (*Store)(nil)
 // cached is a cache entry: a record as this process last saw it and, once an update
 // built them, its conversation's keys (updateKeys without an event id).
 type cached struct {
-	rec  state.Record
-	keys []string
+	rec   state.Record
+	keys  []string
+	boxed []any // keys as command arguments
 }
 
 // New returns a Store using client. Close closes the client.
@@ -477,15 +479,21 @@ func (s *Store) UpdateLog(ctx context.Context, key state.Key, eventID string, fn
 	// commit fails its version check and returns the record, which costs the same
 	// round trip a load would have, and a new conversation costs none.
 	entry, _ := s.cache.Get(key)
-	cur, convKeys := entry.rec, entry.keys
+	cur, convKeys, boxed := entry.rec, entry.keys, entry.boxed
 	if convKeys == nil {
 		convKeys = s.updateKeys(key, "")
+		boxed = make([]any, len(convKeys))
+		for i, k := range convKeys {
+			boxed[i] = k
+		}
 	}
-	keys, field := convKeys, ""
+	keys, keyArgs, field := convKeys, boxed, ""
 	if eventID != "" {
 		field = eventField(eventID)
 		// The record key less ":s" is every key's start.
-		keys = append(convKeys[:len(convKeys):len(convKeys)], convKeys[0][:len(convKeys[0])-2]+":e:"+esc(eventID))
+		legacy := convKeys[0][:len(convKeys[0])-2] + ":e:" + esc(eventID)
+		keys = append(convKeys[:len(convKeys):len(convKeys)], legacy)
+		keyArgs = append(boxed[:len(boxed):len(boxed)], legacy)
 	}
 	verified := false      // cur was read from Redis during this call
 	var refreshed lifetime // every listed user's index was refreshed during this call
@@ -515,7 +523,7 @@ func (s *Store) UpdateLog(ctx context.Context, key state.Key, eventID string, fn
 		if ttl <= 0 {
 			ttl = s.opts.Retention
 		}
-		c := commit{keys: keys, field: field, version: cur.Version, ttl: ttl, token: newVersion(), refreshed: refreshed, deadline: s.commitDeadline(deadline)}
+		c := commit{keys: keys, keyArgs: keyArgs, field: field, version: cur.Version, ttl: ttl, token: newVersion(), refreshed: refreshed, deadline: s.commitDeadline(deadline)}
 		if len(ch.Users) > 0 && !ch.Erase {
 			// The index is written before the commit: if the commit then fails, the
 			// index lists a conversation without this user's words, which forget
@@ -539,7 +547,7 @@ func (s *Store) UpdateLog(ctx context.Context, key state.Key, eventID string, fn
 			// this attempt's own token means the first send committed.
 			reply.code == replySeen && reply.token == keptToken(c.token),
 			reply.code == replyCurrent && c.writes() && reply.current.Version == c.token:
-			s.cache.Put(key, cached{next, convKeys})
+			s.cache.Put(key, cached{next, convKeys, boxed})
 			return next.Version, nil
 		case reply.code == replySeen:
 			s.duplicates.Add(1)
@@ -553,7 +561,7 @@ func (s *Store) UpdateLog(ctx context.Context, key state.Key, eventID string, fn
 		default:
 			s.conflicts.Add(1)
 			cur, verified = reply.current, true
-			s.cache.Put(key, cached{cur, convKeys})
+			s.cache.Put(key, cached{cur, convKeys, boxed})
 		}
 		if attempt >= s.opts.MaxAttempts {
 			return "", fmt.Errorf("redisstore: update %s: gave up after %d conflicting attempts: %w (%w)",
@@ -605,6 +613,7 @@ func (l lifetime) left(retention time.Duration) time.Duration {
 // commit is one attempt's command to updateScript or eraseScript.
 type commit struct {
 	keys               []string
+	keyArgs            []any  // keys, boxed
 	field              string // the event id's field in the recent ids ("": none)
 	version, op, token string
 	val                []byte   // version header + head, for w and r
@@ -640,7 +649,10 @@ func (c *commit) set(cur state.Record, ch state.Change) state.Record {
 }
 
 // args are updateScript's ARGV.
-func (c commit) args(s *Store) []any {
+func (c commit) args(s *Store) []any { return c.appendArgs(s, nil) }
+
+// appendArgs appends updateScript's ARGV to dst.
+func (c commit) appendArgs(s *Store, dst []any) []any {
 	// Constants and the Store's boxed values go into the []any without an
 	// allocation each.
 	var mode, life, op, ttl, nu any = "", "0", "t", s.argRetention, "0"
@@ -671,7 +683,7 @@ func (c commit) args(s *Store) []any {
 	if len(c.users) > 0 {
 		nu = strconv.Itoa(len(c.users))
 	}
-	args := make([]any, 0, 12+len(c.users)+len(c.entries))
+	args := slices.Grow(dst, 12+len(c.users)+len(c.entries))
 	args = append(args, c.version, op, c.val, ttl, s.argWindow, keptToken(c.token), life, mode,
 		us(c.deadline), c.field, s.argEventIDs, nu)
 	for _, u := range c.users {
@@ -708,7 +720,12 @@ func (s *Store) commit(ctx context.Context, c commit, erase bool) (updateReply, 
 			return updateReply{}, err
 		}
 	}
-	return s.runUpdate(ctx, c.keys, c.args(s))
+	// The whole EVALSHA, built here rather than by go-redis, so that the keys boxed
+	// in the cache entry are not boxed again.
+	cmd := make([]any, 0, 3+len(c.keyArgs)+12+len(c.users)+len(c.entries))
+	cmd = append(cmd, "evalsha", updateSHA, len(c.keyArgs))
+	cmd = c.appendArgs(s, append(cmd, c.keyArgs...))
+	return s.runUpdate(ctx, c.keys, cmd)
 }
 
 type updateReply struct {
@@ -718,10 +735,23 @@ type updateReply struct {
 	members []string     // replyRefresh: the users whose indexes list the conversation
 }
 
-// runUpdate runs updateScript: one command, through the batcher unless batching is off.
-func (s *Store) runUpdate(ctx context.Context, keys []string, args []any) (updateReply, error) {
+// runUpdate runs updateScript: cmd is the whole EVALSHA (name, hash, key count,
+// keys, ARGV), sent through the batcher unless batching is off.
+func (s *Store) runUpdate(ctx context.Context, keys []string, cmd []any) (updateReply, error) {
 	s.roundTrips.Add(1)
-	v, err := s.run(ctx, updateScript, keys, args...)
+	var v any
+	var err error
+	if s.batch != nil {
+		r := s.batch.doCmd(ctx, updateScript, keys, cmd)
+		v, err = r.val, r.err
+		if r.noScript {
+			// As in run.
+			_ = updateScript.Load(ctx, s.rdb).Err()
+			v, err = updateScript.Run(ctx, s.rdb, keys, cmd[3+len(keys):]...).Result()
+		}
+	} else {
+		v, err = updateScript.Run(ctx, s.rdb, keys, cmd[3+len(keys):]...).Result()
+	}
 	if err != nil {
 		return updateReply{}, err
 	}
@@ -731,6 +761,9 @@ func (s *Store) runUpdate(ctx context.Context, keys []string, args []any) (updat
 	}
 	return late(parseReply(res))
 }
+
+// updateSHA is updateScript's hash as a command argument.
+var updateSHA any = updateScript.Hash()
 
 // run runs script: through the batcher unless batching is off, else (and after a
 // NOSCRIPT in a pipeline) with Script.Run, which falls back to EVAL.
