@@ -16,7 +16,7 @@
 // Before it the bench prints pipelines=.. mean_batch=.. (the store's batching of
 // concurrent steps; --batch=false turns it off, --batch-conns and --batch-size tune it).
 // cmds_per_step counts the commands clients sent (INFO commandstats, leaving out the
-// commands scripts run inside Redis); bytes_per_session is the growth of used_memory
+// commands scripts run inside Redis, which script_cmds_per_step counts); bytes_per_session is the growth of used_memory
 // per finished session (record, event ids and user index); bytes_per_step is what Redis
 // received per step (INFO stats total_net_input_bytes). It resets no statistics:
 // it works on differences, so it can run against a shared server, which it only adds
@@ -47,6 +47,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"runtime"
 	"runtime/pprof"
 	"slices"
 	"strconv"
@@ -71,6 +72,7 @@ func main() {
 	steps := flag.Int("steps", 30, "steps per session before it moves to a new thread")
 	compare := flag.Bool("compare", true, "run redis-benchmark against the same server afterwards")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
+	memprofile := flag.String("memprofile", "", "write an allocation profile (all allocations of the run) to this file")
 	batch := flag.Bool("batch", true, "let concurrent steps share pipelines (false: redisstore.Options.NoBatch)")
 	batchConns := flag.Int("batch-conns", 0, "pipelines in flight at most (0: redisstore.DefaultBatchConns)")
 	batchSize := flag.Int("batch-size", 0, "step commands per pipeline at most (0: redisstore.DefaultBatchSize)")
@@ -100,6 +102,10 @@ func main() {
 		}
 		defer pprof.StopCPUProfile()
 	}
+	if *memprofile != "" {
+		runtime.MemProfileRate = 4096
+		defer writeMemProfile(*memprofile)
+	}
 	if fb.n > 0 {
 		if err := fb.run(*url); err != nil {
 			pprof.StopCPUProfile()
@@ -120,6 +126,19 @@ func main() {
 		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
+	}
+}
+
+// writeMemProfile writes the allocations made so far (pprof's allocs profile).
+func writeMemProfile(path string) {
+	f, err := os.Create(path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		return
+	}
+	defer f.Close()
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
 	}
 }
 
@@ -213,9 +232,12 @@ func run(url string, sessions int, duration time.Duration, steps int, compare bo
 	stepsPerS := float64(n) / elapsed.Seconds()
 	p50 := res.latencies[n*50/100]
 	p99 := res.latencies[min(n-1, n*99/100)]
-	var clientCmds int64
+	var clientCmds, innerCmds int64
 	for name, calls := range statsAfter {
-		if !scriptInner[name] && !benchOwn[name] {
+		switch {
+		case scriptInner[name]:
+			innerCmds += calls - statsBefore[name]
+		case !benchOwn[name]:
 			clientCmds += calls - statsBefore[name]
 		}
 	}
@@ -230,6 +252,7 @@ func run(url string, sessions int, duration time.Duration, steps int, compare bo
 	} else {
 		fmt.Println("pipelines=0 (batching off)")
 	}
+	fmt.Printf("script_cmds_per_step=%.2f (commands the store's scripts ran inside Redis)\n", float64(innerCmds)/float64(n))
 	fmt.Printf("cpu_us_per_step: bench_process=%.1f redis_server=%.1f (cores used: %.2f, %.2f)\n",
 		(selfAfter-selfBefore).Seconds()*1e6/float64(n), (cpuAfter-cpuBefore).Seconds()*1e6/float64(n),
 		(selfAfter-selfBefore).Seconds()/elapsed.Seconds(), (cpuAfter-cpuBefore).Seconds()/elapsed.Seconds())
@@ -299,7 +322,7 @@ func breakdown(ctx context.Context, rdb redis.UniversalClient, prefix string) er
 // scriptInner are the commands the store's scripts run inside Redis; INFO commandstats
 // counts them too, but no client sent them. (The bench path sends none of them itself.)
 var scriptInner = map[string]bool{"get": true, "getrange": true, "set": true, "del": true, "pexpire": true, "sadd": true, "pttl": true,
-	"hget": true, "hset": true, "hlen": true, "rename": true, "rpush": true, "lrange": true, "smembers": true,
+	"hget": true, "hmget": true, "hset": true, "hlen": true, "rename": true, "rpush": true, "lrange": true, "smembers": true,
 	"time": true, "exists": true, "type": true, "hkeys": true}
 
 // benchOwn are the commands the bench sends to measure.

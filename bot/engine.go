@@ -234,21 +234,10 @@ func (e *Engine) outsideSession(ctx context.Context, ev Event, c command) (out O
 // that the decision and the commit are one atomic update, and keeps the committed session
 // in the cache.
 func (e *Engine) apply(ctx context.Context, ev Event, cmd *command) (Outcome, error) {
-	var (
-		out      Outcome
-		key      = Key(ev.Conv)
-		kept     *session // the session as committed, for the cache
-		nextStep string   // a next step to remember for the case bringer
-		tag      *report.Tag
-		began    string // the methods of a session that began or ended, for the Observer
-		ended    string
-		asked    []string // users a private round asked: their pointers follow the commit
-		heard    []string // members it does not wait for: listening pointers
-		askedSeq int
-		askedTTL time.Duration
-	)
+	key := Key(ev.Conv)
+	var a applied // one allocation for what the closure decides
 	version, err := e.logs.UpdateLog(ctx, key, ev.ID, func(cur state.Record) (state.Change, error) {
-		kept = nil
+		a.kept = nil
 		sess := e.cache.take(key, cur.Version)
 		if sess == nil {
 			var err error
@@ -257,7 +246,7 @@ func (e *Engine) apply(ctx context.Context, ev Event, cmd *command) (Outcome, er
 			}
 		}
 		if ev.Ambient && (sess == nil || sess.Status == statusDone) && (cmd == nil || cmd.word != "start") {
-			return e.noSession(ev, sess, cur.Data, &out) // chatter in a thread that is not (or no longer) a session
+			return e.noSession(ev, sess, cur.Data, &a.out) // chatter in a thread that is not (or no longer) a session
 		}
 		tr := &turn{ctx: ctx, e: e, ev: ev, sess: sess, lang: e.userLang(ev)}
 		if sess != nil {
@@ -275,42 +264,55 @@ func (e *Engine) apply(ctx context.Context, ev Event, cmd *command) (Outcome, er
 		if err := e.schedule(ctx, tr.timers); err != nil {
 			return state.Change{}, err
 		}
-		nextStep, tag, began, ended = tr.nextStep, tr.tag, tr.began, tr.ended
-		asked, heard, askedSeq, askedTTL = tr.pointers, tr.listeners, 0, 0
-		if len(asked)+len(heard) > 0 {
-			askedSeq, askedTTL = tr.sess.PhaseSeq, tr.pointerTTL()
+		a.nextStep, a.tag, a.began, a.ended = tr.nextStep, tr.tag, tr.began, tr.ended
+		a.asked, a.heard, a.askedSeq, a.askedTTL = tr.pointers, tr.listeners, 0, 0
+		if len(a.asked)+len(a.heard) > 0 {
+			a.askedSeq, a.askedTTL = tr.sess.PhaseSeq, tr.pointerTTL()
 		}
-		out = Outcome{Replies: tr.replies, Phase: tr.phaseID(), Lang: tr.lang}
+		a.out = Outcome{Replies: tr.replies, Phase: tr.phaseID(), Lang: tr.lang}
 		ch, err := tr.change()
 		if err == nil && !tr.deleted && tr.sess != nil && (ch.Data != nil || cur.Data != nil) {
-			kept = tr.sess
+			a.kept = tr.sess
 		}
 		return ch, err
 	})
 	if err != nil {
-		if full, ok := e.endWhenFull(ctx, ev, cmd, out, err); ok {
+		if full, ok := e.endWhenFull(ctx, ev, cmd, a.out, err); ok {
 			return full, nil
 		}
 		return e.failure(ctx, ev, err)
 	}
-	if kept != nil {
-		kept.committed()
-		e.cache.put(key, version, kept)
+	if a.kept != nil {
+		a.kept.committed()
+		e.cache.put(key, version, a.kept)
 	}
-	e.observeSessions(began, ended)
-	if nextStep != "" {
-		e.writeNote(ctx, key.Space(), ev.User.ID, nextStep, stampOf(ev.Time))
+	e.observeSessions(a.began, a.ended)
+	if a.nextStep != "" {
+		e.writeNote(ctx, key.Space(), ev.User.ID, a.nextStep, stampOf(ev.Time))
 	}
-	if tag != nil {
-		e.writeTag(ctx, ev.Conv, *tag)
+	if a.tag != nil {
+		e.writeTag(ctx, ev.Conv, *a.tag)
 	}
-	if len(asked) > 0 {
-		e.writePointers(ctx, ev.Conv, askedSeq, askedTTL, asked, false)
+	if len(a.asked) > 0 {
+		e.writePointers(ctx, ev.Conv, a.askedSeq, a.askedTTL, a.asked, false)
 	}
-	if len(heard) > 0 {
-		e.writePointers(ctx, ev.Conv, askedSeq, askedTTL, heard, true)
+	if len(a.heard) > 0 {
+		e.writePointers(ctx, ev.Conv, a.askedSeq, a.askedTTL, a.heard, true)
 	}
-	return out, nil
+	return a.out, nil
+}
+
+// applied is what apply's update function decided, for after the commit.
+type applied struct {
+	out          Outcome
+	kept         *session // the session as committed, for the cache
+	nextStep     string   // a next step to remember for the case bringer
+	tag          *report.Tag
+	began, ended string   // the methods of a session that began or ended, for the Observer
+	asked        []string // users a private round asked: their pointers follow the commit
+	heard        []string // members it does not wait for: listening pointers
+	askedSeq     int
+	askedTTL     time.Duration
 }
 
 // noSession decides an ambient message in a thread without a running session: it is

@@ -16,6 +16,8 @@ import (
 	"sync"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/intervision-bot/intervision/internal/placeholder"
 )
 
 //go:embed data
@@ -264,7 +266,7 @@ func (l *Library) Msg(key, lang string, pairs ...string) string {
 		}
 		r = append(r, k, v)
 	}
-	return strings.NewReplacer(r...).Replace(s)
+	return placeholder.Replace(s, r...)
 }
 
 // endsSentence reports a value that brings its own closing mark ("What now?").

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/intervision-bot/intervision/bot"
+	"github.com/intervision-bot/intervision/internal/placeholder"
 	"github.com/intervision-bot/intervision/prompts"
 )
 
@@ -156,7 +157,7 @@ func fill(s string, pairs ...string) string {
 	for i := 0; i+1 < len(pairs); i += 2 {
 		r = append(r, "{"+pairs[i]+"}", pairs[i+1])
 	}
-	return strings.NewReplacer(r...).Replace(s)
+	return placeholder.Replace(s, r...)
 }
 
 // part is one writer's words and what the interpreter sees in them.

@@ -30,10 +30,11 @@ type doc struct {
 
 // normalise lower-cases text and unifies quotes and dashes.
 func normalise(s string) string {
-	s = strings.ToLower(s)
-	return strings.NewReplacer("’", "'", "‘", "'", "`", "'", "“", "\"", "”", "\"", "„", "\"",
-		"–", " ", "—", " ").Replace(s)
+	return quoteUnifier.Replace(strings.ToLower(s))
 }
+
+var quoteUnifier = strings.NewReplacer("’", "'", "‘", "'", "`", "'", "“", "\"", "”", "\"", "„", "\"",
+	"–", " ", "—", " ")
 
 // tokenize splits text into words and sentences. Letters and digits make words; an
 // apostrophe inside a word stays ("won't", "zo'n"); hyphens split words ("no-show" is

@@ -236,13 +236,14 @@ func (s *Store) eventCounts(ctx context.Context, node redis.Cmdable, keys []stri
 	if !slices.Contains(kinds, kindEvents) {
 		return out, nil
 	}
-	var began []*redis.BoolCmd
+	var began, alone []*redis.BoolCmd
 	s.roundTrips.Add(1)
 	_, err := node.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, k := range keys {
 			if kinds[i] == kindEvents {
 				cmds, at = append(cmds, p.HLen(ctx, k)), append(at, i)
-				began = append(began, p.HExists(ctx, k, "")) // the generation's start: no id
+				// The generation's start and the mark of a first generation: no ids.
+				began, alone = append(began, p.HExists(ctx, k, "")), append(alone, p.HExists(ctx, k, "-"))
 			}
 		}
 		return nil
@@ -252,8 +253,10 @@ func (s *Store) eventCounts(ctx context.Context, node redis.Cmdable, keys []stri
 	}
 	for j, c := range cmds {
 		out[at[j]] = int(c.Val())
-		if began[j].Val() {
-			out[at[j]]--
+		for _, b := range []*redis.BoolCmd{began[j], alone[j]} {
+			if b.Val() {
+				out[at[j]]--
+			}
 		}
 	}
 	return out, nil
@@ -294,7 +297,9 @@ func (s *Store) PurgeSpace(ctx context.Context, sp state.Space) (int, error) {
 				n += gone
 			}
 			if kinds[i] == kindRecord {
-				s.cache.Take(keys[i])
+				if k, _ := s.parseConvKey(keys[i]); k != (state.Key{}) {
+					s.cache.Take(k)
+				}
 			}
 		}
 		return nil

@@ -8,8 +8,9 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// Natural batching ("auto-pipelining") of update commands. Update hands its EVALSHA to
-// the batcher and waits for the reply. A dispatcher goroutine takes every request
+// Natural batching ("auto-pipelining") of update commands. Update hands its EVALSHAs
+// to the batcher (the commit, and before it the user index commands it needs) and
+// waits for each reply. A dispatcher goroutine takes every request
 // queued at that moment (at most BatchSize), sends them as one pipeline and hands each
 // caller its own reply; while it waits for Redis, new requests queue up and go out
 // together in the next pipeline. Nothing ever waits for a batch to fill: a request that
@@ -32,14 +33,16 @@ const DefaultBatchSize = 64
 const DefaultBatchConns = 2
 
 type updateReq struct {
-	ctx  context.Context
-	keys []string
-	args []any
-	done chan updateRes // buffered: the dispatcher never blocks on a caller that left
+	ctx    context.Context
+	script *redis.Script
+	keys   []string
+	args   []any
+	cmd    []any          // instead of script, keys and args: the whole EVALSHA
+	done   chan updateRes // buffered: the dispatcher never blocks on a caller that left
 }
 
 type updateRes struct {
-	res      []any
+	val      any // the script's reply
 	err      error
 	noScript bool
 }
@@ -60,11 +63,22 @@ func newBatcher(rdb redis.UniversalClient, max, conns int, onFlush func(int)) *b
 	return &batcher{rdb: rdb, max: max, conns: conns, onFlush: onFlush}
 }
 
-// do queues one EVALSHA of updateScript and waits for its reply or the end of ctx. When
-// ctx ends first the command may still be sent or still be waiting in a stalled Redis;
-// it carries the caller's deadline, and updateScript refuses to commit after it.
-func (b *batcher) do(ctx context.Context, keys []string, args []any) updateRes {
-	r := &updateReq{ctx: ctx, keys: keys, args: args, done: make(chan updateRes, 1)}
+// do queues one EVALSHA of script and waits for its reply or the end of ctx. When ctx
+// ends first the command may still be sent or still be waiting in a stalled Redis; a
+// commit carries the caller's deadline, and updateScript refuses to commit after it.
+func (b *batcher) do(ctx context.Context, script *redis.Script, keys []string, args []any) updateRes {
+	return b.queue1(&updateReq{ctx: ctx, script: script, keys: keys, args: args, done: make(chan updateRes, 1)})
+}
+
+// doCmd is do with the whole EVALSHA of script built by the caller (cmd: "evalsha",
+// the hash, the key count, the keys, the arguments).
+func (b *batcher) doCmd(ctx context.Context, script *redis.Script, keys []string, cmd []any) updateRes {
+	return b.queue1(&updateReq{ctx: ctx, script: script, keys: keys, cmd: cmd, done: make(chan updateRes, 1)})
+}
+
+// queue1 queues r and waits for its reply or the end of its context.
+func (b *batcher) queue1(r *updateReq) updateRes {
+	ctx := r.ctx
 	b.mu.Lock()
 	b.queue = append(b.queue, r)
 	start := b.idle == 0 && b.running < b.conns
@@ -136,18 +150,25 @@ func (b *batcher) send(batch []*updateReq) {
 	pipeErr := func() error {
 		_, err := b.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 			for i, r := range live {
-				cmds[i] = updateScript.EvalSha(ctx, p, r.keys, r.args...)
+				if r.cmd == nil {
+					cmds[i] = r.script.EvalSha(ctx, p, r.keys, r.args...)
+					continue
+				}
+				c := redis.NewCmd(ctx, r.cmd...)
+				c.SetFirstKeyPos(3)
+				_ = p.Process(ctx, c)
+				cmds[i] = c
 			}
 			return nil
 		})
 		return err
 	}()
 	for i, r := range live {
-		res, err := cmds[i].Slice()
-		if err == nil && res == nil && pipeErr != nil {
+		val, err := cmds[i].Result()
+		if err == nil && val == nil && pipeErr != nil {
 			err = pipeErr
 		}
-		r.done <- updateRes{res: res, err: err, noScript: err != nil && redis.HasErrorPrefix(err, "NOSCRIPT")}
+		r.done <- updateRes{val: val, err: err, noScript: err != nil && redis.HasErrorPrefix(err, "NOSCRIPT")}
 	}
 }
 

@@ -31,10 +31,12 @@ var idUnescaper = strings.NewReplacer("%25", "%", "%3A", ":", "%7B", "{", "%7D",
 var prefixEscaper = strings.NewReplacer("{", "%7B", "}", "%7D")
 
 func esc(s string) string {
-	if !strings.ContainsAny(s, "%:{}") {
-		return s
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '%' || c == ':' || c == '{' || c == '}' {
+			return idEscaper.Replace(s)
+		}
 	}
-	return idEscaper.Replace(s)
+	return s
 }
 
 func unesc(s string) string {
@@ -50,6 +52,39 @@ func convTag(k state.Key) string {
 }
 
 func (s *Store) recordKey(k state.Key) string { return s.prefix + ":" + convTag(k) + ":s" }
+
+// updateKeys are updateScript's KEYS for a conversation: its record, members, log,
+// event ids and the ids before those, and with an event id that id's key in the
+// layout before the log. They share one allocation.
+func (s *Store) updateKeys(k state.Key, eventID string) []string {
+	base := s.prefix + ":" + convTag(k)
+	suffixes := [...]string{":s", ":m", ":l", ":d", ":d1", ":e:"}
+	n := len(suffixes)
+	if eventID == "" {
+		n--
+	}
+	var b strings.Builder
+	b.Grow(n*len(base) + 12 + len(eventID)*3)
+	ends := make([]int, 0, n)
+	for _, suffix := range suffixes[:n] {
+		b.WriteString(base)
+		b.WriteString(suffix)
+		if suffix == ":e:" {
+			b.WriteString(esc(eventID))
+		}
+		ends = append(ends, b.Len())
+	}
+	all := b.String()
+	keys := make([]string, n)
+	for i, end := range ends {
+		start := 0
+		if i > 0 {
+			start = ends[i-1]
+		}
+		keys[i] = all[start:end]
+	}
+	return keys
+}
 
 // logKey is the list of a record's log entries.
 func (s *Store) logKey(k state.Key) string { return s.prefix + ":" + convTag(k) + ":l" }

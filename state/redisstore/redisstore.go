@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -118,10 +119,13 @@ type Store struct {
 	// replica committed since): updateScript detects that and returns the current
 	// record, so the cache only saves round trips, never decides. Cached records are
 	// shared with update functions (state.Record): nobody modifies one.
-	cache *lru.Cache[string, state.Record]
+	cache *lru.Cache[state.Key, cached]
 	batch *batcher // nil with Options.NoBatch
 
-	eventIDs string // Options.EventIDs, as updateScript's ARGV[11]
+	// updateScript's arguments that are the same for every commit, boxed once (a
+	// string in an interface value is an allocation): ARGV[5], ARGV[11], and ARGV[4]
+	// for a change without TTL of its own.
+	argWindow, argEventIDs, argRetention any
 	// readTimeout is the client's read timeout (0: none): how long it waits for a
 	// reply, however long its caller's deadline (see commitDeadline).
 	readTimeout time.Duration
@@ -131,15 +135,25 @@ type Store struct {
 
 var _ state.LogStore = (*Store)(nil)
 
+// cached is a cache entry: a record as this process last saw it and, once an update
+// built them, its conversation's keys (updateKeys without an event id).
+type cached struct {
+	rec   state.Record
+	keys  []string
+	boxed []any // keys as command arguments
+}
+
 // New returns a Store using client. Close closes the client.
 func New(client redis.UniversalClient, opts Options) *Store {
 	opts = opts.withDefaults()
 	s := &Store{
-		rdb:      client,
-		opts:     opts,
-		prefix:   prefixEscaper.Replace(opts.Prefix),
-		eventIDs: strconv.Itoa(opts.EventIDs),
-		cache:    lru.New[string, state.Record](opts.CacheSize),
+		rdb:          client,
+		opts:         opts,
+		prefix:       prefixEscaper.Replace(opts.Prefix),
+		argWindow:    ms(opts.DedupeWindow),
+		argEventIDs:  strconv.Itoa(opts.EventIDs),
+		argRetention: ms(opts.Retention),
+		cache:        lru.New[state.Key, cached](opts.CacheSize),
 	}
 	s.readTimeout = readTimeout(client)
 	if !opts.NoBatch {
@@ -215,7 +229,7 @@ func (s *Store) Stats() Stats {
 //	ARGV[7] ms that the indexes named by ARGV[13..] are known to live from now on (0: none)
 //	ARGV[8] a: the users ARGV[13..] were just indexed; r: every member's index was just
 //	        refreshed (and the users ARGV[13..] indexed); "": no index was touched
-//	ARGV[9] the caller's deadline in Unix microseconds
+//	ARGV[9] the caller's deadline in Unix microseconds (compared as digits with TIME's)
 //	ARGV[10] the event's field in KEYS[4] ("" = the event has no id)
 //	ARGV[11] event ids per generation; ARGV[12] n, the number of users in ARGV[13..]
 //
@@ -229,7 +243,10 @@ func (s *Store) Stats() Stats {
 // the current one holds ARGV[11] ids and began at least ARGV[5] ms ago it becomes the
 // previous one (RENAME, dropping the one before), so every id is refused for at least
 // ARGV[5] ms and at least ARGV[11] more events. Both live as long as the record and at
-// least ARGV[5] after the last event.
+// least ARGV[5] after the last event. The current one's field '-' marks a first
+// generation (set when it begins and EXISTS finds no previous one; a rotation drops
+// it): only without it is the previous one read and given an expiry. The ids are
+// counted (HLEN) only once the generation is old enough to give way.
 //
 // The members key lists the users whose index lists this conversation (a hash of user
 // → "", which Redis keeps as a small listpack; conversations indexed before keep a
@@ -241,33 +258,42 @@ func (s *Store) Stats() Stats {
 // current record when the caller's version is stale, {2} when committed.
 var updateScript = redis.NewScript(`
 if redis.replicate_commands then redis.replicate_commands() end
+-- Numbers stay strings where they can: tonumber and passing a number to redis.call
+-- (formatted with %.17g) cost more than most commands. gt compares non-negative
+-- integers written without leading zeros.
+local function gt(a, b) return #a > #b or (#a == #b and a > b) end
 local now = redis.call('TIME')
-if tonumber(now[1]) * 1000000 + tonumber(now[2]) > tonumber(ARGV[9]) then return {5} end
+local t = now[1] .. string.sub('00000' .. now[2], -6)
+if gt(t, ARGV[9]) then return {5} end
 local ev = ARGV[10]
+-- The ids' fields '' (when the generation began, in ms) and '-' (there is no previous
+-- generation) come with the id; no id's field is that short.
+local ids
 if ev ~= '' then
-  local seen = redis.call('HGET', KEYS[4], ev) or redis.call('HGET', KEYS[5], ev) or
+  ids = redis.call('HMGET', KEYS[4], ev, '', '-')
+  local seen = ids[1] or (not ids[3] and redis.call('HGET', KEYS[5], ev)) or
     (KEYS[6] and redis.call('GET', KEYS[6]))
   if seen then return {0, seen} end
 end
 -- Only the version header is read: the record itself can be many kilobytes.
-local ver = redis.call('GETRANGE', KEYS[1], 0, 15)
+local ver = redis.call('GETRANGE', KEYS[1], '0', '15')
 if ver ~= ARGV[1] then
   local cur = redis.call('GET', KEYS[1])
-  if cur then return {1, cur, redis.call('LRANGE', KEYS[3], 0, -1)} end
+  if cur then return {1, cur, redis.call('LRANGE', KEYS[3], '0', '-1')} end
   return {1}
 end
-local op, ttl, life, mode = ARGV[2], tonumber(ARGV[4]), tonumber(ARGV[7]), ARGV[8]
+local op, mode = ARGV[2], ARGV[8]
 local write = op == 'w' or op == 'r'
 -- How long every listed index is known to live after this commit (-2: no list).
 local bound = redis.call('PTTL', KEYS[2])
-if mode == 'r' or (mode == 'a' and (bound < 0 or life < bound)) then bound = life end
+if mode == 'r' or (mode == 'a' and (bound < 0 or tonumber(ARGV[7]) < bound)) then bound = tonumber(ARGV[7]) end
 -- The members key is a hash of user -> ''; a conversation indexed before keeps a set.
 local function oldset() return redis.call('TYPE', KEYS[2]).ok == 'set' end
-if (write or (op == 't' and ver ~= '')) and bound >= 0 and bound < ttl then
+if (write or (op == 't' and ver ~= '')) and bound >= 0 and bound < tonumber(ARGV[4]) then
   if oldset() then return {3, redis.call('SMEMBERS', KEYS[2])} end
   return {3, redis.call('HKEYS', KEYS[2])}
 end
-local nu = tonumber(ARGV[12])
+local nu = ARGV[12] == '0' and 0 or tonumber(ARGV[12])
 if write then
   redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4])
   if op == 'r' then redis.call('DEL', KEYS[3]) end
@@ -292,19 +318,29 @@ if op ~= 'd' and mode ~= '' then
   if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('PEXPIRE', KEYS[2], bound) end
 end
 if ev ~= '' then
-  -- The field '' (no id's field is empty) holds when the generation began, in ms.
-  local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
-  local n = redis.call('HLEN', KEYS[4])
-  if n > tonumber(ARGV[11]) and ms - tonumber(redis.call('HGET', KEYS[4], '') or 0) >= tonumber(ARGV[5]) then
+  local ms = string.sub(t, 1, -4)
+  local began, alone = ids[2], ids[3]
+  -- The generation's size is read only once it is old enough to give way: it holds
+  -- ARGV[11] ids (its count less the fields '' and '-').
+  if began and tonumber(ms) - tonumber(began) >= tonumber(ARGV[5]) and
+      redis.call('HLEN', KEYS[4]) - (alone and 1 or 0) > tonumber(ARGV[11]) then
     redis.call('RENAME', KEYS[4], KEYS[5])
-    n = 0
+    began, alone = false, false
   end
-  if n == 0 then redis.call('HSET', KEYS[4], '', ms) end
-  redis.call('HSET', KEYS[4], ev, ARGV[6])
-  local keep = tonumber(ARGV[5])
-  if op ~= 'd' and (write or ver ~= '') and ttl > keep then keep = ttl end
+  if began then
+    redis.call('HSET', KEYS[4], ev, ARGV[6])
+  elseif not ids[1] and not ids[2] and not alone and redis.call('EXISTS', KEYS[5]) == 0 then
+    -- A new first generation (the previous one, when there is one, always lives as
+    -- long as the current one).
+    redis.call('HSET', KEYS[4], '', ms, '-', '', ev, ARGV[6])
+    alone = true
+  else
+    redis.call('HSET', KEYS[4], '', ms, ev, ARGV[6])
+  end
+  local keep = ARGV[5]
+  if op ~= 'd' and (write or ver ~= '') and gt(ARGV[4], keep) then keep = ARGV[4] end
   redis.call('PEXPIRE', KEYS[4], keep)
-  redis.call('PEXPIRE', KEYS[5], keep)
+  if not alone then redis.call('PEXPIRE', KEYS[5], keep) end
 end
 return {2}
 `)
@@ -436,18 +472,29 @@ func (s *Store) UpdateLog(ctx context.Context, key state.Key, eventID string, fn
 		defer cancel()
 		deadline, _ = ctx.Deadline()
 	}
-	rk := s.recordKey(key)
-	keys := []string{rk, s.membersKey(key), s.logKey(key), s.eventsKey(key), s.oldEventsKey(key)}
-	field := ""
-	if eventID != "" {
-		// An id applied by a version before the log was remembered in a key of its
-		// own; the script still looks there (for the DedupeWindow after upgrading).
-		field, keys = eventField(eventID), append(keys, s.legacyEventKey(key, eventID))
-	}
+	// With an event id the keys end with where a version before the log remembered
+	// it, a key of its own; the script still looks there (for the DedupeWindow after
+	// upgrading).
 	// Without a cache entry, guess that there is no record: when there is one, the
 	// commit fails its version check and returns the record, which costs the same
 	// round trip a load would have, and a new conversation costs none.
-	cur, _ := s.cache.Get(rk)
+	entry, _ := s.cache.Get(key)
+	cur, convKeys, boxed := entry.rec, entry.keys, entry.boxed
+	if convKeys == nil {
+		convKeys = s.updateKeys(key, "")
+		boxed = make([]any, len(convKeys))
+		for i, k := range convKeys {
+			boxed[i] = k
+		}
+	}
+	keys, keyArgs, field := convKeys, boxed, ""
+	if eventID != "" {
+		field = eventField(eventID)
+		// The record key less ":s" is every key's start.
+		legacy := convKeys[0][:len(convKeys[0])-2] + ":e:" + esc(eventID)
+		keys = append(convKeys[:len(convKeys):len(convKeys)], legacy)
+		keyArgs = append(boxed[:len(boxed):len(boxed)], legacy)
+	}
 	verified := false      // cur was read from Redis during this call
 	var refreshed lifetime // every listed user's index was refreshed during this call
 	for attempt := 1; ; attempt++ {
@@ -462,7 +509,7 @@ func (s *Store) UpdateLog(ctx context.Context, key state.Key, eventID string, fn
 			// fn may have judged a stale view: show it the current record first.
 			fresh, gerr := s.load(ctx, key)
 			if gerr != nil {
-				s.cache.Take(rk)
+				s.cache.Take(key)
 				return "", s.unavailable("update", key, gerr)
 			}
 			verified = true
@@ -476,14 +523,14 @@ func (s *Store) UpdateLog(ctx context.Context, key state.Key, eventID string, fn
 		if ttl <= 0 {
 			ttl = s.opts.Retention
 		}
-		c := commit{keys: keys, field: field, version: cur.Version, ttl: ttl, token: newVersion(), refreshed: refreshed, deadline: s.commitDeadline(deadline)}
+		c := commit{keys: keys, keyArgs: keyArgs, field: field, version: cur.Version, ttl: ttl, token: newVersion(), refreshed: refreshed, deadline: s.commitDeadline(deadline)}
 		if len(ch.Users) > 0 && !ch.Erase {
 			// The index is written before the commit: if the commit then fails, the
 			// index lists a conversation without this user's words, which forget
 			// handles; the reverse would hide words from forget.
 			c.indexed = lifetime{at: time.Now(), d: ttl + s.opts.Retention}
 			if err := s.index(ctx, key, ch.Users, c.indexed.d); err != nil {
-				s.cache.Take(rk)
+				s.cache.Take(key)
 				return "", s.unavailable("update", key, err)
 			}
 			c.users = ch.Users
@@ -491,7 +538,7 @@ func (s *Store) UpdateLog(ctx context.Context, key state.Key, eventID string, fn
 		next := c.set(cur, ch)
 		reply, err := s.commit(ctx, c, ch.Erase && eventID == "")
 		if err != nil {
-			s.cache.Take(rk)
+			s.cache.Take(key)
 			return "", s.unavailable("update", key, err)
 		}
 		switch {
@@ -500,7 +547,7 @@ func (s *Store) UpdateLog(ctx context.Context, key state.Key, eventID string, fn
 			// this attempt's own token means the first send committed.
 			reply.code == replySeen && reply.token == keptToken(c.token),
 			reply.code == replyCurrent && c.writes() && reply.current.Version == c.token:
-			s.cache.Put(rk, next)
+			s.cache.Put(key, cached{next, convKeys, boxed})
 			return next.Version, nil
 		case reply.code == replySeen:
 			s.duplicates.Add(1)
@@ -508,13 +555,13 @@ func (s *Store) UpdateLog(ctx context.Context, key state.Key, eventID string, fn
 		case reply.code == replyRefresh:
 			refreshed = lifetime{at: time.Now(), d: ttl + s.opts.Retention}
 			if err := s.refresh(ctx, key.Space(), reply.members, refreshed.d); err != nil {
-				s.cache.Take(rk)
+				s.cache.Take(key)
 				return "", s.unavailable("update", key, err)
 			}
 		default:
 			s.conflicts.Add(1)
 			cur, verified = reply.current, true
-			s.cache.Put(rk, cur)
+			s.cache.Put(key, cached{cur, convKeys, boxed})
 		}
 		if attempt >= s.opts.MaxAttempts {
 			return "", fmt.Errorf("redisstore: update %s: gave up after %d conflicting attempts: %w (%w)",
@@ -566,6 +613,7 @@ func (l lifetime) left(retention time.Duration) time.Duration {
 // commit is one attempt's command to updateScript or eraseScript.
 type commit struct {
 	keys               []string
+	keyArgs            []any  // keys, boxed
 	field              string // the event id's field in the recent ids ("": none)
 	version, op, token string
 	val                []byte   // version header + head, for w and r
@@ -601,21 +649,43 @@ func (c *commit) set(cur state.Record, ch state.Change) state.Record {
 }
 
 // args are updateScript's ARGV.
-func (c commit) args(s *Store) []any {
-	mode, life := "", time.Duration(0)
-	if !c.indexed.at.IsZero() {
-		mode, life = "a", c.indexed.left(s.opts.Retention)
-	}
-	if !c.refreshed.at.IsZero() {
-		r := c.refreshed.left(s.opts.Retention)
-		if mode == "" || r < life {
-			life = r
+func (c commit) args(s *Store) []any { return c.appendArgs(s, nil) }
+
+// appendArgs appends updateScript's ARGV to dst.
+func (c commit) appendArgs(s *Store, dst []any) []any {
+	// Constants and the Store's boxed values go into the []any without an
+	// allocation each.
+	var mode, life, op, ttl, nu any = "", "0", "t", s.argRetention, "0"
+	if !c.indexed.at.IsZero() || !c.refreshed.at.IsZero() {
+		var d time.Duration
+		if !c.indexed.at.IsZero() {
+			mode, d = "a", c.indexed.left(s.opts.Retention)
 		}
-		mode = "r"
+		if !c.refreshed.at.IsZero() {
+			if r := c.refreshed.left(s.opts.Retention); mode == "" || r < d {
+				d = r
+			}
+			mode = "r"
+		}
+		life = ms(d)
 	}
-	args := make([]any, 0, 12+len(c.users)+len(c.entries))
-	args = append(args, c.version, c.op, c.val, ms(c.ttl), ms(s.opts.DedupeWindow), keptToken(c.token), ms(life), mode,
-		us(c.deadline), c.field, s.eventIDs, strconv.Itoa(len(c.users)))
+	switch c.op {
+	case "w":
+		op = "w"
+	case "r":
+		op = "r"
+	case "d":
+		op = "d"
+	}
+	if c.ttl != s.opts.Retention {
+		ttl = ms(c.ttl)
+	}
+	if len(c.users) > 0 {
+		nu = strconv.Itoa(len(c.users))
+	}
+	args := slices.Grow(dst, 12+len(c.users)+len(c.entries))
+	args = append(args, c.version, op, c.val, ttl, s.argWindow, keptToken(c.token), life, mode,
+		us(c.deadline), c.field, s.argEventIDs, nu)
 	for _, u := range c.users {
 		args = append(args, u)
 	}
@@ -650,7 +720,12 @@ func (s *Store) commit(ctx context.Context, c commit, erase bool) (updateReply, 
 			return updateReply{}, err
 		}
 	}
-	return s.runUpdate(ctx, c.keys, c.args(s))
+	// The whole EVALSHA, built here rather than by go-redis, so that the keys boxed
+	// in the cache entry are not boxed again.
+	cmd := make([]any, 0, 3+len(c.keyArgs)+12+len(c.users)+len(c.entries))
+	cmd = append(cmd, "evalsha", updateSHA, len(c.keyArgs))
+	cmd = c.appendArgs(s, append(cmd, c.keyArgs...))
+	return s.runUpdate(ctx, c.keys, cmd)
 }
 
 type updateReply struct {
@@ -660,28 +735,51 @@ type updateReply struct {
 	members []string     // replyRefresh: the users whose indexes list the conversation
 }
 
-// runUpdate runs updateScript: one command, through the batcher unless batching is off.
-func (s *Store) runUpdate(ctx context.Context, keys []string, args []any) (updateReply, error) {
+// runUpdate runs updateScript: cmd is the whole EVALSHA (name, hash, key count,
+// keys, ARGV), sent through the batcher unless batching is off.
+func (s *Store) runUpdate(ctx context.Context, keys []string, cmd []any) (updateReply, error) {
 	s.roundTrips.Add(1)
-	var res []any
+	var v any
 	var err error
 	if s.batch != nil {
-		r := s.batch.do(ctx, keys, args)
+		r := s.batch.doCmd(ctx, updateScript, keys, cmd)
+		v, err = r.val, r.err
 		if r.noScript {
-			// The server lost its scripts (restart, SCRIPT FLUSH). Load the script
-			// again for the pipelines to come and run this command on its own;
-			// Run still falls back to EVAL should the load have been undone already.
+			// As in run.
 			_ = updateScript.Load(ctx, s.rdb).Err()
-			r.res, r.err = updateScript.Run(ctx, s.rdb, keys, args...).Slice()
+			v, err = updateScript.Run(ctx, s.rdb, keys, cmd[3+len(keys):]...).Result()
 		}
-		res, err = r.res, r.err
 	} else {
-		res, err = updateScript.Run(ctx, s.rdb, keys, args...).Slice()
+		v, err = updateScript.Run(ctx, s.rdb, keys, cmd[3+len(keys):]...).Result()
 	}
 	if err != nil {
 		return updateReply{}, err
 	}
+	res, ok := v.([]any)
+	if !ok {
+		return updateReply{}, fmt.Errorf("unexpected script reply %T", v)
+	}
 	return late(parseReply(res))
+}
+
+// updateSHA is updateScript's hash as a command argument.
+var updateSHA any = updateScript.Hash()
+
+// run runs script: through the batcher unless batching is off, else (and after a
+// NOSCRIPT in a pipeline) with Script.Run, which falls back to EVAL.
+func (s *Store) run(ctx context.Context, script *redis.Script, keys []string, args ...any) (any, error) {
+	if s.batch == nil {
+		return script.Run(ctx, s.rdb, keys, args...).Result()
+	}
+	r := s.batch.do(ctx, script, keys, args)
+	if r.noScript {
+		// The server lost its scripts (restart, SCRIPT FLUSH). Load the script
+		// again for the pipelines to come and run this command on its own; Run
+		// still falls back to EVAL should the load have been undone already.
+		_ = script.Load(ctx, s.rdb).Err()
+		return script.Run(ctx, s.rdb, keys, args...).Result()
+	}
+	return r.val, r.err
 }
 
 // late turns a replyLate into errLate.
@@ -756,7 +854,7 @@ func (s *Store) index(ctx context.Context, key state.Key, users []string, ttl ti
 	m := member(key)
 	for _, u := range users {
 		s.roundTrips.Add(1)
-		if err := indexScript.Run(ctx, s.rdb, []string{s.userKey(key.Space(), u)}, m, ms(ttl)).Err(); err != nil {
+		if _, err := s.run(ctx, indexScript, []string{s.userKey(key.Space(), u)}, m, ms(ttl)); err != nil {
 			return err
 		}
 	}
@@ -768,7 +866,7 @@ func (s *Store) index(ctx context.Context, key state.Key, users []string, ttl ti
 func (s *Store) refresh(ctx context.Context, space state.Space, users []string, ttl time.Duration) error {
 	for _, u := range users {
 		s.roundTrips.Add(1)
-		if err := refreshScript.Run(ctx, s.rdb, []string{s.userKey(space, u)}, ms(ttl)).Err(); err != nil {
+		if _, err := s.run(ctx, refreshScript, []string{s.userKey(space, u)}, ms(ttl)); err != nil {
 			return err
 		}
 	}
@@ -786,18 +884,22 @@ func (s *Store) Get(ctx context.Context, key state.Key) ([]byte, error) {
 }
 
 // load reads a record's head and log with one read-only script (one round trip, one
-// moment; allowed when Redis is full) and caches it.
+// moment; allowed when Redis is full; batched like commits) and caches it.
 func (s *Store) load(ctx context.Context, key state.Key) (state.Record, error) {
 	s.roundTrips.Add(1)
 	rk := s.recordKey(key)
-	res, err := loadScript.Run(ctx, s.rdb, []string{rk, s.logKey(key)}).Slice()
+	reply, err := s.run(ctx, loadScript, []string{rk, s.logKey(key)})
+	res, ok := reply.([]any)
+	if err == nil && (!ok || len(res) == 0) {
+		err = fmt.Errorf("unexpected script reply %T", reply)
+	}
 	if err != nil {
-		s.cache.Take(rk)
+		s.cache.Take(key)
 		return state.Record{}, err
 	}
 	v, _ := res[0].(string)
 	if v == "" {
-		s.cache.Put(rk, state.Record{})
+		s.cache.Put(key, cached{})
 		return state.Record{}, nil
 	}
 	var log any
@@ -808,7 +910,7 @@ func (s *Store) load(ctx context.Context, key state.Key) (state.Record, error) {
 	if err != nil {
 		return state.Record{}, err
 	}
-	s.cache.Put(rk, r)
+	s.cache.Put(key, cached{rec: r})
 	return r, nil
 }
 
@@ -894,8 +996,9 @@ func newVersion() string {
 
 func ms(d time.Duration) string { return strconv.FormatInt(d.Milliseconds(), 10) }
 
-// us renders t in Unix microseconds, as Redis's TIME counts.
-func us(t time.Time) string { return strconv.FormatInt(t.UnixMicro(), 10) }
+// us renders t in Unix microseconds, as Redis's TIME counts; "0" for a time before
+// 1970 (updateScript compares the digits as they are: no sign).
+func us(t time.Time) string { return strconv.FormatInt(max(t.UnixMicro(), 0), 10) }
 
 func clone(b []byte) []byte {
 	if b == nil {
