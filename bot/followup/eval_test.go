@@ -411,12 +411,7 @@ var adviceBlindBars = struct{ recall, falseAlarms float64 }{recall: 0.85, falseA
 // someone else while the detector was tuned, and never seen by whoever tuned it. It logs
 // aggregate numbers per language only. Do not tune cues on it; write a new set instead.
 func TestAdviceBlind(t *testing.T) {
-	s := loadAdvice(t, "testdata/advice_blind.yaml")
-	if len(s.Advice) == 0 || len(s.Questions) == 0 {
-		t.Fatal("advice blind set is empty")
-	}
-	rec, fa := adviceRates(t, "advice_blind", s, true)
-	checkAdvice(t, rec, fa, adviceBlindBars.recall, adviceBlindBars.falseAlarms)
+	measureAdviceBlind(t, "advice_blind", adviceBlindBars.recall, adviceBlindBars.falseAlarms)
 }
 
 // Bars for testdata/blind2.yaml and testdata/advice_blind2.yaml, set once just under their
@@ -470,12 +465,7 @@ func measureBlindThemes(t *testing.T, name string, s evalSet, bar bars) {
 // by someone who never saw the cues, read as in a clarifying phase. Aggregate numbers per
 // language only. Never tune cues on it; write a new set instead.
 func TestAdviceBlind2(t *testing.T) {
-	s := loadAdvice(t, "testdata/advice_blind2.yaml")
-	if len(s.Advice) == 0 || len(s.Questions) == 0 {
-		t.Fatal("advice blind2 set is empty")
-	}
-	rec, fa := adviceRates(t, "advice_blind2", s, true)
-	checkAdvice(t, rec, fa, adviceBlind2Bars.recall, adviceBlind2Bars.falseAlarms)
+	measureAdviceBlind(t, "advice_blind2", adviceBlind2Bars.recall, adviceBlind2Bars.falseAlarms)
 }
 
 // Bars for testdata/blind3.yaml and testdata/advice_blind3.yaml: a third blind set,
@@ -495,12 +485,7 @@ func TestBlind3(t *testing.T) { measureBlind(t, "blind3", blind3Bars) }
 
 // TestAdviceBlind3 measures testdata/advice_blind3.yaml as TestAdviceBlind2 does its set.
 func TestAdviceBlind3(t *testing.T) {
-	s := loadAdvice(t, "testdata/advice_blind3.yaml")
-	if len(s.Advice) == 0 || len(s.Questions) == 0 {
-		t.Fatal("advice blind3 set is empty")
-	}
-	rec, fa := adviceRates(t, "advice_blind3", s, true)
-	checkAdvice(t, rec, fa, adviceBlind3Bars.recall, adviceBlind3Bars.falseAlarms)
+	measureAdviceBlind(t, "advice_blind3", adviceBlind3Bars.recall, adviceBlind3Bars.falseAlarms)
 }
 
 // Bars for testdata/blind4.yaml and testdata/advice_blind4.yaml: a fourth blind set,
@@ -525,12 +510,7 @@ func TestBlind4(t *testing.T) { measureBlind(t, "blind4", blind4Bars) }
 
 // TestAdviceBlind4 measures testdata/advice_blind4.yaml as TestAdviceBlind2 does its set.
 func TestAdviceBlind4(t *testing.T) {
-	s := loadAdvice(t, "testdata/advice_blind4.yaml")
-	if len(s.Advice) == 0 || len(s.Questions) == 0 {
-		t.Fatal("advice blind4 set is empty")
-	}
-	rec, fa := adviceRates(t, "advice_blind4", s, true)
-	checkAdvice(t, rec, fa, adviceBlind4Bars.recall, adviceBlind4Bars.falseAlarms)
+	measureAdviceBlind(t, "advice_blind4", adviceBlind4Bars.recall, adviceBlind4Bars.falseAlarms)
 }
 
 // Bar for testdata/blind5.yaml (themes only: 150 + 150 cases), written by a helper who
@@ -548,4 +528,15 @@ func TestBlind5(t *testing.T) {
 		t.Fatal("blind5 has no cases")
 	}
 	measureBlindThemes(t, "blind5", s, blind5Bars)
+}
+
+// measureAdviceBlind measures an unseen advice set (testdata/<name>.yaml) in a clarifying
+// phase against minRecall and maxFA, logging aggregates per language only.
+func measureAdviceBlind(t *testing.T, name string, minRecall, maxFA float64) {
+	s := loadAdvice(t, "testdata/"+name+".yaml")
+	if len(s.Advice) == 0 || len(s.Questions) == 0 {
+		t.Fatalf("%s set is empty", name)
+	}
+	rec, fa := adviceRates(t, name, s, true)
+	checkAdvice(t, rec, fa, minRecall, maxFA)
 }
