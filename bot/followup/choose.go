@@ -81,7 +81,11 @@ func (a *analysis) deficitIn(d doc, lc *langCues, raw string) {
 					continue
 				}
 				asked := s.question && opensQuestion(d, s, lc)
-				isOwn := !asked && !reportBefore(d, s, i, lc) && !strings.Contains(quoted, " "+m+" ")
+				named := false // "Ik heb haar ongemotiveerd genoemd…": the label looked back on
+				if next := i + len(strings.Fields(m)); next < s.end {
+					named = anyWord(d.toks[next].w, lc.reports)
+				}
+				isOwn := !asked && !named && !reportBefore(d, s, i, lc) && !strings.Contains(quoted, " "+m+" ")
 				if isOwn != own {
 					continue
 				}
@@ -247,7 +251,11 @@ func (r *Interpreter) reading(in bot.FollowUpRequest, a analysis, ps []part, msg
 		if p.a.deficit == "" {
 			continue
 		}
-		if q, ok := r.reframing(in, p.a.reframe); ok {
+		prefer := p.a.reframe
+		if !p.a.ownLabel {
+			prefer = "" // "Je noemt de ouder ongemotiveerd…" would not be true either
+		}
+		if q, ok := r.reframing(in, prefer); ok {
 			who, poss, label := p.a.who, p.a.poss, p.a.label
 			if who == "" || p.a.lc != msgs {
 				who, poss = msgs.why["who"], msgs.why["poss"]
@@ -429,8 +437,9 @@ func (r *Interpreter) byKind(in bot.FollowUpRequest, kind prompts.QuestionKind) 
 	return prompts.Question{}, false
 }
 
-// reframing is the question the deficit cue prefers, else a non-participation question
-// about meaning; each from the pool first, then from the library. Other reframe
+// reframing is the question the deficit cue prefers, else a question mainly about
+// non-participation, else one that touches it; each from the pool first, then from the
+// library. Other reframe
 // questions are not used as a fallback: each quotes its own label ("You call the parent
 // unmotivated"), which the person may not have used.
 func (r *Interpreter) reframing(in bot.FollowUpRequest, prefer string) (prompts.Question, bool) {
@@ -441,10 +450,15 @@ func (r *Interpreter) reframing(in bot.FollowUpRequest, prefer string) (prompts.
 			}
 		}
 	}
-	for _, qs := range [][]prompts.Question{in.Pool, r.library()} {
-		for _, q := range qs {
-			if !in.Asked[q.ID] && slices.Contains(q.Themes, prompts.ThemeNonParticipation) && !special(q) {
-				return q, true
+	for _, main := range []bool{true, false} {
+		for _, qs := range [][]prompts.Question{in.Pool, r.library()} {
+			for _, q := range qs {
+				if in.Asked[q.ID] || special(q) || len(q.Themes) == 0 {
+					continue
+				}
+				if main && q.Themes[0] == prompts.ThemeNonParticipation || !main && slices.Contains(q.Themes, prompts.ThemeNonParticipation) {
+					return q, true
+				}
 			}
 		}
 	}
