@@ -37,6 +37,19 @@ func TestReadAdviceKinds(t *testing.T) {
 		{"en", "Maybe the father was humiliated at school himself.", prompts.StageClarify, bot.AdviceKindInterpretation},
 		{"en", "Maybe the father was humiliated at school himself.", "", ""},
 		{"en", "I think she feels ashamed of the house.", prompts.StageClarify, bot.AdviceKindInterpretation},
+		// open questions about what was tried ask; remarks and mixed languages (user tests)
+		{"nl", "Wat heb je al geprobeerd?", prompts.StageClarify, ""},
+		{"en", "What have you tried so far?", prompts.StageClarify, ""},
+		{"en", "Have you tried a home visit?", prompts.StageClarify, bot.AdviceKindAdvice},
+		{"nl", "Dat klinkt heftig.", prompts.StageClarify, ""},
+		{"en", "That sounds really hard.", prompts.StageClarify, ""},
+		{"en", "Thanks for sharing, that sounds really hard.", prompts.StageClarify, ""},
+		{"nl", "Dank je voor het delen, dat klinkt zwaar.", prompts.StageClarify, ""},
+		{"en", "I keep calling the dad but he never picks up, and the report is due on Friday.", prompts.StageClarify, ""},
+		{"en", "Sounds like a dad who doesn't care.", prompts.StageClarify, bot.AdviceKindJudgement},
+		{"nl", "Have you tried a home visit?", prompts.StageClarify, bot.AdviceKindAdvice},
+		{"nl", "Wat als je de vader belt?", prompts.StageClarify, bot.AdviceKindAdvice},
+		{"en", "What if you called the father?", prompts.StageClarify, bot.AdviceKindAdvice},
 		// \w in a regexp cue matches letters with diacritics ("naïef")
 		{"nl", "Was dat niet een beetje naïef van je?", prompts.StageClarify, bot.AdviceKindJudgement},
 		// look-alikes that must pass
