@@ -50,6 +50,12 @@ func (tr *turn) pool() []prompts.Question {
 	return p.Pools[tr.sess.PhaseIndex]
 }
 
+// ownPool reports whether the current phase asks only its method's own questions.
+func (tr *turn) ownPool() bool {
+	p := tr.plan()
+	return tr.sess.PhaseIndex >= 0 && tr.sess.PhaseIndex < len(p.Own) && p.Own[tr.sess.PhaseIndex]
+}
+
 func (tr *turn) phaseTitle() string {
 	if ph := tr.phase(); ph != nil {
 		return ph.Title.In(tr.lang)
@@ -488,7 +494,7 @@ func (tr *turn) askText(f FollowUp) string {
 func (tr *turn) followUp(text string, role prompts.Role, ph *prompts.Phase, count, pressed bool, parts []Part) (FollowUp, bool) {
 	f, ok := tr.e.interp.FollowUp(FollowUpRequest{
 		Lang: tr.lang, Text: text, Role: role, Solo: tr.solo(), Stage: ph.Stage,
-		Pool: tr.pool(), Asked: tr.sess.askedSet(), Themes: tr.sess.Themes, Parts: parts,
+		Pool: tr.pool(), OwnPool: tr.ownPool(), Asked: tr.sess.askedSet(), Themes: tr.sess.Themes, Parts: parts,
 		// Rereading a finished phase is no moment to ask for a concrete detail.
 		LastConcrete: pressed || !count,
 	})

@@ -25,6 +25,9 @@ type FollowUpRequest struct {
 	Solo   bool               // a solo reflection
 	Stage  prompts.Stage      // the phase's stage
 	Pool   []prompts.Question // the phase's questions, in order
+	// OwnPool is true when the phase asks only its method's own questions (pool: own):
+	// a follow-up comes from Pool or is composed, never from the whole library.
+	OwnPool bool
 	Asked  map[string]bool    // question ids asked before in this session: never repeat
 	Themes map[string]int     // how often each theme came up in this session so far
 	// LastConcrete is true when the previous follow-up to this person asked for a

@@ -197,6 +197,9 @@ func (l *Library) addLibrary(out []Question, p *Phase) []Question {
 type Plan struct {
 	Phases []Phase
 	Pools  [][]Question // Pools[i] is Pool(&Phases[i])
+	// Own[i] is true when phase i asks only its method's own questions (pool: own): no
+	// question from the library, also not as a follow-up.
+	Own []bool
 }
 
 // Plan returns the plan of a method in a mode, or nil for an unknown method. Plans are
@@ -227,10 +230,12 @@ func (l *Library) Plan(methodID, mode string) *Plan {
 	for i := range p.Phases {
 		ph := &p.Phases[i]
 		pool := append([]Question(nil), ph.Questions...)
-		if m.Pool != PoolOwn || i >= len(m.Phases) {
+		own := m.Pool == PoolOwn && i < len(m.Phases)
+		if !own {
 			pool = l.addLibrary(pool, ph)
 		}
 		p.Pools = append(p.Pools, pool)
+		p.Own = append(p.Own, own)
 	}
 	if l.plans == nil {
 		l.plans = map[[2]string]*Plan{}

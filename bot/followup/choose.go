@@ -417,17 +417,17 @@ func themeQuestion(in bot.FollowUpRequest, id prompts.Theme, main bool) (prompts
 	return prompts.Question{}, false
 }
 
-// library is the library's questions, or none.
-func (r *Interpreter) library() []prompts.Question {
-	if r.lib == nil {
-		return nil
+// library is the library's questions, or none for a phase with its own questions only.
+func (r *Interpreter) library(in bot.FollowUpRequest) []prompts.Question {
+	if r.lib == nil || in.OwnPool {
+		return nil // a method with its own questions only (Balint) gets none of the library's
 	}
 	return r.lib.Questions()
 }
 
 // byKind is the first unasked question of a kind, from the pool, else the library.
 func (r *Interpreter) byKind(in bot.FollowUpRequest, kind prompts.QuestionKind) (prompts.Question, bool) {
-	for _, qs := range [][]prompts.Question{in.Pool, r.library()} {
+	for _, qs := range [][]prompts.Question{in.Pool, r.library(in)} {
 		for _, q := range qs {
 			if !in.Asked[q.ID] && q.Kind == kind {
 				return q, true
@@ -443,7 +443,7 @@ func (r *Interpreter) byKind(in bot.FollowUpRequest, kind prompts.QuestionKind) 
 // questions are not used as a fallback: each quotes its own label ("You call the parent
 // unmotivated"), which the person may not have used.
 func (r *Interpreter) reframing(in bot.FollowUpRequest, prefer string) (prompts.Question, bool) {
-	for _, qs := range [][]prompts.Question{in.Pool, r.library()} {
+	for _, qs := range [][]prompts.Question{in.Pool, r.library(in)} {
 		for _, q := range qs {
 			if prefer != "" && q.ID == prefer && !in.Asked[q.ID] {
 				return q, true
@@ -451,7 +451,7 @@ func (r *Interpreter) reframing(in bot.FollowUpRequest, prefer string) (prompts.
 		}
 	}
 	for _, main := range []bool{true, false} {
-		for _, qs := range [][]prompts.Question{in.Pool, r.library()} {
+		for _, qs := range [][]prompts.Question{in.Pool, r.library(in)} {
 			for _, q := range qs {
 				if in.Asked[q.ID] || special(q) || len(q.Themes) == 0 {
 					continue
@@ -469,7 +469,7 @@ func (r *Interpreter) reframing(in bot.FollowUpRequest, prefer string) (prompts.
 // library: one whose main theme is decision-making and that is about the parents' part
 // (kind decision) first.
 func (r *Interpreter) decisionQuestion(in bot.FollowUpRequest) (prompts.Question, bool) {
-	for _, qs := range [][]prompts.Question{in.Pool, r.library()} {
+	for _, qs := range [][]prompts.Question{in.Pool, r.library(in)} {
 		var best prompts.Question
 		bestScore := -1
 		for _, q := range qs {

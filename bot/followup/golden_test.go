@@ -317,3 +317,28 @@ func TestThinFeelingInGroup(t *testing.T) {
 		t.Errorf("a second thin answer in a row got another follow-up:\n%s", got)
 	}
 }
+
+// TestBalintAsksOnlyItsOwnQuestions: Balint (pool: own) answers a case about a team
+// decision taken without the parents with none of the library's questions ("Who decided
+// this, where, and where were the parents…?" is decisions.yaml's), also not as the
+// strong decision follow-up.
+func TestBalintAsksOnlyItsOwnQuestions(t *testing.T) {
+	s := newSession(t)
+	lib := map[string]bool{}
+	for _, q := range s.Library.Questions() {
+		lib[q.Text.In("en")] = true
+	}
+	s.say("ann", "/start balint en")
+	s.say("bob", "/join")
+	s.say("cas", "/join")
+	s.say("ann", "/next")
+	s.say("ann", "/bring")
+	s.say("ann", "/next")
+	got := s.say("ann", "Our team decided to end the home visits. The parents were not asked. I felt ashamed and a bit angry.")
+	got += s.say("bob", "It makes me think of a door closing.")
+	for q := range lib {
+		if strings.Contains(got, q) {
+			t.Errorf("Balint asked the library's %q:\n%s", q, got)
+		}
+	}
+}
