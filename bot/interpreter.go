@@ -19,17 +19,17 @@ type Interpreter interface {
 
 // FollowUpRequest is what an Interpreter gets to choose a follow-up.
 type FollowUpRequest struct {
-	Lang   string
-	Text   string             // the contribution just made; empty when a phase begins
-	Role   prompts.Role       // who wrote Text
-	Solo   bool               // a solo reflection
-	Stage  prompts.Stage      // the phase's stage
-	Pool   []prompts.Question // the phase's questions, in order
+	Lang  string
+	Text  string             // the contribution just made; empty when a phase begins
+	Role  prompts.Role       // who wrote Text
+	Solo  bool               // a solo reflection
+	Stage prompts.Stage      // the phase's stage
+	Pool  []prompts.Question // the phase's questions, in order
 	// OwnPool is true when the phase asks only its method's own questions (pool: own):
 	// a follow-up comes from Pool or is composed, never from the whole library.
 	OwnPool bool
-	Asked  map[string]bool    // question ids asked before in this session: never repeat
-	Themes map[string]int     // how often each theme came up in this session so far
+	Asked   map[string]bool // question ids asked before in this session: never repeat
+	Themes  map[string]int  // how often each theme came up in this session so far
 	// LastConcrete is true when the previous follow-up to this person asked for a
 	// concrete detail.
 	LastConcrete bool
