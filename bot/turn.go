@@ -553,6 +553,9 @@ func (tr *turn) people() string {
 // gives advice, passes a judgement or (where the phase asks for facts) interprets, it
 // tells the peer which of these it noticed, without repeating the text, and reports false.
 func (tr *turn) questionOnly(ph *prompts.Phase, text string) bool {
+	if ph.Rule == prompts.RuleNoAdvice {
+		return tr.noAdvice(ph, text)
+	}
 	if ph.Rule != prompts.RuleQuestions {
 		return true
 	}
@@ -572,5 +575,22 @@ func (tr *turn) questionOnly(ph *prompts.Phase, text string) bool {
 	default:
 		tr.tell(tr.msg("rule.questions_only"))
 	}
+	return false
+}
+
+// noAdvice keeps the rule of a phase of associations (rule no-advice, Balint's first
+// associations): a peer's advice or judgement is not added, and the peer hears which of
+// the two it sounded like, without the text repeated; an association, a question or an
+// interpretation passes.
+func (tr *turn) noAdvice(ph *prompts.Phase, text string) bool {
+	ar, ok := tr.e.interp.(AdviceReader)
+	if !ok {
+		return true
+	}
+	a, found := ar.ReadAdvice(text, tr.lang, ph.Stage)
+	if !found || (a.Kind != AdviceKindAdvice && a.Kind != AdviceKindJudgement) {
+		return true
+	}
+	tr.tell(tr.msg("rule.no_advice." + a.Kind))
 	return false
 }

@@ -609,10 +609,10 @@ func (l *linter) phaseRule(keys map[string]keyValue, where string, speakers []Ro
 	}
 	r := l.scalar(kv.value, where+" rule")
 	switch {
-	case r != "" && r != RuleFree && r != RuleQuestions:
-		l.report(kv.value.Line, "%s: unknown rule %q (use free or questions)", where, r)
-	case r == RuleQuestions && len(speakers) > 0 && !slices.Contains(speakers, RolePeers):
-		l.report(kv.value.Line, "%s: rule questions limits peers, but peers do not speak in this phase", where)
+	case r != "" && r != RuleFree && r != RuleQuestions && r != RuleNoAdvice:
+		l.report(kv.value.Line, "%s: unknown rule %q (use free, questions or no-advice)", where, r)
+	case r != RuleFree && r != "" && len(speakers) > 0 && !slices.Contains(speakers, RolePeers):
+		l.report(kv.value.Line, "%s: rule %s limits peers, but peers do not speak in this phase", where, r)
 	}
 }
 

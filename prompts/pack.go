@@ -114,6 +114,7 @@ const (
 const (
 	RuleFree      = "free"      // anything goes
 	RuleQuestions = "questions" // peers ask questions only: no advice, no judgement
+	RuleNoAdvice  = "no-advice" // peers share associations: no advice, no judgement yet
 )
 
 // Modes a method or closing phase runs in.

@@ -342,3 +342,37 @@ func TestBalintAsksOnlyItsOwnQuestions(t *testing.T) {
 		}
 	}
 }
+
+// TestBalintAssociationsKeepAdviceOut: in Balint's first associations (rule no-advice) a
+// peer's advice is not added and the peer hears why; an association is added.
+func TestBalintAssociationsKeepAdviceOut(t *testing.T) {
+	s := newSession(t)
+	s.say("ann", "/start balint en")
+	s.say("bob", "/join")
+	s.say("cas", "/join")
+	s.say("ann", "/next")
+	s.say("ann", "/bring")
+	s.say("ann", "/next")
+	s.say("ann", "Our team decided to end the home visits. The parents were not asked.")
+	s.say("ann", "/next")
+	if s.Phase != "associations" {
+		t.Fatalf("phase %s, want associations", s.Phase)
+	}
+	to := func(out bot.Outcome, user string) string {
+		var b strings.Builder
+		for _, r := range out.Replies {
+			if r.To == user {
+				b.WriteString(r.Text)
+			}
+		}
+		return b.String()
+	}
+	out := s.Say("bob", "You should go back to the team and reverse the decision.")
+	if !strings.Contains(to(out, "bob"), "we first share associations") {
+		t.Errorf("advice in the associations got no reminder: %+v", out.Replies)
+	}
+	out = s.Say("cas", "It makes me think of a door closing.")
+	if strings.Contains(to(out, "cas"), "I did not add your message") {
+		t.Errorf("an association was refused: %+v", out.Replies)
+	}
+}
