@@ -544,7 +544,7 @@ func TestClosesHowIsTrue(t *testing.T) {
 
 // TestAllInOnlyWhenEveryoneSpoke: "everyone has had their say" only when every speaker
 // of the phase wrote; in wsn's "Now what?" (done when the case bringer wrote, peers
-// speak too) the case bringer's line alone gets "what this phase waits for is in".
+// speak too) the case bringer's line alone gets "this phase has what it needs".
 func TestAllInOnlyWhenEveryoneSpoke(t *testing.T) {
 	c := newChatter(t, Conversation{Platform: "slack", Workspace: "T1", Channel: "C1", Thread: "1.0"}, Config{})
 	for _, l := range [][2]string{{"ann", "/start wsn en"}, {"bob", "/join"}, {"ann", "/bring"}, {"ann", "/next"},
@@ -562,7 +562,7 @@ func TestAllInOnlyWhenEveryoneSpoke(t *testing.T) {
 	c.say("ann", "/next")
 	part := c.say("ann", "I will ask her which time suits her.")
 	text := part[len(part)-1].Text
-	if strings.Contains(text, "Everyone") || !strings.Contains(text, "What this phase (Now what?) waits for is in") {
+	if strings.Contains(text, "Everyone") || !strings.Contains(text, "This phase (Now what?) has what it needs") {
 		t.Fatalf("bob has not spoken in Now what?, yet: %q", text)
 	}
 }
