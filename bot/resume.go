@@ -93,6 +93,22 @@ func (tr *turn) keepSeq() {
 	tr.dirty = true
 }
 
+// Earlier is a or b with the earlier point to catch up from: the one with the earlier
+// After; a point without an After is only its Since, and the earlier Since is kept. A
+// DM that two private rounds wait on is caught up from the sooner of the two.
+func Earlier(a, b Resumable) Resumable {
+	switch {
+	case a.After == "" || b.After == "":
+		if b.Since.Before(a.Since) {
+			a.Since = b.Since
+		}
+		a.After = ""
+	case SeqAfter(a.After, b.After):
+		a.After = b.After
+	}
+	return a
+}
+
 // SeqAfter reports whether a comes after b as Event.Seq orders them: decimal numbers
 // (a Discord snowflake, a Slack ts "1700000000.000100") compared by length first, then
 // lexically. Anything comes after "".

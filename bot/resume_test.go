@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/intervision-bot/intervision/bot"
 	"github.com/intervision-bot/intervision/bot/bottest"
@@ -67,6 +68,26 @@ func TestSeqAfter(t *testing.T) {
 	} {
 		if got := bot.SeqAfter(c.a, c.b); got != c.want {
 			t.Errorf("SeqAfter(%q, %q) = %v, want %v", c.a, c.b, got, c.want)
+		}
+	}
+}
+
+// TestEarlier: a DM two rounds wait on is caught up from the sooner point.
+func TestEarlier(t *testing.T) {
+	t0 := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	t1 := t0.Add(time.Hour)
+	cases := []struct {
+		name       string
+		a, b, want bot.Resumable
+	}{
+		{"the earlier After", bot.Resumable{After: "200", Since: t0}, bot.Resumable{After: "150", Since: t1}, bot.Resumable{After: "150", Since: t0}},
+		{"a kept when earlier", bot.Resumable{After: "150", Since: t1}, bot.Resumable{After: "200", Since: t0}, bot.Resumable{After: "150", Since: t1}},
+		{"no After: the earlier Since", bot.Resumable{After: "200", Since: t1}, bot.Resumable{Since: t0}, bot.Resumable{Since: t0}},
+		{"no After on a", bot.Resumable{Since: t0}, bot.Resumable{After: "200", Since: t1}, bot.Resumable{Since: t0}},
+	}
+	for _, c := range cases {
+		if got := bot.Earlier(c.a, c.b); got.After != c.want.After || !got.Since.Equal(c.want.Since) {
+			t.Errorf("%s: got %+v, want %+v", c.name, got, c.want)
 		}
 	}
 }

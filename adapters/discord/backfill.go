@@ -95,7 +95,7 @@ func (r *router) directJobs(open []bot.Resumable) []queue.Job {
 			}
 			dm := bot.Resumable{Key: state.Key{Platform: platformName, Workspace: dmWorkspace, Channel: ch.ID}, After: s.After, Since: s.Since}
 			if was, seen := dms[ch.ID]; seen {
-				dm = earlier(was, dm)
+				dm = bot.Earlier(was, dm)
 			} else {
 				order = append(order, ch.ID)
 			}
@@ -111,21 +111,6 @@ func (r *router) directJobs(open []bot.Resumable) []queue.Job {
 		r.log.Info("discord: catching up on the DMs of open private rounds", "dms", len(jobs))
 	}
 	return jobs
-}
-
-// earlier is a or b with the earlier point to catch up from: a point without an After
-// is only its Since.
-func earlier(a, b bot.Resumable) bot.Resumable {
-	switch {
-	case a.After == "" || b.After == "":
-		if b.Since.Before(a.Since) {
-			a.Since = b.Since
-		}
-		a.After = ""
-	case bot.SeqAfter(a.After, b.After):
-		a.After = b.After
-	}
-	return a
 }
 
 // backfill fetches the messages of channel (a session thread or DM) after s's last

@@ -93,7 +93,7 @@ func (r *router) directJobs(ctx context.Context, open []bot.Resumable) []queue.J
 			if !seen {
 				order = append(order, ch.ID)
 			} else {
-				dm = earlier(was, dm)
+				dm = bot.Earlier(was, dm)
 			}
 			dms[ch.ID] = dm
 		}
@@ -108,21 +108,6 @@ func (r *router) directJobs(ctx context.Context, open []bot.Resumable) []queue.J
 		r.a.log.Info("slack: catching up on the DMs of open private rounds", "dms", len(jobs))
 	}
 	return jobs
-}
-
-// earlier is a or b with the earlier point to catch up from: a point without an After
-// is only its Since.
-func earlier(a, b bot.Resumable) bot.Resumable {
-	switch {
-	case a.After == "" || b.After == "":
-		if b.Since.Before(a.Since) {
-			a.Since = b.Since
-		}
-		a.After = ""
-	case bot.SeqAfter(a.After, b.After):
-		a.After = b.After
-	}
-	return a
 }
 
 // backfill fetches the messages of s's conversation after its last applied one and
