@@ -15,32 +15,11 @@ import (
 )
 
 // evalSet is testdata/eval.yaml: labelled case snippets, ordinary questions and advice.
-type evalSet struct {
-	Cases []struct {
-		Lang   string   `yaml:"lang"`
-		Themes []string `yaml:"themes"`
-		Text   string   `yaml:"text"`
-	} `yaml:"cases"`
-	Questions []snippet `yaml:"questions"`
-	Advice    []snippet `yaml:"advice"`
-}
+type evalSet = followup.LabelledSet
 
 // snippet is a question or an advice text: a bare string, or {lang, kind, text}. Kind
 // (advice, judgement, interpretation) is optional.
-type snippet struct {
-	Lang string `yaml:"lang"`
-	Kind string `yaml:"kind"`
-	Text string `yaml:"text"`
-}
-
-func (s *snippet) UnmarshalYAML(n *yaml.Node) error {
-	if n.Kind == yaml.ScalarNode {
-		s.Text = n.Value
-		return nil
-	}
-	type plain snippet
-	return n.Decode((*plain)(s))
-}
+type snippet = followup.LabelledItem
 
 func loadEval(t *testing.T, name string) evalSet {
 	t.Helper()

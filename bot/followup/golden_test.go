@@ -251,11 +251,7 @@ func TestGoldenSoloReads(t *testing.T) {
 	if strings.Contains(got, "Vertel er gerust iets meer over") {
 		t.Errorf("a second thin answer in a row got another follow-up:\n%s", got)
 	}
-	for _, thanks := range []string{"Dank je", "dat helpt", "Fijn dat je", "Dat is helder"} {
-		if strings.Contains(got, thanks) {
-			t.Errorf("\"Geen idee.\" was thanked as if it helped (%q):\n%s", thanks, got)
-		}
-	}
+	notThanked(t, "Geen idee.", got)
 	for i := 0; s.Phase != "done" && i < 30; i++ {
 		s.say("ann", "Ik zag dat de moeder schrok toen ik over de rechter begon.")
 	}
@@ -288,9 +284,16 @@ func TestSoloThinAnswerIsNotThanked(t *testing.T) {
 	if !strings.Contains(got, "**") {
 		t.Fatalf("no next question after \"geen idee\":\n%s", got)
 	}
+	notThanked(t, "geen idee", got)
+}
+
+// notThanked fails when the reply to a thin answer thanks for it or praises it: every
+// Dutch solo acknowledgement but those for a thin answer.
+func notThanked(t *testing.T, answer, reply string) {
+	t.Helper()
 	for _, thanks := range []string{"Dank je", "dat helpt", "Fijn dat je", "Dat is helder", "Ik begrijp het"} {
-		if strings.Contains(got, thanks) {
-			t.Errorf("\"geen idee\" was thanked as if it helped (%q):\n%s", thanks, got)
+		if strings.Contains(reply, thanks) {
+			t.Errorf("%q was thanked as if it helped (%q):\n%s", answer, thanks, reply)
 		}
 	}
 }
@@ -318,22 +321,29 @@ func TestThinFeelingInGroup(t *testing.T) {
 	}
 }
 
-// TestBalintAsksOnlyItsOwnQuestions: Balint (pool: own) answers a case about a team
-// decision taken without the parents with none of the library's questions ("Who decided
-// this, where, and where were the parents…?" is decisions.yaml's), also not as the
-// strong decision follow-up.
-func TestBalintAsksOnlyItsOwnQuestions(t *testing.T) {
+// balintCase is an English Balint session of ann (case bringer), bob and cas, in the
+// phase where ann tells the case.
+func balintCase(t *testing.T) *session {
 	s := newSession(t)
-	lib := map[string]bool{}
-	for _, q := range s.Library.Questions() {
-		lib[q.Text.In("en")] = true
-	}
 	s.say("ann", "/start balint en")
 	s.say("bob", "/join")
 	s.say("cas", "/join")
 	s.say("ann", "/next")
 	s.say("ann", "/bring")
 	s.say("ann", "/next")
+	return s
+}
+
+// TestBalintAsksOnlyItsOwnQuestions: Balint (pool: own) answers a case about a team
+// decision taken without the parents with none of the library's questions ("Who decided
+// this, where, and where were the parents…?" is decisions.yaml's), also not as the
+// strong decision follow-up.
+func TestBalintAsksOnlyItsOwnQuestions(t *testing.T) {
+	s := balintCase(t)
+	lib := map[string]bool{}
+	for _, q := range s.Library.Questions() {
+		lib[q.Text.In("en")] = true
+	}
 	got := s.say("ann", "Our team decided to end the home visits. The parents were not asked. I felt ashamed and a bit angry.")
 	got += s.say("bob", "It makes me think of a door closing.")
 	for q := range lib {
@@ -346,13 +356,7 @@ func TestBalintAsksOnlyItsOwnQuestions(t *testing.T) {
 // TestBalintAssociationsKeepAdviceOut: in Balint's first associations (rule no-advice) a
 // peer's advice is not added and the peer hears why; an association is added.
 func TestBalintAssociationsKeepAdviceOut(t *testing.T) {
-	s := newSession(t)
-	s.say("ann", "/start balint en")
-	s.say("bob", "/join")
-	s.say("cas", "/join")
-	s.say("ann", "/next")
-	s.say("ann", "/bring")
-	s.say("ann", "/next")
+	s := balintCase(t)
 	s.say("ann", "Our team decided to end the home visits. The parents were not asked.")
 	s.say("ann", "/next")
 	if s.Phase != "associations" {
