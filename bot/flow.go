@@ -299,7 +299,7 @@ func (tr *turn) contribute(text string, guard bool) {
 		case !ph.Speaks(role):
 			tr.tell(tr.msg("rule.wait", "phase", ph.Title.In(tr.lang), "who", tr.speakerNames(ph)))
 			return
-		case role == prompts.RolePeers && !tr.questionOnly(ph, text):
+		case role == prompts.RolePeers && !tr.keepsRule(ph, text):
 			return
 		case !tr.privateRule(ph, role):
 			return

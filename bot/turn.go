@@ -515,7 +515,7 @@ func (tr *turn) lastTurn(user string) int {
 func (tr *turn) allowedText(i int, text string) bool {
 	for _, ph := range tr.phases() {
 		if ph.ID == tr.sess.Contributions[i].Phase && tr.sess.role(tr.user()) == prompts.RolePeers &&
-			!tr.questionOnly(&ph, text) {
+			!tr.keepsRule(&ph, text) {
 			return false
 		}
 	}
@@ -549,10 +549,11 @@ func (tr *turn) people() string {
 	return strings.Join(names, ", ")
 }
 
-// questionOnly keeps the rule of a questions-only phase for a peer's text: when the text
-// gives advice, passes a judgement or (where the phase asks for facts) interprets, it
-// tells the peer which of these it noticed, without repeating the text, and reports false.
-func (tr *turn) questionOnly(ph *prompts.Phase, text string) bool {
+// keepsRule keeps the phase's rule for a peer's text (a phase of associations: see
+// noAdvice). In a questions-only phase, when the text gives advice, passes a judgement
+// or (where the phase asks for facts) interprets, it tells the peer which of these it
+// noticed, without repeating the text, and reports false.
+func (tr *turn) keepsRule(ph *prompts.Phase, text string) bool {
 	if ph.Rule == prompts.RuleNoAdvice {
 		return tr.noAdvice(ph, text)
 	}

@@ -46,9 +46,10 @@ func (r *Interpreter) ReadAdvice(text, lang string, stage prompts.Stage) (bot.Ad
 			return a, true
 		}
 	}
+	feats := features(d)
 	for _, lc := range sets {
 		// what no cue names, the model of the same language may find
-		if kind, p, cues := r.modelAdvice(d, lc, facts); kind != "" && p >= r.tune.adviceMin && len(cues) > 0 {
+		if kind, p, cues := r.modelAdvice(feats, lc, facts); kind != "" && p >= r.tune.adviceMin && len(cues) > 0 {
 			return bot.Advice{Kind: kind, Cues: cues}, true
 		}
 	}

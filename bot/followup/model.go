@@ -355,15 +355,14 @@ func (r *Interpreter) modelThemes(d doc, lc *langCues, scores map[prompts.Theme]
 	}
 }
 
-// modelAdvice is the advice model of lc's language on a text: the kind it finds most
+// modelAdvice is the advice model of lc's language on a text's features: the kind it finds most
 // likely (an interpretation only when facts), the probability that the text holds one
 // of the kinds it may, and the words it weighed most for that kind.
-func (r *Interpreter) modelAdvice(d doc, lc *langCues, facts bool) (kind string, p float64, cues []string) {
+func (r *Interpreter) modelAdvice(feats []string, lc *langCues, facts bool) (kind string, p float64, cues []string) {
 	m := r.models[taskAdvice+"/"+lc.lang]
 	if m == nil {
 		return "", 0, nil
 	}
-	feats := features(d)
 	ps := softmax(m.logits(feats))
 	best := -1
 	for c, k := range m.classes {
