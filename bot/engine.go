@@ -198,7 +198,7 @@ func (e *Engine) refuseInput(ctx context.Context, ev Event, key string) Outcome 
 	if sessLang != "" {
 		lang = sessLang
 	}
-	return Outcome{Replies: []Reply{{To: ev.User.ID, Text: e.msg(key, lang, "max", fmt.Sprint(MaxText))}}}
+	return Outcome{Replies: []Reply{{To: ev.User.ID, Text: e.msg(key, lang, "max", fmt.Sprint(MaxText))}}, Lang: lang}
 }
 
 // outsideSession runs the commands that do not change one session: forget and export
@@ -361,7 +361,7 @@ func (e *Engine) storeFailure(ctx context.Context, ev Event, lang string, err er
 	} else {
 		e.log.Error("handle event", "conv", Key(ev.Conv).String(), "err", err)
 	}
-	return Outcome{Replies: []Reply{{To: ev.User.ID, Text: e.msg(key, lang)}}, fault: fault}, nil
+	return Outcome{Replies: []Reply{{To: ev.User.ID, Text: e.msg(key, lang)}}, Lang: lang, fault: fault}, nil
 }
 
 // Fire decides a due timer like any event, through the store with the timer's id as
@@ -477,7 +477,7 @@ var errEarly = errors.New("timer fired before its turn committed")
 func (e *Engine) open(ctx context.Context, ev Event, c command, lang string) (Outcome, error) {
 	o, problem := e.parseStart(c, ev, lang)
 	if problem != "" {
-		return Outcome{Replies: []Reply{{To: ev.User.ID, Text: problem}}}, nil
+		return Outcome{Replies: []Reply{{To: ev.User.ID, Text: problem}}, Lang: lang}, nil
 	}
 	if ev.ID != "" {
 		err := e.store.Update(ctx, Key(ev.Conv), ev.ID, func([]byte) (state.Change, error) { return state.Change{}, nil })

@@ -113,8 +113,8 @@ type Outcome struct {
 	Replies []Reply
 	// Phase is the session's phase id after the event; empty when no session is here.
 	Phase string
-	// Lang is the language the session's replies are in (the session's, else the
-	// user's); empty when the event was decided outside a session's turn.
+	// Lang is the language the replies are in (the session's, else the user's), so an
+	// adapter can label them alike; empty when the engine chose none.
 	Lang string
 	// Duplicate is true when the event id was seen before and nothing was applied.
 	Duplicate bool

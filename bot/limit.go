@@ -150,7 +150,7 @@ func (e *Engine) rateLimited(ctx context.Context, ev Event) (out Outcome, limite
 	}
 	text := e.msg("rate.limited", lang, "max", strconv.Itoa(e.limiter.n),
 		"window", (&turn{e: e, lang: lang}).spanText(e.limiter.window))
-	return Outcome{Replies: []Reply{{To: ev.User.ID, Text: text}}}, true
+	return Outcome{Replies: []Reply{{To: ev.User.ID, Text: text}}, Lang: lang}, true
 }
 
 // refuse records the id of an event about to be answered "not saved", so that no

@@ -304,7 +304,7 @@ func (e *Engine) privateRoute(ctx context.Context, ev Event, cmd *command) (rout
 		return ev, nil, false // the round they listened to is over: an ordinary DM
 	case over:
 		e.dropPointer(ctx, pk, b)
-		out := Outcome{Replies: []Reply{{To: ev.User.ID, Text: e.msg("private.closed", sess.Lang)}}}
+		out := Outcome{Replies: []Reply{{To: ev.User.ID, Text: e.msg("private.closed", sess.Lang)}}, Lang: sess.Lang}
 		return ev, &out, false
 	case ref.Listen:
 		out := e.listening(ctx, ev, sess)

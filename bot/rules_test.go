@@ -76,6 +76,9 @@ func TestBadInputKeepsState(t *testing.T) {
 			if c.phase != "" && out.Phase != "" && out.Phase != c.phase {
 				t.Errorf("phase moved to %q", out.Phase)
 			}
+			if out.Lang != "en" {
+				t.Errorf("outcome language %q, want the session's (en), so adapters label the reply alike", out.Lang)
+			}
 		})
 	}
 }

@@ -92,7 +92,7 @@ func (e *Engine) teamReport(ctx context.Context, ev Event, c command, lang strin
 		window = c.args[0]
 	}
 	if _, ok := report.ParseWindow(window); !ok {
-		return Outcome{Replies: []Reply{{To: ev.User.ID, Text: e.msg("report.how", lang)}}}, nil
+		return Outcome{Replies: []Reply{{To: ev.User.ID, Text: e.msg("report.how", lang)}}, Lang: lang}, nil
 	}
 	r, err := e.Report(ctx, Key(ev.Conv).Space(), ev.Conv.Channel, window)
 	if err != nil {

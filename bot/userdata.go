@@ -34,7 +34,7 @@ func (e *Engine) forget(ctx context.Context, ev Event, lang string) (Outcome, er
 	if r.Summaries > 0 {
 		text += "\n" + e.msg("forget.summaries", lang, "summaries", e.count("count.summaries", lang, r.Summaries))
 	}
-	return Outcome{Replies: []Reply{{To: ev.User.ID, Text: text}}}, nil
+	return Outcome{Replies: []Reply{{To: ev.User.ID, Text: text}}, Lang: lang}, nil
 }
 
 // erase deletes a user's traces from the conversations under keys (all in space),
@@ -128,7 +128,7 @@ func (e *Engine) forgetAsk(ctx context.Context, ev Event, lang string) (Outcome,
 	}
 	return Outcome{Replies: []Reply{{To: ev.User.ID,
 		Text:    text,
-		Actions: []Action{{Label: e.msg("button.forget", lang), Command: "forget yes"}}}}}, nil
+		Actions: []Action{{Label: e.msg("button.forget", lang), Command: "forget yes"}}}}, Lang: lang}, nil
 }
 
 // forget removes a user's traces from the session; it reports the number of turns
@@ -216,13 +216,13 @@ func (e *Engine) export(ctx context.Context, ev Event, lang string) (Outcome, er
 		parts = append(parts, e.msg("export.note", lang, "date", n.At.Time().Format("2006-01-02"))+"\n- "+Quote(n.NextStep))
 	}
 	if total == 0 && len(kept) == 0 {
-		return Outcome{Replies: []Reply{{To: ev.User.ID, Text: e.msg("export.none", lang)}}}, nil
+		return Outcome{Replies: []Reply{{To: ev.User.ID, Text: e.msg("export.none", lang)}}, Lang: lang}, nil
 	}
 	text := e.msg("export.head", lang, "messages", e.count("count.messages", lang, total)) + "\n\n" + strings.Join(parts, "\n\n")
 	if len(kept) > 0 {
 		text += "\n\n" + e.msg("export.summaries", lang, "summaries", e.count("count.summaries", lang, len(kept))) + "\n\n" + strings.Join(kept, "\n\n")
 	}
-	return Outcome{Replies: []Reply{{To: ev.User.ID, Text: text}}}, nil
+	return Outcome{Replies: []Reply{{To: ev.User.ID, Text: text}}, Lang: lang}, nil
 }
 
 // sessions reads the sessions stored under keys; keys without one are skipped.
