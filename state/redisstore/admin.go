@@ -236,14 +236,17 @@ func (s *Store) eventCounts(ctx context.Context, node redis.Cmdable, keys []stri
 	if !slices.Contains(kinds, kindEvents) {
 		return out, nil
 	}
-	var began, alone []*redis.BoolCmd
+	var other [][]*redis.BoolCmd
 	s.roundTrips.Add(1)
 	_, err := node.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, k := range keys {
 			if kinds[i] == kindEvents {
 				cmds, at = append(cmds, p.HLen(ctx, k)), append(at, i)
-				// The generation's start and the mark of a first generation: no ids.
-				began, alone = append(began, p.HExists(ctx, k, "")), append(alone, p.HExists(ctx, k, "-"))
+				has := make([]*redis.BoolCmd, len(idsFieldsNotIDs))
+				for f, name := range idsFieldsNotIDs {
+					has[f] = p.HExists(ctx, k, name)
+				}
+				other = append(other, has)
 			}
 		}
 		return nil
@@ -253,7 +256,7 @@ func (s *Store) eventCounts(ctx context.Context, node redis.Cmdable, keys []stri
 	}
 	for j, c := range cmds {
 		out[at[j]] = int(c.Val())
-		for _, b := range []*redis.BoolCmd{began[j], alone[j]} {
+		for _, b := range other[j] {
 			if b.Val() {
 				out[at[j]]--
 			}

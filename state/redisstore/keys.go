@@ -120,3 +120,8 @@ func parseMember(sp state.Space, m string) (state.Key, bool) {
 	}
 	return state.Key{Platform: sp.Platform, Workspace: sp.Workspace, Channel: unesc(ch), Thread: unesc(th)}, true
 }
+
+// idsFieldsNotIDs are the fields of a hash of recent event ids that are no id (see
+// updateScript): when the generation began, the mark of a first generation, and the
+// expiry given in advance and until when it covers appends.
+var idsFieldsNotIDs = []string{"", "-", "+", "*"}

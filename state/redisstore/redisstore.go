@@ -124,8 +124,12 @@ type Store struct {
 
 	// updateScript's arguments that are the same for every commit, boxed once (a
 	// string in an interface value is an allocation): ARGV[5], ARGV[11], and ARGV[4]
-	// for a change without TTL of its own.
-	argWindow, argEventIDs, argRetention any
+	// and ARGV[13] for a change without TTL of its own.
+	argWindow, argEventIDs, argRetention, argSlack any
+	// legacyUntil is until when (Unix ms) keys of the layout before the log may
+	// remain, so that updateScript must look for an event id there too; -1: not known
+	// yet (see legacy).
+	legacyUntil atomic.Int64
 	// readTimeout is the client's read timeout (0: none): how long it waits for a
 	// reply, however long its caller's deadline (see commitDeadline).
 	readTimeout time.Duration
@@ -152,10 +156,12 @@ func New(client redis.UniversalClient, opts Options) *Store {
 		prefix:       prefixEscaper.Replace(opts.Prefix),
 		argWindow:    ms(opts.DedupeWindow),
 		argEventIDs:  strconv.Itoa(opts.EventIDs),
-		argRetention: ms(opts.Retention),
+		argRetention: ms(opts.Retention + expirySlack(opts.Retention)),
+		argSlack:     ms(expirySlack(opts.Retention)),
 		cache:        lru.New[state.Key, cached](opts.CacheSize),
 	}
 	s.readTimeout = readTimeout(client)
+	s.legacyUntil.Store(-1)
 	if !opts.NoBatch {
 		s.batch = newBatcher(client, opts.BatchSize, opts.BatchConns, func(n int) {
 			s.pipelines.Add(1)
@@ -188,7 +194,7 @@ type Stats struct {
 	// Updates is the number of Update calls.
 	Updates int64
 	// RoundTrips is the number of commands sent to Redis (loading the script after a
-	// NOSCRIPT not counted). With batching several update commands share one network
+	// NOSCRIPT, and the reading of the layout key once, not counted). With batching several update commands share one network
 	// round trip: see Pipelines.
 	RoundTrips int64
 	// Pipelines is the number of pipelines the batcher sent, and Batched the update
@@ -217,27 +223,39 @@ func (s *Store) Stats() Stats {
 //
 //	KEYS[1] record key (version header + head); KEYS[2] members key; KEYS[3] log key
 //	        (a list of entries); KEYS[4] recent event ids (a hash of id → token);
-//	        KEYS[5] the generation of event ids before those; KEYS[6] the event's key
-//	        in the layout before the log (":e:<id>"), read only
+//	        KEYS[5] the generation of event ids before those; KEYS[6] (only while keys
+//	        of the layout before the log may remain, see Store.legacy) the event's key
+//	        in that layout (":e:<id>"), read only
 //	ARGV[1] version the caller saw ("" = no record)
-//	ARGV[2] op: w write the head and append ARGV[13+n..] to the log; r write the head
+//	ARGV[2] op: w write the head and append ARGV[14+n..] to the log; r write the head
 //	        and replace the log with them; d delete; t keep data and refresh expiry
 //	ARGV[3] new head (version header + data) for w and r
-//	ARGV[4] record expiry in ms; ARGV[5] how long an event id is remembered at least,
-//	        in ms (DedupeWindow)
+//	ARGV[4] record expiry in ms (the change's TTL and its slack, see expirySlack);
+//	        ARGV[5] how long an event id is remembered at least, in ms (DedupeWindow)
 //	ARGV[6] what the event id keeps of this attempt's token (keptToken), its value
-//	ARGV[7] ms that the indexes named by ARGV[13..] are known to live from now on (0: none)
-//	ARGV[8] a: the users ARGV[13..] were just indexed; r: every member's index was just
-//	        refreshed (and the users ARGV[13..] indexed); "": no index was touched
+//	ARGV[7] ms that the indexes named by ARGV[14..] are known to live from now on (0: none)
+//	ARGV[8] a: the users ARGV[14..] were just indexed; r: every member's index was just
+//	        refreshed (and the users ARGV[14..] indexed); "": no index was touched
 //	ARGV[9] the caller's deadline in Unix microseconds (compared as digits with TIME's)
 //	ARGV[10] the event's field in KEYS[4] ("" = the event has no id)
-//	ARGV[11] event ids per generation; ARGV[12] n, the number of users in ARGV[13..]
+//	ARGV[11] event ids per generation; ARGV[12] n, the number of users in ARGV[14..]
+//	ARGV[13] the slack in ms: how long an expiry given now covers later appends
 //
 // A command that Redis runs after the caller's deadline (by Redis's clock, TIME) is
 // refused with {5} before anything is read or written: the caller has given up on it
 // and told the user the turn was not saved, so it must not commit later, when a
 // stalled Redis resumes or the client resends it. The deadline is taken on the bot's
 // clock; the hosts' clocks are assumed to agree (NTP) to well within the timeout.
+//
+// Expiry is given in advance: a step that sets it gives the head, the log and the ids
+// ARGV[4] (the TTL plus its slack) and notes in the ids' fields '+' (that expiry) and
+// '*' (now + the slack, in ms) until when it covers appends with the same expiry. A
+// plain append (op w, no index touched, the record there) before then writes the head
+// with KEEPTTL and its entry (RPUSHX; a log it begins gets the head's expiry) and id,
+// and refreshes no expiry: each key still lives at
+// least the TTL (and the ids at least ARGV[5]) past this step, and the members' bound
+// was checked against that expiry when it was given. Every other commit with an id
+// writes '+' and '*' anew; one without an id, or one that gives no expiry, drops '*'.
 //
 // Event ids are remembered in two generations under the conversation's hash tag: when
 // the current one holds ARGV[11] ids and began at least ARGV[5] ms ago it becomes the
@@ -266,11 +284,12 @@ local now = redis.call('TIME')
 local t = now[1] .. string.sub('00000' .. now[2], -6)
 if gt(t, ARGV[9]) then return {5} end
 local ev = ARGV[10]
--- The ids' fields '' (when the generation began, in ms) and '-' (there is no previous
--- generation) come with the id; no id's field is that short.
+-- The ids' fields '' (when the generation began, in ms), '-' (there is no previous
+-- generation), '+' and '*' (the expiry given in advance) come with the id; no id's
+-- field is that short.
 local ids
 if ev ~= '' then
-  ids = redis.call('HMGET', KEYS[4], ev, '', '-')
+  ids = redis.call('HMGET', KEYS[4], ev, '', '-', '+', '*')
   local seen = ids[1] or (not ids[3] and redis.call('HGET', KEYS[5], ev)) or
     (KEYS[6] and redis.call('GET', KEYS[6]))
   if seen then return {0, seen} end
@@ -283,6 +302,24 @@ if ver ~= ARGV[1] then
   return {1}
 end
 local op, mode = ARGV[2], ARGV[8]
+local ms = string.sub(t, 1, -4)
+-- A plain append that the expiry given in advance covers (and no rotation of the
+-- ids is due): head, entry and id, nothing else.
+if op == 'w' and mode == '' and ver ~= '' and ids and ids[4] == ARGV[4] and ids[5] and ids[2] and
+    gt(ids[5], ms) and tonumber(ms) - tonumber(ids[2]) < tonumber(ARGV[5]) then
+  redis.call('SET', KEYS[1], ARGV[3], 'KEEPTTL')
+  -- RPUSHX: a log this append begins (a rewrite left none) gets the head's expiry.
+  local push = 'RPUSHX'
+  for i = 14, #ARGV, 1000 do
+    if redis.call(push, KEYS[3], unpack(ARGV, i, math.min(i + 999, #ARGV))) == 0 then
+      redis.call('RPUSH', KEYS[3], unpack(ARGV, i, math.min(i + 999, #ARGV)))
+      redis.call('PEXPIRE', KEYS[3], redis.call('PTTL', KEYS[1]))
+    end
+    push = 'RPUSH'
+  end
+  redis.call('HSET', KEYS[4], ev, ARGV[6])
+  return {2}
+end
 local write = op == 'w' or op == 'r'
 -- How long every listed index is known to live after this commit (-2: no list).
 local bound = redis.call('PTTL', KEYS[2])
@@ -294,10 +331,12 @@ if (write or (op == 't' and ver ~= '')) and bound >= 0 and bound < tonumber(ARGV
   return {3, redis.call('HKEYS', KEYS[2])}
 end
 local nu = ARGV[12] == '0' and 0 or tonumber(ARGV[12])
+-- Whether the record's keys now have expiry ARGV[4].
+local armed = write or (op == 't' and ver ~= '')
 if write then
   redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4])
   if op == 'r' then redis.call('DEL', KEYS[3]) end
-  for i = 13 + nu, #ARGV, 1000 do
+  for i = 14 + nu, #ARGV, 1000 do
     redis.call('RPUSH', KEYS[3], unpack(ARGV, i, math.min(i + 999, #ARGV)))
   end
   redis.call('PEXPIRE', KEYS[3], ARGV[4])
@@ -309,39 +348,45 @@ elseif ver ~= '' then
 end
 if op ~= 'd' and mode ~= '' then
   if nu > 0 and oldset() then
-    redis.call('SADD', KEYS[2], unpack(ARGV, 13, 12 + nu))
+    redis.call('SADD', KEYS[2], unpack(ARGV, 14, 13 + nu))
   elseif nu > 0 then
     local fv = {}
-    for i = 13, 12 + nu do fv[#fv + 1] = ARGV[i]; fv[#fv + 1] = '' end
+    for i = 14, 13 + nu do fv[#fv + 1] = ARGV[i]; fv[#fv + 1] = '' end
     redis.call('HSET', KEYS[2], unpack(fv))
   end
   if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('PEXPIRE', KEYS[2], bound) end
 end
-if ev ~= '' then
-  local ms = string.sub(t, 1, -4)
-  local began, alone = ids[2], ids[3]
-  -- The generation's size is read only once it is old enough to give way: it holds
-  -- ARGV[11] ids (its count less the fields '' and '-').
-  if began and tonumber(ms) - tonumber(began) >= tonumber(ARGV[5]) and
-      redis.call('HLEN', KEYS[4]) - (alone and 1 or 0) > tonumber(ARGV[11]) then
-    redis.call('RENAME', KEYS[4], KEYS[5])
-    began, alone = false, false
-  end
-  if began then
-    redis.call('HSET', KEYS[4], ev, ARGV[6])
-  elseif not ids[1] and not ids[2] and not alone and redis.call('EXISTS', KEYS[5]) == 0 then
-    -- A new first generation (the previous one, when there is one, always lives as
-    -- long as the current one).
-    redis.call('HSET', KEYS[4], '', ms, '-', '', ev, ARGV[6])
-    alone = true
-  else
-    redis.call('HSET', KEYS[4], '', ms, ev, ARGV[6])
-  end
-  local keep = ARGV[5]
-  if op ~= 'd' and (write or ver ~= '') and gt(ARGV[4], keep) then keep = ARGV[4] end
-  redis.call('PEXPIRE', KEYS[4], keep)
-  if not alone then redis.call('PEXPIRE', KEYS[5], keep) end
+if ev == '' then
+  if armed then redis.call('HDEL', KEYS[4], '*') end
+  return {2}
 end
+local upto = '0'
+if armed then upto = tostring(tonumber(ms) + tonumber(ARGV[13])) end
+local began, alone = ids[2], ids[3]
+-- The generation's size is read only once it is old enough to give way: it holds
+-- ARGV[11] ids (its count less the fields '', '-', '+' and '*').
+if began and tonumber(ms) - tonumber(began) >= tonumber(ARGV[5]) and
+    redis.call('HLEN', KEYS[4]) - (alone and 1 or 0) - (ids[4] and 1 or 0) - (ids[5] and 1 or 0) > tonumber(ARGV[11]) then
+  redis.call('RENAME', KEYS[4], KEYS[5])
+  began, alone = false, false
+end
+if began then
+  redis.call('HSET', KEYS[4], ev, ARGV[6], '+', ARGV[4], '*', upto)
+elseif not ids[1] and not ids[2] and not alone and redis.call('EXISTS', KEYS[5]) == 0 then
+  -- A new first generation (the previous one, when there is one, always lives as
+  -- long as the current one).
+  redis.call('HSET', KEYS[4], '', ms, '-', '', ev, ARGV[6], '+', ARGV[4], '*', upto)
+  alone = true
+else
+  redis.call('HSET', KEYS[4], '', ms, ev, ARGV[6], '+', ARGV[4], '*', upto)
+end
+-- The ids live at least ARGV[5] past this event and, when it gave expiry in advance,
+-- past the appends it covers; and as long as the record.
+local keep = ARGV[5]
+if armed then keep = tostring(tonumber(ARGV[5]) + tonumber(ARGV[13])) end
+if op ~= 'd' and (write or ver ~= '') and gt(ARGV[4], keep) then keep = ARGV[4] end
+redis.call('PEXPIRE', KEYS[4], keep)
+if not alone then redis.call('PEXPIRE', KEYS[5], keep) end
 return {2}
 `)
 
@@ -352,7 +397,8 @@ return {2}
 // record's life, records no event id and adds nobody to an index. With no growth in
 // expiry the user indexes still outlive the record, so none needs refreshing.
 //
-//	KEYS[1] record key; KEYS[2] members key; KEYS[3] log key
+//	KEYS[1] record key; KEYS[2] members key; KEYS[3] log key; KEYS[4] recent event
+//	        ids, whose field '*' it drops when it sets an expiry (see updateScript)
 //	ARGV[1] version the caller saw; ARGV[2] op (r, d, t; w only without entries);
 //	ARGV[3] new head for w and r; ARGV[4] the longest expiry in ms the record may get;
 //	ARGV[5] the caller's deadline in Unix microseconds (as updateScript's ARGV[9]);
@@ -390,9 +436,11 @@ if op == 'w' or op == 'r' then
     redis.call('RPUSH', KEYS[3], unpack(ARGV, i, math.min(i + 999, #ARGV)))
   end
   redis.call('PEXPIRE', KEYS[3], ttl)
+  redis.call('HDEL', KEYS[4], '*')
 elseif left < 0 or ttl < left then
   redis.call('PEXPIRE', KEYS[1], ttl)
   redis.call('PEXPIRE', KEYS[3], ttl)
+  redis.call('HDEL', KEYS[4], '*')
 end
 return {2}
 `)
@@ -472,9 +520,6 @@ func (s *Store) UpdateLog(ctx context.Context, key state.Key, eventID string, fn
 		defer cancel()
 		deadline, _ = ctx.Deadline()
 	}
-	// With an event id the keys end with where a version before the log remembered
-	// it, a key of its own; the script still looks there (for the DedupeWindow after
-	// upgrading).
 	// Without a cache entry, guess that there is no record: when there is one, the
 	// commit fails its version check and returns the record, which costs the same
 	// round trip a load would have, and a new conversation costs none.
@@ -490,10 +535,14 @@ func (s *Store) UpdateLog(ctx context.Context, key state.Key, eventID string, fn
 	keys, keyArgs, field := convKeys, boxed, ""
 	if eventID != "" {
 		field = eventField(eventID)
-		// The record key less ":s" is every key's start.
-		legacy := convKeys[0][:len(convKeys[0])-2] + ":e:" + esc(eventID)
-		keys = append(convKeys[:len(convKeys):len(convKeys)], legacy)
-		keyArgs = append(boxed[:len(boxed):len(boxed)], legacy)
+		// While keys of the layout before the log may remain, the keys end with where
+		// it remembered the id, a key of its own; the script looks there too.
+		if s.legacy() {
+			// The record key less ":s" is every key's start.
+			legacy := convKeys[0][:len(convKeys[0])-2] + ":e:" + esc(eventID)
+			keys = append(convKeys[:len(convKeys):len(convKeys)], legacy)
+			keyArgs = append(boxed[:len(boxed):len(boxed)], legacy)
+		}
 	}
 	verified := false      // cur was read from Redis during this call
 	var refreshed lifetime // every listed user's index was refreshed during this call
@@ -528,7 +577,7 @@ func (s *Store) UpdateLog(ctx context.Context, key state.Key, eventID string, fn
 			// The index is written before the commit: if the commit then fails, the
 			// index lists a conversation without this user's words, which forget
 			// handles; the reverse would hide words from forget.
-			c.indexed = lifetime{at: time.Now(), d: ttl + s.opts.Retention}
+			c.indexed = lifetime{at: time.Now(), d: ttl + expirySlack(ttl) + s.opts.Retention}
 			if err := s.index(ctx, key, ch.Users, c.indexed.d); err != nil {
 				s.cache.Take(key)
 				return "", s.unavailable("update", key, err)
@@ -553,7 +602,7 @@ func (s *Store) UpdateLog(ctx context.Context, key state.Key, eventID string, fn
 			s.duplicates.Add(1)
 			return "", state.ErrDuplicate
 		case reply.code == replyRefresh:
-			refreshed = lifetime{at: time.Now(), d: ttl + s.opts.Retention}
+			refreshed = lifetime{at: time.Now(), d: ttl + expirySlack(ttl) + s.opts.Retention}
 			if err := s.refresh(ctx, key.Space(), reply.members, refreshed.d); err != nil {
 				s.cache.Take(key)
 				return "", s.unavailable("update", key, err)
@@ -655,7 +704,7 @@ func (c commit) args(s *Store) []any { return c.appendArgs(s, nil) }
 func (c commit) appendArgs(s *Store, dst []any) []any {
 	// Constants and the Store's boxed values go into the []any without an
 	// allocation each.
-	var mode, life, op, ttl, nu any = "", "0", "t", s.argRetention, "0"
+	var mode, life, op, ttl, slack, nu any = "", "0", "t", s.argRetention, s.argSlack, "0"
 	if !c.indexed.at.IsZero() || !c.refreshed.at.IsZero() {
 		var d time.Duration
 		if !c.indexed.at.IsZero() {
@@ -678,14 +727,14 @@ func (c commit) appendArgs(s *Store, dst []any) []any {
 		op = "d"
 	}
 	if c.ttl != s.opts.Retention {
-		ttl = ms(c.ttl)
+		ttl, slack = ms(c.ttl+expirySlack(c.ttl)), ms(expirySlack(c.ttl))
 	}
 	if len(c.users) > 0 {
 		nu = strconv.Itoa(len(c.users))
 	}
-	args := slices.Grow(dst, 12+len(c.users)+len(c.entries))
+	args := slices.Grow(dst, 13+len(c.users)+len(c.entries))
 	args = append(args, c.version, op, c.val, ttl, s.argWindow, keptToken(c.token), life, mode,
-		us(c.deadline), c.field, s.argEventIDs, nu)
+		us(c.deadline), c.field, s.argEventIDs, nu, slack)
 	for _, u := range c.users {
 		args = append(args, u)
 	}
@@ -701,11 +750,11 @@ func (s *Store) commit(ctx context.Context, c commit, erase bool) (updateReply, 
 	if erase && (c.op != "w" || len(c.entries) == 0) {
 		s.roundTrips.Add(1)
 		args := make([]any, 0, 5+len(c.entries))
-		args = append(args, c.version, c.op, c.val, ms(c.ttl), us(c.deadline))
+		args = append(args, c.version, c.op, c.val, ms(c.ttl+expirySlack(c.ttl)), us(c.deadline))
 		for _, e := range c.entries {
 			args = append(args, e)
 		}
-		res, err := eraseScript.Run(ctx, s.rdb, c.keys[:3], args...).Slice()
+		res, err := eraseScript.Run(ctx, s.rdb, c.keys[:4], args...).Slice()
 		var rerr redis.Error
 		switch {
 		case err == nil:
@@ -722,7 +771,7 @@ func (s *Store) commit(ctx context.Context, c commit, erase bool) (updateReply, 
 	}
 	// The whole EVALSHA, built here rather than by go-redis, so that the keys boxed
 	// in the cache entry are not boxed again.
-	cmd := make([]any, 0, 3+len(c.keyArgs)+12+len(c.users)+len(c.entries))
+	cmd := make([]any, 0, 3+len(c.keyArgs)+13+len(c.users)+len(c.entries))
 	cmd = append(cmd, "evalsha", updateSHA, len(c.keyArgs))
 	cmd = c.appendArgs(s, append(cmd, c.keyArgs...))
 	return s.runUpdate(ctx, c.keys, cmd)
@@ -1070,3 +1119,14 @@ func (s *Store) Remembers(ctx context.Context, key state.Key, eventID string) (b
 // Retention is the lifetime of a record after a change without TTL
 // (statetest.RetentionReporter).
 func (s *Store) Retention() time.Duration { return s.opts.Retention }
+
+// maxSlack bounds expirySlack.
+const maxSlack = time.Minute
+
+// expirySlack is how much longer than ttl a commit that sets expiry lets a record
+// live (a thousandth of it, at most maxSlack): the appends of the time after it need
+// not set expiry again (see updateScript), so a record lives between ttl and ttl +
+// the slack after its last change.
+func expirySlack(ttl time.Duration) time.Duration {
+	return min(ttl/1000, maxSlack)
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -144,6 +145,9 @@ func TestKeyLayout(t *testing.T) {
 	srv := redistest.Start(t)
 	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
 	s := redisstore.New(newClient(t, srv.URL()), redisstore.Options{Prefix: "iv{x}"})
+	if err := s.CheckLayout(ctx); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		key         state.Key
 		event, user string
@@ -188,8 +192,9 @@ func TestKeyLayout(t *testing.T) {
 		}
 	}
 	keys, err := rdb.Keys(ctx, "*").Result()
-	if err != nil || len(keys) != 8 {
-		t.Fatalf("keys = %q, %v; want 8 keys", keys, err)
+	// And the key that says since when this Redis has held the layout with the log.
+	if err != nil || len(keys) != 9 || !slices.Contains(keys, "iv%7Bx%7D:layout") {
+		t.Fatalf("keys = %q, %v; want 9 keys", keys, err)
 	}
 }
 

@@ -368,7 +368,9 @@ func testTTL(t *testing.T, s state.Store) {
 		if err != nil {
 			t.Fatalf("%s: TTL: %v", tc.name, err)
 		}
-		if got > tc.want || got < tc.want-time.Minute {
+		// A store may let a record live a little longer (redisstore: a thousandth, at
+		// most a minute), never shorter.
+		if got > tc.want+time.Minute || got < tc.want-time.Minute {
 			t.Fatalf("%s: TTL = %v, want about %v", tc.name, got, tc.want)
 		}
 	}
