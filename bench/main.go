@@ -322,7 +322,7 @@ func breakdown(ctx context.Context, rdb redis.UniversalClient, prefix string) er
 // scriptInner are the commands the store's scripts run inside Redis; INFO commandstats
 // counts them too, but no client sent them. (The bench path sends none of them itself.)
 var scriptInner = map[string]bool{"get": true, "getrange": true, "set": true, "del": true, "pexpire": true, "sadd": true, "pttl": true,
-	"hget": true, "hmget": true, "hset": true, "hlen": true, "rename": true, "rpush": true, "lrange": true, "smembers": true,
+	"hget": true, "hmget": true, "hset": true, "hdel": true, "hlen": true, "rename": true, "rpush": true, "rpushx": true, "lrange": true, "smembers": true,
 	"time": true, "exists": true, "type": true, "hkeys": true}
 
 // benchOwn are the commands the bench sends to measure.
