@@ -125,7 +125,7 @@ type Store struct {
 	// updateScript's arguments that are the same for every commit, boxed once (a
 	// string in an interface value is an allocation): ARGV[5], ARGV[11], and ARGV[4]
 	// and ARGV[13] for a change without TTL of its own.
-	argWindow, argEventIDs, argRetention, argSlack any
+	argWindow, argEventIDs, argExpiry, argSlack any
 	// legacyUntil is until when (Unix ms) keys of the layout before the log may
 	// remain, so that updateScript must look for an event id there too; -1: not known
 	// yet (see legacy).
@@ -151,14 +151,14 @@ type cached struct {
 func New(client redis.UniversalClient, opts Options) *Store {
 	opts = opts.withDefaults()
 	s := &Store{
-		rdb:          client,
-		opts:         opts,
-		prefix:       prefixEscaper.Replace(opts.Prefix),
-		argWindow:    ms(opts.DedupeWindow),
-		argEventIDs:  strconv.Itoa(opts.EventIDs),
-		argRetention: ms(opts.Retention + expirySlack(opts.Retention)),
-		argSlack:     ms(expirySlack(opts.Retention)),
-		cache:        lru.New[state.Key, cached](opts.CacheSize),
+		rdb:         client,
+		opts:        opts,
+		prefix:      prefixEscaper.Replace(opts.Prefix),
+		argWindow:   ms(opts.DedupeWindow),
+		argEventIDs: strconv.Itoa(opts.EventIDs),
+		argExpiry:   ms(opts.Retention + expirySlack(opts.Retention)),
+		argSlack:    ms(expirySlack(opts.Retention)),
+		cache:       lru.New[state.Key, cached](opts.CacheSize),
 	}
 	s.readTimeout = readTimeout(client)
 	s.legacyUntil.Store(-1)
@@ -248,14 +248,20 @@ func (s *Store) Stats() Stats {
 // clock; the hosts' clocks are assumed to agree (NTP) to well within the timeout.
 //
 // Expiry is given in advance: a step that sets it gives the head, the log and the ids
-// ARGV[4] (the TTL plus its slack) and notes in the ids' fields '+' (that expiry) and
-// '*' (now + the slack, in ms) until when it covers appends with the same expiry. A
-// plain append (op w, no index touched, the record there) before then writes the head
-// with KEEPTTL and its entry (RPUSHX; a log it begins gets the head's expiry) and id,
-// and refreshes no expiry: each key still lives at
-// least the TTL (and the ids at least ARGV[5]) past this step, and the members' bound
-// was checked against that expiry when it was given. Every other commit with an id
-// writes '+' and '*' anew; one without an id, or one that gives no expiry, drops '*'.
+// ARGV[4] (the TTL plus its slack) and notes in the ids' fields '+' (that expiry), '*'
+// (now + the slack, in ms: until when it covers appends with the same expiry) and '='
+// (the first 8 characters of the version of the head it belongs to). A plain append (op w, no index touched, the
+// head the one '=' names) before then writes the head with KEEPTTL, its entry (RPUSHX;
+// a log it begins gets the head's expiry) and id, and '=' anew, and refreshes no
+// expiry: each key still lives at least the TTL (and the ids at least ARGV[5] + the
+// slack) past this step, and the members' bound was checked against that expiry when
+// it was given. Every other commit with an id writes '+', '*' and '=' anew ('*' = 0
+// when it gives no expiry); one without an id drops '*'; eraseScript drops it too, and
+// writes another head. Any script that sets a conversation's expiry must do one of
+// these, or an append would keep an expiry it did not give; a replica of an earlier
+// version writes another head, so '=' no longer names it (TestExpiryRollingUpgrade).
+// All replicas must share DedupeWindow: the ids' expiry a fast append relies on is the
+// one the arming replica gave.
 //
 // Event ids are remembered in two generations under the conversation's hash tag: when
 // the current one holds ARGV[11] ids and began at least ARGV[5] ms ago it becomes the
@@ -289,7 +295,7 @@ local ev = ARGV[10]
 -- field is that short.
 local ids
 if ev ~= '' then
-  ids = redis.call('HMGET', KEYS[4], ev, '', '-', '+', '*')
+  ids = redis.call('HMGET', KEYS[4], ev, '', '-', '+', '*', '=')
   local seen = ids[1] or (not ids[3] and redis.call('HGET', KEYS[5], ev)) or
     (KEYS[6] and redis.call('GET', KEYS[6]))
   if seen then return {0, seen} end
@@ -305,19 +311,21 @@ local op, mode = ARGV[2], ARGV[8]
 local ms = string.sub(t, 1, -4)
 -- A plain append that the expiry given in advance covers (and no rotation of the
 -- ids is due): head, entry and id, nothing else.
-if op == 'w' and mode == '' and ver ~= '' and ids and ids[4] == ARGV[4] and ids[5] and ids[2] and
-    gt(ids[5], ms) and tonumber(ms) - tonumber(ids[2]) < tonumber(ARGV[5]) then
+if op == 'w' and mode == '' and ver ~= '' and ids and ids[6] == string.sub(ver, 1, 8) and
+    ids[4] == ARGV[4] and ids[5] and ids[2] and gt(ids[5], ms) and
+    tonumber(ms) - tonumber(ids[2]) < tonumber(ARGV[5]) then
   redis.call('SET', KEYS[1], ARGV[3], 'KEEPTTL')
   -- RPUSHX: a log this append begins (a rewrite left none) gets the head's expiry.
   local push = 'RPUSHX'
   for i = 14, #ARGV, 1000 do
     if redis.call(push, KEYS[3], unpack(ARGV, i, math.min(i + 999, #ARGV))) == 0 then
       redis.call('RPUSH', KEYS[3], unpack(ARGV, i, math.min(i + 999, #ARGV)))
-      redis.call('PEXPIRE', KEYS[3], redis.call('PTTL', KEYS[1]))
+      local left = redis.call('PTTL', KEYS[1])
+      if left > 0 then redis.call('PEXPIRE', KEYS[3], left) end
     end
     push = 'RPUSH'
   end
-  redis.call('HSET', KEYS[4], ev, ARGV[6])
+  redis.call('HSET', KEYS[4], ev, ARGV[6], '=', string.sub(ARGV[3], 1, 8))
   return {2}
 end
 local write = op == 'w' or op == 'r'
@@ -360,25 +368,29 @@ if ev == '' then
   if armed then redis.call('HDEL', KEYS[4], '*') end
   return {2}
 end
-local upto = '0'
+-- The expiry in advance belongs to the head as this commit leaves it ('='); a head
+-- written by anyone else (an erasure, a replica of an earlier version) voids it.
+local upto, head = '0', string.sub(ver, 1, 8)
 if armed then upto = tostring(tonumber(ms) + tonumber(ARGV[13])) end
+if write then head = string.sub(ARGV[3], 1, 8) end
 local began, alone = ids[2], ids[3]
 -- The generation's size is read only once it is old enough to give way: it holds
 -- ARGV[11] ids (its count less the fields '', '-', '+' and '*').
 if began and tonumber(ms) - tonumber(began) >= tonumber(ARGV[5]) and
-    redis.call('HLEN', KEYS[4]) - (alone and 1 or 0) - (ids[4] and 1 or 0) - (ids[5] and 1 or 0) > tonumber(ARGV[11]) then
+    redis.call('HLEN', KEYS[4]) - (alone and 1 or 0) - (ids[4] and 1 or 0) - (ids[5] and 1 or 0) -
+      (ids[6] and 1 or 0) > tonumber(ARGV[11]) then
   redis.call('RENAME', KEYS[4], KEYS[5])
   began, alone = false, false
 end
 if began then
-  redis.call('HSET', KEYS[4], ev, ARGV[6], '+', ARGV[4], '*', upto)
+  redis.call('HSET', KEYS[4], ev, ARGV[6], '+', ARGV[4], '*', upto, '=', head)
 elseif not ids[1] and not ids[2] and not alone and redis.call('EXISTS', KEYS[5]) == 0 then
   -- A new first generation (the previous one, when there is one, always lives as
   -- long as the current one).
-  redis.call('HSET', KEYS[4], '', ms, '-', '', ev, ARGV[6], '+', ARGV[4], '*', upto)
+  redis.call('HSET', KEYS[4], '', ms, '-', '', ev, ARGV[6], '+', ARGV[4], '*', upto, '=', head)
   alone = true
 else
-  redis.call('HSET', KEYS[4], '', ms, ev, ARGV[6], '+', ARGV[4], '*', upto)
+  redis.call('HSET', KEYS[4], '', ms, ev, ARGV[6], '+', ARGV[4], '*', upto, '=', head)
 end
 -- The ids live at least ARGV[5] past this event and, when it gave expiry in advance,
 -- past the appends it covers; and as long as the record.
@@ -704,7 +716,7 @@ func (c commit) args(s *Store) []any { return c.appendArgs(s, nil) }
 func (c commit) appendArgs(s *Store, dst []any) []any {
 	// Constants and the Store's boxed values go into the []any without an
 	// allocation each.
-	var mode, life, op, ttl, slack, nu any = "", "0", "t", s.argRetention, s.argSlack, "0"
+	var mode, life, op, ttl, slack, nu any = "", "0", "t", s.argExpiry, s.argSlack, "0"
 	if !c.indexed.at.IsZero() || !c.refreshed.at.IsZero() {
 		var d time.Duration
 		if !c.indexed.at.IsZero() {
