@@ -524,3 +524,40 @@ func measureAdviceBlind(t *testing.T, name string, minRecall, maxFA float64) {
 	rec, fa := adviceRates(t, name, s, true)
 	checkAdvice(t, rec, fa, minRecall, maxFA)
 }
+
+// Bar for testdata/blind6.yaml (themes only: 200 English and 150 Dutch cases, written
+// independently per language), written by a helper who saw only the domain brief and
+// the label sheet, before the training rounds 4 to 6; measured once, after training
+// stopped (a901cb8). Never train or tune on it (model_train_test.go leaves it out).
+// Measured once: top-2 en 0.920 (184/200), nl 0.893 (134/150): the issue's 0.90 is
+// reached in English, not in Dutch (one case short). The models and cues of the start of
+// the session (75d1b6a) read it en 0.905, nl 0.900; those of the start of issue 12
+// (6524863) 0.850 / 0.827. Set just under the measurement.
+var blind6Bars = bars{top2: 0.89, quiet: true}
+
+// TestBlind6 measures the theme top-2 of testdata/blind6.yaml.
+func TestBlind6(t *testing.T) {
+	s := loadEval(t, "testdata/blind6.yaml")
+	if len(s.Cases) == 0 {
+		t.Fatal("blind6 has no cases")
+	}
+	measureBlindThemes(t, "blind6", s, blind6Bars)
+}
+
+// Bar for testdata/blind7.yaml (themes only: 250 Dutch and 150 English cases, written
+// independently per language, of the kinds of messages a session holds), written by a
+// helper who saw only the domain brief, the methods and the label sheet, after blind6
+// was measured; measured once, with the models and cues blind6 was measured with.
+// Never train or tune on it. Measured once: top-2 en 0.913 (137/150), nl 0.936
+// (234/250); with blind6 (the same reader): en 0.917 (321/350), nl 0.920 (368/400).
+// Set just under the measurement.
+var blind7Bars = bars{top2: 0.91, quiet: true}
+
+// TestBlind7 measures the theme top-2 of testdata/blind7.yaml.
+func TestBlind7(t *testing.T) {
+	s := loadEval(t, "testdata/blind7.yaml")
+	if len(s.Cases) == 0 {
+		t.Fatal("blind7 has no cases")
+	}
+	measureBlindThemes(t, "blind7", s, blind7Bars)
+}
