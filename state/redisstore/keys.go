@@ -123,5 +123,5 @@ func parseMember(sp state.Space, m string) (state.Key, bool) {
 
 // idsFieldsNotIDs are the fields of a hash of recent event ids that are no id (see
 // updateScript): when the generation began, the mark of a first generation, and the
-// expiry given in advance, until when it covers appends and the head it belongs to.
-var idsFieldsNotIDs = []string{"", "-", "+", "*", "="}
+// expiry given in advance: until when it covers appends, and the head it belongs to.
+var idsFieldsNotIDs = []string{"", "-", "*", "="}

@@ -45,7 +45,8 @@ func TestEsc(t *testing.T) {
 
 // TestCommitArgs: updateScript's arguments as strings, with the Store's boxed values
 // and with values of the commit's own; the expiry is the TTL and its slack (a
-// thousandth).
+// thousandth), and only the store's retention gives expiry in advance (its slack in
+// whole seconds).
 func TestCommitArgs(t *testing.T) {
 	s := New(nil, Options{Retention: time.Hour, DedupeWindow: 2 * time.Second, EventIDs: 7})
 	deadline := time.UnixMicro(1764650000123456)
@@ -55,14 +56,14 @@ func TestCommitArgs(t *testing.T) {
 	}{
 		{commit{version: "v", op: "w", token: "0123456789abcdef", val: []byte("head"), ttl: time.Hour, deadline: deadline, field: "f",
 			entries: [][]byte{[]byte("e1")}},
-			[]string{"v", "w", "head", "3603600", "2000", "\x01\x23\x45\x67", "0", "", "1764650000123456", "f", "7", "0", "3600", "e1"}},
+			[]string{"v", "w", "head", "3603600", "2000", "\x01\x23\x45\x67", "0", "", "1764650000123456", "f", "7", "0", "3", "e1"}},
 		{commit{op: "t", token: "0123456789abcdef", ttl: time.Minute, deadline: deadline},
-			[]string{"", "t", "", "60060", "2000", "\x01\x23\x45\x67", "0", "", "1764650000123456", "", "7", "0", "60"}},
+			[]string{"", "t", "", "60060", "2000", "\x01\x23\x45\x67", "0", "", "1764650000123456", "", "7", "0", "0"}},
 		{commit{op: "d", token: "0123456789abcdef", ttl: time.Hour, deadline: time.Time{}},
-			[]string{"", "d", "", "3603600", "2000", "\x01\x23\x45\x67", "0", "", "0", "", "7", "0", "3600"}},
+			[]string{"", "d", "", "3603600", "2000", "\x01\x23\x45\x67", "0", "", "0", "", "7", "0", "3"}},
 		{commit{op: "r", token: "0123456789abcdef", ttl: time.Hour, deadline: deadline, users: []string{"ann", "bob"},
 			indexed: lifetime{at: time.Now(), d: 2 * time.Hour}},
-			[]string{"", "r", "", "3603600", "2000", "\x01\x23\x45\x67", "~", "a", "1764650000123456", "", "7", "2", "3600", "ann", "bob"}},
+			[]string{"", "r", "", "3603600", "2000", "\x01\x23\x45\x67", "~", "a", "1764650000123456", "", "7", "2", "3", "ann", "bob"}},
 	} {
 		args := tc.c.args(s)
 		got := make([]string, len(args))

@@ -157,7 +157,7 @@ func New(client redis.UniversalClient, opts Options) *Store {
 		argWindow:   ms(opts.DedupeWindow),
 		argEventIDs: strconv.Itoa(opts.EventIDs),
 		argExpiry:   ms(opts.Retention + expirySlack(opts.Retention)),
-		argSlack:    ms(expirySlack(opts.Retention)),
+		argSlack:    strconv.FormatInt(int64(expirySlack(opts.Retention)/time.Second), 10),
 		cache:       lru.New[state.Key, cached](opts.CacheSize),
 	}
 	s.readTimeout = readTimeout(client)
@@ -239,7 +239,8 @@ func (s *Store) Stats() Stats {
 //	ARGV[9] the caller's deadline in Unix microseconds (compared as digits with TIME's)
 //	ARGV[10] the event's field in KEYS[4] ("" = the event has no id)
 //	ARGV[11] event ids per generation; ARGV[12] n, the number of users in ARGV[14..]
-//	ARGV[13] the slack in ms: how long an expiry given now covers later appends
+//	ARGV[13] the slack in whole seconds: how long an expiry given now covers later
+//	        appends ("0": none; only a change with the store's retention as its TTL has one)
 //
 // A command that Redis runs after the caller's deadline (by Redis's clock, TIME) is
 // refused with {5} before anything is read or written: the caller has given up on it
@@ -247,21 +248,22 @@ func (s *Store) Stats() Stats {
 // stalled Redis resumes or the client resends it. The deadline is taken on the bot's
 // clock; the hosts' clocks are assumed to agree (NTP) to well within the timeout.
 //
-// Expiry is given in advance: a step that sets it gives the head, the log and the ids
-// ARGV[4] (the TTL plus its slack) and notes in the ids' fields '+' (that expiry), '*'
-// (now + the slack, in ms: until when it covers appends with the same expiry) and '='
-// (the first 8 characters of the version of the head it belongs to). A plain append (op w, no index touched, the
-// head the one '=' names) before then writes the head with KEEPTTL, its entry (RPUSHX;
-// a log it begins gets the head's expiry) and id, and '=' anew, and refreshes no
-// expiry: each key still lives at least the TTL (and the ids at least ARGV[5] + the
-// slack) past this step, and the members' bound was checked against that expiry when
-// it was given. Every other commit with an id writes '+', '*' and '=' anew ('*' = 0
-// when it gives no expiry); one without an id drops '*'; eraseScript drops it too, and
+// Expiry is given in advance: a step with the store's retention as its TTL gives the
+// head, the log and the ids ARGV[4] (the TTL plus its slack) and notes in the ids'
+// fields '*' (now + the slack, in Unix seconds: until when it covers appends) and '='
+// (the first 8 characters of the version of the head it belongs to). A plain append
+// (op w, no index touched, the store's retention as its TTL, the head the one '='
+// names) before then writes the head with KEEPTTL, its entry (RPUSHX; a log it begins
+// gets the head's expiry) and id, and '=' anew, and refreshes no expiry: each key
+// still lives at least the TTL (and the ids at least ARGV[5] + the slack) past this
+// step, and the members' bound was checked against that expiry when it was given.
+// Every other commit with an id writes '*' and '=' anew ('*' = 0 when it gives no
+// expiry in advance); one without an id drops '*'; eraseScript drops it too, and
 // writes another head. Any script that sets a conversation's expiry must do one of
 // these, or an append would keep an expiry it did not give; a replica of an earlier
 // version writes another head, so '=' no longer names it (TestExpiryRollingUpgrade).
-// All replicas must share DedupeWindow: the ids' expiry a fast append relies on is the
-// one the arming replica gave.
+// All replicas must share the retention and DedupeWindow: a fast append relies on the
+// expiries the arming replica gave.
 //
 // Event ids are remembered in two generations under the conversation's hash tag: when
 // the current one holds ARGV[11] ids and began at least ARGV[5] ms ago it becomes the
@@ -291,11 +293,11 @@ local t = now[1] .. string.sub('00000' .. now[2], -6)
 if gt(t, ARGV[9]) then return {5} end
 local ev = ARGV[10]
 -- The ids' fields '' (when the generation began, in ms), '-' (there is no previous
--- generation), '+' and '*' (the expiry given in advance) come with the id; no id's
+-- generation), '*' and '=' (the expiry given in advance) come with the id; no id's
 -- field is that short.
 local ids
 if ev ~= '' then
-  ids = redis.call('HMGET', KEYS[4], ev, '', '-', '+', '*', '=')
+  ids = redis.call('HMGET', KEYS[4], ev, '', '-', '*', '=')
   local seen = ids[1] or (not ids[3] and redis.call('HGET', KEYS[5], ev)) or
     (KEYS[6] and redis.call('GET', KEYS[6]))
   if seen then return {0, seen} end
@@ -311,8 +313,8 @@ local op, mode = ARGV[2], ARGV[8]
 local ms = string.sub(t, 1, -4)
 -- A plain append that the expiry given in advance covers (and no rotation of the
 -- ids is due): head, entry and id, nothing else.
-if op == 'w' and mode == '' and ver ~= '' and ids and ids[6] == string.sub(ver, 1, 8) and
-    ids[4] == ARGV[4] and ids[5] and ids[2] and gt(ids[5], ms) and
+if op == 'w' and mode == '' and ver ~= '' and ARGV[13] ~= '0' and ids and
+    ids[5] == string.sub(ver, 1, 8) and ids[4] and ids[2] and gt(ids[4], now[1]) and
     tonumber(ms) - tonumber(ids[2]) < tonumber(ARGV[5]) then
   redis.call('SET', KEYS[1], ARGV[3], 'KEEPTTL')
   -- RPUSHX: a log this append begins (a rewrite left none) gets the head's expiry.
@@ -371,31 +373,31 @@ end
 -- The expiry in advance belongs to the head as this commit leaves it ('='); a head
 -- written by anyone else (an erasure, a replica of an earlier version) voids it.
 local upto, head = '0', string.sub(ver, 1, 8)
-if armed then upto = tostring(tonumber(ms) + tonumber(ARGV[13])) end
+if armed and ARGV[13] ~= '0' then upto = tostring(tonumber(now[1]) + tonumber(ARGV[13])) end
 if write then head = string.sub(ARGV[3], 1, 8) end
 local began, alone = ids[2], ids[3]
 -- The generation's size is read only once it is old enough to give way: it holds
--- ARGV[11] ids (its count less the fields '', '-', '+' and '*').
+-- ARGV[11] ids (its count less the fields '', '-', '*' and '=').
 if began and tonumber(ms) - tonumber(began) >= tonumber(ARGV[5]) and
-    redis.call('HLEN', KEYS[4]) - (alone and 1 or 0) - (ids[4] and 1 or 0) - (ids[5] and 1 or 0) -
-      (ids[6] and 1 or 0) > tonumber(ARGV[11]) then
+    redis.call('HLEN', KEYS[4]) - (alone and 1 or 0) - (ids[4] and 1 or 0) - (ids[5] and 1 or 0) >
+      tonumber(ARGV[11]) then
   redis.call('RENAME', KEYS[4], KEYS[5])
   began, alone = false, false
 end
 if began then
-  redis.call('HSET', KEYS[4], ev, ARGV[6], '+', ARGV[4], '*', upto, '=', head)
+  redis.call('HSET', KEYS[4], ev, ARGV[6], '*', upto, '=', head)
 elseif not ids[1] and not ids[2] and not alone and redis.call('EXISTS', KEYS[5]) == 0 then
   -- A new first generation (the previous one, when there is one, always lives as
   -- long as the current one).
-  redis.call('HSET', KEYS[4], '', ms, '-', '', ev, ARGV[6], '+', ARGV[4], '*', upto, '=', head)
+  redis.call('HSET', KEYS[4], '', ms, '-', '', ev, ARGV[6], '*', upto, '=', head)
   alone = true
 else
-  redis.call('HSET', KEYS[4], '', ms, ev, ARGV[6], '+', ARGV[4], '*', upto, '=', head)
+  redis.call('HSET', KEYS[4], '', ms, ev, ARGV[6], '*', upto, '=', head)
 end
 -- The ids live at least ARGV[5] past this event and, when it gave expiry in advance,
 -- past the appends it covers; and as long as the record.
 local keep = ARGV[5]
-if armed then keep = tostring(tonumber(ARGV[5]) + tonumber(ARGV[13])) end
+if armed then keep = tostring(tonumber(ARGV[5]) + 1000 * tonumber(ARGV[13])) end
 if op ~= 'd' and (write or ver ~= '') and gt(ARGV[4], keep) then keep = ARGV[4] end
 redis.call('PEXPIRE', KEYS[4], keep)
 if not alone then redis.call('PEXPIRE', KEYS[5], keep) end
@@ -739,7 +741,7 @@ func (c commit) appendArgs(s *Store, dst []any) []any {
 		op = "d"
 	}
 	if c.ttl != s.opts.Retention {
-		ttl, slack = ms(c.ttl+expirySlack(c.ttl)), ms(expirySlack(c.ttl))
+		ttl, slack = ms(c.ttl+expirySlack(c.ttl)), "0"
 	}
 	if len(c.users) > 0 {
 		nu = strconv.Itoa(len(c.users))
