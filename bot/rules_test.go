@@ -57,7 +57,7 @@ func TestBadInputKeepsState(t *testing.T) {
 		{"bring when taken", "bob", "/bring", "questions", "already the case bringer"},
 		{"bringer leaves", "ann", "/leave", "analysis", "case bringer"},
 		{"keep before end", "ann", "/keep", "analysis", "once a session has ended"},
-		{"rewrite with nothing to rewrite", "bob", "/rewrite better words", "analysis", "replaces your last message"},
+		{"rewrite without text", "bob", "/rewrite", "analysis", "replaces your last message"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

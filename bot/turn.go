@@ -471,7 +471,8 @@ func (tr *turn) keep(c command) {
 	tr.say(tr.msg("keep.done"))
 }
 
-// rewrite replaces the user's last message, in whichever phase it was written.
+// rewrite replaces the user's last message, in whichever phase it was written; with
+// none yet, it adds the text as their first.
 func (tr *turn) rewrite(c command) {
 	if !tr.needMember() {
 		return
@@ -482,8 +483,14 @@ func (tr *turn) rewrite(c command) {
 	}
 	text := strings.TrimSpace(c.rest)
 	i := tr.lastTurn(tr.user())
-	if text == "" || i < 0 {
+	if text == "" {
 		tr.tell(tr.msg("rewrite.how"))
+		return
+	}
+	if i < 0 {
+		// Nothing of theirs to replace (their first message was kept out by the
+		// phase's rule, say): the text is a new message, read like any other.
+		tr.contribute(text, true)
 		return
 	}
 	if !tr.allowedText(i, text) {
