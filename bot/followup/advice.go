@@ -84,10 +84,12 @@ func sentenceAdvice(d doc, s sentence, lc *langCues, facts bool) (finding, bool)
 	}
 	question := s.question && !anyEnds(d, s, lc.tag) // "…, isn't it?" is a statement
 	open := question && opensQuestion(d, s, lc)
-	if !open {
-		if f, ok := firstCue(d, s, lc.judgement, question, lc); ok {
-			return f, true // before the always cues, so a judgement is named as one
-		}
+	judgement := lc.judgement
+	if open {
+		judgement = lc.openJudgement // "Waarom is ze zo'n slechte moeder?"
+	}
+	if f, ok := firstCue(d, s, judgement, question, lc); ok {
+		return f, true // before the always cues, so a judgement is named as one
 	}
 	if f, ok := firstCue(d, s, lc.always, question, lc); ok {
 		return f, true
@@ -146,8 +148,14 @@ func cueIn(d doc, s sentence, c cue, question bool, lc *langCues) (string, bool)
 		return "", false
 	}
 	if question {
-		for j := s.start; j < i; j++ {
-			if anyWord(d.toks[j].w, lc.reported) {
+		// A judgement may begin at its reported word ("…say she doesn't care"): that
+		// word counts too.
+		last := i
+		if c.kind == bot.AdviceKindAdvice {
+			last = i - 1
+		}
+		for j := s.start; j <= last; j++ {
+			if anyWord(d.toks[j].w, lc.reported) && !claimBefore(d, s, j, lc) {
 				return "", false
 			}
 		}
@@ -163,6 +171,19 @@ func reportBefore(d doc, s sentence, i int, lc *langCues) bool {
 	for j := s.start; j < i; j++ {
 		for _, c := range lc.reports {
 			if _, end, ok := c.p.at(d, s, j); ok && end < i {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// claimBefore reports whether a claim phrase ("fair to", "eerlijk om te") ends right
+// before token j: the reported word there is the asker's own claim.
+func claimBefore(d doc, s sentence, j int, lc *langCues) bool {
+	for k := max(s.start, j-4); k < j; k++ {
+		for _, c := range lc.claim {
+			if _, end, ok := c.p.at(d, s, k); ok && end == j-1 {
 				return true
 			}
 		}

@@ -21,6 +21,20 @@ func TestReadAdviceKinds(t *testing.T) {
 		want       string // kind, "" for none
 	}{
 		{"nl", "Is ze niet gewoon een zwakke, ongeïnteresseerde moeder die het niet kan opbrengen?", prompts.StageClarify, bot.AdviceKindJudgement},
+		// From a user test: a claim dressed as a question ("fair to say", "zou je zeggen")
+		// judges; the same words after someone else's report ask what was said; a
+		// why-question can carry a verdict about a person; not caring is one.
+		{"en", "Is it fair to say she doesn't care?", prompts.StageClarify, bot.AdviceKindJudgement},
+		{"en", "Would you say she is lazy?", prompts.StageClarify, bot.AdviceKindJudgement},
+		{"en", "Did mum say she doesn't care?", prompts.StageClarify, ""},
+		{"en", "Did the teacher say he is lazy?", prompts.StageClarify, ""},
+		{"en", "He doesn't care at all, does he?", prompts.StageClarify, bot.AdviceKindJudgement},
+		{"nl", "Waarom is ze zo'n slechte moeder?", prompts.StageClarify, bot.AdviceKindJudgement},
+		{"nl", "Waarom is ze zo afwezig?", prompts.StageClarify, ""},
+		{"nl", "Is het eerlijk om te zeggen dat het haar niks kan schelen?", prompts.StageClarify, bot.AdviceKindJudgement},
+		{"nl", "Kan het haar echt niets schelen?", prompts.StageClarify, bot.AdviceKindJudgement},
+		{"nl", "Zou je zeggen dat ze lui is?", prompts.StageClarify, bot.AdviceKindJudgement},
+		{"nl", "Zei de juf dat hij lui is?", prompts.StageClarify, ""},
 		{"nl", "Is ze niet gewoon een zwakke, ongeïnteresseerde moeder die het niet kan opbrengen?", prompts.StageFeelings, bot.AdviceKindJudgement},
 		{"en", "Isn't she just a weak, uninterested mother who can't be bothered?", prompts.StageClarify, bot.AdviceKindJudgement},
 		{"nl", "Het is toch gewoon onwil?", prompts.StageClarify, bot.AdviceKindJudgement},

@@ -33,6 +33,9 @@ type cueSpec struct {
 	// question), not in a closed question: "She's scared of losing them." guesses, "Is
 	// she scared of the dog?" asks.
 	Assert bool `yaml:"assert"`
+	// Open makes a judgement cue count in an open question too: "Waarom is ze zo'n
+	// slechte moeder?" judges, though it asks.
+	Open bool `yaml:"open"`
 }
 
 // UnmarshalYAML accepts "cue text" or {cue: ..., w: ..., label: ...}.
@@ -78,6 +81,9 @@ type adviceSpec struct {
 	// Reported words (say, think, zei, vindt) before a cue in a question make it reported
 	// speech: "Did the school say you should…?" is not advice.
 	Reported []cueSpec `yaml:"reported"`
+	// Claim words right before a reported word make it the asker's own claim, not a
+	// report: "Is it fair to say she doesn't care?" judges.
+	Claim []cueSpec `yaml:"claim"`
 	// Reports (said, told me, wrote, zei, vertelde) before a judgement or interpretation cue
 	// in a statement make it a report of what someone said: "She asked me whether I thought
 	// she was a bad mother."
@@ -136,6 +142,19 @@ type cue struct {
 	kind  string
 	// assert: counts only in a statement (cueSpec.Assert).
 	assert bool
+	// open: a judgement that counts in an open question too (cueSpec.Open).
+	open bool
+}
+
+// openOnly returns the cues of cs that count in an open question too.
+func openOnly(cs []cue) []cue {
+	var out []cue
+	for _, c := range cs {
+		if c.open {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // langCues is everything the interpreter knows about one language.
@@ -154,24 +173,27 @@ type langCues struct {
 	open        []cue
 	assert      []cue
 	judgement   []cue
-	interpret   []cue
-	lead        []cue
-	softLead    []cue
-	notAfter    []cue
-	tag         []cue
-	invite      []cue
-	reported    []cue
-	reports     []cue
-	infStart    []cue
-	infStop     []cue
-	infVerb     []cue
-	infNotVerb  []cue
-	vague       []cue
-	concrete    []cue
-	feelings    []cue
-	ask         map[string]string
-	why         map[string]string
-	names       map[prompts.Theme]themeName
+	// openJudgement: the judgement cues that count in an open question too.
+	openJudgement []cue
+	interpret     []cue
+	lead          []cue
+	softLead      []cue
+	notAfter      []cue
+	tag           []cue
+	invite        []cue
+	reported      []cue
+	claim         []cue
+	reports       []cue
+	infStart      []cue
+	infStop       []cue
+	infVerb       []cue
+	infNotVerb    []cue
+	vague         []cue
+	concrete      []cue
+	feelings      []cue
+	ask           map[string]string
+	why           map[string]string
+	names         map[prompts.Theme]themeName
 }
 
 // compileKind is compileAll for advice cues: a cue without a kind gets kind.
@@ -201,7 +223,7 @@ func compileAll(specs []cueSpec, defW float64) ([]cue, error) {
 		default:
 			return nil, fmt.Errorf("cue %q: unknown kind %q", s.Cue, s.Kind)
 		}
-		out = append(out, cue{p: p, w: w, label: s.Label, who: s.Who, poss: s.Poss, q: s.Question, kind: s.Kind, assert: s.Assert})
+		out = append(out, cue{p: p, w: w, label: s.Label, who: s.Who, poss: s.Poss, q: s.Question, kind: s.Kind, assert: s.Assert, open: s.Open})
 	}
 	return out, nil
 }
@@ -276,7 +298,7 @@ func add(into map[string]*langCues, f cueFile) error {
 		{&lc.deficit, f.Deficit, 3}, {&lc.decision, f.Decision, 2},
 		{&lc.withParents, f.WithParents, 1}, {&lc.parents, f.Parents, 1},
 		{&lc.open, f.Advice.Open, 1}, {&lc.lead, f.Advice.Lead, 1}, {&lc.softLead, f.Advice.SoftLead, 1},
-		{&lc.notAfter, f.Advice.NotAfter, 1}, {&lc.tag, f.Advice.Tag, 1}, {&lc.invite, f.Advice.Invite, 1}, {&lc.reported, f.Advice.Reported, 1}, {&lc.reports, f.Advice.Reports, 1},
+		{&lc.notAfter, f.Advice.NotAfter, 1}, {&lc.tag, f.Advice.Tag, 1}, {&lc.invite, f.Advice.Invite, 1}, {&lc.reported, f.Advice.Reported, 1}, {&lc.claim, f.Advice.Claim, 1}, {&lc.reports, f.Advice.Reports, 1},
 		{&lc.infStart, f.Advice.Infinitive.Start, 1}, {&lc.infStop, f.Advice.Infinitive.Stop, 1},
 		{&lc.infVerb, f.Advice.Infinitive.Verb, 1}, {&lc.infNotVerb, f.Advice.Infinitive.NotVerb, 1},
 		{&lc.vague, f.Vague, 1}, {&lc.concrete, f.Concrete, 1}, {&lc.feelings, f.Feelings, 1},
@@ -304,6 +326,7 @@ func add(into map[string]*langCues, f cueFile) error {
 		}
 		*l.dst = append(*l.dst, cs...)
 	}
+	lc.openJudgement = openOnly(lc.judgement)
 	for k, v := range f.Why {
 		lc.why[k] = strings.TrimSpace(v)
 	}
