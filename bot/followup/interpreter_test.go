@@ -62,6 +62,16 @@ func TestFollowUp(t *testing.T) {
 			want: "nonpart-meaning", strong: true},
 		{name: "deficit zorgmijdend", in: bot.FollowUpRequest{Lang: "nl", Text: "Het is een zorgmijdend gezin."},
 			want: "reframe-avoids-care", strong: true, why: "zorgmijdend"},
+		// From a user test: Dutch ways of naming a parent who stays away, and a count in
+		// words as a concrete detail.
+		{name: "in de ontkenning", in: bot.FollowUpRequest{Lang: "nl", Text: "Moeder zit in de ontkenning."},
+			want: "reframe-does-not-open-up", strong: true, why: "in ontkenning"},
+		{name: "afspraken afzegt", in: bot.FollowUpRequest{Lang: "nl", Text: "Het gaat over een moeder die steeds afspraken afzegt."},
+			want: "nonpart-meaning", why: "afzegt", theme: "non-participation"},
+		{name: "drie keer is concrete", in: bot.FollowUpRequest{Lang: "nl", Text: "Ze heeft al drie keer afgezegd."},
+			want: "nonpart-meaning", why: "afgezegd"},
+		{name: "three times is concrete", in: bot.FollowUpRequest{Lang: "en", Text: "She has cancelled three times."},
+			want: "nonpart-meaning", why: "cancelled"},
 		{name: "decision en", in: bot.FollowUpRequest{Lang: "en", Text: "We decided in the team that the children go to respite care every other weekend."},
 			want: "decide-parents", strong: true, why: "without the parents", theme: "decision-making"},
 		{name: "decision nl", in: bot.FollowUpRequest{Lang: "nl", Text: "In het teamoverleg hebben we besloten dat de begeleiding stopt."},
