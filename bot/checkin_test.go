@@ -126,3 +126,31 @@ func TestDutchButtonsHaveDutchLabels(t *testing.T) {
 		t.Errorf("only %d buttons:\n%s", n, h.Transcript())
 	}
 }
+
+// TestCheckInOfferedAfterVagueStep: a next step the bot asks to make more concrete
+// still gets the check-in offer, so a `volgende` straight after it does not book the
+// default check-in without asking (found by a user test: "Maandag bel ik haar.").
+func TestCheckInOfferedAfterVagueStep(t *testing.T) {
+	clk := bottest.NewManualClock(bottest.Clock)
+	sched := memstore.NewScheduler(memstore.WithSchedulerClock(clk.Now))
+	h := newHarness(t, bot.Config{Scheduler: sched, Now: clk.Now, Store: memstore.New(memstore.WithClock(clk.Now))})
+	for _, s := range [][2]string{{"sanne", "/start incident nl"}, {"joris", "/meedoen"}, {"fatima", "/meedoen"},
+		{"sanne", "/inbrengen"}, {"sanne", "/volgende"}, {"sanne", bringerText["nl"]}} {
+		h.say(s[0], s[1])
+	}
+	for guard := 0; h.Phase != "takeaway"; guard++ {
+		if guard > 10 {
+			t.Fatalf("stuck in %s", h.Phase)
+		}
+		h.say("sanne", "/volgende")
+	}
+	h.say("sanne", takeaway["nl"])
+	out := h.say("sanne", "Ik ga iets proberen.")
+	if h.Phase != "next-step" {
+		t.Fatalf("phase %s after a vague next step", h.Phase)
+	}
+	text := bottest.Public(out)
+	if !strings.Contains(text, "concreter") || !strings.Contains(h.Transcript(), "/checkin 2w]") {
+		t.Fatalf("a vague next step: no nudge or no check-in offer: %s", h.Transcript())
+	}
+}

@@ -332,6 +332,7 @@ func (tr *turn) contribute(text string, guard bool) {
 	if ph.Stage == prompts.StageNextStep && role == prompts.RoleBringer && !tr.sess.NudgedNextStep && vague(text) {
 		tr.sess.NudgedNextStep = true
 		tr.say(tr.msg("step.concrete"))
+		tr.offerCheckIn() // a `next` right after the nudge must not book a check-in unasked
 		return
 	}
 	wasPressed := tr.pressed(tr.user())
