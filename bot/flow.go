@@ -340,6 +340,13 @@ func (tr *turn) contribute(text string, guard bool) {
 		tr.soloFollowUp(ph, text, wasPressed)
 		return
 	}
+	if ph.Stage == prompts.StageDescribe && role == prompts.RoleBringer {
+		// The case is being told: it is read (its themes count), but no question
+		// breaks into it; the next phase's opener reads it.
+		tr.followUp(text, role, ph, true, true, nil)
+		tr.pace(ph, role)
+		return
+	}
 	private := tr.openRound(ph)
 	f, ok := tr.followUp(text, role, ph, true, wasPressed, []Part{{Name: Quote(tr.ev.User.Name), Text: text}})
 	switch {

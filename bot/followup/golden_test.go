@@ -83,7 +83,8 @@ func containsAny(s string, subs []string) bool {
 func (s *session) golden(name string) { s.t.Helper(); s.Golden(name, *update) }
 
 // TestGoldenIncident: a three-person incident session. The case bringer's account of a
-// team decision gets a question about the parents' part in it; a peer's advice in the
+// team decision is not interrupted while it is told, and the questions phase opens
+// with a question about the parents' part in it; a peer's advice in the
 // questions-only phase gets the advice reminder, a judgement dressed as a question the
 // judgement reminder and an interpretation the interpretation reminder (issue 12), while an
 // ordinary question does not; in the analysis a peer's "the mother is just not motivated"
@@ -98,10 +99,13 @@ func TestGoldenIncident(t *testing.T) {
 
 	got := s.say("ann", "We decided in the team that Sam goes to a foster family for the weekends. "+
 		"On Thursday I had to tell his mother, and she stood up and walked out of the room.")
-	if !containsAny(got, s.questionsWith("decide-", "en")) || !strings.Contains(got, "without the parents") {
-		t.Errorf("a team decision should get a decision-making question about the parents' part:\n%s", got)
+	if containsAny(got, s.questionsWith("", "en")) {
+		t.Errorf("a question broke into the case as it was told:\n%s", got)
 	}
-	s.say("ann", "/next")
+	got = s.say("ann", "/next")
+	if !containsAny(got, s.questionsWith("decide-", "en")) || !strings.Contains(got, "without the parents") {
+		t.Errorf("a team decision should get a decision-making question about the parents' part when the questions open:\n%s", got)
+	}
 
 	got = s.say("bob", "How old is Sam?")
 	if strings.Contains(s.Transcript(), "bob: How old is Sam?\nbot →") {
@@ -157,10 +161,13 @@ func TestGoldenIncidentNL(t *testing.T) {
 	s.say("ann", "/next")
 	got := s.say("ann", "In het teamoverleg hebben we besloten dat Sam in de weekends naar een pleeggezin gaat. "+
 		"Donderdag moest ik het zijn moeder vertellen en ze liep boos de kamer uit.")
-	if !containsAny(got, s.questionsWith("decide-", "nl")) || !strings.Contains(got, "zonder de ouders") {
-		t.Errorf("een teambesluit hoort een vraag over het aandeel van de ouders te krijgen:\n%s", got)
+	if containsAny(got, s.questionsWith("", "nl")) {
+		t.Errorf("een vraag onderbrak de casus terwijl die verteld werd:\n%s", got)
 	}
-	s.say("ann", "/next")
+	got = s.say("ann", "/next")
+	if !containsAny(got, s.questionsWith("decide-", "nl")) || !strings.Contains(got, "zonder de ouders") {
+		t.Errorf("een teambesluit hoort een vraag over het aandeel van de ouders te krijgen als de vragen beginnen:\n%s", got)
+	}
 	s.say("bob", "Hoe oud is Sam?")
 	before := len(s.Transcript())
 	s.say("cas", "Is ze niet gewoon een zwakke, ongeïnteresseerde moeder die het niet kan opbrengen?")

@@ -70,6 +70,13 @@ func TestFollowUp(t *testing.T) {
 			want: "nonpart-meaning", why: "afzegt", theme: "non-participation"},
 		{name: "drie keer is concrete", in: bot.FollowUpRequest{Lang: "nl", Text: "Ze heeft al drie keer afgezegd."},
 			want: "nonpart-meaning", why: "afgezegd"},
+		// A case bringer who says the team chose alone (a user test: the bot stayed silent).
+		{name: "we chose the goals", in: bot.FollowUpRequest{Lang: "en", Text: "Nobody asked her. We chose the goals in our team meeting."},
+			want: "decide-parents", strong: true, why: "without the parents"},
+		{name: "set by us", in: bot.FollowUpRequest{Lang: "en", Text: "She works shifts. The times were set by us."},
+			want: "decide-parents", strong: true, why: "without the parents"},
+		{name: "zelf gekozen", in: bot.FollowUpRequest{Lang: "nl", Text: "De tijden hebben we zelf gekozen."},
+			want: "decide-parents", strong: true, why: "zonder de ouders"},
 		{name: "three times is concrete", in: bot.FollowUpRequest{Lang: "en", Text: "She has cancelled three times."},
 			want: "nonpart-meaning", why: "cancelled"},
 		{name: "decision en", in: bot.FollowUpRequest{Lang: "en", Text: "We decided in the team that the children go to respite care every other weekend."},
