@@ -332,15 +332,16 @@ func (r *Interpreter) byTheme(in bot.FollowUpRequest, a analysis, ps []part, msg
 	return bot.FollowUp{}, false
 }
 
-// factual reports whether a library question only asks for facts (it fits only the
-// clarifying stage: "Where did it take place?"). What a theme opens up is not what it
-// asks, so it gets no theme reason.
+// factual reports whether a library question only asks for facts or for the case (it
+// fits only the stages of choosing, telling and clarifying: "Where did it take
+// place?", "With which parent do you feel stuck at the moment?"). What a theme opens up
+// is not what it asks, so it gets no theme reason.
 func factual(q prompts.Question) bool {
 	if len(q.Stages) == 0 {
 		return false
 	}
 	for _, st := range q.Stages {
-		if st != prompts.StageClarify {
+		if st != prompts.StageClarify && st != prompts.StageChoose && st != prompts.StageDescribe {
 			return false
 		}
 	}

@@ -127,6 +127,11 @@ func TestFollowUp(t *testing.T) {
 		{name: "factual question has no theme reason", in: bot.FollowUpRequest{Lang: "en", Text: "They have debts and the landlord wants them out by the end of the month.",
 			Pool: []prompts.Question{{ID: "clarify-where", Stages: []prompts.Stage{prompts.StageClarify}, Themes: []prompts.Theme{"context"}, Text: prompts.Text{"en": "Where did it take place?"}}}},
 			want: "clarify-where", noWhy: true},
+		// A user test: "With which parent do you feel stuck…" (choose, describe) was
+		// explained as looking at what the behaviour might mean.
+		{name: "case question has no theme reason", in: bot.FollowUpRequest{Lang: "en", Text: "A mother keeps cancelling appointments and on Monday she did not open the door.",
+			Pool: []prompts.Question{{ID: "choose-stuck", Stages: []prompts.Stage{prompts.StageChoose, prompts.StageDescribe}, Themes: []prompts.Theme{"non-participation"}, Text: prompts.Text{"en": "With which parent do you feel stuck at the moment, and why this one?"}}}},
+			want: "choose-stuck", noWhy: true},
 		// "No theme stood out" only when no cue matched at all.
 		{name: "matched cues are no neutral text", in: bot.FollowUpRequest{Lang: "en", Text: "They have debts and the landlord wants them out by the end of the month.",
 			Pool: []prompts.Question{q("goal-whose", "goal-setting")}},
