@@ -154,3 +154,33 @@ func TestCheckInOfferedAfterVagueStep(t *testing.T) {
 		t.Fatalf("a vague next step: no nudge or no check-in offer: %s", h.Transcript())
 	}
 }
+
+// TestNextHoldsForStep: a next that would leave the next-step phase before the case
+// bringer named a step is held once, with a question for one; the next after it goes
+// on; with a step written, next goes on at once. Solo (Gibbs, Dutch) and group (found by
+// a user test: two volgende closed a solo session whose summary had no step).
+func TestNextHoldsForStep(t *testing.T) {
+	for _, written := range []bool{false, true} {
+		h := newHarness(t, bot.Config{})
+		h.say("ann", "/start gibbs nl solo")
+		for guard := 0; h.Phase != "next-step"; guard++ {
+			if guard > 20 {
+				t.Fatalf("stuck in %s", h.Phase)
+			}
+			h.say("ann", "Ik besliste voor hen zonder te vragen wat zij wilden, en dat wil ik anders doen.")
+		}
+		if written {
+			h.say("ann", nextStep["nl"])
+		}
+		out := h.say("ann", "/volgende")
+		held := strings.Contains(bottest.Public(out)+privateTo(out, "ann"), "nog geen volgende stap")
+		if held == written || (held && h.Phase != "next-step") {
+			t.Fatalf("written %v: held %v, phase %s:\n%s", written, held, h.Phase, h.Transcript())
+		}
+		if !written {
+			if h.say("ann", "/volgende"); h.Phase == "next-step" {
+				t.Fatalf("a second next was held too:\n%s", h.Transcript())
+			}
+		}
+	}
+}

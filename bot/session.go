@@ -91,6 +91,9 @@ type session struct {
 	BringerReminded bool `json:"bringer_reminded,omitempty"`
 	// NudgedNextStep marks that the next step was already asked to be made concrete.
 	NudgedNextStep bool `json:"nudged_step,omitempty"`
+	// StepAsked marks that a next that would have left the next-step phase without a
+	// step was held once with a question for one.
+	StepAsked bool `json:"step_asked,omitempty"`
 	// Pseudonyms is the Pseudonymiser's table: opaque keys, never original values.
 	Pseudonyms map[string]string `json:"pseudonyms,omitempty"`
 	// Questions are the reflective questions the bot asked, where, for the summary.

@@ -343,6 +343,9 @@ func (tr *turn) next(args []string) {
 		// long as nobody has written in it.
 		tr.sess.Auto = false
 		tr.dirty = true
+		if tr.holdsForStep() { // says why it holds, and that a next goes on
+			return
+		}
 		key := "next.already"
 		if last {
 			key = "next.already_last"
@@ -373,7 +376,23 @@ func (tr *turn) next(args []string) {
 		tr.tell(tr.msg("choose.need_bringer"), Action{Label: tr.msg("button.bring"), Command: "bring", Primary: true})
 		return
 	}
+	if tr.holdsForStep() {
+		return
+	}
 	tr.advance(false)
+}
+
+// holdsForStep holds, once, a next that would leave the next-step phase before the
+// case bringer named a step: the summary would have none, and a facilitator asks.
+func (tr *turn) holdsForStep() bool {
+	ph := tr.phase()
+	if ph == nil || ph.Stage != prompts.StageNextStep || tr.sess.StepAsked || tr.sess.contributed(tr.sess.Bringer, ph.ID) {
+		return false
+	}
+	tr.sess.StepAsked = true
+	tr.dirty = true
+	tr.say(tr.msg("next.no_step", "name", Quote(tr.bringerName())))
+	return true
 }
 
 // lastPhase reports whether the session runs its last phase: next closes it.
