@@ -329,10 +329,7 @@ func (tr *turn) contribute(text string, guard bool) {
 	tr.privacyNotice(kinds, text)
 	tr.nearlyFull(used)
 
-	if ph.Stage == prompts.StageNextStep && role == prompts.RoleBringer && !tr.sess.NudgedNextStep && vague(text) {
-		tr.sess.NudgedNextStep = true
-		tr.say(tr.msg("step.concrete"))
-		tr.offerCheckIn() // a `next` right after the nudge must not book a check-in unasked
+	if tr.nudgesStep(ph, role, text) {
 		return
 	}
 	wasPressed := tr.pressed(tr.user())
@@ -340,6 +337,12 @@ func (tr *turn) contribute(text string, guard bool) {
 		tr.soloFollowUp(ph, text, wasPressed)
 		return
 	}
+	tr.groupFollowUp(ph, role, text, wasPressed)
+}
+
+// groupFollowUp answers a group member's recorded contribution: a strong follow-up, a
+// request for a detail, or where the phase stands.
+func (tr *turn) groupFollowUp(ph *prompts.Phase, role prompts.Role, text string, wasPressed bool) {
 	if ph.Stage == prompts.StageDescribe && role == prompts.RoleBringer {
 		// The case is being told: it is read (its themes count), but no question
 		// breaks into it; the next phase's opener reads it.
@@ -367,6 +370,17 @@ func (tr *turn) contribute(text string, guard bool) {
 		return
 	}
 	tr.pace(ph, role)
+}
+
+// nudgesStep asks, once, for a vague next step to be made concrete.
+func (tr *turn) nudgesStep(ph *prompts.Phase, role prompts.Role, text string) bool {
+	if ph.Stage != prompts.StageNextStep || role != prompts.RoleBringer || tr.sess.NudgedNextStep || !vague(text) {
+		return false
+	}
+	tr.sess.NudgedNextStep = true
+	tr.say(tr.msg("step.concrete"))
+	tr.offerCheckIn() // a `next` right after the nudge must not book a check-in unasked
+	return true
 }
 
 // pace tells the group where the phase stands after a contribution. Only a `line`

@@ -546,18 +546,7 @@ func (s *Store) UpdateLog(ctx context.Context, key state.Key, eventID string, fn
 			boxed[i] = k
 		}
 	}
-	keys, keyArgs, field := convKeys, boxed, ""
-	if eventID != "" {
-		field = eventField(eventID)
-		// While keys of the layout before the log may remain, the keys end with where
-		// it remembered the id, a key of its own; the script looks there too.
-		if s.legacy() {
-			// The record key less ":s" is every key's start.
-			legacy := convKeys[0][:len(convKeys[0])-2] + ":e:" + esc(eventID)
-			keys = append(convKeys[:len(convKeys):len(convKeys)], legacy)
-			keyArgs = append(boxed[:len(boxed):len(boxed)], legacy)
-		}
-	}
+	keys, keyArgs, field := s.eventKeys(convKeys, boxed, eventID)
 	verified := false      // cur was read from Redis during this call
 	var refreshed lifetime // every listed user's index was refreshed during this call
 	for attempt := 1; ; attempt++ {
@@ -631,6 +620,22 @@ func (s *Store) UpdateLog(ctx context.Context, key state.Key, eventID string, fn
 				key, attempt, state.ErrUnavailable, state.ErrConflict)
 		}
 	}
+}
+
+// eventKeys are a commit's keys (and as arguments) and the event id's field: the
+// conversation's keys and, while keys of the layout before the log may remain (see
+// legacy), where that layout remembered the id, a key of its own, which the script
+// looks in too.
+func (s *Store) eventKeys(convKeys []string, boxed []any, eventID string) ([]string, []any, string) {
+	if eventID == "" {
+		return convKeys, boxed, ""
+	}
+	if !s.legacy() {
+		return convKeys, boxed, eventField(eventID)
+	}
+	// The record key less ":s" is every key's start.
+	legacy := convKeys[0][:len(convKeys[0])-2] + ":e:" + esc(eventID)
+	return append(convKeys[:len(convKeys):len(convKeys)], legacy), append(boxed[:len(boxed):len(boxed)], legacy), eventField(eventID)
 }
 
 // commitDeadline is the deadline a commit carries to Redis: the caller's, or sooner
