@@ -424,6 +424,15 @@ func measureBlind(t *testing.T, name string, bar bars) {
 
 // measureBlindThemes checks a blind set's theme top-2 per language against bar,
 // logging aggregates only.
+// measureBlindThemesFile is measureBlindThemes of testdata/<name>.yaml.
+func measureBlindThemesFile(t *testing.T, name string, bar bars) {
+	s := loadEval(t, "testdata/"+name+".yaml")
+	if len(s.Cases) == 0 {
+		t.Fatalf("%s has no cases", name)
+	}
+	measureBlindThemes(t, name, s, bar)
+}
+
 func measureBlindThemes(t *testing.T, name string, s evalSet, bar bars) {
 	_, top2 := evalThemes(t, newInterpreter(t), s, true)
 	var b strings.Builder
@@ -506,13 +515,7 @@ func TestAdviceBlind4(t *testing.T) {
 var blind5Bars = bars{top2: 0.89, quiet: true}
 
 // TestBlind5 measures the theme top-2 of testdata/blind5.yaml.
-func TestBlind5(t *testing.T) {
-	s := loadEval(t, "testdata/blind5.yaml")
-	if len(s.Cases) == 0 {
-		t.Fatal("blind5 has no cases")
-	}
-	measureBlindThemes(t, "blind5", s, blind5Bars)
-}
+func TestBlind5(t *testing.T) { measureBlindThemesFile(t, "blind5", blind5Bars) }
 
 // measureAdviceBlind measures an unseen advice set (testdata/<name>.yaml) in a clarifying
 // phase against minRecall and maxFA, logging aggregates per language only.
@@ -536,13 +539,7 @@ func measureAdviceBlind(t *testing.T, name string, minRecall, maxFA float64) {
 var blind6Bars = bars{top2: 0.89, quiet: true}
 
 // TestBlind6 measures the theme top-2 of testdata/blind6.yaml.
-func TestBlind6(t *testing.T) {
-	s := loadEval(t, "testdata/blind6.yaml")
-	if len(s.Cases) == 0 {
-		t.Fatal("blind6 has no cases")
-	}
-	measureBlindThemes(t, "blind6", s, blind6Bars)
-}
+func TestBlind6(t *testing.T) { measureBlindThemesFile(t, "blind6", blind6Bars) }
 
 // Bar for testdata/blind7.yaml (themes only: 250 Dutch and 150 English cases, written
 // independently per language, of the kinds of messages a session holds), written by a
@@ -554,10 +551,4 @@ func TestBlind6(t *testing.T) {
 var blind7Bars = bars{top2: 0.91, quiet: true}
 
 // TestBlind7 measures the theme top-2 of testdata/blind7.yaml.
-func TestBlind7(t *testing.T) {
-	s := loadEval(t, "testdata/blind7.yaml")
-	if len(s.Cases) == 0 {
-		t.Fatal("blind7 has no cases")
-	}
-	measureBlindThemes(t, "blind7", s, blind7Bars)
-}
+func TestBlind7(t *testing.T) { measureBlindThemesFile(t, "blind7", blind7Bars) }
