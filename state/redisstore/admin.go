@@ -236,17 +236,13 @@ func (s *Store) eventCounts(ctx context.Context, node redis.Cmdable, keys []stri
 	if !slices.Contains(kinds, kindEvents) {
 		return out, nil
 	}
-	var other [][]*redis.BoolCmd
+	var other []*redis.SliceCmd
 	s.roundTrips.Add(1)
 	_, err := node.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, k := range keys {
 			if kinds[i] == kindEvents {
 				cmds, at = append(cmds, p.HLen(ctx, k)), append(at, i)
-				has := make([]*redis.BoolCmd, len(idsFieldsNotIDs))
-				for f, name := range idsFieldsNotIDs {
-					has[f] = p.HExists(ctx, k, name)
-				}
-				other = append(other, has)
+				other = append(other, p.HMGet(ctx, k, idsFieldsNotIDs...))
 			}
 		}
 		return nil
@@ -256,8 +252,8 @@ func (s *Store) eventCounts(ctx context.Context, node redis.Cmdable, keys []stri
 	}
 	for j, c := range cmds {
 		out[at[j]] = int(c.Val())
-		for _, b := range other[j] {
-			if b.Val() {
+		for _, v := range other[j].Val() {
+			if v != nil {
 				out[at[j]]--
 			}
 		}

@@ -127,8 +127,8 @@ type Store struct {
 	// and ARGV[13] for a change without TTL of its own.
 	argWindow, argEventIDs, argExpiry, argSlack any
 	// legacyUntil is until when (Unix ms) keys of the layout before the log may
-	// remain, so that updateScript must look for an event id there too; -1: not known
-	// yet (see legacy).
+	// remain, so that updateScript must look for an event id there too; negative while
+	// not known yet (see legacy).
 	legacyUntil atomic.Int64
 	// readTimeout is the client's read timeout (0: none): how long it waits for a
 	// reply, however long its caller's deadline (see commitDeadline).
@@ -161,7 +161,7 @@ func New(client redis.UniversalClient, opts Options) *Store {
 		cache:       lru.New[state.Key, cached](opts.CacheSize),
 	}
 	s.readTimeout = readTimeout(client)
-	s.legacyUntil.Store(-1)
+	s.legacyUntil.Store(layoutUnknown)
 	if !opts.NoBatch {
 		s.batch = newBatcher(client, opts.BatchSize, opts.BatchConns, func(n int) {
 			s.pipelines.Add(1)
