@@ -15,14 +15,15 @@ import (
 // with the placeholders each may hold. Every language must have every one of them.
 var cueTemplates = map[string]map[string][]string{
 	"why": {
-		"who":      nil, // how a reason names a parent it cannot tell: "the parent"
-		"poss":     nil,
-		"you":      nil, // how a reason names the person addressed: "You"
-		"deficit":  {"writer", "who", "poss", "label"},
-		"decision": {"writer", "cue"},
-		"concrete": nil,
-		"theme":    {"writer", "theme", "opens", "cue"},
-		"feeling":  {"writer", "cue"},
+		"who":        nil, // how a reason names a parent it cannot tell: "the parent"
+		"poss":       nil,
+		"you":        nil, // how a reason names the person addressed: "You"
+		"deficit":    {"writer", "who", "poss", "label"},
+		"their_word": {"writer", "label"}, // a label passed on from someone else
+		"decision":   {"writer", "cue"},
+		"concrete":   nil,
+		"theme":      {"writer", "theme", "opens", "cue"},
+		"feeling":    {"writer", "cue"},
 	},
 	"ask": {
 		"feeling": {"feeling"},

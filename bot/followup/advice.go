@@ -46,6 +46,9 @@ func (r *Interpreter) ReadAdvice(text, lang string, stage prompts.Stage) (bot.Ad
 			return a, true
 		}
 	}
+	if denied(d, sets[0]) {
+		return bot.Advice{}, false // "Ze is niet lui.": the model reads no negation
+	}
 	feats := features(d)
 	for _, lc := range sets {
 		// what no cue names, the model of the same language may find
@@ -114,7 +117,7 @@ func sentenceAdvice(d doc, s sentence, lc *langCues, facts bool) (finding, bool)
 		}
 	} else {
 		for _, c := range lc.assert {
-			if m, ok := c.p.findIn(d, s); ok {
+			if m, ok := cueIn(d, s, c, false, lc); ok {
 				return finding{m, c.kind}, true
 			}
 		}
@@ -147,6 +150,9 @@ func cueIn(d doc, s sentence, c cue, question bool, lc *langCues) (string, bool)
 	if !ok {
 		return "", false
 	}
+	if c.kind != bot.AdviceKindAdvice && negated(d, s, i, lc) {
+		return "", false // "Ik vind haar helemaal niet ongemotiveerd."
+	}
 	if question {
 		// A judgement may begin at its reported word ("…say she doesn't care"): that
 		// word counts too.
@@ -154,15 +160,70 @@ func cueIn(d doc, s sentence, c cue, question bool, lc *langCues) (string, bool)
 		if c.kind == bot.AdviceKindAdvice {
 			last = i - 1
 		}
-		for j := s.start; j <= last; j++ {
-			if anyWord(d.toks[j].w, lc.reported) && !claimBefore(d, s, j, lc) {
-				return "", false
-			}
+		if reportedBefore(d, s, last+1, lc) {
+			return "", false
 		}
 	} else if c.kind != bot.AdviceKindAdvice && reportBefore(d, s, i, lc) {
 		return "", false
 	}
 	return m, true
+}
+
+// denied reports whether a judgement cue of lc occurs in d only denied ("Ze is helemaal
+// niet lui", "I don't think she is lazy"; see negated).
+func denied(d doc, lc *langCues) bool {
+	for _, s := range d.sents {
+		for _, cs := range [][]cue{lc.judgement, lc.assert} {
+			for _, c := range cs {
+				if c.kind != bot.AdviceKindJudgement {
+					continue
+				}
+				if _, i, ok := c.p.locIn(d, s); ok && negated(d, s, i, lc) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// reportedBefore reports whether a reported word ("say", "zei") that is not the asker's
+// own claim comes before token i of a question: what follows it is reported speech.
+func reportedBefore(d doc, s sentence, i int, lc *langCues) bool {
+	for j := s.start; j < i; j++ {
+		if anyWord(d.toks[j].w, lc.reported) && !claimBefore(d, s, j, lc) {
+			return true
+		}
+	}
+	return false
+}
+
+// negated reports whether the words at token i of a statement are denied: a negation
+// right before them, with at most two degree words between ("niet", "helemaal niet",
+// "not really", "isn't"), or a denied belief earlier in the sentence ("I don't think",
+// "ik denk niet dat"). A negation in a closed question asserts: "Is ze niet gewoon lui?"
+func negated(d doc, s sentence, i int, lc *langCues) bool {
+	if s.question {
+		return false
+	}
+	for j, degrees := i-1, 0; j >= s.start && degrees <= 2; j-- {
+		w := d.toks[j].w
+		if anyWord(w, lc.negation) {
+			return true
+		}
+		if !anyWord(w, lc.degree) {
+			break
+		}
+		degrees++
+	}
+	for j := s.start; j < i; j++ {
+		for _, c := range lc.denial {
+			if _, end, ok := c.p.at(d, s, j); ok && end < i {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // reportBefore reports whether a reports cue ends before token i in the sentence: what

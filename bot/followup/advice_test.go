@@ -35,6 +35,18 @@ func TestReadAdviceKinds(t *testing.T) {
 		{"nl", "Kan het haar echt niets schelen?", prompts.StageClarify, bot.AdviceKindJudgement},
 		{"nl", "Zou je zeggen dat ze lui is?", prompts.StageClarify, bot.AdviceKindJudgement},
 		{"nl", "Zei de juf dat hij lui is?", prompts.StageClarify, ""},
+		// From a second user test: a denied label is no judgement, a negation in a closed
+		// question asserts, a why-question can presume not caring.
+		{"nl", "Ik vind moeder helemaal niet ongemotiveerd, dat zei mijn collega.", prompts.StageClarify, ""},
+		{"nl", "Ze is niet lui.", prompts.StageClarify, ""},
+		{"nl", "Ik denk niet dat ze lui is.", prompts.StageClarify, ""},
+		{"en", "She is not lazy, she is exhausted.", prompts.StageClarify, ""},
+		{"en", "I don't think she is lazy.", prompts.StageClarify, ""},
+		{"en", "Isn't she lazy?", prompts.StageClarify, bot.AdviceKindJudgement},
+		{"nl", "Is ze niet gewoon lui?", prompts.StageClarify, bot.AdviceKindJudgement},
+		{"en", "Why doesn't she care?", prompts.StageClarify, bot.AdviceKindJudgement},
+		{"nl", "Waarom kan het haar niks schelen?", prompts.StageClarify, bot.AdviceKindJudgement},
+		{"en", "Why do you think she doesn't care?", prompts.StageClarify, ""},
 		{"nl", "Is ze niet gewoon een zwakke, ongeïnteresseerde moeder die het niet kan opbrengen?", prompts.StageFeelings, bot.AdviceKindJudgement},
 		{"en", "Isn't she just a weak, uninterested mother who can't be bothered?", prompts.StageClarify, bot.AdviceKindJudgement},
 		{"nl", "Het is toch gewoon onwil?", prompts.StageClarify, bot.AdviceKindJudgement},

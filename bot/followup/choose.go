@@ -19,11 +19,15 @@ type analysis struct {
 	lc      *langCues
 	themes  []ThemeScore
 	deficit string // the deficit words, e.g. "not motivated"
-	// ownLabel is true when the writer uses the deficit words themselves: not in an open
-	// question, not in quotes, not after a report ("volgens het dossier", "the school
-	// says"): "Who wrote 'unmotivated' in the file?" questions the label, "Is ze niet
-	// gewoon lui?" uses it.
-	ownLabel bool
+	// use is whose the deficit words are: the writer's own ("Is ze niet gewoon lui?"),
+	// someone else's passed on ("volgens het dossier", "the school says", in quotes),
+	// looked back on ("Ik heb haar ongemotiveerd genoemd") or asked about ("Who wrote
+	// 'unmotivated' in the file?", "Did mum say she doesn't care?"). Denied words ("Ik
+	// vind haar helemaal niet ongemotiveerd") are not read as deficit language at all.
+	use labelUse
+	// unread is the deficit words asked about or denied: a theme reason never quotes
+	// them ("You wrote about parents not taking part ("lazy")" under "She is not lazy").
+	unread   []string
 	label    string // how the reason names them, e.g. "unmotivated"
 	reframe  string // the question id the deficit cue prefers
 	decision string // a decision taken without parents, e.g. "decided in the team"
@@ -69,27 +73,42 @@ func (r *Interpreter) analyse(text, lang string) analysis {
 	return a
 }
 
+// labelUse is whose deficit words a contribution holds (analysis.use).
+type labelUse int
+
+const (
+	labelOwn    labelUse = iota // the writer's own words
+	labelOthers                 // someone else's, passed on or quoted
+	labelNamed                  // the writer's own, looked back on ("ik noemde haar…")
+	labelAsked                  // asked about: in an open question, or reported in a closed one
+)
+
 // deficitIn finds the first deficit cue of lc in d, preferring one the writer uses as
-// their own words (see analysis.ownLabel).
+// their own words, then one passed on from someone else, then one looked back on or
+// asked about (see analysis.use). Denied words do not count.
 func (a *analysis) deficitIn(d doc, lc *langCues, raw string) {
 	quoted := quotedWords(raw)
-	for _, own := range []bool{true, false} {
+	for _, c := range lc.deficit {
+		for _, s := range d.sents {
+			if m, i, ok := c.p.locIn(d, s); ok {
+				if use, read := labelUseAt(d, s, i, m, lc, quoted); !read || use == labelAsked {
+					a.unread = append(a.unread, m)
+				}
+			}
+		}
+	}
+	for _, want := range []labelUse{labelOwn, labelOthers, labelNamed, labelAsked} {
 		for _, c := range lc.deficit {
 			for _, s := range d.sents {
 				m, i, ok := c.p.locIn(d, s)
 				if !ok {
 					continue
 				}
-				asked := s.question && opensQuestion(d, s, lc)
-				named := false // "Ik heb haar ongemotiveerd genoemd…": the label looked back on
-				if next := i + len(strings.Fields(m)); next < s.end {
-					named = anyWord(d.toks[next].w, lc.reports)
-				}
-				isOwn := !asked && !named && !reportBefore(d, s, i, lc) && !strings.Contains(quoted, " "+m+" ")
-				if isOwn != own {
+				use, ok := labelUseAt(d, s, i, m, lc, quoted)
+				if !ok || use != want {
 					continue
 				}
-				a.deficit, a.label, a.reframe, a.ownLabel = m, c.label, c.q, own
+				a.deficit, a.label, a.reframe, a.use = m, c.label, c.q, use
 				if a.label == "" {
 					a.label = m
 				}
@@ -97,6 +116,24 @@ func (a *analysis) deficitIn(d doc, lc *langCues, raw string) {
 			}
 		}
 	}
+}
+
+// labelUseAt is whose the deficit words m at token i of sentence s are; false when they
+// are denied.
+func labelUseAt(d doc, s sentence, i int, m string, lc *langCues, quoted string) (labelUse, bool) {
+	if s.question && (opensQuestion(d, s, lc) || reportedBefore(d, s, i, lc)) {
+		return labelAsked, true
+	}
+	if negated(d, s, i, lc) {
+		return 0, false
+	}
+	if reportBefore(d, s, i, lc) || strings.Contains(quoted, " "+m+" ") {
+		return labelOthers, true
+	}
+	if next := i + len(strings.Fields(m)); next < s.end && anyWord(d.toks[next].w, lc.reports) {
+		return labelNamed, true
+	}
+	return labelOwn, true
 }
 
 // quotedRe finds text in double quotes, or in single quotes that open after a space or
@@ -245,31 +282,54 @@ func (r *Interpreter) FollowUp(in bot.FollowUpRequest) (bot.FollowUp, bool) {
 	return f, ok
 }
 
+// deficitFollowUp answers the deficit words of part p: the writer's own label gets the
+// reframing question its cue prefers and a reason that names it; a label passed on from
+// someone else gets a question about what lies behind that word, with a reason saying
+// so; a label looked back on or asked about gets a reframing question without the label
+// and without a reason ("you described the mother as unmotivated" would not be true).
+func (r *Interpreter) deficitFollowUp(in bot.FollowUpRequest, p part, msgs *langCues) (bot.FollowUp, bool) {
+	prefer := ""
+	switch p.a.use {
+	case labelOwn:
+		prefer = p.a.reframe
+	case labelOthers:
+		prefer = theirWordQuestion
+	}
+	q, ok := r.reframing(in, prefer)
+	if !ok {
+		return bot.FollowUp{}, false
+	}
+	label := p.a.label
+	if p.a.lc != msgs {
+		label = p.a.deficit
+	}
+	switch {
+	case p.a.use == labelOwn:
+		who, poss := p.a.who, p.a.poss
+		if who == "" || p.a.lc != msgs {
+			who, poss = msgs.why["who"], msgs.why["poss"]
+		}
+		why := fill(msgs.why["deficit"], "writer", p.writer(msgs), "who", who, "poss", poss, "label", label)
+		return bot.FollowUp{Question: q, Why: why, Strong: true}, true
+	case p.a.use == labelOthers && q.ID == theirWordQuestion:
+		why := fill(msgs.why["their_word"], "writer", p.writer(msgs), "label", label)
+		return bot.FollowUp{Question: q, Why: why, Strong: true}, true
+	}
+	return bot.FollowUp{Question: q}, true
+}
+
+// theirWordQuestion is the id of the question a label passed on from someone else gets
+// ("De juf zegt dat hij lui is"): what did they see, and how would the parents put it.
+const theirWordQuestion = "reframe-their-word"
+
 // reading is the follow-up that answers what a writer said, if any.
 func (r *Interpreter) reading(in bot.FollowUpRequest, a analysis, ps []part, msgs *langCues) (bot.FollowUp, bool) {
 	for _, p := range ps {
 		if p.a.deficit == "" {
 			continue
 		}
-		prefer := p.a.reframe
-		if !p.a.ownLabel {
-			prefer = "" // "Je noemt de ouder ongemotiveerd…" would not be true either
-		}
-		if q, ok := r.reframing(in, prefer); ok {
-			who, poss, label := p.a.who, p.a.poss, p.a.label
-			if who == "" || p.a.lc != msgs {
-				who, poss = msgs.why["who"], msgs.why["poss"]
-			}
-			if p.a.lc != msgs {
-				label = p.a.deficit
-			}
-			if !p.a.ownLabel {
-				// the label is quoted, asked about or someone else's: the question fits,
-				// "you described the mother as unmotivated" would not be true
-				return bot.FollowUp{Question: q}, true
-			}
-			why := fill(msgs.why["deficit"], "writer", p.writer(msgs), "who", who, "poss", poss, "label", label)
-			return bot.FollowUp{Question: q, Why: why, Strong: true}, true
+		if f, ok := r.deficitFollowUp(in, p, msgs); ok {
+			return f, true
 		}
 		break
 	}
@@ -349,14 +409,21 @@ func factual(q prompts.Question) bool {
 }
 
 // author is the writer whose words show theme id most strongly, and the first of those
-// words; words only the theme model weighed are never quoted as a reason.
+// words; words only the theme model weighed, and deficit words asked about or denied,
+// are never quoted as a reason.
 func author(ps []part, id prompts.Theme) (part, string) {
 	var best part
 	cue, score := "", 0.0
 	for _, p := range ps {
 		for _, t := range p.a.themes {
-			if t.ID == string(id) && !t.Model && len(t.Cues) > 0 && t.Score > score {
-				best, cue, score = p, t.Cues[0], t.Score
+			if t.ID != string(id) || t.Model || t.Score <= score {
+				continue
+			}
+			for _, c := range t.Cues {
+				if !slices.Contains(p.a.unread, c) {
+					best, cue, score = p, c, t.Score
+					break
+				}
 			}
 		}
 	}

@@ -88,6 +88,13 @@ type adviceSpec struct {
 	// in a statement make it a report of what someone said: "She asked me whether I thought
 	// she was a bad mother."
 	Reports []cueSpec `yaml:"reports"`
+	// Negation words (not, isn't, niet, geen) right before a judgement or deficit cue, with
+	// at most two degree words between (really, helemaal), deny it: "Ze is helemaal niet
+	// lui." Denial phrases (I don't think, ik denk niet dat) deny what follows them in the
+	// sentence.
+	Negation []cueSpec `yaml:"negation"`
+	Degree   []cueSpec `yaml:"degree"`
+	Denial   []cueSpec `yaml:"denial"`
 	// Infinitive is the Dutch infinitive instruction ("Eerst even met school bellen."):
 	// a sentence that begins with a start word, has an infinitive (verb) and no stop word.
 	Infinitive struct {
@@ -184,6 +191,9 @@ type langCues struct {
 	reported      []cue
 	claim         []cue
 	reports       []cue
+	negation      []cue
+	degree        []cue
+	denial        []cue
 	infStart      []cue
 	infStop       []cue
 	infVerb       []cue
@@ -299,6 +309,7 @@ func add(into map[string]*langCues, f cueFile) error {
 		{&lc.withParents, f.WithParents, 1}, {&lc.parents, f.Parents, 1},
 		{&lc.open, f.Advice.Open, 1}, {&lc.lead, f.Advice.Lead, 1}, {&lc.softLead, f.Advice.SoftLead, 1},
 		{&lc.notAfter, f.Advice.NotAfter, 1}, {&lc.tag, f.Advice.Tag, 1}, {&lc.invite, f.Advice.Invite, 1}, {&lc.reported, f.Advice.Reported, 1}, {&lc.claim, f.Advice.Claim, 1}, {&lc.reports, f.Advice.Reports, 1},
+		{&lc.negation, f.Advice.Negation, 1}, {&lc.degree, f.Advice.Degree, 1}, {&lc.denial, f.Advice.Denial, 1},
 		{&lc.infStart, f.Advice.Infinitive.Start, 1}, {&lc.infStop, f.Advice.Infinitive.Stop, 1},
 		{&lc.infVerb, f.Advice.Infinitive.Verb, 1}, {&lc.infNotVerb, f.Advice.Infinitive.NotVerb, 1},
 		{&lc.vague, f.Vague, 1}, {&lc.concrete, f.Concrete, 1}, {&lc.feelings, f.Feelings, 1},
