@@ -36,3 +36,39 @@ func TestMsgTitleEndsTheSentence(t *testing.T) {
 		t.Errorf("a mark inside brackets stays: %q", got)
 	}
 }
+
+// TestSummaryPhaseCount: a method summary that counts its phases ("eight phases in
+// all", "acht fases") says as many as a session of it shows ("Fase 1/8"), in every
+// mode the method runs in. A user test found "Zes stappen" above "Fase 1/8"; Gibbs'
+// summary now names its six steps and the closing phases without a count, since a
+// group session has one more (the evaluation).
+func TestSummaryPhaseCount(t *testing.T) {
+	numbers := map[string]int{"three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+		"drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7, "acht": 8, "negen": 9, "tien": 10}
+	lib := MustBuiltin()
+	for _, m := range lib.Methods() {
+		for _, lang := range []string{"en", "nl"} {
+			words := strings.Fields(strings.ToLower(m.Summary.In(lang)))
+			for i := 1; i < len(words); i++ {
+				if !strings.HasPrefix(words[i], "phases") && !strings.HasPrefix(words[i], "fases") {
+					continue
+				}
+				n, ok := numbers[strings.Trim(words[i-1], "(")]
+				if !ok {
+					continue
+				}
+				for _, mode := range m.Modes {
+					shown := len(lib.Closing(mode))
+					for j := range m.Phases {
+						if m.Phases[j].RunsIn(mode) {
+							shown++
+						}
+					}
+					if shown != n {
+						t.Errorf("%s (%s, %s): the summary counts %d phases, a session shows %d", m.ID, lang, mode, n, shown)
+					}
+				}
+			}
+		}
+	}
+}

@@ -167,6 +167,10 @@ func TestFollowUp(t *testing.T) {
 			want: "concrete-one-situation", concrete: true, why: "Your answer stayed general"},
 		{name: "a teacher's label is passed on", in: bot.FollowUpRequest{Lang: "nl", Text: "De juf zegt dat de jongen lui is."},
 			want: "reframe-their-word", strong: true, why: "je gaf het woord van een ander door (lui)"},
+		{name: "tired is a feeling", in: bot.FollowUpRequest{Lang: "nl", Text: "Moe.", Solo: true},
+			want: "feeling-moe", reads: true, why: "je schreef \"moe\""},
+		{name: "overwhelmed is a feeling", in: bot.FollowUpRequest{Lang: "en", Text: "Overwhelmed, honestly.", Solo: true},
+			want: "feeling-overwhelmed", reads: true, why: "\"overwhelmed\""},
 		{name: "english text in a dutch session", in: bot.FollowUpRequest{Lang: "nl", Text: "Honestly the father is in denial about the drinking."},
 			want: "reframe-does-not-open-up", strong: true, why: "je beschreef"},
 	}
