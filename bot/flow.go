@@ -374,7 +374,7 @@ func (tr *turn) groupFollowUp(ph *prompts.Phase, role prompts.Role, text string,
 
 // nudgesStep asks, once, for a vague next step to be made concrete.
 func (tr *turn) nudgesStep(ph *prompts.Phase, role prompts.Role, text string) bool {
-	if ph.Stage != prompts.StageNextStep || role != prompts.RoleBringer || tr.sess.NudgedNextStep || !vague(text) {
+	if ph.Stage != prompts.StageNextStep || role != prompts.RoleBringer || tr.sess.NudgedNextStep || !tr.vagueStep(text) {
 		return false
 	}
 	tr.sess.NudgedNextStep = true
@@ -498,8 +498,14 @@ func (tr *turn) contributionsIn(user, phase string) int {
 	return n
 }
 
-// vague reports whether a short answer lacks detail.
-func vague(text string) bool { return len(strings.Fields(text)) < 5 }
+// vagueStep reports whether a next step leaves open what, with whom or when: the
+// interpreter's StepReader reads it, else a step of fewer than five words is vague.
+func (tr *turn) vagueStep(text string) bool {
+	if sr, ok := tr.e.interp.(StepReader); ok {
+		return sr.VagueStep(text, tr.lang)
+	}
+	return len(strings.Fields(text)) < 5
+}
 
 // askText renders a follow-up question with the reason, when the interpreter gave one.
 func (tr *turn) askText(f FollowUp) string {

@@ -104,6 +104,13 @@ type Advice struct {
 	Cues []string
 }
 
+// StepReader is an optional Interpreter capability: it tells whether a next step leaves
+// open what will be done, with whom or when, so that the engine asks once for a concrete
+// one. Without it a step of fewer than five words is vague.
+type StepReader interface {
+	VagueStep(text, lang string) bool
+}
+
 // AdviceReader is an optional Interpreter capability: it tells what kind of advice a text
 // holds in a phase of the given stage. Interpretations count only where a phase asks for
 // facts. The engine falls back to Interpreter.Advice (kind advice) without it.

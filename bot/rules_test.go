@@ -183,6 +183,36 @@ func TestNextStepNudgedOnce(t *testing.T) {
 	}
 }
 
+// TestNextStepReadByInterpreter: with the follow-up interpreter a long but general step
+// is nudged, a short one that says when is not (it used to go by length only).
+func TestNextStepReadByInterpreter(t *testing.T) {
+	for _, tc := range []struct {
+		step  string
+		nudge bool
+	}{
+		{"I will try to be more patient and open with parents in general from now on.", true},
+		{"Monday: call the father.", false},
+		{"I will ask the mother at the next visit what she wants to work on.", false},
+	} {
+		t.Run(tc.step, func(t *testing.T) {
+			h := newHarness(t, bot.Config{Interpreter: interpreter(t, prompts.MustBuiltin())})
+			for _, l := range [][2]string{{"ann", "/start incident en"}, {"bob", "/join"}, {"cas", "/join"}, {"ann", "/bring"}, {"ann", "/next"}} {
+				h.say(l[0], l[1])
+			}
+			for h.Phase != "next-step" {
+				if h.Phase == "done" {
+					t.Fatal("next-step never reached")
+				}
+				h.say("ann", "/next")
+			}
+			out := h.say("ann", tc.step)
+			if got := strings.Contains(bottest.Public(out), "more concrete"); got != tc.nudge {
+				t.Errorf("nudged = %v, want %v: %+v", got, tc.nudge, out.Replies)
+			}
+		})
+	}
+}
+
 func TestForgetAndExport(t *testing.T) {
 	h := running(t, "questions")
 	h.say("bob", "What did the mother say?")

@@ -126,7 +126,7 @@ func (tr *turn) phaseLines(phase string) []docLine {
 func (tr *turn) headLines(ph prompts.Phase) []docLine {
 	weak := thin
 	if ph.Stage == prompts.StageNextStep {
-		weak = vague
+		weak = tr.vagueStep
 	}
 	var in []contribution
 	full := map[string]bool{}

@@ -561,3 +561,30 @@ func (r *Interpreter) decisionQuestion(in bot.FollowUpRequest) (prompts.Question
 	}
 	return prompts.Question{}, false
 }
+
+// VagueStep reports whether a next step leaves open what will be done, with whom or when
+// (bot.StepReader): it is concrete when it says when (a day, "next week", "at the next
+// visit", a time or a number), or names with whom in five words or more that are not
+// only general ones ("try to be more patient with parents"). A step of fewer than three
+// words is always vague.
+func (r *Interpreter) VagueStep(text, lang string) bool {
+	d := tokenize(text)
+	if len(d.toks) < 3 {
+		return true
+	}
+	lc := r.textCues(d, lang)
+	if strings.ContainsAny(text, "0123456789") || anyFound(d, lc.stepWhen) {
+		return false
+	}
+	return len(d.toks) < 5 || !anyFound(d, lc.stepWho) || anyFound(d, lc.stepGeneral)
+}
+
+// anyFound reports whether one of the cues occurs in d.
+func anyFound(d doc, cs []cue) bool {
+	for _, c := range cs {
+		if _, ok := c.p.find(d); ok {
+			return true
+		}
+	}
+	return false
+}

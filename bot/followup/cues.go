@@ -129,6 +129,13 @@ type cueFile struct {
 	Advice      adviceSpec                  `yaml:"advice"`
 	Vague       []cueSpec                   `yaml:"vague"`
 	Concrete    []cueSpec                   `yaml:"concrete"`
+	// Step reads a next step: it is concrete when it says when, or names with whom and
+	// is not made of general words only ("meer", "proberen", "try to be more…").
+	Step struct {
+		When    []cueSpec `yaml:"when"`
+		Who     []cueSpec `yaml:"who"`
+		General []cueSpec `yaml:"general"`
+	} `yaml:"step"`
 	// Feelings are words for a feeling; a solo answer that names one gets a question
 	// about what was behind it (Ask["feeling"]).
 	Feelings []cueSpec `yaml:"feelings"`
@@ -199,6 +206,9 @@ type langCues struct {
 	infVerb       []cue
 	infNotVerb    []cue
 	vague         []cue
+	stepWhen      []cue
+	stepWho       []cue
+	stepGeneral   []cue
 	concrete      []cue
 	feelings      []cue
 	ask           map[string]string
@@ -313,6 +323,7 @@ func add(into map[string]*langCues, f cueFile) error {
 		{&lc.infStart, f.Advice.Infinitive.Start, 1}, {&lc.infStop, f.Advice.Infinitive.Stop, 1},
 		{&lc.infVerb, f.Advice.Infinitive.Verb, 1}, {&lc.infNotVerb, f.Advice.Infinitive.NotVerb, 1},
 		{&lc.vague, f.Vague, 1}, {&lc.concrete, f.Concrete, 1}, {&lc.feelings, f.Feelings, 1},
+		{&lc.stepWhen, f.Step.When, 1}, {&lc.stepWho, f.Step.Who, 1}, {&lc.stepGeneral, f.Step.General, 1},
 	}
 	for _, l := range lists {
 		cs, err := compileAll(l.src, l.defW)

@@ -300,3 +300,33 @@ func TestReasonNamesWholeTheme(t *testing.T) {
 		}
 	}
 }
+
+// TestVagueStep: a next step is concrete when it says when, or with whom without only
+// general words; length alone decides nothing.
+func TestVagueStep(t *testing.T) {
+	r := newInterpreter(t)
+	for _, tc := range []struct {
+		lang, step string
+		vague      bool
+	}{
+		{"nl", "Maandag bel ik de vader.", false},
+		{"nl", "Bij het volgende huisbezoek vraag ik moeder wat zij als doel ziet.", false},
+		{"nl", "Ik ga de vader bellen om te vragen wat hij zelf wil.", false},
+		{"nl", "Om 10 uur de school bellen.", false},
+		{"nl", "Ik bel de vader.", true},
+		{"nl", "Ik ga proberen meer naar ouders te luisteren in het algemeen.", true},
+		{"nl", "Vaker de ouders betrekken bij de doelen.", true},
+		{"nl", "Ik wil reflecteren op mijn houding.", true},
+		{"nl", "Bellen.", true},
+		{"en", "On Monday I will call the father and ask which time suits him.", false},
+		{"en", "Next week I ask the mother what she wants.", false},
+		{"en", "I will ask the mother what she wants to work on first.", false},
+		{"en", "I will try to be more patient and open with parents in general.", true},
+		{"en", "Be more aware of my own assumptions.", true},
+		{"en", "call her", true},
+	} {
+		if got := r.VagueStep(tc.step, tc.lang); got != tc.vague {
+			t.Errorf("VagueStep(%q) = %v, want %v", tc.step, got, tc.vague)
+		}
+	}
+}
