@@ -508,8 +508,13 @@ func (tr *turn) rewrite(c command) {
 	}
 	if i < 0 {
 		// Nothing of theirs to replace (their first message was kept out by the
-		// phase's rule, say): the text is a new message, read like any other.
+		// phase's rule, say): the text is a new message, read like any other, and
+		// the writer is told so when it is kept.
+		n := len(tr.sess.Contributions)
 		tr.contribute(text, true)
+		if len(tr.sess.Contributions) > n {
+			tr.tell(tr.msg("rewrite.added"))
+		}
 		return
 	}
 	if !tr.allowedText(i, text) {
