@@ -312,7 +312,8 @@ func (r *Interpreter) deficitFollowUp(in bot.FollowUpRequest, p part, msgs *lang
 		why := fill(msgs.why["deficit"], "writer", p.writer(msgs), "who", who, "poss", poss, "label", label)
 		return bot.FollowUp{Question: q, Why: why, Strong: true}, true
 	case p.a.use == labelOthers && q.ID == theirWordQuestion:
-		why := fill(msgs.why["their_word"], "writer", p.writer(msgs), "label", label)
+		// the words as written: they are quoted as someone else's
+		why := fill(msgs.why["their_word"], "writer", p.writer(msgs), "label", p.a.deficit)
 		return bot.FollowUp{Question: q, Why: why, Strong: true}, true
 	}
 	return bot.FollowUp{Question: q}, true
