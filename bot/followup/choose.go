@@ -320,7 +320,7 @@ func (r *Interpreter) deficitFollowUp(in bot.FollowUpRequest, p part, msgs *lang
 }
 
 // theirWordQuestion is the id of the question a label passed on from someone else gets
-// ("De juf zegt dat hij lui is"): what did they see, and how would the parents put it.
+// ("De juf zegt dat hij lui is"): what was seen or heard, and how would the parents put it.
 const theirWordQuestion = "reframe-their-word"
 
 // reading is the follow-up that answers what a writer said, if any.
