@@ -72,6 +72,8 @@ func newTextChecker(t *testing.T, lib *prompts.Library, lang string) *textChecke
 
 var (
 	codeSpan = regexp.MustCompile("`([^`]*)`")
+	// a command shown with text to type after it ("`!rewrite` followed by new text")
+	withText = regexp.MustCompile("`([^`]*)` (?:followed by|met [^`.;]*erachter)")
 	wordRe   = regexp.MustCompile(`[A-Za-z][A-Za-z-]*`)
 	// doubled marks where a title with its own mark meets a sentence's
 	doubled = regexp.MustCompile(`[?!](\*\*|_)?[.,](\s|$)|\.\.(\s|$)`)
@@ -92,6 +94,14 @@ func (c *textChecker) problems(text string) []string {
 	}
 	if m := doubled.FindString(text); m != "" {
 		out = append(out, fmt.Sprintf("%q: doubled punctuation", strings.TrimSpace(m)))
+	}
+	for _, m := range withText.FindAllStringSubmatch(text, -1) {
+		// typed bare with text after it, a command word is a contribution (Classify)
+		if f := strings.Fields(m[1]); len(f) > 0 && !strings.HasPrefix(f[0], "!") && !strings.HasPrefix(f[0], "/") {
+			if _, ok := CommandOf(f[0]); ok {
+				out = append(out, fmt.Sprintf("`%s` with text after it needs `!%s`: typed bare it is a contribution", m[1], f[0]))
+			}
+		}
 	}
 	if c.englishCmd == nil {
 		return out
@@ -202,6 +212,7 @@ func TestTextCheckerCatches(t *testing.T) {
 		"Typ `stop` om te stoppen.",
 		"Druk op Next als je klaar bent.",
 		"Aan het woord: bob (collega's) en 1 collega's.",
+		"`herschrijf` met nieuwe tekst erachter vervangt je laatste bericht.",
 	} {
 		if len(c.problems(bad)) == 0 {
 			t.Errorf("not caught: %q", bad)
@@ -210,6 +221,7 @@ func TestTextCheckerCatches(t *testing.T) {
 	for _, good := range []string{
 		"Ik heb 1 bericht van jou gewist.", "Je schreef 2 berichten.", "Over 1 uur, 2 uur.",
 		"We zitten nu in: Wat neem je mee?", "Typ `meedoen` om mee te doen.", "Collega's, help de inbrenger.",
+		"`!herschrijf` met nieuwe tekst erachter vervangt je laatste bericht.",
 	} {
 		if p := c.problems(good); len(p) > 0 {
 			t.Errorf("%q marked: %v", good, p)
@@ -441,7 +453,7 @@ func TestPrivacyNoticeEditOnlyInAChat(t *testing.T) {
 		if got := strings.Contains(out[0].Text, "edit or delete your original message"); got != c.edit {
 			t.Errorf("%s: asks to edit the original: %v, want %v:\n%s", c.platform, got, c.edit, out[0].Text)
 		}
-		if !strings.Contains(out[0].Text, "`keep`") {
+		if !strings.Contains(out[0].Text, "`!keep`") {
 			t.Errorf("%s: the notice lost its keep hint:\n%s", c.platform, out[0].Text)
 		}
 	}
