@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/intervision-bot/intervision/prompts"
 )
@@ -394,6 +395,8 @@ func (tr *turn) pace(ph *prompts.Phase, role prompts.Role) {
 	case ph.Stage == prompts.StageNextStep && role == prompts.RoleBringer:
 		tr.offerCheckIn()
 		return
+	case tr.lateBringer(ph, role):
+		return
 	case tr.bringerOnly(ph):
 		// A case is often told in several messages: the case bringer says when it is
 		// complete. Say so once, after the first message.
@@ -411,6 +414,24 @@ func (tr *turn) pace(ph *prompts.Phase, role prompts.Role) {
 		return
 	}
 	tr.nudgeLast(ph)
+}
+
+// lateGrace is how long a phase whose time is up stays open after the case bringer it
+// waited for has written: time to add to it, then the phase moves on.
+const lateGrace = 3 * time.Minute
+
+// lateBringer keeps the promise "when the time is up, I move on once the case bringer
+// has written": the first message of a case bringer the phase waited for past its box
+// gives the phase lateGrace more, said with the time, and then it moves on (timeUp).
+func (tr *turn) lateBringer(ph *prompts.Phase, role prompts.Role) bool {
+	if !tr.timed() || role != prompts.RoleBringer || !tr.sess.BringerReminded || tr.sess.Paused != 0 ||
+		tr.contributionsIn(tr.user(), ph.ID) != 1 || tr.left(ph) > 0 {
+		return false
+	}
+	tr.sess.Extra += int64((lateGrace - tr.left(ph)) / time.Second)
+	tr.planPhaseTimers()
+	tr.say(tr.msg("phase.bringer_late", "name", Quote(tr.ev.User.Name), "time", tr.spanText(lateGrace)), tr.nextButton())
+	return true
 }
 
 // bringerOnly reports a phase in which only the case bringer writes.

@@ -1,0 +1,65 @@
+package bot_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/intervision-bot/intervision/bot"
+	"github.com/intervision-bot/intervision/bot/bottest"
+	"github.com/intervision-bot/intervision/state"
+	"github.com/intervision-bot/intervision/state/memstore"
+)
+
+// TestLateBringerMovesOn: a phase that waited past its time for the case bringer moves
+// on a few minutes after they have written, as its opening promised ("when the time is
+// up, I move on once ann has written"). A user test saw the session stand still for
+// two hours after the case was told.
+func TestLateBringerMovesOn(t *testing.T) {
+	for _, tc := range []struct{ lang, start, promise, late string }{
+		{"en", "/start incident en", "once ann has written", "I will move on in 3 minutes"},
+		{"nl", "/start incident nl", "zodra ann iets heeft geschreven", "over 3 minuten ga ik verder"},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			clk := bottest.NewManualClock(bottest.Clock)
+			sched := memstore.NewScheduler(memstore.WithSchedulerClock(clk.Now))
+			h := newHarness(t, bot.Config{Scheduler: sched, Now: clk.Now, Store: memstore.New(memstore.WithClock(clk.Now))})
+			fire := func(d time.Duration) {
+				clk.Advance(d)
+				if _, err := sched.FireDue(context.Background(), func(ctx context.Context, tm state.Timer) error {
+					_, out, err := h.Engine.Fire(ctx, tm)
+					if out.Phase != "" {
+						h.Phase = out.Phase
+					}
+					return err
+				}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			h.say("ann", tc.start)
+			h.say("bob", "/join")
+			h.say("ann", "/bring")
+			if out := h.say("ann", "/next"); !strings.Contains(bottest.Public(out), tc.promise) {
+				t.Fatalf("the opening does not promise to move on: %s", bottest.Public(out))
+			}
+			first := h.Phase
+			fire(11 * time.Minute) // the box ends: the phase waits for the case bringer
+			if h.Phase != first {
+				t.Fatalf("moved on without the case: %s", h.Phase)
+			}
+			if out := h.say("ann", "The mother did not come to the meeting at school."); !strings.Contains(bottest.Public(out), tc.late) {
+				t.Fatalf("a late case does not say when the phase moves on: %s", bottest.Public(out))
+			}
+			h.say("ann", "I had called her twice.")
+			fire(2 * time.Minute)
+			if h.Phase != first {
+				t.Fatalf("moved on before the grace ended: %s", h.Phase)
+			}
+			fire(time.Minute)
+			if h.Phase == first {
+				t.Fatal("the phase still waits after the case bringer wrote")
+			}
+		})
+	}
+}
