@@ -66,11 +66,15 @@ func (tr *turn) press(user string) {
 }
 
 // thinAsk is the kind request for one concrete detail after a thin answer, by name in
-// a group. The takeaway asks for one thing taken away.
+// a group. The takeaway asks for one thing taken away; a phase about other ways or a
+// plan for one possibility, not a moment that happened.
 func (tr *turn) thinAsk(ph *prompts.Phase) string {
 	key := "followup.thin"
-	if ph.Stage == prompts.StageTakeaway {
+	switch ph.Stage {
+	case prompts.StageTakeaway:
 		key += ".takeaway"
+	case prompts.StageAlternatives, prompts.StagePlan:
+		key += ".options"
 	}
 	if tr.solo() {
 		return tr.msg(key + ".solo")

@@ -22,7 +22,7 @@ var cueTemplates = map[string]map[string][]string{
 		"their_word": {"writer", "label"}, // a label passed on from someone else
 		"decision":   {"writer", "cue"},
 		"concrete":   nil,
-		"theme":      {"writer", "theme", "opens", "cue"},
+		"theme":      {"writer", "theme", "cue"},
 		"feeling":    {"writer", "cue"},
 	},
 	"ask": {
@@ -134,16 +134,16 @@ func (l *linter) cueTexts(n *yaml.Node, section string, have map[string]bool) {
 	}
 }
 
-// themeNames checks theme_names: every key a theme, with a name and what it opens.
+// themeNames checks theme_names: every key a theme, with a name.
 func (l *linter) themeNames(n *yaml.Node, have map[string]bool) {
 	for k, kv := range l.mapping(n, nil, "theme_names") {
 		if !slices.Contains(Themes, Theme(k)) {
 			l.report(kv.key.Line, "theme_names: unknown theme %q (use one of %s)", k, join(Themes))
 			continue
 		}
-		fields := l.mapping(kv.value, map[string]bool{"name": true, "opens": true}, "theme_names."+k)
+		fields := l.mapping(kv.value, map[string]bool{"name": true}, "theme_names."+k)
 		ok := true
-		for _, f := range []string{"name", "opens"} {
+		for _, f := range []string{"name"} {
 			fkv, present := fields[f]
 			if !present {
 				l.report(kv.key.Line, "theme_names.%s: missing %s", k, f)

@@ -18,7 +18,7 @@ func cueFileText(lang string) string {
 	}
 	b.WriteString("ask:\n  feeling: \"You name {feeling}.\"\ntheme_names:\n")
 	for _, th := range Themes {
-		fmt.Fprintf(&b, "  %s: {name: %s name, opens: what %s opens}\n", th, th, th)
+		fmt.Fprintf(&b, "  %s: {name: %s name}\n", th, th)
 	}
 	return strings.ReplaceAll(b.String(), "none", "")
 }
@@ -33,7 +33,7 @@ func TestLintCues(t *testing.T) {
 		{"clean", good, 0, ""},
 		// Issue 12: "…this question looks at the part of housing." The comma ended the
 		// unquoted text; "money" became a key without a value.
-		{"flow mapping cut short", strings.Replace(good, "opens: what context opens}", "opens: the part of housing, money, work}", 1),
+		{"flow mapping cut short", strings.Replace(good, "{name: context name}", "{name: housing, money, work}", 1),
 			themeLine(good, "context"), `key "money" has no value`},
 		{"unknown placeholder", strings.Replace(good, "theme: \"theme text", "theme: \"theme text {label}", 1),
 			lineOf(good, "  theme: "), "placeholder {label} is not filled here"},
@@ -41,11 +41,11 @@ func TestLintCues(t *testing.T) {
 			lineOf(good, "  concrete: "), "why.concrete: no text"},
 		{"missing reason", strings.Replace(good, "  feeling: \"feeling text{writer} {cue}\"\n", "", 1),
 			0, "cues for en lack why.feeling"},
-		{"missing theme", strings.Replace(good, "  context: {name: context name, opens: what context opens}\n", "", 1),
+		{"missing theme", strings.Replace(good, "  context: {name: context name}\n", "", 1),
 			0, "lack theme_names.context"},
-		{"theme without opens", strings.Replace(good, "{name: context name, opens: what context opens}", "{name: context name}", 1),
-			themeLine(good, "context"), "theme_names.context: missing opens"},
-		{"unknown theme", good + "  contexts: {name: x, opens: y}\n", strings.Count(good, "\n") + 1, `unknown theme "contexts"`},
+		{"theme without a name", strings.Replace(good, "{name: context name}", "{}", 1),
+			themeLine(good, "context"), "theme_names.context: missing name"},
+		{"unknown theme", good + "  contexts: {name: x}\n", strings.Count(good, "\n") + 1, `unknown theme "contexts"`},
 		{"unknown reason", strings.Replace(good, "why:\n", "why:\n  start: \"To open this phase: {theme}.\"\n", 1), 3, `unknown key "start"`},
 	}
 	for _, c := range cases {

@@ -16,6 +16,8 @@ const shortWords = 6
 
 // analysis is what the interpreter sees in one contribution.
 type analysis struct {
+	raw     string // the text as written, for quotes in reasons
+	quoted  string // the words inside quotes, see quotedWords: someone else's words
 	lc      *langCues
 	themes  []ThemeScore
 	deficit string // the deficit words, e.g. "not motivated"
@@ -41,7 +43,7 @@ type analysis struct {
 func (r *Interpreter) analyse(text, lang string) analysis {
 	d := tokenize(text)
 	lc := r.textCues(d, lang)
-	a := analysis{lc: lc, themes: r.read(d, lc), words: len(d.toks)}
+	a := analysis{raw: text, quoted: quotedWords(text), lc: lc, themes: r.read(d, lc), words: len(d.toks)}
 	a.deficitIn(d, lc, text)
 	for _, c := range lc.decision {
 		if m, ok := c.p.find(d); ok {
@@ -79,7 +81,7 @@ type labelUse int
 const (
 	labelOwn    labelUse = iota // the writer's own words
 	labelOthers                 // someone else's, passed on or quoted
-	labelNamed                  // the writer's own, looked back on ("ik noemde haar…")
+	labelNamed                  // looked back on ("ik noemde haar…") or mentioned ("het woord lui")
 	labelAsked                  // asked about: in an open question, or reported in a closed one
 )
 
@@ -132,6 +134,9 @@ func labelUseAt(d doc, s sentence, i int, m string, lc *langCues, quoted string)
 	}
 	if next := i + len(strings.Fields(m)); next < s.end && anyWord(d.toks[next].w, lc.reports) {
 		return labelNamed, true
+	}
+	if endsBefore(d, s, i, lc.mention) {
+		return labelNamed, true // "The word lazy made me want to defend him"
 	}
 	return labelOwn, true
 }
@@ -313,7 +318,7 @@ func (r *Interpreter) deficitFollowUp(in bot.FollowUpRequest, p part, msgs *lang
 		return bot.FollowUp{Question: q, Why: why, Strong: true}, true
 	case p.a.use == labelOthers && q.ID == theirWordQuestion:
 		// the words as written: they are quoted as someone else's
-		why := fill(msgs.why["their_word"], "writer", p.writer(msgs), "label", p.a.deficit)
+		why := fill(msgs.why["their_word"], "writer", p.writer(msgs), "label", p.a.asWritten(p.a.deficit))
 		return bot.FollowUp{Question: q, Why: why, Strong: true}, true
 	}
 	return bot.FollowUp{Question: q}, true
@@ -339,7 +344,7 @@ func (r *Interpreter) reading(in bot.FollowUpRequest, a analysis, ps []part, msg
 			continue
 		}
 		if q, ok := r.decisionQuestion(in); ok {
-			why := fill(msgs.why["decision"], "writer", p.writer(msgs), "cue", p.a.decision)
+			why := fill(msgs.why["decision"], "writer", p.writer(msgs), "cue", p.a.asWritten(p.a.decision))
 			return bot.FollowUp{Question: q, Why: why, Strong: true}, true
 		}
 		break
@@ -357,7 +362,9 @@ func (r *Interpreter) reading(in bot.FollowUpRequest, a analysis, ps []part, msg
 		return bot.FollowUp{Question: q, Why: why}, true
 	}
 	if a.vague && !in.LastConcrete {
-		if q, ok := r.byKind(in, prompts.KindConcrete); ok {
+		// from the phase's pool only: a question about a moment that happened fits the
+		// phases that look back, not one about other ways, a plan or the takeaway
+		if q, ok := poolKind(in, prompts.KindConcrete); ok {
 			return bot.FollowUp{Question: q, Why: msgs.why["concrete"], Concrete: true}, true
 		}
 	}
@@ -384,7 +391,7 @@ func (r *Interpreter) byTheme(in bot.FollowUpRequest, a analysis, ps []part, msg
 			if main && !factual(q) {
 				if p, cue := author(ps, id); cue != "" {
 					n := msgs.names[id]
-					f.Why = fill(msgs.why["theme"], "writer", p.writer(msgs), "theme", n.Name, "opens", n.Opens, "cue", cue)
+					f.Why = fill(msgs.why["theme"], "writer", p.writer(msgs), "theme", n.Name, "cue", cue)
 				}
 			}
 			return f, true
@@ -410,8 +417,9 @@ func factual(q prompts.Question) bool {
 }
 
 // author is the writer whose words show theme id most strongly, and the first of those
-// words; words only the theme model weighed, and deficit words asked about or denied,
-// are never quoted as a reason.
+// words as written; words only the theme model weighed, deficit words asked about or
+// denied, and words inside quotes (someone else's: "lukt niet, sorry") are never quoted
+// as a reason.
 func author(ps []part, id prompts.Theme) (part, string) {
 	var best part
 	cue, score := "", 0.0
@@ -421,8 +429,8 @@ func author(ps []part, id prompts.Theme) (part, string) {
 				continue
 			}
 			for _, c := range t.Cues {
-				if !slices.Contains(p.a.unread, c) {
-					best, cue, score = p, c, t.Score
+				if !slices.Contains(p.a.unread, c) && !strings.Contains(p.a.quoted, " "+c+" ") {
+					best, cue, score = p, p.a.asWritten(c), t.Score
 					break
 				}
 			}
@@ -494,13 +502,11 @@ func (r *Interpreter) library(in bot.FollowUpRequest) []prompts.Question {
 	return r.lib.Questions()
 }
 
-// byKind is the first unasked question of a kind, from the pool, else the library.
-func (r *Interpreter) byKind(in bot.FollowUpRequest, kind prompts.QuestionKind) (prompts.Question, bool) {
-	for _, qs := range [][]prompts.Question{in.Pool, r.library(in)} {
-		for _, q := range qs {
-			if !in.Asked[q.ID] && q.Kind == kind {
-				return q, true
-			}
+// poolKind is the pool's first unasked question of a kind.
+func poolKind(in bot.FollowUpRequest, kind prompts.QuestionKind) (prompts.Question, bool) {
+	for _, q := range in.Pool {
+		if !in.Asked[q.ID] && q.Kind == kind {
+			return q, true
 		}
 	}
 	return prompts.Question{}, false
@@ -522,7 +528,7 @@ func (r *Interpreter) reframing(in bot.FollowUpRequest, prefer string) (prompts.
 	for _, main := range []bool{true, false} {
 		for _, qs := range [][]prompts.Question{in.Pool, r.library(in)} {
 			for _, q := range qs {
-				if in.Asked[q.ID] || special(q) || len(q.Themes) == 0 {
+				if in.Asked[q.ID] || special(q) || len(q.Themes) == 0 || !aboutMeaning(q) {
 					continue
 				}
 				if main && q.Themes[0] == prompts.ThemeNonParticipation || !main && slices.Contains(q.Themes, prompts.ThemeNonParticipation) {
@@ -532,6 +538,23 @@ func (r *Interpreter) reframing(in bot.FollowUpRequest, prefer string) (prompts.
 		}
 	}
 	return prompts.Question{}, false
+}
+
+// aboutMeaning reports whether a question can look at what behaviour might mean, as the
+// deficit reason says it does: one for a stage of clarifying, analysing, perspectives,
+// alternatives or discussion ("What did you feel when the parent stayed away?" is a
+// feelings question, and the reason would not be true of it).
+func aboutMeaning(q prompts.Question) bool {
+	if len(q.Stages) == 0 {
+		return true
+	}
+	for _, st := range q.Stages {
+		switch st {
+		case prompts.StageClarify, prompts.StageAnalyse, prompts.StagePerspectives, prompts.StageAlternatives, prompts.StageDiscuss:
+			return true
+		}
+	}
+	return false
 }
 
 // decisionQuestion is the best unasked decision-making question, from the pool, else the
@@ -585,6 +608,41 @@ func anyFound(d doc, cs []cue) bool {
 	for _, c := range cs {
 		if _, ok := c.p.find(d); ok {
 			return true
+		}
+	}
+	return false
+}
+
+// asWritten is the matched words m (lower-cased tokens) as the writer wrote them: with
+// their capitals, apostrophes and the marks between the words ("Not good: I never
+// asked", "Kind 1"), so that a quote in a reason is what the person wrote. When the
+// words cannot be found as such, m.
+func (a analysis) asWritten(m string) string {
+	words := strings.Fields(m)
+	if len(words) == 0 {
+		return m
+	}
+	parts := make([]string, len(words))
+	for i, w := range words {
+		parts[i] = strings.ReplaceAll(regexp.QuoteMeta(w), "'", "['’]")
+	}
+	re, err := regexp.Compile(`(?i)(?:^|[^\p{L}\p{N}])(` + strings.Join(parts, `[^\p{L}\p{N}]+`) + `)(?:[^\p{L}\p{N}]|$)`)
+	if err != nil {
+		return m
+	}
+	if sm := re.FindStringSubmatch(a.raw); sm != nil {
+		return sm[1]
+	}
+	return m
+}
+
+// endsBefore reports whether one of the cues ends right before token i of sentence s.
+func endsBefore(d doc, s sentence, i int, cs []cue) bool {
+	for j := max(s.start, i-4); j < i; j++ {
+		for _, c := range cs {
+			if _, end, ok := c.p.at(d, s, j); ok && end == i-1 {
+				return true
+			}
 		}
 	}
 	return false

@@ -93,8 +93,11 @@ type adviceSpec struct {
 	// lui." Denial phrases (I don't think, ik denk niet dat) deny what follows them in the
 	// sentence.
 	Negation []cueSpec `yaml:"negation"`
-	Degree   []cueSpec `yaml:"degree"`
-	Denial   []cueSpec `yaml:"denial"`
+	// Mention words right before a deficit word mention it rather than use it: "the word
+	// lazy", "het woord lui".
+	Mention []cueSpec `yaml:"mention"`
+	Degree  []cueSpec `yaml:"degree"`
+	Denial  []cueSpec `yaml:"denial"`
 	// Infinitive is the Dutch infinitive instruction ("Eerst even met school bellen."):
 	// a sentence that begins with a start word, has an infinitive (verb) and no stop word.
 	Infinitive struct {
@@ -105,10 +108,9 @@ type adviceSpec struct {
 	} `yaml:"infinitive"`
 }
 
-// themeName is how reasons name a theme and what its questions open up.
+// themeName is how reasons name a theme.
 type themeName struct {
-	Name  string `yaml:"name"`
-	Opens string `yaml:"opens"`
+	Name string `yaml:"name"`
 }
 
 // cueFile is one file of prompts/data/cues. Several files may add to one language.
@@ -199,6 +201,7 @@ type langCues struct {
 	claim         []cue
 	reports       []cue
 	negation      []cue
+	mention       []cue
 	degree        []cue
 	denial        []cue
 	infStart      []cue
@@ -319,7 +322,7 @@ func add(into map[string]*langCues, f cueFile) error {
 		{&lc.withParents, f.WithParents, 1}, {&lc.parents, f.Parents, 1},
 		{&lc.open, f.Advice.Open, 1}, {&lc.lead, f.Advice.Lead, 1}, {&lc.softLead, f.Advice.SoftLead, 1},
 		{&lc.notAfter, f.Advice.NotAfter, 1}, {&lc.tag, f.Advice.Tag, 1}, {&lc.invite, f.Advice.Invite, 1}, {&lc.reported, f.Advice.Reported, 1}, {&lc.claim, f.Advice.Claim, 1}, {&lc.reports, f.Advice.Reports, 1},
-		{&lc.negation, f.Advice.Negation, 1}, {&lc.degree, f.Advice.Degree, 1}, {&lc.denial, f.Advice.Denial, 1},
+		{&lc.negation, f.Advice.Negation, 1}, {&lc.mention, f.Advice.Mention, 1}, {&lc.degree, f.Advice.Degree, 1}, {&lc.denial, f.Advice.Denial, 1},
 		{&lc.infStart, f.Advice.Infinitive.Start, 1}, {&lc.infStop, f.Advice.Infinitive.Stop, 1},
 		{&lc.infVerb, f.Advice.Infinitive.Verb, 1}, {&lc.infNotVerb, f.Advice.Infinitive.NotVerb, 1},
 		{&lc.vague, f.Vague, 1}, {&lc.concrete, f.Concrete, 1}, {&lc.feelings, f.Feelings, 1},

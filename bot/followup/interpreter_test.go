@@ -167,6 +167,17 @@ func TestFollowUp(t *testing.T) {
 			want: "concrete-one-situation", concrete: true, why: "Your answer stayed general"},
 		{name: "a teacher's label is passed on", in: bot.FollowUpRequest{Lang: "nl", Text: "De juf zegt dat de jongen lui is."},
 			want: "reframe-their-word", strong: true, why: "je gaf een woord van een ander door (\"lui\")"},
+		// From a third user test: a mentioned word is nobody's label, a label is quoted
+		// as written, a quote of someone else is not the writer's theme words, a vague
+		// answer gets a question about a moment only where the phase's pool has one.
+		{name: "a mentioned label is not the writer's", in: bot.FollowUpRequest{Lang: "en", Text: "The word lazy, I wanted to defend him."},
+			want: "nonpart-meaning", noWhy: true, reads: true},
+		{name: "lazy is described as lazy", in: bot.FollowUpRequest{Lang: "en", Text: "Honestly the dad sounds lazy to me."},
+			want: "nonpart-meaning", strong: true, why: "described the father as lazy;"},
+		{name: "a bad mother is deficit language", in: bot.FollowUpRequest{Lang: "nl", Text: "Ik blijf erbij dat ze een slechte moeder is."},
+			want: "nonpart-meaning", strong: true, why: "als een slechte moeder;"},
+		{name: "a vague answer with no moment question in the pool", in: bot.FollowUpRequest{Lang: "nl", Text: "Het was lastig.",
+			Pool: []prompts.Question{q("goal-whose", "goal-setting")}}, want: "goal-whose"},
 		{name: "tired is a feeling", in: bot.FollowUpRequest{Lang: "nl", Text: "Moe.", Solo: true},
 			want: "feeling-moe", reads: true, why: "je schreef \"moe\""},
 		{name: "overwhelmed is a feeling", in: bot.FollowUpRequest{Lang: "en", Text: "Overwhelmed, honestly.", Solo: true},
@@ -285,18 +296,20 @@ func TestLang(t *testing.T) {
 	}
 }
 
-// TestReasonNamesWholeTheme: a reason names what a theme's questions open up in full
-// (a YAML flow mapping once cut "the part of housing, money, work…" at the comma).
+// TestReasonNamesWholeTheme: a theme reason names the theme in full (a YAML flow
+// mapping once cut a theme's text at a comma) and says no more about the question than
+// is true of every question of that theme: "this question looks at what the parents
+// would choose" stood under "Which small step has the family already taken?" (user test).
 func TestReasonNamesWholeTheme(t *testing.T) {
 	lib := prompts.MustBuiltin()
 	r := newInterpreter(t)
-	for _, c := range []struct{ lang, text, want string }{
-		{"en", "She works night shifts at a supermarket and has money worries about the rent.", "housing, money, work and the organisation"},
-		{"nl", "Ze werkt nachtdiensten in een supermarkt en heeft geldzorgen over de huur.", "wonen, geld, werk en de organisatie"},
+	for _, c := range []struct{ lang, text, want, not string }{
+		{"en", "She works night shifts at a supermarket and has money worries about the rent.", "wrote about circumstances outside parenting (", "looks at"},
+		{"nl", "Ze werkt nachtdiensten in een supermarkt en heeft geldzorgen over de huur.", "schreef over omstandigheden buiten de opvoeding (", "kijkt naar"},
 	} {
 		f, ok := r.FollowUp(bot.FollowUpRequest{Lang: c.lang, Text: c.text, Pool: lib.Questions(), Asked: map[string]bool{}, Themes: map[string]int{}})
-		if !ok || !strings.Contains(f.Why, c.want) {
-			t.Errorf("%s: why %q, want it to hold %q", c.lang, f.Why, c.want)
+		if !ok || !strings.Contains(f.Why, c.want) || strings.Contains(f.Why, c.not) {
+			t.Errorf("%s: why %q, want it to hold %q and not %q", c.lang, f.Why, c.want, c.not)
 		}
 	}
 }
@@ -328,5 +341,36 @@ func TestVagueStep(t *testing.T) {
 		if got := r.VagueStep(tc.step, tc.lang); got != tc.vague {
 			t.Errorf("VagueStep(%q) = %v, want %v", tc.step, got, tc.vague)
 		}
+	}
+}
+
+// TestReasonQuotesAsWritten: a theme reason quotes the writer's words as written, and
+// never words inside quotes, which are someone else's (user test: "("lukt")" from a
+// mother's text message, "("not good i never asked")").
+func TestReasonQuotesAsWritten(t *testing.T) {
+	r := newInterpreter(t)
+	lib := prompts.MustBuiltin()
+	ask := func(lang, text string) bot.FollowUp {
+		f, _ := r.FollowUp(bot.FollowUpRequest{Lang: lang, Text: text, Pool: lib.Questions(), Asked: map[string]bool{}, Themes: map[string]int{}})
+		return f
+	}
+	if f := ask("nl", "Ze stuurde een appje: \"lukt niet, sorry\". Verder niks."); strings.Contains(f.Why, "lukt") {
+		t.Errorf("a quoted text message is quoted as the writer's: %q", f.Why)
+	}
+	if f := ask("nl", "In het teamoverleg besloten we dat Kind 1 naar de opvang gaat."); !strings.Contains(f.Why, "\"In het teamoverleg besloten\"") {
+		t.Errorf("the decision is not quoted as written: %q", f.Why)
+	}
+}
+
+// TestDeficitFallbackAsksAboutMeaning: the deficit reason says the question asks what
+// behaviour might mean; a feelings or takeaway question does not, so it is never the
+// fallback (user test: "What did you feel when the parent stayed away?" under it).
+func TestDeficitFallbackAsksAboutMeaning(t *testing.T) {
+	r := newInterpreter(t)
+	feel := q("feel-stayed-away", "non-participation")
+	feel.Stages = []prompts.Stage{prompts.StageFeelings}
+	f, ok := r.FollowUp(bot.FollowUpRequest{Lang: "en", Text: "The mother is lazy.", Pool: []prompts.Question{feel}, Asked: map[string]bool{}})
+	if ok && f.Question.ID == "feel-stayed-away" && strings.Contains(f.Why, "might mean") {
+		t.Errorf("a feelings question under the deficit reason: %+v", f)
 	}
 }
