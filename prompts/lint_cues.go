@@ -177,7 +177,7 @@ func (l *linter) cueText(kv keyValue, what string) (string, bool) {
 }
 
 // cutShort reports, anywhere below n, a key without a value inside a flow mapping: an
-// unquoted comma ended the text before it ({opens: housing, money} reads as opens:
+// unquoted comma ended the text before it ({name: housing, money} reads as name:
 // housing and a key "money").
 func (l *linter) cutShort(n *yaml.Node) {
 	if n.Kind == yaml.MappingNode && n.Style&yaml.FlowStyle != 0 {
