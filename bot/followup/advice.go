@@ -191,7 +191,22 @@ func denied(d doc, lc *langCues) bool {
 // own claim comes before token i of a question: what follows it is reported speech.
 func reportedBefore(d doc, s sentence, i int, lc *langCues) bool {
 	for j := s.start; j < i; j++ {
-		if anyWord(d.toks[j].w, lc.reported) && !claimBefore(d, s, j, lc) {
+		if anyWord(d.toks[j].w, lc.reported) && !claimBefore(d, s, j, lc) && !ownView(d, s, j, lc) {
+			return true
+		}
+	}
+	return false
+}
+
+// ownView reports whether the reported word at token j opens the question with the
+// hearer's view ("Vind je dat ze lui is?", "Denk je dat je haar moet bellen?"): what
+// follows is put to the case bringer by the asker, not reported from someone else.
+func ownView(d doc, s sentence, j int, lc *langCues) bool {
+	if j != s.start {
+		return false
+	}
+	for _, c := range lc.ownView {
+		if _, _, ok := c.p.at(d, s, j); ok {
 			return true
 		}
 	}

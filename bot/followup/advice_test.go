@@ -47,6 +47,18 @@ func TestReadAdviceKinds(t *testing.T) {
 		{"en", "Why doesn't she care?", prompts.StageClarify, bot.AdviceKindJudgement},
 		{"nl", "Waarom kan het haar niks schelen?", prompts.StageClarify, bot.AdviceKindJudgement},
 		{"en", "Why do you think she doesn't care?", prompts.StageClarify, ""},
+		// From a third user test: asking the case bringer's view is a question; the
+		// asker's verdict or suggestion in it is not; "you need to" advises
+		{"en", "Do you think he knows when the meetings are?", prompts.StageClarify, ""},
+		{"en", "Do you think he understood what he signed?", prompts.StageClarify, ""},
+		{"en", "Do you think she is lazy?", prompts.StageClarify, bot.AdviceKindJudgement},
+		{"en", "Do you think you should call him?", prompts.StageClarify, bot.AdviceKindAdvice},
+		{"en", "What do you think you should do?", prompts.StageClarify, ""},
+		{"en", "You need to tell him the meetings are mandatory.", prompts.StageClarify, bot.AdviceKindAdvice},
+		{"nl", "Denk je dat hij weet wanneer de gesprekken zijn?", prompts.StageClarify, ""},
+		{"nl", "Wat denk je dat je had moeten doen?", prompts.StageClarify, ""},
+		{"nl", "Vind je dat ze lui is?", prompts.StageClarify, bot.AdviceKindJudgement},
+		{"nl", "Je wilt haar vooral helpen, toch?", prompts.StageClarify, ""},
 		// an opinion about the plan dressed as a question judges; a suggestion advises
 		{"en", "Don't you think the plan is too ambitious?", prompts.StageClarify, bot.AdviceKindJudgement},
 		{"en", "Isn't the goal a bit too high?", prompts.StageClarify, bot.AdviceKindJudgement},
