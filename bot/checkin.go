@@ -27,14 +27,18 @@ const (
 var checkInChoices = map[string]time.Duration{"1w": 7 * 24 * time.Hour, "2w": 14 * 24 * time.Hour}
 
 // offerCheckIn asks the case bringer, once, when the bot should check back.
-func (tr *turn) offerCheckIn() {
+func (tr *turn) offerCheckIn() { tr.offerCheckInAs("checkin.offer") }
+
+// offerCheckInAs offers the check-in with the message key: after a request for a more
+// concrete step it does not thank for the step (checkin.offer.nudged).
+func (tr *turn) offerCheckInAs(key string) {
 	if tr.e.cfg.Scheduler == nil || tr.sess.CheckIn != "" || tr.sess.CheckInOffered {
 		return
 	}
 	tr.sess.CheckInOffered = true
 	def := tr.e.cfg.CheckIn
 	primary := func(d time.Duration) bool { return d == def }
-	tr.say(tr.msg("checkin.offer", "name", Quote(tr.ev.User.Name)),
+	tr.say(tr.msg(key, "name", Quote(tr.ev.User.Name)),
 		Action{Label: tr.msg("button.checkin.1w"), Command: "checkin 1w", Primary: primary(checkInChoices["1w"])},
 		Action{Label: tr.msg("button.checkin.2w"), Command: "checkin 2w", Primary: primary(checkInChoices["2w"])},
 		Action{Label: tr.msg("button.checkin.off"), Command: "checkin " + checkInOff},

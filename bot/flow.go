@@ -380,7 +380,7 @@ func (tr *turn) nudgesStep(ph *prompts.Phase, role prompts.Role, text string) bo
 	}
 	tr.sess.NudgedNextStep = true
 	tr.say(tr.msg("step.concrete"))
-	tr.offerCheckIn() // a `next` right after the nudge must not book a check-in unasked
+	tr.offerCheckInAs("checkin.offer.nudged") // a `next` right after the nudge must not book a check-in unasked
 	return true
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/intervision-bot/intervision/bot"
 	"github.com/intervision-bot/intervision/bot/bottest"
+	"github.com/intervision-bot/intervision/prompts"
 	"github.com/intervision-bot/intervision/state"
 	"github.com/intervision-bot/intervision/state/memstore"
 )
@@ -59,6 +60,40 @@ func TestLateBringerMovesOn(t *testing.T) {
 			fire(time.Minute)
 			if h.Phase == first {
 				t.Fatal("the phase still waits after the case bringer wrote")
+			}
+		})
+	}
+}
+
+// TestSoloNextStepClosesCleanly: in a solo reflection a concrete next step gets the
+// check-in offer and no further question (its answer read as a second step); a vague one
+// is asked once to be more concrete, and the offer that comes with it does not thank for
+// the step (a user test saw "Could you make that step more concrete?" and "Thank you"
+// in one turn).
+func TestSoloNextStepClosesCleanly(t *testing.T) {
+	for _, tc := range []struct {
+		step, want, not string
+	}{
+		{"On Monday I will call the father and ask which time suits him.", "When shall I check back with you", "more concrete"},
+		{"Be more patient.", "once your step is clear", "Thank you"},
+	} {
+		t.Run(tc.step, func(t *testing.T) {
+			clk := bottest.NewManualClock(bottest.Clock)
+			sched := memstore.NewScheduler(memstore.WithSchedulerClock(clk.Now))
+			lib := prompts.MustBuiltin()
+			h := newHarness(t, bot.Config{Scheduler: sched, Now: clk.Now, Store: memstore.New(memstore.WithClock(clk.Now)),
+				Interpreter: interpreter(t, lib)})
+			h.Conv = bot.Conversation{Platform: "slack", Workspace: "T1", Channel: "D1", Direct: true}
+			h.say("ann", "/start gibbs en")
+			for h.Phase != "next-step" {
+				if h.Phase == "done" {
+					t.Fatal("next-step never reached")
+				}
+				h.say("ann", "/next")
+			}
+			out := bottest.Public(h.say("ann", tc.step))
+			if !strings.Contains(out, tc.want) || strings.Contains(out, tc.not) || strings.Contains(out, "**") {
+				t.Errorf("after the step %q:\n%s", tc.step, out)
 			}
 		})
 	}

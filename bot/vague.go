@@ -116,8 +116,19 @@ func (tr *turn) readThinPrivately(ph *prompts.Phase, role prompts.Role, text str
 // language, a decision without the parents or a feeling gets a question about it; a
 // thin or vague answer a kind request for one detail, not twice in a row. Those do not
 // count against the phase's questions. Then the phase's next question (its own first,
-// unless the answer showed a theme), or the next phase.
+// unless the answer showed a theme), or the next phase. A next step gets no question:
+// the check-in is offered, else the reflection closes.
 func (tr *turn) soloFollowUp(ph *prompts.Phase, text string, wasPressed bool) {
+	if ph.Stage == prompts.StageNextStep {
+		// The step is written (a vague one was nudged before): no further question,
+		// whose answer would read as a second step; the check-in, else the close.
+		if tr.e.cfg.Scheduler != nil && tr.sess.CheckIn == "" && !tr.sess.CheckInOffered {
+			tr.offerCheckIn()
+			return
+		}
+		tr.advance(true)
+		return
+	}
 	f, ok := tr.followUp(text, prompts.RoleBringer, ph, true, wasPressed, nil)
 	reads := ok && f.Reads && tr.asksReflection(ph, prompts.RoleBringer)
 	switch {

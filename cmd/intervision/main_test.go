@@ -111,6 +111,7 @@ func TestHelpLeadsToSoloReflection(t *testing.T) {
 	for i := 0; i < 20; i++ {
 		in.WriteString("I visited the family and the father did not want to talk about the plan at all.\n")
 	}
+	in.WriteString("/checkin off\n") // the next step is written: the check-in is offered
 	var out, errb bytes.Buffer
 	code := run(context.Background(), nil, strings.NewReader(in.String()), &out, &errb, noEnv)
 	if code != 0 {
