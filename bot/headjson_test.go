@@ -113,7 +113,7 @@ func TestMarshalEntryAsJSON(t *testing.T) {
 
 func BenchmarkMarshalHead(b *testing.B) {
 	s := session{V: 1, Method: "incident", Lang: "en", Mode: "group", Status: statusRunning, Starter: "UANN", Bringer: "UANN",
-		Members: []member{{"UANN", "ann", 1796215438}, {"UBOB", "bob", 1796215438}, {"UCAS", "cas", 1796215438}},
+		Members:    []member{{"UANN", "ann", 1796215438}, {"UBOB", "bob", 1796215438}, {"UCAS", "cas", 1796215438}},
 		PhaseIndex: 1, PhaseSeq: 2, TimerSeq: 2, Active: 1796215438, IdleDue: 1796301838, Started: 1796215438,
 		Updated: 1796215438, PhaseStarted: 1796215438, Themes: map[string]int{"trust": 2, "time": 1}}
 	b.Run("json", func(b *testing.B) {
