@@ -23,6 +23,9 @@
 // keys to under a fresh prefix. Before the last line it prints memory_usage_bytes:
 // MEMORY USAGE of each key of one finished session and its share of the user indexes.
 //
+// It runs with the bot's garbage collector settings (internal/gctune, as cmd/intervision
+// sets them: GOGC=400 unless GOGC is set).
+//
 // With --timers N it measures the Redis scheduler instead (timers.go):
 //
 //	go run ./bench --timers 100000
@@ -60,6 +63,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/intervision-bot/intervision/bot"
+	"github.com/intervision-bot/intervision/internal/gctune"
 	"github.com/intervision-bot/intervision/prompts"
 	"github.com/intervision-bot/intervision/state/redisstore"
 	"github.com/intervision-bot/intervision/state/redistest"
@@ -89,6 +93,10 @@ func main() {
 	var fb floodBench
 	flag.IntVar(&fb.n, "flood", 0, "instead of sessions: one peer sends this many messages of 8,000 characters into one session, per set of limits")
 	flag.Parse()
+	// The bot's own garbage collector settings (cmd/intervision runs the same).
+	if set := gctune.Apply(os.Getenv); set != "" {
+		fmt.Printf("gc: %s\n", set)
+	}
 	storeOpts := redisstore.Options{NoBatch: !*batch, BatchConns: *batchConns, BatchSize: *batchSize}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)

@@ -232,7 +232,8 @@ func sizeOf(c contribution) int {
 	// {"p":"","u":"","n":"","t":""}
 	n := 29 + jsonLen(c.Phase) + jsonLen(c.User) + jsonLen(c.Name) + jsonLen(c.Text)
 	if c.At != 0 {
-		n += len(`,"a":`) + len(strconv.FormatInt(int64(c.At), 10))
+		var digits [20]byte
+		n += len(`,"a":`) + len(strconv.AppendInt(digits[:0], int64(c.At), 10))
 	}
 	if c.Question != "" {
 		n += len(`,"q":""`) + jsonLen(c.Question)

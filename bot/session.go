@@ -193,7 +193,7 @@ func encodeEntry(prev []contribution, c *contribution) ([]byte, error) {
 			}
 		}
 	}
-	return json.Marshal(&e)
+	return marshalEntry(&e)
 }
 
 // entryDecoder reads log entries in order, filling in what each left out.
@@ -294,9 +294,10 @@ func (s *session) change() (data []byte, entries [][]byte, rewrite bool, err err
 	// The head is the session without its contributions ("turns" is omitted when nil).
 	// The session itself is marshalled, not a copy: a copy escapes to the heap (some
 	// 700 bytes every step). Nobody else sees the session while it changes.
+	// marshalHead writes what json.Marshal would, without reflection (headjson.go).
 	contributions := s.Contributions
 	s.Contributions = nil
-	data, err = json.Marshal(s)
+	data, err = marshalHead(s)
 	s.Contributions = contributions
 	if err != nil {
 		return nil, nil, false, fmt.Errorf("encode session: %w", err)

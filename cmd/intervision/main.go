@@ -16,6 +16,7 @@ import (
 
 	"github.com/intervision-bot/intervision/adapters/terminal"
 	"github.com/intervision-bot/intervision/bot"
+	"github.com/intervision-bot/intervision/internal/gctune"
 	"github.com/intervision-bot/intervision/state/memstore"
 )
 
@@ -105,6 +106,9 @@ func runBot(ctx context.Context, c cli, args []string) int {
 		logger = newLogger(stderr, getenv, slog.LevelWarn)
 		adapters = append(adapters, &terminal.Adapter{In: stdin, Out: stdout, Channel: common.channel, User: *user, Lang: common.lang,
 			FilesDir: getenv(terminal.FilesDirEnv)})
+	}
+	if set := gctune.Apply(getenv); set != "" {
+		logger.Info("garbage collector", "set", set)
 	}
 	opsSrv, err := startOps(getenv, logger)
 	if err != nil {

@@ -67,16 +67,28 @@ func newBatcher(rdb redis.UniversalClient, max, conns int, onFlush func(int)) *b
 // ends first the command may still be sent or still be waiting in a stalled Redis; a
 // commit carries the caller's deadline, and updateScript refuses to commit after it.
 func (b *batcher) do(ctx context.Context, script *redis.Script, keys []string, args []any) updateRes {
-	return b.queue1(&updateReq{ctx: ctx, script: script, keys: keys, args: args, done: make(chan updateRes, 1)})
+	r := newReq()
+	r.ctx, r.script, r.keys, r.args = ctx, script, keys, args
+	return b.queue1(r)
 }
 
 // doCmd is do with the whole EVALSHA of script built by the caller (cmd: "evalsha",
 // the hash, the key count, the keys, the arguments).
 func (b *batcher) doCmd(ctx context.Context, script *redis.Script, keys []string, cmd []any) updateRes {
-	return b.queue1(&updateReq{ctx: ctx, script: script, keys: keys, cmd: cmd, done: make(chan updateRes, 1)})
+	r := newReq()
+	r.ctx, r.script, r.keys, r.cmd = ctx, script, keys, cmd
+	return b.queue1(r)
 }
 
-// queue1 queues r and waits for its reply or the end of its context.
+// reqs are requests whose reply was taken, for reuse (a request and its channel are
+// two allocations a step).
+var reqs = sync.Pool{New: func() any { return &updateReq{done: make(chan updateRes, 1)} }}
+
+func newReq() *updateReq { return reqs.Get().(*updateReq) }
+
+// queue1 queues r and waits for its reply or the end of its context. Once its reply
+// is taken, r goes back to reqs; a request whose caller left is not reused (its
+// reply may still come).
 func (b *batcher) queue1(r *updateReq) updateRes {
 	ctx := r.ctx
 	b.mu.Lock()
@@ -92,6 +104,8 @@ func (b *batcher) queue1(r *updateReq) updateRes {
 	}
 	select {
 	case res := <-r.done:
+		*r = updateReq{done: r.done}
+		reqs.Put(r)
 		return res
 	case <-ctx.Done():
 		return updateRes{err: ctx.Err()}

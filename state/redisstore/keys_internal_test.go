@@ -1,7 +1,9 @@
 package redisstore
 
 import (
+	"encoding"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -57,6 +59,9 @@ func TestCommitArgs(t *testing.T) {
 		{commit{version: "v", op: "w", token: "0123456789abcdef", val: []byte("head"), ttl: time.Hour, deadline: deadline, field: "f",
 			entries: [][]byte{[]byte("e1")}},
 			[]string{"v", "w", "head", "3603600", "2000", "\x01\x23\x45\x67", "0", "", "1764650000123456", "f", "7", "0", "3", "e1"}},
+		{commit{version: "v", op: "r", token: "not-a-hex-token!", val: []byte("h"), ttl: time.Hour, deadline: deadline,
+			entries: [][]byte{[]byte("e1"), []byte("e2"), []byte("e3")}},
+			[]string{"v", "r", "h", "3603600", "2000", "not-a-he", "0", "", "1764650000123456", "", "7", "0", "3", "e1", "e2", "e3"}},
 		{commit{op: "t", token: "0123456789abcdef", ttl: time.Minute, deadline: deadline},
 			[]string{"", "t", "", "60060", "2000", "\x01\x23\x45\x67", "0", "", "1764650000123456", "", "7", "0", "0"}},
 		{commit{op: "d", token: "0123456789abcdef", ttl: time.Hour, deadline: time.Time{}},
@@ -71,8 +76,13 @@ func TestCommitArgs(t *testing.T) {
 			switch v := a.(type) {
 			case string:
 				got[i] = v
-			case []byte:
-				got[i] = string(v)
+			case *string:
+				got[i] = *v
+			case *int64:
+				got[i] = strconv.FormatInt(*v, 10)
+			case encoding.BinaryMarshaler:
+				b, _ := v.MarshalBinary()
+				got[i] = string(b)
 			default:
 				t.Fatalf("argument %d is a %T", i, a)
 			}

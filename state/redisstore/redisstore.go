@@ -722,7 +722,9 @@ func (c commit) args(s *Store) []any { return c.appendArgs(s, nil) }
 // appendArgs appends updateScript's ARGV to dst.
 func (c commit) appendArgs(s *Store, dst []any) []any {
 	// Constants and the Store's boxed values go into the []any without an
-	// allocation each.
+	// allocation each, and the commit's own values as pointers into one commitArgs
+	// (go-redis writes a *string, an *int64 and an encoding.BinaryMarshaler as it
+	// writes the value), so that boxing them costs no allocation each either.
 	var mode, life, op, ttl, slack, nu any = "", "0", "t", s.argExpiry, s.argSlack, "0"
 	if !c.indexed.at.IsZero() || !c.refreshed.at.IsZero() {
 		var d time.Duration
@@ -751,17 +753,48 @@ func (c commit) appendArgs(s *Store, dst []any) []any {
 	if len(c.users) > 0 {
 		nu = strconv.Itoa(len(c.users))
 	}
+	a := &commitArgs{version: c.version, field: c.field, deadline: max(c.deadline.UnixMicro(), 0), head: c.val}
+	a.kept = a.keep(c.token)
 	args := slices.Grow(dst, 13+len(c.users)+len(c.entries))
-	args = append(args, c.version, op, c.val, ttl, s.argWindow, keptToken(c.token), life, mode,
-		us(c.deadline), c.field, s.argEventIDs, nu, slack)
+	args = append(args, &a.version, op, &a.head, ttl, s.argWindow, &a.kept, life, mode,
+		&a.deadline, &a.field, s.argEventIDs, nu, slack)
 	for _, u := range c.users {
 		args = append(args, u)
 	}
+	entries := a.entries[:0]
+	if len(c.entries) > len(a.entries) {
+		entries = make([]bytesArg, 0, len(c.entries))
+	}
 	for _, e := range c.entries {
-		args = append(args, e)
+		entries = append(entries, e)
+		args = append(args, &entries[len(entries)-1])
 	}
 	return args
 }
+
+// commitArgs are the values of one commit's ARGV that are not constants, in one
+// allocation (see appendArgs).
+type commitArgs struct {
+	version, field string
+	deadline       int64 // us(c.deadline)
+	head, kept     bytesArg
+	token          [tokenKept / 2]byte // kept's bytes
+	entries        [1]bytesArg         // a step's entry (more get a slice of their own)
+}
+
+// keep is keptToken(token) as bytes in a.
+func (a *commitArgs) keep(token string) bytesArg {
+	if _, err := hex.Decode(a.token[:], []byte(token[:tokenKept])); err != nil {
+		return bytesArg(token[:tokenKept]) // as keptToken
+	}
+	return a.token[:]
+}
+
+// bytesArg is a command argument that a pointer boxes without an allocation.
+type bytesArg []byte
+
+// MarshalBinary returns b (go-redis writes an encoding.BinaryMarshaler's bytes).
+func (b *bytesArg) MarshalBinary() ([]byte, error) { return *b, nil }
 
 // commit sends c: with eraseScript when erase and the erasure can be made without
 // growing memory, else with updateScript.
