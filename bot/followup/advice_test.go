@@ -59,6 +59,12 @@ func TestReadAdviceKinds(t *testing.T) {
 		{"nl", "Wat denk je dat je had moeten doen?", prompts.StageClarify, ""},
 		{"nl", "Vind je dat ze lui is?", prompts.StageClarify, bot.AdviceKindJudgement},
 		{"nl", "Je wilt haar vooral helpen, toch?", prompts.StageClarify, ""},
+		// a question that doubts the parent judges; the same words asking facts do not
+		{"nl", "Snapt moeder eigenlijk wel wat goed is voor haar kind?", prompts.StageClarify, bot.AdviceKindJudgement},
+		{"nl", "Heeft ze er eigenlijk wel zin in?", prompts.StageClarify, bot.AdviceKindJudgement},
+		{"nl", "Weet moeder eigenlijk wanneer het gesprek is?", prompts.StageClarify, ""},
+		{"en", "Does she even care about school?", prompts.StageClarify, bot.AdviceKindJudgement},
+		{"en", "Did he even get the letter?", prompts.StageClarify, ""},
 		// an opinion about the plan dressed as a question judges; a suggestion advises
 		{"en", "Don't you think the plan is too ambitious?", prompts.StageClarify, bot.AdviceKindJudgement},
 		{"en", "Isn't the goal a bit too high?", prompts.StageClarify, bot.AdviceKindJudgement},
