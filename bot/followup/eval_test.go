@@ -552,3 +552,15 @@ var blind7Bars = bars{top2: 0.91, quiet: true}
 
 // TestBlind7 measures the theme top-2 of testdata/blind7.yaml.
 func TestBlind7(t *testing.T) { measureBlindThemesFile(t, "blind7", blind7Bars) }
+
+// Bar for testdata/blind8.yaml (themes only: 200 English and 200 Dutch cases, written
+// independently per language), written by a helper who saw only the domain brief, the
+// methods and the label sheet, never the cues, the code, the training data or another
+// set; measured once after the third user test's fixes. Never train or tune on it.
+// Measured once: top-2 en 0.880 (176/200), nl 0.790 (158/200): the issue's 0.90 is not
+// reached on it. The same files read with the reader of 75d1b6a: en 0.845, nl 0.770; of
+// 6524863 (the start of issue 12): en 0.735, nl 0.655. Set just under the measurement.
+var blind8Bars = bars{top2: 0.78, quiet: true}
+
+// TestBlind8 measures the theme top-2 of testdata/blind8.yaml.
+func TestBlind8(t *testing.T) { measureBlindThemesFile(t, "blind8", blind8Bars) }
