@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/intervision-bot/intervision/prompts"
 )
@@ -329,6 +331,7 @@ func (tr *turn) contribute(text string, guard bool) {
 	tr.dirty = true
 	tr.privacyNotice(kinds, text)
 	tr.nearlyFull(used)
+	tr.remindListener(ph, role, text)
 
 	if tr.nudgesStep(ph, role, text) {
 		return
@@ -339,6 +342,30 @@ func (tr *turn) contribute(text string, guard bool) {
 		return
 	}
 	tr.groupFollowUp(ph, role, text, wasPressed)
+}
+
+// remindListener tells a peer privately, once their message is added, that the case
+// bringer only listens in this phase when the message opens by speaking to them ("Ann,
+// you should just phone him." in the gossip round): the method has the peers talk with
+// each other about the case, as a facilitator would remind.
+func (tr *turn) remindListener(ph *prompts.Phase, role prompts.Role, text string) {
+	if tr.solo() || ph.Listener != prompts.RoleBringer || role != prompts.RolePeers || tr.sess.Bringer == "" {
+		return
+	}
+	if !addresses(text, tr.sess.name(tr.sess.Bringer)) {
+		return
+	}
+	tr.tell(tr.msg("rule.listen.addressed", "bringer", tr.bringerName(), "phase", ph.Title.In(tr.lang)))
+}
+
+// addresses reports whether text opens by speaking to name: "Ann, …", "ann: …", "@ann …".
+func addresses(text, name string) bool {
+	t := strings.TrimLeft(strings.TrimSpace(text), "@")
+	if name == "" || len(t) <= len(name) || !strings.EqualFold(t[:len(name)], name) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(t[len(name):])
+	return r == ',' || r == ':' || r == '!' || unicode.IsSpace(r) && strings.HasPrefix(strings.TrimSpace(text), "@")
 }
 
 // groupFollowUp answers a group member's recorded contribution: a strong follow-up, a

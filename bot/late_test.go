@@ -98,3 +98,36 @@ func TestSoloNextStepClosesCleanly(t *testing.T) {
 		})
 	}
 }
+
+// TestListenerAddressed: in a phase where the case bringer only listens (the gossip
+// round), a peer who speaks to them by name is reminded privately, and the message is
+// kept; one that speaks about them is not reminded (user test: "Ann, you should just
+// phone him." passed without a word).
+func TestListenerAddressed(t *testing.T) {
+	for _, tc := range []struct{ lang, start, to, about, want string }{
+		{"en", "/start gossip en", "Ann, you should just phone him.", "I think ann should phone him.", "talk with each other about the case, not to ann"},
+		{"nl", "/start gossip nl", "@ann je moet hem gewoon bellen.", "Ik denk dat ann hem moet bellen.", "praat met elkaar over de casus, niet tegen ann"},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			h := newHarness(t, bot.Config{})
+			for _, l := range [][2]string{{"ann", tc.start}, {"bob", "/join"}, {"cas", "/join"}, {"ann", "/bring"}, {"ann", "/next"}} {
+				h.say(l[0], l[1])
+			}
+			for h.Phase != "gossip" {
+				if h.Phase == "done" {
+					t.Fatal("the gossip round never came")
+				}
+				h.say("ann", "/next")
+			}
+			if out := h.say("bob", tc.to); !strings.Contains(privateTo(out, "bob"), tc.want) {
+				t.Errorf("speaking to the listener: %+v", out.Replies)
+			}
+			if !strings.Contains(string(h.record()), "phone him") && !strings.Contains(string(h.record()), "bellen") {
+				t.Error("the message was not kept")
+			}
+			if out := h.say("cas", tc.about); strings.Contains(privateTo(out, "cas"), tc.want) {
+				t.Errorf("speaking about the listener was reminded: %+v", out.Replies)
+			}
+		})
+	}
+}
