@@ -564,3 +564,16 @@ var blind8Bars = bars{top2: 0.78, quiet: true}
 
 // TestBlind8 measures the theme top-2 of testdata/blind8.yaml.
 func TestBlind8(t *testing.T) { measureBlindThemesFile(t, "blind8", blind8Bars) }
+
+// Bar for testdata/blind9.yaml (themes only: 200 English and 200 Dutch cases), written
+// by a helper who saw only the domain brief, the methods and the label sheet, after
+// blind8 was measured and the reader retrained on 1,200 more training cases; measured
+// once. Never train or tune on it. Measured once: top-2 en 0.855 (171/200), nl 0.825
+// (165/200): the issue's 0.90 is not reached on it. The same files read with the reader
+// of 3a4545d (the start of this session): en 0.840, nl 0.800; of 75d1b6a: en 0.810, nl
+// 0.790; of 6524863 (the start of issue 12): en 0.685, nl 0.685. Set just under the
+// measurement.
+var blind9Bars = bars{top2: 0.82, quiet: true}
+
+// TestBlind9 measures the theme top-2 of testdata/blind9.yaml.
+func TestBlind9(t *testing.T) { measureBlindThemesFile(t, "blind9", blind9Bars) }
