@@ -95,6 +95,15 @@ func TestSoloNextStepClosesCleanly(t *testing.T) {
 			if !strings.Contains(out, tc.want) || strings.Contains(out, tc.not) || strings.Contains(out, "**") {
 				t.Errorf("after the step %q:\n%s", tc.step, out)
 			}
+			if tc.not != "Thank you" {
+				return
+			}
+			// the concrete step after the request is thanked for, and the check-in asked
+			// again rather than booked by default as the reflection closed
+			out = bottest.Public(h.say("ann", "On Monday I will call the father and ask which time suits him."))
+			if !strings.Contains(out, "When shall I check back with you") || h.Phase != "next-step" {
+				t.Errorf("the concrete step after the request (phase %s):\n%s", h.Phase, out)
+			}
 		})
 	}
 }
@@ -105,8 +114,8 @@ func TestSoloNextStepClosesCleanly(t *testing.T) {
 // phone him." passed without a word).
 func TestListenerAddressed(t *testing.T) {
 	for _, tc := range []struct{ lang, start, to, about, want string }{
-		{"en", "/start gossip en", "Ann, you should just phone him.", "I think ann should phone him.", "talk with each other about the case, not to ann"},
-		{"nl", "/start gossip nl", "@ann je moet hem gewoon bellen.", "Ik denk dat ann hem moet bellen.", "praat met elkaar over de casus, niet tegen ann"},
+		{"en", "/start gossip en", "Ann, you should just phone him.", "I think ann should phone him.", "talk with each other about ann and the case, not to ann"},
+		{"nl", "/start gossip nl", "@ann je moet hem gewoon bellen.", "Ik denk dat ann hem moet bellen.", "praat met elkaar over ann en de casus, niet tegen ann"},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
 			h := newHarness(t, bot.Config{})
@@ -129,5 +138,22 @@ func TestListenerAddressed(t *testing.T) {
 				t.Errorf("speaking about the listener was reminded: %+v", out.Replies)
 			}
 		})
+	}
+}
+
+// TestJudgementReminderFitsTheForm: a judgement made as a statement is not told that "a
+// question can carry one too" (user test: "Je had haar gewoon vooraf moeten bellen.").
+func TestJudgementReminderFitsTheForm(t *testing.T) {
+	lib := prompts.MustBuiltin()
+	h := newHarness(t, bot.Config{Interpreter: interpreter(t, lib)})
+	for _, l := range [][2]string{{"ann", "/start incident nl"}, {"bob", "/meedoen"}, {"ann", "/inbrengen"}, {"ann", "/volgende"},
+		{"ann", "Moeder kwam niet naar het gesprek."}, {"ann", "/volgende"}} {
+		h.say(l[0], l[1])
+	}
+	if got := privateTo(h.say("bob", "Je had haar gewoon vooraf moeten bellen."), "bob"); !strings.Contains(got, "oordeel") || strings.Contains(got, "ook een vraag") {
+		t.Errorf("a judgement as a statement: %q", got)
+	}
+	if got := privateTo(h.say("bob", "Is ze niet gewoon lui?"), "bob"); !strings.Contains(got, "ook een vraag kan er een bevatten") {
+		t.Errorf("a judgement as a question: %q", got)
 	}
 }

@@ -602,7 +602,13 @@ func (tr *turn) keepsRule(ph *prompts.Phase, text string) bool {
 	switch kind {
 	case "":
 		return true
-	case AdviceKindAdvice, AdviceKindJudgement, AdviceKindInterpretation:
+	case AdviceKindJudgement:
+		key := "rule.questions_only.judgement"
+		if !strings.HasSuffix(strings.TrimSpace(text), "?") {
+			key += ".statement" // "a question can carry one too" would not fit
+		}
+		tr.tell(tr.msg(key))
+	case AdviceKindAdvice, AdviceKindInterpretation:
 		tr.tell(tr.msg("rule.questions_only." + kind))
 	default:
 		tr.tell(tr.msg("rule.questions_only"))

@@ -66,15 +66,17 @@ func (tr *turn) press(user string) {
 }
 
 // thinAsk is the kind request for one concrete detail after a thin answer, by name in
-// a group. The takeaway asks for one thing taken away; a phase about other ways or a
-// plan for one possibility, not a moment that happened.
+// a group. The takeaway asks for one thing taken away; a phase about other ways for one
+// possibility, a plan for what exactly and when: not a moment that happened.
 func (tr *turn) thinAsk(ph *prompts.Phase) string {
 	key := "followup.thin"
 	switch ph.Stage {
 	case prompts.StageTakeaway:
 		key += ".takeaway"
-	case prompts.StageAlternatives, prompts.StagePlan:
+	case prompts.StageAlternatives:
 		key += ".options"
+	case prompts.StagePlan:
+		key += ".plan"
 	}
 	if tr.solo() {
 		return tr.msg(key + ".solo")
@@ -122,7 +124,11 @@ func (tr *turn) soloFollowUp(ph *prompts.Phase, text string, wasPressed bool) {
 	if ph.Stage == prompts.StageNextStep {
 		// The step is written (a vague one was nudged before): no further question,
 		// whose answer would read as a second step; the check-in, else the close.
-		if tr.e.cfg.Scheduler != nil && tr.sess.CheckIn == "" && !tr.sess.CheckInOffered {
+		if tr.e.cfg.Scheduler != nil && tr.sess.CheckIn == "" && (!tr.sess.CheckInOffered || tr.sess.NudgedNextStep && !tr.sess.StepThanked) {
+			// offered with the request for a more concrete step: the concrete step is
+			// thanked for and the choice asked again, not booked by default
+			tr.sess.StepThanked = tr.sess.NudgedNextStep
+			tr.sess.CheckInOffered = false
 			tr.offerCheckIn()
 			return
 		}

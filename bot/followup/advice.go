@@ -245,10 +245,39 @@ func negated(d doc, s sentence, i int, lc *langCues) bool {
 // follows it is what someone else said ("The teacher wrote that he is aggressive").
 func reportBefore(d doc, s sentence, i int, lc *langCues) bool {
 	for j := s.start; j < i; j++ {
+		if anyAt(d, s, j, lc.unreport) {
+			continue // "Moeder zegt steeds af": a cancellation, not a report
+		}
 		for _, c := range lc.reports {
-			if _, end, ok := c.p.at(d, s, j); ok && end < i {
+			if _, end, ok := c.p.at(d, s, j); ok && end < i && !reportEnds(d, end, i, lc) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// reportEnds reports whether a report that ends at token end, with its own clause
+// ("he says he is busy"), is over before token i: a comma and a new subject came between
+// ("…, he is just not motivated" is the writer's own again). "According to the file,
+// she is…" goes on: no clause of its own follows the report word.
+func reportEnds(d doc, end, i int, lc *langCues) bool {
+	if end+1 >= i || !anyWord(d.toks[end+1].w, lc.scope) {
+		return false
+	}
+	for k := end + 2; k <= i; k++ {
+		if d.toks[k].comma && anyWord(d.toks[k].w, lc.scope) {
+			return true
+		}
+	}
+	return false
+}
+
+// anyAt reports whether one of the cues matches at token j of sentence s.
+func anyAt(d doc, s sentence, j int, cs []cue) bool {
+	for _, c := range cs {
+		if _, _, ok := c.p.at(d, s, j); ok {
+			return true
 		}
 	}
 	return false

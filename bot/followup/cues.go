@@ -99,8 +99,13 @@ type adviceSpec struct {
 	// OwnView phrases open a question with the hearer's view, at a reported word: "Vind je
 	// dat…", "Denk je dat…": what follows is the asker's, not someone else's report.
 	OwnView []cueSpec `yaml:"own_view"`
-	Degree  []cueSpec `yaml:"degree"`
-	Denial  []cueSpec `yaml:"denial"`
+	// Unreport phrases look like a report but are not one: "zegt … af" (cancels).
+	Unreport []cueSpec `yaml:"unreport"`
+	// Scope words begin a clause: after a report they make its own clause ("says he is
+	// busy"), and after a comma a new one the report does not reach.
+	Scope  []cueSpec `yaml:"scope"`
+	Degree []cueSpec `yaml:"degree"`
+	Denial []cueSpec `yaml:"denial"`
 	// Infinitive is the Dutch infinitive instruction ("Eerst even met school bellen."):
 	// a sentence that begins with a start word, has an infinitive (verb) and no stop word.
 	Infinitive struct {
@@ -206,6 +211,8 @@ type langCues struct {
 	negation      []cue
 	mention       []cue
 	ownView       []cue
+	unreport      []cue
+	scope         []cue
 	degree        []cue
 	denial        []cue
 	infStart      []cue
@@ -326,7 +333,8 @@ func add(into map[string]*langCues, f cueFile) error {
 		{&lc.withParents, f.WithParents, 1}, {&lc.parents, f.Parents, 1},
 		{&lc.open, f.Advice.Open, 1}, {&lc.lead, f.Advice.Lead, 1}, {&lc.softLead, f.Advice.SoftLead, 1},
 		{&lc.notAfter, f.Advice.NotAfter, 1}, {&lc.tag, f.Advice.Tag, 1}, {&lc.invite, f.Advice.Invite, 1}, {&lc.reported, f.Advice.Reported, 1}, {&lc.claim, f.Advice.Claim, 1}, {&lc.reports, f.Advice.Reports, 1},
-		{&lc.negation, f.Advice.Negation, 1}, {&lc.mention, f.Advice.Mention, 1}, {&lc.ownView, f.Advice.OwnView, 1}, {&lc.degree, f.Advice.Degree, 1}, {&lc.denial, f.Advice.Denial, 1},
+		{&lc.negation, f.Advice.Negation, 1}, {&lc.mention, f.Advice.Mention, 1}, {&lc.ownView, f.Advice.OwnView, 1},
+		{&lc.unreport, f.Advice.Unreport, 1}, {&lc.scope, f.Advice.Scope, 1}, {&lc.degree, f.Advice.Degree, 1}, {&lc.denial, f.Advice.Denial, 1},
 		{&lc.infStart, f.Advice.Infinitive.Start, 1}, {&lc.infStop, f.Advice.Infinitive.Stop, 1},
 		{&lc.infVerb, f.Advice.Infinitive.Verb, 1}, {&lc.infNotVerb, f.Advice.Infinitive.NotVerb, 1},
 		{&lc.vague, f.Vague, 1}, {&lc.concrete, f.Concrete, 1}, {&lc.feelings, f.Feelings, 1},

@@ -178,6 +178,14 @@ func TestFollowUp(t *testing.T) {
 			want: "nonpart-meaning", strong: true, why: "als een slechte moeder;"},
 		{name: "a vague answer with no moment question in the pool", in: bot.FollowUpRequest{Lang: "nl", Text: "Het was lastig.",
 			Pool: []prompts.Question{q("goal-whose", "goal-setting")}}, want: "goal-whose"},
+		// From a fourth user test: "zegt … af" cancels, and a report with its own clause
+		// ends at a comma and a new subject: the label after it is the writer's own.
+		{name: "zegt af is no report", in: bot.FollowUpRequest{Lang: "nl", Text: "Moeder zegt steeds af, ze is gewoon niet gemotiveerd."},
+			want: "reframe-unmotivated", strong: true, why: "je beschreef de moeder als ongemotiveerd"},
+		{name: "a report ends at a new clause", in: bot.FollowUpRequest{Lang: "en", Text: "He keeps cancelling, he says he is busy, he is just not motivated."},
+			want: "reframe-unmotivated", strong: true, why: "described the parent as unmotivated"},
+		{name: "according to reaches past its comma", in: bot.FollowUpRequest{Lang: "en", Text: "According to the file, she is unmotivated."},
+			want: "reframe-their-word", strong: true, why: "passed on someone else's word"},
 		{name: "tired is a feeling", in: bot.FollowUpRequest{Lang: "nl", Text: "Moe.", Solo: true},
 			want: "feeling-moe", reads: true, why: "je schreef \"moe\""},
 		{name: "overwhelmed is a feeling", in: bot.FollowUpRequest{Lang: "en", Text: "Overwhelmed, honestly.", Solo: true},

@@ -13,6 +13,8 @@ type token struct {
 	sent int
 	// clause is true for the first word after a comma or colon inside a sentence.
 	clause bool
+	// comma is true for the first word after a comma.
+	comma bool
 }
 
 // sentence is one sentence of a text: its tokens [start, end) and whether it is a question.
@@ -57,6 +59,7 @@ type tokenizer struct {
 	cur       []rune // the word being read
 	sentStart int    // the first token of the current sentence
 	clause    bool   // a comma or colon came before the next word
+	comma     bool   // a comma came before the next word
 }
 
 // read reads rs[i].
@@ -75,6 +78,8 @@ func (t *tokenizer) read(i int) {
 	case r == ',' || r == ':':
 		t.flush()
 		t.clause = true
+		t.comma = r == ','
+
 	case r == '.':
 		// a full stop between digits (1.5) or inside an abbreviation keeps the sentence
 		if i+1 < len(t.rs) && (unicode.IsDigit(t.rs[i+1]) || unicode.IsLetter(t.rs[i+1])) {
@@ -95,8 +100,9 @@ func (t *tokenizer) flush() {
 	}
 	w := strings.Trim(string(t.cur), "'")
 	if w != "" {
-		t.d.toks = append(t.d.toks, token{w: w, sent: len(t.d.sents), clause: t.clause && len(t.d.toks) > t.sentStart})
-		t.clause = false
+		inside := len(t.d.toks) > t.sentStart
+		t.d.toks = append(t.d.toks, token{w: w, sent: len(t.d.sents), clause: t.clause && inside, comma: t.comma && inside})
+		t.clause, t.comma = false, false
 	}
 	t.cur = t.cur[:0]
 }
