@@ -511,8 +511,10 @@ func (tr *turn) nudgeLast(ph *prompts.Phase) {
 			waiting = append(waiting, m)
 		}
 	}
-	// Only when at least two others have spoken: one quiet person among several.
-	if len(waiting) != 1 || spoke < 2 {
+	// Only when at least two others have spoken: one quiet person among several; and
+	// not before half the phase's time has passed (a nudge the moment the others have
+	// written pressed people: the time-left notice invites whoever is still missing).
+	if len(waiting) != 1 || spoke < 2 || tr.timed() && tr.ev.Time.Sub(tr.sess.PhaseStarted.Time()) < tr.box(ph)/2 {
 		return
 	}
 	tr.invite(waiting[0], "nudge", ph)

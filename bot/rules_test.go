@@ -635,7 +635,8 @@ func privateTo(out bot.Outcome, user string) string {
 }
 
 func TestQuietPeerNudgedOnce(t *testing.T) {
-	h := newHarness(t, bot.Config{})
+	clk := bottest.NewManualClock(bottest.Clock)
+	h := newHarness(t, bot.Config{Now: clk.Now, Store: memstore.New(memstore.WithClock(clk.Now))})
 	for _, l := range [][2]string{{"ann", "/start incident"}, {"bob", "/join"}, {"cas", "/join"}, {"dan", "/join"}, {"ann", "/bring"}, {"ann", "/next"}} {
 		h.say(l[0], l[1])
 	}
@@ -645,11 +646,16 @@ func TestQuietPeerNudgedOnce(t *testing.T) {
 	if out := h.say("bob", "Maybe the times did not fit her work."); privateTo(out, "cas")+privateTo(out, "dan") != "" {
 		t.Fatalf("nudged while two are still quiet: %+v", out.Replies)
 	}
-	out := h.say("cas", "Perhaps the plan felt like ours, not hers.")
+	clk.Advance(time.Minute)
+	if out := h.say("cas", "Perhaps the plan felt like ours, not hers."); privateTo(out, "dan") != "" {
+		t.Fatalf("the last quiet peer was pressed the moment the others had written (user test): %+v", out.Replies)
+	}
+	clk.Advance(5 * time.Minute) // past half the analysis' ten minutes
+	out := h.say("bob", "And the meeting place was far from her home.")
 	if !strings.Contains(privateTo(out, "dan"), "dan, the others have shared") {
 		t.Fatalf("the last quiet peer was not invited: %+v", out.Replies)
 	}
-	if out := h.say("bob", "And the meeting place was far from her home."); privateTo(out, "dan") != "" {
+	if out := h.say("cas", "Her mother was in hospital that week."); privateTo(out, "dan") != "" {
 		t.Fatal("nudged twice in one phase")
 	}
 }
