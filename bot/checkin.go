@@ -29,10 +29,16 @@ var checkInChoices = map[string]time.Duration{"1w": 7 * 24 * time.Hour, "2w": 14
 // offerCheckIn asks the case bringer, once, when the bot should check back.
 func (tr *turn) offerCheckIn() { tr.offerCheckInAs("checkin.offer") }
 
+// canOfferCheckIn reports whether the check-in can still be offered: there is a
+// scheduler, none is chosen, and it was not offered before.
+func (tr *turn) canOfferCheckIn() bool {
+	return tr.e.cfg.Scheduler != nil && tr.sess.CheckIn == "" && !tr.sess.CheckInOffered
+}
+
 // offerCheckInAs offers the check-in with the message key: after a request for a more
 // concrete step it does not thank for the step (checkin.offer.nudged).
 func (tr *turn) offerCheckInAs(key string) {
-	if tr.e.cfg.Scheduler == nil || tr.sess.CheckIn != "" || tr.sess.CheckInOffered {
+	if !tr.canOfferCheckIn() {
 		return
 	}
 	tr.sess.CheckInOffered = true

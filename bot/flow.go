@@ -159,7 +159,7 @@ func (tr *turn) resetPhase() {
 	s.PhaseSeq++
 	s.NudgedNextStep, s.Pending, s.Pressed = false, "", nil
 	s.Invited, s.Extra, s.Extended, s.Warned, s.AllIn, s.Auto = nil, 0, false, false, false, false
-	s.BringerReminded, s.Revealed = false, false
+	s.BringerReminded, s.Revealed, s.StepThanked, s.ListenerTold = false, false, false, false
 	if s.Paused != 0 {
 		s.Paused = stampOf(tr.ev.Time) // a phase entered while paused starts paused
 	}
@@ -352,9 +352,10 @@ func (tr *turn) remindListener(ph *prompts.Phase, role prompts.Role, text string
 	if tr.solo() || ph.Listener != prompts.RoleBringer || role != prompts.RolePeers || tr.sess.Bringer == "" {
 		return
 	}
-	if !addresses(text, tr.sess.name(tr.sess.Bringer)) {
+	if tr.sess.ListenerTold || !addresses(text, tr.sess.name(tr.sess.Bringer)) {
 		return
 	}
+	tr.sess.ListenerTold = true // once a phase: the reminder is not repeated at every message
 	tr.tell(tr.msg("rule.listen.addressed", "bringer", tr.bringerName(), "phase", ph.Title.In(tr.lang)))
 }
 
@@ -456,6 +457,7 @@ func (tr *turn) lateBringer(ph *prompts.Phase, role prompts.Role) bool {
 		return false
 	}
 	tr.sess.Extra += int64((lateGrace - tr.left(ph)) / time.Second)
+	tr.sess.Extended = true // the grace is the phase's last time: then it moves on (timeUp)
 	tr.planPhaseTimers()
 	tr.say(tr.msg("phase.bringer_late", "name", Quote(tr.ev.User.Name), "time", tr.spanText(lateGrace)), tr.nextButton())
 	return true

@@ -18,9 +18,15 @@ import (
 // up, I move on once ann has written"). A user test saw the session stand still for
 // two hours after the case was told.
 func TestLateBringerMovesOn(t *testing.T) {
-	for _, tc := range []struct{ lang, start, promise, late string }{
-		{"en", "/start incident en", "once ann has written", "I will move on in 3 minutes"},
-		{"nl", "/start incident nl", "zodra ann iets heeft geschreven", "over 3 minuten ga ik verder"},
+	for _, tc := range []struct {
+		lang, start, phase, promise, late string
+		box                               time.Duration
+	}{
+		{"en", "/start incident en", "", "once ann has written", "I will move on in 3 minutes", 10 * time.Minute},
+		{"nl", "/start incident nl", "", "zodra ann iets heeft geschreven", "over 3 minuten ga ik verder", 10 * time.Minute},
+		// a phase every member writes in, a peer still silent (a review: it extended
+		// instead of moving on as promised)
+		{"gibbs", "/start gibbs en", "analysis", "once ann has written", "I will move on in 3 minutes", 15 * time.Minute},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
 			clk := bottest.NewManualClock(bottest.Clock)
@@ -41,11 +47,18 @@ func TestLateBringerMovesOn(t *testing.T) {
 			h.say("ann", tc.start)
 			h.say("bob", "/join")
 			h.say("ann", "/bring")
-			if out := h.say("ann", "/next"); !strings.Contains(bottest.Public(out), tc.promise) {
+			out := h.say("ann", "/next")
+			for tc.phase != "" && h.Phase != tc.phase {
+				if h.Phase == "done" {
+					t.Fatalf("phase %s never came", tc.phase)
+				}
+				out = h.say("ann", "/next")
+			}
+			if !strings.Contains(bottest.Public(out), tc.promise) {
 				t.Fatalf("the opening does not promise to move on: %s", bottest.Public(out))
 			}
 			first := h.Phase
-			fire(11 * time.Minute) // the box ends: the phase waits for the case bringer
+			fire(tc.box + time.Minute) // the box ends: the phase waits for the case bringer
 			if h.Phase != first {
 				t.Fatalf("moved on without the case: %s", h.Phase)
 			}
@@ -136,6 +149,9 @@ func TestListenerAddressed(t *testing.T) {
 			}
 			if out := h.say("cas", tc.about); strings.Contains(privateTo(out, "cas"), tc.want) {
 				t.Errorf("speaking about the listener was reminded: %+v", out.Replies)
+			}
+			if out := h.say("bob", tc.to+" Really."); strings.Contains(privateTo(out, "bob"), tc.want) {
+				t.Errorf("the reminder came twice in one phase: %+v", out.Replies)
 			}
 		})
 	}

@@ -97,6 +97,9 @@ type session struct {
 	// StepThanked marks that a solo step written after the request for a more concrete
 	// one was thanked for with the check-in offer again.
 	StepThanked bool `json:"step_thanked,omitempty"`
+	// ListenerTold marks that a peer was reminded in this phase not to speak to the
+	// listening case bringer.
+	ListenerTold bool `json:"listener_told,omitempty"`
 	// Pseudonyms is the Pseudonymiser's table: opaque keys, never original values.
 	Pseudonyms map[string]string `json:"pseudonyms,omitempty"`
 	// Questions are the reflective questions the bot asked, where, for the summary.

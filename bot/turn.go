@@ -604,7 +604,7 @@ func (tr *turn) keepsRule(ph *prompts.Phase, text string) bool {
 		return true
 	case AdviceKindJudgement:
 		key := "rule.questions_only.judgement"
-		if !strings.HasSuffix(strings.TrimSpace(text), "?") {
+		if !strings.Contains(text, "?") {
 			key += ".statement" // "a question can carry one too" would not fit
 		}
 		tr.tell(tr.msg(key))

@@ -124,7 +124,7 @@ func (tr *turn) soloFollowUp(ph *prompts.Phase, text string, wasPressed bool) {
 	if ph.Stage == prompts.StageNextStep {
 		// The step is written (a vague one was nudged before): no further question,
 		// whose answer would read as a second step; the check-in, else the close.
-		if tr.e.cfg.Scheduler != nil && tr.sess.CheckIn == "" && (!tr.sess.CheckInOffered || tr.sess.NudgedNextStep && !tr.sess.StepThanked) {
+		if tr.canOfferCheckIn() || tr.e.cfg.Scheduler != nil && tr.sess.CheckIn == "" && tr.sess.NudgedNextStep && !tr.sess.StepThanked {
 			// offered with the request for a more concrete step: the concrete step is
 			// thanked for and the choice asked again, not booked by default
 			tr.sess.StepThanked = tr.sess.NudgedNextStep

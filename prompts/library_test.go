@@ -37,20 +37,22 @@ func TestMsgTitleEndsTheSentence(t *testing.T) {
 	}
 }
 
-// TestSummaryPhaseCount: a method summary that counts its phases ("eight phases in
-// all", "acht fases") says as many as a session of it shows ("Fase 1/8"), in every
-// mode the method runs in. A user test found "Zes stappen" above "Fase 1/8"; Gibbs'
-// summary now names its six steps and the closing phases without a count, since a
-// group session has one more (the evaluation).
+// TestSummaryPhaseCount: a method summary that counts its phases or steps ("eight
+// phases", "zes stappen") says as many as a session of it shows ("Fase 1/8"), in every
+// mode the method runs in, or names the closing phases it adds (what you take away): a
+// user test found a bare "Zes stappen" above "Fase 1/8".
 func TestSummaryPhaseCount(t *testing.T) {
 	numbers := map[string]int{"three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
 		"drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7, "acht": 8, "negen": 9, "tien": 10}
+	closing := map[string]string{"en": "take away", "nl": "meeneemt"}
 	lib := MustBuiltin()
 	for _, m := range lib.Methods() {
 		for _, lang := range []string{"en", "nl"} {
-			words := strings.Fields(strings.ToLower(m.Summary.In(lang)))
+			summary := strings.ToLower(m.Summary.In(lang))
+			words := strings.Fields(summary)
 			for i := 1; i < len(words); i++ {
-				if !strings.HasPrefix(words[i], "phases") && !strings.HasPrefix(words[i], "fases") {
+				w := words[i]
+				if !strings.HasPrefix(w, "phases") && !strings.HasPrefix(w, "fases") && !strings.HasPrefix(w, "steps") && !strings.HasPrefix(w, "stappen") {
 					continue
 				}
 				n, ok := numbers[strings.Trim(words[i-1], "(")]
@@ -64,8 +66,8 @@ func TestSummaryPhaseCount(t *testing.T) {
 							shown++
 						}
 					}
-					if shown != n {
-						t.Errorf("%s (%s, %s): the summary counts %d phases, a session shows %d", m.ID, lang, mode, n, shown)
+					if shown != n && !strings.Contains(summary, closing[lang]) {
+						t.Errorf("%s (%s, %s): the summary counts %d, a session shows %d phases, and it does not name the closing ones", m.ID, lang, mode, n, shown)
 					}
 				}
 			}

@@ -186,6 +186,8 @@ func TestFollowUp(t *testing.T) {
 			want: "reframe-unmotivated", strong: true, why: "described the parent as unmotivated"},
 		{name: "according to reaches past its comma", in: bot.FollowUpRequest{Lang: "en", Text: "According to the file, she is unmotivated."},
 			want: "reframe-their-word", strong: true, why: "passed on someone else's word"},
+		{name: "a poor mother is sympathy, not a label", in: bot.FollowUpRequest{Lang: "en", Text: "The poor mother was exhausted after the night shift."},
+			want: "context-money", why: "circumstances outside parenting"},
 		{name: "tired is a feeling", in: bot.FollowUpRequest{Lang: "nl", Text: "Moe.", Solo: true},
 			want: "feeling-moe", reads: true, why: "je schreef \"moe\""},
 		{name: "overwhelmed is a feeling", in: bot.FollowUpRequest{Lang: "en", Text: "Overwhelmed, honestly.", Solo: true},
@@ -345,6 +347,12 @@ func TestVagueStep(t *testing.T) {
 		{"en", "I will try to be more patient and open with parents in general.", true},
 		{"en", "Be more aware of my own assumptions.", true},
 		{"en", "call her", true},
+		// from a review: "I am" is no time, an hour a week no moment, "next time" no date
+		{"en", "I am going to be more open with the parents.", true},
+		{"nl", "Ik ga een uur per week nadenken over mijn houding.", true},
+		{"nl", "De volgende keer ga ik beter luisteren.", true},
+		{"en", "Next time I will listen better.", true},
+		{"nl", "Om tien uur bel ik de school over de afspraak.", false},
 	} {
 		if got := r.VagueStep(tc.step, tc.lang); got != tc.vague {
 			t.Errorf("VagueStep(%q) = %v, want %v", tc.step, got, tc.vague)
