@@ -99,6 +99,9 @@ func (a *analysis) deficitIn(d doc, lc *langCues, raw string) {
 			}
 		}
 	}
+	if a.labelIn(d, lc, quoted) {
+		return
+	}
 	for _, want := range []labelUse{labelOwn, labelOthers, labelNamed, labelAsked} {
 		for _, c := range lc.deficit {
 			for _, s := range d.sents {
@@ -118,6 +121,37 @@ func (a *analysis) deficitIn(d doc, lc *langCues, raw string) {
 			}
 		}
 	}
+}
+
+// labelIn finds a label of lc.labels ("probleemkind", "problem child") that the writer
+// passes on from someone else ("De juf zegt dat hij een probleemkind is"); it reports
+// whether it found one. Deficit language the writer uses as their own comes first.
+func (a *analysis) labelIn(d doc, lc *langCues, quoted string) bool {
+	for _, c := range lc.deficit {
+		for _, s := range d.sents {
+			if m, i, ok := c.p.locIn(d, s); ok {
+				if use, read := labelUseAt(d, s, i, m, lc, quoted); read && use == labelOwn {
+					return false
+				}
+			}
+		}
+	}
+	for _, c := range lc.labels {
+		for _, s := range d.sents {
+			m, i, ok := c.p.locIn(d, s)
+			if !ok {
+				continue
+			}
+			use, read := labelUseAt(d, s, i, m, lc, quoted)
+			// passed on, also inside a question ("De juf zegt dat hij een probleemkind
+			// is, klopt dat?"); asked on its own ("Is hij een ADHD-kind?") it is not
+			if read && (use == labelOthers || use == labelAsked && reportedBefore(d, s, i, lc)) {
+				a.deficit, a.label, a.use = m, m, labelOthers
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // labelUseAt is whose the deficit words m at token i of sentence s are; false when they

@@ -130,15 +130,19 @@ type cueFile struct {
 	FunctionWords []string            `yaml:"function_words"`
 	// StopWords are small words the models' evidence never shows (with the function
 	// words; detect uses only those).
-	StopWords   []string                    `yaml:"stop_words"`
-	Themes      map[prompts.Theme][]cueSpec `yaml:"themes"`
-	Deficit     []cueSpec                   `yaml:"deficit"`
-	Decision    []cueSpec                   `yaml:"decision"`
-	WithParents []cueSpec                   `yaml:"with_parents"`
-	Parents     []cueSpec                   `yaml:"parents"`
-	Advice      adviceSpec                  `yaml:"advice"`
-	Vague       []cueSpec                   `yaml:"vague"`
-	Concrete    []cueSpec                   `yaml:"concrete"`
+	StopWords []string                    `yaml:"stop_words"`
+	Themes    map[prompts.Theme][]cueSpec `yaml:"themes"`
+	Deficit   []cueSpec                   `yaml:"deficit"`
+	// Labels are words that put a child or a family in a box ("probleemkind", "problem
+	// child"): read only when passed on from someone else, for the question about what
+	// lies behind the word; they count for no theme.
+	Labels      []cueSpec  `yaml:"labels"`
+	Decision    []cueSpec  `yaml:"decision"`
+	WithParents []cueSpec  `yaml:"with_parents"`
+	Parents     []cueSpec  `yaml:"parents"`
+	Advice      adviceSpec `yaml:"advice"`
+	Vague       []cueSpec  `yaml:"vague"`
+	Concrete    []cueSpec  `yaml:"concrete"`
 	// Step reads a next step: it is concrete when it says when, or names with whom and
 	// is not made of general words only ("meer", "proberen", "try to be more…").
 	Step struct {
@@ -188,6 +192,7 @@ type langCues struct {
 	stop        map[string]bool // function and stop words: never a model's evidence
 	themes      map[prompts.Theme][]cue
 	deficit     []cue
+	labels      []cue
 	decision    []cue
 	withParents []cue
 	parents     []cue
@@ -329,7 +334,7 @@ func add(into map[string]*langCues, f cueFile) error {
 		src  []cueSpec
 		defW float64
 	}{
-		{&lc.deficit, f.Deficit, 3}, {&lc.decision, f.Decision, 2},
+		{&lc.deficit, f.Deficit, 3}, {&lc.labels, f.Labels, 1}, {&lc.decision, f.Decision, 2},
 		{&lc.withParents, f.WithParents, 1}, {&lc.parents, f.Parents, 1},
 		{&lc.open, f.Advice.Open, 1}, {&lc.lead, f.Advice.Lead, 1}, {&lc.softLead, f.Advice.SoftLead, 1},
 		{&lc.notAfter, f.Advice.NotAfter, 1}, {&lc.tag, f.Advice.Tag, 1}, {&lc.invite, f.Advice.Invite, 1}, {&lc.reported, f.Advice.Reported, 1}, {&lc.claim, f.Advice.Claim, 1}, {&lc.reports, f.Advice.Reports, 1},

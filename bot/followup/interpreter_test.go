@@ -188,6 +188,12 @@ func TestFollowUp(t *testing.T) {
 			want: "reframe-their-word", strong: true, why: "passed on someone else's word"},
 		{name: "a poor mother is sympathy, not a label", in: bot.FollowUpRequest{Lang: "en", Text: "The poor mother was exhausted after the night shift."},
 			want: "context-money", why: "circumstances outside parenting"},
+		// a label of a child passed on, also after an initial and inside a question; asked
+		// on its own it is the asker's question (fourth user test)
+		{name: "a child's label passed on", in: bot.FollowUpRequest{Lang: "nl", Text: "De juf zei tegen mij ook al dat N. een echt ADHD-kind is. Heeft hij een diagnose?"},
+			want: "reframe-their-word", strong: true, why: "gaf een woord van een ander door (\"ADHD-kind\")"},
+		{name: "a child's label passed on in a question", in: bot.FollowUpRequest{Lang: "nl", Text: "De leerkracht zegt dat N. een probleemkind is, klopt dat?"},
+			want: "reframe-their-word", strong: true, why: "(\"probleemkind\")"},
 		{name: "tired is a feeling", in: bot.FollowUpRequest{Lang: "nl", Text: "Moe.", Solo: true},
 			want: "feeling-moe", reads: true, why: "je schreef \"moe\""},
 		{name: "overwhelmed is a feeling", in: bot.FollowUpRequest{Lang: "en", Text: "Overwhelmed, honestly.", Solo: true},

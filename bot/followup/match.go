@@ -43,6 +43,12 @@ var quoteUnifier = strings.NewReplacer("’", "'", "‘", "'", "`", "'", "“", 
 // "no show"), so cues and texts agree. A sentence ends at . ! ? ; or a line break.
 func tokenize(text string) doc {
 	t := tokenizer{rs: []rune(normalise(text))}
+	if raw := []rune(text); len(raw) == len(t.rs) {
+		t.upper = make([]bool, len(raw))
+		for i, r := range raw {
+			t.upper[i] = unicode.IsUpper(r)
+		}
+	}
 	for i := range t.rs {
 		t.read(i)
 	}
@@ -60,6 +66,7 @@ type tokenizer struct {
 	sentStart int    // the first token of the current sentence
 	clause    bool   // a comma or colon came before the next word
 	comma     bool   // a comma came before the next word
+	upper     []bool // which runes were capitals before normalising (nil: unknown)
 }
 
 // read reads rs[i].
@@ -81,8 +88,10 @@ func (t *tokenizer) read(i int) {
 		t.comma = r == ','
 
 	case r == '.':
-		// a full stop between digits (1.5) or inside an abbreviation keeps the sentence
-		if i+1 < len(t.rs) && (unicode.IsDigit(t.rs[i+1]) || unicode.IsLetter(t.rs[i+1])) {
+		// a full stop between digits (1.5), inside an abbreviation or after an initial
+		// ("dat N. een probleemkind is": pseudonyms are often initials) keeps the sentence
+		if i+1 < len(t.rs) && (unicode.IsDigit(t.rs[i+1]) || unicode.IsLetter(t.rs[i+1])) ||
+			len(t.cur) == 1 && t.upper != nil && t.upper[i-1] && i+2 < len(t.rs) && t.rs[i+1] == ' ' && !t.upper[i+2] && unicode.IsLetter(t.rs[i+2]) {
 			t.flush()
 			return
 		}
