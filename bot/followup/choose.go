@@ -85,57 +85,63 @@ const (
 	labelAsked                  // asked about: in an open question, or reported in a closed one
 )
 
-// deficitIn finds the first deficit cue of lc in d, preferring one the writer uses as
-// their own words, then one passed on from someone else, then one looked back on or
-// asked about (see analysis.use). Denied words do not count.
-func (a *analysis) deficitIn(d doc, lc *langCues, raw string) {
-	quoted := quotedWords(raw)
+// deficitHit is one deficit cue found in a sentence, with whose the words are.
+type deficitHit struct {
+	c    cue
+	m    string
+	use  labelUse
+	read bool // false: denied
+}
+
+// deficitHits lists every deficit cue of lc found in d, cue by cue, sentence by sentence.
+func deficitHits(d doc, lc *langCues, quoted string) []deficitHit {
+	var out []deficitHit
 	for _, c := range lc.deficit {
 		for _, s := range d.sents {
 			if m, i, ok := c.p.locIn(d, s); ok {
-				if use, read := labelUseAt(d, s, i, m, lc, quoted); !read || use == labelAsked {
-					a.unread = append(a.unread, m)
-				}
+				use, read := labelUseAt(d, s, i, m, lc, quoted)
+				out = append(out, deficitHit{c: c, m: m, use: use, read: read})
 			}
 		}
 	}
-	if a.labelIn(d, lc, quoted) {
+	return out
+}
+
+// deficitIn finds the first deficit cue of lc in d, preferring one the writer uses as
+// their own words, then one passed on from someone else, then one looked back on or
+// asked about (see analysis.use). Denied words do not count. Without deficit words of
+// the writer's own, a label passed on (labelIn) is read instead.
+func (a *analysis) deficitIn(d doc, lc *langCues, raw string) {
+	quoted := quotedWords(raw)
+	hits := deficitHits(d, lc, quoted)
+	own := false
+	for _, h := range hits {
+		if !h.read || h.use == labelAsked {
+			a.unread = append(a.unread, h.m)
+		}
+		own = own || h.read && h.use == labelOwn
+	}
+	if !own && a.labelIn(d, lc, quoted) {
 		return
 	}
 	for _, want := range []labelUse{labelOwn, labelOthers, labelNamed, labelAsked} {
-		for _, c := range lc.deficit {
-			for _, s := range d.sents {
-				m, i, ok := c.p.locIn(d, s)
-				if !ok {
-					continue
-				}
-				use, ok := labelUseAt(d, s, i, m, lc, quoted)
-				if !ok || use != want {
-					continue
-				}
-				a.deficit, a.label, a.reframe, a.use = m, c.label, c.q, use
-				if a.label == "" {
-					a.label = m
-				}
-				return
+		for _, h := range hits {
+			if !h.read || h.use != want {
+				continue
 			}
+			a.deficit, a.label, a.reframe, a.use = h.m, h.c.label, h.c.q, h.use
+			if a.label == "" {
+				a.label = h.m
+			}
+			return
 		}
 	}
 }
 
 // labelIn finds a label of lc.labels ("probleemkind", "problem child") that the writer
 // passes on from someone else ("De juf zegt dat hij een probleemkind is"); it reports
-// whether it found one. Deficit language the writer uses as their own comes first.
+// whether it found one.
 func (a *analysis) labelIn(d doc, lc *langCues, quoted string) bool {
-	for _, c := range lc.deficit {
-		for _, s := range d.sents {
-			if m, i, ok := c.p.locIn(d, s); ok {
-				if use, read := labelUseAt(d, s, i, m, lc, quoted); read && use == labelOwn {
-					return false
-				}
-			}
-		}
-	}
 	for _, c := range lc.labels {
 		for _, s := range d.sents {
 			m, i, ok := c.p.locIn(d, s)
