@@ -88,12 +88,41 @@ func (tr *turn) buildDoc() *doc {
 	if at, ok := tr.checkInAt(); ok && len(d.NextStep) > 0 {
 		d.CheckIn = at.Format("2006-01-02")
 	}
+	asked := tr.askedThemes()
 	for _, t := range prompts.Themes {
-		if s.Themes[string(t)] > 0 {
+		if s.Themes[string(t)] >= lookedMin || asked[t] {
 			d.Looked = append(d.Looked, string(t))
 		}
 	}
 	return d
+}
+
+// lookedMin is in how many contributions a theme must show before the summary says the
+// session looked at it, unless a question about it was asked: one word in one message
+// ("jongen", "referral") is no look at a theme.
+const lookedMin = 2
+
+// askedThemes are the main themes of the questions the session asked.
+func (tr *turn) askedThemes() map[prompts.Theme]bool {
+	main := map[string]prompts.Theme{}
+	add := func(qs []prompts.Question) {
+		for _, q := range qs {
+			if len(q.Themes) > 0 {
+				main[q.ID] = q.Themes[0]
+			}
+		}
+	}
+	add(tr.e.lib.Questions())
+	for _, ph := range tr.phases() {
+		add(ph.Questions)
+	}
+	out := map[prompts.Theme]bool{}
+	for _, id := range tr.sess.Asked {
+		if t, ok := main[id]; ok {
+			out[t] = true
+		}
+	}
+	return out
 }
 
 // phaseLines are a phase's bot questions, each followed by the contributions that came
