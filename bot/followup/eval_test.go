@@ -593,3 +593,17 @@ var adviceBlind5Bars = struct{ recall, falseAlarms float64 }{0.89, 0.03}
 func TestAdviceBlind5(t *testing.T) {
 	measureAdviceBlind(t, "advice_blind5", adviceBlind5Bars.recall, adviceBlind5Bars.falseAlarms)
 }
+
+// Bar for testdata/blind10.yaml (themes only: 200 English and 200 Dutch cases), written
+// by a third helper who saw only the domain brief, the methods and the label sheet;
+// measured once with the reader blind9 was measured with. Never train or tune on it.
+// Measured once: top-2 en 0.880 (176/200), nl 0.860 (172/200): under the issue's 0.90.
+// The same files with the reader of 3a4545d (the start of this session): en 0.885, nl
+// 0.815; of 6524863 (the start of issue 12): en 0.710, nl 0.670. Before it was
+// measured, 1,200 more training cases (rounds 8 and 9) were tried and dropped: blind8
+// and blind9, no longer blind, read worse with them (nl 0.800 / 0.805). Set just under
+// the measurement.
+var blind10Bars = bars{top2: 0.85, quiet: true}
+
+// TestBlind10 measures the theme top-2 of testdata/blind10.yaml.
+func TestBlind10(t *testing.T) { measureBlindThemesFile(t, "blind10", blind10Bars) }
