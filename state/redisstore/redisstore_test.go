@@ -191,8 +191,12 @@ func TestKeyLayout(t *testing.T) {
 			}
 		}
 	}
+	// And the key that says since when this Redis has held the layout with the log
+	// (written in the background after the first update: learnt now, so it is there).
+	if err := s.CheckLayout(ctx); err != nil {
+		t.Fatal(err)
+	}
 	keys, err := rdb.Keys(ctx, "*").Result()
-	// And the key that says since when this Redis has held the layout with the log.
 	if err != nil || len(keys) != 9 || !slices.Contains(keys, "iv%7Bx%7D:layout") {
 		t.Fatalf("keys = %q, %v; want 9 keys", keys, err)
 	}
