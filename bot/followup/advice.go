@@ -202,15 +202,7 @@ func reportedBefore(d doc, s sentence, i int, lc *langCues) bool {
 // hearer's view ("Vind je dat ze lui is?", "Denk je dat je haar moet bellen?"): what
 // follows is put to the case bringer by the asker, not reported from someone else.
 func ownView(d doc, s sentence, j int, lc *langCues) bool {
-	if j != s.start {
-		return false
-	}
-	for _, c := range lc.ownView {
-		if _, _, ok := c.p.at(d, s, j); ok {
-			return true
-		}
-	}
-	return false
+	return j == s.start && anyAt(d, s, j, lc.ownView)
 }
 
 // negated reports whether the words at token i of a statement are denied: a negation
@@ -285,16 +277,7 @@ func anyAt(d doc, s sentence, j int, cs []cue) bool {
 
 // claimBefore reports whether a claim phrase ("fair to", "eerlijk om te") ends right
 // before token j: the reported word there is the asker's own claim.
-func claimBefore(d doc, s sentence, j int, lc *langCues) bool {
-	for k := max(s.start, j-4); k < j; k++ {
-		for _, c := range lc.claim {
-			if _, end, ok := c.p.at(d, s, k); ok && end == j-1 {
-				return true
-			}
-		}
-	}
-	return false
-}
+func claimBefore(d doc, s sentence, j int, lc *langCues) bool { return endsBefore(d, s, j, lc.claim) }
 
 // anyIn reports whether one of the cues occurs in the sentence.
 func anyIn(d doc, s sentence, cs []cue) bool {

@@ -44,7 +44,7 @@ func (r *Interpreter) analyse(text, lang string) analysis {
 	d := tokenize(text)
 	lc := r.textCues(d, lang)
 	a := analysis{raw: text, quoted: quotedWords(text), lc: lc, themes: r.read(d, lc), words: len(d.toks)}
-	a.deficitIn(d, lc, text)
+	a.deficitIn(d, lc)
 	for _, c := range lc.decision {
 		if m, ok := c.p.find(d); ok {
 			a.decision = m
@@ -111,8 +111,8 @@ func deficitHits(d doc, lc *langCues, quoted string) []deficitHit {
 // their own words, then one passed on from someone else, then one looked back on or
 // asked about (see analysis.use). Denied words do not count. Without deficit words of
 // the writer's own, a label passed on (labelIn) is read instead.
-func (a *analysis) deficitIn(d doc, lc *langCues, raw string) {
-	quoted := quotedWords(raw)
+func (a *analysis) deficitIn(d doc, lc *langCues) {
+	quoted := a.quoted
 	hits := deficitHits(d, lc, quoted)
 	own := false
 	for _, h := range hits {
