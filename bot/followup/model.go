@@ -309,19 +309,23 @@ type modelTuning struct {
 	themeWeight float64 // a theme's probability times this is added to its cue score
 	themeMin    float64 // probabilities below this add nothing
 	aloneMin    float64 // a theme no cue showed needs at least this probability
-	evidenceMin float64 // and a word the model weighs at least this much for it
+	evidenceMin float64 // the words shown for such a theme weigh at least this much for it
 	// presentMin is the probability from which the model makes a theme present in a text
 	// of more than shortWords words when its cues score less than MinScore; below it
 	// such a theme is only ranked. Above 1: the cues alone decide what is present.
 	presentMin float64
 	adviceMin  float64 // a text without an advice cue counts when the model is this sure
+	// fullWords is the length from which a text gets the full themeWeight; a shorter one
+	// gets a share in proportion to its words, so the cues of a few words lead.
+	fullWords int
 }
 
-var defaultTuning = modelTuning{themeWeight: 2, themeMin: 0.1, aloneMin: 0.3, evidenceMin: 0.4, presentMin: 1.01, adviceMin: 0.8}
+var defaultTuning = modelTuning{themeWeight: 30, themeMin: 0.01, aloneMin: 0, evidenceMin: 0.4, presentMin: 1.01, adviceMin: 0.8, fullWords: 20}
 
-// modelThemes adds the theme model's view to the cue scores: themeWeight times each
-// probability of at least themeMin; a theme no cue showed gets the words the model
-// weighed most as its cues (none when they are all small words). The model orders the
+// modelThemes adds the theme model's view to the cue scores: themeWeight (less for a
+// short text) times each probability of at least themeMin. A theme no cue showed is
+// ranked when some word of the text (not a small word) speaks for it, and gets the words
+// the model weighed at least evidenceMin as its cues (maybe none). The model orders the
 // themes; it makes one present only when it is at least presentMin sure.
 func (r *Interpreter) modelThemes(d doc, lc *langCues, scores map[prompts.Theme]*ThemeScore) {
 	m := r.models[taskTheme+"/"+lc.lang]
@@ -330,6 +334,10 @@ func (r *Interpreter) modelThemes(d doc, lc *langCues, scores map[prompts.Theme]
 	}
 	feats := features(d)
 	z := m.logits(feats)
+	weight := r.tune.themeWeight
+	if n := len(d.toks); n < r.tune.fullWords {
+		weight *= float64(n) / float64(r.tune.fullWords)
+	}
 	for c, id := range m.classes {
 		p := sigmoid(z[c])
 		if p < r.tune.themeMin {
@@ -341,14 +349,13 @@ func (r *Interpreter) modelThemes(d doc, lc *langCues, scores map[prompts.Theme]
 			if p < r.tune.aloneMin {
 				continue
 			}
-			ev := m.evidence(feats, c, 2, r.tune.evidenceMin, lc.stop)
-			if len(ev) == 0 {
+			if len(m.evidence(feats, c, 1, 0, lc.stop)) == 0 {
 				continue // nothing in the text speaks for it but the model's prior
 			}
-			s = &ThemeScore{ID: id, Cues: ev, Model: true}
+			s = &ThemeScore{ID: id, Cues: m.evidence(feats, c, 2, r.tune.evidenceMin, lc.stop), Model: true}
 			scores[th] = s
 		}
-		s.Score += r.tune.themeWeight * p
+		s.Score += weight * p
 		if p >= r.tune.presentMin && len(d.toks) > shortWords {
 			s.Present = true // the model is sure, and read enough words to be
 		}

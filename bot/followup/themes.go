@@ -2,6 +2,7 @@ package followup
 
 import (
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/intervision-bot/intervision/prompts"
@@ -32,21 +33,37 @@ func (r *Interpreter) Read(text, lang string) []ThemeScore {
 }
 
 func (r *Interpreter) read(d doc, lc *langCues) []ThemeScore {
-	scores := r.cueScoresIn(d, lc)
+	scores, deficit := r.cueScoresIn(d, lc)
 	for _, s := range scores {
 		s.Present = s.Score >= MinScore
 	}
 	r.modelThemes(d, lc, scores)
+	if deficit {
+		leadDeficit(scores)
+	}
 	return sorted(scores)
 }
 
-// cueScoresIn scores d against the theme, deficit and decision cues of lc.
-func (r *Interpreter) cueScoresIn(d doc, lc *langCues) map[prompts.Theme]*ThemeScore {
-	scores := map[prompts.Theme]*ThemeScore{}
-	hit := func(id prompts.Theme, c cue) {
+// leadDeficit puts non-participation first: deficit language is its strongest cue (the
+// domain brief), whatever else the words are about ("not motivated" is no text about
+// motivating), so the reframing question answers it.
+func leadDeficit(scores map[prompts.Theme]*ThemeScore) {
+	np := scores[prompts.ThemeNonParticipation]
+	for _, s := range scores {
+		if s != np && s.Score >= np.Score {
+			np.Score = s.Score + 0.01
+		}
+	}
+}
+
+// cueScoresIn scores d against the theme, deficit and decision cues of lc, and reports
+// whether a deficit cue matched.
+func (r *Interpreter) cueScoresIn(d doc, lc *langCues) (scores map[prompts.Theme]*ThemeScore, deficit bool) {
+	scores = map[prompts.Theme]*ThemeScore{}
+	hit := func(id prompts.Theme, c cue) bool {
 		m, ok := c.p.find(d)
 		if !ok {
-			return
+			return false
 		}
 		s := scores[id]
 		if s == nil {
@@ -54,12 +71,10 @@ func (r *Interpreter) cueScoresIn(d doc, lc *langCues) map[prompts.Theme]*ThemeS
 			scores[id] = s
 		}
 		s.Score += c.w
-		for _, x := range s.Cues {
-			if x == m {
-				return
-			}
+		if !slices.Contains(s.Cues, m) {
+			s.Cues = append(s.Cues, m)
 		}
-		s.Cues = append(s.Cues, m)
+		return true
 	}
 	for _, id := range prompts.Themes {
 		for _, c := range lc.themes[id] {
@@ -67,12 +82,14 @@ func (r *Interpreter) cueScoresIn(d doc, lc *langCues) map[prompts.Theme]*ThemeS
 		}
 	}
 	for _, c := range lc.deficit {
-		hit(prompts.ThemeNonParticipation, c)
+		if hit(prompts.ThemeNonParticipation, c) {
+			deficit = true
+		}
 	}
 	for _, c := range lc.decision {
 		hit(prompts.ThemeDecisionMaking, c)
 	}
-	return scores
+	return scores, deficit
 }
 
 // sorted lists the scores strongest first, ties in the order of prompts.Themes, with
