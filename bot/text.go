@@ -80,7 +80,15 @@ var markupBreaker = strings.NewReplacer(
 // "<!", "<@" and "<#" one after the "<". Quote does it to echoed user text; adapters
 // may do it again to all they send.
 func BreakMentions(text string) string {
-	return markupBreaker.Replace(broadcastWord.ReplaceAllString(text, "@\u200b$1"))
+	// Both need their mark: most texts have neither, and the regular expression costs
+	// more than the rest of Quote.
+	if strings.IndexByte(text, '@') >= 0 {
+		text = broadcastWord.ReplaceAllString(text, "@\u200b$1")
+	}
+	if strings.IndexByte(text, '<') < 0 {
+		return text
+	}
+	return markupBreaker.Replace(text)
 }
 
 // markdownEscaper escapes the light Markdown the engine writes.
@@ -92,6 +100,13 @@ var markdownEscaper = strings.NewReplacer(
 // Line-leading quote and heading marks are escaped too.
 func Quote(text string) string {
 	text = BreakMentions(markdownEscaper.Replace(text))
+	if strings.IndexByte(text, '\n') < 0 {
+		// One line (most texts): as below, without splitting.
+		if t := strings.TrimLeft(text, " "); strings.HasPrefix(t, ">") || strings.HasPrefix(t, "#") {
+			return `\` + t
+		}
+		return text
+	}
 	lines := strings.Split(text, "\n")
 	for i, l := range lines {
 		if t := strings.TrimLeft(l, " "); strings.HasPrefix(t, ">") || strings.HasPrefix(t, "#") {
