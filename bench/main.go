@@ -23,6 +23,9 @@
 // keys to under a fresh prefix. Before the last line it prints memory_usage_bytes:
 // MEMORY USAGE of each key of one finished session and its share of the user indexes.
 //
+// Its fresh prefix's layout key says that no key of the layout before the log can exist
+// (so steps do not look for such keys, whatever else the server holds).
+//
 // It runs with the bot's garbage collector settings (internal/gctune, as cmd/intervision
 // sets them: GOGC=400 unless GOGC is set).
 //
@@ -179,7 +182,7 @@ func run(url string, sessions int, duration time.Duration, steps int, compare bo
 	}
 	prefix := fmt.Sprintf("bench%d", time.Now().UnixNano())
 	opts.Prefix = prefix
-	st, err := redisstore.Open(ctx, url, opts)
+	st, err := openFresh(ctx, url, opts)
 	if err != nil {
 		return err
 	}
@@ -275,6 +278,26 @@ func run(url string, sessions int, duration time.Duration, steps int, compare bo
 		stepsPerS, p50.Microseconds(), p99.Microseconds(), cmdsPerStep, bytesPerSession,
 		float64(inAfter-inBefore)/float64(n))
 	return nil
+}
+
+// openFresh opens a store on url under the new prefix opts.Prefix and tells it that the
+// prefix is new: no key of the layout before the log can exist under it (docs/redis.md,
+// the key layout), so the run measures the steps of a store that no longer looks for
+// such keys, not those of a server that held other keys before it.
+func openFresh(ctx context.Context, url string, opts redisstore.Options) (*redisstore.Store, error) {
+	st, err := redisstore.Open(ctx, url, opts)
+	if err != nil {
+		return nil, err
+	}
+	err = st.Client().SetNX(ctx, opts.Prefix+":layout", "0", 0).Err()
+	if err == nil {
+		err = st.CheckLayout(ctx)
+	}
+	if err != nil {
+		_ = st.Close()
+		return nil, fmt.Errorf("mark the fresh prefix's layout: %w", err)
+	}
+	return st, nil
 }
 
 // printCompare runs redis-benchmark and prints its result and the ratio of steps/s to it.
