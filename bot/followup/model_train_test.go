@@ -30,7 +30,7 @@ func trainingFiles(t testing.TB) []string {
 	fs := []string{"eval.yaml", "holdout.yaml", "fresh.yaml", "zz_themes2.yaml", "blind.yaml", "blind2.yaml",
 		"blind3.yaml", "blind4.yaml", "blind5.yaml", "advice_dev.yaml", "advice_blind.yaml", "advice_blind2.yaml",
 		"advice_blind3.yaml", "advice_blind4.yaml", "blind6.yaml", "blind7.yaml", "blind8.yaml", "blind9.yaml",
-		"blind10.yaml", "advice_blind5.yaml"}
+		"blind10.yaml"}
 	for i := range fs {
 		fs[i] = filepath.Join("testdata", fs[i])
 	}
