@@ -146,6 +146,26 @@ func TestDeficitWordsReadAsTheme(t *testing.T) {
 	}
 }
 
+// TestDeniedDeficitDoesNotLead: deficit words the writer denies or asks about do not put
+// non-participation first; what the text is about does (found by a review: "Ze is
+// helemaal niet lui. Ze heeft schulden…" got the question about staying away).
+func TestDeniedDeficitDoesNotLead(t *testing.T) {
+	r := newInterpreter(t)
+	for _, c := range []struct{ lang, text string }{
+		{"nl", "Ze is helemaal niet lui. Ze heeft schulden, woont met vier kinderen in een krappe huurwoning en werkt in ploegendienst."},
+		{"en", "She is not lazy. She has debts, lives with four children in a cramped rented flat and works shifts."},
+	} {
+		scores := r.Read(c.text, c.lang)
+		if len(scores) == 0 || scores[0].ID != string(prompts.ThemeContext) {
+			t.Errorf("Read(%q) = %+v, want context first", c.text, scores)
+		}
+		f, ok := r.FollowUp(bot.FollowUpRequest{Text: c.text, Lang: c.lang, Pool: pool})
+		if !ok || len(f.Question.Themes) == 0 || f.Question.Themes[0] != prompts.ThemeContext {
+			t.Errorf("FollowUp(%q) = %+v, want a context question", c.text, f.Question)
+		}
+	}
+}
+
 // TestReadAdviceStructure: judgements and interpretations read by their structure (a
 // person, a copula and an evaluative word; a person and an inner state or motive; a cause
 // in the past), not by a phrase of a tuning set, and the look-alikes that must pass: open

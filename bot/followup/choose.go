@@ -43,7 +43,7 @@ type analysis struct {
 func (r *Interpreter) analyse(text, lang string) analysis {
 	d := tokenize(text)
 	lc := r.textCues(d, lang)
-	a := analysis{raw: text, quoted: quotedWords(text), lc: lc, themes: r.read(d, lc), words: len(d.toks)}
+	a := analysis{raw: text, quoted: quotedWords(text), lc: lc, themes: r.read(d, lc, quotedWords(text)), words: len(d.toks)}
 	a.deficitIn(d, lc)
 	for _, c := range lc.decision {
 		if m, ok := c.p.find(d); ok {
@@ -456,8 +456,8 @@ func factual(q prompts.Question) bool {
 	return true
 }
 
-// author is the writer whose words show theme id most strongly, and the first of those
-// words as written; words only the theme model weighed, deficit words asked about or
+// author is the writer whose reading scores theme id highest (cues and model), and the
+// first of the words that showed it as written; words only the theme model weighed, deficit words asked about or
 // denied, and words inside quotes (someone else's: "lukt niet, sorry") are never quoted
 // as a reason.
 func author(ps []part, id prompts.Theme) (part, string) {

@@ -352,7 +352,8 @@ func (r *Interpreter) modelThemes(d doc, lc *langCues, scores map[prompts.Theme]
 			if len(m.evidence(feats, c, 1, 0, lc.stop)) == 0 {
 				continue // nothing in the text speaks for it but the model's prior
 			}
-			s = &ThemeScore{ID: id, Cues: m.evidence(feats, c, 2, r.tune.evidenceMin, lc.stop), Model: true}
+			s = &ThemeScore{ID: id, Model: true}
+			s.Cues = m.evidence(feats, c, 2, r.tune.evidenceMin, lc.stop)
 			scores[th] = s
 		}
 		s.Score += weight * p

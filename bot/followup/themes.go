@@ -20,6 +20,7 @@ type ThemeScore struct {
 	// MinScore (or the model is sure, see modelTuning.presentMin). Only a present theme
 	// picks a question or counts in the summary; the others only order the list.
 	Present bool `json:"present"`
+	lead    bool // ranked first whatever the scores (ownDeficit)
 }
 
 // MinScore is the cue score from which a theme counts as present in a text.
@@ -29,41 +30,43 @@ const MinScore = 1.0
 // themes with a score above zero, strongest first, each with the words that matched.
 func (r *Interpreter) Read(text, lang string) []ThemeScore {
 	d := tokenize(text)
-	return r.read(d, r.cuesFor(d, lang))
+	return r.read(d, r.cuesFor(d, lang), quotedWords(text))
 }
 
-func (r *Interpreter) read(d doc, lc *langCues) []ThemeScore {
-	scores, deficit := r.cueScoresIn(d, lc)
+// read scores d; quoted are the words inside quotes (someone else's, see quotedWords).
+func (r *Interpreter) read(d doc, lc *langCues, quoted string) []ThemeScore {
+	scores := r.cueScoresIn(d, lc)
 	for _, s := range scores {
 		s.Present = s.Score >= MinScore
 	}
 	r.modelThemes(d, lc, scores)
-	if deficit {
-		leadDeficit(scores)
+	if np := scores[prompts.ThemeNonParticipation]; np != nil && ownDeficit(d, lc, quoted) {
+		np.lead = true
 	}
 	return sorted(scores)
 }
 
-// leadDeficit puts non-participation first: deficit language is its strongest cue (the
-// domain brief), whatever else the words are about ("not motivated" is no text about
-// motivating), so the reframing question answers it.
-func leadDeficit(scores map[prompts.Theme]*ThemeScore) {
-	np := scores[prompts.ThemeNonParticipation]
-	for _, s := range scores {
-		if s != np && s.Score >= np.Score {
-			np.Score = s.Score + 0.01
+// ownDeficit reports whether d holds deficit words the writer uses as their own (not
+// denied, asked about, quoted or passed on): deficit language is non-participation's
+// strongest cue (the domain brief), whatever else the words are about ("not motivated"
+// is no text about motivating), so that theme leads the list and the reframing question
+// answers it.
+func ownDeficit(d doc, lc *langCues, quoted string) bool {
+	for _, h := range deficitHits(d, lc, quoted) {
+		if h.read && h.use == labelOwn {
+			return true
 		}
 	}
+	return false
 }
 
-// cueScoresIn scores d against the theme, deficit and decision cues of lc, and reports
-// whether a deficit cue matched.
-func (r *Interpreter) cueScoresIn(d doc, lc *langCues) (scores map[prompts.Theme]*ThemeScore, deficit bool) {
-	scores = map[prompts.Theme]*ThemeScore{}
-	hit := func(id prompts.Theme, c cue) bool {
+// cueScoresIn scores d against the theme, deficit and decision cues of lc.
+func (r *Interpreter) cueScoresIn(d doc, lc *langCues) map[prompts.Theme]*ThemeScore {
+	scores := map[prompts.Theme]*ThemeScore{}
+	hit := func(id prompts.Theme, c cue) {
 		m, ok := c.p.find(d)
 		if !ok {
-			return false
+			return
 		}
 		s := scores[id]
 		if s == nil {
@@ -74,7 +77,6 @@ func (r *Interpreter) cueScoresIn(d doc, lc *langCues) (scores map[prompts.Theme
 		if !slices.Contains(s.Cues, m) {
 			s.Cues = append(s.Cues, m)
 		}
-		return true
 	}
 	for _, id := range prompts.Themes {
 		for _, c := range lc.themes[id] {
@@ -82,18 +84,16 @@ func (r *Interpreter) cueScoresIn(d doc, lc *langCues) (scores map[prompts.Theme
 		}
 	}
 	for _, c := range lc.deficit {
-		if hit(prompts.ThemeNonParticipation, c) {
-			deficit = true
-		}
+		hit(prompts.ThemeNonParticipation, c)
 	}
 	for _, c := range lc.decision {
 		hit(prompts.ThemeDecisionMaking, c)
 	}
-	return scores, deficit
+	return scores
 }
 
-// sorted lists the scores strongest first, ties in the order of prompts.Themes, with
-// scores rounded to two decimals.
+// sorted lists the scores strongest first (a leading theme before all), ties in the
+// order of prompts.Themes, with scores rounded to two decimals.
 func sorted(scores map[prompts.Theme]*ThemeScore) []ThemeScore {
 	order := map[string]int{}
 	for i, id := range prompts.Themes {
@@ -108,6 +108,9 @@ func sorted(scores map[prompts.Theme]*ThemeScore) []ThemeScore {
 		out = append(out, *s)
 	}
 	sort.Slice(out, func(i, j int) bool {
+		if out[i].lead != out[j].lead {
+			return out[i].lead
+		}
 		if out[i].Score != out[j].Score {
 			return out[i].Score > out[j].Score
 		}

@@ -122,7 +122,11 @@ func runExplain(_ context.Context, c cli, args []string) int {
 	} else {
 		fmt.Fprintln(stdout, "themes:")
 		for _, t := range out.Themes {
-			fmt.Fprintf(stdout, "  %-18s %5.2f  %s\n", t.ID, t.Score, strings.Join(quoteAll(t.Cues), ", "))
+			mark := "" // a theme found in the text can pick a question; the others only rank
+			if !t.Present {
+				mark = "  (ranked only)"
+			}
+			fmt.Fprintf(stdout, "  %-18s %5.2f  %s%s\n", t.ID, t.Score, strings.Join(quoteAll(t.Cues), ", "), mark)
 		}
 	}
 	if out.Question == nil {
