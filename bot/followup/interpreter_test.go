@@ -165,6 +165,11 @@ func TestFollowUp(t *testing.T) {
 			want: "nonpart-meaning", noWhy: true},
 		{name: "a denied belief is not read", in: bot.FollowUpRequest{Lang: "en", Text: "I don't think she is lazy."},
 			want: "concrete-one-situation", concrete: true, why: "Your answer stayed general"},
+		// From a review: "niemand vindt" denies what follows, as "ik vind niet dat" does.
+		{name: "nobody's view is no label", in: bot.FollowUpRequest{Lang: "nl", Text: "We hebben het er in het team over gehad. Niemand vindt de ouders ongemotiveerd, hoor."},
+			want: "nonpart-meaning", noWhy: true},
+		{name: "nobody's view is no label en", in: bot.FollowUpRequest{Lang: "en", Text: "We talked about it in the team. Nobody thinks the parents are lazy."},
+			want: "nonpart-meaning", noWhy: true},
 		{name: "a teacher's label is passed on", in: bot.FollowUpRequest{Lang: "nl", Text: "De juf zegt dat de jongen lui is."},
 			want: "reframe-their-word", strong: true, why: "je gaf een woord van een ander door (\"lui\")"},
 		// From a third user test: a mentioned word is nobody's label, a label is quoted
