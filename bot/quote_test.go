@@ -9,13 +9,20 @@ import (
 	"github.com/intervision-bot/intervision/bot"
 )
 
-// quoteBefore is Quote as it was before it skipped what a text cannot need (no '@':
-// no broadcast mention, no '<': no markup, no newline: one line).
+// The code of Quote and BreakMentions before they skipped what a text cannot need (no
+// '@': no broadcast mention, no '<': no markup, no newline: one line).
+var (
+	broadcastBefore = regexp.MustCompile(`(?i)@(everyone|here|channel)`)
+	markupBefore    = strings.NewReplacer("<!", "<\u200b!", "<@", "<\u200b@", "<#", "<\u200b#")
+	escaperBefore   = strings.NewReplacer(`\`, `\\`, "*", `\*`, "_", `\_`, "~", `\~`, "`", "\\`", "|", `\|`, "[", `\[`, "]", `\]`)
+)
+
+func breakMentionsBefore(text string) string {
+	return markupBefore.Replace(broadcastBefore.ReplaceAllString(text, "@\u200b$1"))
+}
+
 func quoteBefore(text string) string {
-	broadcast := regexp.MustCompile(`(?i)@(everyone|here|channel)`)
-	markup := strings.NewReplacer("<!", "<\u200b!", "<@", "<\u200b@", "<#", "<\u200b#")
-	escaper := strings.NewReplacer(`\`, `\\`, "*", `\*`, "_", `\_`, "~", `\~`, "`", "\\`", "|", `\|`, "[", `\[`, "]", `\]`)
-	text = markup.Replace(broadcast.ReplaceAllString(escaper.Replace(text), "@\u200b$1"))
+	text = breakMentionsBefore(escaperBefore.Replace(text))
 	lines := strings.Split(text, "\n")
 	for i, l := range lines {
 		if t := strings.TrimLeft(l, " "); strings.HasPrefix(t, ">") || strings.HasPrefix(t, "#") {
@@ -42,9 +49,7 @@ func TestQuoteAsBefore(t *testing.T) {
 		if got, want := bot.Quote(text), quoteBefore(text); got != want {
 			t.Fatalf("Quote(%q) = %q, before %q", text, got, want)
 		}
-		broadcast := regexp.MustCompile(`(?i)@(everyone|here|channel)`)
-		markup := strings.NewReplacer("<!", "<\u200b!", "<@", "<\u200b@", "<#", "<\u200b#")
-		if got, want := bot.BreakMentions(text), markup.Replace(broadcast.ReplaceAllString(text, "@\u200b$1")); got != want {
+		if got, want := bot.BreakMentions(text), breakMentionsBefore(text); got != want {
 			t.Fatalf("BreakMentions(%q) = %q, before %q", text, got, want)
 		}
 	}

@@ -101,19 +101,21 @@ var markdownEscaper = strings.NewReplacer(
 func Quote(text string) string {
 	text = BreakMentions(markdownEscaper.Replace(text))
 	if strings.IndexByte(text, '\n') < 0 {
-		// One line (most texts): as below, without splitting.
-		if t := strings.TrimLeft(text, " "); strings.HasPrefix(t, ">") || strings.HasPrefix(t, "#") {
-			return `\` + t
-		}
-		return text
+		return escapeLineStart(text) // one line (most texts): no split
 	}
 	lines := strings.Split(text, "\n")
 	for i, l := range lines {
-		if t := strings.TrimLeft(l, " "); strings.HasPrefix(t, ">") || strings.HasPrefix(t, "#") {
-			lines[i] = `\` + t
-		}
+		lines[i] = escapeLineStart(l)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// escapeLineStart escapes a quote or heading mark that begins a line (after spaces).
+func escapeLineStart(l string) string {
+	if t := strings.TrimLeft(l, " "); strings.HasPrefix(t, ">") || strings.HasPrefix(t, "#") {
+		return `\` + t
+	}
+	return l
 }
 
 // blockquote renders user text as a Markdown quote block.

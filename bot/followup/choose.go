@@ -43,8 +43,10 @@ type analysis struct {
 func (r *Interpreter) analyse(text, lang string) analysis {
 	d := tokenize(text)
 	lc := r.textCues(d, lang)
-	a := analysis{raw: text, quoted: quotedWords(text), lc: lc, themes: r.read(d, lc, quotedWords(text)), words: len(d.toks)}
-	a.deficitIn(d, lc)
+	quoted := quotedWords(text)
+	hits := deficitHits(d, lc, quoted)
+	a := analysis{raw: text, quoted: quoted, lc: lc, themes: r.read(d, lc, ownDeficit(hits)), words: len(d.toks)}
+	a.deficitIn(d, lc, hits)
 	for _, c := range lc.decision {
 		if m, ok := c.p.find(d); ok {
 			a.decision = m
@@ -110,18 +112,15 @@ func deficitHits(d doc, lc *langCues, quoted string) []deficitHit {
 // deficitIn finds the first deficit cue of lc in d, preferring one the writer uses as
 // their own words, then one passed on from someone else, then one looked back on or
 // asked about (see analysis.use). Denied words do not count. Without deficit words of
-// the writer's own, a label passed on (labelIn) is read instead.
-func (a *analysis) deficitIn(d doc, lc *langCues) {
-	quoted := a.quoted
-	hits := deficitHits(d, lc, quoted)
-	own := false
+// the writer's own, a label passed on (labelIn) is read instead. hits are
+// deficitHits(d, lc, a.quoted).
+func (a *analysis) deficitIn(d doc, lc *langCues, hits []deficitHit) {
 	for _, h := range hits {
 		if !h.read || h.use == labelAsked {
 			a.unread = append(a.unread, h.m)
 		}
-		own = own || h.read && h.use == labelOwn
 	}
-	if !own && a.labelIn(d, lc, quoted) {
+	if !ownDeficit(hits) && a.labelIn(d, lc, a.quoted) {
 		return
 	}
 	for _, want := range []labelUse{labelOwn, labelOthers, labelNamed, labelAsked} {
@@ -457,9 +456,9 @@ func factual(q prompts.Question) bool {
 }
 
 // author is the writer whose reading scores theme id highest (cues and model), and the
-// first of the words that showed it as written; words only the theme model weighed, deficit words asked about or
-// denied, and words inside quotes (someone else's: "lukt niet, sorry") are never quoted
-// as a reason.
+// first of the words that showed it as written; words only the theme model weighed,
+// deficit words asked about or denied, and words inside quotes (someone else's: "lukt
+// niet, sorry") are never quoted as a reason.
 func author(ps []part, id prompts.Theme) (part, string) {
 	var best part
 	cue, score := "", 0.0

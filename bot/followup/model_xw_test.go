@@ -32,7 +32,8 @@ func TestCrossWriter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tunings := []modelTuning{{}, defaultTuning}
+	const cuesOnly, byDefault = 0, 1 // the first two tunings
+	tunings := []modelTuning{cuesOnly: {}, byDefault: defaultTuning}
 	if *xwTunings != "" {
 		for _, tu := range strings.Split(*xwTunings, ";") {
 			var m modelTuning
@@ -89,7 +90,7 @@ func TestCrossWriter(t *testing.T) {
 				}
 				tot[ti][lang][0] += v[0]
 				tot[ti][lang][1] += v[1]
-				if ti == 1 {
+				if ti == byDefault {
 					fmt.Fprintf(&b, "%s %s %.3f (%d)\n", h, lang, v.ratio(), v[1])
 				}
 			}

@@ -30,29 +30,30 @@ const MinScore = 1.0
 // themes with a score above zero, strongest first, each with the words that matched.
 func (r *Interpreter) Read(text, lang string) []ThemeScore {
 	d := tokenize(text)
-	return r.read(d, r.cuesFor(d, lang), quotedWords(text))
+	lc := r.cuesFor(d, lang)
+	return r.read(d, lc, ownDeficit(deficitHits(d, lc, quotedWords(text))))
 }
 
-// read scores d; quoted are the words inside quotes (someone else's, see quotedWords).
-func (r *Interpreter) read(d doc, lc *langCues, quoted string) []ThemeScore {
+// read scores d; ownDeficit (see ownDeficit) puts non-participation first.
+func (r *Interpreter) read(d doc, lc *langCues, ownDeficit bool) []ThemeScore {
 	scores := r.cueScoresIn(d, lc)
 	for _, s := range scores {
 		s.Present = s.Score >= MinScore
 	}
 	r.modelThemes(d, lc, scores)
-	if np := scores[prompts.ThemeNonParticipation]; np != nil && ownDeficit(d, lc, quoted) {
+	if np := scores[prompts.ThemeNonParticipation]; np != nil && ownDeficit {
 		np.lead = true
 	}
 	return sorted(scores)
 }
 
-// ownDeficit reports whether d holds deficit words the writer uses as their own (not
+// ownDeficit reports whether hits hold deficit words the writer uses as their own (not
 // denied, asked about, quoted or passed on): deficit language is non-participation's
 // strongest cue (the domain brief), whatever else the words are about ("not motivated"
 // is no text about motivating), so that theme leads the list and the reframing question
 // answers it.
-func ownDeficit(d doc, lc *langCues, quoted string) bool {
-	for _, h := range deficitHits(d, lc, quoted) {
+func ownDeficit(hits []deficitHit) bool {
+	for _, h := range hits {
 		if h.read && h.use == labelOwn {
 			return true
 		}
