@@ -81,6 +81,7 @@ func main() {
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	memprofile := flag.String("memprofile", "", "write an allocation profile (all allocations of the run) to this file")
 	batch := flag.Bool("batch", true, "let concurrent steps share pipelines (false: redisstore.Options.NoBatch)")
+	combine := flag.Bool("combine", true, "let the commits in a pipeline go out as one script (false: redisstore.Options.NoCombine)")
 	batchConns := flag.Int("batch-conns", 0, "pipelines in flight at most (0: redisstore.DefaultBatchConns)")
 	batchSize := flag.Int("batch-size", 0, "step commands per pipeline at most (0: redisstore.DefaultBatchSize)")
 	var tb timerBench
@@ -100,7 +101,7 @@ func main() {
 	if set := gctune.Apply(os.Getenv); set != "" {
 		fmt.Printf("gc: %s\n", set)
 	}
-	storeOpts := redisstore.Options{NoBatch: !*batch, BatchConns: *batchConns, BatchSize: *batchSize}
+	storeOpts := redisstore.Options{NoBatch: !*batch, NoCombine: !*combine, BatchConns: *batchConns, BatchSize: *batchSize}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
 		if err != nil {

@@ -2,6 +2,7 @@ package redisstore
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
@@ -18,11 +19,13 @@ import (
 // request goes out alone immediately, and under load the pipelines grow by themselves.
 // There are no timers (only deadlines: see send).
 //
-// Every request is still exactly one EVALSHA with its own reply; only the write and
-// read system calls are shared. A pipeline does not fall back from EVALSHA to EVAL
-// as Script.Run does, so a request that meets NOSCRIPT (a restarted or flushed
-// server) is handed back to its caller, which loads the script and runs the command
-// on its own.
+// Every request gets its own reply. Commits (updateScript's EVALSHAs) that share a
+// pipeline on a server that is not a cluster go out as one EVALSHA of batchScript,
+// which runs updateScript's step for each of them in turn and replies with each
+// step's reply (see combine); other requests are an EVALSHA each. A pipeline does
+// not fall back from EVALSHA to EVAL as Script.Run does, so a request that meets
+// NOSCRIPT (a restarted or flushed server) is handed back to its caller, which loads
+// the script and runs the command on its own.
 
 // DefaultBatchSize is the most update commands one pipeline carries when
 // Options.BatchSize is 0.
@@ -38,6 +41,7 @@ type updateReq struct {
 	keys   []string
 	args   []any
 	cmd    []any          // instead of script, keys and args: the whole EVALSHA
+	step   bool           // cmd is a commit that batchScript may run with others
 	done   chan updateRes // buffered: the dispatcher never blocks on a caller that left
 }
 
@@ -52,6 +56,7 @@ type batcher struct {
 	max     int // requests per pipeline
 	conns   int // dispatchers at most
 	onFlush func(n int)
+	combine bool // commits that share a pipeline go out as one batchScript
 
 	mu      sync.Mutex
 	queue   []*updateReq
@@ -59,8 +64,11 @@ type batcher struct {
 	idle    int // dispatchers about to take from the queue (not waiting for Redis)
 }
 
-func newBatcher(rdb redis.UniversalClient, max, conns int, onFlush func(int)) *batcher {
-	return &batcher{rdb: rdb, max: max, conns: conns, onFlush: onFlush}
+// newBatcher returns a batcher on rdb; combine lets commits that share a pipeline go
+// out as one batchScript (only on a server that is not a cluster: a script's keys
+// must share a slot there).
+func newBatcher(rdb redis.UniversalClient, max, conns int, combine bool, onFlush func(int)) *batcher {
+	return &batcher{rdb: rdb, max: max, conns: conns, combine: combine, onFlush: onFlush}
 }
 
 // do queues one EVALSHA of script and waits for its reply or the end of ctx. When ctx
@@ -72,11 +80,12 @@ func (b *batcher) do(ctx context.Context, script *redis.Script, keys []string, a
 	return b.queue1(r)
 }
 
-// doCmd is do with the whole EVALSHA of script built by the caller (cmd: "evalsha",
-// the hash, the key count, the keys, the arguments).
-func (b *batcher) doCmd(ctx context.Context, script *redis.Script, keys []string, cmd []any) updateRes {
+// doStep is do for a commit: cmd is the whole EVALSHA of updateScript ("evalsha", the
+// hash, the key count, the keys, the arguments).
+func (b *batcher) doStep(ctx context.Context, keys []string, cmd []any) updateRes {
 	r := newReq()
-	r.ctx, r.script, r.keys, r.cmd = ctx, script, keys, cmd
+	r.ctx, r.script, r.keys, r.cmd = ctx, updateScript, keys, cmd
+	r.step = b.combine && len(cmd) <= maxStepArgs
 	return b.queue1(r)
 }
 
@@ -160,10 +169,16 @@ func (b *batcher) send(batch []*updateReq) {
 	// a dispatcher (and the requests queued behind it) longer than any caller waits.
 	ctx, cancel := context.WithDeadline(context.Background(), latestDeadline(live))
 	defer cancel()
-	cmds := make([]*redis.Cmd, len(live))
+	steps, rest := b.split(live)
+	var stepsCmd *redis.Cmd
+	cmds := make([]*redis.Cmd, len(rest))
 	pipeErr := func() error {
 		_, err := b.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-			for i, r := range live {
+			if len(steps) > 0 {
+				stepsCmd = redis.NewCmd(ctx, combine(steps)...)
+				_ = p.Process(ctx, stepsCmd)
+			}
+			for i, r := range rest {
 				if r.cmd == nil {
 					cmds[i] = r.script.EvalSha(ctx, p, r.keys, r.args...)
 					continue
@@ -177,14 +192,157 @@ func (b *batcher) send(batch []*updateReq) {
 		})
 		return err
 	}()
-	for i, r := range live {
+	for i, r := range rest {
 		val, err := cmds[i].Result()
 		if err == nil && val == nil && pipeErr != nil {
 			err = pipeErr
 		}
-		r.done <- updateRes{val: val, err: err, noScript: err != nil && redis.HasErrorPrefix(err, "NOSCRIPT")}
+		r.done <- updateRes{val: val, err: err, noScript: isNoScript(err)}
+	}
+	if stepsCmd != nil {
+		b.deliverSteps(ctx, steps, stepsCmd, pipeErr)
 	}
 }
+
+func isNoScript(err error) bool { return err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") }
+
+// split parts live into the commits that go out as one batchScript (none when fewer
+// than two may) and the requests that go out on their own.
+func (b *batcher) split(live []*updateReq) (steps, rest []*updateReq) {
+	n := 0
+	for _, r := range live {
+		if r.step {
+			n++
+		}
+	}
+	if n < 2 {
+		return nil, live
+	}
+	steps = make([]*updateReq, 0, n)
+	rest = make([]*updateReq, 0, len(live)-n)
+	for _, r := range live {
+		if r.step {
+			steps = append(steps, r)
+		} else {
+			rest = append(rest, r)
+		}
+	}
+	return steps, rest
+}
+
+// deliverSteps hands each commit in steps its own reply from batchScript's (c). When
+// c failed as a whole, every commit gets its error. A NOSCRIPT (nothing ran) loads
+// batchScript and sends the commits once more, so, as one EVALSHA; only when that
+// meets NOSCRIPT again is each commit sent back to its caller, which runs it on its
+// own with updateScript.
+func (b *batcher) deliverSteps(ctx context.Context, steps []*updateReq, c *redis.Cmd, pipeErr error) {
+	val, err := c.Result()
+	if err == nil && val == nil && pipeErr != nil {
+		err = pipeErr
+	}
+	if isNoScript(err) {
+		_ = batchScript.Load(ctx, b.rdb).Err()
+		c = redis.NewCmd(ctx, combine(steps)...)
+		_, pipeErr = b.rdb.Pipelined(ctx, func(p redis.Pipeliner) error { return p.Process(ctx, c) })
+		val, err = c.Result()
+		if err == nil && val == nil && pipeErr != nil {
+			err = pipeErr
+		}
+	}
+	replies, ok := val.([]any)
+	if err == nil && (!ok || len(replies) != len(steps)) {
+		err = fmt.Errorf("redisstore: batch script replied %T for %d steps", val, len(steps))
+	}
+	if err != nil {
+		noScript := isNoScript(err)
+		for _, r := range steps {
+			r.done <- updateRes{err: err, noScript: noScript}
+		}
+		return
+	}
+	for i, r := range steps {
+		r.done <- stepReply(replies[i])
+	}
+}
+
+// stepReply is one step's reply in batchScript's: updateScript's reply, or {6,
+// message} for a step that failed with an error.
+func stepReply(v any) updateRes {
+	if res, ok := v.([]any); ok && len(res) == 2 {
+		if code, _ := res[0].(int64); code == replyFailed {
+			msg, _ := res[1].(string)
+			return updateRes{err: stepError(msg)}
+		}
+	}
+	return updateRes{val: v}
+}
+
+// stepError is the error one step met in batchScript (redis.call raised it): a
+// redis.Error, as it would be from updateScript on its own.
+type stepError string
+
+func (e stepError) Error() string { return string(e) }
+
+// RedisError marks stepError as an error Redis replied (redis.Error).
+func (stepError) RedisError() {}
+
+// maxStepArgs bounds the length of a commit that batchScript runs with others (its
+// EVALSHA's parts): batchScript copies each step's KEYS and ARGV with unpack, whose
+// stack Lua bounds; a longer commit (a rewrite of a long log) goes out on its own.
+const maxStepArgs = 256
+
+// combine builds batchScript's EVALSHA for steps: their keys in turn, then ARGV:
+// the number of steps, each step's key count, each step's ARGV count, then their
+// ARGV in turn.
+func combine(steps []*updateReq) []any {
+	nk, na := 0, 0
+	for _, r := range steps {
+		nk += len(r.keys)
+		na += len(r.cmd) - 3 - len(r.keys)
+	}
+	cmd := make([]any, 0, 4+nk+2*len(steps)+na)
+	cmd = append(cmd, "evalsha", batchSHA, nk)
+	for _, r := range steps {
+		cmd = append(cmd, r.cmd[3:3+len(r.keys)]...)
+	}
+	cmd = append(cmd, len(steps))
+	for _, r := range steps {
+		cmd = append(cmd, len(r.keys))
+	}
+	for _, r := range steps {
+		cmd = append(cmd, len(r.cmd)-3-len(r.keys))
+	}
+	for _, r := range steps {
+		cmd = append(cmd, r.cmd[3+len(r.keys):]...)
+	}
+	return cmd
+}
+
+// batchScript runs updateScript's step for several commits in one EVALSHA (see
+// combine for its KEYS and ARGV), all at one TIME, and replies with each step's reply
+// in turn. A step that raises an error (a redis.call that failed: OOM, a wrong type)
+// replies {6, message} and the others still run, so that each caller learns what
+// became of its own commit, as with an EVALSHA of its own; like updateScript on its
+// own, a failed step may have written part of its commit before the error.
+var batchScript = redis.NewScript(updatePrelude + updateStep + `
+local n = tonumber(ARGV[1])
+local now = redis.call('TIME')
+local out, ko, ao = {}, 0, 1 + 2 * n
+for i = 1, n do
+  local kc, ac = tonumber(ARGV[1 + i]), tonumber(ARGV[1 + n + i])
+  local ok, res = pcall(step, {unpack(KEYS, ko + 1, ko + kc)}, {unpack(ARGV, ao + 1, ao + ac)}, now)
+  if not ok then
+    if type(res) == 'table' and res.err then res = res.err end
+    res = {6, tostring(res)}
+  end
+  out[i] = res
+  ko, ao = ko + kc, ao + ac
+end
+return out
+`)
+
+// batchSHA is batchScript's hash as a command argument.
+var batchSHA any = batchScript.Hash()
 
 // latestDeadline is the latest deadline of the requests in batch; a request without
 // one counts as DefaultUpdateTimeout from now.

@@ -55,7 +55,7 @@ func (h *pipeHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.Pro
 }
 
 // TestBatching: updates that arrive while a pipeline is in flight go out together in
-// the next one, each is still one EVALSHA, and every one is applied exactly once even
+// the next one, as one EVALSHA on one server and one each on a cluster, and every one is applied exactly once even
 // when its event is delivered twice at once. Runs on one server and on a cluster,
 // where go-redis splits each pipeline by slot.
 func TestBatching(t *testing.T) {
@@ -134,8 +134,15 @@ func TestBatching(t *testing.T) {
 			if maxSize > redisstore.DefaultBatchSize {
 				t.Errorf("a pipeline carried %d commands, more than %d", maxSize, redisstore.DefaultBatchSize)
 			}
-			if got := scriptCalls(t, c) - redisBefore; got != cmds {
+			// On one server the commits of a pipeline run as one batchScript (its
+			// first EVALSHA meets NOSCRIPT and is sent again); on a cluster each is
+			// an EVALSHA of its own.
+			got := scriptCalls(t, c) - redisBefore
+			if tc.name == "cluster" && got != cmds {
 				t.Errorf("Redis counted %d script calls for %d update commands", got, cmds)
+			}
+			if tc.name == "single" && got > pipes+1 {
+				t.Errorf("Redis counted %d script calls for %d pipelines of %d update commands", got, pipes, cmds)
 			}
 			if n := h.plain.Load(); n != 0 {
 				t.Errorf("%d script calls went outside pipelines", n)

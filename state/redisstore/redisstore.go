@@ -79,6 +79,10 @@ type Options struct {
 	BatchSize int
 	// BatchConns bounds the pipelines in flight at once (DefaultBatchConns when 0).
 	BatchConns int
+	// NoCombine sends each commit in a pipeline as an EVALSHA of its own. By default
+	// the commits that share a pipeline go out as one EVALSHA that runs each of them
+	// in turn and replies for each (batchScript), except on a Redis Cluster.
+	NoCombine bool
 }
 
 func (o Options) withDefaults() Options {
@@ -163,7 +167,8 @@ func New(client redis.UniversalClient, opts Options) *Store {
 	s.readTimeout = readTimeout(client)
 	s.legacyUntil.Store(layoutUnknown)
 	if !opts.NoBatch {
-		s.batch = newBatcher(client, opts.BatchSize, opts.BatchConns, func(n int) {
+		_, cluster := client.(*redis.ClusterClient)
+		s.batch = newBatcher(client, opts.BatchSize, opts.BatchConns, !opts.NoCombine && !cluster, func(n int) {
 			s.pipelines.Add(1)
 			s.batched.Add(int64(n))
 		})
@@ -282,127 +287,136 @@ func (s *Store) Stats() Stats {
 // refreshes those indexes and sends the step again with ARGV[8] = r. Otherwise it
 // replies {0, token} when the event id was seen, {1[, head, {entries}]} with the
 // current record when the caller's version is stale, {2} when committed.
-var updateScript = redis.NewScript(`
-if redis.replicate_commands then redis.replicate_commands() end
+var updateScript = redis.NewScript(updatePrelude + updateStep + `
+return step(KEYS, ARGV, redis.call('TIME'))
+`)
+
+// updatePrelude begins updateScript and batchScript.
+const updatePrelude = `if redis.replicate_commands then redis.replicate_commands() end
 -- Numbers stay strings where they can: tonumber and passing a number to redis.call
 -- (formatted with %.17g) cost more than most commands. gt compares non-negative
 -- integers written without leading zeros.
 local function gt(a, b) return #a > #b or (#a == #b and a > b) end
-local now = redis.call('TIME')
-local t = now[1] .. string.sub('00000' .. now[2], -6)
-if gt(t, ARGV[9]) then return {5} end
-local ev = ARGV[10]
--- The ids' fields '' (when the generation began, in ms), '-' (there is no previous
--- generation), '*' and '=' (the expiry given in advance) come with the id; no id's
--- field is that short.
-local ids
-if ev ~= '' then
-  ids = redis.call('HMGET', KEYS[4], ev, '', '-', '*', '=')
-  local seen = ids[1] or (not ids[3] and redis.call('HGET', KEYS[5], ev)) or
-    (KEYS[6] and redis.call('GET', KEYS[6]))
-  if seen then return {0, seen} end
-end
--- Only the version header is read: the record itself can be many kilobytes.
-local ver = redis.call('GETRANGE', KEYS[1], '0', '15')
-if ver ~= ARGV[1] then
-  local cur = redis.call('GET', KEYS[1])
-  if cur then return {1, cur, redis.call('LRANGE', KEYS[3], '0', '-1')} end
-  return {1}
-end
-local op, mode = ARGV[2], ARGV[8]
-local ms = string.sub(t, 1, -4)
--- A plain append that the expiry given in advance covers (and no rotation of the
--- ids is due): head, entry and id, nothing else.
-if op == 'w' and mode == '' and ver ~= '' and ARGV[13] ~= '0' and ids and
-    ids[5] == string.sub(ver, 1, 8) and ids[4] and ids[2] and gt(ids[4], now[1]) and
-    tonumber(ms) - tonumber(ids[2]) < tonumber(ARGV[5]) then
-  redis.call('SET', KEYS[1], ARGV[3], 'KEEPTTL')
-  -- RPUSHX: a log this append begins (a rewrite left none) gets the head's expiry.
-  local push = 'RPUSHX'
-  for i = 14, #ARGV, 1000 do
-    if redis.call(push, KEYS[3], unpack(ARGV, i, math.min(i + 999, #ARGV))) == 0 then
-      redis.call('RPUSH', KEYS[3], unpack(ARGV, i, math.min(i + 999, #ARGV)))
-      local left = redis.call('PTTL', KEYS[1])
-      if left > 0 then redis.call('PEXPIRE', KEYS[3], left) end
+`
+
+// updateStep is updateScript's work as a Lua function, step, of one step's KEYS,
+// ARGV and the reply of TIME, so that batchScript runs the same code for each of its steps.
+const updateStep = `local function step(KEYS, ARGV, now)
+  local t = now[1] .. string.sub('00000' .. now[2], -6)
+  if gt(t, ARGV[9]) then return {5} end
+  local ev = ARGV[10]
+  -- The ids' fields '' (when the generation began, in ms), '-' (there is no previous
+  -- generation), '*' and '=' (the expiry given in advance) come with the id; no id's
+  -- field is that short.
+  local ids
+  if ev ~= '' then
+    ids = redis.call('HMGET', KEYS[4], ev, '', '-', '*', '=')
+    local seen = ids[1] or (not ids[3] and redis.call('HGET', KEYS[5], ev)) or
+      (KEYS[6] and redis.call('GET', KEYS[6]))
+    if seen then return {0, seen} end
+  end
+  -- Only the version header is read: the record itself can be many kilobytes.
+  local ver = redis.call('GETRANGE', KEYS[1], '0', '15')
+  if ver ~= ARGV[1] then
+    local cur = redis.call('GET', KEYS[1])
+    if cur then return {1, cur, redis.call('LRANGE', KEYS[3], '0', '-1')} end
+    return {1}
+  end
+  local op, mode = ARGV[2], ARGV[8]
+  local ms = string.sub(t, 1, -4)
+  -- A plain append that the expiry given in advance covers (and no rotation of the
+  -- ids is due): head, entry and id, nothing else.
+  if op == 'w' and mode == '' and ver ~= '' and ARGV[13] ~= '0' and ids and
+      ids[5] == string.sub(ver, 1, 8) and ids[4] and ids[2] and gt(ids[4], now[1]) and
+      tonumber(ms) - tonumber(ids[2]) < tonumber(ARGV[5]) then
+    redis.call('SET', KEYS[1], ARGV[3], 'KEEPTTL')
+    -- RPUSHX: a log this append begins (a rewrite left none) gets the head's expiry.
+    local push = 'RPUSHX'
+    for i = 14, #ARGV, 1000 do
+      if redis.call(push, KEYS[3], unpack(ARGV, i, math.min(i + 999, #ARGV))) == 0 then
+        redis.call('RPUSH', KEYS[3], unpack(ARGV, i, math.min(i + 999, #ARGV)))
+        local left = redis.call('PTTL', KEYS[1])
+        if left > 0 then redis.call('PEXPIRE', KEYS[3], left) end
+      end
+      push = 'RPUSH'
     end
-    push = 'RPUSH'
+    redis.call('HSET', KEYS[4], ev, ARGV[6], '=', string.sub(ARGV[3], 1, 8))
+    return {2}
   end
-  redis.call('HSET', KEYS[4], ev, ARGV[6], '=', string.sub(ARGV[3], 1, 8))
+  local write = op == 'w' or op == 'r'
+  -- How long every listed index is known to live after this commit (-2: no list).
+  local bound = redis.call('PTTL', KEYS[2])
+  if mode == 'r' or (mode == 'a' and (bound < 0 or tonumber(ARGV[7]) < bound)) then bound = tonumber(ARGV[7]) end
+  -- The members key is a hash of user -> ''; a conversation indexed before keeps a set.
+  local function oldset() return redis.call('TYPE', KEYS[2]).ok == 'set' end
+  if (write or (op == 't' and ver ~= '')) and bound >= 0 and bound < tonumber(ARGV[4]) then
+    if oldset() then return {3, redis.call('SMEMBERS', KEYS[2])} end
+    return {3, redis.call('HKEYS', KEYS[2])}
+  end
+  local nu = ARGV[12] == '0' and 0 or tonumber(ARGV[12])
+  -- Whether the record's keys now have expiry ARGV[4].
+  local armed = write or (op == 't' and ver ~= '')
+  if write then
+    redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4])
+    if op == 'r' then redis.call('DEL', KEYS[3]) end
+    for i = 14 + nu, #ARGV, 1000 do
+      redis.call('RPUSH', KEYS[3], unpack(ARGV, i, math.min(i + 999, #ARGV)))
+    end
+    redis.call('PEXPIRE', KEYS[3], ARGV[4])
+  elseif op == 'd' then
+    if ver ~= '' then redis.call('DEL', KEYS[1], KEYS[2], KEYS[3]) end
+  elseif ver ~= '' then
+    redis.call('PEXPIRE', KEYS[1], ARGV[4])
+    redis.call('PEXPIRE', KEYS[3], ARGV[4])
+  end
+  if op ~= 'd' and mode ~= '' then
+    if nu > 0 and oldset() then
+      redis.call('SADD', KEYS[2], unpack(ARGV, 14, 13 + nu))
+    elseif nu > 0 then
+      local fv = {}
+      for i = 14, 13 + nu do fv[#fv + 1] = ARGV[i]; fv[#fv + 1] = '' end
+      redis.call('HSET', KEYS[2], unpack(fv))
+    end
+    if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('PEXPIRE', KEYS[2], bound) end
+  end
+  if ev == '' then
+    if armed then redis.call('HDEL', KEYS[4], '*') end
+    return {2}
+  end
+  -- The expiry in advance belongs to the head as this commit leaves it ('='); a head
+  -- written by anyone else (an erasure, a replica of an earlier version) voids it.
+  local upto, head = '0', string.sub(ver, 1, 8)
+  if armed and ARGV[13] ~= '0' then upto = tostring(tonumber(now[1]) + tonumber(ARGV[13])) end
+  if write then head = string.sub(ARGV[3], 1, 8) end
+  local began, alone = ids[2], ids[3]
+  -- The generation's size is read only once it is old enough to give way: it holds
+  -- ARGV[11] ids (its count less the fields '', '-', '*' and '=').
+  if began and tonumber(ms) - tonumber(began) >= tonumber(ARGV[5]) and
+      redis.call('HLEN', KEYS[4]) - (alone and 1 or 0) - (ids[4] and 1 or 0) - (ids[5] and 1 or 0) >
+        tonumber(ARGV[11]) then
+    redis.call('RENAME', KEYS[4], KEYS[5])
+    began, alone = false, false
+  end
+  if began then
+    redis.call('HSET', KEYS[4], ev, ARGV[6], '*', upto, '=', head)
+  elseif not ids[1] and not ids[2] and not alone and redis.call('EXISTS', KEYS[5]) == 0 then
+    -- A new first generation (the previous one, when there is one, always lives as
+    -- long as the current one).
+    redis.call('HSET', KEYS[4], '', ms, '-', '', ev, ARGV[6], '*', upto, '=', head)
+    alone = true
+  else
+    redis.call('HSET', KEYS[4], '', ms, ev, ARGV[6], '*', upto, '=', head)
+  end
+  -- The ids live at least ARGV[5] past this event and, when it gave expiry in advance,
+  -- past the appends it covers; and as long as the record.
+  local keep = ARGV[5]
+  if armed then keep = tostring(tonumber(ARGV[5]) + 1000 * tonumber(ARGV[13])) end
+  if op ~= 'd' and (write or ver ~= '') and gt(ARGV[4], keep) then keep = ARGV[4] end
+  redis.call('PEXPIRE', KEYS[4], keep)
+  if not alone then redis.call('PEXPIRE', KEYS[5], keep) end
   return {2}
 end
-local write = op == 'w' or op == 'r'
--- How long every listed index is known to live after this commit (-2: no list).
-local bound = redis.call('PTTL', KEYS[2])
-if mode == 'r' or (mode == 'a' and (bound < 0 or tonumber(ARGV[7]) < bound)) then bound = tonumber(ARGV[7]) end
--- The members key is a hash of user -> ''; a conversation indexed before keeps a set.
-local function oldset() return redis.call('TYPE', KEYS[2]).ok == 'set' end
-if (write or (op == 't' and ver ~= '')) and bound >= 0 and bound < tonumber(ARGV[4]) then
-  if oldset() then return {3, redis.call('SMEMBERS', KEYS[2])} end
-  return {3, redis.call('HKEYS', KEYS[2])}
-end
-local nu = ARGV[12] == '0' and 0 or tonumber(ARGV[12])
--- Whether the record's keys now have expiry ARGV[4].
-local armed = write or (op == 't' and ver ~= '')
-if write then
-  redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4])
-  if op == 'r' then redis.call('DEL', KEYS[3]) end
-  for i = 14 + nu, #ARGV, 1000 do
-    redis.call('RPUSH', KEYS[3], unpack(ARGV, i, math.min(i + 999, #ARGV)))
-  end
-  redis.call('PEXPIRE', KEYS[3], ARGV[4])
-elseif op == 'd' then
-  if ver ~= '' then redis.call('DEL', KEYS[1], KEYS[2], KEYS[3]) end
-elseif ver ~= '' then
-  redis.call('PEXPIRE', KEYS[1], ARGV[4])
-  redis.call('PEXPIRE', KEYS[3], ARGV[4])
-end
-if op ~= 'd' and mode ~= '' then
-  if nu > 0 and oldset() then
-    redis.call('SADD', KEYS[2], unpack(ARGV, 14, 13 + nu))
-  elseif nu > 0 then
-    local fv = {}
-    for i = 14, 13 + nu do fv[#fv + 1] = ARGV[i]; fv[#fv + 1] = '' end
-    redis.call('HSET', KEYS[2], unpack(fv))
-  end
-  if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('PEXPIRE', KEYS[2], bound) end
-end
-if ev == '' then
-  if armed then redis.call('HDEL', KEYS[4], '*') end
-  return {2}
-end
--- The expiry in advance belongs to the head as this commit leaves it ('='); a head
--- written by anyone else (an erasure, a replica of an earlier version) voids it.
-local upto, head = '0', string.sub(ver, 1, 8)
-if armed and ARGV[13] ~= '0' then upto = tostring(tonumber(now[1]) + tonumber(ARGV[13])) end
-if write then head = string.sub(ARGV[3], 1, 8) end
-local began, alone = ids[2], ids[3]
--- The generation's size is read only once it is old enough to give way: it holds
--- ARGV[11] ids (its count less the fields '', '-', '*' and '=').
-if began and tonumber(ms) - tonumber(began) >= tonumber(ARGV[5]) and
-    redis.call('HLEN', KEYS[4]) - (alone and 1 or 0) - (ids[4] and 1 or 0) - (ids[5] and 1 or 0) >
-      tonumber(ARGV[11]) then
-  redis.call('RENAME', KEYS[4], KEYS[5])
-  began, alone = false, false
-end
-if began then
-  redis.call('HSET', KEYS[4], ev, ARGV[6], '*', upto, '=', head)
-elseif not ids[1] and not ids[2] and not alone and redis.call('EXISTS', KEYS[5]) == 0 then
-  -- A new first generation (the previous one, when there is one, always lives as
-  -- long as the current one).
-  redis.call('HSET', KEYS[4], '', ms, '-', '', ev, ARGV[6], '*', upto, '=', head)
-  alone = true
-else
-  redis.call('HSET', KEYS[4], '', ms, ev, ARGV[6], '*', upto, '=', head)
-end
--- The ids live at least ARGV[5] past this event and, when it gave expiry in advance,
--- past the appends it covers; and as long as the record.
-local keep = ARGV[5]
-if armed then keep = tostring(tonumber(ARGV[5]) + 1000 * tonumber(ARGV[13])) end
-if op ~= 'd' and (write or ver ~= '') and gt(ARGV[4], keep) then keep = ARGV[4] end
-redis.call('PEXPIRE', KEYS[4], keep)
-if not alone then redis.call('PEXPIRE', KEYS[5], keep) end
-return {2}
-`)
+`
 
 // eraseScript commits a change that only removes data (state.Change.Erase) and so
 // may run while Redis is at maxmemory: it is flagged allow-oom, and it can only
@@ -489,6 +503,7 @@ const (
 	replyRefresh   = 3 // updateScript: the members' indexes must be refreshed first
 	replyGrows     = 4 // eraseScript: the new record is longer than the current one
 	replyLate      = 5 // run after the caller's deadline: nothing was written
+	replyFailed    = 6 // batchScript: this step raised an error (see stepReply)
 )
 
 // DefaultUpdateTimeout bounds an Update whose context has no deadline: every command
@@ -843,7 +858,7 @@ func (s *Store) runUpdate(ctx context.Context, keys []string, cmd []any) (update
 	var v any
 	var err error
 	if s.batch != nil {
-		r := s.batch.doCmd(ctx, updateScript, keys, cmd)
+		r := s.batch.doStep(ctx, keys, cmd)
 		v, err = r.val, r.err
 		if r.noScript {
 			// As in run.

@@ -1,0 +1,141 @@
+package redisstore
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/intervision-bot/intervision/state"
+	"github.com/intervision-bot/intervision/state/redistest"
+)
+
+// pipeSizes counts the commands of every pipeline a client sends.
+type pipeSizes struct {
+	mu    sync.Mutex
+	sizes []int
+}
+
+func (h *pipeSizes) DialHook(next redis.DialHook) redis.DialHook          { return next }
+func (h *pipeSizes) ProcessHook(next redis.ProcessHook) redis.ProcessHook { return next }
+func (h *pipeSizes) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		if n := cmds[0].Name(); n == "evalsha" || n == "eval" {
+			h.mu.Lock()
+			h.sizes = append(h.sizes, len(cmds))
+			h.mu.Unlock()
+		}
+		return next(ctx, cmds)
+	}
+}
+
+// stepReq is the batcher's request for a commit that writes data (appending one
+// entry) to k as event, as Update builds it, with the deadline the commit carries.
+func stepReq(s *Store, k state.Key, event, version string, deadline time.Time) *updateReq {
+	convKeys := s.updateKeys(k, "")
+	boxed := make([]any, len(convKeys))
+	for i, key := range convKeys {
+		boxed[i] = key
+	}
+	keys, keyArgs, field := s.eventKeys(convKeys, boxed, event)
+	c := commit{keys: keys, keyArgs: keyArgs, field: field, version: version, ttl: s.opts.Retention,
+		token: newVersion(), deadline: deadline}
+	c.set(state.Record{Version: version}, state.Change{Data: []byte("head"), Append: [][]byte{[]byte(event)}})
+	cmd := append([]any{"evalsha", updateSHA, len(keyArgs)}, keyArgs...)
+	r := newReq()
+	r.ctx, r.script, r.keys, r.cmd, r.step = context.Background(), updateScript, keys, c.appendArgs(s, cmd), true
+	return r
+}
+
+// TestBatchScriptSteps sends six commits as one batchScript, each as Update would,
+// and checks that each gets the reply its own EVALSHA would give: a new record
+// commits, a commit past its deadline is refused and writes nothing, a seen event id
+// gives its token, a stale version gives the current record, a step whose redis.call
+// fails gives that error (a redis.Error) and the step after it still commits. The
+// first round meets NOSCRIPT on a fresh server, the second after SCRIPT FLUSH: the
+// batcher loads batchScript and sends the steps again as one command.
+func TestBatchScriptSteps(t *testing.T) {
+	srv := redistest.Start(t)
+	c := redis.NewClient(&redis.Options{Addr: srv.Addr})
+	h := &pipeSizes{}
+	c.AddHook(h)
+	ctx := context.Background()
+	for round := range 2 {
+		s := New(c, Options{Prefix: "cmb" + string(rune('a'+round))})
+		key := func(ch string) state.Key { return state.Key{Platform: "slack", Workspace: "T1", Channel: ch, Thread: "1"} }
+		if err := s.Update(ctx, key("dup"), "e1", write("one")); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Update(ctx, key("stale"), "s1", write("cur")); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.RPush(ctx, s.recordKey(key("bad")), "x").Err(); err != nil {
+			t.Fatal(err)
+		}
+		if round == 1 {
+			if err := c.ScriptFlush(ctx).Err(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		h.mu.Lock()
+		h.sizes = nil
+		h.mu.Unlock()
+
+		soon := time.Now().Add(time.Minute)
+		reqs := []*updateReq{
+			stepReq(s, key("new"), "n1", "", soon),
+			stepReq(s, key("late"), "l1", "", time.Now().Add(-time.Second)),
+			stepReq(s, key("dup"), "e1", "", soon),
+			stepReq(s, key("stale"), "s2", "0000000000000000", soon),
+			stepReq(s, key("bad"), "b1", "", soon),
+			stepReq(s, key("after"), "a1", "", soon),
+		}
+		s.batch.send(reqs)
+		res := make([]updateRes, len(reqs))
+		for i, r := range reqs {
+			res[i] = <-r.done
+		}
+		h.mu.Lock()
+		sizes := h.sizes
+		h.mu.Unlock()
+		code := func(i int) int64 {
+			t.Helper()
+			if res[i].err != nil {
+				t.Fatalf("round %d step %d: %v", round, i, res[i].err)
+			}
+			u, err := parseReply(res[i].val.([]any))
+			if err != nil {
+				t.Fatalf("round %d step %d: %v", round, i, err)
+			}
+			return u.code
+		}
+		for i, want := range map[int]int64{0: replyCommitted, 1: replyLate, 2: replySeen, 3: replyCurrent, 5: replyCommitted} {
+			if got := code(i); got != want {
+				t.Errorf("round %d step %d: reply %d, want %d", round, i, got, want)
+			}
+		}
+		var rerr redis.Error
+		if err := res[4].err; !errors.As(err, &rerr) || !redis.HasErrorPrefix(err, "WRONGTYPE") {
+			t.Errorf("round %d: the step on a list: %v, want WRONGTYPE as a redis.Error", round, err)
+		}
+		if n := c.Exists(ctx, s.recordKey(key("late")), s.logKey(key("late")), s.eventsKey(key("late"))).Val(); n != 0 {
+			t.Errorf("round %d: the step past its deadline left %d keys", round, n)
+		}
+		for _, ch := range []string{"new", "after"} {
+			if got, err := s.load(ctx, key(ch)); err != nil || len(got.Log) != 1 {
+				t.Errorf("round %d: %s: %+v, %v; want the step's record", round, ch, got, err)
+			}
+		}
+		// NOSCRIPT, then the steps again after the load: one command each time.
+		if len(sizes) != 2 || sizes[0] != 1 || sizes[1] != 1 {
+			t.Errorf("round %d: pipelines of %v commands, want [1 1]", round, sizes)
+		}
+	}
+}
+
+func write(data string) state.UpdateFunc {
+	return func([]byte) (state.Change, error) { return state.Change{Data: []byte(data)}, nil }
+}
