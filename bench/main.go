@@ -78,6 +78,7 @@ func main() {
 	duration := flag.Duration("duration", 5*time.Second, "how long to drive the sessions")
 	steps := flag.Int("steps", 30, "steps per session before it moves to a new thread")
 	compare := flag.Bool("compare", true, "run redis-benchmark against the same server afterwards")
+	rounds := flag.Int("rounds", 1, "split --duration into this many rounds, with redis-benchmark run after each (the machine's speed drifts)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	memprofile := flag.String("memprofile", "", "write an allocation profile (all allocations of the run) to this file")
 	batch := flag.Bool("batch", true, "let concurrent steps share pipelines (false: redisstore.Options.NoBatch)")
@@ -134,7 +135,7 @@ func main() {
 		}
 		return
 	}
-	if err := run(*url, *sessions, *duration, *steps, *compare, storeOpts); err != nil {
+	if err := run(*url, *sessions, *duration, *steps, *rounds, *compare, storeOpts); err != nil {
 		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -154,9 +155,9 @@ func writeMemProfile(path string) {
 	}
 }
 
-func run(url string, sessions int, duration time.Duration, steps int, compare bool, opts redisstore.Options) error {
-	if sessions < 1 || steps < 7 {
-		return errors.New("need --sessions >= 1 and --steps >= 7")
+func run(url string, sessions int, duration time.Duration, steps, rounds int, compare bool, opts redisstore.Options) error {
+	if sessions < 1 || steps < 7 || rounds < 1 {
+		return errors.New("need --sessions >= 1, --steps >= 7 and --rounds >= 1")
 	}
 	ctx := context.Background()
 	if url == "" {
@@ -199,42 +200,39 @@ func run(url string, sessions int, duration time.Duration, steps int, compare bo
 		return err
 	}
 
-	memBefore, err := usedMemory(ctx, rdb)
-	if err != nil {
-		return err
-	}
-	inBefore, err := netInput(ctx, rdb)
-	if err != nil {
-		return err
-	}
-	statsBefore, err := commandStats(ctx, rdb)
-	if err != nil {
-		return err
-	}
-	cpuBefore, _ := redisCPU(ctx, rdb)
-	selfBefore := selfCPU()
-	storeBefore := st.Stats()
+	var total counters
 	var res result
-	start := time.Now()
-	if err := drive(ctx, eng, prefix, sessions, steps, duration, &res); err != nil {
-		return err
+	var elapsed time.Duration
+	var rates, rbRates []float64 // per round: steps/s, redis-benchmark's EVAL/s
+	for round := range rounds {
+		d := duration / time.Duration(rounds)
+		before, err := readCounters(ctx, rdb, st)
+		if err != nil {
+			return err
+		}
+		n0 := len(res.latencies)
+		start := time.Now()
+		if err := drive(ctx, eng, fmt.Sprintf("%s-%d", prefix, round), sessions, steps, d, &res); err != nil {
+			return err
+		}
+		took := time.Since(start)
+		after, err := readCounters(ctx, rdb, st)
+		if err != nil {
+			return err
+		}
+		total.add(after, before)
+		elapsed += took
+		rates = append(rates, float64(len(res.latencies)-n0)/took.Seconds())
+		if compare {
+			rps, err := redisBenchmark(url, sessions)
+			if err != nil {
+				fmt.Printf("redis-benchmark: %v\n", err)
+				compare = false
+				continue
+			}
+			rbRates = append(rbRates, rps)
+		}
 	}
-	elapsed := time.Since(start)
-	statsAfter, err := commandStats(ctx, rdb)
-	if err != nil {
-		return err
-	}
-	memAfter, err := usedMemory(ctx, rdb)
-	if err != nil {
-		return err
-	}
-	inAfter, err := netInput(ctx, rdb)
-	if err != nil {
-		return err
-	}
-	cpuAfter, _ := redisCPU(ctx, rdb)
-	selfAfter := selfCPU()
-	storeAfter := st.Stats()
 
 	n := len(res.latencies)
 	if n == 0 {
@@ -245,40 +243,84 @@ func run(url string, sessions int, duration time.Duration, steps int, compare bo
 	p50 := res.latencies[n*50/100]
 	p99 := res.latencies[min(n-1, n*99/100)]
 	var clientCmds, innerCmds int64
-	for name, calls := range statsAfter {
+	for name, calls := range total.stats {
 		switch {
 		case scriptInner[name]:
-			innerCmds += calls - statsBefore[name]
+			innerCmds += calls
 		case !benchOwn[name]:
-			clientCmds += calls - statsBefore[name]
+			clientCmds += calls
 		}
 	}
 	cmdsPerStep := float64(clientCmds) / float64(n)
-	bytesPerSession := float64(memAfter-memBefore) / float64(max(res.threads.Load(), 1))
-	rtPerStep := float64(storeAfter.RoundTrips-storeBefore.RoundTrips) / float64(n)
+	bytesPerSession := float64(total.mem) / float64(max(res.threads.Load(), 1))
+	rtPerStep := float64(total.store.RoundTrips) / float64(n)
 	fmt.Printf("sessions=%d duration=%s steps=%d threads=%d conflicts=%d store_round_trips_per_step=%.3f\n",
-		sessions, elapsed.Round(time.Millisecond), n, res.threads.Load(),
-		storeAfter.Conflicts-storeBefore.Conflicts, rtPerStep)
-	if p := storeAfter.Pipelines - storeBefore.Pipelines; p > 0 {
-		fmt.Printf("pipelines=%d mean_batch=%.1f\n", p, float64(storeAfter.Batched-storeBefore.Batched)/float64(p))
+		sessions, elapsed.Round(time.Millisecond), n, res.threads.Load(), total.store.Conflicts, rtPerStep)
+	if p := total.store.Pipelines; p > 0 {
+		fmt.Printf("pipelines=%d mean_batch=%.1f\n", p, float64(total.store.Batched)/float64(p))
 	} else {
 		fmt.Println("pipelines=0 (batching off)")
 	}
 	fmt.Printf("script_cmds_per_step=%.2f (commands the store's scripts ran inside Redis)\n", float64(innerCmds)/float64(n))
 	fmt.Printf("cpu_us_per_step: bench_process=%.1f redis_server=%.1f (cores used: %.2f, %.2f)\n",
-		(selfAfter-selfBefore).Seconds()*1e6/float64(n), (cpuAfter-cpuBefore).Seconds()*1e6/float64(n),
-		(selfAfter-selfBefore).Seconds()/elapsed.Seconds(), (cpuAfter-cpuBefore).Seconds()/elapsed.Seconds())
+		total.self.Seconds()*1e6/float64(n), total.redisCPU.Seconds()*1e6/float64(n),
+		total.self.Seconds()/elapsed.Seconds(), total.redisCPU.Seconds()/elapsed.Seconds())
 
 	if compare {
-		printCompare(url, sessions, stepsPerS)
+		printCompare(sessions, stepsPerS, rates, rbRates)
 	}
-	if err := breakdown(ctx, rdb, prefix); err != nil {
+	if err := breakdown(ctx, rdb, prefix, prefix+"-0"); err != nil {
 		fmt.Printf("memory breakdown: %v\n", err)
 	}
 	fmt.Printf("steps_per_s=%.0f p50_us=%d p99_us=%d cmds_per_step=%.2f bytes_per_session=%.0f bytes_per_step=%.0f\n",
 		stepsPerS, p50.Microseconds(), p99.Microseconds(), cmdsPerStep, bytesPerSession,
-		float64(inAfter-inBefore)/float64(n))
+		float64(total.in)/float64(n))
 	return nil
+}
+
+// counters are what the bench reads from Redis and the store around the rounds it
+// drives (so that redis-benchmark's commands, CPU and bytes between them count for
+// none of the bench's numbers); added up as differences.
+type counters struct {
+	mem, in        int64            // used_memory, total_net_input_bytes
+	stats          map[string]int64 // calls per command
+	redisCPU, self time.Duration
+	store          redisstore.Stats
+}
+
+func readCounters(ctx context.Context, rdb redis.UniversalClient, st *redisstore.Store) (counters, error) {
+	var c counters
+	var err error
+	if c.mem, err = usedMemory(ctx, rdb); err != nil {
+		return c, err
+	}
+	if c.in, err = netInput(ctx, rdb); err != nil {
+		return c, err
+	}
+	if c.stats, err = commandStats(ctx, rdb); err != nil {
+		return c, err
+	}
+	c.redisCPU, _ = redisCPU(ctx, rdb)
+	c.self, c.store = selfCPU(), st.Stats()
+	return c, nil
+}
+
+// add adds after less before to c.
+func (c *counters) add(after, before counters) {
+	c.mem += after.mem - before.mem
+	c.in += after.in - before.in
+	if c.stats == nil {
+		c.stats = map[string]int64{}
+	}
+	for name, calls := range after.stats {
+		c.stats[name] += calls - before.stats[name]
+	}
+	c.redisCPU += after.redisCPU - before.redisCPU
+	c.self += after.self - before.self
+	c.store.RoundTrips += after.store.RoundTrips - before.store.RoundTrips
+	c.store.Conflicts += after.store.Conflicts - before.store.Conflicts
+	c.store.Pipelines += after.store.Pipelines - before.store.Pipelines
+	c.store.Batched += after.store.Batched - before.store.Batched
 }
 
 // openFresh opens a store on url under the new prefix opts.Prefix and tells it that the
@@ -301,22 +343,37 @@ func openFresh(ctx context.Context, url string, opts redisstore.Options) (*redis
 	return st, nil
 }
 
-// printCompare runs redis-benchmark and prints its result and the ratio of steps/s to it.
-func printCompare(url string, sessions int, stepsPerS float64) {
-	rps, err := redisBenchmark(url, sessions)
-	if err != nil {
-		fmt.Printf("redis-benchmark: %v\n", err)
+// printCompare prints redis-benchmark's result and the ratio of steps/s to it: the
+// mean of its rounds' EVAL/s, and with more than one round each round's ratio (its
+// steps/s to the redis-benchmark run right after it) and their median.
+func printCompare(sessions int, stepsPerS float64, rates, rbRates []float64) {
+	if len(rbRates) == 0 {
 		return
 	}
+	var sum float64
+	ratios := make([]float64, len(rbRates))
+	for i, r := range rbRates {
+		sum += r
+		ratios[i] = rates[i] / r
+	}
+	rps := sum / float64(len(rbRates))
 	fmt.Printf("redis_benchmark_eval_rps=%.0f clients=%d ratio=%.2f\n", rps, sessions, stepsPerS/rps)
+	if len(ratios) > 1 {
+		parts := make([]string, len(ratios))
+		for i, r := range ratios {
+			parts[i] = strconv.FormatFloat(r, 'f', 2, 64)
+		}
+		slices.Sort(ratios)
+		fmt.Printf("round_ratios=%s median=%.2f\n", strings.Join(parts, ","), ratios[len(ratios)/2])
+	}
 }
 
 // breakdown prints MEMORY USAGE of each key of one finished session (the first
 // session goroutine's first thread) and of the user indexes it is listed in, divided
 // by the members each index lists (a session's share of them). The key names follow
 // docs/redis.md; the bench's ids need no escaping.
-func breakdown(ctx context.Context, rdb redis.UniversalClient, prefix string) error {
-	tag := fmt.Sprintf("%s:{slack:T0:C0:%s.0}", prefix, prefix)
+func breakdown(ctx context.Context, rdb redis.UniversalClient, prefix, threads string) error {
+	tag := fmt.Sprintf("%s:{slack:T0:C0:%s.0}", prefix, threads)
 	var parts []string
 	total := int64(0)
 	for _, suffix := range []string{"s", "l", "d", "d1", "m"} {
