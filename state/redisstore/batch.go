@@ -81,11 +81,12 @@ func (b *batcher) do(ctx context.Context, script *redis.Script, keys []string, a
 }
 
 // doStep is do for a commit: cmd is the whole EVALSHA of updateScript ("evalsha", the
-// hash, the key count, the keys, the arguments).
-func (b *batcher) doStep(ctx context.Context, keys []string, cmd []any) updateRes {
+// hash, the key count, the keys, the arguments); combinable says that it may run in
+// a batchScript with others (see batchScript).
+func (b *batcher) doStep(ctx context.Context, keys []string, cmd []any, combinable bool) updateRes {
 	r := newReq()
 	r.ctx, r.script, r.keys, r.cmd = ctx, updateScript, keys, cmd
-	r.step = b.combine && len(cmd) <= maxStepArgs
+	r.step = b.combine && combinable && len(cmd) <= maxStepArgs
 	return b.queue1(r)
 }
 
@@ -324,6 +325,15 @@ func combine(steps []*updateReq) []any {
 // replies {6, message} and the others still run, so that each caller learns what
 // became of its own commit, as with an EVALSHA of its own; like updateScript on its
 // own, a failed step may have written part of its commit before the error.
+//
+// Only commits that write a head share a batchScript: their first write is a SET,
+// which Redis refuses while over maxmemory. Redis decides whether it is out of memory
+// once per EVALSHA and, for a script without flags, refuses a write that may grow
+// memory only until the script's first write; so while out of memory every step of a
+// batch is refused at its SET, as it would be on its own, and a step whose first
+// write is a DEL or an expiry (ops d and t) must not go first and let the others
+// write. A batch that starts below maxmemory runs whole (the memory it adds is at most
+// the batch's own).
 var batchScript = redis.NewScript(updatePrelude + updateStep + `
 local n = tonumber(ARGV[1])
 local now = redis.call('TIME')

@@ -139,3 +139,54 @@ func TestBatchScriptSteps(t *testing.T) {
 func write(data string) state.UpdateFunc {
 	return func([]byte) (state.Change, error) { return state.Change{Data: []byte(data)}, nil }
 }
+
+// TestBatchScriptOOM: while Redis is over maxmemory (noeviction) every step of a
+// batchScript is refused with OOM and writes nothing, as each would on its own; the
+// same steps commit once memory is free again.
+func TestBatchScriptOOM(t *testing.T) {
+	srv := redistest.Start(t)
+	c := redis.NewClient(&redis.Options{Addr: srv.Addr})
+	ctx := context.Background()
+	s := New(c, Options{Prefix: "oom"})
+	key := func(ch string) state.Key { return state.Key{Platform: "slack", Workspace: "T1", Channel: ch, Thread: "1"} }
+	send := func(chs ...string) []updateRes {
+		var reqs []*updateReq
+		for _, ch := range chs {
+			reqs = append(reqs, stepReq(s, key(ch), ch+"-e", "", time.Now().Add(time.Minute)))
+		}
+		s.batch.send(reqs)
+		res := make([]updateRes, len(reqs))
+		for i, r := range reqs {
+			res[i] = <-r.done
+		}
+		return res
+	}
+	for _, r := range send("warm1", "warm2") { // loads batchScript
+		if r.err != nil {
+			t.Fatal(r.err)
+		}
+	}
+	if err := c.ConfigSet(ctx, "maxmemory-policy", "noeviction").Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.ConfigSet(ctx, "maxmemory", "1").Err(); err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range send("a", "b", "c") {
+		if r.err == nil || !redis.HasErrorPrefix(r.err, "OOM") {
+			t.Errorf("step %d while full: %v, %v; want OOM", i, r.val, r.err)
+		}
+	}
+	if n := c.Exists(ctx, s.recordKey(key("a")), s.recordKey(key("b")), s.recordKey(key("c"))).Val(); n != 0 {
+		t.Errorf("%d steps wrote while Redis was full", n)
+	}
+	if err := c.ConfigSet(ctx, "maxmemory", "0").Err(); err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range send("a", "b", "c") {
+		if r.err != nil {
+			t.Errorf("step %d after memory was freed: %v", i, r.err)
+		}
+	}
+
+}

@@ -841,7 +841,7 @@ func (s *Store) commit(ctx context.Context, c commit, erase bool) (updateReply, 
 	cmd := make([]any, 0, 3+len(c.keyArgs)+13+len(c.users)+len(c.entries))
 	cmd = append(cmd, "evalsha", updateSHA, len(c.keyArgs))
 	cmd = c.appendArgs(s, append(cmd, c.keyArgs...))
-	return s.runUpdate(ctx, c.keys, cmd)
+	return s.runUpdate(ctx, c.keys, cmd, c.writes())
 }
 
 type updateReply struct {
@@ -852,13 +852,15 @@ type updateReply struct {
 }
 
 // runUpdate runs updateScript: cmd is the whole EVALSHA (name, hash, key count,
-// keys, ARGV), sent through the batcher unless batching is off.
-func (s *Store) runUpdate(ctx context.Context, keys []string, cmd []any) (updateReply, error) {
+// keys, ARGV), sent through the batcher unless batching is off. A commit that writes
+// a head (op w or r, writes) may share a batchScript with others: its first write is
+// a SET, which Redis refuses when out of memory (see batchScript).
+func (s *Store) runUpdate(ctx context.Context, keys []string, cmd []any, writes bool) (updateReply, error) {
 	s.roundTrips.Add(1)
 	var v any
 	var err error
 	if s.batch != nil {
-		r := s.batch.doStep(ctx, keys, cmd)
+		r := s.batch.doStep(ctx, keys, cmd, writes)
 		v, err = r.val, r.err
 		if r.noScript {
 			// As in run.
