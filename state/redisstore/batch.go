@@ -150,16 +150,23 @@ func (b *batcher) dispatch() {
 	}
 }
 
-// send runs one pipeline of the live requests in batch and delivers every reply.
-func (b *batcher) send(batch []*updateReq) {
-	live := batch[:0]
+// dropLeft hands each request in batch whose caller has left (or is leaving) its
+// context's error and returns the others, in batch's array.
+func dropLeft(batch []*updateReq) []*updateReq {
+	out := batch[:0]
 	for _, r := range batch {
 		if err := r.ctx.Err(); err != nil {
-			r.done <- updateRes{err: err} // its caller has left or is leaving
+			r.done <- updateRes{err: err}
 			continue
 		}
-		live = append(live, r)
+		out = append(out, r)
 	}
+	return out
+}
+
+// send runs one pipeline of the live requests in batch and delivers every reply.
+func (b *batcher) send(batch []*updateReq) {
+	live := dropLeft(batch)
 	if len(live) == 0 {
 		return
 	}
@@ -243,6 +250,10 @@ func (b *batcher) deliverSteps(ctx context.Context, steps []*updateReq, c *redis
 	}
 	if isNoScript(err) {
 		_ = batchScript.Load(ctx, b.rdb).Err()
+		steps = dropLeft(steps) // as in send: nothing is sent for a caller who left
+		if len(steps) == 0 {
+			return
+		}
 		c = redis.NewCmd(ctx, combine(steps)...)
 		_, pipeErr = b.rdb.Pipelined(ctx, func(p redis.Pipeliner) error { return p.Process(ctx, c) })
 		val, err = c.Result()
@@ -288,8 +299,9 @@ func (e stepError) Error() string { return string(e) }
 func (stepError) RedisError() {}
 
 // maxStepArgs bounds the length of a commit that batchScript runs with others (its
-// EVALSHA's parts): batchScript copies each step's KEYS and ARGV with unpack, whose
-// stack Lua bounds; a longer commit (a rewrite of a long log) goes out on its own.
+// EVALSHA's parts): batchScript copies each step's KEYS and ARGV with unpack (Lua's
+// stack takes about 8,000 values); a longer commit (a rewrite of a long log) goes out
+// on its own and keeps the batch's copies small.
 const maxStepArgs = 256
 
 // combine builds batchScript's EVALSHA for steps: their keys in turn, then ARGV:
@@ -320,11 +332,15 @@ func combine(steps []*updateReq) []any {
 }
 
 // batchScript runs updateScript's step for several commits in one EVALSHA (see
-// combine for its KEYS and ARGV), all at one TIME, and replies with each step's reply
-// in turn. A step that raises an error (a redis.call that failed: OOM, a wrong type)
-// replies {6, message} and the others still run, so that each caller learns what
-// became of its own commit, as with an EVALSHA of its own; like updateScript on its
-// own, a failed step may have written part of its commit before the error.
+// combine for its KEYS and ARGV), each with a TIME of its own (its deadline is checked
+// when it runs, as on its own), and replies with each step's reply in turn. A step
+// that raises an error (a redis.call that failed: OOM, a wrong type; or Lua's own, given
+// the code ERR) replies {6, message} and the others still run, so that each caller
+// learns what became of its own commit, as with an EVALSHA of its own; like
+// updateScript on its own, a failed step may have written part of its commit before
+// the error. READONLY (a replica, after a failover behind one address) fails the whole
+// command instead: no step can have written, and go-redis must see it to drop the
+// connection.
 //
 // Only commits that write a head share a batchScript: their first write is a SET,
 // which Redis refuses while over maxmemory. Redis decides whether it is out of memory
@@ -336,14 +352,18 @@ func combine(steps []*updateReq) []any {
 // the batch's own).
 var batchScript = redis.NewScript(updatePrelude + updateStep + `
 local n = tonumber(ARGV[1])
-local now = redis.call('TIME')
 local out, ko, ao = {}, 0, 1 + 2 * n
 for i = 1, n do
   local kc, ac = tonumber(ARGV[1 + i]), tonumber(ARGV[1 + n + i])
-  local ok, res = pcall(step, {unpack(KEYS, ko + 1, ko + kc)}, {unpack(ARGV, ao + 1, ao + ac)}, now)
+  local ok, res = pcall(step, {unpack(KEYS, ko + 1, ko + kc)}, {unpack(ARGV, ao + 1, ao + ac)}, redis.call('TIME'))
   if not ok then
     if type(res) == 'table' and res.err then res = res.err end
-    res = {6, tostring(res)}
+    res = tostring(res)
+    -- On a read-only replica nothing can have been written: the whole command fails,
+    -- so that the client sees READONLY (go-redis then drops the connection).
+    if string.sub(res, 1, 9) == 'READONLY ' then return redis.error_reply(res) end
+    if not string.find(res, '^%u+ ') then res = 'ERR ' .. res end
+    res = {6, res}
   end
   out[i] = res
   ko, ao = ko + kc, ao + ac

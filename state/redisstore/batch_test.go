@@ -55,11 +55,11 @@ func (h *pipeHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.Pro
 }
 
 // TestBatching: updates that arrive while a pipeline is in flight go out together in
-// the next one, as one EVALSHA on one server and one each on a cluster, and every one is applied exactly once even
-// when its event is delivered twice at once. Runs on one server and on a cluster,
-// where go-redis splits each pipeline by slot.
+// the next one (as one EVALSHA on one server, one each elsewhere), and every one is
+// applied exactly once even when its event is delivered twice at once. Runs on one server, on a cluster, where
+// go-redis splits each pipeline by slot, and on a ring of two servers.
 func TestBatching(t *testing.T) {
-	srv := redistest.Start(t)
+	srv, srv2 := redistest.Start(t), redistest.Start(t)
 	cl := redistest.StartCluster(t, 3)
 	for _, tc := range []struct {
 		name   string
@@ -68,6 +68,9 @@ func TestBatching(t *testing.T) {
 		{"single", func() redis.UniversalClient { return newClient(t, srv.URL()) }},
 		{"cluster", func() redis.UniversalClient {
 			return redis.NewUniversalClient(&redis.UniversalOptions{Addrs: cl.Addrs(), IsClusterMode: true})
+		}},
+		{"ring", func() redis.UniversalClient {
+			return redis.NewRing(&redis.RingOptions{Addrs: map[string]string{"a": srv.Addr, "b": srv2.Addr}})
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -136,9 +139,10 @@ func TestBatching(t *testing.T) {
 			}
 			// On one server the commits of a pipeline run as one batchScript (its
 			// first EVALSHA meets NOSCRIPT and is sent again); on a cluster each is
-			// an EVALSHA of its own.
+			// an EVALSHA of its own, as on a ring (a script with several
+			// conversations' keys would go whole to the first key's shard).
 			got := scriptCalls(t, c) - redisBefore
-			if tc.name == "cluster" && got != cmds {
+			if tc.name != "single" && got != cmds {
 				t.Errorf("Redis counted %d script calls for %d update commands", got, cmds)
 			}
 			if tc.name == "single" && got > pipes+1 {
@@ -167,6 +171,16 @@ func scriptCalls(t *testing.T, c redis.UniversalClient) int64 {
 		if err := c.ForEachMaster(ctx, func(ctx context.Context, m *redis.Client) error {
 			mu.Lock()
 			addrs = append(addrs, m.Options().Addr)
+			mu.Unlock()
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	case *redis.Ring:
+		var mu sync.Mutex
+		if err := c.ForEachShard(ctx, func(ctx context.Context, sh *redis.Client) error {
+			mu.Lock()
+			addrs = append(addrs, sh.Options().Addr)
 			mu.Unlock()
 			return nil
 		}); err != nil {

@@ -3,6 +3,8 @@ package redisstore
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -13,10 +15,13 @@ import (
 	"github.com/intervision-bot/intervision/state/redistest"
 )
 
-// pipeSizes counts the commands of every pipeline a client sends.
+// pipeSizes counts the commands of every pipeline of scripts a client sends; with a
+// gate, the first such pipeline waits until the gate is closed.
 type pipeSizes struct {
 	mu    sync.Mutex
 	sizes []int
+	gate  chan struct{}
+	first sync.Once
 }
 
 func (h *pipeSizes) DialHook(next redis.DialHook) redis.DialHook          { return next }
@@ -26,7 +31,11 @@ func (h *pipeSizes) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.Pr
 		if n := cmds[0].Name(); n == "evalsha" || n == "eval" {
 			h.mu.Lock()
 			h.sizes = append(h.sizes, len(cmds))
+			gate := h.gate
 			h.mu.Unlock()
+			if gate != nil {
+				h.first.Do(func() { <-gate })
+			}
 		}
 		return next(ctx, cmds)
 	}
@@ -50,11 +59,12 @@ func stepReq(s *Store, k state.Key, event, version string, deadline time.Time) *
 	return r
 }
 
-// TestBatchScriptSteps sends six commits as one batchScript, each as Update would,
+// TestBatchScriptSteps sends seven commits as one batchScript, each as Update would,
 // and checks that each gets the reply its own EVALSHA would give: a new record
 // commits, a commit past its deadline is refused and writes nothing, a seen event id
 // gives its token, a stale version gives the current record, a step whose redis.call
-// fails gives that error (a redis.Error) and the step after it still commits. The
+// fails gives that error (a redis.Error), a Lua error gives ERR, and the step after
+// them still commits. The
 // first round meets NOSCRIPT on a fresh server, the second after SCRIPT FLUSH: the
 // batcher loads batchScript and sends the steps again as one command.
 func TestBatchScriptSteps(t *testing.T) {
@@ -65,7 +75,9 @@ func TestBatchScriptSteps(t *testing.T) {
 	ctx := context.Background()
 	for round := range 2 {
 		s := New(c, Options{Prefix: "cmb" + string(rune('a'+round))})
-		key := func(ch string) state.Key { return state.Key{Platform: "slack", Workspace: "T1", Channel: ch, Thread: "1"} }
+		key := func(ch string) state.Key {
+			return state.Key{Platform: "slack", Workspace: "T1", Channel: ch, Thread: "1"}
+		}
 		if err := s.Update(ctx, key("dup"), "e1", write("one")); err != nil {
 			t.Fatal(err)
 		}
@@ -73,6 +85,10 @@ func TestBatchScriptSteps(t *testing.T) {
 			t.Fatal(err)
 		}
 		if err := c.RPush(ctx, s.recordKey(key("bad")), "x").Err(); err != nil {
+			t.Fatal(err)
+		}
+		// An ids' field that the script reads as a number, and is not one: a Lua error.
+		if err := c.HSet(ctx, s.eventsKey(key("lua")), "", "x").Err(); err != nil {
 			t.Fatal(err)
 		}
 		if round == 1 {
@@ -91,6 +107,7 @@ func TestBatchScriptSteps(t *testing.T) {
 			stepReq(s, key("dup"), "e1", "", soon),
 			stepReq(s, key("stale"), "s2", "0000000000000000", soon),
 			stepReq(s, key("bad"), "b1", "", soon),
+			stepReq(s, key("lua"), "u1", "", soon),
 			stepReq(s, key("after"), "a1", "", soon),
 		}
 		s.batch.send(reqs)
@@ -112,7 +129,7 @@ func TestBatchScriptSteps(t *testing.T) {
 			}
 			return u.code
 		}
-		for i, want := range map[int]int64{0: replyCommitted, 1: replyLate, 2: replySeen, 3: replyCurrent, 5: replyCommitted} {
+		for i, want := range map[int]int64{0: replyCommitted, 1: replyLate, 2: replySeen, 3: replyCurrent, 6: replyCommitted} {
 			if got := code(i); got != want {
 				t.Errorf("round %d step %d: reply %d, want %d", round, i, got, want)
 			}
@@ -120,6 +137,9 @@ func TestBatchScriptSteps(t *testing.T) {
 		var rerr redis.Error
 		if err := res[4].err; !errors.As(err, &rerr) || !redis.HasErrorPrefix(err, "WRONGTYPE") {
 			t.Errorf("round %d: the step on a list: %v, want WRONGTYPE as a redis.Error", round, err)
+		}
+		if err := res[5].err; !errors.As(err, &rerr) || !strings.HasPrefix(err.Error(), "ERR ") {
+			t.Errorf("round %d: the step with a Lua error: %v, want ERR as a redis.Error", round, err)
 		}
 		if n := c.Exists(ctx, s.recordKey(key("late")), s.logKey(key("late")), s.eventsKey(key("late"))).Val(); n != 0 {
 			t.Errorf("round %d: the step past its deadline left %d keys", round, n)
@@ -148,7 +168,9 @@ func TestBatchScriptOOM(t *testing.T) {
 	c := redis.NewClient(&redis.Options{Addr: srv.Addr})
 	ctx := context.Background()
 	s := New(c, Options{Prefix: "oom"})
-	key := func(ch string) state.Key { return state.Key{Platform: "slack", Workspace: "T1", Channel: ch, Thread: "1"} }
+	key := func(ch string) state.Key {
+		return state.Key{Platform: "slack", Workspace: "T1", Channel: ch, Thread: "1"}
+	}
 	send := func(chs ...string) []updateRes {
 		var reqs []*updateReq
 		for _, ch := range chs {
@@ -189,4 +211,127 @@ func TestBatchScriptOOM(t *testing.T) {
 		}
 	}
 
+}
+
+// TestBatchScriptDeadlinePerStep: each step of a batchScript checks its deadline when
+// it runs, not when the batch began. A slow step (a stale version whose reply is a log
+// of a million entries, ~0.2 s of LRANGE) runs between two steps with the same
+// deadline 40 ms away: the one before it commits, the one after it is refused and
+// writes nothing.
+func TestBatchScriptDeadlinePerStep(t *testing.T) {
+	srv := redistest.Start(t)
+	c := redis.NewClient(&redis.Options{Addr: srv.Addr})
+	ctx := context.Background()
+	s := New(c, Options{Prefix: "dl"})
+	key := func(ch string) state.Key {
+		return state.Key{Platform: "slack", Workspace: "T1", Channel: ch, Thread: "1"}
+	}
+	if err := c.Set(ctx, s.recordKey(key("slow")), "ffffffffffffffff{}", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Eval(ctx, `for i = 1, 1000 do local t = {} for j = 1, 1000 do t[j] = 'x' end
+		redis.call('RPUSH', KEYS[1], unpack(t)) end`, []string{s.logKey(key("slow"))}).Result(); err != nil && err != redis.Nil {
+		t.Fatal(err)
+	}
+	for _, r := range []*updateReq{stepReq(s, key("w1"), "w1", "", time.Now().Add(time.Minute)), stepReq(s, key("w2"), "w2", "", time.Now().Add(time.Minute))} {
+		s.batch.send([]*updateReq{r}) // loads updateScript
+		<-r.done
+	}
+	for attempt := 1; ; attempt++ {
+		in := time.Now().Add(40 * time.Millisecond)
+		before, after := fmt.Sprint("b", attempt), fmt.Sprint("a", attempt)
+		reqs := []*updateReq{
+			stepReq(s, key(before), "e", "", in),
+			stepReq(s, key("slow"), "s", "0000000000000000", time.Now().Add(time.Minute)),
+			stepReq(s, key(after), "e", "", in),
+		}
+		s.batch.send(reqs)
+		res := make([]updateRes, len(reqs))
+		for i, r := range reqs {
+			res[i] = <-r.done
+			if res[i].err != nil {
+				t.Fatalf("step %d: %v", i, res[i].err)
+			}
+		}
+		first, _ := parseReply(res[0].val.([]any))
+		if first.code == replyLate && attempt < 3 {
+			continue // the batch reached Redis after 40 ms: try again
+		}
+		if first.code != replyCommitted {
+			t.Fatalf("the step before the slow one: reply %d, want committed", first.code)
+		}
+		if last, _ := parseReply(res[2].val.([]any)); last.code != replyLate {
+			t.Errorf("the step after the slow one, past its deadline: reply %d, want %d (refused)", last.code, replyLate)
+		}
+		if n := c.Exists(ctx, s.recordKey(key(after)), s.logKey(key(after))).Val(); n != 0 {
+			t.Errorf("the refused step left %d keys", n)
+		}
+		return
+	}
+}
+
+// TestCombineOnlyHeadWrites: with Redis over maxmemory, a commit that refreshes an
+// expiry (op t, whose first write, a PEXPIRE, Redis allows when full) queued before
+// two new records' commits in one pipeline must not share their batchScript: had it
+// gone first, Redis would have let their SETs through. Through Update, as the bot
+// commits.
+func TestCombineOnlyHeadWrites(t *testing.T) {
+	srv := redistest.Start(t)
+	c := redis.NewClient(&redis.Options{Addr: srv.Addr})
+	h := &pipeSizes{}
+	c.AddHook(h)
+	ctx := context.Background()
+	s := New(c, Options{Prefix: "full", BatchConns: 1})
+	key := func(ch string) state.Key {
+		return state.Key{Platform: "slack", Workspace: "T1", Channel: ch, Thread: "1"}
+	}
+	if err := s.Update(ctx, key("kept"), "k1", write("kept")); err != nil {
+		t.Fatal(err)
+	}
+	warm := []*updateReq{stepReq(s, key("w1"), "w", "", time.Now().Add(time.Minute)), stepReq(s, key("w2"), "w", "", time.Now().Add(time.Minute))}
+	s.batch.send(warm) // loads batchScript
+	for _, r := range warm {
+		if res := <-r.done; res.err != nil {
+			t.Fatal(res.err)
+		}
+	}
+	for _, kv := range [][2]string{{"maxmemory-policy", "noeviction"}, {"maxmemory", "1"}} {
+		if err := c.ConfigSet(ctx, kv[0], kv[1]).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Cleanup(func() { c.ConfigSet(ctx, "maxmemory", "0") })
+	h.mu.Lock()
+	h.gate = make(chan struct{})
+	h.mu.Unlock()
+	var wg sync.WaitGroup
+	wg.Go(func() { _ = s.Update(ctx, key("held"), "h", write("held")) }) // held at the gate
+	time.Sleep(50 * time.Millisecond)
+	wg.Go(func() {
+		// No change: the record's expiry is refreshed (op t).
+		_ = s.Update(ctx, key("kept"), "k2", func([]byte) (state.Change, error) { return state.Change{}, nil })
+	})
+	time.Sleep(50 * time.Millisecond)
+	errs := make([]error, 2)
+	for i, ch := range []string{"a", "b"} {
+		wg.Go(func() { errs[i] = s.Update(ctx, key(ch), "e", write(ch)) })
+	}
+	time.Sleep(50 * time.Millisecond)
+	close(h.gate)
+	wg.Wait()
+	for i, err := range errs {
+		if err == nil || !strings.Contains(err.Error(), "OOM") {
+			t.Errorf("new record %d while Redis is full: %v, want OOM", i, err)
+		}
+	}
+	if n := c.Exists(ctx, s.recordKey(key("a")), s.recordKey(key("b"))).Val(); n != 0 {
+		t.Errorf("%d new records were written while Redis was full", n)
+	}
+	h.mu.Lock()
+	sizes := h.sizes
+	h.mu.Unlock()
+	// The held pipeline, then the expiry refresh with the two commits' batchScript.
+	if len(sizes) < 2 || sizes[len(sizes)-1] != 2 {
+		t.Errorf("pipelines of %v commands, want the last one to carry the refresh and one batchScript", sizes)
+	}
 }

@@ -81,7 +81,8 @@ type Options struct {
 	BatchConns int
 	// NoCombine sends each commit in a pipeline as an EVALSHA of its own. By default
 	// the commits that share a pipeline go out as one EVALSHA that runs each of them
-	// in turn and replies for each (batchScript), except on a Redis Cluster.
+	// in turn and replies for each (batchScript), on a single server (a *redis.Client:
+	// not a Cluster or a Ring).
 	NoCombine bool
 }
 
@@ -167,8 +168,10 @@ func New(client redis.UniversalClient, opts Options) *Store {
 	s.readTimeout = readTimeout(client)
 	s.legacyUntil.Store(layoutUnknown)
 	if !opts.NoBatch {
-		_, cluster := client.(*redis.ClusterClient)
-		s.batch = newBatcher(client, opts.BatchSize, opts.BatchConns, !opts.NoCombine && !cluster, func(n int) {
+		// Only one server takes a script with keys of several conversations: a
+		// cluster's or a ring's client would send it whole to the first key's node.
+		_, single := client.(*redis.Client)
+		s.batch = newBatcher(client, opts.BatchSize, opts.BatchConns, !opts.NoCombine && single, func(n int) {
 			s.pipelines.Add(1)
 			s.batched.Add(int64(n))
 		})
