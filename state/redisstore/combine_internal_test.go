@@ -59,6 +59,33 @@ func stepReq(s *Store, k state.Key, event, version string, deadline time.Time) *
 	return r
 }
 
+// sendSteps sends reqs as one pipeline and returns each one's reply.
+func sendSteps(s *Store, reqs ...*updateReq) []updateRes {
+	s.batch.send(reqs)
+	res := make([]updateRes, len(reqs))
+	for i, r := range reqs {
+		res[i] = <-r.done
+	}
+	return res
+}
+
+// testKey is a conversation of the tests here, named by its channel.
+func testKey(ch string) state.Key {
+	return state.Key{Platform: "slack", Workspace: "T1", Channel: ch, Thread: "1"}
+}
+
+// startStore starts a redis-server and returns a client on it (with hooks, if any)
+// and a Store with opts on that client.
+func startStore(t *testing.T, opts Options, hooks ...redis.Hook) (*redis.Client, *Store) {
+	t.Helper()
+	srv := redistest.Start(t)
+	c := redis.NewClient(&redis.Options{Addr: srv.Addr})
+	for _, h := range hooks {
+		c.AddHook(h)
+	}
+	return c, New(c, opts)
+}
+
 // TestBatchScriptSteps sends seven commits as one batchScript, each as Update would,
 // and checks that each gets the reply its own EVALSHA would give: a new record
 // commits, a commit past its deadline is refused and writes nothing, a seen event id
@@ -74,10 +101,7 @@ func TestBatchScriptSteps(t *testing.T) {
 	c.AddHook(h)
 	ctx := context.Background()
 	for round := range 2 {
-		s := New(c, Options{Prefix: "cmb" + string(rune('a'+round))})
-		key := func(ch string) state.Key {
-			return state.Key{Platform: "slack", Workspace: "T1", Channel: ch, Thread: "1"}
-		}
+		s, key := New(c, Options{Prefix: "cmb" + string(rune('a'+round))}), testKey
 		if err := s.Update(ctx, key("dup"), "e1", write("one")); err != nil {
 			t.Fatal(err)
 		}
@@ -110,11 +134,7 @@ func TestBatchScriptSteps(t *testing.T) {
 			stepReq(s, key("lua"), "u1", "", soon),
 			stepReq(s, key("after"), "a1", "", soon),
 		}
-		s.batch.send(reqs)
-		res := make([]updateRes, len(reqs))
-		for i, r := range reqs {
-			res[i] = <-r.done
-		}
+		res := sendSteps(s, reqs...)
 		h.mu.Lock()
 		sizes := h.sizes
 		h.mu.Unlock()
@@ -164,24 +184,14 @@ func write(data string) state.UpdateFunc {
 // batchScript is refused with OOM and writes nothing, as each would on its own; the
 // same steps commit once memory is free again.
 func TestBatchScriptOOM(t *testing.T) {
-	srv := redistest.Start(t)
-	c := redis.NewClient(&redis.Options{Addr: srv.Addr})
-	ctx := context.Background()
-	s := New(c, Options{Prefix: "oom"})
-	key := func(ch string) state.Key {
-		return state.Key{Platform: "slack", Workspace: "T1", Channel: ch, Thread: "1"}
-	}
+	c, s := startStore(t, Options{Prefix: "oom"})
+	ctx, key := context.Background(), testKey
 	send := func(chs ...string) []updateRes {
 		var reqs []*updateReq
 		for _, ch := range chs {
 			reqs = append(reqs, stepReq(s, key(ch), ch+"-e", "", time.Now().Add(time.Minute)))
 		}
-		s.batch.send(reqs)
-		res := make([]updateRes, len(reqs))
-		for i, r := range reqs {
-			res[i] = <-r.done
-		}
-		return res
+		return sendSteps(s, reqs...)
 	}
 	for _, r := range send("warm1", "warm2") { // loads batchScript
 		if r.err != nil {
@@ -210,7 +220,6 @@ func TestBatchScriptOOM(t *testing.T) {
 			t.Errorf("step %d after memory was freed: %v", i, r.err)
 		}
 	}
-
 }
 
 // TestBatchScriptDeadlinePerStep: each step of a batchScript checks its deadline when
@@ -219,13 +228,8 @@ func TestBatchScriptOOM(t *testing.T) {
 // deadline 40 ms away: the one before it commits, the one after it is refused and
 // writes nothing.
 func TestBatchScriptDeadlinePerStep(t *testing.T) {
-	srv := redistest.Start(t)
-	c := redis.NewClient(&redis.Options{Addr: srv.Addr})
-	ctx := context.Background()
-	s := New(c, Options{Prefix: "dl"})
-	key := func(ch string) state.Key {
-		return state.Key{Platform: "slack", Workspace: "T1", Channel: ch, Thread: "1"}
-	}
+	c, s := startStore(t, Options{Prefix: "dl"})
+	ctx, key := context.Background(), testKey
 	if err := c.Set(ctx, s.recordKey(key("slow")), "ffffffffffffffff{}", 0).Err(); err != nil {
 		t.Fatal(err)
 	}
@@ -234,8 +238,7 @@ func TestBatchScriptDeadlinePerStep(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, r := range []*updateReq{stepReq(s, key("w1"), "w1", "", time.Now().Add(time.Minute)), stepReq(s, key("w2"), "w2", "", time.Now().Add(time.Minute))} {
-		s.batch.send([]*updateReq{r}) // loads updateScript
-		<-r.done
+		sendSteps(s, r) // loads updateScript
 	}
 	for attempt := 1; ; attempt++ {
 		in := time.Now().Add(40 * time.Millisecond)
@@ -245,10 +248,8 @@ func TestBatchScriptDeadlinePerStep(t *testing.T) {
 			stepReq(s, key("slow"), "s", "0000000000000000", time.Now().Add(time.Minute)),
 			stepReq(s, key(after), "e", "", in),
 		}
-		s.batch.send(reqs)
-		res := make([]updateRes, len(reqs))
-		for i, r := range reqs {
-			res[i] = <-r.done
+		res := sendSteps(s, reqs...)
+		for i := range res {
 			if res[i].err != nil {
 				t.Fatalf("step %d: %v", i, res[i].err)
 			}
@@ -276,22 +277,15 @@ func TestBatchScriptDeadlinePerStep(t *testing.T) {
 // gone first, Redis would have let their SETs through. Through Update, as the bot
 // commits.
 func TestCombineOnlyHeadWrites(t *testing.T) {
-	srv := redistest.Start(t)
-	c := redis.NewClient(&redis.Options{Addr: srv.Addr})
 	h := &pipeSizes{}
-	c.AddHook(h)
-	ctx := context.Background()
-	s := New(c, Options{Prefix: "full", BatchConns: 1})
-	key := func(ch string) state.Key {
-		return state.Key{Platform: "slack", Workspace: "T1", Channel: ch, Thread: "1"}
-	}
+	c, s := startStore(t, Options{Prefix: "full", BatchConns: 1}, h)
+	ctx, key := context.Background(), testKey
 	if err := s.Update(ctx, key("kept"), "k1", write("kept")); err != nil {
 		t.Fatal(err)
 	}
-	warm := []*updateReq{stepReq(s, key("w1"), "w", "", time.Now().Add(time.Minute)), stepReq(s, key("w2"), "w", "", time.Now().Add(time.Minute))}
-	s.batch.send(warm) // loads batchScript
-	for _, r := range warm {
-		if res := <-r.done; res.err != nil {
+	// Loads batchScript.
+	for _, res := range sendSteps(s, stepReq(s, key("w1"), "w", "", time.Now().Add(time.Minute)), stepReq(s, key("w2"), "w", "", time.Now().Add(time.Minute))) {
+		if res.err != nil {
 			t.Fatal(res.err)
 		}
 	}
