@@ -20,7 +20,7 @@ import (
 // There are no timers (only deadlines: see send).
 //
 // Every request gets its own reply. Commits (updateScript's EVALSHAs) that share a
-// pipeline on a server that is not a cluster go out as one EVALSHA of batchScript,
+// pipeline on a single server (not a cluster or a ring) go out as one EVALSHA of batchScript,
 // which runs updateScript's step for each of them in turn and replies with each
 // step's reply (see combine); other requests are an EVALSHA each. A pipeline does
 // not fall back from EVALSHA to EVAL as Script.Run does, so a request that meets
@@ -65,8 +65,8 @@ type batcher struct {
 }
 
 // newBatcher returns a batcher on rdb; combine lets commits that share a pipeline go
-// out as one batchScript (only on a server that is not a cluster: a script's keys
-// must share a slot there).
+// out as one batchScript (only on a single server: a cluster or a ring would send it
+// whole to its first key's node).
 func newBatcher(rdb redis.UniversalClient, max, conns int, combine bool, onFlush func(int)) *batcher {
 	return &batcher{rdb: rdb, max: max, conns: conns, combine: combine, onFlush: onFlush}
 }
@@ -183,6 +183,8 @@ func (b *batcher) send(batch []*updateReq) {
 	pipeErr := func() error {
 		_, err := b.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 			if len(steps) > 0 {
+				// First: go-redis retries a pipeline, and drops its connection on
+				// READONLY, by the error of its first command (see batchScript).
 				stepsCmd = redis.NewCmd(ctx, combine(steps)...)
 				_ = p.Process(ctx, stepsCmd)
 			}
@@ -240,9 +242,9 @@ func (b *batcher) split(live []*updateReq) (steps, rest []*updateReq) {
 
 // deliverSteps hands each commit in steps its own reply from batchScript's (c). When
 // c failed as a whole, every commit gets its error. A NOSCRIPT (nothing ran) loads
-// batchScript and sends the commits once more, so, as one EVALSHA; only when that
-// meets NOSCRIPT again is each commit sent back to its caller, which runs it on its
-// own with updateScript.
+// batchScript and sends the commits of callers who have not left once more, as one
+// EVALSHA; only when that meets NOSCRIPT again is each commit sent back to its caller,
+// which runs it on its own with updateScript.
 func (b *batcher) deliverSteps(ctx context.Context, steps []*updateReq, c *redis.Cmd, pipeErr error) {
 	val, err := c.Result()
 	if err == nil && val == nil && pipeErr != nil {

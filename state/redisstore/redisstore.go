@@ -73,7 +73,7 @@ type Options struct {
 	// NoBatch sends every update command on its own. By default update commands of
 	// concurrent Updates that are ready at the same moment share one pipeline (one
 	// write and one read), without waiting for one another: see batch.go and
-	// docs/redis.md. Each update is still its own EVALSHA.
+	// docs/redis.md. Each update gets its own reply (see NoCombine).
 	NoBatch bool
 	// BatchSize bounds the update commands in one pipeline (DefaultBatchSize when 0).
 	BatchSize int
@@ -82,7 +82,8 @@ type Options struct {
 	// NoCombine sends each commit in a pipeline as an EVALSHA of its own. By default
 	// the commits that share a pipeline go out as one EVALSHA that runs each of them
 	// in turn and replies for each (batchScript), on a single server (a *redis.Client:
-	// not a Cluster or a Ring).
+	// not a Cluster or a Ring). Set it behind a proxy that shards by key (twemproxy,
+	// Envoy): it would send such a command whole to its first key's shard.
 	NoCombine bool
 }
 
