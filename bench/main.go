@@ -9,12 +9,15 @@
 // the incident, then clarifying questions) and moves to a new thread after --steps
 // steps, so records keep a realistic size. After the run it runs redis-benchmark (when
 // installed) for a one-key EVAL of GET+SET with as many clients as sessions, against
-// the same server, and prints the ratio. The last line is:
+// the same server, and prints the ratio; --rounds N splits the run into N rounds with
+// redis-benchmark after each (the machine's speed drifts), and prints each round's
+// ratio and their median too. The last line is:
 //
 //	steps_per_s=.. p50_us=.. p99_us=.. cmds_per_step=.. bytes_per_session=.. bytes_per_step=..
 //
 // Before it the bench prints pipelines=.. mean_batch=.. (the store's batching of
-// concurrent steps; --batch=false turns it off, --batch-conns and --batch-size tune it).
+// concurrent steps; --batch=false turns it off, --batch-conns and --batch-size tune it,
+// --combine=false sends each commit of a pipeline as an EVALSHA of its own).
 // cmds_per_step counts the commands clients sent (INFO commandstats, leaving out the
 // commands scripts run inside Redis, which script_cmds_per_step counts); bytes_per_session is the growth of used_memory
 // per finished session (record, event ids and user index); bytes_per_step is what Redis
