@@ -203,10 +203,7 @@ func (b *batcher) send(batch []*updateReq) {
 		return err
 	}()
 	for i, r := range rest {
-		val, err := cmds[i].Result()
-		if err == nil && val == nil && pipeErr != nil {
-			err = pipeErr
-		}
+		val, err := result(cmds[i], pipeErr)
 		r.done <- updateRes{val: val, err: err, noScript: isNoScript(err)}
 	}
 	if stepsCmd != nil {
@@ -215,6 +212,16 @@ func (b *batcher) send(batch []*updateReq) {
 }
 
 func isNoScript(err error) bool { return err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") }
+
+// result is c's reply in a pipeline that failed with pipeErr (nil: it did not): a
+// command without a reply of its own gets the pipeline's error.
+func result(c *redis.Cmd, pipeErr error) (any, error) {
+	val, err := c.Result()
+	if err == nil && val == nil && pipeErr != nil {
+		err = pipeErr
+	}
+	return val, err
+}
 
 // split parts live into the commits that go out as one batchScript (none when fewer
 // than two may) and the requests that go out on their own.
@@ -246,10 +253,7 @@ func (b *batcher) split(live []*updateReq) (steps, rest []*updateReq) {
 // EVALSHA; only when that meets NOSCRIPT again is each commit sent back to its caller,
 // which runs it on its own with updateScript.
 func (b *batcher) deliverSteps(ctx context.Context, steps []*updateReq, c *redis.Cmd, pipeErr error) {
-	val, err := c.Result()
-	if err == nil && val == nil && pipeErr != nil {
-		err = pipeErr
-	}
+	val, err := result(c, pipeErr)
 	if isNoScript(err) {
 		_ = batchScript.Load(ctx, b.rdb).Err()
 		steps = dropLeft(steps) // as in send: nothing is sent for a caller who left
@@ -258,10 +262,7 @@ func (b *batcher) deliverSteps(ctx context.Context, steps []*updateReq, c *redis
 		}
 		c = redis.NewCmd(ctx, combine(steps)...)
 		_, pipeErr = b.rdb.Pipelined(ctx, func(p redis.Pipeliner) error { return p.Process(ctx, c) })
-		val, err = c.Result()
-		if err == nil && val == nil && pipeErr != nil {
-			err = pipeErr
-		}
+		val, err = result(c, pipeErr)
 	}
 	replies, ok := val.([]any)
 	if err == nil && (!ok || len(replies) != len(steps)) {

@@ -161,14 +161,22 @@ func TestBatching(t *testing.T) {
 	}
 }
 
-// scriptCalls sums EVALSHA and EVAL calls over every master behind c.
+// scriptCalls sums EVALSHA and EVAL calls over every master (or shard) behind c.
 func scriptCalls(t *testing.T, c redis.UniversalClient) int64 {
 	t.Helper()
 	var addrs []string
+	var each func(context.Context, func(context.Context, *redis.Client) error) error
 	switch c := c.(type) {
 	case *redis.ClusterClient:
+		each = c.ForEachMaster
+	case *redis.Ring:
+		each = c.ForEachShard
+	case *redis.Client:
+		addrs = []string{c.Options().Addr}
+	}
+	if each != nil {
 		var mu sync.Mutex
-		if err := c.ForEachMaster(ctx, func(ctx context.Context, m *redis.Client) error {
+		if err := each(ctx, func(ctx context.Context, m *redis.Client) error {
 			mu.Lock()
 			addrs = append(addrs, m.Options().Addr)
 			mu.Unlock()
@@ -176,18 +184,6 @@ func scriptCalls(t *testing.T, c redis.UniversalClient) int64 {
 		}); err != nil {
 			t.Fatal(err)
 		}
-	case *redis.Ring:
-		var mu sync.Mutex
-		if err := c.ForEachShard(ctx, func(ctx context.Context, sh *redis.Client) error {
-			mu.Lock()
-			addrs = append(addrs, sh.Options().Addr)
-			mu.Unlock()
-			return nil
-		}); err != nil {
-			t.Fatal(err)
-		}
-	case *redis.Client:
-		addrs = []string{c.Options().Addr}
 	}
 	var n int64
 	for _, a := range addrs {
