@@ -4,7 +4,9 @@
 //
 //	go run ./bench --redis redis://127.0.0.1:6379 --sessions 50 --duration 5s
 //
-// Without --redis it starts a redis-server of its own on a free port. Each session is
+// Without --redis it starts a redis-server of its own on a free port and (--pin, on
+// Linux with 2 CPUs or more) gives it the first CPU to itself and the bench, and so
+// redis-benchmark, the others (pin_linux.go). Each session is
 // one goroutine that plays a group session step by step (start, bring, two joins, next,
 // the incident, then clarifying questions) and moves to a new thread after --steps
 // steps, so records keep a realistic size. After the run it runs redis-benchmark (when
@@ -81,6 +83,7 @@ func main() {
 	duration := flag.Duration("duration", 5*time.Second, "how long to drive the sessions")
 	steps := flag.Int("steps", 30, "steps per session before it moves to a new thread")
 	compare := flag.Bool("compare", true, "run redis-benchmark against the same server afterwards")
+	pin := flag.Bool("pin", true, "when the bench starts its own redis-server: give it a CPU of its own and the bench the others (Linux)")
 	rounds := flag.Int("rounds", 1, "split --duration into this many rounds, with redis-benchmark run after each (the machine's speed drifts)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	memprofile := flag.String("memprofile", "", "write an allocation profile (all allocations of the run) to this file")
@@ -138,7 +141,7 @@ func main() {
 		}
 		return
 	}
-	if err := run(*url, *sessions, *duration, *steps, *rounds, *compare, storeOpts); err != nil {
+	if err := run(*url, *sessions, *duration, *steps, *rounds, *compare, *pin, storeOpts); err != nil {
 		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -158,7 +161,7 @@ func writeMemProfile(path string) {
 	}
 }
 
-func run(url string, sessions int, duration time.Duration, steps, rounds int, compare bool, opts redisstore.Options) error {
+func run(url string, sessions int, duration time.Duration, steps, rounds int, compare, pin bool, opts redisstore.Options) error {
 	if sessions < 1 || steps < 7 || rounds < 1 {
 		return errors.New("need --sessions >= 1, --steps >= 7 and --rounds >= 1")
 	}
@@ -176,6 +179,13 @@ func run(url string, sessions int, duration time.Duration, steps, rounds int, co
 		defer srv.Stop()
 		url = srv.URL()
 		fmt.Printf("started redis-server at %s\n", srv.Addr)
+		if pin {
+			if how, err := pinCPUs(srv.Pid()); err != nil {
+				fmt.Printf("pinned: no (%v)\n", err)
+			} else {
+				fmt.Printf("pinned: %s\n", how)
+			}
+		}
 	}
 	// One connection per session, as a replica under this load would be configured.
 	if !strings.Contains(url, "pool_size=") && !strings.Contains(url, ",") {
