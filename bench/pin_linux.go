@@ -22,11 +22,27 @@ func pinCPUs(pid int) (string, error) {
 	if err := unix.SchedGetaffinity(0, &all); err != nil {
 		return "", fmt.Errorf("read this process's CPUs: %w", err)
 	}
-	if all.Count() < 2 {
-		return "", errors.New("needs at least 2 CPUs")
+	redisSet, benchSet, first, err := splitCPUs(all)
+	if err != nil {
+		return "", err
 	}
-	var redisSet, benchSet unix.CPUSet
-	first := -1
+	runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	if err := setAffinity(pid, &redisSet); err != nil {
+		return "", fmt.Errorf("pin redis-server: %w", err)
+	}
+	if err := setAffinity(os.Getpid(), &benchSet); err != nil {
+		return "", fmt.Errorf("pin the bench: %w", err)
+	}
+	return fmt.Sprintf("redis-server on CPU %d, the bench and redis-benchmark on the other %d (GOMAXPROCS=%d)",
+		first, benchSet.Count(), runtime.GOMAXPROCS(0)), nil
+}
+
+// splitCPUs splits all into its first CPU (for redis-server) and the others.
+func splitCPUs(all unix.CPUSet) (redisSet, benchSet unix.CPUSet, first int, err error) {
+	if all.Count() < 2 {
+		return redisSet, benchSet, 0, errors.New("needs at least 2 CPUs")
+	}
+	first = -1
 	for c, seen := 0, 0; seen < all.Count(); c++ {
 		switch {
 		case !all.IsSet(c):
@@ -39,15 +55,7 @@ func pinCPUs(pid int) (string, error) {
 		}
 		seen++
 	}
-	runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
-	if err := setAffinity(pid, &redisSet); err != nil {
-		return "", fmt.Errorf("pin redis-server: %w", err)
-	}
-	if err := setAffinity(os.Getpid(), &benchSet); err != nil {
-		return "", fmt.Errorf("pin the bench: %w", err)
-	}
-	return fmt.Sprintf("redis-server on CPU %d, the bench and redis-benchmark on the other %d (GOMAXPROCS=%d)",
-		first, benchSet.Count(), runtime.GOMAXPROCS(0)), nil
+	return redisSet, benchSet, first, nil
 }
 
 // setAffinity sets the CPUs of every thread of process pid (a new thread inherits
