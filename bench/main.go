@@ -167,25 +167,12 @@ func run(url string, sessions int, duration time.Duration, steps, rounds int, co
 	}
 	ctx := context.Background()
 	if url == "" {
-		dir, err := os.MkdirTemp("", "intervision-bench-")
-		if err != nil {
+		var stop func()
+		var err error
+		if url, stop, err = startServer(pin); err != nil {
 			return err
 		}
-		defer os.RemoveAll(dir)
-		srv, err := redistest.Launch(dir, 0)
-		if err != nil {
-			return err
-		}
-		defer srv.Stop()
-		url = srv.URL()
-		fmt.Printf("started redis-server at %s\n", srv.Addr)
-		if pin {
-			if how, err := pinCPUs(srv.Pid()); err != nil {
-				fmt.Printf("pinned: no (%v)\n", err)
-			} else {
-				fmt.Printf("pinned: %s\n", how)
-			}
-		}
+		defer stop()
 	}
 	// One connection per session, as a replica under this load would be configured.
 	if !strings.Contains(url, "pool_size=") && !strings.Contains(url, ",") {
@@ -340,6 +327,29 @@ func (c *counters) add(after, before counters) {
 // prefix is new: no key of the layout before the log can exist under it (docs/redis.md,
 // the key layout), so the run measures the steps of a store that no longer looks for
 // such keys, not those of a server that held other keys before it.
+// startServer starts a redis-server of the bench's own, pinned (see pinCPUs) when
+// pin is set, and returns its URL and what stops it.
+func startServer(pin bool) (string, func(), error) {
+	dir, err := os.MkdirTemp("", "intervision-bench-")
+	if err != nil {
+		return "", nil, err
+	}
+	srv, err := redistest.Launch(dir, 0)
+	if err != nil {
+		os.RemoveAll(dir)
+		return "", nil, err
+	}
+	fmt.Printf("started redis-server at %s\n", srv.Addr)
+	if pin {
+		if how, err := pinCPUs(srv.Pid()); err != nil {
+			fmt.Printf("pinned: no (%v)\n", err)
+		} else {
+			fmt.Printf("pinned: %s\n", how)
+		}
+	}
+	return srv.URL(), func() { srv.Stop(); os.RemoveAll(dir) }, nil
+}
+
 func openFresh(ctx context.Context, url string, opts redisstore.Options) (*redisstore.Store, error) {
 	st, err := redisstore.Open(ctx, url, opts)
 	if err != nil {
