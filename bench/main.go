@@ -6,10 +6,10 @@
 //
 // Without --redis it starts a redis-server of its own on a free port and (--pin, on
 // Linux with 2 CPUs or more) gives it the first CPU to itself and the bench, and so
-// redis-benchmark, the others (pin_linux.go). Each session is
-// one goroutine that plays a group session step by step (start, bring, two joins, next,
-// the incident, then clarifying questions) and moves to a new thread after --steps
-// steps, so records keep a realistic size. After the run it runs redis-benchmark (when
+// redis-benchmark, the others (pin_linux.go). Each session is one goroutine that plays
+// a group session step by step (start, bring, two joins, next, the incident, then
+// clarifying questions) and moves to a new thread after --steps steps, so records keep
+// a realistic size. After the run it runs redis-benchmark (when
 // installed) for a one-key EVAL of GET+SET with as many clients as sessions, against
 // the same server, and prints the ratio; --rounds N splits the run into N rounds with
 // redis-benchmark after each (the machine's speed drifts), and prints each round's
@@ -166,10 +166,11 @@ func run(url string, sessions int, duration time.Duration, steps, rounds int, co
 		return errors.New("need --sessions >= 1, --steps >= 7 and --rounds >= 1")
 	}
 	ctx := context.Background()
+	pinned := false
 	if url == "" {
 		var stop func()
 		var err error
-		if url, stop, err = startServer(pin); err != nil {
+		if url, stop, pinned, err = startServer(pin); err != nil {
 			return err
 		}
 		defer stop()
@@ -267,7 +268,7 @@ func run(url string, sessions int, duration time.Duration, steps, rounds int, co
 		total.self.Seconds()/elapsed.Seconds(), total.redisCPU.Seconds()/elapsed.Seconds())
 
 	if compare {
-		printCompare(sessions, stepsPerS, rates, rbRates)
+		printCompare(sessions, pinned, stepsPerS, rates, rbRates)
 	}
 	if err := breakdown(ctx, rdb, prefix, prefix+"-0"); err != nil {
 		fmt.Printf("memory breakdown: %v\n", err)
@@ -323,33 +324,35 @@ func (c *counters) add(after, before counters) {
 	c.store.Batched += after.store.Batched - before.store.Batched
 }
 
-// openFresh opens a store on url under the new prefix opts.Prefix and tells it that the
-// prefix is new: no key of the layout before the log can exist under it (docs/redis.md,
-// the key layout), so the run measures the steps of a store that no longer looks for
-// such keys, not those of a server that held other keys before it.
 // startServer starts a redis-server of the bench's own, pinned (see pinCPUs) when
-// pin is set, and returns its URL and what stops it.
-func startServer(pin bool) (string, func(), error) {
+// pin is set, and returns its URL, what stops it and whether it was pinned.
+func startServer(pin bool) (string, func(), bool, error) {
 	dir, err := os.MkdirTemp("", "intervision-bench-")
 	if err != nil {
-		return "", nil, err
+		return "", nil, false, err
 	}
 	srv, err := redistest.Launch(dir, 0)
 	if err != nil {
 		os.RemoveAll(dir)
-		return "", nil, err
+		return "", nil, false, err
 	}
 	fmt.Printf("started redis-server at %s\n", srv.Addr)
+	pinned := false
 	if pin {
 		if how, err := pinCPUs(srv.Pid()); err != nil {
 			fmt.Printf("pinned: no (%v)\n", err)
 		} else {
 			fmt.Printf("pinned: %s\n", how)
+			pinned = true
 		}
 	}
-	return srv.URL(), func() { srv.Stop(); os.RemoveAll(dir) }, nil
+	return srv.URL(), func() { srv.Stop(); os.RemoveAll(dir) }, pinned, nil
 }
 
+// openFresh opens a store on url under the new prefix opts.Prefix and tells it that the
+// prefix is new: no key of the layout before the log can exist under it (docs/redis.md,
+// the key layout), so the run measures the steps of a store that no longer looks for
+// such keys, not those of a server that held other keys before it.
 func openFresh(ctx context.Context, url string, opts redisstore.Options) (*redisstore.Store, error) {
 	st, err := redisstore.Open(ctx, url, opts)
 	if err != nil {
@@ -368,8 +371,9 @@ func openFresh(ctx context.Context, url string, opts redisstore.Options) (*redis
 
 // printCompare prints redis-benchmark's result and the ratio of steps/s to it: the
 // mean of its rounds' EVAL/s, and with more than one round each round's ratio (its
-// steps/s to the redis-benchmark run right after it) and their median.
-func printCompare(sessions int, stepsPerS float64, rates, rbRates []float64) {
+// steps/s to the redis-benchmark run right after it) and their median; pinned says
+// whether the server and the bench had CPUs of their own (pinCPUs).
+func printCompare(sessions int, pinned bool, stepsPerS float64, rates, rbRates []float64) {
 	if len(rbRates) == 0 {
 		return
 	}
@@ -380,7 +384,7 @@ func printCompare(sessions int, stepsPerS float64, rates, rbRates []float64) {
 		ratios[i] = rates[i] / r
 	}
 	rps := sum / float64(len(rbRates))
-	fmt.Printf("redis_benchmark_eval_rps=%.0f clients=%d ratio=%.2f\n", rps, sessions, stepsPerS/rps)
+	fmt.Printf("redis_benchmark_eval_rps=%.0f clients=%d pinned=%v ratio=%.2f\n", rps, sessions, pinned, stepsPerS/rps)
 	if len(ratios) > 1 {
 		parts := make([]string, len(ratios))
 		for i, r := range ratios {
