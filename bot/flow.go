@@ -312,18 +312,22 @@ func (tr *turn) contribute(text string, guard bool) {
 	if guard {
 		text, kinds = tr.pseudonymise(text)
 	}
-	if tr.resent(ph.ID, text) {
+	phaseID, more := ph.ID, false
+	if id, ok := tr.takeawayGoesOn(ph, role, text); ok {
+		phaseID, more = id, true
+	}
+	if tr.resent(phaseID, text) {
 		tr.tell(tr.msg("resend.kept")) // already saved: kept once; the event id is still recorded
 		return
 	}
-	c := contribution{Phase: ph.ID, User: tr.user(), Name: tr.ev.User.Name, Text: text, At: stampOf(tr.ev.Time), Question: tr.sess.Pending,
+	c := contribution{Phase: phaseID, User: tr.user(), Name: tr.ev.User.Name, Text: text, At: stampOf(tr.ev.Time), Question: tr.sess.Pending,
 		Detail: slices.Contains(tr.sess.Pressed, tr.user())}
 	room, used := tr.roomFor(c, -1)
 	if !room {
 		return
 	}
 	tr.sess.Contributions = append(tr.sess.Contributions, c)
-	if ph.Stage == prompts.StageNextStep && role == prompts.RoleBringer {
+	if ph.Stage == prompts.StageNextStep && role == prompts.RoleBringer && !more {
 		tr.nextStep = text
 	}
 	tr.sess.Pending = ""
@@ -331,6 +335,10 @@ func (tr *turn) contribute(text string, guard bool) {
 	tr.dirty = true
 	tr.privacyNotice(kinds, text)
 	tr.nearlyFull(used)
+	if more {
+		tr.say(tr.msg("takeaway.more", "name", Quote(tr.ev.User.Name)))
+		return
+	}
 	tr.remindListener(ph, role, text)
 
 	if tr.nudgesStep(ph, role, text) {
@@ -342,6 +350,23 @@ func (tr *turn) contribute(text string, guard bool) {
 		return
 	}
 	tr.groupFollowUp(ph, role, text, wasPressed)
+}
+
+// takeawayGoesOn reports whether the case bringer's text, the first they write in a
+// next-step phase that follows the takeaway, goes on with the takeaway ("Also that
+// I…", "En dat ik…"): a takeaway is often written in two messages, and the second is
+// not a step. It returns the takeaway phase's id, where the text belongs.
+func (tr *turn) takeawayGoesOn(ph *prompts.Phase, role prompts.Role, text string) (string, bool) {
+	if ph.Stage != prompts.StageNextStep || role != prompts.RoleBringer || tr.sess.PhaseIndex == 0 ||
+		tr.sess.contributed(tr.sess.Bringer, ph.ID) {
+		return "", false
+	}
+	prev := tr.phases()[tr.sess.PhaseIndex-1]
+	tk, ok := tr.e.interp.(TakeawayReader)
+	if prev.Stage != prompts.StageTakeaway || !ok || !tk.ContinuesTakeaway(text, tr.lang) {
+		return "", false
+	}
+	return prev.ID, true
 }
 
 // remindListener tells a peer privately, once their message is added, that the case

@@ -111,6 +111,14 @@ type StepReader interface {
 	VagueStep(text, lang string) bool
 }
 
+// TakeawayReader is an optional Interpreter capability: it tells whether the case
+// bringer's first message after the takeaway goes on with it ("Also that I…") rather
+// than naming the next step, so that the engine adds it to the takeaway. Without it
+// every such message is taken as the step.
+type TakeawayReader interface {
+	ContinuesTakeaway(text, lang string) bool
+}
+
 // AdviceReader is an optional Interpreter capability: it tells what kind of advice a text
 // holds in a phase of the given stage. Interpretations count only where a phase asks for
 // facts. The engine falls back to Interpreter.Advice (kind advice) without it.

@@ -695,3 +695,59 @@ func TestLostSessionInOwnThreadToldOnce(t *testing.T) {
 		t.Fatalf("start over the marker: %+v %v", out, err)
 	}
 }
+
+// TestTakeawayInTwoMessages: a takeaway written in two messages stays a takeaway. The
+// second message, which opens as a continuation and names no step, is added to the
+// takeaway and the bot asks for the step; the step that follows is the session's step.
+// A message that opens the same way but says when or that the writer will act is the
+// step. (Before, the second message became the next step.)
+func TestTakeawayInTwoMessages(t *testing.T) {
+	for _, tc := range []struct {
+		lang, first, more, step, added, stepLabel string
+		isStep                                    bool
+	}{
+		{lang: "en", first: "I take away that I kept the times fixed.", more: "Also that I never asked them which times would work.",
+			step: "I'll call the father on Monday to ask which times suit him.", added: "added that to what you take away", stepLabel: "Next step: "},
+		{lang: "nl", first: "Ik neem mee dat ik de regie te snel overneem.", more: "En dat ik moeder als deskundige van haar eigen gezin moet zien.",
+			step: "Ik bel moeder donderdag om te vragen wat zij wil.", added: "bij wat je meeneemt gezet", stepLabel: "Volgende stap: "},
+		{lang: "en", first: "I take away that I kept the times fixed.", more: "And I'll call the father on Monday to ask which times suit him.",
+			added: "added that to what you take away", stepLabel: "Next step: ", isStep: true},
+	} {
+		t.Run(tc.lang+" "+tc.more, func(t *testing.T) {
+			h := newHarness(t, bot.Config{Interpreter: interpreter(t, prompts.MustBuiltin())})
+			for _, l := range [][2]string{{"ann", "/start incident " + tc.lang}, {"bob", "/join"}, {"cas", "/join"}, {"ann", "/bring"}, {"ann", "/next"}} {
+				h.say(l[0], l[1])
+			}
+			for h.Phase != "takeaway" {
+				if h.Phase == "done" {
+					t.Fatal("takeaway never reached")
+				}
+				h.say("ann", "/next")
+			}
+			h.say("ann", tc.first)
+			if h.Phase != "next-step" {
+				t.Fatalf("after the takeaway's first line: phase %q", h.Phase)
+			}
+			out := h.say("ann", tc.more)
+			if got := strings.Contains(bottest.Public(out), tc.added); got == tc.isStep {
+				t.Fatalf("added to the takeaway = %v, want %v: %+v", got, !tc.isStep, out.Replies)
+			}
+			if h.Phase != "next-step" {
+				t.Fatalf("after the second message: phase %q", h.Phase)
+			}
+			step := tc.more
+			if !tc.isStep {
+				step = tc.step
+				h.say("ann", tc.step)
+			}
+			out = h.say("ann", "/end")
+			summary := bottest.Public(out)
+			if !strings.Contains(summary, tc.stepLabel+step) || strings.Contains(summary, tc.stepLabel+tc.more) != tc.isStep {
+				t.Errorf("summary's step is not %q:\n%s", step, summary)
+			}
+			if !strings.Contains(summary, tc.first) || !strings.Contains(summary, tc.more) {
+				t.Errorf("summary lacks the takeaway's lines:\n%s", summary)
+			}
+		})
+	}
+}

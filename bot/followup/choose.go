@@ -642,6 +642,17 @@ func (r *Interpreter) VagueStep(text, lang string) bool {
 	return len(d.toks) < 5 || !anyFound(d, lc.stepWho) || anyFound(d, lc.stepGeneral)
 }
 
+// ContinuesTakeaway reports whether text, the case bringer's first message after the
+// takeaway closed, goes on with the takeaway rather than naming a step: it opens as a
+// continuation ("Also that I…", "En dat ik…") and says neither when nor that the writer
+// will do something ("And I'll call him", "En ik ga haar bellen").
+func (r *Interpreter) ContinuesTakeaway(text, lang string) bool {
+	d := tokenize(text)
+	lc := r.textCues(d, lang)
+	return anyFound(d, lc.stepMore) && !strings.ContainsAny(text, "0123456789") &&
+		!anyFound(d, lc.stepWhen) && !anyFound(d, lc.stepWill)
+}
+
 // anyFound reports whether one of the cues occurs in d.
 func anyFound(d doc, cs []cue) bool {
 	for _, c := range cs {

@@ -149,6 +149,12 @@ type cueFile struct {
 		When    []cueSpec `yaml:"when"`
 		Who     []cueSpec `yaml:"who"`
 		General []cueSpec `yaml:"general"`
+		// More opens a message that goes on with what came before ("Also that I…",
+		// "En dat ik…"): the case bringer's takeaway, written in two messages.
+		More []cueSpec `yaml:"more"`
+		// Will says that the writer will do something ("I'll", "ik ga"): a message
+		// that opens as More does and says Will is a step.
+		Will []cueSpec `yaml:"will"`
 	} `yaml:"step"`
 	// Feelings are words for a feeling; a solo answer that names one gets a question
 	// about what was behind it (Ask["feeling"]).
@@ -228,6 +234,8 @@ type langCues struct {
 	stepWhen      []cue
 	stepWho       []cue
 	stepGeneral   []cue
+	stepMore      []cue
+	stepWill      []cue
 	concrete      []cue
 	feelings      []cue
 	ask           map[string]string
@@ -344,6 +352,7 @@ func add(into map[string]*langCues, f cueFile) error {
 		{&lc.infVerb, f.Advice.Infinitive.Verb, 1}, {&lc.infNotVerb, f.Advice.Infinitive.NotVerb, 1},
 		{&lc.vague, f.Vague, 1}, {&lc.concrete, f.Concrete, 1}, {&lc.feelings, f.Feelings, 1},
 		{&lc.stepWhen, f.Step.When, 1}, {&lc.stepWho, f.Step.Who, 1}, {&lc.stepGeneral, f.Step.General, 1},
+		{&lc.stepMore, f.Step.More, 1}, {&lc.stepWill, f.Step.Will, 1},
 	}
 	for _, l := range lists {
 		cs, err := compileAll(l.src, l.defW)

@@ -371,6 +371,35 @@ func TestVagueStep(t *testing.T) {
 	}
 }
 
+// TestContinuesTakeaway: a message that opens as a continuation and names no step
+// goes on with the takeaway; one that says when or that the writer will act is a step.
+func TestContinuesTakeaway(t *testing.T) {
+	r := newInterpreter(t)
+	for _, tc := range []struct {
+		lang, text string
+		more       bool
+	}{
+		{"en", "Also that I never asked them which times would work.", true},
+		{"en", "And that I take over too quickly.", true},
+		{"en", "That I listen more before I decide.", true},
+		{"en", "And I'll call the father on Monday.", false},
+		{"en", "And I will ask the mother which times suit her.", false},
+		{"en", "Also, next week I ask her what she wants.", false},
+		{"en", "I'll call the father tomorrow.", false},
+		{"en", "The mother said nothing.", false},
+		{"nl", "En dat ik moeder als deskundige van haar eigen gezin moet zien.", true},
+		{"nl", "Ook dat ik te snel de regie overneem.", true},
+		{"nl", "Daarnaast merk ik dat ik snel oordeel.", true},
+		{"nl", "En ik ga moeder bellen om te vragen wat zij wil.", false},
+		{"nl", "Ook bel ik donderdag de school.", false},
+		{"nl", "Ik bel vader donderdag.", false},
+	} {
+		if got := r.ContinuesTakeaway(tc.text, tc.lang); got != tc.more {
+			t.Errorf("ContinuesTakeaway(%q) = %v, want %v", tc.text, got, tc.more)
+		}
+	}
+}
+
 // TestReasonQuotesAsWritten: a theme reason quotes the writer's words as written, and
 // never words inside quotes, which are someone else's (user test: "("lukt")" from a
 // mother's text message, "("not good i never asked")").
