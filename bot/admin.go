@@ -46,6 +46,16 @@ type Receipt struct {
 	Summaries int
 	// Note tells whether the user's next-step note was deleted.
 	Note bool
+	// Ended are the group sessions that were still running with the user as their case
+	// bringer, and so ended without them (the engine tells each group, for the user's
+	// own forget), with the language of each.
+	Ended []EndedSession
+}
+
+// EndedSession is a group session that forget ended: its conversation and language.
+type EndedSession struct {
+	Key  state.Key
+	Lang string
 }
 
 // Inventory is what a space holds in the store, for an operator about to purge it.

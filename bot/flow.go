@@ -66,6 +66,9 @@ func (tr *turn) phaseTitle() string {
 	if tr.sess != nil && tr.sess.Status == statusLobby {
 		return tr.msg("phase.lobby")
 	}
+	if tr.sess != nil && tr.sess.Status == statusDone {
+		return tr.msg("phase.done")
+	}
 	return "-"
 }
 
@@ -231,6 +234,9 @@ func (tr *turn) speakerNames(ph *prompts.Phase) string {
 	for _, r := range ph.Speakers {
 		if r == prompts.RoleBringer && tr.sess.Bringer == "" {
 			continue // choosing the case: everyone is a peer until someone brings it
+		}
+		if r == prompts.RolePeers && len(tr.sess.peers()) == 0 {
+			continue // every peer has left (or was forgotten)
 		}
 		parts = append(parts, tr.roleNames(r))
 	}

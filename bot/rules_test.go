@@ -250,6 +250,56 @@ func TestForgetAndExport(t *testing.T) {
 	}
 }
 
+// TestForgetByBringerTellsGroup: the case bringer's forget ends a running group
+// session (it cannot go on without the case); the confirmation says so, and the group
+// is told in the session's thread. A peer's forget ends nothing and tells no one.
+// (Before, the session ended silently and the group found out by being refused.)
+func TestForgetByBringerTellsGroup(t *testing.T) {
+	h := running(t, "questions")
+	h.say("bob", "What did the mother say?")
+	out := h.say("bob", "/forget")
+	if strings.Contains(out.Replies[0].Text, "ends for the group") {
+		t.Errorf("a peer's forget warns of the end: %s", out.Replies[0].Text)
+	}
+	out = h.say("bob", "/forget yes")
+	if len(out.Replies) != 1 || h.Phase == "done" {
+		t.Fatalf("a peer's forget: phase %q, replies %+v", h.Phase, out.Replies)
+	}
+	out = h.say("ann", "/forget")
+	if !strings.Contains(out.Replies[0].Text, "ends for the group as well") {
+		t.Errorf("the bringer's forget does not warn of the end: %s", out.Replies[0].Text)
+	}
+	out = h.say("ann", "/forget yes")
+	var told *bot.Reply
+	for i, r := range out.Replies {
+		if r.To == "" {
+			told = &out.Replies[i]
+		}
+	}
+	if told == nil || told.In == nil || *told.In != h.Conv || !strings.Contains(told.Text, "This session has ended") {
+		t.Fatalf("the group was not told in the thread: %+v", out.Replies)
+	}
+	if out := h.say("cas", "Who else was there?"); !strings.Contains(bottest.Public(out)+out.Replies[0].Text, "ended") {
+		t.Errorf("after the end: %+v", out.Replies)
+	}
+	// The status of the ended session says so (it said "now in: -").
+	if text := h.say("cas", "/status").Replies[0].Text; !strings.Contains(text, "now in: ended") {
+		t.Errorf("status after the end:\n%s", text)
+	}
+}
+
+// TestStatusWithoutPeers: with every peer gone the status names no empty peer list
+// (it said "ann (case bringer);  (peers)").
+func TestStatusWithoutPeers(t *testing.T) {
+	h := running(t, "questions")
+	h.say("bob", "/forget yes")
+	h.say("cas", "/forget yes")
+	out := h.say("ann", "/status")
+	if text := out.Replies[0].Text; strings.Contains(text, "; (") || strings.Contains(text, " (peers)") || !strings.Contains(text, "Speaking now: ann (case bringer).") {
+		t.Errorf("status without peers:\n%s", text)
+	}
+}
+
 func TestKeepDropsCaseText(t *testing.T) {
 	h := running(t, "incident")
 	h.say("ann", "The mother said the plan was ours, not hers.")

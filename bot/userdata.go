@@ -34,7 +34,18 @@ func (e *Engine) forget(ctx context.Context, ev Event, lang string) (Outcome, er
 	if r.Summaries > 0 {
 		text += "\n" + e.msg("forget.summaries", lang, "summaries", e.count("count.summaries", lang, r.Summaries))
 	}
-	return Outcome{Replies: []Reply{{To: ev.User.ID, Text: text}}, Lang: lang}, nil
+	replies := []Reply{{To: ev.User.ID, Text: text}}
+	for _, s := range r.Ended {
+		conv := Conversation{Platform: s.Key.Platform, Workspace: s.Key.Workspace, Channel: s.Key.Channel, Thread: s.Key.Thread}
+		replies = append(replies, Reply{In: &conv, Text: e.msg("forget.ended", s.Lang)})
+	}
+	return Outcome{Replies: replies, Lang: lang}, nil
+}
+
+// endsWithout reports whether forgetting user ends the session for others: a group
+// session still running with user as its case bringer.
+func (s *session) endsWithout(user string) bool {
+	return s.Mode != prompts.ModeSolo && s.Status != statusDone && s.Bringer != "" && s.Bringer == user
 }
 
 // erase deletes a user's traces from the conversations under keys (all in space),
@@ -45,14 +56,16 @@ func (e *Engine) erase(ctx context.Context, space state.Space, user string, keys
 	now := e.cfg.Now()
 	for _, k := range keys {
 		var n int
-		var touched, quoted bool
+		var touched, quoted, ended bool
+		var lang string
 		_, err := e.logs.UpdateLog(ctx, k, "", func(cur state.Record) (state.Change, error) {
-			n, touched, quoted = 0, false, false
+			n, touched, quoted, ended = 0, false, false, false
 			sess, err := decodeRecord(cur)
 			if err != nil || sess == nil {
 				return state.Change{}, err
 			}
 			quoted = sess.Kept && slices.Contains(sess.SummaryUsers, user)
+			ended, lang = sess.endsWithout(user), sess.Lang
 			n, touched = sess.forget(user, stampOf(now))
 			switch {
 			case !touched:
@@ -75,6 +88,9 @@ func (e *Engine) erase(ctx context.Context, space state.Space, user string, keys
 		}
 		if quoted {
 			r.Summaries++
+		}
+		if ended {
+			r.Ended = append(r.Ended, EndedSession{Key: k, Lang: lang})
 		}
 	}
 	if err := e.store.Update(ctx, noteKey(space, user), "", func(cur []byte) (state.Change, error) {
@@ -102,11 +118,13 @@ func (e *Engine) forgetAsk(ctx context.Context, ev Event, lang string) (Outcome,
 		return e.storeFailure(ctx, ev, lang, err)
 	}
 	turns, sessions, summaries := 0, 0, 0
+	ends := false
 	found, err := e.sessions(ctx, keys)
 	if err != nil {
 		return e.storeFailure(ctx, ev, lang, err)
 	}
 	for _, sess := range found {
+		ends = ends || sess.endsWithout(ev.User.ID)
 		n := 0
 		for _, t := range sess.Contributions {
 			if t.User == ev.User.ID {
@@ -125,6 +143,9 @@ func (e *Engine) forgetAsk(ctx context.Context, ev Event, lang string) (Outcome,
 	text := e.msg("forget.ask", lang, "messages", e.count("count.messages", lang, turns), "sessions", e.count("count.sessions", lang, sessions))
 	if summaries > 0 {
 		text += "\n" + e.msg("forget.ask_summaries", lang, "summaries", e.count("count.summaries", lang, summaries))
+	}
+	if ends {
+		text += "\n" + e.msg("forget.ask_ends", lang)
 	}
 	return Outcome{Replies: []Reply{{To: ev.User.ID,
 		Text:    text,
