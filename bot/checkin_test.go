@@ -156,6 +156,31 @@ func TestCheckInOfferedAfterVagueStep(t *testing.T) {
 }
 
 // TestNextHoldsForStep: a next that would leave the next-step phase before the case
+// TestNextHoldsForBringersEvaluation: a next that would close a group's evaluation
+// before the case bringer wrote theirs is held once, by name; a second next closes.
+// With the bringer's line in, next closes at once. (A user test: the starter's next
+// closed the session with nothing from the case bringer and no warning.)
+func TestNextHoldsForBringersEvaluation(t *testing.T) {
+	for _, written := range []bool{false, true} {
+		h := running(t, "evaluation")
+		h.say("bob", "Good session, I learned to wait with advice.")
+		h.say("cas", "Useful; next time more time for questions.")
+		if written {
+			h.say("ann", "It helped me see the mother's shifts differently.")
+		}
+		out := h.say("ann", "/next")
+		held := strings.Contains(bottest.Public(out), "haven't heard yet how this session was for you")
+		if held == written || held != (h.Phase == "evaluation") {
+			t.Fatalf("written %v: held %v, phase %s:\n%s", written, held, h.Phase, h.Transcript())
+		}
+		if !written {
+			if h.say("ann", "/next"); h.Phase != "done" {
+				t.Fatalf("a second next was held too: phase %s", h.Phase)
+			}
+		}
+	}
+}
+
 // bringer named a step is held once, with a question for one; the next after it goes
 // on; with a step written, next goes on at once. Solo (Gibbs, Dutch) and group (found by
 // a user test: two volgende closed a solo session whose summary had no step).

@@ -34,7 +34,7 @@ const sessionFields = "V v|Method method|Lang lang|Mode mode|Status status|Start
 	"Paused paused,omitempty|Active active,omitempty|IdleDue idle_due,omitempty|IdleWarned idle_warned,omitempty|" +
 	"CheckIn check_in,omitempty|CheckInOffered check_in_offered,omitempty|" +
 	"BringerReminded bringer_reminded,omitempty|NudgedNextStep nudged_step,omitempty|" +
-	"StepAsked step_asked,omitempty|StepThanked step_thanked,omitempty|ListenerTold listener_told,omitempty|Pseudonyms pseudonyms,omitempty|Questions questions,omitempty|" +
+	"StepAsked step_asked,omitempty|EvalAsked eval_asked,omitempty|StepThanked step_thanked,omitempty|ListenerTold listener_told,omitempty|Pseudonyms pseudonyms,omitempty|Questions questions,omitempty|" +
 	"Doc doc,omitempty|Summary summary,omitempty|Kept kept,omitempty|SummaryUsers summary_users,omitempty|" +
 	"Started started|Updated updated|PhaseStarted phase_started|Finished finished,omitempty|Seq seq,omitempty|" +
 	"BudgetWarned budget_warned,omitempty|BudgetFull budget_full,omitempty|FullTold full_told,omitempty"
@@ -132,6 +132,7 @@ func appendSession(b []byte, s *session) ([]byte, error) {
 	b = appendBool(b, "bringer_reminded", s.BringerReminded)
 	b = appendBool(b, "nudged_step", s.NudgedNextStep)
 	b = appendBool(b, "step_asked", s.StepAsked)
+	b = appendBool(b, "eval_asked", s.EvalAsked)
 	b = appendBool(b, "step_thanked", s.StepThanked)
 	b = appendBool(b, "listener_told", s.ListenerTold)
 	b = appendMap(b, "pseudonyms", s.Pseudonyms, appendString)

@@ -94,6 +94,9 @@ type session struct {
 	// StepAsked marks that a next that would have left the next-step phase without a
 	// step was held once with a question for one.
 	StepAsked bool `json:"step_asked,omitempty"`
+	// EvalAsked marks that a next that would have closed a group's evaluation before
+	// the case bringer wrote theirs was held once.
+	EvalAsked bool `json:"eval_asked,omitempty"`
 	// StepThanked marks that a solo step written after the request for a more concrete
 	// one was thanked for with the check-in offer again.
 	StepThanked bool `json:"step_thanked,omitempty"`

@@ -376,7 +376,7 @@ func (tr *turn) next(args []string) {
 		tr.tell(tr.msg("choose.need_bringer"), Action{Label: tr.msg("button.bring"), Command: "bring", Primary: true})
 		return
 	}
-	if tr.holdsForStep() {
+	if tr.holdsForStep() || tr.holdsForEvaluation() {
 		return
 	}
 	tr.advance(false)
@@ -392,6 +392,20 @@ func (tr *turn) holdsForStep() bool {
 	tr.sess.StepAsked = true
 	tr.dirty = true
 	tr.say(tr.msg("next.no_step", "name", Quote(tr.bringerName())))
+	return true
+}
+
+// holdsForEvaluation holds, once, a next that would close a group's evaluation before
+// the case bringer said how the session was for them: a facilitator hears them last.
+func (tr *turn) holdsForEvaluation() bool {
+	ph := tr.phase()
+	if ph == nil || ph.Stage != prompts.StageEvaluation || tr.solo() || tr.sess.EvalAsked || tr.sess.Bringer == "" ||
+		!ph.Speaks(prompts.RoleBringer) || tr.sess.contributed(tr.sess.Bringer, ph.ID) {
+		return false
+	}
+	tr.sess.EvalAsked = true
+	tr.dirty = true
+	tr.say(tr.msg("next.no_evaluation", "name", Quote(tr.bringerName())))
 	return true
 }
 
