@@ -521,6 +521,13 @@ func (e *Engine) parseStart(c command, ev Event, lang string) (o startOptions, p
 	if ev.Conv.Direct || c.word == "solo" {
 		o.mode = prompts.ModeSolo
 	}
+	// The language first, wherever it stands: a problem with another argument is told
+	// in it ("start roddelmethode nl").
+	for _, a := range c.args {
+		if l, ok := prompts.ParseLanguage(a); ok {
+			o.lang = string(l)
+		}
+	}
 	for _, a := range c.args {
 		if problem := e.startArg(&o, a, ev.Conv.Direct); problem != "" {
 			return o, problem

@@ -146,6 +146,28 @@ func TestDuplicateEventAppliedOnce(t *testing.T) {
 	}
 }
 
+// TestStartDutchNamesAndLanguage: the methods' Dutch names start them, and a problem
+// with start's arguments is told in the language given among them, wherever it stands
+// (a user test: "start roddelmethode nl" was answered in English).
+func TestStartDutchNamesAndLanguage(t *testing.T) {
+	for _, tc := range []struct{ cmd, want string }{
+		{"/start roddelmethode nl", "lobby"},
+		{"/start incidentmethode nl", "lobby"},
+		{"/start balintgroep nl", "lobby"},
+		{"/start koude-en-warme-vragen nl", "lobby"},
+	} {
+		h := newHarness(t, bot.Config{})
+		if h.say("ann", tc.cmd); h.Phase != tc.want {
+			t.Errorf("%s: phase %q, want %q", tc.cmd, h.Phase, tc.want)
+		}
+	}
+	h := newHarness(t, bot.Config{})
+	out := h.say("ann", "/start roddelmethod nl")
+	if text := out.Replies[0].Text; !strings.Contains(text, "ken ik niet") {
+		t.Errorf("unknown method before nl: %q", text)
+	}
+}
+
 func TestStartAtTopLevelOpensThread(t *testing.T) {
 	h := newHarness(t, bot.Config{})
 	h.Conv.Thread = ""

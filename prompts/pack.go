@@ -205,7 +205,8 @@ type Method struct {
 	Title    Text     `yaml:"title"`
 	Summary  Text     `yaml:"summary"`
 	Phases   []Phase  `yaml:"phases"`
-	// Aliases are earlier ids of the method: `start` and stored sessions find it by them.
+	// Aliases are other ids of the method (an earlier id, its name in another
+	// language: "roddelmethode"): `start` and stored sessions find it by them.
 	Aliases []string `yaml:"aliases"`
 	// Skip lists the closing phases (by id) the method leaves out.
 	Skip []string `yaml:"skip"`
