@@ -224,8 +224,11 @@ func (tr *turn) start(c command) {
 	if o.mode == prompts.ModeSolo {
 		tr.sess.Bringer = tr.user()
 		tr.sess.Status = statusRunning
-		if o.checkIn { // the check-in message said what this is
-			tr.enterPhase()
+		if o.checkIn {
+			// The check-in message said what this is and asked the first phase's
+			// question (what happened): announcing the phase would ask a second one.
+			tr.resetPhase()
+			tr.sess.AsksLeft = tr.phase().SoloAsks()
 			return
 		}
 		tr.say(tr.msg("start.solo", "method", m.Title.In(o.lang), "summary", m.Summary.In(o.lang),

@@ -148,6 +148,14 @@ func TestCheckIn(t *testing.T) {
 	if dm == nil || !strings.Contains(dm.Text, "> On Monday I will call her") || !strings.Contains(dm.Text, "Looking back") {
 		t.Fatalf("no private check-in with the next step: %+v", ci)
 	}
+	// One question: the check-in's own; the reflection it opens does not announce its
+	// first phase with another (a user test: "Describe one concrete moment…" came
+	// right after it).
+	for _, e := range ci {
+		if strings.Contains(e.Text, "Phase 1/") || strings.Contains(e.Text, "Describe one concrete moment") {
+			t.Errorf("a second question after the check-in: %q", e.Text)
+		}
+	}
 	answer := after(t, es, "ann", "I called and she picked up; we found a time together.", 1)
 	if answer[0].Phase != "action" || len(answer) < 2 {
 		t.Errorf("the answer did not open a solo reflection: %+v", answer)
