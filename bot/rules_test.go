@@ -322,6 +322,15 @@ func TestStatusWithoutPeers(t *testing.T) {
 	}
 }
 
+// TestKeepWithoutSession: keep with no session says there is none to keep from (it
+// pointed to `!keep`, which then answered that there was no session).
+func TestKeepWithoutSession(t *testing.T) {
+	h := newHarness(t, bot.Config{})
+	if out := h.say("ann", "/keep"); !strings.Contains(out.Replies[0].Text, "There is no session here") {
+		t.Errorf("keep without a session: %q", out.Replies[0].Text)
+	}
+}
+
 func TestKeepDropsCaseText(t *testing.T) {
 	h := running(t, "incident")
 	h.say("ann", "The mother said the plan was ours, not hers.")

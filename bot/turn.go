@@ -487,7 +487,11 @@ func (tr *turn) keep(c command) {
 		tr.tell(tr.msg("keep.text_done"))
 		return
 	}
-	if tr.sess == nil || tr.sess.Status != statusDone {
+	if tr.sess == nil {
+		tr.tell(tr.msg("keep.no_session"))
+		return
+	}
+	if tr.sess.Status != statusDone {
 		tr.tell(tr.msg("keep.not_done"))
 		return
 	}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -169,8 +170,26 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 		for _, e := range entries[1:] {
 			b.WriteString(e.plain() + "\n")
 		}
+		if len(raw) == ttyLineMax && isTerminal(a.In) {
+			b.WriteString(p.label(p.lang, "terminal.line_cut", "max", strconv.Itoa(ttyLineMax)) + "\n")
+		}
 		a.printf("%s", b.String())
 	}
+}
+
+// ttyLineMax is the longest line a terminal in canonical mode passes on (Linux: its
+// 4,096-byte line buffer less the newline); it drops what is typed or pasted beyond.
+const ttyLineMax = 4095
+
+// isTerminal reports whether r is a terminal (a character device): a line of
+// ttyLineMax bytes from it was likely cut.
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(interface{ Stat() (os.FileInfo, error) })
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 // readLines reads lines in the background, so that waiting for input can be
