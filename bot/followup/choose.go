@@ -61,12 +61,7 @@ func (r *Interpreter) analyse(text, lang string) analysis {
 			}
 		}
 	}
-	for _, c := range lc.feelings {
-		if m, ok := c.p.find(d); ok {
-			a.feeling = m
-			break
-		}
-	}
+	a.feeling = ownFeeling(d, lc)
 	for _, c := range lc.parents {
 		if _, ok := c.p.find(d); ok {
 			a.who, a.poss = c.who, c.poss
@@ -75,6 +70,21 @@ func (r *Interpreter) analyse(text, lang string) analysis {
 	}
 	a.vague = vague(d, lc, text)
 	return a
+}
+
+// ownFeeling is the first feeling word in d that is the writer's: in a sentence that
+// names the writer, or names nobody else ("Angry." answers how they felt; "She was
+// surprised" is the mother's feeling, not theirs).
+func ownFeeling(d doc, lc *langCues) string {
+	for _, c := range lc.feelings {
+		for _, s := range d.sents {
+			m, ok := c.p.findIn(d, s)
+			if ok && (anyIn(d, s, lc.feelingSelf) || !anyIn(d, s, lc.feelingOther)) {
+				return m
+			}
+		}
+	}
+	return ""
 }
 
 // labelUse is whose deficit words a contribution holds (analysis.use).

@@ -159,6 +159,14 @@ type cueFile struct {
 	// Feelings are words for a feeling; a solo answer that names one gets a question
 	// about what was behind it (Ask["feeling"]).
 	Feelings []cueSpec `yaml:"feelings"`
+	// FeelingWhose tells whose a feeling is, by the sentence it is in: the writer's
+	// when the sentence names them (Self: "I", "ik"), someone else's when it names only
+	// someone else (Other: "she", "the mother"), so that "She was surprised" gets no
+	// question about what the writer felt.
+	FeelingWhose struct {
+		Self  []cueSpec `yaml:"self"`
+		Other []cueSpec `yaml:"other"`
+	} `yaml:"feeling_whose"`
 	// Ask holds the questions the interpreter composes: feeling ({feeling}).
 	Ask        map[string]string           `yaml:"ask"`
 	Why        map[string]string           `yaml:"why"`
@@ -238,6 +246,8 @@ type langCues struct {
 	stepWill      []cue
 	concrete      []cue
 	feelings      []cue
+	feelingSelf   []cue
+	feelingOther  []cue
 	ask           map[string]string
 	why           map[string]string
 	names         map[prompts.Theme]themeName
@@ -351,6 +361,7 @@ func add(into map[string]*langCues, f cueFile) error {
 		{&lc.infStart, f.Advice.Infinitive.Start, 1}, {&lc.infStop, f.Advice.Infinitive.Stop, 1},
 		{&lc.infVerb, f.Advice.Infinitive.Verb, 1}, {&lc.infNotVerb, f.Advice.Infinitive.NotVerb, 1},
 		{&lc.vague, f.Vague, 1}, {&lc.concrete, f.Concrete, 1}, {&lc.feelings, f.Feelings, 1},
+		{&lc.feelingSelf, f.FeelingWhose.Self, 1}, {&lc.feelingOther, f.FeelingWhose.Other, 1},
 		{&lc.stepWhen, f.Step.When, 1}, {&lc.stepWho, f.Step.Who, 1}, {&lc.stepGeneral, f.Step.General, 1},
 		{&lc.stepMore, f.Step.More, 1}, {&lc.stepWill, f.Step.Will, 1},
 	}

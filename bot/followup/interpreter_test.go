@@ -140,6 +140,11 @@ func TestFollowUp(t *testing.T) {
 			want: "feeling-boos", reads: true, why: "je schreef \"boos\""},
 		{name: "solo unwilling parents reframe", in: bot.FollowUpRequest{Lang: "nl", Text: "De ouders wilden denk ik gewoon niet.", Solo: true},
 			want: "reframe-resistant", strong: true, reads: true, why: "de ouders als onwillig"},
+		// A user test: the mother's surprise got "what made you feel that way".
+		{name: "someone else's feeling is not the writer's", in: bot.FollowUpRequest{Lang: "en", Text: "She was surprised and said nobody had ever asked.", Solo: true},
+			want: "goal-whose"},
+		{name: "the writer's feeling about someone", in: bot.FollowUpRequest{Lang: "en", Text: "I was surprised that she came at all.", Solo: true},
+			want: "feeling-surprised", reads: true, why: "You wrote \"surprised\""},
 		{name: "solo feeling once", in: bot.FollowUpRequest{Lang: "nl", Text: "boos", Solo: true, LastConcrete: true, Asked: map[string]bool{"feeling-boos": true}},
 			want: "goal-whose"},
 		{name: "group peer feeling is not read", in: bot.FollowUpRequest{Lang: "nl", Text: "Ik zou boos zijn geworden, denk ik, als iemand dat tegen mij zei.", Role: prompts.RolePeers},
@@ -367,6 +372,30 @@ func TestVagueStep(t *testing.T) {
 	} {
 		if got := r.VagueStep(tc.step, tc.lang); got != tc.vague {
 			t.Errorf("VagueStep(%q) = %v, want %v", tc.step, got, tc.vague)
+		}
+	}
+}
+
+// TestFeelingIsTheWriters: a feeling word gets the question about what the writer
+// felt only when the feeling is theirs, by its sentence.
+func TestFeelingIsTheWriters(t *testing.T) {
+	r := newInterpreter(t)
+	for _, tc := range []struct {
+		lang, text string
+		own        bool
+	}{
+		{"en", "She was surprised and said nobody had ever asked.", false},
+		{"en", "The father was angry and left.", false},
+		{"en", "I was surprised that she came at all.", true},
+		{"en", "Angry.", true},
+		{"en", "She shouted, and I felt powerless.", true},
+		{"nl", "Moeder was boos en liep weg.", false},
+		{"nl", "Ik was boos op mezelf.", true},
+		{"nl", "boos", true},
+	} {
+		f, _ := r.FollowUp(bot.FollowUpRequest{Lang: tc.lang, Text: tc.text, Solo: true})
+		if got := strings.HasPrefix(f.Question.ID, "feeling-"); got != tc.own {
+			t.Errorf("%q: feeling question %v (%s), want %v", tc.text, got, f.Question.ID, tc.own)
 		}
 	}
 }
