@@ -400,6 +400,30 @@ func TestFeelingIsTheWriters(t *testing.T) {
 	}
 }
 
+// TestDistancedLabelIsNotRead: a deficit word in a thought the writer says they let go
+// of is not their description of the parent (a user test: "I put aside the idea that
+// they don't care" got "sam described the parent as not caring").
+func TestDistancedLabelIsNotRead(t *testing.T) {
+	r := newInterpreter(t)
+	for _, tc := range []struct {
+		lang, text string
+		read       bool
+	}{
+		{"en", "I put aside the idea that they don't care.", false},
+		{"en", "I no longer think the mother is lazy.", false},
+		{"en", "I think they don't care.", true},
+		{"nl", "Ik heb het idee losgelaten dat moeder ongemotiveerd is.", false},
+		{"nl", "Ik denk niet meer dat moeder ongemotiveerd is.", false},
+		{"nl", "Moeder is ongemotiveerd.", true},
+	} {
+		f, _ := r.FollowUp(bot.FollowUpRequest{Lang: tc.lang, Text: tc.text, Solo: true})
+		read := strings.Contains(f.Why, "described") || strings.Contains(f.Why, "beschreef")
+		if read != tc.read {
+			t.Errorf("%q: read as the writer's description %v (%s, %q), want %v", tc.text, read, f.Question.ID, f.Why, tc.read)
+		}
+	}
+}
+
 // TestContinuesTakeaway: a message that opens as a continuation and names no step
 // goes on with the takeaway; one that says when or that the writer will act is a step.
 func TestContinuesTakeaway(t *testing.T) {
