@@ -53,3 +53,23 @@ func TestHelpFitsTheRole(t *testing.T) {
 		})
 	}
 }
+
+// TestHelpInLobbyFitsWhoAsks: in the lobby, the case bringer and someone who joined
+// hear what comes next for them, not how to join or bring (a user test: the case
+// bringer's `hulp` told her to type `meedoen` or `inbrengen`); a guest hears how to join.
+func TestHelpInLobbyFitsWhoAsks(t *testing.T) {
+	h := newHarness(t, bot.Config{})
+	h.say("noor", "/start incident nl")
+	h.say("noor", "/inbrengen")
+	h.say("sem", "/meedoen")
+	for _, tc := range []struct{ user, want, not string }{
+		{"noor", "jij brengt de casus in", "om mee te doen"},
+		{"sem", "jij doet mee", "om mee te doen"},
+		{"lot", "om mee te doen", "jij doet mee"},
+	} {
+		text := h.say(tc.user, "/hulp").Replies[0].Text
+		if !strings.Contains(text, tc.want) || strings.Contains(text, tc.not) {
+			t.Errorf("%s's help in the lobby:\n%s", tc.user, text)
+		}
+	}
+}

@@ -133,11 +133,23 @@ func (tr *turn) help() string {
 	default:
 		key = "help.running"
 	}
-	lines := []string{tr.msg(key, "phase", tr.phaseTitle())}
+	lines := []string{tr.msg(tr.helpFirst(key), "phase", tr.phaseTitle())}
 	for _, k := range tr.helpRole(key) {
 		lines = append(lines, tr.msg(k, "leads", tr.leadNames()))
 	}
 	return strings.Join(append(lines, tr.msg("status.now", "now", tr.possible()), tr.msg("privacy.reminder")), "\n")
+}
+
+// helpFirst is the key of help's first line: in the lobby, someone who is in already
+// hears what comes next for them, not how to join.
+func (tr *turn) helpFirst(key string) string {
+	switch {
+	case key != "help.lobby" || !tr.sess.isMember(tr.user()):
+		return key
+	case tr.user() == tr.sess.Bringer:
+		return "help.lobby.bringing"
+	}
+	return "help.lobby.joined"
 }
 
 // helpRole are the lines of a group session's help (key) that depend on who asks: how
