@@ -35,9 +35,36 @@ func (tr *turn) canOfferCheckIn() bool {
 	return tr.e.cfg.Scheduler != nil && tr.sess.CheckIn == "" && !tr.sess.CheckInOffered
 }
 
+// chosenAhead reports whether the case bringer chose a check-in before naming the
+// step, and has not been told since that it is set.
+func (tr *turn) chosenAhead() bool {
+	return tr.e.cfg.Scheduler != nil && tr.sess.CheckIn != "" && tr.sess.CheckIn != checkInOff && !tr.sess.CheckInOffered
+}
+
+// stepNamed reports whether the case bringer has written in a next-step phase.
+func (tr *turn) stepNamed() bool {
+	for _, ph := range tr.phases() {
+		if ph.Stage == prompts.StageNextStep && tr.sess.contributed(tr.sess.Bringer, ph.ID) {
+			return true
+		}
+	}
+	return false
+}
+
 // offerCheckInAs offers the check-in with the message key: after a request for a more
 // concrete step it does not thank for the step (checkin.offer.nudged).
 func (tr *turn) offerCheckInAs(key string) {
+	if tr.chosenAhead() {
+		// The check-in was chosen before the step: say that it is set, once, when the
+		// step is in (not right after asking for a more concrete one).
+		if key != "checkin.offer" {
+			return
+		}
+		tr.sess.CheckInOffered = true
+		d, _ := checkInSpan(tr.sess.CheckIn, tr.e.cfg.CheckIn)
+		tr.say(tr.msg("checkin.chosen", "name", Quote(tr.ev.User.Name), "time", tr.spanText(d)), tr.nextButton())
+		return
+	}
 	if !tr.canOfferCheckIn() {
 		return
 	}
@@ -74,10 +101,13 @@ func (tr *turn) chooseCheckIn(args []string) {
 	}
 	tr.sess.CheckIn = choice
 	tr.dirty = true
-	if choice == checkInOff {
+	switch d, _ := checkInSpan(choice, tr.e.cfg.CheckIn); {
+	case choice == checkInOff:
 		tr.tell(tr.msg("checkin.off"))
-	} else {
-		d, _ := checkInSpan(choice, tr.e.cfg.CheckIn)
+	case !tr.stepNamed():
+		// Chosen ahead: there is no step to check back on yet.
+		tr.tell(tr.msg("checkin.set_ahead", "time", tr.spanText(d)))
+	default:
 		tr.tell(tr.msg("checkin.set", "time", tr.spanText(d)))
 	}
 	if ph := tr.phase(); ph != nil && ph.Stage == prompts.StageNextStep && tr.sess.contributed(tr.user(), ph.ID) {

@@ -209,3 +209,31 @@ func TestNextHoldsForStep(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckInChosenAhead: a check-in chosen before the step says it waits for the step,
+// and once the step is written the bot says, once, that it will check back about it (a
+// user test: "I will check back … in 7 days" about no step, then silence after it).
+func TestCheckInChosenAhead(t *testing.T) {
+	h := newHarness(t, bot.Config{Scheduler: memstore.NewScheduler()})
+	for _, l := range [][2]string{{"ann", "/start incident en"}, {"bob", "/join"}, {"cas", "/join"}, {"ann", "/bring"}} {
+		h.say(l[0], l[1])
+	}
+	if got := privateTo(h.say("ann", "/checkin 1w"), "ann"); !strings.Contains(got, "Once you have named your next step") {
+		t.Fatalf("a check-in chosen ahead: %q", got)
+	}
+	h.say("ann", "/next")
+	for guard := 0; h.Phase != "takeaway"; guard++ {
+		if guard > 20 {
+			t.Fatalf("stuck in %s", h.Phase)
+		}
+		h.say("ann", "/next")
+	}
+	h.say("ann", takeaway["en"])
+	out := h.say("ann", nextStep["en"])
+	if got := bottest.Public(out); !strings.Contains(got, "As you asked, I will check back with you privately about this step in 7 days") {
+		t.Fatalf("the step after a check-in chosen ahead: %q", got)
+	}
+	if strings.Contains(h.Transcript(), "When shall I check back") {
+		t.Errorf("the check-in was offered although chosen:\n%s", h.Transcript())
+	}
+}
