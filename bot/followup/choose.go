@@ -72,6 +72,16 @@ func (r *Interpreter) analyse(text, lang string) analysis {
 	return a
 }
 
+// askedFeeling reports whether a question about a feeling was asked already.
+func askedFeeling(asked map[string]bool) bool {
+	for id, ok := range asked {
+		if ok && strings.HasPrefix(id, "feeling-") {
+			return true
+		}
+	}
+	return false
+}
+
 // ownFeeling is the first feeling word in d that is the writer's: in a sentence that
 // names the writer, or names nobody else ("Angry." answers how they felt; "She was
 // surprised" is the mother's feeling, not theirs).
@@ -403,8 +413,8 @@ func (r *Interpreter) reading(in bot.FollowUpRequest, a analysis, ps []part, msg
 			continue
 		}
 		id := "feeling-" + p.a.feeling
-		if in.Asked[id] {
-			break
+		if askedFeeling(in.Asked) {
+			break // once a session: a second word for a feeling ("annoyed", then "irritated") would ask the same again
 		}
 		q := prompts.Question{ID: id, Text: prompts.Text{msgs.lang: fill(msgs.ask["feeling"], "feeling", p.a.feeling)}}
 		why := fill(msgs.why["feeling"], "writer", p.writer(msgs), "cue", p.a.feeling)

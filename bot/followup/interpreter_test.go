@@ -424,6 +424,26 @@ func TestDistancedLabelIsNotRead(t *testing.T) {
 	}
 }
 
+// TestOneFeelingQuestion: a session asks about a feeling once; a second feeling word
+// ("annoyed", then "irritated") gets no second feeling question (a user test: the same
+// template came twice in a row).
+func TestOneFeelingQuestion(t *testing.T) {
+	r := newInterpreter(t)
+	for _, tc := range []struct {
+		asked map[string]bool
+		want  bool
+	}{
+		{nil, true},
+		{map[string]bool{"feeling-annoyed": true}, false},
+		{map[string]bool{"goal-whose": true}, true},
+	} {
+		f, _ := r.FollowUp(bot.FollowUpRequest{Lang: "en", Text: "I was irritated.", Solo: true, Asked: tc.asked})
+		if got := strings.HasPrefix(f.Question.ID, "feeling-"); got != tc.want {
+			t.Errorf("asked %v: feeling question %v (%s), want %v", tc.asked, got, f.Question.ID, tc.want)
+		}
+	}
+}
+
 // TestContinuesTakeaway: a message that opens as a continuation and names no step
 // goes on with the takeaway; one that says when or that the writer will act is a step.
 func TestContinuesTakeaway(t *testing.T) {
