@@ -304,7 +304,7 @@ func (p part) writer(msgs *langCues) string {
 //   - a decision taken without the parents: a decision-making question, preferably one
 //     about the parents' part (kind decision), Strong;
 //   - a feeling the case bringer names (or anyone, in a solo session): a question about
-//     what was behind it, once per feeling word;
+//     what was behind it, once a session;
 //   - a vague or very short answer: a question asking for one concrete detail
 //     (kind concrete), never twice in a row (LastConcrete).
 //
