@@ -93,6 +93,17 @@ func TestQuestionRoundAliasAndRecap(t *testing.T) {
 	if rec := string(h.record()); !strings.Contains(rec, `"method":"question-round"`) {
 		t.Errorf("the session keeps the alias, not the method's id: %s", rec)
 	}
+	// A number the list does not have gets a private note; the sorting is saved (a
+	// user test: "warm 2" with one question was taken silently).
+	if note := privateTo(h.say("ann", "warm 3, cold 1"), "ann"); !strings.Contains(note, "no number 3") {
+		t.Errorf("a number past the list: %q", note)
+	}
+	if note := privateTo(h.say("ann", "warm 2, cold 1"), "ann"); strings.Contains(note, "no number") {
+		t.Errorf("numbers in the list got a note: %q", note)
+	}
+	if rec := string(h.record()); !strings.Contains(rec, "warm 3, cold 1") {
+		t.Errorf("the sorting with a wrong number was not saved: %s", rec)
+	}
 }
 
 // TestSessionUnderOldIDGoesOn: a session stored under the old id socratic still finds

@@ -2,7 +2,9 @@ package bot
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -153,6 +155,30 @@ func (tr *turn) recap(ph *prompts.Phase) []string {
 		return nil
 	}
 	return append([]string{tr.msg("recap.head", "phase", title)}, lines...)
+}
+
+// recapNumber finds the numbers a text refers to ("warm 2 en 5").
+var recapNumber = regexp.MustCompile(`\b\d{1,3}\b`)
+
+// checkRecapNumbers tells the writer, privately, when their text in a phase that lists
+// earlier lines by number names a number the list does not have ("warm 2" with one
+// question): it is saved as written, and they may send a corrected one.
+func (tr *turn) checkRecapNumbers(ph *prompts.Phase, text string) {
+	if ph.Recap == "" {
+		return
+	}
+	n := 0
+	for _, c := range tr.sess.Contributions {
+		if c.Phase == ph.Recap {
+			n++
+		}
+	}
+	for _, m := range recapNumber.FindAllString(text, -1) {
+		if k, _ := strconv.Atoi(m); n > 0 && (k < 1 || k > n) {
+			tr.tell(tr.msg("recap.no_such", "number", m, "count", strconv.Itoa(n)))
+			return
+		}
+	}
 }
 
 // resetPhase starts the current phase's bookkeeping afresh.
@@ -341,6 +367,7 @@ func (tr *turn) contribute(text string, guard bool) {
 	tr.dirty = true
 	tr.privacyNotice(kinds, text)
 	tr.nearlyFull(used)
+	tr.checkRecapNumbers(ph, text)
 	if more {
 		tr.say(tr.msg("takeaway.more", "name", Quote(tr.ev.User.Name)))
 		return
