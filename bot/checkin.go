@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/intervision-bot/intervision/prompts"
@@ -41,6 +42,21 @@ func (tr *turn) chosenAhead() bool {
 	return tr.e.cfg.Scheduler != nil && tr.sess.CheckIn != "" && tr.sess.CheckIn != checkInOff && !tr.sess.CheckInOffered
 }
 
+// confirmChosen says, once, that the check-in chosen before the step will come.
+func (tr *turn) confirmChosen(actions ...Action) {
+	if !tr.chosenAhead() {
+		return
+	}
+	tr.sess.CheckInOffered = true
+	d, _ := checkInSpan(tr.sess.CheckIn, tr.e.cfg.CheckIn)
+	tr.say(tr.msg("checkin.chosen", "name", Quote(tr.ev.User.Name), "time", tr.spanText(d)), actions...)
+}
+
+// hasStepPhase reports whether the session's plan has a next-step phase.
+func (tr *turn) hasStepPhase() bool {
+	return slices.ContainsFunc(tr.phases(), func(ph prompts.Phase) bool { return ph.Stage == prompts.StageNextStep })
+}
+
 // stepNamed reports whether the case bringer has written in a next-step phase.
 func (tr *turn) stepNamed() bool {
 	for _, ph := range tr.phases() {
@@ -57,12 +73,9 @@ func (tr *turn) offerCheckInAs(key string) {
 	if tr.chosenAhead() {
 		// The check-in was chosen before the step: say that it is set, once, when the
 		// step is in (not right after asking for a more concrete one).
-		if key != "checkin.offer" {
-			return
+		if key == "checkin.offer" {
+			tr.confirmChosen(tr.nextButton())
 		}
-		tr.sess.CheckInOffered = true
-		d, _ := checkInSpan(tr.sess.CheckIn, tr.e.cfg.CheckIn)
-		tr.say(tr.msg("checkin.chosen", "name", Quote(tr.ev.User.Name), "time", tr.spanText(d)), tr.nextButton())
 		return
 	}
 	if !tr.canOfferCheckIn() {
@@ -97,6 +110,10 @@ func (tr *turn) chooseCheckIn(args []string) {
 	choice, ok := parseCheckIn(args)
 	if !ok {
 		tr.tell(tr.msg("checkin.how"))
+		return
+	}
+	if !tr.hasStepPhase() {
+		tr.tell(tr.msg("checkin.no_step")) // a check-in is about the step (Balint names none)
 		return
 	}
 	tr.sess.CheckIn = choice

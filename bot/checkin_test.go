@@ -155,7 +155,6 @@ func TestCheckInOfferedAfterVagueStep(t *testing.T) {
 	}
 }
 
-// TestNextHoldsForStep: a next that would leave the next-step phase before the case
 // TestNextHoldsForBringersEvaluation: a next that would close a group's evaluation
 // before the case bringer wrote theirs is held once, by name; a second next closes.
 // With the bringer's line in, next closes at once. (A user test: the starter's next
@@ -181,6 +180,7 @@ func TestNextHoldsForBringersEvaluation(t *testing.T) {
 	}
 }
 
+// TestNextHoldsForStep: a next that would leave the next-step phase before the case
 // bringer named a step is held once, with a question for one; the next after it goes
 // on; with a step written, next goes on at once. Solo (Gibbs, Dutch) and group (found by
 // a user test: two volgende closed a solo session whose summary had no step).
@@ -230,10 +230,41 @@ func TestCheckInChosenAhead(t *testing.T) {
 	}
 	h.say("ann", takeaway["en"])
 	out := h.say("ann", nextStep["en"])
-	if got := bottest.Public(out); !strings.Contains(got, "As you asked, I will check back with you privately about this step in 7 days") {
+	if got := bottest.Public(out); !strings.Contains(got, "As you asked, I will check back with you privately about this step, 7 days after the session") {
 		t.Fatalf("the step after a check-in chosen ahead: %q", got)
 	}
 	if strings.Contains(h.Transcript(), "When shall I check back") {
 		t.Errorf("the check-in was offered although chosen:\n%s", h.Transcript())
+	}
+}
+
+// TestCheckInChosenAheadSoloAndBalint: in a solo reflection a check-in chosen before the
+// step is confirmed once the step is written, before the reflection closes; a method
+// without a next step (Balint) takes no check-in (a review: both promised a step that
+// never came).
+func TestCheckInChosenAheadSoloAndBalint(t *testing.T) {
+	h := newHarness(t, bot.Config{Scheduler: memstore.NewScheduler()})
+	h.say("ann", "/start gibbs nl solo")
+	if got := privateTo(h.say("ann", "/terugblik 1w"), "ann"); !strings.Contains(got, "Als je je volgende stap hebt genoemd") {
+		t.Fatalf("a solo check-in chosen ahead: %q", got)
+	}
+	for guard := 0; h.Phase != "next-step"; guard++ {
+		if guard > 20 {
+			t.Fatalf("stuck in %s", h.Phase)
+		}
+		h.say("ann", "Ik besliste voor hen zonder te vragen wat zij wilden, en dat wil ik anders doen.")
+	}
+	if got := bottest.Public(h.say("ann", nextStep["nl"])); !strings.Contains(got, "Zoals je vroeg") {
+		t.Errorf("the solo step after a check-in chosen ahead: %q", got)
+	}
+
+	b := newHarness(t, bot.Config{Scheduler: memstore.NewScheduler()})
+	for _, l := range [][2]string{{"ann", "/start balint en"}, {"bob", "/join"}, {"cas", "/join"}} {
+		b.say(l[0], l[1])
+	}
+	b.say("ann", "/next")
+	b.say("ann", "/bring")
+	if got := privateTo(b.say("ann", "/checkin 1w"), "ann"); !strings.Contains(got, "ends without a next step") {
+		t.Errorf("a check-in in Balint: %q", got)
 	}
 }

@@ -60,11 +60,14 @@ func TestHelpFitsTheRole(t *testing.T) {
 func TestHelpInLobbyFitsWhoAsks(t *testing.T) {
 	h := newHarness(t, bot.Config{})
 	h.say("noor", "/start incident nl")
-	h.say("noor", "/inbrengen")
 	h.say("sem", "/meedoen")
+	if text := h.say("sem", "/hulp").Replies[0].Text; !strings.Contains(text, "jij doet mee") || !strings.Contains(text, "`inbrengen` als jij zelf") {
+		t.Errorf("help of one who joined, no case bringer yet:\n%s", text)
+	}
+	h.say("noor", "/inbrengen")
 	for _, tc := range []struct{ user, want, not string }{
 		{"noor", "jij brengt de casus in", "om mee te doen"},
-		{"sem", "jij doet mee", "om mee te doen"},
+		{"sem", "noor brengt de casus in en typt `volgende`", "`inbrengen`"},
 		{"lot", "om mee te doen", "jij doet mee"},
 	} {
 		text := h.say(tc.user, "/hulp").Replies[0].Text

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -82,6 +83,12 @@ func (tr *turn) possible() string {
 	default:
 		words = []string{"status", "leave"}
 	}
+	if tr.sess != nil && tr.sess.Status == statusLobby {
+		// Not what is done already: joining for a member, bringing once a case is brought.
+		words = slices.DeleteFunc(words, func(w string) bool {
+			return w == "join" && tr.sess.isMember(tr.user()) || w == "bring" && tr.sess.Bringer != ""
+		})
+	}
 	return tr.commandList(words)
 }
 
@@ -133,7 +140,11 @@ func (tr *turn) help() string {
 	default:
 		key = "help.running"
 	}
-	lines := []string{tr.msg(tr.helpFirst(key), "phase", tr.phaseTitle())}
+	pairs := []string{"phase", tr.phaseTitle()}
+	if tr.sess != nil {
+		pairs = append(pairs, "bringer", tr.bringerName())
+	}
+	lines := []string{tr.msg(tr.helpFirst(key), pairs...)}
 	for _, k := range tr.helpRole(key) {
 		lines = append(lines, tr.msg(k, "leads", tr.leadNames()))
 	}
@@ -148,6 +159,8 @@ func (tr *turn) helpFirst(key string) string {
 		return key
 	case tr.user() == tr.sess.Bringer:
 		return "help.lobby.bringing"
+	case tr.sess.Bringer != "":
+		return "help.lobby.peer"
 	}
 	return "help.lobby.joined"
 }

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -68,6 +69,15 @@ func TestUsageCountsTheLog(t *testing.T) {
 	}
 }
 
+// manyLines is n different lines: text and a number.
+func manyLines(text string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = text + " " + strconv.Itoa(i+1)
+	}
+	return out
+}
+
 // briefBound is the most characters the summary's message may have in chat.
 const briefBound = 3000
 
@@ -85,7 +95,7 @@ func TestBriefIsBounded(t *testing.T) {
 	}{
 		{"short", []string{"I decided for them."}, []string{"On Monday I call the father."}, false},
 		{"one long takeaway", []string{word("takeaway", 2000)}, []string{"On Monday I call the father."}, true},
-		{"many takeaways", strings.Split(word("I-learned-a-lot-today-about-asking-first", 400), " "), []string{"On Monday I call the father."}, true},
+		{"many takeaways", manyLines("I learned a lot today about asking first, lesson", 400), []string{"On Monday I call the father."}, true},
 		{"long next step", []string{"I decided for them."}, []string{word("monday", 3000)}, true},
 		{"everything long", []string{word("a", 9000), word("b", 9000)}, []string{word("c", 9000), word("d", 9000)}, true},
 	}

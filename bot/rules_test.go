@@ -310,6 +310,24 @@ func TestForgetByBringerTellsGroup(t *testing.T) {
 	}
 }
 
+// TestForgetInLobby: the case bringer's forget in the lobby frees the role and tells no
+// one (a review: the lobby was closed and an empty thread told the session had ended).
+func TestForgetInLobby(t *testing.T) {
+	h := newHarness(t, bot.Config{})
+	for _, l := range [][2]string{{"ann", "/start incident en"}, {"bob", "/join"}, {"ann", "/bring"}} {
+		h.say(l[0], l[1])
+	}
+	if text := h.say("ann", "/forget").Replies[0].Text; strings.Contains(text, "ends for the group") {
+		t.Errorf("forget in the lobby warns of an end: %s", text)
+	}
+	if out := h.say("ann", "/forget yes"); len(out.Replies) != 1 {
+		t.Fatalf("forget in the lobby told more than the one who forgot: %+v", out.Replies)
+	}
+	if out := h.say("bob", "/bring"); !strings.Contains(bottest.Public(out), "bob") || h.Phase != "lobby" {
+		t.Errorf("the freed role could not be taken: phase %q, %+v", h.Phase, out.Replies)
+	}
+}
+
 // TestStatusWithoutPeers: with every peer gone the status names no empty peer list
 // (it said "ann (case bringer);  (peers)").
 func TestStatusWithoutPeers(t *testing.T) {
@@ -790,7 +808,7 @@ func TestTakeawayInTwoMessages(t *testing.T) {
 		{lang: "en", first: "I take away that I kept the times fixed.", more: "Also that I never asked them which times would work.",
 			step: "I'll call the father on Monday to ask which times suit him.", added: "added that to what you take away", stepLabel: "Next step: "},
 		{lang: "nl", first: "Ik neem mee dat ik de regie te snel overneem.", more: "En dat ik moeder als deskundige van haar eigen gezin moet zien.",
-			step: "Ik bel moeder donderdag om te vragen wat zij wil.", added: "bij wat je meeneemt gezet", stepLabel: "Volgende stap: "},
+			step: "Ik bel moeder donderdag om te vragen wat zij wil.", added: "toegevoegd aan wat je meeneemt", stepLabel: "Volgende stap: "},
 		{lang: "en", first: "I take away that I kept the times fixed.", more: "And I'll call the father on Monday to ask which times suit him.",
 			added: "added that to what you take away", stepLabel: "Next step: ", isStep: true},
 	} {
@@ -828,6 +846,10 @@ func TestTakeawayInTwoMessages(t *testing.T) {
 			}
 			if !strings.Contains(summary, tc.first) || !strings.Contains(summary, tc.more) {
 				t.Errorf("summary lacks the takeaway's lines:\n%s", summary)
+			}
+			// The chat's brief says the takeaway once, both lines in it.
+			if label := map[string]string{"en": "The case bringer takes away:", "nl": "De inbrenger neemt mee:"}[tc.lang]; !tc.isStep && strings.Count(summary, label) != 1 {
+				t.Errorf("the brief says %q %d times:\n%s", label, strings.Count(summary, label), summary)
 			}
 		})
 	}

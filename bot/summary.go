@@ -357,11 +357,27 @@ func (e *Engine) brief(d *doc) string {
 		return out
 	}
 	next := render("summary.brief_next_step", d.NextStep)
-	lines := append(append([]string{head}, render("summary.brief_takeaway."+d.mode(), d.Takeaway)...), next...)
+	lines := append(append([]string{head}, render("summary.brief_takeaway."+d.mode(), joined(d.Takeaway))...), next...)
 	if cut {
 		lines = append(lines, cutLine)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// joined is ls as one line, its texts in order, each once: a takeaway written in
+// several messages is one thing taken away, said once ("The case bringer takes
+// away: …").
+func joined(ls []docLine) []docLine {
+	if len(ls) < 2 {
+		return ls
+	}
+	var texts []string
+	for _, l := range ls {
+		if !slices.Contains(texts, l.Text) {
+			texts = append(texts, l.Text)
+		}
+	}
+	return []docLine{{User: ls[0].User, Name: ls[0].Name, Text: strings.Join(texts, " ")}}
 }
 
 // cutText keeps the first max characters of text, with an ellipsis when it cut.

@@ -398,11 +398,12 @@ func (tr *turn) holdsForStep() bool {
 	return true
 }
 
-// holdsForEvaluation holds, once, a next that would close a group's evaluation before
-// the case bringer said how the session was for them: a facilitator hears them last.
+// holdsForEvaluation holds, once, a next that would close a group's evaluation (the
+// session's last phase) before the case bringer said how the session was for them: a
+// facilitator hears them last. Like StepAsked, EvalAsked is not reset by `back`.
 func (tr *turn) holdsForEvaluation() bool {
 	ph := tr.phase()
-	if ph == nil || ph.Stage != prompts.StageEvaluation || tr.solo() || tr.sess.EvalAsked || tr.sess.Bringer == "" ||
+	if ph == nil || ph.Stage != prompts.StageEvaluation || !tr.lastPhase() || tr.solo() || tr.sess.EvalAsked || tr.sess.Bringer == "" ||
 		!ph.Speaks(prompts.RoleBringer) || tr.sess.contributed(tr.sess.Bringer, ph.ID) {
 		return false
 	}

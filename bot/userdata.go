@@ -43,9 +43,13 @@ func (e *Engine) forget(ctx context.Context, ev Event, lang string) (Outcome, er
 }
 
 // endsWithout reports whether forgetting user ends the session for others: a group
-// session still running with user as its case bringer.
+// session running with user as its case bringer and others in it. (In the lobby the
+// case bringer's forget only frees the role: see session.forget.)
 func (s *session) endsWithout(user string) bool {
-	return s.Mode != prompts.ModeSolo && s.Status != statusDone && s.Bringer != "" && s.Bringer == user
+	if s.Mode == prompts.ModeSolo || s.Status != statusRunning || s.Bringer == "" || s.Bringer != user {
+		return false
+	}
+	return slices.ContainsFunc(s.Members, func(m member) bool { return m.ID != user })
 }
 
 // erase deletes a user's traces from the conversations under keys (all in space),
@@ -186,10 +190,11 @@ func (s *session) forget(user string, now stamp) (int, bool) {
 	s.SummaryUsers = slices.DeleteFunc(s.SummaryUsers, func(u string) bool { return u == user })
 	s.forgetFull(user)
 	if s.Bringer == user {
-		// Without its case the session cannot go on: it closes, and what the others
-		// wrote stays for them to export or forget until it expires.
+		// Without its case a running session cannot go on: it closes, and what the
+		// others wrote stays for them to export or forget until it expires. In the
+		// lobby the role is free again for someone else to bring a case.
 		s.Bringer = ""
-		if s.Status != statusDone {
+		if s.Status == statusRunning {
 			s.Status, s.Finished = statusDone, now
 		}
 	}

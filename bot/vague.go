@@ -132,6 +132,7 @@ func (tr *turn) soloFollowUp(ph *prompts.Phase, text string, wasPressed bool) {
 			tr.offerCheckIn()
 			return
 		}
+		tr.confirmChosen() // a check-in chosen before the step
 		tr.advance(true)
 		return
 	}

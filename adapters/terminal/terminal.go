@@ -171,7 +171,7 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 			b.WriteString(e.plain() + "\n")
 		}
 		if len(raw) == ttyLineMax && isTerminal(a.In) {
-			b.WriteString(p.label(p.lang, "terminal.line_cut", "max", strconv.Itoa(ttyLineMax)) + "\n")
+			b.WriteString(p.label(p.lang, "terminal.line_cut") + "\n")
 		}
 		a.printf("%s", b.String())
 	}

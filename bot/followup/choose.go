@@ -82,19 +82,34 @@ func askedFeeling(asked map[string]bool) bool {
 	return false
 }
 
-// ownFeeling is the first feeling word in d that is the writer's: in a sentence that
-// names the writer, or names nobody else ("Angry." answers how they felt; "She was
-// surprised" is the mother's feeling, not theirs).
+// ownFeeling is the first feeling word in d that is the writer's, by the nearest
+// person named before it in its sentence: the writer ("I was surprised", "She shouted
+// and I felt powerless"), or nobody ("Angry at him.", "Frustrated, because she kept
+// cancelling"); not someone else ("She was surprised", "The mother was angry with me",
+// "I think the mother felt ashamed").
 func ownFeeling(d doc, lc *langCues) string {
 	for _, c := range lc.feelings {
 		for _, s := range d.sents {
-			m, ok := c.p.findIn(d, s)
-			if ok && (anyIn(d, s, lc.feelingSelf) || !anyIn(d, s, lc.feelingOther)) {
+			if m, i, ok := c.p.locIn(d, s); ok && !othersBefore(d, s, i, lc) {
 				return m
 			}
 		}
 	}
 	return ""
+}
+
+// othersBefore reports whether the nearest person named before token i in sentence s
+// is someone other than the writer.
+func othersBefore(d doc, s sentence, i int, lc *langCues) bool {
+	for j := i - 1; j >= s.start; j-- {
+		switch w := d.toks[j].w; {
+		case anyWord(w, lc.feelingSelf):
+			return false
+		case anyWord(w, lc.feelingOther):
+			return true
+		}
+	}
+	return false
 }
 
 // labelUse is whose deficit words a contribution holds (analysis.use).
@@ -663,14 +678,14 @@ func (r *Interpreter) VagueStep(text, lang string) bool {
 }
 
 // ContinuesTakeaway reports whether text, the case bringer's first message after the
-// takeaway closed, goes on with the takeaway rather than naming a step: it opens as a
-// continuation ("Also that I…", "En dat ik…") and says neither when nor that the writer
-// will do something ("And I'll call him", "En ik ga haar bellen").
+// takeaway closed, goes on with the takeaway rather than naming a step: only on
+// evidence, a continuation that says what they take away ("Also that I…", "En dat
+// ik…", "And I realise…"), and not that they will do something ("And that I'll call
+// him", "En dat ik moeder ga bellen"). Anything else is the step.
 func (r *Interpreter) ContinuesTakeaway(text, lang string) bool {
 	d := tokenize(text)
 	lc := r.textCues(d, lang)
-	return anyFound(d, lc.stepMore) && !strings.ContainsAny(text, "0123456789") &&
-		!anyFound(d, lc.stepWhen) && !anyFound(d, lc.stepWill)
+	return anyFound(d, lc.stepMore) && !anyFound(d, lc.stepWill)
 }
 
 // anyFound reports whether one of the cues occurs in d.

@@ -389,8 +389,21 @@ func TestFeelingIsTheWriters(t *testing.T) {
 		{"en", "I was surprised that she came at all.", true},
 		{"en", "Angry.", true},
 		{"en", "She shouted, and I felt powerless.", true},
+		// a review: the nearest person before the feeling decides, not any in the sentence
+		{"en", "The mother was angry with me.", false},
+		{"en", "She told me she was scared.", false},
+		{"en", "I think the mother felt ashamed.", false},
+		{"en", "My colleague was upset.", false},
+		{"en", "Everyone was tense.", false},
+		{"en", "Frustrated, because she kept cancelling.", true},
+		{"en", "Angry at him.", true},
 		{"nl", "Moeder was boos en liep weg.", false},
+		{"nl", "Moeder was boos op mij.", false},
+		{"nl", "Ik zag dat moeder verdrietig was.", false},
+		{"nl", "Het kind was bang voor mij.", false},
 		{"nl", "Ik was boos op mezelf.", true},
+		{"nl", "Boos op haar.", true},
+		{"nl", "Machteloos, toen hij de deur dichtdeed.", true},
 		{"nl", "boos", true},
 	} {
 		f, _ := r.FollowUp(bot.FollowUpRequest{Lang: tc.lang, Text: tc.text, Solo: true})
@@ -410,11 +423,21 @@ func TestDistancedLabelIsNotRead(t *testing.T) {
 		read       bool
 	}{
 		{"en", "I put aside the idea that they don't care.", false},
+		{"en", "I've let go of the idea that the mother is lazy.", false},
 		{"en", "I no longer think the mother is lazy.", false},
+		{"en", "I've dropped the idea that the parents are resistant.", false},
+		{"en", "I don't think anymore that she is lazy.", false},
 		{"en", "I think they don't care.", true},
+		// a review: no subject, no "that", or the writer still holds it
+		{"en", "We set aside the idea of a home visit because the mother is unmotivated.", true},
+		{"en", "The team dropped the idea of a meeting since the parents are resistant.", true},
+		{"en", "They no longer think school matters, they just don't care.", true},
+		{"en", "I couldn't put aside the idea that they don't care.", true},
+		{"en", "I can't let go of the idea that the mother is lazy.", true},
 		{"nl", "Ik heb het idee losgelaten dat moeder ongemotiveerd is.", false},
 		{"nl", "Ik denk niet meer dat moeder ongemotiveerd is.", false},
 		{"nl", "Moeder is ongemotiveerd.", true},
+		{"nl", "We hebben het idee losgelaten om een huisbezoek te doen, want moeder is ongemotiveerd.", true},
 	} {
 		f, _ := r.FollowUp(bot.FollowUpRequest{Lang: tc.lang, Text: tc.text, Solo: true})
 		read := strings.Contains(f.Why, "described") || strings.Contains(f.Why, "beschreef")
@@ -444,8 +467,9 @@ func TestOneFeelingQuestion(t *testing.T) {
 	}
 }
 
-// TestContinuesTakeaway: a message that opens as a continuation and names no step
-// goes on with the takeaway; one that says when or that the writer will act is a step.
+// TestContinuesTakeaway: only a continuation that says what the case bringer takes away
+// goes on with the takeaway; every other message, steps of every form, is the step (a
+// review found imperatives, present tense and modals read as takeaway).
 func TestContinuesTakeaway(t *testing.T) {
 	r := newInterpreter(t)
 	for _, tc := range []struct {
@@ -455,16 +479,33 @@ func TestContinuesTakeaway(t *testing.T) {
 		{"en", "Also that I never asked them which times would work.", true},
 		{"en", "And that I take over too quickly.", true},
 		{"en", "That I listen more before I decide.", true},
+		{"en", "Oh, and that I want to listen more.", true},
+		{"en", "And that I had 3 meetings without asking her once.", true},
+		{"en", "And I realise I never asked the father.", true},
+		{"en", "And how quickly I decided for them.", true},
 		{"en", "And I'll call the father on Monday.", false},
 		{"en", "And I will ask the mother which times suit her.", false},
-		{"en", "Also, next week I ask her what she wants.", false},
+		{"en", "That I will call her on Monday.", false},
+		{"en", "Also call the school.", false},
+		{"en", "Plus: ask the father what he wants.", false},
+		{"en", "And I ask the father what he wants.", false},
+		{"en", "And I need to call her this week.", false},
+		{"en", "Also ask the mother what she needs before the plan is made.", false},
 		{"en", "I'll call the father tomorrow.", false},
 		{"en", "The mother said nothing.", false},
 		{"nl", "En dat ik moeder als deskundige van haar eigen gezin moet zien.", true},
 		{"nl", "Ook dat ik te snel de regie overneem.", true},
 		{"nl", "Daarnaast merk ik dat ik snel oordeel.", true},
+		{"nl", "O ja, en dat ik wil luisteren.", true},
+		{"nl", "En dat ik in het overleg van maandag te snel besliste.", true},
 		{"nl", "En ik ga moeder bellen om te vragen wat zij wil.", false},
+		{"nl", "En ik bel moeder om te vragen wat zij wil.", false},
 		{"nl", "Ook bel ik donderdag de school.", false},
+		{"nl", "Ook moet ik vader bellen.", false},
+		{"nl", "Dat ik moeder ga bellen.", false},
+		{"nl", "En dat ik moeder ga bellen.", false},
+		{"nl", "Verder moeder bellen over de afspraak.", false},
+		{"nl", "Daarnaast de school mailen.", false},
 		{"nl", "Ik bel vader donderdag.", false},
 	} {
 		if got := r.ContinuesTakeaway(tc.text, tc.lang); got != tc.more {
