@@ -98,8 +98,10 @@ func TestQuestionRoundAliasAndRecap(t *testing.T) {
 	if note := privateTo(h.say("ann", "warm 3, cold 1"), "ann"); !strings.Contains(note, "no number 3") {
 		t.Errorf("a number past the list: %q", note)
 	}
-	if note := privateTo(h.say("ann", "warm 2, cold 1"), "ann"); strings.Contains(note, "no number") {
-		t.Errorf("numbers in the list got a note: %q", note)
+	for _, text := range []string{"warm 2, cold 1", "warm 2; I thought about it for 10 minutes", "cold 1, it is about 3 children"} {
+		if note := privateTo(h.say("ann", text), "ann"); strings.Contains(note, "no number") {
+			t.Errorf("%q got a note: %q", text, note)
+		}
 	}
 	if rec := string(h.record()); !strings.Contains(rec, "warm 3, cold 1") {
 		t.Errorf("the sorting with a wrong number was not saved: %s", rec)

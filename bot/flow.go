@@ -157,14 +157,17 @@ func (tr *turn) recap(ph *prompts.Phase) []string {
 	return append([]string{tr.msg("recap.head", "phase", title)}, lines...)
 }
 
-// recapNumber finds the numbers a text refers to ("warm 2 en 5").
-var recapNumber = regexp.MustCompile(`\b\d{1,3}\b`)
+// sortedNumbers finds the numbers a sorting gives after a word for how a question
+// landed, alone or in a list ("warm 2 en 5", "koud: 1, 3", "neutral 4"), not other
+// numbers ("ik dacht er 10 minuten over na").
+var sortedNumbers = regexp.MustCompile(`(?i)\b(?:warme?|koude?|neutrale?|cold|neutral)\b[:\s]*(\d{1,3}(?:\s*(?:,|&|\ben\b|\band\b)\s*\d{1,3})*)`)
 
-// checkRecapNumbers tells the writer, privately, when their text in a phase that lists
-// earlier lines by number names a number the list does not have ("warm 2" with one
-// question): it is saved as written, and they may send a corrected one.
+// checkRecapNumbers tells the writer, privately, when their sorting in a phase that
+// sorts earlier lines by number (a recap in a phase of the choose stage: the question
+// round's cold, neutral, warm) names a number the list does not have ("warm 2" with
+// one question): it is saved as written, and they may send a corrected one.
 func (tr *turn) checkRecapNumbers(ph *prompts.Phase, text string) {
-	if ph.Recap == "" {
+	if ph.Recap == "" || ph.Stage != prompts.StageChoose {
 		return
 	}
 	n := 0
@@ -173,10 +176,16 @@ func (tr *turn) checkRecapNumbers(ph *prompts.Phase, text string) {
 			n++
 		}
 	}
-	for _, m := range recapNumber.FindAllString(text, -1) {
-		if k, _ := strconv.Atoi(m); n > 0 && (k < 1 || k > n) {
-			tr.tell(tr.msg("recap.no_such", "number", m, "count", strconv.Itoa(n)))
-			return
+	for _, list := range sortedNumbers.FindAllStringSubmatch(text, -1) {
+		for _, m := range regexp.MustCompile(`\d{1,3}`).FindAllString(list[1], -1) {
+			if k, _ := strconv.Atoi(m); n > 0 && (k < 1 || k > n) {
+				key := "recap.no_such"
+				if n == 1 {
+					key = "recap.no_such_one"
+				}
+				tr.tell(tr.msg(key, "number", m, "count", strconv.Itoa(n)))
+				return
+			}
 		}
 	}
 }

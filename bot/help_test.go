@@ -75,4 +75,12 @@ func TestHelpInLobbyFitsWhoAsks(t *testing.T) {
 			t.Errorf("%s's help in the lobby:\n%s", tc.user, text)
 		}
 	}
+	// The starter, when someone else brings the case, may begin too.
+	s := newHarness(t, bot.Config{})
+	for _, l := range [][2]string{{"ann", "/start incident en"}, {"bob", "/join"}, {"bob", "/bring"}} {
+		s.say(l[0], l[1])
+	}
+	if text := s.say("ann", "/help").Replies[0].Text; !strings.Contains(text, "you or bob type `next`") {
+		t.Errorf("the starter's help when bob brings:\n%s", text)
+	}
 }

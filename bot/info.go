@@ -159,6 +159,8 @@ func (tr *turn) helpFirst(key string) string {
 		return key
 	case tr.user() == tr.sess.Bringer:
 		return "help.lobby.bringing"
+	case tr.sess.Bringer != "" && tr.leads():
+		return "help.lobby.starter" // the starter, not bringing: may begin too
 	case tr.sess.Bringer != "":
 		return "help.lobby.peer"
 	}

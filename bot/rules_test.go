@@ -323,6 +323,11 @@ func TestForgetInLobby(t *testing.T) {
 	if out := h.say("ann", "/forget yes"); len(out.Replies) != 1 {
 		t.Fatalf("forget in the lobby told more than the one who forgot: %+v", out.Replies)
 	}
+	// The starter's role is handed on, as after leave (a review: "is up to  (who
+	// started)" with no name).
+	if out := h.say("bob", "/next"); strings.Contains(out.Replies[0].Text, "is up to") {
+		t.Errorf("nobody leads after the starter's forget: %q", out.Replies[0].Text)
+	}
 	if out := h.say("bob", "/bring"); !strings.Contains(bottest.Public(out), "bob") || h.Phase != "lobby" {
 		t.Errorf("the freed role could not be taken: phase %q, %+v", h.Phase, out.Replies)
 	}

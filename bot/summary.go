@@ -373,11 +373,23 @@ func joined(ls []docLine) []docLine {
 	}
 	var texts []string
 	for _, l := range ls {
-		if !slices.Contains(texts, l.Text) {
-			texts = append(texts, l.Text)
+		t := strings.TrimSpace(l.Text)
+		if slices.Contains(texts, t) || t == "" {
+			continue
 		}
+		if last := len(texts) - 1; last >= 0 && !endsSentence(texts[last]) {
+			texts[last] += "." // one message ends where the next begins
+		}
+		texts = append(texts, t)
 	}
 	return []docLine{{User: ls[0].User, Name: ls[0].Name, Text: strings.Join(texts, " ")}}
+}
+
+// endsSentence reports whether t ends with a full stop, a question or exclamation mark
+// or an ellipsis.
+func endsSentence(t string) bool {
+	r, _ := utf8.DecodeLastRuneInString(t)
+	return strings.ContainsRune(".!?…", r)
 }
 
 // cutText keeps the first max characters of text, with an ellipsis when it cut.

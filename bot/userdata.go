@@ -200,6 +200,14 @@ func (s *session) forget(user string, now stamp) (int, bool) {
 	}
 	if s.Starter == user {
 		s.Starter = ""
+		if s.Status == statusLobby && len(s.Members) > 0 {
+			// Someone must be able to begin or end, as after leave: the case bringer,
+			// else the first to join.
+			s.Starter = s.Members[0].ID
+			if s.Bringer != "" {
+				s.Starter = s.Bringer
+			}
+		}
 	}
 	return n, touched
 }

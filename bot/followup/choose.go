@@ -84,14 +84,20 @@ func askedFeeling(asked map[string]bool) bool {
 
 // ownFeeling is the first feeling word in d that is the writer's, by the nearest
 // person named before it in its sentence: the writer ("I was surprised", "She shouted
-// and I felt powerless"), or nobody ("Angry at him.", "Frustrated, because she kept
-// cancelling"); not someone else ("She was surprised", "The mother was angry with me",
-// "I think the mother felt ashamed").
+// and I felt powerless", "The mother was upset and I felt powerless"), or nobody
+// ("Angry at him.", "Frustrated, because she kept cancelling"); not someone else ("She
+// was surprised", "The mother was angry with me", "I think the mother felt ashamed").
+// A feeling word the writer follows ("it scared me") is theirs.
 func ownFeeling(d doc, lc *langCues) string {
-	for _, c := range lc.feelings {
-		for _, s := range d.sents {
-			if m, i, ok := c.p.locIn(d, s); ok && !othersBefore(d, s, i, lc) {
-				return m
+	for _, s := range d.sents {
+		for i := s.start; i < s.end; i++ {
+			w := d.toks[i].w
+			if !anyWord(w, lc.feelings) {
+				continue
+			}
+			// "it scared me", "Her words hurt me": the writer is the one who felt it
+			if i+1 < s.end && anyWord(d.toks[i+1].w, lc.feelingSelf) || !othersBefore(d, s, i, lc) {
+				return w
 			}
 		}
 	}
@@ -680,12 +686,14 @@ func (r *Interpreter) VagueStep(text, lang string) bool {
 // ContinuesTakeaway reports whether text, the case bringer's first message after the
 // takeaway closed, goes on with the takeaway rather than naming a step: only on
 // evidence, a continuation that says what they take away ("Also that I…", "En dat
-// ik…", "And I realise…"), and not that they will do something ("And that I'll call
-// him", "En dat ik moeder ga bellen"). Anything else is the step.
+// ik…", "And I realise…"), and says neither when (a day, a time, a number: "That I
+// call her on Thursday" is a step) nor that they will do something ("And that I'll
+// call him", "dat ik van plan ben…"). Anything else is the step.
 func (r *Interpreter) ContinuesTakeaway(text, lang string) bool {
 	d := tokenize(text)
 	lc := r.textCues(d, lang)
-	return anyFound(d, lc.stepMore) && !anyFound(d, lc.stepWill)
+	more := anyFound(d, lc.stepMore) || anyFound(d, lc.stepMoreBare) && !anyFound(d, lc.stepWillLate)
+	return more && !strings.ContainsAny(text, "0123456789") && !anyFound(d, lc.stepWhen) && !anyFound(d, lc.stepWill)
 }
 
 // anyFound reports whether one of the cues occurs in d.

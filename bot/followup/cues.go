@@ -152,6 +152,10 @@ type cueFile struct {
 		// More opens a message that goes on with what came before ("Also that I…",
 		// "En dat ik…"): the case bringer's takeaway, written in two messages.
 		More []cueSpec `yaml:"more"`
+		// MoreBare is More without a connective ("That I…", "Dat ik…"); such a message
+		// that says WillLate ("Dat ik moeder ga bellen") is a step.
+		MoreBare []cueSpec `yaml:"more_bare"`
+		WillLate []cueSpec `yaml:"will_late"`
 		// Will says that the writer will do something ("I'll", "ik ga"): a message
 		// that opens as More does and says Will is a step.
 		Will []cueSpec `yaml:"will"`
@@ -244,6 +248,8 @@ type langCues struct {
 	stepGeneral   []cue
 	stepMore      []cue
 	stepWill      []cue
+	stepMoreBare  []cue
+	stepWillLate  []cue
 	concrete      []cue
 	feelings      []cue
 	feelingSelf   []cue
@@ -364,6 +370,7 @@ func add(into map[string]*langCues, f cueFile) error {
 		{&lc.feelingSelf, f.FeelingWhose.Self, 1}, {&lc.feelingOther, f.FeelingWhose.Other, 1},
 		{&lc.stepWhen, f.Step.When, 1}, {&lc.stepWho, f.Step.Who, 1}, {&lc.stepGeneral, f.Step.General, 1},
 		{&lc.stepMore, f.Step.More, 1}, {&lc.stepWill, f.Step.Will, 1},
+		{&lc.stepMoreBare, f.Step.MoreBare, 1}, {&lc.stepWillLate, f.Step.WillLate, 1},
 	}
 	for _, l := range lists {
 		cs, err := compileAll(l.src, l.defW)

@@ -397,6 +397,14 @@ func TestFeelingIsTheWriters(t *testing.T) {
 		{"en", "Everyone was tense.", false},
 		{"en", "Frustrated, because she kept cancelling.", true},
 		{"en", "Angry at him.", true},
+		// a second review: every feeling word counts, and one the writer follows
+		{"en", "The mother was upset and I felt powerless.", true},
+		{"en", "When she said that, it scared me.", true},
+		{"en", "Her words hurt me.", true},
+		{"en", "Grandma was upset.", false},
+		{"en", "The mother's partner was angry.", false},
+		{"nl", "Moeder was boos en ik voelde me machteloos.", true},
+		{"nl", "De jeugdarts was boos.", false},
 		{"nl", "Moeder was boos en liep weg.", false},
 		{"nl", "Moeder was boos op mij.", false},
 		{"nl", "Ik zag dat moeder verdrietig was.", false},
@@ -438,6 +446,14 @@ func TestDistancedLabelIsNotRead(t *testing.T) {
 		{"nl", "Ik denk niet meer dat moeder ongemotiveerd is.", false},
 		{"nl", "Moeder is ongemotiveerd.", true},
 		{"nl", "We hebben het idee losgelaten om een huisbezoek te doen, want moeder is ongemotiveerd.", true},
+		// a second review: word order, an adverb, no "that"
+		{"nl", "Inmiddels heb ik het idee losgelaten dat moeder ongemotiveerd is.", false},
+		{"nl", "Ik heb nu het idee losgelaten dat moeder ongemotiveerd is.", false},
+		{"nl", "Nu denk ik niet meer dat moeder ongemotiveerd is.", false},
+		{"en", "I have now let go of the idea that the mother is lazy.", false},
+		{"en", "I've stopped thinking the mother is lazy.", false},
+		{"en", "I put aside the idea the parents don't care.", false},
+		{"en", "I set aside the idea of a home visit because the mother is unmotivated.", true},
 	} {
 		f, _ := r.FollowUp(bot.FollowUpRequest{Lang: tc.lang, Text: tc.text, Solo: true})
 		read := strings.Contains(f.Why, "described") || strings.Contains(f.Why, "beschreef")
@@ -480,7 +496,14 @@ func TestContinuesTakeaway(t *testing.T) {
 		{"en", "And that I take over too quickly.", true},
 		{"en", "That I listen more before I decide.", true},
 		{"en", "Oh, and that I want to listen more.", true},
-		{"en", "And that I had 3 meetings without asking her once.", true},
+		// a number or a day makes it a step, even after "that" (a review: "That I call
+		// the mother on Thursday" is a step); the rare continuation with one is taken so
+		{"en", "And that I had 3 meetings without asking her once.", false},
+		{"en", "That I call the mother on Thursday.", false},
+		{"en", "And that I call the school tomorrow at 10.", false},
+		{"en", "That I'm going to call the school tomorrow.", false},
+		{"en", "And that I plan to call the father on Thursday.", false},
+		{"en", "And that's it, thanks.", false},
 		{"en", "And I realise I never asked the father.", true},
 		{"en", "And how quickly I decided for them.", true},
 		{"en", "And I'll call the father on Monday.", false},
@@ -497,13 +520,20 @@ func TestContinuesTakeaway(t *testing.T) {
 		{"nl", "Ook dat ik te snel de regie overneem.", true},
 		{"nl", "Daarnaast merk ik dat ik snel oordeel.", true},
 		{"nl", "O ja, en dat ik wil luisteren.", true},
-		{"nl", "En dat ik in het overleg van maandag te snel besliste.", true},
+		{"nl", "En dat ik in het overleg van maandag te snel besliste.", false},
+		{"nl", "Dat ik donderdag vader bel.", false},
+		{"nl", "Dat ik van plan ben vader te bellen.", false},
+		{"nl", "En dat ik snel ga invullen voor ouders.", true},
+		{"nl", "Ook dat ik de regie ga overnemen als ik onzeker ben.", true},
+		{"nl", "En verder dat ik vaak te snel oordeel.", true},
 		{"nl", "En ik ga moeder bellen om te vragen wat zij wil.", false},
 		{"nl", "En ik bel moeder om te vragen wat zij wil.", false},
 		{"nl", "Ook bel ik donderdag de school.", false},
 		{"nl", "Ook moet ik vader bellen.", false},
 		{"nl", "Dat ik moeder ga bellen.", false},
-		{"nl", "En dat ik moeder ga bellen.", false},
+		// indistinguishable from "En dat ik snel ga invullen" (a habit): taken as more
+		// takeaway, and the bot asks for the step
+		{"nl", "En dat ik moeder ga bellen.", true},
 		{"nl", "Verder moeder bellen over de afspraak.", false},
 		{"nl", "Daarnaast de school mailen.", false},
 		{"nl", "Ik bel vader donderdag.", false},
