@@ -9,9 +9,9 @@
 // redis-benchmark, the others (pin_linux.go). Each session is one goroutine that plays
 // a group session step by step (start, bring, two joins, next, the incident, then
 // clarifying questions) and moves to a new thread after --steps steps, so records keep
-// a realistic size. After the run it runs redis-benchmark (when
-// installed) for a one-key EVAL of GET+SET with as many clients as sessions, against
-// the same server, and prints the ratio; --rounds N splits the run into N rounds with
+// a realistic size. After the run it runs redis-benchmark (when installed) for a
+// one-key EVAL of GET+SET with as many clients as sessions, against the same server,
+// and prints the ratio; --rounds N splits the run into N rounds with
 // redis-benchmark after each (the machine's speed drifts), and prints each round's
 // ratio and their median too. The last line is:
 //

@@ -162,6 +162,9 @@ func (tr *turn) recap(ph *prompts.Phase) []string {
 // numbers ("ik dacht er 10 minuten over na").
 var sortedNumbers = regexp.MustCompile(`(?i)\b(?:warme?|koude?|neutrale?|cold|neutral)\b[:\s]*(\d{1,3}(?:\s*(?:,|&|\ben\b|\band\b)\s*\d{1,3})*)`)
 
+// listNumber is one number of such a list.
+var listNumber = regexp.MustCompile(`\d{1,3}`)
+
 // checkRecapNumbers tells the writer, privately, when their sorting in a phase that
 // sorts earlier lines by number (a recap in a phase of the choose stage: the question
 // round's cold, neutral, warm) names a number the list does not have ("warm 2" with
@@ -177,7 +180,7 @@ func (tr *turn) checkRecapNumbers(ph *prompts.Phase, text string) {
 		}
 	}
 	for _, list := range sortedNumbers.FindAllStringSubmatch(text, -1) {
-		for _, m := range regexp.MustCompile(`\d{1,3}`).FindAllString(list[1], -1) {
+		for _, m := range listNumber.FindAllString(list[1], -1) {
 			if k, _ := strconv.Atoi(m); n > 0 && (k < 1 || k > n) {
 				key := "recap.no_such"
 				if n == 1 {

@@ -288,11 +288,7 @@ func (tr *turn) leave() {
 		return
 	}
 	if tr.user() == tr.sess.Starter {
-		// Someone must be able to begin or end: the case bringer, else the first to join.
-		tr.sess.Starter = tr.sess.Members[0].ID
-		if tr.sess.Bringer != "" {
-			tr.sess.Starter = tr.sess.Bringer
-		}
+		tr.sess.handOnStarter()
 	}
 	tr.say(tr.msg("leave.done", "name", Quote(tr.ev.User.Name), "people", tr.people()))
 }

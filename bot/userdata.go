@@ -200,16 +200,24 @@ func (s *session) forget(user string, now stamp) (int, bool) {
 	}
 	if s.Starter == user {
 		s.Starter = ""
-		if s.Status == statusLobby && len(s.Members) > 0 {
-			// Someone must be able to begin or end, as after leave: the case bringer,
-			// else the first to join.
-			s.Starter = s.Members[0].ID
-			if s.Bringer != "" {
-				s.Starter = s.Bringer
-			}
+		if s.Status == statusLobby {
+			s.handOnStarter()
 		}
 	}
 	return n, touched
+}
+
+// handOnStarter gives the starter's role to someone who stays, as when the starter
+// leaves: someone must be able to begin or end. The case bringer, else the first to
+// join; nobody when nobody is left.
+func (s *session) handOnStarter() {
+	s.Starter = ""
+	if len(s.Members) > 0 {
+		s.Starter = s.Members[0].ID
+	}
+	if s.Bringer != "" {
+		s.Starter = s.Bringer
+	}
 }
 
 // export sends the user their own contributions in this workspace.

@@ -163,10 +163,10 @@ type cueFile struct {
 	// Feelings are words for a feeling; a solo answer that names one gets a question
 	// about what was behind it (Ask["feeling"]).
 	Feelings []cueSpec `yaml:"feelings"`
-	// FeelingWhose tells whose a feeling is, by the sentence it is in: the writer's
-	// when the sentence names them (Self: "I", "ik"), someone else's when it names only
-	// someone else (Other: "she", "the mother"), so that "She was surprised" gets no
-	// question about what the writer felt.
+	// FeelingWhose tells whose a feeling is, by the nearest person named before the
+	// feeling word in its sentence: the writer (Self: "I", "ik"; also right after the
+	// word: "it scared me") or someone else (Other: "she", "the mother"), so that "She
+	// was surprised" gets no question about what the writer felt.
 	FeelingWhose struct {
 		Self  []cueSpec `yaml:"self"`
 		Other []cueSpec `yaml:"other"`
