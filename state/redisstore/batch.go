@@ -358,7 +358,7 @@ local n = tonumber(ARGV[1])
 local out, ko, ao = {}, 0, 1 + 2 * n
 for i = 1, n do
   local kc, ac = tonumber(ARGV[1 + i]), tonumber(ARGV[1 + n + i])
-  local ok, res = pcall(step, {unpack(KEYS, ko + 1, ko + kc)}, {unpack(ARGV, ao + 1, ao + ac)}, redis.call('TIME'))
+  local ok, res = pcall(step, KEYS, ko, kc, ARGV, ao, ac, redis.call('TIME'))
   if not ok then
     if type(res) == 'table' and res.err then res = res.err end
     res = tostring(res)

@@ -251,6 +251,10 @@ func (s *Store) Stats() Stats {
 //	ARGV[13] the slack in whole seconds: how long an expiry given now covers later
 //	        appends ("0": none; only a change with the store's retention as its TTL has one)
 //
+// In the script (step) the keys are named rkey, mkey, lkey, ikey, jkey, ekey and the
+// arguments version, op, head, expiry, window, kept, known, mode, deadline, ev,
+// pergen, nusers, slack, in this order.
+//
 // A command that Redis runs after the caller's deadline (by Redis's clock, TIME) is
 // refused with {5} before anything is read or written: the caller has given up on it
 // and told the user the turn was not saved, so it must not commit later, when a
@@ -292,7 +296,7 @@ func (s *Store) Stats() Stats {
 // replies {0, token} when the event id was seen, {1[, head, {entries}]} with the
 // current record when the caller's version is stale, {2} when committed.
 var updateScript = redis.NewScript(updatePrelude + updateStep + `
-return step(KEYS, ARGV, redis.call('TIME'))
+return step(KEYS, 0, #KEYS, ARGV, 0, #ARGV, redis.call('TIME'))
 `)
 
 // updatePrelude begins updateScript and batchScript.
@@ -303,121 +307,127 @@ const updatePrelude = `if redis.replicate_commands then redis.replicate_commands
 local function gt(a, b) return #a > #b or (#a == #b and a > b) end
 `
 
-// updateStep is updateScript's work as a Lua function, step, of one step's KEYS,
-// ARGV and the reply of TIME, so that batchScript runs the same code for each of its steps.
-const updateStep = `local function step(KEYS, ARGV, now)
+// updateStep is updateScript's work as a Lua function, step, of one step's keys and
+// arguments (KEYS and ARGV from an offset, with their counts) and the reply of TIME,
+// so that batchScript runs the same code for each of its steps in place: it takes its
+// arguments into locals, and no step copies them into tables of its own.
+const updateStep = `local function step(KEYS, k, kc, ARGV, a, ac, now)
+  -- One step's keys and arguments are KEYS[k + 1 .. k + kc] and ARGV[a + 1 .. a + ac]
+  -- (batchScript passes its whole arrays; locals cost no table).
+  local rkey, mkey, lkey, ikey, jkey, ekey = unpack(KEYS, k + 1, k + kc)
+  local version, op, head, expiry, window, kept, known, mode, deadline, ev, pergen, nusers, slack =
+    unpack(ARGV, a + 1, a + 13)
+  local last = a + ac
   local t = now[1] .. string.sub('00000' .. now[2], -6)
-  if gt(t, ARGV[9]) then return {5} end
-  local ev = ARGV[10]
+  if gt(t, deadline) then return {5} end
   -- The ids' fields '' (when the generation began, in ms), '-' (there is no previous
   -- generation), '*' and '=' (the expiry given in advance) come with the id; no id's
   -- field is that short.
   local ids
   if ev ~= '' then
-    ids = redis.call('HMGET', KEYS[4], ev, '', '-', '*', '=')
-    local seen = ids[1] or (not ids[3] and redis.call('HGET', KEYS[5], ev)) or
-      (KEYS[6] and redis.call('GET', KEYS[6]))
+    ids = redis.call('HMGET', ikey, ev, '', '-', '*', '=')
+    local seen = ids[1] or (not ids[3] and redis.call('HGET', jkey, ev)) or
+      (ekey and redis.call('GET', ekey))
     if seen then return {0, seen} end
   end
   -- Only the version header is read: the record itself can be many kilobytes.
-  local ver = redis.call('GETRANGE', KEYS[1], '0', '15')
-  if ver ~= ARGV[1] then
-    local cur = redis.call('GET', KEYS[1])
-    if cur then return {1, cur, redis.call('LRANGE', KEYS[3], '0', '-1')} end
+  local ver = redis.call('GETRANGE', rkey, '0', '15')
+  if ver ~= version then
+    local cur = redis.call('GET', rkey)
+    if cur then return {1, cur, redis.call('LRANGE', lkey, '0', '-1')} end
     return {1}
   end
-  local op, mode = ARGV[2], ARGV[8]
   local ms = string.sub(t, 1, -4)
   -- A plain append that the expiry given in advance covers (and no rotation of the
   -- ids is due): head, entry and id, nothing else.
-  if op == 'w' and mode == '' and ver ~= '' and ARGV[13] ~= '0' and ids and
+  if op == 'w' and mode == '' and ver ~= '' and slack ~= '0' and ids and
       ids[5] == string.sub(ver, 1, 8) and ids[4] and ids[2] and gt(ids[4], now[1]) and
-      tonumber(ms) - tonumber(ids[2]) < tonumber(ARGV[5]) then
-    redis.call('SET', KEYS[1], ARGV[3], 'KEEPTTL')
+      tonumber(ms) - tonumber(ids[2]) < tonumber(window) then
+    redis.call('SET', rkey, head, 'KEEPTTL')
     -- RPUSHX: a log this append begins (a rewrite left none) gets the head's expiry.
     local push = 'RPUSHX'
-    for i = 14, #ARGV, 1000 do
-      if redis.call(push, KEYS[3], unpack(ARGV, i, math.min(i + 999, #ARGV))) == 0 then
-        redis.call('RPUSH', KEYS[3], unpack(ARGV, i, math.min(i + 999, #ARGV)))
-        local left = redis.call('PTTL', KEYS[1])
-        if left > 0 then redis.call('PEXPIRE', KEYS[3], left) end
+    for i = a + 14, last, 1000 do
+      if redis.call(push, lkey, unpack(ARGV, i, math.min(i + 999, last))) == 0 then
+        redis.call('RPUSH', lkey, unpack(ARGV, i, math.min(i + 999, last)))
+        local left = redis.call('PTTL', rkey)
+        if left > 0 then redis.call('PEXPIRE', lkey, left) end
       end
       push = 'RPUSH'
     end
-    redis.call('HSET', KEYS[4], ev, ARGV[6], '=', string.sub(ARGV[3], 1, 8))
+    redis.call('HSET', ikey, ev, kept, '=', string.sub(head, 1, 8))
     return {2}
   end
   local write = op == 'w' or op == 'r'
   -- How long every listed index is known to live after this commit (-2: no list).
-  local bound = redis.call('PTTL', KEYS[2])
-  if mode == 'r' or (mode == 'a' and (bound < 0 or tonumber(ARGV[7]) < bound)) then bound = tonumber(ARGV[7]) end
+  local bound = redis.call('PTTL', mkey)
+  if mode == 'r' or (mode == 'a' and (bound < 0 or tonumber(known) < bound)) then bound = tonumber(known) end
   -- The members key is a hash of user -> ''; a conversation indexed before keeps a set.
-  local function oldset() return redis.call('TYPE', KEYS[2]).ok == 'set' end
-  if (write or (op == 't' and ver ~= '')) and bound >= 0 and bound < tonumber(ARGV[4]) then
-    if oldset() then return {3, redis.call('SMEMBERS', KEYS[2])} end
-    return {3, redis.call('HKEYS', KEYS[2])}
+  local function oldset() return redis.call('TYPE', mkey).ok == 'set' end
+  if (write or (op == 't' and ver ~= '')) and bound >= 0 and bound < tonumber(expiry) then
+    if oldset() then return {3, redis.call('SMEMBERS', mkey)} end
+    return {3, redis.call('HKEYS', mkey)}
   end
-  local nu = ARGV[12] == '0' and 0 or tonumber(ARGV[12])
-  -- Whether the record's keys now have expiry ARGV[4].
+  local nu = nusers == '0' and 0 or tonumber(nusers)
+  -- Whether the record's keys now expire after expiry ms.
   local armed = write or (op == 't' and ver ~= '')
   if write then
-    redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4])
-    if op == 'r' then redis.call('DEL', KEYS[3]) end
-    for i = 14 + nu, #ARGV, 1000 do
-      redis.call('RPUSH', KEYS[3], unpack(ARGV, i, math.min(i + 999, #ARGV)))
+    redis.call('SET', rkey, head, 'PX', expiry)
+    if op == 'r' then redis.call('DEL', lkey) end
+    for i = a + 14 + nu, last, 1000 do
+      redis.call('RPUSH', lkey, unpack(ARGV, i, math.min(i + 999, last)))
     end
-    redis.call('PEXPIRE', KEYS[3], ARGV[4])
+    redis.call('PEXPIRE', lkey, expiry)
   elseif op == 'd' then
-    if ver ~= '' then redis.call('DEL', KEYS[1], KEYS[2], KEYS[3]) end
+    if ver ~= '' then redis.call('DEL', rkey, mkey, lkey) end
   elseif ver ~= '' then
-    redis.call('PEXPIRE', KEYS[1], ARGV[4])
-    redis.call('PEXPIRE', KEYS[3], ARGV[4])
+    redis.call('PEXPIRE', rkey, expiry)
+    redis.call('PEXPIRE', lkey, expiry)
   end
   if op ~= 'd' and mode ~= '' then
     if nu > 0 and oldset() then
-      redis.call('SADD', KEYS[2], unpack(ARGV, 14, 13 + nu))
+      redis.call('SADD', mkey, unpack(ARGV, a + 14, a + 13 + nu))
     elseif nu > 0 then
       local fv = {}
-      for i = 14, 13 + nu do fv[#fv + 1] = ARGV[i]; fv[#fv + 1] = '' end
-      redis.call('HSET', KEYS[2], unpack(fv))
+      for i = a + 14, a + 13 + nu do fv[#fv + 1] = ARGV[i]; fv[#fv + 1] = '' end
+      redis.call('HSET', mkey, unpack(fv))
     end
-    if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('PEXPIRE', KEYS[2], bound) end
+    if redis.call('EXISTS', mkey) == 1 then redis.call('PEXPIRE', mkey, bound) end
   end
   if ev == '' then
-    if armed then redis.call('HDEL', KEYS[4], '*') end
+    if armed then redis.call('HDEL', ikey, '*') end
     return {2}
   end
   -- The expiry in advance belongs to the head as this commit leaves it ('='); a head
   -- written by anyone else (an erasure, a replica of an earlier version) voids it.
-  local upto, head = '0', string.sub(ver, 1, 8)
-  if armed and ARGV[13] ~= '0' then upto = tostring(tonumber(now[1]) + tonumber(ARGV[13])) end
-  if write then head = string.sub(ARGV[3], 1, 8) end
+  local upto, named = '0', string.sub(ver, 1, 8)
+  if armed and slack ~= '0' then upto = tostring(tonumber(now[1]) + tonumber(slack)) end
+  if write then named = string.sub(head, 1, 8) end
   local began, alone = ids[2], ids[3]
   -- The generation's size is read only once it is old enough to give way: it holds
-  -- ARGV[11] ids (its count less the fields '', '-', '*' and '=').
-  if began and tonumber(ms) - tonumber(began) >= tonumber(ARGV[5]) and
-      redis.call('HLEN', KEYS[4]) - (alone and 1 or 0) - (ids[4] and 1 or 0) - (ids[5] and 1 or 0) >
-        tonumber(ARGV[11]) then
-    redis.call('RENAME', KEYS[4], KEYS[5])
+  -- pergen ids (its count less the fields '', '-', '*' and '=').
+  if began and tonumber(ms) - tonumber(began) >= tonumber(window) and
+      redis.call('HLEN', ikey) - (alone and 1 or 0) - (ids[4] and 1 or 0) - (ids[5] and 1 or 0) >
+        tonumber(pergen) then
+    redis.call('RENAME', ikey, jkey)
     began, alone = false, false
   end
   if began then
-    redis.call('HSET', KEYS[4], ev, ARGV[6], '*', upto, '=', head)
-  elseif not ids[1] and not ids[2] and not alone and redis.call('EXISTS', KEYS[5]) == 0 then
+    redis.call('HSET', ikey, ev, kept, '*', upto, '=', named)
+  elseif not ids[1] and not ids[2] and not alone and redis.call('EXISTS', jkey) == 0 then
     -- A new first generation (the previous one, when there is one, always lives as
     -- long as the current one).
-    redis.call('HSET', KEYS[4], '', ms, '-', '', ev, ARGV[6], '*', upto, '=', head)
+    redis.call('HSET', ikey, '', ms, '-', '', ev, kept, '*', upto, '=', named)
     alone = true
   else
-    redis.call('HSET', KEYS[4], '', ms, ev, ARGV[6], '*', upto, '=', head)
+    redis.call('HSET', ikey, '', ms, ev, kept, '*', upto, '=', named)
   end
-  -- The ids live at least ARGV[5] past this event and, when it gave expiry in advance,
+  -- The ids live at least window past this event and, when it gave expiry in advance,
   -- past the appends it covers; and as long as the record.
-  local keep = ARGV[5]
-  if armed then keep = tostring(tonumber(ARGV[5]) + 1000 * tonumber(ARGV[13])) end
-  if op ~= 'd' and (write or ver ~= '') and gt(ARGV[4], keep) then keep = ARGV[4] end
-  redis.call('PEXPIRE', KEYS[4], keep)
-  if not alone then redis.call('PEXPIRE', KEYS[5], keep) end
+  local keep = window
+  if armed then keep = tostring(tonumber(window) + 1000 * tonumber(slack)) end
+  if op ~= 'd' and (write or ver ~= '') and gt(expiry, keep) then keep = expiry end
+  redis.call('PEXPIRE', ikey, keep)
+  if not alone then redis.call('PEXPIRE', jkey, keep) end
   return {2}
 end
 `
