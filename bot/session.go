@@ -379,7 +379,11 @@ func (s *session) asked(id string) bool {
 	return false
 }
 
+// askedSet is the ids of the questions asked in the session, as a set for reading.
 func (s *session) askedSet() map[string]bool {
+	if len(s.Asked) == 0 {
+		return nil // read only: a nil map finds nothing, at no allocation
+	}
 	out := make(map[string]bool, len(s.Asked))
 	for _, a := range s.Asked {
 		out[a] = true

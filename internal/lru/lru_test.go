@@ -87,6 +87,25 @@ func TestCache(t *testing.T) {
 			{do: "get", key: "b", val: 2, ok: true},
 			{do: "get", key: "c", val: 3, ok: true},
 		}},
+		{"take frees room at the front too", 2, []op{
+			{do: "put", key: "a", val: 1},
+			{do: "put", key: "b", val: 2},
+			{do: "take", key: "b", val: 2, ok: true},
+			{do: "put", key: "c", val: 3},
+			{do: "get", key: "a", val: 1, ok: true},
+			{do: "get", key: "c", val: 3, ok: true},
+			{do: "len", n: 2},
+		}},
+		{"a key put back after take", 2, []op{
+			{do: "put", key: "a", val: 1},
+			{do: "take", key: "a", val: 1, ok: true},
+			{do: "len", n: 0},
+			{do: "put", key: "a", val: 2},
+			{do: "get", key: "a", val: 2, ok: true},
+			{do: "take", key: "a", val: 2, ok: true},
+			{do: "take", key: "a"},
+			{do: "len", n: 0},
+		}},
 		{"max 1", 1, []op{
 			{do: "put", key: "a", val: 1},
 			{do: "put", key: "b", val: 2},
@@ -132,6 +151,19 @@ func TestCache(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestTakePutAllocatesNothing checks that putting a key back after Take, as the
+// session cache does every turn, reuses its place.
+func TestTakePutAllocatesNothing(t *testing.T) {
+	c := lru.New[string, int](4)
+	c.Put("a", 1)
+	if n := testing.AllocsPerRun(100, func() {
+		v, _ := c.Take("a")
+		c.Put("a", v+1)
+	}); n != 0 {
+		t.Fatalf("Take and Put of a cached key: %v allocations; want 0", n)
 	}
 }
 
