@@ -534,12 +534,12 @@ func script(conv bot.Conversation, thread, i int) bot.Event {
 	default:
 		switch i % 3 {
 		case 0:
-			ev.User, ev.Text = bob, "What did the mother say when you arrived the " + n + ". time?"
+			ev.User, ev.Text = bob, "What did the mother say when you arrived the "+n+". time?"
 		case 1:
-			ev.User, ev.Text = cas, "How long had you known the family by the " + n + ". visit?"
+			ev.User, ev.Text = cas, "How long had you known the family by the "+n+". visit?"
 		default:
 			// Each text differs: the engine keeps a resent text once (TestResendKeptOnce).
-			ev.User, ev.Text = ann, "About a year; at the " + n + ". visit she said nothing and went inside."
+			ev.User, ev.Text = ann, "About a year; at the "+n+". visit she said nothing and went inside."
 		}
 	}
 	return ev
