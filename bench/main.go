@@ -418,9 +418,8 @@ func breakdown(ctx context.Context, rdb redis.UniversalClient, prefix, threads s
 	llen, _ := rdb.LLen(ctx, tag+":l").Result()
 	ids, _ := rdb.HLen(ctx, tag+":d").Result()
 	var index float64
-	ann, bob, cas := people(bot.Conversation{Channel: "C0"})
-	for _, u := range []string{ann.ID, bob.ID, cas.ID} {
-		k := fmt.Sprintf("%s:u:{slack:T0}:%s", prefix, u)
+	for _, u := range people(0) {
+		k := fmt.Sprintf("%s:u:{slack:T0}:%s", prefix, u.ID)
 		n, err := rdb.MemoryUsage(ctx, k, 0).Result()
 		if err != nil {
 			return fmt.Errorf("MEMORY USAGE %s: %w", k, err)
@@ -468,11 +467,12 @@ func drive(ctx context.Context, eng *bot.Engine, prefix string, sessions, steps 
 					res.mu.Unlock()
 				}
 			}()
+			who := people(s)
 			for thread := 0; time.Now().Before(deadline); thread++ {
 				conv := bot.Conversation{Platform: "slack", Workspace: "T" + strconv.Itoa(s%4),
 					Channel: "C" + strconv.Itoa(s), Thread: prefix + "." + strconv.Itoa(thread)}
 				for i := 0; i < steps && time.Now().Before(deadline); i++ {
-					ev := script(conv, thread, i)
+					ev := script(conv, who, thread, i)
 					t0 := time.Now()
 					out, err := eng.Handle(ctx, ev)
 					lat = append(lat, time.Since(t0))
@@ -501,21 +501,22 @@ func drive(ctx context.Context, eng *bot.Engine, prefix string, sessions, steps 
 	return <-errs
 }
 
-// people are the three members of conv's sessions: each channel has its own, as in a
-// real workspace. (With the same three everywhere, each of them was a member of every
-// thread of a dozen sessions, and their user indexes listed all of those threads.)
-func people(conv bot.Conversation) (ann, bob, cas bot.User) {
-	n := strings.TrimPrefix(conv.Channel, "C")
-	return bot.User{ID: "UANN" + n, Name: "ann" + n}, bot.User{ID: "UBOB" + n, Name: "bob" + n}, bot.User{ID: "UCAS" + n, Name: "cas" + n}
+// people are the three members of the sessions of session goroutine n: each channel
+// has its own, as in a real workspace. (With the same three everywhere, each of them
+// was a member of every thread of a dozen sessions, and their user indexes listed all
+// of those threads.)
+func people(n int) [3]bot.User {
+	id := strconv.Itoa(n)
+	return [3]bot.User{{ID: "UANN" + id, Name: "ann" + id}, {ID: "UBOB" + id, Name: "bob" + id}, {ID: "UCAS" + id, Name: "cas" + id}}
 }
 
 // script is step i of a group session: setup, the incident, then questions. Every
 // step after the setup is recorded (the bench checks the phase stays "questions").
-func script(conv bot.Conversation, thread, i int) bot.Event {
+func script(conv bot.Conversation, who [3]bot.User, thread, i int) bot.Event {
 	// Built without fmt: the bench's own work counts in its CPU per step.
 	n := strconv.Itoa(i)
 	ev := bot.Event{ID: conv.Channel + ":" + conv.Thread + ":" + strconv.Itoa(thread) + ":" + n, Conv: conv}
-	ann, bob, cas := people(conv)
+	ann, bob, cas := who[0], who[1], who[2]
 	switch i {
 	case 0:
 		ev.User, ev.Text, ev.Command = ann, "start incident en", true
