@@ -7,9 +7,9 @@
 // Without --redis it starts a redis-server of its own on a free port and (--pin, on
 // Linux with 2 CPUs or more) gives it the first CPU to itself and the bench, and so
 // redis-benchmark, the others (pin_linux.go). Each session is one goroutine that plays
-// a group session step by step (start, bring, two joins, next, the incident, then
-// clarifying questions) and moves to a new thread after --steps steps, so records keep
-// a realistic size. After the run it runs redis-benchmark (when installed) for a
+// a group session of three people of its own, step by step (start, bring, two joins,
+// next, the incident, then clarifying questions), and moves to a new thread in its
+// channel after --steps steps, so records keep a realistic size. After the run it runs redis-benchmark (when installed) for a
 // one-key EVAL of GET+SET with as many clients as sessions, against the same server,
 // and prints the ratio; --rounds N splits the run into N rounds with
 // redis-benchmark after each (the machine's speed drifts), and prints each round's
