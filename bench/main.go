@@ -9,11 +9,11 @@
 // redis-benchmark, the others (pin_linux.go). Each session is one goroutine that plays
 // a group session of three people of its own, step by step (start, bring, two joins,
 // next, the incident, then clarifying questions), and moves to a new thread in its
-// channel after --steps steps, so records keep a realistic size. After the run it runs redis-benchmark (when installed) for a
-// one-key EVAL of GET+SET with as many clients as sessions, against the same server,
-// and prints the ratio; --rounds N splits the run into N rounds with
-// redis-benchmark after each (the machine's speed drifts), and prints each round's
-// ratio and their median too. The last line is:
+// channel after --steps steps, so records keep a realistic size. After the run it runs
+// redis-benchmark (when installed) for a one-key EVAL of GET+SET with as many clients
+// as sessions, against the same server, and prints the ratio; --rounds N splits the
+// run into N rounds with redis-benchmark after each (the machine's speed drifts), and
+// prints each round's ratio and their median too. The last line is:
 //
 //	steps_per_s=.. p50_us=.. p99_us=.. cmds_per_step=.. bytes_per_session=.. bytes_per_step=..
 //

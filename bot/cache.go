@@ -23,13 +23,15 @@ func newSessionCache(max int) *sessionCache {
 	return &sessionCache{items: lru.New[state.Key, cachedSession](max)}
 }
 
-// take removes and returns the session cached for key when it is the record of
-// version. The caller owns the session: it may change it freely.
+// take returns the session cached for key when it is the record of version, and
+// leaves nothing usable behind: the key's entry keeps its place with no session (as
+// good as none, it matches no version), so that put fills it again without an
+// allocation. The caller owns the session: it may change it freely.
 func (c *sessionCache) take(key state.Key, version string) *session {
 	if c == nil || version == "" {
 		return nil
 	}
-	if it, ok := c.items.Take(key); ok && it.version == version {
+	if it, ok := c.items.Swap(key, cachedSession{}); ok && it.version == version {
 		return it.sess
 	}
 	return nil

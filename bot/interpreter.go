@@ -28,7 +28,7 @@ type FollowUpRequest struct {
 	// OwnPool is true when the phase asks only its method's own questions (pool: own):
 	// a follow-up comes from Pool or is composed, never from the whole library.
 	OwnPool bool
-	Asked   map[string]bool // question ids asked before in this session: never repeat
+	Asked   map[string]bool // question ids asked before in this session: never repeat (read only; nil when none)
 	Themes  map[string]int  // how often each theme came up in this session so far
 	// LastConcrete is true when the previous follow-up to this person asked for a
 	// concrete detail.

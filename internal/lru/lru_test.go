@@ -8,9 +8,9 @@ import (
 	"github.com/intervision-bot/intervision/internal/lru"
 )
 
-// op is one call on a cache: "get", "put", "take" or "len". For get and take, val
-// and ok are the expected result; for put, val is the value stored; for len, n is the
-// expected length.
+// op is one call on a cache: "get", "put", "take", "swap" or "len". For get, take and
+// swap (which stores 10), val and ok are the expected result; for put, val is the
+// value stored; for len, n is the expected length.
 type op struct {
 	do  string
 	key string
@@ -87,24 +87,16 @@ func TestCache(t *testing.T) {
 			{do: "get", key: "b", val: 2, ok: true},
 			{do: "get", key: "c", val: 3, ok: true},
 		}},
-		{"take frees room at the front too", 2, []op{
+		{"swap replaces in place", 2, []op{
 			{do: "put", key: "a", val: 1},
 			{do: "put", key: "b", val: 2},
-			{do: "take", key: "b", val: 2, ok: true},
+			{do: "swap", key: "a", val: 1, ok: true}, // to 10: a stays the least recently used
+			{do: "get", key: "a", val: 10, ok: true},
 			{do: "put", key: "c", val: 3},
-			{do: "get", key: "a", val: 1, ok: true},
-			{do: "get", key: "c", val: 3, ok: true},
+			{do: "get", key: "b"},
+			{do: "swap", key: "b"},
+			{do: "get", key: "b"},
 			{do: "len", n: 2},
-		}},
-		{"a key put back after take", 2, []op{
-			{do: "put", key: "a", val: 1},
-			{do: "take", key: "a", val: 1, ok: true},
-			{do: "len", n: 0},
-			{do: "put", key: "a", val: 2},
-			{do: "get", key: "a", val: 2, ok: true},
-			{do: "take", key: "a", val: 2, ok: true},
-			{do: "take", key: "a"},
-			{do: "len", n: 0},
 		}},
 		{"max 1", 1, []op{
 			{do: "put", key: "a", val: 1},
@@ -133,10 +125,13 @@ func TestCache(t *testing.T) {
 				switch o.do {
 				case "put":
 					c.Put(o.key, o.val)
-				case "get", "take":
+				case "get", "take", "swap":
 					f := c.Get
-					if o.do == "take" {
+					switch o.do {
+					case "take":
 						f = c.Take
+					case "swap":
+						f = func(k string) (int, bool) { return c.Swap(k, 10) }
 					}
 					v, ok := f(o.key)
 					if v != o.val || ok != o.ok {
@@ -154,16 +149,16 @@ func TestCache(t *testing.T) {
 	}
 }
 
-// TestTakePutAllocatesNothing checks that putting a key back after Take, as the
-// session cache does every turn, reuses its place.
-func TestTakePutAllocatesNothing(t *testing.T) {
+// TestSwapAllocatesNothing checks that swapping a cached value out and back, as the
+// session cache does every turn, allocates nothing.
+func TestSwapAllocatesNothing(t *testing.T) {
 	c := lru.New[string, int](4)
 	c.Put("a", 1)
 	if n := testing.AllocsPerRun(100, func() {
-		v, _ := c.Take("a")
+		v, _ := c.Swap("a", 0)
 		c.Put("a", v+1)
 	}); n != 0 {
-		t.Fatalf("Take and Put of a cached key: %v allocations; want 0", n)
+		t.Fatalf("Swap and Put of a cached key: %v allocations; want 0", n)
 	}
 }
 
@@ -188,7 +183,7 @@ func TestConcurrent(t *testing.T) {
 			defer wg.Done()
 			for i := range 1000 {
 				k := fmt.Sprint((g + i) % 20)
-				switch i % 4 {
+				switch i % 5 {
 				case 0:
 					c.Put(k, i)
 				case 1:
@@ -196,6 +191,8 @@ func TestConcurrent(t *testing.T) {
 				case 2:
 					c.Take(k)
 				case 3:
+					c.Swap(k, -i)
+				case 4:
 					if n := c.Len(); n > max {
 						t.Errorf("Len() = %d > %d", n, max)
 					}

@@ -302,9 +302,9 @@ func (e stepError) Error() string { return string(e) }
 func (stepError) RedisError() {}
 
 // maxStepArgs bounds the length of a commit that batchScript runs with others (its
-// EVALSHA's parts): batchScript copies each step's KEYS and ARGV with unpack (Lua's
-// stack takes about 8,000 values); a longer commit (a rewrite of a long log) goes out
-// on its own and keeps the batch's copies small.
+// EVALSHA's parts): a longer commit (a rewrite of a long log) goes out on its own, so
+// that the steps sharing a script, whose replies all wait for its end, wait for no
+// long one.
 const maxStepArgs = 256
 
 // combine builds batchScript's EVALSHA for steps: their keys in turn, then ARGV:

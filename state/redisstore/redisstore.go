@@ -313,7 +313,8 @@ local function gt(a, b) return #a > #b or (#a == #b and a > b) end
 // arguments into locals, and no step copies them into tables of its own.
 const updateStep = `local function step(KEYS, k, kc, ARGV, a, ac, now)
   -- One step's keys and arguments are KEYS[k + 1 .. k + kc] and ARGV[a + 1 .. a + ac]
-  -- (batchScript passes its whole arrays; locals cost no table).
+  -- (batchScript passes its whole arrays; locals cost no table). A step has 5 or 6
+  -- keys and at least 13 arguments (commit.appendArgs always sends all 13).
   local rkey, mkey, lkey, ikey, jkey, ekey = unpack(KEYS, k + 1, k + kc)
   local version, op, head, expiry, window, kept, known, mode, deadline, ev, pergen, nusers, slack =
     unpack(ARGV, a + 1, a + 13)
