@@ -72,10 +72,13 @@ func (r *Interpreter) analyse(text, lang string) analysis {
 	return a
 }
 
+// feelingID starts the id of a composed question about a feeling ("feeling-angry").
+const feelingID = "feeling-"
+
 // askedFeeling reports whether a question about a feeling was asked already.
 func askedFeeling(asked map[string]bool) bool {
 	for id, ok := range asked {
-		if ok && strings.HasPrefix(id, "feeling-") {
+		if ok && strings.HasPrefix(id, feelingID) {
 			return true
 		}
 	}
@@ -433,7 +436,7 @@ func (r *Interpreter) reading(in bot.FollowUpRequest, a analysis, ps []part, msg
 		if p.a.feeling == "" || msgs.ask["feeling"] == "" || (!in.Solo && in.Role != prompts.RoleBringer) {
 			continue
 		}
-		id := "feeling-" + p.a.feeling
+		id := feelingID + p.a.feeling
 		if askedFeeling(in.Asked) {
 			break // once a session: a second word for a feeling ("annoyed", then "irritated") would ask the same again
 		}
