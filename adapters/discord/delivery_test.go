@@ -3,6 +3,7 @@ package discord
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -147,6 +148,40 @@ func TestFatalCloseCodes(t *testing.T) {
 			var fe *FatalCloseError
 			if !errors.As(err, &fe) || fe.Code != tc.code || !strings.Contains(err.Error(), tc.hint) {
 				t.Fatalf("Run = %v, want close %d mentioning %q", err, tc.code, tc.hint)
+			}
+		})
+	}
+}
+
+// TestNoReconnectAfterFatalClose: after Discord closed a live connection with a fatal
+// code, nothing dials the gateway or asks for its URL again. (discordgo's own
+// reconnect did, at once and then every few seconds, from the goroutine that read the
+// close, while the heartbeat goroutine could still read the session: a data race.)
+// Several sessions close at once, so that a race would have its chance.
+func TestNoReconnectAfterFatalClose(t *testing.T) {
+	t.Parallel()
+	for i := range 6 {
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			t.Parallel()
+			f := newFakeDiscord(t)
+			f.closeOnReady = 4004
+			a, err := New(Config{Token: "test-token", HTTPClient: f.client(), Logger: quiet()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var fe *FatalCloseError
+			if err := a.Run(context.Background(), canned{}); !errors.As(err, &fe) || fe.Code != 4004 {
+				t.Fatalf("Run = %v, want close 4004", err)
+			}
+			time.Sleep(1500 * time.Millisecond) // discordgo retried after one second
+			n := 0
+			for _, c := range f.restCalls() {
+				if c.Path == "/gateway" {
+					n++
+				}
+			}
+			if n != 1 {
+				t.Errorf("GET /gateway %d times, want once (no reconnect after a fatal close)", n)
 			}
 		})
 	}

@@ -178,8 +178,8 @@ func (a *Adapter) Name() string { return platformName }
 
 // Run connects to the gateway, registers the commands and serves events until ctx ends
 // (then it returns nil) or Discord refuses the connection for good (a *FatalCloseError:
-// bad token, Message Content intent not enabled, bad shard settings). Dropped
-// connections are resumed by discordgo. When ctx ends Run stops handling new gateway
+// bad token, Message Content intent not enabled, bad shard settings). Run reconnects
+// dropped connections itself (discordgo then resumes the session). When ctx ends Run stops handling new gateway
 // events, closes the gateway, and waits (DrainTimeout) for the events it accepted: an
 // event is accepted when its handler queued it.
 func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
@@ -197,6 +197,8 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	// Handlers run one after another on the gateway's goroutine, in the order Discord
 	// sent the events; they only queue work (see router), so they return at once.
 	s.SyncEvents = true
+	// The adapter reconnects itself (see reconnect.go).
+	s.ShouldReconnectOnError = false
 	watch := gatewayWatcher()
 	s.Dialer = watch.dialer()
 	// The state caches channels and threads, so that the router rarely asks the REST
@@ -228,9 +230,14 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 		a.log.Info("discord: gateway session resumed")
 	})
 	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.RateLimit) { a.ops.RateWaits.Add(1) })
+	dropped := make(chan struct{}, 1)
 	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) {
 		a.ops.Down()
 		a.log.Warn("discord: gateway disconnected; reconnecting")
+		select {
+		case dropped <- struct{}{}:
+		default:
+		}
 	})
 	s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageCreate) {
 		if m.Message != nil {
@@ -275,17 +282,20 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 		a.log.Error("discord: register slash commands (was the bot invited with the applications.commands scope?)", "err", err)
 	}
 
-	select {
-	case <-ctx.Done():
-		a.shutdown(s, r, watch, q)
-		return nil
-	case f := <-watch.fatal:
-		// discordgo's own reconnect loop may still be waiting to retry; the watcher
-		// refuses its dials from now on.
-		_ = s.Close()
-		q.Wait(10 * time.Second)
-		a.log.Error(f.Error())
-		return f
+	redial := redialer{gw: s, watch: watch, log: a.log, first: reconnectFirst, most: reconnectMax}
+	for {
+		select {
+		case <-ctx.Done():
+			a.shutdown(s, r, watch, q)
+			return nil
+		case f := <-watch.fatal:
+			_ = s.Close()
+			q.Wait(10 * time.Second)
+			a.log.Error(f.Error())
+			return f
+		case <-dropped:
+			redial.run(ctx)
+		}
 	}
 }
 
