@@ -17,7 +17,8 @@ import (
 )
 
 // fatalCloseCodes are gateway close codes after which reconnecting cannot help.
-// discordgo reconnects after every close, so the adapter watches for them itself.
+// discordgo does not hand a live connection's close code on, so the adapter watches
+// for them itself.
 var fatalCloseCodes = map[int]string{
 	4004: "authentication failed: DISCORD_BOT_TOKEN is wrong or was reset; copy a new token from the Discord Developer Portal → your application → Bot → Reset Token",
 	4010: "invalid shard: DISCORD_SHARD_ID must be below DISCORD_SHARD_COUNT",
@@ -56,8 +57,7 @@ func newCloseWatcher() *closeWatcher {
 	return &closeWatcher{fatal: make(chan *FatalCloseError, 1)}
 }
 
-// stop makes further dials fail, so discordgo's endless reconnect loop stays idle
-// after a fatal close.
+// stop makes further dials fail: after a fatal close, or when Run shuts down.
 func (w *closeWatcher) stop() {
 	w.mu.Lock()
 	w.stopped = true

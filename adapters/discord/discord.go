@@ -179,9 +179,10 @@ func (a *Adapter) Name() string { return platformName }
 // Run connects to the gateway, registers the commands and serves events until ctx ends
 // (then it returns nil) or Discord refuses the connection for good (a *FatalCloseError:
 // bad token, Message Content intent not enabled, bad shard settings). Run reconnects
-// dropped connections itself (discordgo then resumes the session). When ctx ends Run stops handling new gateway
-// events, closes the gateway, and waits (DrainTimeout) for the events it accepted: an
-// event is accepted when its handler queued it.
+// dropped connections itself (reconnect.go; discordgo then resumes the session). When
+// ctx ends Run stops handling new gateway events, closes the gateway, and waits
+// (DrainTimeout) for the events it accepted: an event is accepted when its handler
+// queued it.
 func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	s, err := discordgo.New("Bot " + a.cfg.Token)
 	if err != nil {
@@ -233,7 +234,7 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	dropped := make(chan struct{}, 1)
 	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) {
 		a.ops.Down()
-		a.log.Warn("discord: gateway disconnected; reconnecting")
+		a.log.Warn("discord: gateway disconnected")
 		select {
 		case dropped <- struct{}{}:
 		default:
@@ -282,7 +283,13 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 		a.log.Error("discord: register slash commands (was the bot invited with the applications.commands scope?)", "err", err)
 	}
 
-	redial := redialer{gw: s, watch: watch, log: a.log, first: reconnectFirst, most: reconnectMax}
+	return a.serve(ctx, s, r, watch, q, dropped)
+}
+
+// serve keeps the gateway connected until ctx ends (it then shuts down and returns nil)
+// or a fatal close code arrives (returned). A drop (a token in dropped) is redialled.
+func (a *Adapter) serve(ctx context.Context, s *discordgo.Session, r *router, watch *closeWatcher, q *queue.Queue, dropped <-chan struct{}) error {
+	redial := newRedialer(s, watch, a.log)
 	for {
 		select {
 		case <-ctx.Done():
