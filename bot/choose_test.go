@@ -108,6 +108,36 @@ func TestQuestionRoundAliasAndRecap(t *testing.T) {
 	}
 }
 
+// TestSortNumbersDutch: in a Dutch sort every word for how a question landed is read,
+// "neutraal" too (it was missed: only "neutrale" was), with a number the list lacks
+// getting the private note; other numbers get none.
+func TestSortNumbersDutch(t *testing.T) {
+	h := newHarness(t, bot.Config{})
+	for _, l := range [][2]string{{"ann", "/start koude-en-warme-vragen nl"}, {"bob", "/meedoen"}, {"ann", "/inbrengen"},
+		{"ann", "/volgende"}, {"ann", "Een vader zegt onze afspraken steeds af."}, {"ann", "/volgende"},
+		{"bob", "Wat zegt hij als hij afzegt?"}, {"bob", "Wie koos de tijden?"}, {"ann", "/volgende"}} {
+		h.say(l[0], l[1])
+	}
+	if h.Phase != "sort" {
+		t.Fatalf("phase %q, want sort", h.Phase)
+	}
+	for _, tc := range []struct {
+		text string
+		note bool
+	}{
+		{"neutraal 3, warm 1", true},
+		{"warm 1, neutraal 2", false},
+		{"koude 4", true},
+		{"warme: 1 en 5", true},
+		{"warm 2, koud 1; ik dacht er 10 minuten over na", false},
+	} {
+		note := privateTo(h.say("ann", tc.text), "ann")
+		if got := strings.Contains(note, "Nummer"); got != tc.note {
+			t.Errorf("%q: note %q, want one: %v", tc.text, note, tc.note)
+		}
+	}
+}
+
 // TestSessionUnderOldIDGoesOn: a session stored under the old id socratic still finds
 // its method and walks on.
 func TestSessionUnderOldIDGoesOn(t *testing.T) {

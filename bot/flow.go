@@ -159,8 +159,9 @@ func (tr *turn) recap(ph *prompts.Phase) []string {
 
 // sortedNumbers finds the numbers a sorting gives after a word for how a question
 // landed, alone or in a list ("warm 2 en 5", "koud: 1, 3", "neutral 4"), not other
-// numbers ("ik dacht er 10 minuten over na").
-var sortedNumbers = regexp.MustCompile(`(?i)\b(?:warme?|koude?|neutrale?|cold|neutral)\b[:\s]*(\d{1,3}(?:\s*(?:,|&|\ben\b|\band\b)\s*\d{1,3})*)`)
+// numbers ("ik dacht er 10 minuten over na"). The words are those the question
+// round's sort phase asks for, in English and Dutch.
+var sortedNumbers = regexp.MustCompile(`(?i)\b(?:warme?|koude?|neutraal|neutrale|cold|neutral)\b[:\s]*(\d{1,3}(?:\s*(?:,|&|\ben\b|\band\b)\s*\d{1,3})*)`)
 
 // listNumber is one number of such a list.
 var listNumber = regexp.MustCompile(`\d{1,3}`)
